@@ -1,0 +1,3 @@
+from hotline_desktop.cli import main
+
+raise SystemExit(main())

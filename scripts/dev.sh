@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One entry point for newcomers and CI.
+#   bash scripts/dev.sh demo   set everything up, create a demo district, open the app
+#   bash scripts/dev.sh test   set everything up, run the whole test suite (offscreen)
+#   bash scripts/dev.sh setup  only set up (.venv with the app and its test tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+PY=${PYTHON:-python3}
+
+apt_deps() {
+    # Debian packages Qt needs offscreen, a CJK font, and tools to look at PDFs.
+    local pkgs="libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 fonts-wqy-zenhei poppler-utils"
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local missing=""
+    for p in $pkgs; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing Debian packages:$missing"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        echo "Please install (as root): apt-get install$missing" >&2
+    fi
+}
+
+setup() {
+    apt_deps
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PY" -m venv "$VENV"
+    fi
+    local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+    if [ ! -f "$stamp" ]; then
+        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q -e ".[test]"
+        touch "$stamp"
+    fi
+}
+
+cmd=${1:-help}
+shift || true
+case "$cmd" in
+    setup) setup ;;
+    demo)
+        setup
+        DATA="${HOTLINE_HOME:-$ROOT/.demo-data}"
+        "$VENV/bin/hotline-desktop" --data-dir "$DATA" demo --if-empty
+        exec "$VENV/bin/hotline-desktop" --data-dir "$DATA" "$@"
+        ;;
+    test)
+        setup
+        export QT_QPA_PLATFORM=offscreen
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    *)
+        sed -n '2,5p' "$0"
+        exit 1
+        ;;
+esac
