@@ -1,0 +1,162 @@
+"""Domain vocabulary shared by every layer: unit kinds, plain unit rows, field validation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class UnitKind(StrEnum):
+    COMMUNITY = "community"
+    DEPARTMENT = "department"
+    TOWN = "town"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> UnitKind:
+        """Accept the key (community), the full label (社区) or a short alias (科室, 街道)."""
+        t = (text or "").strip()
+        for kind in cls:
+            if t == kind.value or t == KIND_LABELS[kind]:
+                return kind
+        for alias, kind in KIND_ALIASES.items():
+            if t == alias:
+                return kind
+        raise ValueError(f"单位类型无效：“{t}”，应为 社区、科室·职能部门 或 乡镇·街道")
+
+
+KIND_LABELS: dict[UnitKind, str] = {
+    UnitKind.COMMUNITY: "社区",
+    UnitKind.DEPARTMENT: "科室·职能部门",
+    UnitKind.TOWN: "乡镇·街道",
+}
+
+KIND_ALIASES: dict[str, UnitKind] = {
+    "科室": UnitKind.DEPARTMENT,
+    "职能部门": UnitKind.DEPARTMENT,
+    "部门": UnitKind.DEPARTMENT,
+    "科室/职能部门": UnitKind.DEPARTMENT,
+    "乡镇": UnitKind.TOWN,
+    "街道": UnitKind.TOWN,
+    "乡镇/街道": UnitKind.TOWN,
+    "城市社区管委会": UnitKind.TOWN,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """One handling unit (承办单位) as the layers above the store see it."""
+
+    id: int
+    code: str
+    name: str
+    kind: UnitKind
+    parent_id: int | None = None
+    parent_code: str | None = None
+    parent_name: str | None = None
+    contact: str = ""
+    phone: str = ""
+    active: bool = True
+    notes: str = ""
+
+
+@dataclass(slots=True)
+class UnitDraft:
+    """Fields the operator types for a new or edited unit (before validation)."""
+
+    code: str = ""
+    name: str = ""
+    kind: UnitKind | str = UnitKind.COMMUNITY
+    parent_code: str | None = None
+    contact: str = ""
+    phone: str = ""
+    active: bool = True
+    notes: str = ""
+
+
+@dataclass(slots=True)
+class FieldErrors:
+    """Validation problems keyed by field name; messages are Chinese and name the field."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+FIELD_LABELS = {
+    "code": "编码",
+    "name": "名称",
+    "kind": "类型",
+    "parent_code": "上级单位",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "active": "启用",
+    "notes": "备注",
+}
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^(?:\(?0\d{2,3}\)?[- ]?)?[1-9]\d{6,7}(?:-\d{1,6})?$")
+SERVICE_RE = re.compile(r"^(?:12345|110|119|120|122|95\d{3,4}|400\d{7}|800\d{7})$")
+
+
+def normalize_phone(text: str) -> str:
+    return re.sub(r"\s+", "", (text or "").strip()).replace("－", "-")
+
+
+def phone_problem(text: str) -> str | None:
+    """None if the phone is empty or plausible (mobile, landline with area code, hotline)."""
+    p = normalize_phone(text)
+    if not p:
+        return None
+    for part in re.split(r"[,，;；/、]", p):
+        if not (MOBILE_RE.match(part) or LANDLINE_RE.match(part) or SERVICE_RE.match(part)):
+            return f"联系电话格式不正确：“{part}”（手机号 11 位，座机如 0531-88881234）"
+    return None
+
+
+def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
+    """Normalise a draft and check its own fields (uniqueness is checked by the service)."""
+    errs = FieldErrors()
+    code = (draft.code or "").strip()
+    name = (draft.name or "").strip()
+    if not code:
+        errs.add("code", "编码不能为空")
+    elif not CODE_RE.match(code):
+        errs.add("code", f"编码“{code}”无效：只能用字母、数字、- 和 _，最长 32 位")
+    if not name:
+        errs.add("name", "名称不能为空")
+    elif len(name) > 100:
+        errs.add("name", "名称过长（最多 100 字）")
+    kind: UnitKind | str = draft.kind
+    if not isinstance(kind, UnitKind):
+        try:
+            kind = UnitKind.parse(str(kind))
+        except ValueError as e:
+            errs.add("kind", str(e))
+    phone = normalize_phone(draft.phone)
+    problem = phone_problem(phone)
+    if problem:
+        errs.add("phone", problem)
+    parent = (draft.parent_code or "").strip() or None
+    if parent is not None and parent == code:
+        errs.add("parent_code", "上级单位不能是本单位")
+    clean = UnitDraft(
+        code=code,
+        name=name,
+        kind=kind,
+        parent_code=parent,
+        contact=(draft.contact or "").strip(),
+        phone=phone,
+        active=bool(draft.active),
+        notes=(draft.notes or "").strip(),
+    )
+    return clean, errs

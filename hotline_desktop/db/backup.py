@@ -1,0 +1,94 @@
+"""Backups through SQLite's online backup API (safe while the app is writing)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+AUTO_PREFIX = "auto-"
+KEEP_AUTO = 30
+BACKUP_SUFFIX = ".db"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    kind: str  # auto / manual / pre-upgrade / pre-restore
+
+    @property
+    def label(self) -> str:
+        names = {"auto": "自动备份", "manual": "手动备份", "pre-upgrade": "升级前备份", "pre-restore": "恢复前备份"}
+        return f"{self.taken_at:%Y-%m-%d %H:%M:%S} {names.get(self.kind, self.kind)}"
+
+
+def copy_database(src: Path, dest: Path) -> Path:
+    """Consistent copy of a live database to dest (written to a temp file, then renamed)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    if tmp.exists():
+        tmp.unlink()
+    s = sqlite3.connect(str(src), timeout=10)
+    try:
+        d = sqlite3.connect(str(tmp))
+        try:
+            s.backup(d)
+            d.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            d.close()
+    finally:
+        s.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%d-%H%M%S-%f")[:-3]
+
+
+def backup_path(folder: Path, kind: str, now: datetime | None = None) -> Path:
+    return Path(folder) / f"{kind}-{_stamp(now or datetime.now())}{BACKUP_SUFFIX}"
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Backups in a folder, newest first."""
+    out: list[BackupInfo] = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return out
+    for p in folder.glob(f"*{BACKUP_SUFFIX}"):
+        stem = p.stem
+        for kind in ("pre-upgrade", "pre-restore", "auto", "manual"):
+            if stem.startswith(kind + "-"):
+                try:
+                    taken = datetime.strptime(stem[len(kind) + 1 :], "%Y%m%d-%H%M%S-%f")
+                except ValueError:
+                    taken = datetime.fromtimestamp(p.stat().st_mtime)
+                out.append(BackupInfo(p, taken, kind))
+                break
+    out.sort(key=lambda b: b.taken_at, reverse=True)
+    return out
+
+
+def last_backup(folder: Path) -> BackupInfo | None:
+    items = list_backups(folder)
+    return items[0] if items else None
+
+
+def rotate_auto(folder: Path, keep: int = KEEP_AUTO) -> list[Path]:
+    autos = [b for b in list_backups(folder) if b.kind == "auto"]
+    removed = []
+    for b in autos[keep:]:
+        b.path.unlink(missing_ok=True)
+        removed.append(b.path)
+    return removed
+
+
+def auto_backup_due(folder: Path, now: datetime | None = None, every: timedelta = timedelta(days=1)) -> bool:
+    now = now or datetime.now()
+    autos = [b for b in list_backups(folder) if b.kind in ("auto", "manual", "pre-upgrade")]
+    return not autos or now - autos[0].taken_at >= every

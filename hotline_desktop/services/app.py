@@ -1,0 +1,40 @@
+"""AppServices: the store and every service over it, as the GUI and the CLI use them."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from hotline_desktop.db.store import Store
+from hotline_desktop.paths import DataPaths
+from hotline_desktop.services.units import UnitService
+from hotline_desktop.services.units_io import UnitImportExport
+
+
+class AppServices:
+    def __init__(self, store: Store):
+        self.store = store
+
+    @classmethod
+    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> AppServices:
+        return cls(Store.open(paths, lock=lock, auto_backup=auto_backup))
+
+    @property
+    def paths(self) -> DataPaths:
+        return self.store.paths
+
+    @cached_property
+    def units(self) -> UnitService:
+        return UnitService(self.store)
+
+    @cached_property
+    def units_io(self) -> UnitImportExport:
+        return UnitImportExport(self.units)
+
+    def is_empty(self) -> bool:
+        from hotline_desktop.db.repositories import UnitRepository
+
+        with self.store.session() as s:
+            return UnitRepository(s).count() == 0
+
+    def close(self) -> None:
+        self.store.close()

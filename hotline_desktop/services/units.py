@@ -1,0 +1,160 @@
+"""Use cases for the register of handling units (承办单位)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+
+from sqlalchemy.exc import IntegrityError
+
+from hotline_desktop.core.domain import FieldErrors, UnitDraft, UnitKind, UnitRow, validate_draft
+from hotline_desktop.db.repositories import UnitRepository
+from hotline_desktop.db.store import Store
+from hotline_desktop.services.errors import ServiceError, ValidationFailed
+from hotline_desktop.services.events import Event
+
+
+def draft_of(row: UnitRow) -> UnitDraft:
+    return UnitDraft(
+        code=row.code, name=row.name, kind=row.kind, parent_code=row.parent_code,
+        contact=row.contact, phone=row.phone, active=row.active, notes=row.notes,
+    )
+
+
+class UnitService:
+    def __init__(self, store: Store):
+        self.store = store
+        self.changed = Event()  # emits (list of unit ids changed, "insert"/"update"/"delete")
+
+    # -- queries -------------------------------------------------------------------------------
+    def list(self, *, active_only: bool = False) -> list[UnitRow]:
+        with self.store.session() as s:
+            return UnitRepository(s).rows(active_only=active_only)
+
+    def get(self, unit_id: int) -> UnitRow | None:
+        with self.store.session() as s:
+            return UnitRepository(s).row(unit_id)
+
+    def counts_by_kind(self, rows: list[UnitRow] | None = None) -> dict[UnitKind, int]:
+        rows = self.list() if rows is None else rows
+        c = Counter(r.kind for r in rows)
+        return {k: c.get(k, 0) for k in UnitKind}
+
+    # -- validation ----------------------------------------------------------------------------
+    def _check(self, repo: UnitRepository, draft: UnitDraft, unit_id: int | None) -> tuple[UnitDraft, int | None]:
+        clean, errs = validate_draft(draft)
+        if "code" not in errs.errors:
+            other = repo.by_code(clean.code)
+            if other is not None and other.id != unit_id:
+                errs.add("code", f"编码“{clean.code}”已被“{other.name}”使用")
+        parent_id = None
+        if clean.parent_code and "parent_code" not in errs.errors:
+            parent = repo.by_code(clean.parent_code)
+            if parent is None:
+                errs.add("parent_code", f"上级单位编码“{clean.parent_code}”不存在")
+            elif unit_id is not None and self._is_descendant(repo, parent.id, unit_id):
+                errs.add("parent_code", "上级单位不能是本单位的下级单位")
+            else:
+                parent_id = parent.id
+        if errs:
+            raise ValidationFailed(errs)
+        return clean, parent_id
+
+    @staticmethod
+    def _is_descendant(repo: UnitRepository, candidate_id: int, unit_id: int) -> bool:
+        seen = set()
+        cur = repo.get(candidate_id)
+        while cur is not None and cur.id not in seen:
+            if cur.id == unit_id:
+                return True
+            seen.add(cur.id)
+            cur = cur.parent
+        return False
+
+    def validate(self, draft: UnitDraft, unit_id: int | None = None) -> FieldErrors:
+        with self.store.session() as s:
+            try:
+                self._check(UnitRepository(s), draft, unit_id)
+            except ValidationFailed as e:
+                return e.errors
+        return FieldErrors()
+
+    # -- edits (each commits at once) ----------------------------------------------------------
+    def create(self, draft: UnitDraft) -> UnitRow:
+        with self.store.session() as s:
+            repo = UnitRepository(s)
+            clean, parent_id = self._check(repo, draft, None)
+            u = repo.add(**_fields(clean, parent_id))
+            row = repo.to_row(u)
+        self.changed.emit([row.id], "insert")
+        return row
+
+    def update(self, unit_id: int, draft: UnitDraft) -> UnitRow:
+        with self.store.session() as s:
+            repo = UnitRepository(s)
+            u = repo.get(unit_id)
+            if u is None:
+                raise ServiceError(f"单位（ID {unit_id}）不存在，可能已被删除")
+            clean, parent_id = self._check(repo, draft, unit_id)
+            repo.update(u, **_fields(clean, parent_id))
+            row = repo.to_row(u)
+        self.changed.emit([row.id], "update")
+        return row
+
+    def set_active(self, unit_id: int, active: bool) -> UnitRow:
+        with self.store.session() as s:
+            repo = UnitRepository(s)
+            u = repo.get(unit_id)
+            if u is None:
+                raise ServiceError(f"单位（ID {unit_id}）不存在")
+            repo.update(u, active=active)
+            row = repo.to_row(u)
+        self.changed.emit([row.id], "update")
+        return row
+
+    def delete(self, unit_id: int) -> None:
+        """Only for a unit nothing refers to (e.g. undoing an add); otherwise deactivate it."""
+        try:
+            with self.store.session() as s:
+                repo = UnitRepository(s)
+                u = repo.get(unit_id)
+                if u is None:
+                    return
+                if repo.children_count(unit_id):
+                    raise ServiceError(f"“{u.name}”下还有下级单位，不能删除，只能停用")
+                repo.delete(u)
+        except IntegrityError:
+            raise ServiceError("该单位已有考核数据，不能删除，只能停用") from None
+        self.changed.emit([unit_id], "delete")
+
+    def create_many(self, drafts: list[UnitDraft]) -> list[UnitRow]:
+        """All or nothing: parents may be among the drafts themselves (any order)."""
+        with self.store.session() as s:
+            repo = UnitRepository(s)
+            pending = list(drafts)
+            created: list[UnitRow] = []
+            while pending:
+                progressed = False
+                rest = []
+                for d in pending:
+                    if d.parent_code and repo.by_code(d.parent_code) is None and any(
+                        p.code == d.parent_code for p in pending
+                    ):
+                        rest.append(d)
+                        continue
+                    clean, parent_id = self._check(repo, d, None)
+                    created.append(repo.to_row(repo.add(**_fields(clean, parent_id))))
+                    progressed = True
+                if not progressed:
+                    raise ServiceError("上级单位存在循环引用：" + "、".join(d.code for d in rest))
+                pending = rest
+        self.changed.emit([r.id for r in created], "insert")
+        return created
+
+
+def _fields(clean: UnitDraft, parent_id: int | None) -> dict:
+    d = asdict(clean)
+    d.pop("parent_code")
+    d["kind"] = UnitKind(d["kind"]).value
+    d["parent_id"] = parent_id
+    return d

@@ -1,0 +1,127 @@
+"""Import and export of the units register through the Excel template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotline_desktop.core.domain import UnitDraft
+from hotline_desktop.core.excel_units import (
+    ImportProblem,
+    parse_units_workbook,
+    write_units_template,
+    write_units_workbook,
+)
+from hotline_desktop.db.repositories import UnitRepository
+from hotline_desktop.services.errors import ServiceError, ValidationFailed
+from hotline_desktop.services.units import UnitService, _fields, draft_of
+
+
+@dataclass
+class UnitImportPlan:
+    source: Path
+    adds: dict[int, UnitDraft] = field(default_factory=dict)  # Excel row → new unit
+    updates: dict[int, tuple[int, UnitDraft]] = field(default_factory=dict)  # row → (unit id, draft)
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+    total_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def good_rows(self) -> int:
+        return len(self.adds) + len(self.updates) + self.unchanged
+
+    def summary(self) -> str:
+        s = f"共 {self.total_rows} 行：新增 {len(self.adds)}，更新 {len(self.updates)}，无变化 {self.unchanged}"
+        if self.problems:
+            s += f"；有问题的行 {len({p.row for p in self.problems})}"
+        return s
+
+
+class UnitImportExport:
+    def __init__(self, units: UnitService):
+        self.units = units
+        self.store = units.store
+
+    def export(self, path: str | Path) -> Path:
+        return write_units_workbook(path, self.units.list())
+
+    def export_template(self, path: str | Path) -> Path:
+        return write_units_template(path)
+
+    def plan(self, path: str | Path) -> UnitImportPlan:
+        """Validate the whole file against the register; writes nothing."""
+        parsed = parse_units_workbook(path)
+        plan = UnitImportPlan(Path(path), problems=list(parsed.problems), total_rows=parsed.total_rows)
+        existing = {r.code: r for r in self.units.list()}
+        file_codes = {d.code: row for row, d in parsed.drafts.items()}
+        bad_codes = set()
+        for row, d in sorted(parsed.drafts.items()):
+            if d.parent_code and d.parent_code not in existing and d.parent_code not in file_codes:
+                plan.problems.append(ImportProblem(row, "D（上级单位编码）", f"上级单位编码“{d.parent_code}”不存在"))
+                bad_codes.add(d.code)
+        # A row whose parent row is bad cannot be imported either.
+        bad_rows = {p.row for p in plan.problems}
+        changed = True
+        while changed:
+            changed = False
+            for row, d in parsed.drafts.items():
+                if row in bad_rows or not d.parent_code:
+                    continue
+                prow = file_codes.get(d.parent_code)
+                if prow is not None and prow in bad_rows and d.parent_code not in existing:
+                    plan.problems.append(
+                        ImportProblem(row, "D（上级单位编码）", f"上级单位“{d.parent_code}”所在的第 {prow} 行有错误")
+                    )
+                    bad_rows.add(row)
+                    changed = True
+        for row, d in sorted(parsed.drafts.items()):
+            if row in bad_rows:
+                continue
+            old = existing.get(d.code)
+            if old is None:
+                plan.adds[row] = d
+            elif draft_of(old) == d:
+                plan.unchanged += 1
+            else:
+                plan.updates[row] = (old.id, d)
+        plan.problems.sort(key=lambda p: (p.row, p.column))
+        return plan
+
+    def apply(self, plan: UnitImportPlan, *, only_good_rows: bool = False) -> tuple[int, int]:
+        """Write the plan in one transaction. Refused when it has problems, unless only_good_rows."""
+        if plan.problems and not only_good_rows:
+            raise ServiceError(f"导入文件有 {len(plan.problems)} 处问题，未写入任何数据")
+        if not plan.adds and not plan.updates:
+            return 0, 0
+        ids: list[int] = []
+        try:
+            with self.store.session() as s:
+                repo = UnitRepository(s)
+                pending = dict(plan.adds)
+                while pending:
+                    progressed = False
+                    for row, d in sorted(pending.items()):
+                        if d.parent_code and repo.by_code(d.parent_code) is None:
+                            continue
+                        clean, parent_id = self.units._check(repo, d, None)
+                        ids.append(repo.add(**_fields(clean, parent_id)).id)
+                        del pending[row]
+                        progressed = True
+                    if not progressed:
+                        rows = "、".join(str(r) for r in sorted(pending))
+                        raise ServiceError(f"第 {rows} 行的上级单位无法确定（循环引用？），未写入任何数据")
+                for _row, (unit_id, d) in sorted(plan.updates.items()):
+                    u = repo.get(unit_id)
+                    if u is None:
+                        raise ServiceError(f"单位“{d.code}”在导入期间被删除，未写入任何数据")
+                    clean, parent_id = self.units._check(repo, d, unit_id)
+                    repo.update(u, **_fields(clean, parent_id))
+                    ids.append(unit_id)
+        except ValidationFailed as e:
+            raise ServiceError(f"导入时校验失败，未写入任何数据：{e}") from None
+        self.units.changed.emit(ids, "import")
+        return len(plan.adds), len(plan.updates)
