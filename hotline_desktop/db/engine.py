@@ -18,7 +18,7 @@ APPLICATION_ID = 0x48434B35  # 'HCK5'
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Revisions in order, oldest first. tests/db checks this against Alembic's own graph, so the
 # start-up path can decide "up to date" without loading Alembic.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -101,7 +101,8 @@ def inspect_database(path: Path) -> DbInspection:
             return DbInspection(DbState.NEW)
         return DbInspection(DbState.FOREIGN)
     if revision is None:
-        return DbInspection(DbState.OLDER, None)
+        # Ours, but without a schema version: not something we wrote completely.
+        return DbInspection(DbState.CORRUPT, None, "缺少版本信息")
     if revision not in REVISIONS:
         return DbInspection(DbState.NEWER, revision)
     if revision != HEAD:

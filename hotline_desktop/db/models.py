@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -56,3 +56,74 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(64), default="")
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class YearScheme(Base):
+    """A scheme assigned to a year, with the definition text frozen at assignment."""
+
+    __tablename__ = "year_schemes"
+    __table_args__ = (UniqueConstraint("year", "scheme_id", name="uq_year_schemes_year_scheme"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scheme_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    definition: Mapped[str] = mapped_column(Text)
+    frozen_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class MonthlyValue(Base):
+    """One cell of the monthly grid: canonical text when valid, the typed text otherwise."""
+
+    __tablename__ = "monthly_values"
+    __table_args__ = (
+        UniqueConstraint("year_scheme_id", "unit_id", "month", "key", name="uq_monthly_values_cell"),
+        Index("ix_monthly_values_ys_month", "year_scheme_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year_scheme_id: Mapped[int] = mapped_column(ForeignKey("year_schemes.id", ondelete="RESTRICT"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    month: Mapped[str] = mapped_column(String(7))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class AnnualValue(Base):
+    """One annual item of a unit in a year's scheme, with the operator's note."""
+
+    __tablename__ = "annual_values"
+    __table_args__ = (UniqueConstraint("year_scheme_id", "unit_id", "key", name="uq_annual_values_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year_scheme_id: Mapped[int] = mapped_column(ForeignKey("year_schemes.id", ondelete="RESTRICT"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text)
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class EvidenceFile(Base):
+    """A file copied into the evidence store under its content hash; removal moves it to trash."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (Index("ix_evidence_item", "year_scheme_id", "unit_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year_scheme_id: Mapped[int] = mapped_column(ForeignKey("year_schemes.id", ondelete="RESTRICT"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,178 @@
+"""`hotline-desktop`: the GUI with no subcommand, and the same services headlessly.
+
+Every error exits with status 2 and a Chinese message on stderr; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hotline_desktop import APP_TITLE, __version__
+
+
+class CliError(Exception):
+    pass
+
+
+def _err(msg: str) -> int:
+    print(msg, file=sys.stderr)
+    return 2
+
+
+def _open(args, *, lock: bool = True):
+    from hotline_desktop.paths import DataPaths
+    from hotline_desktop.services.app import AppServices
+
+    return AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+
+
+def cmd_demo(args) -> int:
+    from hotline_desktop.services.demo import create_demo
+
+    services = _open(args)
+    try:
+        if args.if_empty and not services.is_empty():
+            print(f"数据文件夹已有数据，保留现有数据：{services.paths.root}")
+            return 0
+        summary = create_demo(services, force=args.force)
+        print(f"{summary}\n数据文件夹：{services.paths.root}")
+        return 0
+    finally:
+        services.close()
+
+
+def cmd_backup(args) -> int:
+    services = _open(args, lock=False)
+    try:
+        dest = services.store.backup_manual(Path(args.out) if args.out else None)
+        print(f"已备份到：{dest}")
+        return 0
+    finally:
+        services.close()
+
+
+def cmd_restore(args) -> int:
+    from hotline_desktop.db.store import restore_database
+    from hotline_desktop.paths import DataPaths
+
+    paths = DataPaths.from_override(args.data_dir).ensure()
+    from hotline_desktop.db.lock import InstanceLock
+
+    with InstanceLock(paths.lock_file, paths.root):
+        safety = restore_database(paths, Path(args.file))
+    print(f"已从备份恢复：{args.file}")
+    if safety:
+        print(f"恢复前的数据库已保存为：{safety}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    services = _open(args)
+    try:
+        plan = services.units_io.plan(args.file)
+        for p in plan.problems:
+            print(f"{Path(args.file).name} {p}", file=sys.stderr)
+        if plan.problems and not args.only_good:
+            print(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请加 --only-good）", file=sys.stderr)
+            return 2
+        added, updated = services.units_io.apply(plan, only_good_rows=args.only_good)
+        print(f"{plan.summary()}。已导入：新增 {added}，更新 {updated}")
+        return 0
+    finally:
+        services.close()
+
+
+def cmd_export(args) -> int:
+    out = Path(args.file)
+    if out.suffix.lower() != ".xlsx":
+        raise CliError(f"导出文件须为 .xlsx：{out}")
+    if not out.parent.exists():
+        raise CliError(f"导出目录不存在：{out.parent}")
+    if args.what == "template":
+        from hotline_desktop.core.excel_units import write_units_template
+
+        write_units_template(out)
+        print(f"已导出承办单位导入模板：{out}")
+        return 0
+    services = _open(args, lock=False)
+    try:
+        services.units_io.export(out)
+        print(f"已导出 {len(services.units.list())} 个单位：{out}")
+        return 0
+    finally:
+        services.close()
+
+
+def cmd_screenshot(args) -> int:
+    from hotline_desktop.gui.screenshot import take_screenshots
+
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    for p in take_screenshots(args.data_dir, args.out):
+        print(p)
+    return 0
+
+
+def cmd_score(args) -> int:
+    from hotline_desktop.core.scoring.case import run_score_case
+
+    return run_score_case(args.case, args.output)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="数据文件夹（默认：用户数据目录，或环境变量 HOTLINE_HOME）")
+    p = argparse.ArgumentParser(prog="hotline-desktop", description=APP_TITLE, parents=[common])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, fn: Callable, help_text: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_text, parents=[common])
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add("demo", cmd_demo, "载入示例区县")
+    sp.add_argument("--force", action="store_true", help="替换已有数据（先自动备份）")
+    sp.add_argument("--if-empty", action="store_true", help="已有数据时什么也不做")
+    sp = add("screenshot", cmd_screenshot, "把主窗口各标签页截图为 PNG")
+    sp.add_argument("--out", required=True, metavar="DIR")
+    sp = add("backup", cmd_backup, "备份数据库")
+    sp.add_argument("--out", metavar="FILE")
+    sp = add("restore", cmd_restore, "从备份恢复数据库（当前数据库先备份）")
+    sp.add_argument("file", metavar="FILE")
+    sp = add("import", cmd_import, "从 Excel 导入")
+    sp.add_argument("what", choices=["units"])
+    sp.add_argument("file", metavar="FILE.xlsx")
+    sp.add_argument("--only-good", action="store_true", help="只导入无误的行")
+    sp = add("export", cmd_export, "导出到 Excel")
+    sp.add_argument("what", choices=["units", "template"])
+    sp.add_argument("file", metavar="FILE.xlsx")
+    sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
+    sp.add_argument("case", metavar="CASE.json")
+    sp.add_argument("--output", metavar="FILE")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "data_dir"):
+        args.data_dir = None
+    if args.command is None:
+        from hotline_desktop.gui.app import run_gui
+
+        return run_gui(args.data_dir)
+    from hotline_desktop.db.engine import StoreOpenError
+    from hotline_desktop.db.lock import AlreadyRunning
+    from hotline_desktop.services.errors import ServiceError
+
+    try:
+        return args.func(args)
+    except (CliError, ServiceError, StoreOpenError, AlreadyRunning, ValueError, OSError) as e:
+        return _err(f"错误：{e}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""A demo district so a newcomer sees every tab filled (`hotline-desktop demo`)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from hotline_desktop.core.domain import UnitDraft, UnitKind
+from hotline_desktop.db.repositories import MetaRepository
+from hotline_desktop.services.errors import ServiceError
+
+TOWNS = [
+    "山大路街道", "洪家楼街道", "东风街道", "全福街道", "华山街道", "荷花路街道",
+    "王舍人街道", "鲍山街道", "郭店街道", "唐冶街道", "港沟街道", "遥墙街道",
+]
+COMMUNITIES = [
+    "燕山", "文苑", "花园", "七里河", "洪家楼", "祝甸", "东泉", "工业南路", "盛福", "历黄",
+    "全福庄", "东方", "辛甸", "华山", "卧牛山", "荷花", "坝子", "张马屯", "王舍人", "冷水沟",
+    "鲍山", "裴家营", "郭店", "相公庄", "唐冶", "西河", "港沟", "神武", "遥墙", "临港",
+    "杨家", "北园", "南全福", "祥泰", "鑫苑", "开元", "金鸡岭", "水岸", "春风", "丁家",
+    "甸柳", "转山", "龙泉", "凤凰", "莲花", "云锦", "荣盛", "清河", "泉城", "鸿园",
+    "新东站", "雪山", "彩石", "虹桥", "将军", "锦屏", "华信", "绿地", "滨河", "齐鲁",
+]
+DEPARTMENTS = [
+    "区发展和改革局", "区教育和体育局", "区科学技术局", "区工业和信息化局", "区公安分局",
+    "区民政局", "区司法局", "区财政局", "区人力资源和社会保障局", "区自然资源局",
+    "区生态环境分局", "区住房和城乡建设局", "区交通运输局", "区水务局", "区农业农村局",
+    "区商务局", "区文化和旅游局", "区卫生健康局", "区退役军人事务局", "区应急管理局",
+    "区审计局", "区市场监督管理局", "区城市管理局", "区行政审批服务局", "区医疗保障局",
+    "区综合执法局", "区信访局", "区统计局", "区住房保障中心", "区供热管理中心",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏飞鑫波宁琳"
+DEMO_FLAG = "demo_loaded"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    towns: int
+    communities: int
+    departments: int
+
+    def __str__(self) -> str:
+        return f"示例区县已载入：乡镇·街道 {self.towns} 个，社区 {self.communities} 个，科室·职能部门 {self.departments} 个"
+
+
+def demo_units(seed: int = 12345) -> list[UnitDraft]:
+    rnd = random.Random(seed)
+
+    def person() -> str:
+        return rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.choice((1, 2))))
+
+    def mobile() -> str:
+        return "1" + rnd.choice("3578") + "".join(rnd.choice("0123456789") for _ in range(9))
+
+    out: list[UnitDraft] = []
+    for i, name in enumerate(TOWNS, start=1):
+        out.append(
+            UnitDraft(
+                code=f"T{i:02d}", name=name, kind=UnitKind.TOWN, contact=person(),
+                phone=f"0531-8{rnd.randint(1000000, 9999999)}", notes="12345 便民服务站",
+            )
+        )
+    per_town = len(COMMUNITIES) // len(TOWNS)
+    for i, name in enumerate(COMMUNITIES):
+        town = i // per_town + 1
+        out.append(
+            UnitDraft(
+                code=f"C{town:02d}{i % per_town + 1:02d}", name=f"{name}社区", kind=UnitKind.COMMUNITY,
+                parent_code=f"T{town:02d}", contact=person(), phone=mobile(),
+            )
+        )
+    for i, name in enumerate(DEPARTMENTS, start=1):
+        out.append(
+            UnitDraft(
+                code=f"D{i:02d}", name=name, kind=UnitKind.DEPARTMENT, contact=person(),
+                phone=f"0531-8{rnd.randint(1000000, 9999999)}",
+            )
+        )
+    # One unit that left the register, to show deactivation.
+    out.append(
+        UnitDraft(code="D99", name="区原城市管理行政执法局", kind=UnitKind.DEPARTMENT, active=False,
+                  notes="2025 年机构改革后并入区综合执法局")
+    )
+    return out
+
+
+def create_demo(services, *, force: bool = False) -> DemoSummary:
+    """Fill an empty database with the demo district. Refuses a non-empty one unless force."""
+    if not services.is_empty():
+        if not force:
+            raise ServiceError("数据库中已有单位，未载入示例数据（如确需替换，请使用 --force）")
+        _clear(services)
+    drafts = demo_units()
+    services.units.create_many(drafts)
+    with services.store.session() as s:
+        MetaRepository(s).set(DEMO_FLAG, "1")
+    return DemoSummary(
+        towns=sum(d.kind == UnitKind.TOWN for d in drafts),
+        communities=sum(d.kind == UnitKind.COMMUNITY for d in drafts),
+        departments=sum(d.kind == UnitKind.DEPARTMENT for d in drafts),
+    )
+
+
+def _clear(services) -> None:
+    """Remove every unit and its data (only for `demo --force`; a backup is taken first)."""
+    from sqlalchemy import text
+
+    services.store.backup_manual()
+    with services.store.session() as s:
+        tables = [
+            r[0]
+            for r in s.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type='table' "
+                    "AND name NOT IN ('alembic_version','app_meta','units','audit_log') AND name NOT LIKE 'sqlite_%'"
+                )
+            )
+        ]
+        s.execute(text("PRAGMA defer_foreign_keys=ON"))
+        for t in tables:
+            s.execute(text(f'DELETE FROM "{t}"'))
+        s.execute(text("UPDATE units SET parent_id = NULL"))
+        s.execute(text("DELETE FROM units"))
+        s.execute(text("INSERT INTO audit_log(table_name,row_id,action,field) VALUES ('units',0,'delete','demo --force')"))
+    services.units.changed.emit([], "reset")
