@@ -1,0 +1,72 @@
+import pytest
+from sqlalchemy import insert
+
+from hotline_desktop.core.domain import UnitDraft
+from hotline_desktop.db.models import YearScheme
+from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.evidence import EvidenceService, display_name
+
+
+@pytest.fixture
+def ctx(services):
+    unit = services.units.create(UnitDraft(code="T01", name="梅林镇", kind="town"))
+    with services.store.session() as s:
+        ys = s.execute(insert(YearScheme).values(year=2023, scheme_id="x", definition="")).inserted_primary_key[0]
+    return EvidenceService(services.store), ys, unit.id
+
+
+def test_file_is_copied_under_its_hash_and_shown_by_name(ctx, tmp_path):
+    ev, ys, uid = ctx
+    src = tmp_path / "制度文件.pdf"
+    src.write_bytes(b"%PDF-1.4 rules")
+    row = ev.add(ys, uid, "rules_established", src)
+    assert row.name == "制度文件.pdf"
+    blob = ev.blob_path(row.sha256)
+    assert blob.read_bytes() == b"%PDF-1.4 rules" and blob.is_relative_to(ev.root)
+    src.unlink()  # the original may go away: the store keeps its copy
+    view = ev.path_for_viewing(row.id)
+    assert view.name == "制度文件.pdf" and view.read_bytes() == b"%PDF-1.4 rules"
+    assert [r.name for r in ev.list(ys, uid, "rules_established")] == ["制度文件.pdf"]
+
+
+def test_path_tricks_in_names_cannot_escape(ctx, tmp_path):
+    assert display_name("../../etc/passwd.pdf") == "passwd.pdf"
+    assert display_name("..\\..\\Windows\\win.ini") == "win.ini"
+    assert display_name("a<b>:c.pdf") == "a_b__c.pdf"
+    ev, ys, uid = ctx
+    d = tmp_path / "x"
+    d.mkdir()
+    src = d / "..pdf"
+    src.write_bytes(b"x")
+    row = ev.add(ys, uid, "k", src)
+    assert ev.path_for_viewing(row.id).is_relative_to(ev.root)
+
+
+def test_files_over_50_mb_and_odd_types_are_refused(ctx, tmp_path):
+    ev, ys, uid = ctx
+    big = tmp_path / "扫描件.pdf"
+    with open(big, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024 + 1)
+    with pytest.raises(ServiceError, match="超过 50 MB"):
+        ev.add(ys, uid, "k", big)
+    exe = tmp_path / "setup.exe"
+    exe.write_bytes(b"MZ")
+    with pytest.raises(ServiceError, match="不支持的文件类型"):
+        ev.add(ys, uid, "k", exe)
+    assert ev.list(ys) == []
+
+
+def test_remove_moves_to_trash_and_undo_brings_it_back(ctx, tmp_path):
+    ev, ys, uid = ctx
+    src = tmp_path / "台账.jpg"
+    src.write_bytes(b"jpeg")
+    a = ev.add(ys, uid, "station_ledger", src)
+    b = ev.add(ys, uid, "training", src)  # same content, second item
+    trashed = ev.remove(a.id)
+    assert trashed.exists() and trashed.parent == ev.trash and "台账.jpg" in trashed.name
+    assert ev.blob_path(a.sha256).exists()  # still used by b
+    trashed_b = ev.remove(b.id)
+    assert not ev.blob_path(b.sha256).exists() and trashed_b.read_bytes() == b"jpeg"
+    assert ev.list(ys) == []
+    ev.restore(b.id, trashed_b)
+    assert [r.id for r in ev.list(ys)] == [b.id] and ev.blob_path(b.sha256).read_bytes() == b"jpeg"
