@@ -30,6 +30,18 @@ class AppServices:
     def units_io(self) -> UnitImportExport:
         return UnitImportExport(self.units)
 
+    @cached_property
+    def assessment(self):
+        from hotline_desktop.services.assessment import AssessmentService
+
+        return AssessmentService(self.store)
+
+    @cached_property
+    def evidence(self):
+        from hotline_desktop.services.evidence import EvidenceService
+
+        return EvidenceService(self.store)
+
     def is_empty(self) -> bool:
         from hotline_desktop.db.repositories import UnitRepository
 

@@ -39,9 +39,13 @@ class DemoSummary:
     towns: int
     communities: int
     departments: int
+    years: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"示例区县已载入：乡镇·街道 {self.towns} 个，社区 {self.communities} 个，科室·职能部门 {self.departments} 个"
+        s = f"示例区县已载入：乡镇·街道 {self.towns} 个，社区 {self.communities} 个，科室·职能部门 {self.departments} 个"
+        if self.years:
+            s += "；考核数据：" + "、".join(self.years)
+        return s
 
 
 def demo_units(seed: int = 12345) -> list[UnitDraft]:
@@ -91,14 +95,21 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
         if not force:
             raise ServiceError("数据库中已有单位，未载入示例数据（如确需替换，请使用 --force）")
         _clear(services)
+    from hotline_desktop.services.demo_data import DEMO_YEARS, fill_demo_year
+
     drafts = demo_units()
     services.units.create_many(drafts)
+    years = []
+    for year, scheme_id, months in DEMO_YEARS:
+        fill_demo_year(services.assessment, year, scheme_id, months)
+        years.append(f"{year} 年 {services.assessment.find(year, scheme_id).title}")
     with services.store.session() as s:
         MetaRepository(s).set(DEMO_FLAG, "1")
     return DemoSummary(
         towns=sum(d.kind == UnitKind.TOWN for d in drafts),
         communities=sum(d.kind == UnitKind.COMMUNITY for d in drafts),
         departments=sum(d.kind == UnitKind.DEPARTMENT for d in drafts),
+        years=tuple(years),
     )
 
 
@@ -123,4 +134,5 @@ def _clear(services) -> None:
         s.execute(text("UPDATE units SET parent_id = NULL"))
         s.execute(text("DELETE FROM units"))
         s.execute(text("INSERT INTO audit_log(table_name,row_id,action,field) VALUES ('units',0,'delete','demo --force')"))
+    services.assessment.invalidate()
     services.units.changed.emit([], "reset")

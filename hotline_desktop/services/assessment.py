@@ -1,0 +1,390 @@
+"""A year's assessment: schemes frozen per year, monthly figures and annual items.
+
+Every value is stored as typed; a value the scheme rejects is kept (so nothing typed is lost)
+but marked invalid with its reason and left out of scoring until fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select, text
+
+from hotline_desktop.core.domain import UnitRow
+from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
+from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
+from hotline_desktop.db.repositories import AuditRepository, UnitRepository
+from hotline_desktop.db.store import Store
+from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.events import Event
+
+
+@dataclass(frozen=True)
+class YearSchemeRow:
+    id: int
+    year: int
+    scheme_id: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} 年 · {self.title}（{self.scheme_id}）"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A stored value: its text, the parsed value when valid, or the reason it is not."""
+
+    text: str
+    value: object = None
+    error: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class CellEdit:
+    unit_id: int
+    month: str | None  # None for annual items
+    key: str
+    text: str | None  # None or "" clears the cell
+
+
+@dataclass(frozen=True)
+class CellChange:
+    unit_id: int
+    month: str | None
+    key: str
+    old: Cell | None
+    new: Cell | None
+
+
+def canonical(inp: InputDef, value: object) -> str:
+    """Text that parses back to the same value."""
+    if inp.kind == "boolean":
+        return "是" if value else "否"
+    if inp.kind == "choice":
+        return str(value)
+    return inp.format(value)
+
+
+def check(inp: InputDef, text: str | None) -> Cell | None:
+    """Parse one typed value: None for an empty cell, else a Cell (valid or with its reason)."""
+    if text is None or not str(text).strip():
+        return None
+    try:
+        value = inp.parse(str(text))
+    except ValueError as e:
+        return Cell(str(text).strip(), None, str(e))
+    if value is None:
+        return None
+    return Cell(canonical(inp, value), value, None)
+
+
+def month_keys(year: int) -> list[str]:
+    return [f"{year}-{m:02d}" for m in range(1, 13)]
+
+
+class AssessmentService:
+    def __init__(self, store: Store):
+        self.store = store
+        self._schemes: dict[int, Scheme] = {}
+        self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
+        self.assignments_changed = Event()  # emits (year)
+
+    def invalidate(self) -> None:
+        """Forget cached definitions (after a restore or a reset of the database)."""
+        self._schemes.clear()
+
+    # -- schemes per year ----------------------------------------------------------------------
+    def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
+        with self.store.session() as s:
+            q = select(YearScheme).order_by(YearScheme.year.desc(), YearScheme.scheme_id)
+            if year is not None:
+                q = q.where(YearScheme.year == year)
+            return [YearSchemeRow(r.id, r.year, r.scheme_id, r.title) for r in s.scalars(q)]
+
+    def get(self, year_scheme_id: int) -> YearSchemeRow:
+        with self.store.session() as s:
+            r = s.get(YearScheme, year_scheme_id)
+            if r is None:
+                raise ServiceError(f"考核方案（ID {year_scheme_id}）不存在")
+            return YearSchemeRow(r.id, r.year, r.scheme_id, r.title)
+
+    def find(self, year: int, scheme_id: str) -> YearSchemeRow | None:
+        for row in self.assignments(year):
+            if row.scheme_id == scheme_id:
+                return row
+        return None
+
+    def assign(self, year: int, scheme: str | Path) -> YearSchemeRow:
+        """Start assessing `year` with a scheme: a copy of its definition is frozen with the year."""
+        if not 2000 <= int(year) <= 2100:
+            raise ServiceError(f"考核年度无效：{year}")
+        definition = load_scheme(scheme)
+        with self.store.session() as s:
+            exists = s.scalar(
+                select(YearScheme).where(YearScheme.year == year, YearScheme.scheme_id == definition.id)
+            )
+            if exists is not None:
+                raise ServiceError(f"{year} 年已使用考核方案“{definition.title}”")
+            r = YearScheme(year=year, scheme_id=definition.id, title=definition.title, definition=definition.text)
+            s.add(r)
+            s.flush()
+            AuditRepository(s).record("year_schemes", r.id, "insert", {"scheme_id": (None, definition.id)})
+            row = YearSchemeRow(r.id, r.year, r.scheme_id, r.title)
+        self.assignments_changed.emit(year)
+        return row
+
+    def ensure(self, year: int, scheme_id: str) -> YearSchemeRow:
+        return self.find(year, scheme_id) or self.assign(year, scheme_id)
+
+    def scheme(self, year_scheme_id: int) -> Scheme:
+        """The frozen definition of that year (never the current file)."""
+        sch = self._schemes.get(year_scheme_id)
+        if sch is None:
+            with self.store.session() as s:
+                r = s.get(YearScheme, year_scheme_id)
+                if r is None:
+                    raise ServiceError(f"考核方案（ID {year_scheme_id}）不存在")
+                text, src = r.definition, f"{r.year} 年冻结的方案 {r.scheme_id}"
+            sch = load_scheme_text(text, source=src)
+            self._schemes[year_scheme_id] = sch
+        return sch
+
+    # -- who takes part ------------------------------------------------------------------------
+    def participants(self, year_scheme_id: int) -> list[UnitRow]:
+        """Units active now, plus deactivated units that hold figures of that year."""
+        sch = self.scheme(year_scheme_id)
+        with self.store.session() as s:
+            with_data = set(
+                s.scalars(select(MonthlyValue.unit_id).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id))
+            ) | set(s.scalars(select(AnnualValue.unit_id).distinct().where(AnnualValue.year_scheme_id == year_scheme_id)))
+            rows = UnitRepository(s).rows()
+        return [r for r in rows if r.kind.value in sch.unit_kinds and (r.active or r.id in with_data)]
+
+    # -- reading -------------------------------------------------------------------------------
+    def monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
+        """(unit_id, month, key) → Cell, for one month or the whole year."""
+        sch = self.scheme(year_scheme_id)
+        with self.store.session() as s:
+            q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.value).where(
+                MonthlyValue.year_scheme_id == year_scheme_id
+            )
+            if month is not None:
+                q = q.where(MonthlyValue.month == month)
+            raw = list(s.execute(q))
+        out = {}
+        for unit_id, m, key, stored in raw:
+            if not sch.has_input(key):
+                out[(unit_id, m, key)] = Cell(stored, None, f"方案中没有该项：{key}")
+                continue
+            cell = check(sch.input(key), stored)
+            if cell is not None:
+                out[(unit_id, m, key)] = cell
+        return out
+
+    def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
+        sch = self.scheme(year_scheme_id)
+        with self.store.session() as s:
+            q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
+                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.value.is_not(None)
+            )
+            if unit_id is not None:
+                q = q.where(AnnualValue.unit_id == unit_id)
+            raw = list(s.execute(q))
+        out = {}
+        for uid, key, stored in raw:
+            if sch.has_input(key):
+                cell = check(sch.input(key), stored)
+                if cell is not None:
+                    out[(uid, key)] = cell
+        return out
+
+    def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
+        with self.store.session() as s:
+            q = select(AnnualValue.key, AnnualValue.note).where(
+                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id
+            )
+            return {k: n for k, n in s.execute(q) if n}
+
+    def months_with_data(self, year_scheme_id: int) -> list[str]:
+        with self.store.session() as s:
+            q = select(MonthlyValue.month).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id)
+            return sorted(s.scalars(q))
+
+    # -- writing -------------------------------------------------------------------------------
+    def set_values(self, year_scheme_id: int, edits: Iterable[CellEdit]) -> list[CellChange]:
+        """Store a batch of monthly and/or annual edits in one transaction (one undo step).
+
+        Checked whole first: an unknown item or a month outside the year refuses the batch.
+        """
+        sch = self.scheme(year_scheme_id)
+        year = self.get(year_scheme_id).year
+        valid_months = set(month_keys(year))
+        edits = list(edits)
+        for e in edits:
+            if not sch.has_input(e.key):
+                raise ServiceError(f"考核方案“{sch.title}”中没有“{e.key}”这一项")
+            inp = sch.input(e.key)
+            if (e.month is not None) != (inp.period == "monthly"):
+                raise ServiceError(f"“{inp.label}”是{'月度' if inp.period == 'monthly' else '年度'}项目")
+            if e.month is not None and e.month not in valid_months:
+                raise ServiceError(f"月份“{e.month}”不属于 {year} 年")
+        monthly = [e for e in edits if e.month is not None]
+        annual = [e for e in edits if e.month is None]
+        changes: list[CellChange] = []
+        audit_rows: list[dict] = []
+        with self.store.session() as s:
+            con = s.connection()
+            if monthly:
+                months = sorted({e.month for e in monthly})
+                existing = {
+                    (u, m, k): (i, v)
+                    for i, u, m, k, v in con.execute(
+                        select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
+                               MonthlyValue.value).where(
+                            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month.in_(months)
+                        )
+                    )
+                }
+                ins, upd, dels = {}, {}, {}
+                for e in monthly:
+                    inp = sch.input(e.key)
+                    ident = (e.unit_id, e.month, e.key)
+                    cur = existing.get(ident)
+                    old = check(inp, cur[1]) if cur else None
+                    new = check(inp, e.text)
+                    if (old.text if old else None) == (new.text if new else None):
+                        continue
+                    if new is None:
+                        dels[ident] = {"i": cur[0]}
+                        existing.pop(ident)
+                    elif cur is None:
+                        ins[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, month=e.month,
+                                          key=e.key, value=new.text, valid=new.valid)
+                        existing[ident] = (None, new.text)
+                    elif cur[0] is None:  # inserted earlier in this batch
+                        ins[ident].update(value=new.text, valid=new.valid)
+                        existing[ident] = (None, new.text)
+                    else:
+                        upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid}
+                        existing[ident] = (cur[0], new.text)
+                    changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
+                    audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
+                                           field=f"{e.month}/{e.key}", old_value=old.text if old else None,
+                                           new_value=new.text if new else None))
+                if dels:
+                    con.execute(text("DELETE FROM monthly_values WHERE id = :i"), list(dels.values()))
+                if upd:
+                    con.execute(
+                        text("UPDATE monthly_values SET value = :v, valid = :ok, updated_at = CURRENT_TIMESTAMP "
+                             "WHERE id = :i"),
+                        list(upd.values()),
+                    )
+                if ins:
+                    con.execute(insert(MonthlyValue), list(ins.values()))
+            if annual:
+                existing_a = {
+                    (u, k): (i, v)
+                    for i, u, k, v in con.execute(
+                        select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
+                            AnnualValue.year_scheme_id == year_scheme_id
+                        )
+                    )
+                }
+                ins_a: dict[tuple[int, str], dict] = {}
+                upd_a: dict[tuple[int, str], dict] = {}
+                for e in annual:
+                    inp = sch.input(e.key)
+                    ident = (e.unit_id, e.key)
+                    cur = existing_a.get(ident)
+                    old = check(inp, cur[1]) if cur and cur[1] is not None else None
+                    new = check(inp, e.text)
+                    if (old.text if old else None) == (new.text if new else None):
+                        continue
+                    value, ok = (new.text, new.valid) if new else (None, True)
+                    if cur is None:
+                        ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
+                                            value=value, valid=ok, note="")
+                        existing_a[ident] = (None, value)
+                    elif cur[0] is None:
+                        ins_a[ident].update(value=value, valid=ok)
+                        existing_a[ident] = (None, value)
+                    else:
+                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok}
+                        existing_a[ident] = (cur[0], value)
+                    changes.append(CellChange(e.unit_id, None, e.key, old, new))
+                    audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
+                                           field=e.key, old_value=old.text if old else None,
+                                           new_value=new.text if new else None))
+                if upd_a:
+                    con.execute(
+                        text("UPDATE annual_values SET value = :v, valid = :ok, updated_at = CURRENT_TIMESTAMP "
+                             "WHERE id = :i"),
+                        list(upd_a.values()),
+                    )
+                if ins_a:
+                    con.execute(insert(AnnualValue), list(ins_a.values()))
+            if audit_rows:
+                con.execute(insert(AuditEntry), audit_rows)
+        if changes:
+            self.values_changed.emit(year_scheme_id, changes)
+        return changes
+
+    def set_note(self, year_scheme_id: int, unit_id: int, key: str, note: str) -> None:
+        with self.store.session() as s:
+            row = s.scalar(
+                select(AnnualValue).where(
+                    AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id,
+                    AnnualValue.key == key,
+                )
+            )
+            if row is None:
+                row = AnnualValue(year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, value=None, note="")
+                s.add(row)
+                s.flush()
+            if row.note != note:
+                AuditRepository(s).record("annual_values", row.id, "update", {"note": (row.note, note)})
+                row.note = note
+
+    def copy_month(self, year_scheme_id: int, source: str, target: str, unit_ids: Iterable[int] | None = None) -> list[CellChange]:
+        """Copy one month's values over another (as one batch); cells empty in the source are cleared."""
+        src = self.monthly_cells(year_scheme_id, source)
+        dst = self.monthly_cells(year_scheme_id, target)
+        wanted = set(unit_ids) if unit_ids is not None else None
+        edits = []
+        for (uid, _m, key), cell in src.items():
+            if wanted is None or uid in wanted:
+                edits.append(CellEdit(uid, target, key, cell.text))
+        for (uid, _m, key) in dst:
+            if (uid, source, key) not in src and (wanted is None or uid in wanted):
+                edits.append(CellEdit(uid, target, key, None))
+        return self.set_values(year_scheme_id, edits)
+
+    def clear_year(self, year_scheme_id: int) -> None:
+        with self.store.session() as s:
+            s.execute(delete(MonthlyValue).where(MonthlyValue.year_scheme_id == year_scheme_id))
+            s.execute(delete(AnnualValue).where(AnnualValue.year_scheme_id == year_scheme_id))
+
+    # -- completeness --------------------------------------------------------------------------
+    def missing_annual(self, year_scheme_id: int) -> dict[int, list[str]]:
+        """unit id → labels of required annual items (manual scores) not yet entered or invalid."""
+        sch = self.scheme(year_scheme_id)
+        cells = self.annual_cells(year_scheme_id)
+        out: dict[int, list[str]] = {}
+        required = [i for i in sch.annual_inputs if i.required or i.kind == "manual"]
+        for u in self.participants(year_scheme_id):
+            miss = [i.label for i in required if not (c := cells.get((u.id, i.key))) or not c.valid]
+            if miss:
+                out[u.id] = miss
+        return out
+
+
+def current_year() -> int:
+    return date.today().year

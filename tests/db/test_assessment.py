@@ -1,0 +1,105 @@
+import pytest
+
+from hotline_desktop.core.domain import UnitDraft
+from hotline_desktop.paths import builtin_data_dir
+from hotline_desktop.services.assessment import CellEdit
+from hotline_desktop.services.errors import ServiceError
+
+
+@pytest.fixture
+def units(services):
+    t = services.units.create(UnitDraft(code="T01", name="梅林镇", kind="town"))
+    d = services.units.create(UnitDraft(code="D01", name="区民政局", kind="department"))
+    return t.id, d.id
+
+
+def test_assigning_freezes_the_scheme_text_with_the_year(services, tmp_path):
+    src = (builtin_data_dir() / "schemes" / "licheng-2020.toml").read_text(encoding="utf-8")
+    copy = tmp_path / "licheng-2020.toml"
+    copy.write_text(src, encoding="utf-8")
+    ys = services.assessment.assign(2024, copy)
+    copy.write_text(src.replace('title = "历城区热线工作考核细则"', 'title = "改过的"'), encoding="utf-8")
+    services.assessment.invalidate()
+    assert services.assessment.scheme(ys.id).title == "历城区热线工作考核细则"
+    assert services.assessment.scheme(ys.id).text == src
+    with pytest.raises(ServiceError, match="已使用"):
+        services.assessment.assign(2024, copy)
+
+
+def test_bad_value_is_kept_with_its_reason_and_fixed_later(services, units):
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    ch = services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "satisfaction_rate", "105"),
+                                                CellEdit(t, "2023-01", "volume", "21")])
+    assert [c.new.valid for c in ch] == [False, True]
+    cells = services.assessment.monthly_cells(ys.id, "2023-01")
+    bad = cells[(t, "2023-01", "satisfaction_rate")]
+    assert bad.text == "105" and "0 到 100" in bad.error
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "satisfaction_rate", "98.50%")])
+    good = services.assessment.monthly_cells(ys.id, "2023-01")[(t, "2023-01", "satisfaction_rate")]
+    assert good.valid and good.text == "98.5"
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "satisfaction_rate", "")])
+    assert (t, "2023-01", "satisfaction_rate") not in services.assessment.monthly_cells(ys.id)
+
+
+def test_a_batch_with_an_unknown_item_or_month_writes_nothing(services, units):
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    for bad in (CellEdit(t, "2023-01", "no_such_key", "1"), CellEdit(t, "2024-01", "volume", "1"),
+                CellEdit(t, None, "volume", "1")):
+        with pytest.raises(ServiceError):
+            services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "5"), bad])
+    assert services.assessment.monthly_cells(ys.id) == {}
+
+
+def test_values_changed_event_and_unchanged_edits_are_not_reported(services, units):
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    seen = []
+    services.assessment.values_changed.connect(lambda ys_id, ch: seen.append(len(ch)))
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "5")])
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "5.0")])  # same value
+    assert seen == [1]
+
+
+def test_copy_last_month(services, units):
+    t, d = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "21"), CellEdit(d, "2023-01", "volume", "52"),
+                                           CellEdit(d, "2023-02", "praise", "3")])
+    services.assessment.copy_month(ys.id, "2023-01", "2023-02")
+    feb = {(u, k): c.text for (u, m, k), c in services.assessment.monthly_cells(ys.id, "2023-02").items()}
+    assert feb == {(t, "volume"): "21", (d, "volume"): "52"}
+
+
+def test_participants_include_deactivated_units_with_data(services, units):
+    t, d = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    services.units.set_active(d, False)
+    assert [u.code for u in services.assessment.participants(ys.id)] == ["T01"]
+    services.assessment.set_values(ys.id, [CellEdit(d, "2023-01", "volume", "3")])
+    assert [u.code for u in services.assessment.participants(ys.id)] == ["D01", "T01"]
+    with pytest.raises(ServiceError, match="考核数据"):
+        services.units.delete(d)
+
+
+def test_annual_items_and_notes(services, units):
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    services.assessment.set_values(ys.id, [CellEdit(t, None, "kb_format", "qa"), CellEdit(t, None, "training", "是")])
+    services.assessment.set_note(ys.id, t, "training", "2023年5月参加市热线培训")
+    cells = services.assessment.annual_cells(ys.id, t)
+    assert cells[(t, "kb_format")].value == "qa" and cells[(t, "training")].value is True
+    assert services.assessment.annual_notes(ys.id, t) == {"training": "2023年5月参加市热线培训"}
+
+
+def test_demo_fills_three_scheme_years(services):
+    from hotline_desktop.services.demo import create_demo
+
+    summary = create_demo(services)
+    assert len(summary.years) == 3
+    rows = {(r.year, r.scheme_id) for r in services.assessment.assignments()}
+    assert rows == {(2025, "licheng-2020"), (2026, "ganxian-2023-hotline"), (2026, "ganxian-2023-online")}
+    ys = services.assessment.find(2026, "ganxian-2023-hotline")
+    assert services.assessment.months_with_data(ys.id) == [f"2026-{m:02d}" for m in range(1, 11)]
+    assert all(c.valid for c in services.assessment.monthly_cells(ys.id).values())
