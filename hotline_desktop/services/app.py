@@ -37,6 +37,12 @@ class AppServices:
         return AssessmentService(self.store)
 
     @cached_property
+    def rankings(self):
+        from hotline_desktop.services.ranking import RankingService
+
+        return RankingService(self.assessment, self.units.changed)
+
+    @cached_property
     def evidence(self):
         from hotline_desktop.services.evidence import EvidenceService
 
