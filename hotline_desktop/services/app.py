@@ -37,6 +37,12 @@ class AppServices:
         return AssessmentService(self.store)
 
     @cached_property
+    def monthly_io(self):
+        from hotline_desktop.services.monthly_io import MonthlyImportExport
+
+        return MonthlyImportExport(self.assessment)
+
+    @cached_property
     def rankings(self):
         from hotline_desktop.services.ranking import RankingService
 
