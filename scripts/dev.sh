@@ -10,8 +10,8 @@ VENV="$ROOT/.venv"
 PY=${PYTHON:-python3}
 
 apt_deps() {
-    # Debian packages Qt needs offscreen, a CJK font, and tools to look at PDFs.
-    local pkgs="libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 fonts-wqy-zenhei poppler-utils"
+    # Debian packages Qt needs offscreen, a CJK font, and tools to check PDFs and workbooks.
+    local pkgs="libgl1 libegl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 fonts-wqy-zenhei poppler-utils libreoffice-calc-nogui"
     command -v dpkg-query >/dev/null 2>&1 || return 0
     local missing=""
     for p in $pkgs; do
