@@ -1,0 +1,282 @@
+"""Headless scoring: ``hotline-desktop score CASE.json [--output FILE]`` (scoring.md contract).
+
+:func:`run_score_case` reads the UTF-8 JSON case, scores it with the same engine as the GUI and
+writes the result JSON (numbers rounded half-up to 2 decimals; integral values without a
+fraction: ``14``, others as ``93.25`` / ``94.1``). Exit status 0 on success; 2 on bad input with
+one line per problem on stderr (naming unit, month, key and value) and nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from hotline_desktop.core.scoring.engine import ScoringEngine
+from hotline_desktop.core.scoring.errors import InputProblem, SchemeError, ScoringInputError
+from hotline_desktop.core.scoring.numbers import json_number
+from hotline_desktop.core.scoring.results import ScoringResult, UnitRef
+from hotline_desktop.core.scoring.scheme import Scheme, load_scheme
+
+__all__ = ["CaseError", "load_case", "score_case", "result_to_json_data", "dumps_result", "run_score_case"]
+
+
+class CaseError(Exception):
+    """The case file itself is unusable (not JSON, missing fields, unknown scheme)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def _problem(unit, month, key, value, msg) -> InputProblem:
+    return InputProblem(unit, month, key, value, msg)
+
+
+def load_case(data: Any, base_dir: Path | None = None) -> ScoringEngine:
+    """Build an engine from a decoded case; raises :class:`CaseError` / :class:`ScoringInputError`."""
+    if not isinstance(data, dict):
+        raise CaseError(["案例文件的顶层必须是 JSON 对象"])
+    errors: list[str] = []
+    name = data.get("scheme")
+    if not isinstance(name, str) or not name.strip():
+        raise CaseError(["案例缺少字段 scheme（考核方案，如 ganxian-2023-hotline）"])
+    try:
+        candidate = (base_dir / name) if (base_dir and name.endswith(".toml")) else None
+        scheme = load_scheme(candidate if candidate and candidate.exists() else name)
+    except SchemeError as exc:
+        raise CaseError([f"未知或无效的考核方案 {name}：" + "；".join(exc.errors)]) from None
+    year = data.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999):
+        errors.append(f"字段 year 必须是年份整数：{year!r}")
+        year = None
+    months = data.get("months")
+    if months is None:
+        if scheme.months_required:
+            errors.append(f"方案 {scheme.id} 必须提供字段 months（考核月份列表，如 [\"2023-01\"]）")
+    elif not isinstance(months, list):
+        errors.append("字段 months 必须是月份列表，如 [\"2023-01\", \"2023-02\"]")
+        months = None
+    units_raw = data.get("units")
+    if not isinstance(units_raw, list):
+        errors.append("案例缺少字段 units（承办单位列表）")
+        units_raw = []
+    for field in ("monthly", "annual"):
+        if data.get(field) is not None and not isinstance(data.get(field), list):
+            errors.append(f"字段 {field} 必须是列表")
+    if errors:
+        raise CaseError(errors)
+
+    problems: list[InputProblem] = []
+    units: list[UnitRef] = []
+    seen_codes: set[str] = set()
+    for i, u in enumerate(units_raw):
+        if not isinstance(u, dict):
+            problems.append(_problem(None, None, f"units[{i}]", u, "承办单位必须是对象（code、name、kind）"))
+            continue
+        code, kind, uname = u.get("code"), u.get("kind"), u.get("name", "")
+        if not isinstance(code, str) or not code.strip():
+            problems.append(_problem(None, None, f"units[{i}].code", code, "承办单位缺少编码 code"))
+            continue
+        if code in seen_codes:
+            problems.append(_problem(code, None, "code", code, f"单位编码重复：{code}"))
+            continue
+        seen_codes.add(code)
+        if kind not in scheme.unit_kinds:
+            problems.append(
+                _problem(code, None, "kind", kind, f"未知的单位类型：{kind}（可选：{'、'.join(scheme.unit_kinds)}）")
+            )
+            continue
+        units.append(UnitRef(code, uname if isinstance(uname, str) else str(uname), kind))
+    bad_units = seen_codes - {u.code for u in units}
+
+    good_months = None
+    if months is not None:
+        good_months = []
+        for m in months:
+            if not isinstance(m, str):
+                problems.append(_problem(None, str(m), "months", m, f"月份格式应为 YYYY-MM：{m}"))
+            else:
+                good_months.append(m)
+    try:
+        # validate units and months first so that value problems below are reported too
+        ScoringEngine(scheme, units, months=good_months, year=year)
+    except ScoringInputError as exc:
+        problems.extend(exc.problems)
+        raise ScoringInputError(problems) from None
+
+    monthly: dict[tuple[str, str], dict] = {}
+    for i, rec in enumerate(data.get("monthly") or []):
+        if not isinstance(rec, dict):
+            problems.append(_problem(None, None, f"monthly[{i}]", rec, "月度记录必须是对象（unit、month、values）"))
+            continue
+        code, month, values = rec.get("unit"), rec.get("month"), rec.get("values", {})
+        if code in bad_units:
+            continue
+        if not isinstance(code, str) or not isinstance(month, str):
+            problems.append(
+                _problem(str(code) if code else None, str(month) if month else None, f"monthly[{i}]", rec,
+                         "月度记录缺少 unit 或 month")
+            )
+            continue
+        if not isinstance(values, dict):
+            problems.append(_problem(code, month, "values", values, "values 必须是对象（数据项: 值）"))
+            continue
+        if (code, month) in monthly:
+            problems.append(_problem(code, month, None, month, f"重复的月度记录：{code} {month}"))
+            continue
+        monthly[(code, month)] = values
+    annual: dict[str, dict] = {}
+    for i, rec in enumerate(data.get("annual") or []):
+        if not isinstance(rec, dict):
+            problems.append(_problem(None, None, f"annual[{i}]", rec, "年度记录必须是对象（unit、values）"))
+            continue
+        code, values = rec.get("unit"), rec.get("values", {})
+        if code in bad_units:
+            continue
+        if not isinstance(code, str):
+            problems.append(_problem(None, None, f"annual[{i}]", rec, "年度记录缺少 unit"))
+            continue
+        if not isinstance(values, dict):
+            problems.append(_problem(code, None, "values", values, "values 必须是对象（数据项: 值）"))
+            continue
+        if code in annual:
+            problems.append(_problem(code, None, None, code, f"重复的年度记录：{code}"))
+            continue
+        annual[code] = values
+    try:
+        engine = ScoringEngine(scheme, units, months=good_months, monthly=monthly, annual=annual, year=year)
+    except ScoringInputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ScoringInputError(problems)
+    return engine
+
+
+def result_to_json_data(result: ScoringResult) -> dict[str, Any]:
+    """The scoring.md output object (numbers still Decimal; see :func:`dumps_result`)."""
+    scheme: Scheme = result.scheme
+    monthly = scheme.has_monthly_scores
+    units = []
+    for u in result.ordered():
+        item: dict[str, Any] = {
+            "code": u.code,
+            "group": u.group,
+            "status": u.status,
+            "total": u.total,
+            "rank": u.rank,
+            "tied": u.tied,
+            "missing": list(u.missing),
+            "veto": u.veto,
+            "indicators": {ind.key: u.indicators[ind.key] for ind in scheme.annual_indicators
+                           if ind.key in u.indicators},
+        }
+        if monthly:
+            item["monthly_average"] = u.monthly_average
+            if scheme.has_annual_basic:
+                item["annual_basic"] = u.annual_score
+            months = {}
+            for m in result.months:
+                mr = u.months[m]
+                months[m] = {
+                    "score": mr.score,
+                    "rank": mr.rank,
+                    "averaged": mr.averaged,
+                    "indicators": {ind.key: mr.indicators[ind.key] for ind in scheme.monthly_indicators
+                                   if ind.key in mr.indicators},
+                }
+            item["months"] = months
+        units.append(item)
+    return {"scheme": scheme.id, "units": units}
+
+
+def _dump(value: Any, indent: int, level: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    pad = " " * (indent * (level + 1))
+    end = " " * (indent * level)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        parts = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {_dump(v, indent, level + 1)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(parts) + "\n" + end + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(pad + _dump(v, indent, level + 1) for v in value) + "\n" + end + "]"
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def dumps_result(result: ScoringResult, indent: int = 2) -> str:
+    """UTF-8 JSON text of a result exactly as ``hotline-desktop score`` writes it."""
+    return _dump(result_to_json_data(result), indent, 0) + "\n"
+
+
+def score_case(data: Any, base_dir: Path | None = None) -> str:
+    """Score a decoded case and return the output JSON text (raises CaseError / ScoringInputError)."""
+    return dumps_result(load_case(data, base_dir).result())
+
+
+def _write_err(stderr: TextIO, line: str) -> None:
+    stderr.write(line + "\n")
+
+
+def run_score_case(case_path: str, output_path: str | None = None, *,
+                   stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the ``score`` command: 0 on success, 2 on bad input (stderr only, stdout untouched)."""
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
+    path = Path(case_path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        _write_err(stderr, f"无法读取案例文件 {case_path}：{exc.strerror or exc}")
+        return 2
+    try:
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text, parse_float=Decimal, parse_int=int)
+    except UnicodeDecodeError:
+        _write_err(stderr, f"案例文件 {case_path} 不是 UTF-8 编码")
+        return 2
+    except json.JSONDecodeError as exc:
+        _write_err(stderr, f"案例文件 {case_path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
+        return 2
+    try:
+        output = score_case(data, path.parent)
+    except CaseError as exc:
+        for line in exc.lines:
+            _write_err(stderr, line)
+        return 2
+    except ScoringInputError as exc:
+        for line in exc.lines():
+            _write_err(stderr, line)
+        return 2
+    if output_path:
+        try:
+            Path(output_path).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            _write_err(stderr, f"无法写入输出文件 {output_path}：{exc.strerror or exc}")
+            return 2
+        return 0
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is not None:
+        stdout.flush()
+        buffer.write(output.encode("utf-8"))
+        buffer.flush()
+    else:
+        stdout.write(output)
+    return 0

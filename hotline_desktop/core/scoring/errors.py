@@ -1,0 +1,94 @@
+"""Errors of the scoring package. Every message meant for a user is Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SchemeProblem", "SchemeError", "InputValueError", "InputProblem", "ScoringInputError"]
+
+
+@dataclass(frozen=True)
+class SchemeProblem:
+    """One error in a scheme definition: where (``indicators[3].max``) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class SchemeError(Exception):
+    """A scheme definition could not be loaded; ``problems`` lists every error found."""
+
+    def __init__(self, source: str, problems: list[SchemeProblem]):
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"考核方案 {source} 有 {len(self.problems)} 处错误：\n{lines}")
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        return tuple(str(p) for p in self.problems)
+
+
+class InputValueError(ValueError):
+    """One typed value is not acceptable for its input; the message is Chinese and names it."""
+
+    def __init__(self, key: str, value: object, message_zh: str):
+        self.key = key
+        self.value = value
+        self.message_zh = message_zh
+        super().__init__(message_zh)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One bad input: which unit, month (``None`` for annual or general data), key and value."""
+
+    unit: str | None
+    month: str | None
+    key: str | None
+    value: object
+    message_zh: str
+
+    def line(self) -> str:
+        """One line for a terminal: names unit, month, key and value, then the Chinese reason."""
+        return (
+            f"unit={self.unit or '-'} month={self.month or '-'} key={self.key or '-'} "
+            f"value={_show(self.value)}: {self.message_zh}"
+        )
+
+    def where_zh(self) -> str:
+        parts = []
+        if self.unit:
+            parts.append(f"单位 {self.unit}")
+        if self.month:
+            parts.append(f"{self.month}")
+        if self.key:
+            parts.append(self.key)
+        return "，".join(parts)
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+class ScoringInputError(ValueError):
+    """Bad input, all problems at once. Nothing was applied."""
+
+    def __init__(self, problems: list[InputProblem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.line() for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [p.line() for p in self.problems]

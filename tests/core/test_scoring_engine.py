@@ -1,0 +1,134 @@
+"""Engine behaviour the GUI relies on: bad input reported all at once and never applied,
+edits report exactly the units whose figures changed, unit and period changes."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from hotline_desktop.core.scoring import ScoringEngine, ScoringInputError, UnitRef
+
+PERFECT = {
+    "volume": 5, "on_time_completion_rate": 100, "satisfaction_rate": 100, "rework_rate": 0,
+    "sign_in_rate": 100, "response_rate": 100, "return_overdue_rate": 0, "first_extension_rate": 0,
+    "second_extension_rate": 0,
+}
+
+
+def make(hotline):
+    units = [UnitRef("A", "甲镇", "town"), UnitRef("B", "乙镇", "town"), UnitRef("C", "丙局", "department")]
+    monthly = {(u.code, m): dict(PERFECT) for u in units for m in ("2023-01", "2023-02")}
+    monthly[("C", "2023-02")] = {"volume": 0}
+    return ScoringEngine(hotline, units, months=["2023-01", "2023-02"], monthly=monthly, annual={})
+
+
+def test_bad_input_collected_with_unit_month_key_value(hotline):
+    with pytest.raises(ScoringInputError) as info:
+        ScoringEngine(hotline, [UnitRef("A", "a", "town")], months=["2023-01"], monthly={
+            ("A", "2023-01"): {"satisfaction_rate": "105", "praise": "2.5", "nope": 1},
+            ("Z", "2023-01"): {},
+            ("A", "2023-07"): {},
+        }, annual={"A": {"kb_format": "x"}})
+    problems = info.value.problems
+    assert len(problems) == 6
+    p = problems[0]
+    assert (p.unit, p.month, p.key, p.value) == ("A", "2023-01", "satisfaction_rate", "105")
+    assert p.message_zh == "诉求满意率必须在 0 到 100 之间：105"
+    assert "unit=A month=2023-01 key=satisfaction_rate value=105" in p.line()
+    assert any(q.unit == "Z" and "未知的单位" in q.message_zh for q in problems)
+    assert any(q.month == "2023-07" and "不在考核期内" in q.message_zh for q in problems)
+    assert len(str(info.value).splitlines()) == 6
+
+
+def test_bad_edit_changes_nothing(hotline):
+    e = make(hotline)
+    before = e.result()
+    with pytest.raises(ScoringInputError) as info:
+        e.set_many(monthly={("A", "2023-01"): {"satisfaction_rate": 90},
+                            ("B", "2023-01"): {"satisfaction_rate": -1}})
+    assert len(info.value.problems) == 1
+    assert e.result() is before and e.monthly_values("A", "2023-01")["satisfaction_rate"] == 100
+
+
+def test_edit_reports_changed_units(hotline):
+    e = make(hotline)
+    changed = e.set_monthly_value("A", "2023-01", "satisfaction_rate", "99")
+    # A's score and rank change; B's monthly and annual rank change (no longer tied);
+    # C is averaged in February only, so January's mean change does not touch it.
+    assert changed == {"A", "B"}
+    r = e.result()
+    assert r["A"].months["2023-01"].score == 99 and r["A"].months["2023-01"].rank == 3
+    assert (r["C"].rank, r["B"].rank, r["B"].tied, r["A"].rank) == (1, 2, False, 3)
+    changed = e.set_monthly_value("A", "2023-02", "satisfaction_rate", "99")
+    # C's averaged February follows the mean; B is no longer tied in February
+    assert changed == {"A", "B", "C"}
+    assert not e.result()["B"].months["2023-02"].tied
+    assert e.result()["C"].months["2023-02"].score == D("99.5")
+    assert e.set_monthly_value("A", "2023-02", "satisfaction_rate", "99.0") == frozenset()
+
+
+def test_clear_required_rate_then_restore(hotline):
+    e = make(hotline)
+    e.set_monthly_value("A", "2023-01", "sign_in_rate", None)
+    a = e.result()["A"]
+    assert a.status == "incomplete" and a.missing == ("2023-01:sign_in_rate",)
+    e.set_monthly_value("A", "2023-01", "sign_in_rate", "100")
+    assert e.result()["A"].status == "ranked"
+
+
+def test_remove_month_record_and_annual_edit(hotline):
+    e = make(hotline)
+    assert "B" in e.remove_month("B", "2023-02")
+    assert e.result()["B"].missing == ("2023-02",)
+    changed = e.set_annual_value("A", "training", "是")
+    assert "A" in changed and e.result()["A"].indicators["training"] == 5
+
+
+def test_set_unit_and_remove_unit(hotline):
+    e = make(hotline)
+    changed = e.set_unit(UnitRef("D", "丁镇", "town"))
+    assert "D" in changed and e.result()["D"].status == "incomplete"
+    assert e.result()["D"].missing == ("2023-01", "2023-02")
+    e.set_unit(UnitRef("A", "甲镇", "department"))
+    assert e.result()["A"].kind == "department"
+    changed = e.remove_unit("D")
+    assert "D" in changed and "D" not in e.result().units
+    with pytest.raises(ScoringInputError):
+        e.set_unit(UnitRef("E", "e", "village"))
+
+
+def test_months_default_to_data_and_set_months(hotline):
+    units = [UnitRef("A", "a", "town"), UnitRef("B", "b", "town")]
+    e = ScoringEngine(hotline, units, monthly={("A", "2023-03"): PERFECT, ("B", "2023-03"): PERFECT})
+    assert e.result().months == ("2023-03",)
+    e.set_monthly_value("A", "2023-04", "volume", 0)
+    assert e.months == ("2023-03", "2023-04")
+    assert e.result().months == ("2023-03",) and e.result().dropped_months == ("2023-04",)
+    changed = e.set_many(monthly={("B", "2023-05"): PERFECT})
+    assert changed == {"A", "B"}
+    assert e.result()["A"].missing == ("2023-05",)
+    e.set_months(["2023-03", "2023-04", "2023-05", "2023-06"])
+    assert e.result().months == ("2023-03", "2023-05")
+    with pytest.raises(ScoringInputError, match="不能移出考核期"):
+        e.set_months(["2023-03"])
+    with pytest.raises(ScoringInputError, match="不在考核期内"):
+        e.set_monthly_value("A", "2023-07", "volume", 1)
+
+
+def test_year_check_and_month_format(hotline):
+    with pytest.raises(ScoringInputError, match="YYYY-MM"):
+        ScoringEngine(hotline, [], months=["2023-1"])
+    with pytest.raises(ScoringInputError, match="不属于 2023 年"):
+        ScoringEngine(hotline, [], months=["2024-01"], year=2023)
+
+
+def test_duplicate_unit_rejected(hotline):
+    with pytest.raises(ScoringInputError, match="单位编码重复"):
+        ScoringEngine(hotline, [UnitRef("A", "a", "town"), UnitRef("A", "b", "town")], months=[])
+
+
+def test_result_is_immutable(hotline):
+    r = make(hotline).result()
+    with pytest.raises(TypeError):
+        r["A"].indicators["training"] = D(5)
+    with pytest.raises(AttributeError):
+        r["A"].total = D(1)
