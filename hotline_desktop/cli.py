@@ -86,7 +86,16 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    out = Path(args.file)
+    if args.what == "ranking":
+        return _export_ranking(args)
+    for opt in ("scheme", "year", "month", "group"):
+        if getattr(args, opt) is not None:
+            raise CliError(f"--{opt} 只用于 export ranking")
+    if args.file and args.out and args.file != args.out:
+        raise CliError("导出文件只能指定一个（FILE 或 --out）")
+    if not (args.file or args.out):
+        raise CliError(f"请指定导出文件：hotline-desktop export {args.what} FILE.xlsx")
+    out = Path(args.file or args.out)
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"导出文件须为 .xlsx：{out}")
     if not out.parent.exists():
@@ -101,6 +110,39 @@ def cmd_export(args) -> int:
     try:
         services.units_io.export(out)
         print(f"已导出 {len(services.units.list())} 个单位：{out}")
+        return 0
+    finally:
+        services.close()
+
+
+def _export_ranking(args) -> int:
+    missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
+    if args.file and args.out and args.file != args.out:
+        raise CliError("导出文件只能指定一个（FILE 或 --out）")
+    if not (args.file or args.out):
+        missing.append("--out")
+    if missing:
+        raise CliError(
+            "export ranking 缺少 " + "、".join(missing)
+            + "（用法：hotline-desktop export ranking --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组] --out 文件.xlsx|文件.pdf）"
+        )
+    try:
+        year = int(str(args.year).strip())
+    except ValueError:
+        raise CliError(f"考核年度应为整数：{args.year}") from None
+    out = Path(args.file or args.out)
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise CliError(f"导出文件须为 .xlsx 或 .pdf：{out}")
+    if not out.parent.exists():
+        raise CliError(f"导出目录不存在：{out.parent}")
+    from hotline_desktop.services.ranking_export import export_ranking
+
+    services = _open(args, lock=False)
+    try:
+        path = export_ranking(
+            services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out
+        )
+        print(f"已导出排名表：{path}")
         return 0
     finally:
         services.close()
@@ -146,9 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("what", choices=["units"])
     sp.add_argument("file", metavar="FILE.xlsx")
     sp.add_argument("--only-good", action="store_true", help="只导入无误的行")
-    sp = add("export", cmd_export, "导出到 Excel")
-    sp.add_argument("what", choices=["units", "template"])
-    sp.add_argument("file", metavar="FILE.xlsx")
+    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表）")
+    sp.add_argument("what", choices=["units", "template", "ranking"])
+    sp.add_argument("file", metavar="FILE", nargs="?", help="导出文件（也可用 --out）")
+    sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf）")
+    sp.add_argument("--scheme", metavar="SCHEME", help="排名表：考核方案，如 licheng-2020")
+    sp.add_argument("--year", metavar="YEAR", help="排名表：考核年度，如 2025")
+    sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）")
+    sp.add_argument("--group", metavar="GROUP", help="排名表：排名组，如 community / 社区（默认全部，每组一页）")
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")

@@ -1,0 +1,212 @@
+"""Ranking tables to PDF (reportlab platypus, no Qt).
+
+A4 landscape, an embedded TrueType CJK font, the title and subtitle, the two header rows with
+their spans (rule texts wrapped CJK-style in a smaller font), header rows repeated on every
+page, a light grid with zebra rows, notes and the list of unranked / incomplete units under the
+table, and "第 N 页 共 M 页" with the 制表日期 at the foot of every page. Each table starts on a
+new page; columns are scaled to the frame width, so a table is always one page wide.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from hotline_desktop.core.pdf_fonts import register_cjk_font
+from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable
+
+__all__ = ["write_ranking_pdf", "PAGE_MARGIN_MM"]
+
+PAGE_MARGIN_MM = 10
+HEAD_PT = 8
+RULE_PT = 6.5
+BODY_PT = 8
+TITLE_PT = 15
+
+
+def _heading_text(text: str, width_pt: float, pt: float, font: str) -> str:
+    """Break a heading before its （…分） part when it does not fit on one line."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, font, pt) <= width_pt - 4 or "（" not in text:
+        return escape(text)
+    i = text.rindex("（")
+    if i == 0:
+        return escape(text)
+    return escape(text[:i]) + "<br/>" + escape(text[i:])
+
+
+def write_ranking_pdf(
+    tables: RankingTable | Sequence[RankingTable],
+    path: str | Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write the tables (each from a new page) to ``path``; raises ``ExportCancelled``."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas as rl_canvas
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if isinstance(tables, RankingTable):
+        tables = [tables]
+    tables = list(tables)
+    if not tables:
+        raise ValueError("没有可导出的排名表")
+    out = Path(path)
+    font, bold = register_cjk_font()
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+
+    page_w, page_h = landscape(A4)
+    margin = PAGE_MARGIN_MM * mm
+    frame_w = page_w - 2 * margin
+
+    s_title = ParagraphStyle("title", fontName=bold, fontSize=TITLE_PT, leading=TITLE_PT * 1.3, alignment=TA_CENTER,
+                             wordWrap="CJK", spaceAfter=2)
+    s_sub = ParagraphStyle("sub", fontName=font, fontSize=8.5, leading=11, alignment=TA_RIGHT, wordWrap="CJK")
+    s_head = ParagraphStyle("head", fontName=bold, fontSize=HEAD_PT, leading=HEAD_PT * 1.25, alignment=TA_CENTER,
+                            wordWrap="CJK")
+    s_rule = ParagraphStyle("rule", fontName=font, fontSize=RULE_PT, leading=RULE_PT * 1.25, alignment=TA_LEFT,
+                            wordWrap="CJK")
+    s_rule_c = ParagraphStyle("rule_c", parent=s_rule, alignment=TA_CENTER)
+    s_name = ParagraphStyle("name", fontName=font, fontSize=BODY_PT, leading=BODY_PT * 1.2, alignment=TA_LEFT,
+                            wordWrap="CJK")
+    s_note = ParagraphStyle("note", fontName=font, fontSize=8, leading=11, alignment=TA_LEFT, wordWrap="CJK")
+    s_note_head = ParagraphStyle("note_head", parent=s_note, fontName=bold, spaceBefore=4)
+
+    header_bg = colors.Color(0.93, 0.93, 0.93)
+    zebra = colors.Color(0.965, 0.965, 0.965)
+    grid = colors.Color(0.35, 0.35, 0.35)
+
+    story: list = []
+    for n, t in enumerate(tables):
+        check()
+        if n:
+            story.append(PageBreak())
+        units = sum(c.width for c in t.columns)
+        widths = [c.width / units * frame_w for c in t.columns]
+        story.append(Paragraph(escape(t.title), s_title))
+        story.append(Paragraph(escape(t.subtitle), s_sub))
+        story.append(Spacer(1, 3))
+
+        data: list[list] = [[""] * t.n_cols for _ in range(t.header_rows)]
+        style: list[tuple] = [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), BODY_PT),
+            ("LEADING", (0, 0), (-1, -1), BODY_PT * 1.2),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("GRID", (0, 0), (-1, -1), 0.4, grid),
+            ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("BACKGROUND", (0, 0), (-1, t.header_rows - 1), header_bg),
+            ("LINEBELOW", (0, t.header_rows - 1), (-1, t.header_rows - 1), 0.8, colors.black),
+        ]
+        for h in t.header:
+            span_w = sum(widths[h.col : h.col + h.colspan])
+            if h.role == "rule":
+                short = stringWidth(h.text, font, RULE_PT) <= span_w - 4
+                cell = Paragraph(escape(h.text), s_rule_c if short else s_rule)
+            elif h.role == "sub":
+                cell = Paragraph(escape(h.text), s_head)
+            else:
+                cell = Paragraph(_heading_text(h.text, span_w, HEAD_PT, bold), s_head)
+            data[h.row][h.col] = cell
+            if h.rowspan > 1 or h.colspan > 1:
+                style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
+        name_col = next((i for i, c in enumerate(t.columns) if c.kind == "name"), -1)
+        for i, c in enumerate(t.columns):
+            if c.align == "left":
+                style.append(("ALIGN", (i, t.header_rows), (i, -1), "LEFT"))
+        name_w = widths[name_col] - 4 if name_col >= 0 else 0
+        for i, row in enumerate(t.rows):
+            cells: list = [c.text for c in row.cells]
+            if name_col >= 0 and stringWidth(row.name, font, BODY_PT) > name_w:
+                cells[name_col] = Paragraph(escape(row.name), s_name)
+            for j, c in enumerate(cells):
+                if isinstance(c, str) and c and t.columns[j].kind in ("text", "rank") and (
+                    stringWidth(c, font, BODY_PT) > widths[j] - 4
+                ):
+                    cells[j] = Paragraph(escape(c), s_rule_c)
+            data.append(cells)
+            if i % 2 == 1:
+                r = t.header_rows + i
+                style.append(("BACKGROUND", (0, r), (-1, r), zebra))
+        table = Table(data, colWidths=widths, repeatRows=t.header_rows, hAlign="CENTER")
+        table.setStyle(TableStyle(style))
+        story.append(table)
+        if t.notes or t.footer:
+            story.append(Spacer(1, 4))
+        for text in t.notes:
+            story.append(Paragraph(escape(text), s_note))
+        if t.footer:
+            story.append(Paragraph(escape(f"{t.footer_title}（{len(t.footer)} 个）："), s_note_head))
+            for entry in t.footer:
+                story.append(Paragraph(escape(entry.text), s_note))
+
+    date_text = tables[0].date_text
+    est_pages = max(1, sum(1 + len(t.rows) // 30 for t in tables))
+    state = {"pages": 0}
+
+    class _Canvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (reportlab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self.setFont(font, 8)
+                self.setFillColor(colors.black)
+                self.drawCentredString(page_w / 2, margin * 0.45, f"第 {self._pageNumber} 页 共 {total} 页")
+                self.drawRightString(page_w - margin, margin * 0.45, f"制表日期：{date_text}")
+                super().showPage()
+            super().save()
+
+    def on_page(_canvas, _doc) -> None:
+        check()
+        state["pages"] += 1
+        if progress is not None:
+            progress(min(95, int(95 * state["pages"] / est_pages)))
+
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    doc = SimpleDocTemplate(
+        str(tmp),
+        pagesize=(page_w, page_h),
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=tables[0].title,
+        author="12345 热线考核管理",
+        initialFontName=font,  # no reference to the non-embedded Helvetica
+        subject=tables[0].subtitle,
+    )
+    try:
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_Canvas)
+        check()
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    if progress is not None:
+        progress(100)
+    return out

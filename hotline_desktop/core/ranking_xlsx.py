@@ -1,0 +1,253 @@
+"""Ranking tables to Excel (openpyxl, no Qt): the seed's layout, ready to print.
+
+One sheet per table: the title merged across, a subtitle (scheme, period, 制表日期), the two
+header rows with their merges and wrapped rule texts, the body with numbers as numbers
+(format ``0.00``), thin borders, a CJK font; A4 landscape, one page wide, header rows repeated
+on every page, panes frozen below the headers and after the name column. Written to a temporary
+file first and renamed, so a failed or cancelled export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable, display_width
+from hotline_desktop.core.xlsx import column_letter, set_text
+
+__all__ = ["write_ranking_xlsx", "FONT_NAME"]
+
+FONT_NAME = "宋体"
+TITLE_PT = 16
+SUBTITLE_PT = 10
+HEAD_PT = 10
+RULE_PT = 9
+BODY_PT = 10
+FIRST_HEADER_ROW = 3  # row 1 title, row 2 subtitle
+
+_thin = Side(style="thin", color="000000")
+_BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+_F_TITLE = Font(name=FONT_NAME, size=TITLE_PT, bold=True)
+_F_SUB = Font(name=FONT_NAME, size=SUBTITLE_PT)
+_F_HEAD = Font(name=FONT_NAME, size=HEAD_PT, bold=True)
+_F_RULE = Font(name=FONT_NAME, size=RULE_PT)
+_F_BODY = Font(name=FONT_NAME, size=BODY_PT)
+_F_NOTE = Font(name=FONT_NAME, size=RULE_PT)
+_F_NOTE_HEAD = Font(name=FONT_NAME, size=SUBTITLE_PT, bold=True)
+_A_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_A_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_A_RULE = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_A_NOTE = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+_BODY_ROW_PT = 18.0
+
+Progress = Callable[[int], None]
+
+
+def _lines(text: str, width_units: float, pt: float) -> int:
+    """Lines a wrapped text needs in a column ``width_units`` wide (Excel character units)."""
+    if not text:
+        return 1
+    # one half-width display unit of a pt-sized font ≈ 0.5 em; the width unit is the '0' of
+    # the 11 pt default font (7 px at 96 dpi); keep ~1 unit for cell padding.
+    per_unit = pt * 96 / 72 / 2 / 7
+    usable = max(width_units - 1.2, 1.0)
+    total = 0
+    for part in text.split("\n"):
+        total += max(1, math.ceil(display_width(part) * per_unit / usable))
+    return total
+
+
+def _heading(text: str, width_units: float, pt: float) -> str:
+    """Break a heading before its （…分） part when it does not fit on one line."""
+    if _lines(text, width_units, pt) <= 1 or "（" not in text or text.index("（") == 0:
+        return text
+    i = text.rindex("（")
+    return f"{text[:i]}\n{text[i:]}"
+
+
+def _line_pt(pt: float) -> float:
+    return pt * 1.32
+
+
+def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
+    ncol = table.n_cols
+    last = column_letter(ncol - 1)
+    widths = [c.width for c in table.columns]
+    for i, w in enumerate(widths):
+        ws.column_dimensions[column_letter(i)].width = w
+
+    # title and subtitle
+    ws.merge_cells(f"A1:{last}1")
+    c = ws.cell(1, 1)
+    set_text(c, table.title)
+    c.font = _F_TITLE
+    c.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    ws.merge_cells(f"A2:{last}2")
+    c = ws.cell(2, 1)
+    set_text(c, table.subtitle)
+    c.font = _F_SUB
+    c.alignment = Alignment(horizontal="right", vertical="center")
+    ws.row_dimensions[2].height = 18
+
+    # header rows
+    h0 = FIRST_HEADER_ROW
+    for r in range(table.header_rows):
+        for col in range(ncol):
+            cell = ws.cell(h0 + r, col + 1)
+            cell.border = _BORDER
+            cell.fill = _HEAD_FILL
+    need = [1.0] * table.header_rows
+    for h in table.header:
+        row = h0 + h.row
+        cell = ws.cell(row, h.col + 1)
+        rule = h.role == "rule"
+        span_w = sum(widths[h.col : h.col + h.colspan])
+        text = h.text if rule else _heading(h.text, span_w, HEAD_PT)
+        set_text(cell, text)
+        cell.font = _F_RULE if rule else _F_HEAD
+        cell.alignment = _A_RULE if rule and display_width(h.text) > 2 * widths[h.col] else _A_CENTER
+        if h.rowspan > 1 or h.colspan > 1:
+            ws.merge_cells(
+                start_row=row, start_column=h.col + 1, end_row=row + h.rowspan - 1, end_column=h.col + h.colspan
+            )
+        pt = RULE_PT if rule else HEAD_PT
+        height = _lines(text, span_w, pt) * _line_pt(pt) + 6
+        if h.rowspan == 1:
+            need[h.row] = max(need[h.row], height)
+        else:  # spread over its rows: only add what the rows together lack
+            have = sum(need[h.row : h.row + h.rowspan])
+            if height > have:
+                need[h.row + h.rowspan - 1] += height - have
+    for r in range(table.header_rows):
+        ws.row_dimensions[h0 + r].height = max(need[r], 20.0)
+
+    # body
+    first_body = h0 + table.header_rows
+    formats = [c.number_format for c in table.columns]
+    aligns = [_A_LEFT if c.align == "left" else _A_CENTER for c in table.columns]
+    name_col = table.column_index("name") if any(c.key == "name" for c in table.columns) else -1
+    name_w = widths[name_col] if name_col >= 0 else 0
+    for i, trow in enumerate(table.rows):
+        if i % 200 == 0:
+            check()
+        r = first_body + i
+        tall = 1
+        for col, cellv in enumerate(trow.cells):
+            cell = ws.cell(r, col + 1)
+            v = cellv.value
+            if v is None:
+                pass
+            elif isinstance(v, str):
+                set_text(cell, v)
+            else:
+                cell.value = v
+                cell.number_format = formats[col] or "General"
+            cell.font = _F_BODY
+            cell.border = _BORDER
+            cell.alignment = aligns[col]
+        if name_col >= 0:
+            tall = _lines(trow.name, name_w, BODY_PT)
+        ws.row_dimensions[r].height = max(_BODY_ROW_PT, tall * _line_pt(BODY_PT) + 4)
+
+    # notes and footer block under the table
+    r = first_body + len(table.rows) + 1
+    total_w = sum(widths)
+
+    def note(text: str, font: Font) -> None:
+        nonlocal r
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+        cell = ws.cell(r, 1)
+        set_text(cell, text)
+        cell.font = font
+        cell.alignment = _A_NOTE
+        ws.row_dimensions[r].height = _lines(text, total_w, RULE_PT) * _line_pt(RULE_PT) + 4
+        r += 1
+
+    for text in table.notes:
+        note(text, _F_NOTE)
+    if table.footer:
+        note(f"{table.footer_title}（{len(table.footer)} 个）：", _F_NOTE_HEAD)
+        for entry in table.footer:
+            note(entry.text, _F_NOTE)
+
+    # print setup
+    ws.freeze_panes = ws.cell(first_body, table.frozen_cols + 1)
+    ws.print_title_rows = f"{h0}:{h0 + table.header_rows - 1}"
+    ws.print_area = f"A1:{last}{max(r - 1, first_body)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.5
+    ws.page_margins.bottom = 0.6
+    ws.page_margins.header = 0.2
+    ws.page_margins.footer = 0.3
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = f"制表日期：{table.date_text}"
+    ws.oddFooter.right.size = 9
+
+
+def _unique_title(name: str, used: set[str]) -> str:
+    title = name or "排名"
+    n = 2
+    while title in used:
+        suffix = f"({n})"
+        title = f"{name[: 31 - len(suffix)]}{suffix}"
+        n += 1
+    used.add(title)
+    return title
+
+
+def write_ranking_xlsx(
+    table_or_tables: RankingTable | Sequence[RankingTable],
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write one sheet per table; returns the path. Raises ``ExportCancelled`` when cancelled."""
+    tables = [table_or_tables] if isinstance(table_or_tables, RankingTable) else list(table_or_tables)
+    if not tables:
+        raise ValueError("没有可导出的排名表")
+    out = Path(path)
+
+    def check() -> None:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    total_rows = sum(len(t.rows) for t in tables) or 1
+    done = 0
+    for t in tables:
+        check()
+        ws = wb.create_sheet(_unique_title(t.sheet_name, used))
+        _write_sheet(ws, t, check)
+        done += len(t.rows)
+        if progress is not None:
+            progress(int(90 * done / total_rows))
+    check()
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        wb.save(tmp)
+        check()
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    if progress is not None:
+        progress(100)
+    return out
