@@ -1,0 +1,97 @@
+"""Render the main window offscreen, one PNG per tab (for docs, reviews and CI artefacts)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SIZE = (1366, 768)
+
+
+def _settle(app) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False) -> list[Path]:
+    """Save `<out_dir>/<tab key>.png` at 1366×768 for every tab (units.png, …); return the paths.
+
+    Opens the data folder normally (with the instance lock), so it refuses while the app runs
+    on the same folder (AlreadyRunning propagates). With `dialogs=True` also saves
+    unit_dialog.png and import_problems.png.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None and sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from hotline_desktop.gui.app import ensure_application
+    from hotline_desktop.gui.main_window import MainWindow
+    from hotline_desktop.paths import DataPaths
+    from hotline_desktop.services.app import AppServices
+
+    app = ensure_application()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    services = AppServices.open(DataPaths.from_override(data_dir))
+    win = MainWindow(services)
+    saved: list[Path] = []
+    try:
+        win.resize(*SIZE)
+        win.show()
+        _settle(app)
+        for i in range(win.tabs.count()):
+            if win.tabs.isTabVisible(i):
+                win.tabs.setCurrentIndex(i)
+                _settle(app)
+                page = win.tabs.widget(i)
+                p = out / f"{getattr(page, 'key', '') or f'tab{i}'}.png"
+                win.grab().save(str(p))
+                saved.append(p)
+        if dialogs:
+            saved += _dialog_shots(app, win, out)
+    finally:
+        win.close()
+        win.release()
+        win.deleteLater()
+        _settle(app)
+    return saved
+
+
+def _dialog_shots(app, win, out: Path) -> list[Path]:
+    from hotline_desktop.core.excel_units import ImportProblem
+    from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
+    from hotline_desktop.gui.unit_dialog import UnitDialog
+
+    saved = []
+    page = win.page("units")
+    rows = page.model.rows if page is not None else []
+    dlg = UnitDialog(win.services, rows[0] if rows else None, win, units=rows)
+    if not rows:
+        from hotline_desktop.core.domain import UnitDraft
+
+        dlg.set_draft(UnitDraft(code="SQ001", name="示例社区", phone="123"))
+        dlg.validate()
+    else:
+        dlg.show_errors({"phone": "联系电话格式不正确：“123”（手机号 11 位，座机如 0531-88881234）"})
+    dlg.show()
+    _settle(app)
+    p = out / "unit_dialog.png"
+    dlg.grab().save(str(p))
+    saved.append(p)
+    dlg.close()
+
+    problems = [
+        ImportProblem(3, "A（编码）", "编码“SQ001”在第 2 行已出现"),
+        ImportProblem(5, "C（类型）", "单位类型无效：“居委会”，应为 社区、科室·职能部门 或 乡镇·街道"),
+        ImportProblem(7, "F（联系电话）", "联系电话格式不正确：“8888”（手机号 11 位，座机如 0531-88881234）"),
+        ImportProblem(9, "D（上级单位编码）", "上级单位编码“JD99”不存在"),
+    ]
+    pd = ImportProblemsDialog(problems, "共 12 行：新增 7，更新 1，无变化 0；有问题的行 4", 8, "承办单位.xlsx", win)
+    pd.show()
+    _settle(app)
+    p = out / "import_problems.png"
+    pd.grab().save(str(p))
+    saved.append(p)
+    pd.close()
+    return saved

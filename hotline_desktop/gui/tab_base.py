@@ -1,0 +1,53 @@
+"""What every tab of the main window provides, so later tabs plug in the same way."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class TabPage(QWidget):
+    """A tab: a stable English `key`, a Chinese `title`, its own undo stack, `reload()`.
+
+    Menu contributions: `import_actions()`, `export_actions()`, `template_actions()` return
+    QActions the main window puts under 文件 ▸ 导入 / 导出 / 导出模板.
+    """
+
+    key: str = ""
+    status_message = Signal(str, int)  # text, timeout ms
+
+    def __init__(self, services, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.undo_stack = QUndoStack(self)
+        self.year: int | None = None
+
+    @property
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Re-read everything from the services (after a restore, a year change, …)."""
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+
+    def import_actions(self) -> list[QAction]:
+        return []
+
+    def export_actions(self) -> list[QAction]:
+        return []
+
+    def template_actions(self) -> list[QAction]:
+        return []
+
+    def shutdown(self) -> None:
+        """Detach from the services before they close."""
+
+    # -- helpers -------------------------------------------------------------------------
+    def show_status(self, text: str, timeout_ms: int = 8000) -> None:
+        self.status_message.emit(text, timeout_ms)
+
+    def show_error(self, text: str, title: str | None = None) -> None:
+        QMessageBox.warning(self, title or self.tr("操作未完成"), text)

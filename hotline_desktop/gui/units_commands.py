@@ -1,0 +1,137 @@
+"""Undoable edits of the units register. Every redo/undo goes through the service (committed, audited).
+
+Each command is created after its first execution succeeded, so the push's redo() is a no-op.
+If a later undo/redo is refused, the message goes to `on_error` and the command is dropped
+from the stack (setObsolete) so the history stays truthful.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QUndoCommand
+
+from hotline_desktop.core.domain import UnitDraft, UnitRow
+from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.units import draft_of
+
+ErrorSink = Callable[[str], None]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("UnitCommands", text)
+
+
+class _ServiceCommand(QUndoCommand):
+    def __init__(self, text: str, on_error: ErrorSink | None):
+        super().__init__(text)
+        self._on_error = on_error
+        self._skip_first_redo = True
+
+    def _run(self, fn: Callable[[], None], what: str) -> None:
+        try:
+            fn()
+        except ServiceError as e:
+            self.setObsolete(True)
+            if self._on_error:
+                self._on_error(_tr("无法{0}“{1}”：{2}").format(what, self.text(), e))
+
+    def redo(self) -> None:
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
+        self._run(self.do_redo, _tr("重做"))
+
+    def undo(self) -> None:
+        self._run(self.do_undo, _tr("撤销"))
+
+    def do_redo(self) -> None:
+        raise NotImplementedError
+
+    def do_undo(self) -> None:
+        raise NotImplementedError
+
+
+class AddUnitCommand(_ServiceCommand):
+    """Undo deletes the new unit; redo creates it again (it gets a new id)."""
+
+    def __init__(self, services, row: UnitRow, on_error: ErrorSink | None = None):
+        super().__init__(_tr("新增“{0}”").format(row.name), on_error)
+        self.services = services
+        self.unit_id = row.id
+        self.draft = draft_of(row)
+
+    def do_undo(self) -> None:
+        self.services.units.delete(self.unit_id)
+
+    def do_redo(self) -> None:
+        self.unit_id = self.services.units.create(self.draft).id
+
+
+class EditUnitCommand(_ServiceCommand):
+    def __init__(self, services, unit_id: int, old: UnitDraft, new: UnitDraft, on_error: ErrorSink | None = None):
+        super().__init__(_tr("修改“{0}”").format(new.name or old.name), on_error)
+        self.services = services
+        self.unit_id = unit_id
+        self.old = old
+        self.new = new
+
+    def do_undo(self) -> None:
+        self.services.units.update(self.unit_id, self.old)
+
+    def do_redo(self) -> None:
+        self.services.units.update(self.unit_id, self.new)
+
+
+class SetActiveCommand(_ServiceCommand):
+    def __init__(self, services, row: UnitRow, active: bool, on_error: ErrorSink | None = None):
+        text = _tr("启用“{0}”") if active else _tr("停用“{0}”")
+        super().__init__(text.format(row.name), on_error)
+        self.services = services
+        self.unit_id = row.id
+        self.active = active
+
+    def do_undo(self) -> None:
+        self.services.units.set_active(self.unit_id, not self.active)
+
+    def do_redo(self) -> None:
+        self.services.units.set_active(self.unit_id, self.active)
+
+
+class ImportUnitsCommand(_ServiceCommand):
+    """One step for a whole import: undo restores updated units and deletes the added ones.
+
+    The undo is several committed service calls (not one transaction); if one is refused the
+    message says so and the rest is left as it is.
+    """
+
+    def __init__(self, services, plan, only_good_rows: bool, before: dict[int, UnitRow],
+                 counts: tuple[int, int], on_error: ErrorSink | None = None):
+        added, updated = counts
+        super().__init__(_tr("导入承办单位（新增 {0}，更新 {1}）").format(added, updated), on_error)
+        self.services = services
+        self.plan = plan
+        self.only_good_rows = only_good_rows
+        self.old_drafts = {uid: draft_of(before[uid]) for uid, _d in plan.updates.values() if uid in before}
+        self.added_codes = [d.code for d in plan.adds.values()]
+
+    def do_undo(self) -> None:
+        units = self.services.units
+        for uid, draft in self.old_drafts.items():
+            units.update(uid, draft)
+        by_code = {r.code: r for r in units.list()}
+        added = [by_code[c] for c in self.added_codes if c in by_code]
+        # Children before parents.
+        remaining = {r.id: r for r in added}
+        while remaining:
+            parents = {r.parent_id for r in remaining.values()}
+            leaves = [r for r in remaining.values() if r.id not in parents]
+            if not leaves:
+                raise ServiceError(_tr("导入的单位之间存在循环上级关系"))
+            for r in leaves:
+                units.delete(r.id)
+                del remaining[r.id]
+
+    def do_redo(self) -> None:
+        self.services.units_io.apply(self.plan, only_good_rows=self.only_good_rows)

@@ -1,0 +1,103 @@
+"""Main window: tabs, status bar, backup/restore, undo bound to the current tab, close releases."""
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from hotline_desktop.core.domain import UnitDraft, UnitKind
+from hotline_desktop.db.backup import list_backups
+from hotline_desktop.gui.main_window import MainWindow
+from hotline_desktop.services.app import AppServices
+
+
+@pytest.fixture
+def window(qtbot, seeded):
+    win = MainWindow(seeded, year=2026)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.release()
+
+
+def test_title_tabs_and_toolbar(window, seeded):
+    assert window.windowTitle() == f"12345 热线考核管理 — {seeded.paths.root}"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["承办单位"]
+    assert window.page("units") is window.current_page()
+    assert window.year == 2026
+    assert window.toolbar.isVisible()
+
+
+def test_year_signal(window, qtbot):
+    with qtbot.waitSignal(window.year_changed) as blocker:
+        window.year_spin.setValue(2025)
+    assert blocker.args == [2025]
+    assert window.page("units").year == 2025
+
+
+def test_status_bar_shows_database_and_last_backup(window, seeded):
+    assert str(seeded.paths.database) in window.db_label.text()
+    assert window.backup_label.text() == "上次备份：尚无备份"  # a new database has none yet
+    window.backup_now()
+    info = seeded.store.last_backup()
+    assert window.backup_label.text() == f"上次备份：{info.taken_at:%Y-%m-%d %H:%M}"
+
+
+def test_notices_shown_once_in_status_bar(window, seeded):
+    seeded.store.notices.append("数据库已升级到新版本，升级前已自动备份。")
+    window.show_notices()
+    assert "数据库已升级" in window.statusBar().currentMessage()
+    assert seeded.store.notices == []
+
+
+def test_backup_now_and_to_file(window, seeded, monkeypatch, tmp_path):
+    before = len(list_backups(seeded.paths.backups))
+    out = window.backup_now()
+    assert out.exists() and len(list_backups(seeded.paths.backups)) == before + 1
+    assert "已备份到" in window.statusBar().currentMessage()
+
+    target = tmp_path / "elsewhere" / "copy.db"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    assert window.backup_to_file() == target
+    assert target.stat().st_size > 0
+
+
+def test_restore_reloads_tabs_and_keeps_safety_copy(window, seeded):
+    backup = window.backup_now()
+    seeded.units.create(UnitDraft(code="KS09", name="后加的局", kind=UnitKind.DEPARTMENT))
+    tab = window.page("units")
+    assert tab.model.rowCount() == 7
+    safety = window.restore_from(backup)
+    assert safety is not None and safety.exists()
+    assert tab.model.rowCount() == 6
+    assert all(r.code != "KS09" for r in seeded.units.list())
+    assert tab.undo_stack.count() == 0
+
+
+def test_edit_menu_undo_follows_current_tab(window, seeded):
+    tab = window.page("units")
+    tab.commit_add(UnitDraft(code="KS05", name="区教体局", kind=UnitKind.DEPARTMENT))
+    assert window.undo_action.isEnabled()
+    assert "区教体局" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert all(r.code != "KS05" for r in seeded.units.list())
+    assert window.redo_action.isEnabled()
+    shortcuts = {s.toString() for s in window.redo_action.shortcuts()}
+    assert shortcuts == {"Ctrl+Y", "Ctrl+Shift+Z"}
+    window.redo_action.trigger()
+    assert any(r.code == "KS05" for r in seeded.units.list())
+
+
+def test_menus_have_import_export_template(window):
+    titles = [a.text() for a in window.import_menu.actions()]
+    assert titles == ["承办单位…"]
+    assert [a.text() for a in window.export_menu.actions()] == ["承办单位…"]
+    assert [a.text() for a in window.template_menu.actions()] == ["承办单位导入模板…"]
+
+
+def test_close_releases_the_lock(qtbot, data_paths):
+    services = AppServices.open(data_paths)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.close()
+    again = AppServices.open(data_paths)  # would raise AlreadyRunning if still locked
+    again.close()
