@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotline_desktop import APP_NAME, APP_TITLE, __version__
@@ -19,8 +19,6 @@ EXIT_OK, EXIT_GAVE_UP, EXIT_LOCKED = 0, 1, 2
 
 
 def _tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return QCoreApplication.translate("run_gui", text)
 
 
@@ -148,6 +146,7 @@ def run_gui(data_dir: str | None) -> int:
     if isinstance(services, int):
         return services
     bench = os.environ.get(ENV_EXIT_AFTER_SHOWN) == "1"
+    win = None
     try:
         if not bench and services.is_empty():
             offer_demo(services)
@@ -160,11 +159,16 @@ def run_gui(data_dir: str | None) -> int:
             QTimer.singleShot(0, lambda: _report_startup(app, win))
         return app.exec()
     finally:
-        # The window's close releases them; this covers an exception before/while showing.
-        try:
+        # Normally the window's close already released the services; this covers the rest.
+        if win is not None:
+            win.release()
+            win.close()
+            win.deleteLater()
+        else:
             services.close()
-        except Exception:  # noqa: BLE001
-            pass
+        # Quitting closes the windows, which can post one more Quit; if a later event loop
+        # (a second run_gui, a test) processed it, that loop would end at once.
+        QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
 
 
 def _report_startup(app: QApplication, win) -> None:
@@ -173,5 +177,4 @@ def _report_startup(app: QApplication, win) -> None:
     t0 = os.environ.get(ENV_T0)
     elapsed = time.time() - float(t0) if t0 else process_age()
     print(f"startup_seconds={elapsed:.3f} units={rows}", flush=True)
-    win.close()
     app.quit()

@@ -70,10 +70,9 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
     if not rows:
         from hotline_desktop.core.domain import UnitDraft
 
-        dlg.set_draft(UnitDraft(code="SQ001", name="示例社区", phone="123"))
-        dlg.validate()
-    else:
-        dlg.show_errors({"phone": "联系电话格式不正确：“123”（手机号 11 位，座机如 0531-88881234）"})
+        dlg.set_draft(UnitDraft(code="SQ001", name="示例社区"))
+    dlg.ui.phoneEdit.setText("0531-8888")  # show how a field error looks
+    dlg.validate()
     dlg.show()
     _settle(app)
     p = out / "unit_dialog.png"

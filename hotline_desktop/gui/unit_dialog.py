@@ -58,6 +58,7 @@ class UnitDialog(QDialog):
         self.ui.parentCombo.currentTextChanged.connect(lambda _t: self._clear_error("parent_code"))
 
         self.set_draft(draft_of(unit) if unit else UnitDraft())
+        self.resize(max(self.width(), 480), self.sizeHint().height())
         self.ui.codeEdit.setFocus()
 
     # -- parent combo --------------------------------------------------------------------

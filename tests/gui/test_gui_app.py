@@ -103,3 +103,19 @@ def test_take_screenshots_writes_units_png(seeded, tmp_path):
 def test_process_age_is_plausible():
     age = gui_app.process_age()
     assert age is None or 0 <= age < 24 * 3600
+
+
+def test_run_gui_shows_window_and_quits_in_benchmark_mode(seeded, monkeypatch, capsys):
+    root = seeded.paths.root
+    seeded.close()
+    monkeypatch.setenv(gui_app.ENV_EXIT_AFTER_SHOWN, "1")
+    assert gui_app.run_gui(str(root)) == 0
+    out = capsys.readouterr().out
+    assert "startup_seconds=" in out and "units=6" in out
+    AppServices.open(DataPaths(root)).close()  # the lock was released
+
+
+def test_offer_demo_accepted_fills_the_register(services, message_boxes):
+    assert gui_app.offer_demo(services) is True
+    assert not services.is_empty()
+    assert any("示例区县" in t for t in message_boxes.texts("question"))
