@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        QThreadPool.globalInstance().waitForDone(30000)  # let a running import/export finish
         for p in self.pages:
             p.shutdown()
         self.services.close()
