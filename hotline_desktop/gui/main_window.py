@@ -29,6 +29,7 @@ DEFAULT_SIZE = QSize(1366, 768)
 
 class MainWindow(QMainWindow):
     year_changed = Signal(int)
+    year_scheme_changed = Signal(object)  # YearSchemeRow | None
 
     def __init__(self, services, year: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(page.undo_stack)
         page.status_message.connect(self.show_message)
         page.set_year(self.year)
+        page.set_year_scheme(self.year_scheme)
         for menu, actions in (
             (self.import_menu, page.import_actions()),
             (self.export_menu, page.export_actions()),
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(page.undo_stack if page else None)
 
     def reload_all(self) -> None:
+        self.scheme_selector.set_year(self.year)
         for p in self.pages:
             p.reload()
 
@@ -133,6 +136,12 @@ class MainWindow(QMainWindow):
         self.year_spin.setKeyboardTracking(False)
         self.year_spin.valueChanged.connect(self._on_year_changed)
         self.toolbar.addWidget(self.year_spin)
+        from hotline_desktop.gui.scheme_selector import SchemeSelector
+
+        self.scheme_selector = SchemeSelector(self.services, self)
+        self.scheme_selector.scheme_changed.connect(self._on_scheme_changed)
+        self.toolbar.addWidget(self.scheme_selector)
+        self.scheme_selector.set_year(year)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.undo_action)
         self.toolbar.addAction(self.redo_action)
@@ -141,10 +150,20 @@ class MainWindow(QMainWindow):
     def year(self) -> int:
         return self.year_spin.value()
 
+    @property
+    def year_scheme(self):
+        return self.scheme_selector.current()
+
     def _on_year_changed(self, year: int) -> None:
         for p in self.pages:
             p.set_year(year)
         self.year_changed.emit(year)
+        self.scheme_selector.set_year(year)
+
+    def _on_scheme_changed(self, year_scheme) -> None:
+        for p in getattr(self, "pages", []):
+            p.set_year_scheme(year_scheme)
+        self.year_scheme_changed.emit(year_scheme)
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -221,7 +240,7 @@ class MainWindow(QMainWindow):
         from hotline_desktop.db.engine import StoreOpenError
 
         try:
-            safety = self.services.store.restore_from(Path(source))
+            safety = self.services.restore_from(Path(source))
         except (StoreOpenError, OSError) as e:
             QMessageBox.warning(self, self.tr("无法恢复"), str(e))
             return None

@@ -22,6 +22,7 @@ class TabPage(QWidget):
         self.services = services
         self.undo_stack = QUndoStack(self)
         self.year: int | None = None
+        self.year_scheme = None  # YearSchemeRow chosen in the toolbar, or None
 
     @property
     def title(self) -> str:
@@ -32,6 +33,10 @@ class TabPage(QWidget):
 
     def set_year(self, year: int) -> None:
         self.year = year
+
+    def set_year_scheme(self, year_scheme) -> None:
+        """The toolbar's (year, scheme) changed; None when the year has no scheme yet."""
+        self.year_scheme = year_scheme
 
     def import_actions(self) -> list[QAction]:
         return []

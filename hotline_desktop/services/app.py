@@ -54,6 +54,19 @@ class AppServices:
 
         return EvidenceService(self.store)
 
+    def restore_from(self, source):
+        """Restore a backup (the current database is kept first) and forget every cache."""
+        safety = self.store.restore_from(source)
+        self.invalidate()
+        return safety
+
+    def invalidate(self) -> None:
+        """Drop cached definitions and live engines; they are rebuilt from the store on demand."""
+        if "assessment" in self.__dict__:
+            self.assessment.invalidate()
+        if "rankings" in self.__dict__:
+            self.rankings.invalidate()
+
     def is_empty(self) -> bool:
         from hotline_desktop.db.repositories import UnitRepository
 

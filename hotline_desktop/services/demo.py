@@ -134,5 +134,5 @@ def _clear(services) -> None:
         s.execute(text("UPDATE units SET parent_id = NULL"))
         s.execute(text("DELETE FROM units"))
         s.execute(text("INSERT INTO audit_log(table_name,row_id,action,field) VALUES ('units',0,'delete','demo --force')"))
-    services.assessment.invalidate()
+    services.invalidate()
     services.units.changed.emit([], "reset")
