@@ -100,11 +100,7 @@ class SetActiveCommand(_ServiceCommand):
 
 
 class ImportUnitsCommand(_ServiceCommand):
-    """One step for a whole import: undo restores updated units and deletes the added ones.
-
-    The undo is several committed service calls (not one transaction); if one is refused the
-    message says so and the rest is left as it is.
-    """
+    """One step for a whole import; its undo is one transaction (all of it, or nothing)."""
 
     def __init__(self, services, plan, only_good_rows: bool, before: dict[int, UnitRow],
                  counts: tuple[int, int], on_error: ErrorSink | None = None):
@@ -114,24 +110,9 @@ class ImportUnitsCommand(_ServiceCommand):
         self.plan = plan
         self.only_good_rows = only_good_rows
         self.old_drafts = {uid: draft_of(before[uid]) for uid, _d in plan.updates.values() if uid in before}
-        self.added_codes = [d.code for d in plan.adds.values()]
 
     def do_undo(self) -> None:
-        units = self.services.units
-        for uid, draft in self.old_drafts.items():
-            units.update(uid, draft)
-        by_code = {r.code: r for r in units.list()}
-        added = [by_code[c] for c in self.added_codes if c in by_code]
-        # Children before parents.
-        remaining = {r.id: r for r in added}
-        while remaining:
-            parents = {r.parent_id for r in remaining.values()}
-            leaves = [r for r in remaining.values() if r.id not in parents]
-            if not leaves:
-                raise ServiceError(_tr("导入的单位之间存在循环上级关系"))
-            for r in leaves:
-                units.delete(r.id)
-                del remaining[r.id]
+        self.services.units_io.revert(self.plan, self.old_drafts)
 
     def do_redo(self) -> None:
         self.services.units_io.apply(self.plan, only_good_rows=self.only_good_rows)

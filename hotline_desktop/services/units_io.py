@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.core.excel_units import (
     ImportProblem,
@@ -125,3 +127,36 @@ class UnitImportExport:
             raise ServiceError(f"导入时校验失败，未写入任何数据：{e}") from None
         self.units.changed.emit(ids, "import")
         return len(plan.adds), len(plan.updates)
+
+    def revert(self, plan: UnitImportPlan, old_drafts: dict[int, UnitDraft]) -> None:
+        """Undo an applied import in one transaction: updated units get their old fields back,
+        added ones are deleted (children first). Refused whole if an added unit is in use."""
+        ids: list[int] = []
+        try:
+            with self.store.session() as s:
+                repo = UnitRepository(s)
+                for unit_id, draft in old_drafts.items():
+                    u = repo.get(unit_id)
+                    if u is None:
+                        continue
+                    clean, parent_id = self.units._check(repo, draft, unit_id)
+                    repo.update(u, **_fields(clean, parent_id))
+                    ids.append(unit_id)
+                added = [u for u in (repo.by_code(d.code) for d in plan.adds.values()) if u is not None]
+                remaining = {u.id: u for u in added}
+                while remaining:
+                    parents = {u.parent_id for u in remaining.values()}
+                    leaves = [u for u in remaining.values() if u.id not in parents]
+                    if not leaves:
+                        raise ServiceError("导入的单位之间存在循环上级关系，未撤销")
+                    for u in leaves:
+                        if repo.children_count(u.id):
+                            raise ServiceError(f"“{u.name}”已有下级单位，不能撤销导入（可改为停用）")
+                        ids.append(u.id)
+                        repo.delete(u)
+                        del remaining[u.id]
+        except IntegrityError:
+            raise ServiceError("导入的单位已有考核数据，不能撤销导入（可改为停用）") from None
+        except ValidationFailed as e:
+            raise ServiceError(f"无法恢复导入前的单位信息：{e}") from None
+        self.units.changed.emit(ids, "import-undo")

@@ -92,3 +92,28 @@ def test_demo_fills_a_district_and_refuses_to_replace_without_force(services):
         create_demo(services)
     create_demo(services, force=True)
     assert len(services.units.list()) == len(rows)
+
+
+def test_undoing_an_import_is_one_transaction(services, tmp_path):
+    from hotline_desktop.services.assessment import CellEdit
+    from hotline_desktop.services.units import draft_of
+
+    t = services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+    p = _sheet(tmp_path / "u.xlsx", [
+        ("T01", "山大路街道办事处", "街道", "", "", "", "", ""),
+        ("C01", "燕山社区", "社区", "T01", "", "", "", ""),
+        ("C02", "文苑社区", "社区", "C01", "", "", "", ""),
+    ])
+    plan = services.units_io.plan(p)
+    old = {t.id: draft_of(t)}
+    services.units_io.apply(plan)
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    c02 = next(r for r in services.units.list() if r.code == "C02")
+    services.assessment.set_values(ys.id, [CellEdit(c02.id, "2023-01", "volume", "3")])
+    with pytest.raises(ServiceError, match="考核数据"):
+        services.units_io.revert(plan, old)
+    assert {r.code: r.name for r in services.units.list()} == {
+        "T01": "山大路街道办事处", "C01": "燕山社区", "C02": "文苑社区"}  # nothing half-undone
+    services.assessment.clear_year(ys.id)
+    services.units_io.revert(plan, old)
+    assert {r.code: r.name for r in services.units.list()} == {"T01": "山大路街道"}
