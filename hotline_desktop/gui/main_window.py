@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop import APP_TITLE, __version__
+from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.add_page(UnitsTab(services, self))
+        self.add_page(AnnualTab(services, self))
         self.refresh_backup_label()
 
     # -- tabs ----------------------------------------------------------------------------
