@@ -14,7 +14,7 @@ class Event:
         self._subs.append(fn)
 
     def disconnect(self, fn: Callable[..., Any]) -> None:
-        self._subs = [s for s in self._subs if s is not fn]
+        self._subs = [s for s in self._subs if s != fn]
 
     def emit(self, *args: Any) -> None:
         for fn in list(self._subs):

@@ -103,3 +103,21 @@ def test_demo_fills_three_scheme_years(services):
     ys = services.assessment.find(2026, "ganxian-2023-hotline")
     assert services.assessment.months_with_data(ys.id) == [f"2026-{m:02d}" for m in range(1, 11)]
     assert all(c.valid for c in services.assessment.monthly_cells(ys.id).values())
+
+
+def test_event_disconnect_works_with_bound_methods():
+    from hotline_desktop.services.events import Event
+
+    class Listener:
+        def __init__(self):
+            self.got = []
+
+        def on(self, x):
+            self.got.append(x)
+
+    ev, lst = Event(), Listener()
+    ev.connect(lst.on)
+    ev.emit(1)
+    ev.disconnect(lst.on)  # a fresh bound-method object, equal but not identical
+    ev.emit(2)
+    assert lst.got == [1]
