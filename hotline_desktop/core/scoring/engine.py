@@ -9,22 +9,34 @@ Two shapes of scheme are scored:
   score) or is vetoed.
 
 Edits recompute only what depends on them and report which units' visible figures changed.
-The incremental path computes every figure with the same functions, in the same order, as a
-full recompute, so both always agree exactly.
+The incremental path computes every figure with the same functions as a full recompute, so
+both always agree exactly:
+
+* a unit-month's calculation depends only on its values and the unit's kind; it is redone only
+  when those change (in a batch, column by column);
+* a month's mean comes from the exact (unrounded, never-rounding) sum of its scores, kept up to
+  date by adding and subtracting — exact, so the order of the edits does not matter;
+* monthly and annual ranks live in sorted lists (:class:`_Ranking`); moving one figure re-ranks
+  only the units whose rank or 并列 flag can change (those between its old and new place);
+* result objects (``MonthResult``, ``UnitResult``) are rebuilt only for units whose figures,
+  ranks or months changed; everything else is shared with the previous result.
 """
 
 from __future__ import annotations
 
 import gc
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import wraps
+from itertools import groupby
 from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple
 
 from hotline_desktop.core.scoring.errors import InputProblem, InputValueError, ScoringInputError
-from hotline_desktop.core.scoring.numbers import CENT, CONTEXT, ZERO, round2
+from hotline_desktop.core.scoring.numbers import CENT, CONTEXT, HUNDRED, ZERO, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
     NO_PERIOD,
@@ -43,17 +55,31 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _EMPTY: Mapping = MappingProxyType({})
 _MISSING = "__missing__"  # key, in a filled unit-month, of the required rates it lacks
 
+#: Sums of scores are exact (no rounding at any size), so a running sum updated edit by edit
+#: always equals the sum recomputed from scratch.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+
 # month calc states
 _SCORED = "scored"
 _ZERO = "zero"  # no work orders: scored with the month's average
 _INCOMPLETE = "incomplete"
+
+# input kinds with an inline fast path when parsing (same checks as InputDef.parse)
+_K_COUNT = 1
+_K_RATE = 2
+_K_OTHER = 3
+
+_new = tuple.__new__  # builds a NamedTuple instance without its Python-level __new__
+_NO_RANK = (None, False)
 
 
 class _MonthCalc(NamedTuple):
     status: str
     score: Decimal | None
     rounded: Decimal | None
-    indicators: Mapping[str, Decimal]
+    # scored: the indicator values in the scheme's order (a mapping is built when shown);
+    # incomplete: read-only mapping of the indicators that could be computed
+    indicators: tuple[Decimal, ...] | Mapping[str, Decimal]
     base: Decimal | None
     bonus: Decimal | None
     penalty: Decimal | None
@@ -64,27 +90,44 @@ _ZERO_CALC = _MonthCalc(_ZERO, None, None, _EMPTY, None, None, None, ())
 
 
 class _AnnualCalc(NamedTuple):
-    indicators: dict[str, Decimal]
+    indicators: Mapping[str, Decimal]  # read-only view
     missing: tuple[str, ...]
     score: Decimal | None
     bonus: Decimal | None
     penalty: Decimal | None
     veto: str | None
+    categories: Mapping[str, Decimal]  # read-only view of the category subtotals
+
+
+class _MonthState:
+    """Per period month: exact sum and count of the scored unit-months, their mean, the units
+    scored with the mean (no work orders) and the month's ranking."""
+
+    __slots__ = ("sum", "count", "zero", "ranking")
+
+    def __init__(self, total: Decimal, count: int, zero: set[str], ranking: _Ranking | None):
+        self.sum = total
+        self.count = count
+        self.zero = zero
+        self.ranking = ranking
 
 
 class _Unit:
     __slots__ = (
-        "ref", "group", "mgiven", "mvals", "mcalc", "mres", "agiven", "avals", "agg", "agg_missing",
-        "acalc", "total", "rounded", "status", "missing", "monthly_average", "rank", "tied", "result",
+        "ref", "group", "mkeys", "mvals", "mcalc", "months_view", "agiven", "avals", "agg",
+        "agg_missing", "acalc", "total", "rounded", "status", "missing", "monthly_average", "rank", "tied",
+        "result",
     )
 
     def __init__(self, ref: UnitRef, group: str):
         self.ref = ref
         self.group = group
-        self.mgiven: dict[str, dict[str, object]] = {}
+        # per month with a record: the keys entered (values never None) and all values filled
+        # in (see _fill_month); the entered values are {k: mvals[m][k] for k in mkeys[m]}
+        self.mkeys: dict[str, tuple[str, ...]] = {}
         self.mvals: dict[str, dict[str, object]] = {}
         self.mcalc: dict[str, _MonthCalc] = {}
-        self.mres: dict[str, MonthResult] = {}
+        self.months_view: Mapping[str, MonthResult] = _EMPTY
         self.agiven: dict[str, object] = {}
         self.avals: dict[str, object] = {}
         self.agg: dict[str, object] = {}
@@ -100,25 +143,190 @@ class _Unit:
         self.result: UnitResult | None = None
 
 
-_code_key = itemgetter(0)
-_value_key = itemgetter(1)
+class _MonthsView(Mapping):
+    """``UnitResult.months``: a read-only mapping month → :class:`MonthResult` over the period.
+
+    It holds an immutable snapshot (the unit-month calculations, and per month the rank and
+    tie flag or the month's average) and builds each ``MonthResult`` on first access, so a
+    recompute does not create 12,000 result objects nobody reads; two views compare equal
+    when their snapshots do (cheap: mostly identity checks).
+    """
+
+    __slots__ = ("_period", "_index", "_calcs", "_aux", "_keys", "_built")
+
+    def __init__(self, period: tuple[str, ...], index: Mapping[str, int], calcs: tuple, aux: tuple,
+                 keys: tuple[str, ...]):
+        self._period = period
+        self._index = index  # month -> position in the period (shared by all views of a period)
+        self._calcs = calcs  # _MonthCalc or None (no record) per period month
+        self._aux = aux  # (rank, tied) for a scored month, the month's average for a zero month
+        self._keys = keys  # monthly indicator keys
+        self._built: list | None = None
+
+    def __getitem__(self, month: str) -> MonthResult:
+        i = self._index[month]
+        built = self._built
+        if built is None:
+            built = self._built = [None] * len(self._period)
+        r = built[i]
+        if r is None:
+            r = built[i] = _month_result(month, self._calcs[i], self._aux[i], self._keys)
+        return r
+
+    def get(self, month, default=None):
+        if month in self._index:
+            return self[month]
+        return default
+
+    def __contains__(self, month) -> bool:
+        return month in self._index
+
+    def __iter__(self):
+        return iter(self._period)
+
+    def __len__(self) -> int:
+        return len(self._period)
+
+    def __eq__(self, other):
+        if type(other) is _MonthsView:
+            return self._period == other._period and self._calcs == other._calcs and self._aux == other._aux
+        if isinstance(other, Mapping):
+            return len(other) == len(self._period) and dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{{{', '.join(f'{m!r}: {self[m]!r}' for m in self._period)}}}"
 
 
-def _rank(items: list[tuple[str, Decimal]]) -> dict[str, tuple[int, bool]]:
-    """Competition ranking on rounded figures, highest first; ties share a rank (1, 2, 2, 4)."""
-    items.sort(key=_code_key)  # ties listed by code; the sort below is stable
-    items.sort(key=_value_key, reverse=True)
-    ranks: dict[str, int] = {}
-    counts: dict[int, int] = {}
-    prev = None
-    rank = 0
-    for i, (code, value) in enumerate(items, 1):
-        if value != prev:
-            rank = i
-            prev = value
-        ranks[code] = rank
-        counts[rank] = counts.get(rank, 0) + 1
-    return {code: (r, counts[r] > 1) for code, r in ranks.items()}
+def _month_result(month: str, c: _MonthCalc | None, aux, keys: tuple[str, ...]) -> MonthResult:
+    if c is None:
+        return _new(MonthResult, (month, "missing", None, None, False, _EMPTY, None, None, None, ()))
+    status = c[0]
+    if status is _SCORED:
+        rank, tied = aux
+        indicators = MappingProxyType(dict(zip(keys, c[3], strict=True)))
+        return _new(MonthResult, (month, "scored", c[1], rank, tied, indicators, c[4], c[5], c[6], ()))
+    if status is _ZERO:
+        return _new(MonthResult, (month, "averaged", aux, None, False, _EMPTY, None, None, None, ()))
+    return _new(MonthResult, (month, "incomplete", None, None, False, c[3], None, None, None, c[7]))
+
+
+_first = itemgetter(0)
+
+
+class _Ranking:
+    """Competition ranking on rounded figures, highest first; ties share a rank (1, 2, 2, 4).
+
+    ``keys`` is sorted ascending on ``(−rounded, code)``: best first, ties listed by code.
+    ``ranks`` maps code → ``(rank, tied)``. :meth:`update` moves figures and re-ranks only the
+    slice of units whose rank or tie flag can have changed.
+    """
+
+    __slots__ = ("keys", "key_of", "ranks")
+
+    def __init__(self, items: list[tuple[str, Decimal]]):
+        """``items``: ``(code, rounded)`` in code order."""
+        keys = [(-value, code) for code, value in items]
+        keys.sort(key=_first)  # stable: equal figures stay in code order
+        self.keys = keys
+        self.key_of = {k[1]: k for k in keys}
+        self.ranks: dict[str, tuple[int, bool]] = {}
+        ranks = self.ranks
+        position = 1
+        for _value, run in groupby(keys, key=_first):
+            codes = [k[1] for k in run]
+            entry = (position, len(codes) > 1)
+            for code in codes:
+                ranks[code] = entry
+            position += len(codes)
+
+    def get(self, code: str) -> tuple[int | None, bool]:
+        return self.ranks.get(code, _NO_RANK)
+
+    def update(self, changes: Iterable[tuple[str, Decimal | None]]) -> set[str]:
+        """Apply ``(code, new rounded figure or None = not ranked)``; return the codes whose
+        ``(rank, tied)`` changed (including units that left or joined the ranking)."""
+        keys, key_of, ranks = self.keys, self.key_of, self.ranks
+        changed: set[str] = set()
+        lo = hi = None
+        unbounded = False
+        for code, value in changes:
+            old = key_of.get(code)
+            new = None if value is None else (-value, code)
+            if old == new:
+                continue
+            if old is not None:
+                del keys[bisect_left(keys, old)]
+                del key_of[code]
+                if new is None:
+                    del ranks[code]
+                    changed.add(code)
+            if new is not None:
+                insort(keys, new)
+                key_of[code] = new  # its rank is set (and compared with the old one) below
+            # ranks that can change: figures between the old and new place (inclusive, for the
+            # tie flags); a unit joining or leaving shifts everyone below it
+            if old is None or new is None:
+                top = (old if new is None else new)[0]
+                lo = top if lo is None or top < lo else lo
+                unbounded = True
+            else:
+                a, b = (old[0], new[0]) if old[0] < new[0] else (new[0], old[0])
+                lo = a if lo is None or a < lo else lo
+                hi = b if hi is None or b > hi else hi
+        if lo is None:
+            return changed
+        if unbounded:
+            hi = None
+        n = len(keys)
+        i = bisect_left(keys, (lo,))  # first figure ≤ the highest affected one: a run starts here
+        while i < n:
+            value = keys[i][0]
+            if hi is not None and value > hi:
+                break
+            j = i + 1
+            while j < n and keys[j][0] == value:
+                j += 1
+            entry = (i + 1, j - i > 1)
+            for k in range(i, j):
+                code = keys[k][1]
+                if ranks.get(code) != entry:
+                    ranks[code] = entry
+                    changed.add(code)
+            i = j
+        return changed
+
+
+_INT_ONLY = {int}
+_DECIMAL_ONLY = {Decimal}
+_is_finite = Decimal.is_finite
+
+
+def _tuple_getter(keys: list[str]):
+    """``vals -> tuple of vals[k] for k in keys`` (itemgetter returns a bare value for one key)."""
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda vals: (vals[key],)
+    return itemgetter(*keys)
+
+
+def _without_gc(method):
+    """Run ``method`` with the cyclic GC paused: it creates many small acyclic objects, and
+    collection passes over them would only cost time."""
+
+    @wraps(method)
+    def run(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run
 
 
 class ScoringEngine:
@@ -131,6 +339,7 @@ class ScoringEngine:
     All bad input is reported at once in a :class:`ScoringInputError`; nothing is applied.
     """
 
+    @_without_gc
     def __init__(
         self,
         scheme: Scheme,
@@ -141,6 +350,42 @@ class ScoringEngine:
         *,
         year: int | None = None,
     ):
+        self._setup(scheme, units, months, year)
+        problems: list[InputProblem] = []
+        mparsed, aparsed = self._parse_edits(monthly or {}, annual or {}, problems, merge=False)
+        if problems:
+            raise ScoringInputError(problems)
+        self._records: dict[str, int] = {}  # month -> number of units with a record for it
+        records = self._records
+        units_ = self._units
+        for (code, month), record in mparsed.items():
+            if record is not None:
+                st = units_[code]
+                st.mkeys[month], st.mvals[month] = record
+                records[month] = records.get(month, 0) + 1
+        for code, values in aparsed.items():
+            if values is not None:
+                units_[code].agiven = values
+        for st in units_.values():
+            st.avals = self._fill_annual(st.agiven)
+        self._order: list[str] = sorted(units_)
+        self._result: ScoringResult | None = None
+        self._results: dict[str, UnitResult] = {}
+        self._mean: dict[str, Decimal | None] = {}
+        self._mstate: dict[str, _MonthState] = {}
+        self._granks: dict[str, _Ranking] = {}
+        self._full_inner(recalc=True)
+
+    @classmethod
+    def check_units_and_months(
+        cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None, *,
+        year: int | None = None,
+    ) -> None:
+        """Raise :class:`ScoringInputError` for bad units or months, as the constructor does,
+        without scoring anything."""
+        cls.__new__(cls)._setup(scheme, units, months, year)
+
+    def _setup(self, scheme: Scheme, units, months, year) -> None:
         self.scheme = scheme
         self.year = year
         self._monthly_mode = scheme.has_monthly_scores
@@ -170,22 +415,6 @@ class ScoringEngine:
             self._fixed_months = tuple(sorted(seen))
         if problems:
             raise ScoringInputError(problems)
-        mparsed, aparsed = self._parse_edits(monthly or {}, annual or {}, problems, merge=False)
-        if problems:
-            raise ScoringInputError(problems)
-        for (code, month), values in mparsed.items():
-            st = self._units[code]
-            if values is not None:
-                st.mgiven[month] = values
-                st.mvals[month] = self._fill_month(values)
-        for code, values in aparsed.items():
-            if values is not None:
-                self._units[code].agiven = values
-        for st in self._units.values():
-            st.avals = self._fill_annual(st.agiven)
-        self._order: list[str] = sorted(self._units)
-        self._result: ScoringResult | None = None
-        self._full()
 
     # ------------------------------------------------------------------ scheme preparation
 
@@ -199,6 +428,16 @@ class ScoringEngine:
         self._req_pos = tuple(
             (i.key, i.required_when_positive) for i in s.monthly_inputs if i.required_when_positive
         )
+        # every input that can be required: when all of them were entered, nothing is missing
+        self._req_all = frozenset(self._req_always) | {key for key, _cond in self._req_pos}
+        self._mkind = {
+            i.key: _K_COUNT if i.kind == "count" else _K_RATE if i.kind == "rate" else _K_OTHER
+            for i in s.monthly_inputs
+        }
+        self._mparse = {i.key: i.parse for i in s.monthly_inputs}
+        self._mtexts = {i.key: i.text_cache() for i in s.monthly_inputs}  # text -> parsed value
+        self._month_problems: dict[str, str | None] = {}
+        self._shapes: dict[tuple, tuple | bool] = {}  # keys of a unit-month -> getters for the row check
         self._volume = s.volume_input if s.zero_volume == "average" else None
         self._mind = s.monthly_indicators
         self._mind_fns = tuple(i.fn for i in self._mind)
@@ -216,6 +455,7 @@ class ScoringEngine:
         self._m_high = ms.max if ms else None
         self._aggregated = [i for i in s.monthly_inputs if i.aggregate]
         self._mcats = s.categories_for("monthly")
+        self._veto_total = {v.key: v.total for v in s.vetoes}
 
     def _check_unit_ref(self, ref: UnitRef) -> InputProblem | None:
         if not isinstance(ref, UnitRef):
@@ -228,6 +468,15 @@ class ScoringEngine:
         return None
 
     def _month_format_problem(self, month: object) -> str | None:
+        if type(month) is str:
+            cache = self._month_problems
+            if month in cache:
+                return cache[month]
+            msg = cache[month] = self._month_format_problem_uncached(month)
+            return msg
+        return self._month_format_problem_uncached(month)
+
+    def _month_format_problem_uncached(self, month: object) -> str | None:
         if not isinstance(month, str) or not MONTH_RE.match(month):
             return f"月份格式应为 YYYY-MM：{month}"
         if self.year is not None and int(month[:4]) != int(self.year):
@@ -237,11 +486,13 @@ class ScoringEngine:
     def _fill_month(self, given: Mapping[str, object]) -> dict[str, object]:
         """Values of a unit-month with defaults filled in, and (under ``_MISSING``) the keys of
         the required rates it lacks (a rate is required always, or when its count is > 0)."""
-        vals = dict(self._mtemplate)
-        vals.update(given)
+        vals = {**self._mtemplate, **given}
         for key, src in self._mdefault_from:
             if given.get(key) is None:
                 vals[key] = vals[src]
+        if given.keys() >= self._req_all:  # entered values are never None
+            vals[_MISSING] = ()
+            return vals
         missing = [k for k in self._req_always if vals[k] is None]
         for key, cond in self._req_pos:
             if vals[key] is None and vals[cond]:
@@ -259,10 +510,52 @@ class ScoringEngine:
 
     # ------------------------------------------------------------------ parsing edits
 
+    def _parse_row_fast(self, values: dict) -> tuple[str, ...] | None:
+        """The keys of a unit-month's values when every one is already typed and within bounds
+        (an int ≥ 0 for a count, a finite Decimal in [0, 100] for a rate: what ``InputDef.parse``
+        returns unchanged), checked a row at a time; ``None`` sends the row to the per-value path."""
+        keys = tuple(values)
+        shape = self._shapes.get(keys)
+        if shape is None:
+            shape = self._row_shape(keys)
+        if shape is False:
+            return None
+        counts, rates = shape
+        if counts is not None:
+            c = counts(values)
+            if not _INT_ONLY.issuperset(map(type, c)) or min(c) < 0:
+                return None
+        if rates is not None:
+            r = rates(values)
+            if not _DECIMAL_ONLY.issuperset(map(type, r)) or not all(map(_is_finite, r)):
+                return None
+            if min(r) < ZERO or max(r) > HUNDRED:
+                return None
+        return keys
+
+    def _row_shape(self, keys: tuple) -> tuple | bool:
+        mkind = self._mkind
+        counts = [k for k in keys if mkind.get(k) == _K_COUNT]
+        rates = [k for k in keys if mkind.get(k) == _K_RATE]
+        shape = False
+        if len(counts) + len(rates) == len(keys):
+            shape = (_tuple_getter(counts) if counts else None, _tuple_getter(rates) if rates else None)
+        if len(self._shapes) < 256:
+            self._shapes[keys] = shape
+        return shape
+
     def _parse_edits(self, monthly, annual, problems: list[InputProblem], *, merge: bool):
-        """Validate edits; returns {(u, m): new given dict | None} and {u: new given dict}."""
+        """Validate edits; returns {(u, m): (entered keys, filled values) | None} and
+        {u: new given dict}."""
         s = self.scheme
-        mparse = {i.key: i.parse for i in s.monthly_inputs}
+        mparse = self._mparse
+        mkind = self._mkind
+        units = self._units
+        month_problem = self._month_format_problem
+        fixed = frozenset(self._fixed_months) if self._months_fixed else None
+        row_fast = self._parse_row_fast
+        mtexts = self._mtexts
+        fill = self._fill_month
         mout: dict[tuple[str, str], dict | None] = {}
         aout: dict[str, dict | None] = {}
         for pair, values in monthly.items():
@@ -271,11 +564,11 @@ class ScoringEngine:
                 continue
             code, month = pair
             ok = True
-            if code not in self._units:
+            if code not in units:
                 problems.append(InputProblem(str(code), month, None, code, f"未知的单位：{code}"))
                 ok = False
-            msg = self._month_format_problem(month)
-            if msg is None and self._months_fixed and month not in self._fixed_months:
+            msg = month_problem(month)
+            if msg is None and fixed is not None and month not in fixed:
                 msg = f"月份不在考核期内：{month}"
             if msg:
                 problems.append(InputProblem(str(code), str(month), None, month, msg))
@@ -284,22 +577,47 @@ class ScoringEngine:
                 if ok:
                     mout[(code, month)] = None
                 continue
-            if not isinstance(values, Mapping):
+            if type(values) is not dict and not isinstance(values, Mapping):
                 problems.append(InputProblem(str(code), str(month), None, values, "月度数据应为“数据项: 值”的表"))
                 continue
-            base = self._units[code].mgiven.get(month) if (ok and merge) else None
+            base = self._given(units[code], month) if (ok and merge) else None
+            if base is None and ok and type(values) is dict:
+                keys = row_fast(values)
+                if keys is not None:
+                    mout[pair] = (keys, fill(values))
+                    continue
             given = dict(base) if base is not None else {}
             for key, raw in values.items():
-                parse = mparse.get(key)
-                if parse is None:
+                # inline fast paths: exactly InputDef.parse's first two checks
+                kind = mkind.get(key)
+                t = type(raw)
+                if kind == _K_COUNT:
+                    if t is int and raw >= 0:
+                        given[key] = raw
+                        continue
+                elif kind == _K_RATE:
+                    if t is Decimal:
+                        try:
+                            inside = ZERO <= raw <= HUNDRED  # NaN raises; ±Infinity is outside
+                        except ArithmeticError:
+                            inside = False
+                        if inside:
+                            given[key] = raw
+                            continue
+                elif kind is None:
                     if not s.has_input(key):
                         msg = f"未知的数据项：{key}"
                     else:
                         msg = f"{s.input(key).label}（{key}）是年度数据项，不能按月填写"
                     problems.append(InputProblem(str(code), str(month), str(key), raw, msg))
                     continue
+                if t is str:
+                    value = mtexts[key].get(raw)  # what parse returns for this text, if seen
+                    if value is not None:
+                        given[key] = value
+                        continue
                 try:
-                    value = parse(raw)
+                    value = mparse[key](raw)
                 except InputValueError as exc:
                     problems.append(InputProblem(str(code), str(month), key, raw, exc.message_zh))
                     continue
@@ -310,9 +628,9 @@ class ScoringEngine:
             if ok:
                 if merge and base is None and not given and all(v is None for v in values.values()):
                     continue  # clearing cells of a month that has no record: nothing to do
-                mout[(code, month)] = given
+                mout[(code, month)] = (tuple(given), fill(given))
         for code, values in annual.items():
-            if code not in self._units:
+            if code not in units:
                 problems.append(InputProblem(str(code), None, None, code, f"未知的单位：{code}"))
                 continue
             if values is None:
@@ -321,7 +639,7 @@ class ScoringEngine:
             if not isinstance(values, Mapping):
                 problems.append(InputProblem(str(code), None, None, values, "年度数据应为“数据项: 值”的表"))
                 continue
-            given = dict(self._units[code].agiven) if merge else {}
+            given = dict(units[code].agiven) if merge else {}
             for key, raw in values.items():
                 if not s.has_input(key):
                     problems.append(InputProblem(str(code), None, str(key), raw, f"未知的数据项：{key}"))
@@ -350,13 +668,14 @@ class ScoringEngine:
         """The current immutable result (cached until the next edit)."""
         if self._result is None:
             period = tuple(self._period)
-            averages = {m: self._mean[m] for m in period if self._mean.get(m) is not None}
+            mean = self._mean
+            averages = {m: mean[m] for m in period if mean.get(m) is not None}
             self._result = ScoringResult(
                 scheme=self.scheme,
                 months=period,
                 dropped_months=tuple(self._dropped),
                 month_averages=MappingProxyType(averages),
-                units=MappingProxyType({code: self._units[code].result for code in self._order}),
+                units=MappingProxyType(self._results.copy()),
             )
         return self._result
 
@@ -371,8 +690,15 @@ class ScoringEngine:
 
     def monthly_values(self, unit: str, month: str) -> dict[str, object] | None:
         """The values entered for a unit-month (parsed), or ``None`` when it has no record."""
-        given = self._units[unit].mgiven.get(month)
-        return None if given is None else dict(given)
+        return self._given(self._units[unit], month)
+
+    @staticmethod
+    def _given(st: _Unit, month: str) -> dict[str, object] | None:
+        keys = st.mkeys.get(month)
+        if keys is None:
+            return None
+        vals = st.mvals[month]
+        return {k: vals[k] for k in keys}
 
     def annual_values(self, unit: str) -> dict[str, object]:
         return dict(self._units[unit].agiven)
@@ -390,6 +716,7 @@ class ScoringEngine:
         """Delete a unit-month record (the month becomes missing for that unit)."""
         return self.set_many(monthly={(unit, month): None})
 
+    @_without_gc
     def set_many(
         self,
         monthly: Mapping[tuple[str, str], Mapping[str, object] | None] | None = None,
@@ -409,18 +736,23 @@ class ScoringEngine:
             raise ScoringInputError(problems)
         mtouched: set[tuple[str, str]] = set()
         months_before = None if self._months_fixed else self._present_months()
-        for (code, month), given in mparsed.items():
+        records = self._records
+        for (code, month), record in mparsed.items():
             st = self._units[code]
-            if given is None:
-                if month in st.mgiven:
-                    del st.mgiven[month]
+            if record is None:
+                if month in st.mkeys:
+                    del st.mkeys[month]
                     del st.mvals[month]
+                    records[month] -= 1
                     mtouched.add((code, month))
                 continue
-            if st.mgiven.get(month) == given:
+            keys, vals = record
+            old = self._given(st, month)
+            if old is None:
+                records[month] = records.get(month, 0) + 1
+            elif old == {k: vals[k] for k in keys}:
                 continue
-            st.mgiven[month] = given
-            st.mvals[month] = self._fill_month(given)
+            st.mkeys[month], st.mvals[month] = record
             mtouched.add((code, month))
         atouched: set[str] = set()
         for code, given in aparsed.items():
@@ -434,9 +766,12 @@ class ScoringEngine:
             return frozenset()
         self._result = None
         if months_before is not None and self._present_months() != months_before:
-            return self._full()
+            if self._monthly_mode:
+                self._recalc_months(mtouched)
+            return self._full_inner(recalc=False)
         return self._update(mtouched, atouched)
 
+    @_without_gc
     def set_unit(self, ref: UnitRef) -> frozenset[str]:
         """Add a unit or change its name / kind (a full recompute)."""
         p = self._check_unit_ref(ref)
@@ -451,20 +786,27 @@ class ScoringEngine:
         else:
             if st.ref == ref:
                 return frozenset()
+            kind_changed = st.ref.kind != ref.kind
             st.ref = ref
             st.group = self.scheme.group_of_kind(ref.kind)
+            if kind_changed and self._monthly_mode:
+                self._recalc_months({(ref.code, m) for m in st.mvals})
         self._result = None
-        return self._full()
+        return self._full_inner(recalc=False)
 
+    @_without_gc
     def remove_unit(self, code: str) -> frozenset[str]:
         """Drop a unit and its data from the scoring (a full recompute)."""
         if code not in self._units:
             raise ScoringInputError([InputProblem(code, None, None, code, f"未知的单位：{code}")])
+        for m in self._units[code].mkeys:
+            self._records[m] -= 1
         del self._units[code]
         self._order = sorted(self._units)
         self._result = None
-        return self._full() | {code}
+        return self._full_inner(recalc=False) | {code}
 
+    @_without_gc
     def set_months(self, months: Iterable[str] | None) -> frozenset[str]:
         """Change the assessment period (``None``: the months present). Data outside it must not exist."""
         problems: list[InputProblem] = []
@@ -477,7 +819,7 @@ class ScoringEngine:
                 elif m not in new:
                     new.append(m)
             for code in self._order:
-                for m in self._units[code].mgiven:
+                for m in self._units[code].mkeys:
                     if m not in new:
                         problems.append(InputProblem(code, m, None, m, f"该月已有数据，不能移出考核期：{m}"))
         if problems:
@@ -485,20 +827,19 @@ class ScoringEngine:
         self._months_fixed = months is not None
         self._fixed_months = tuple(sorted(new))
         self._result = None
-        return self._full()
+        return self._full_inner(recalc=False)
 
+    @_without_gc
     def recompute(self) -> frozenset[str]:
-        """Full recompute (what the incremental path must always equal)."""
+        """Full recompute of everything from the entered values (what the incremental path
+        must always equal); returns the codes whose figures changed."""
         self._result = None
-        return self._full()
+        return self._full_inner(recalc=True)
 
     # ------------------------------------------------------------------ periods
 
     def _present_months(self) -> tuple[str, ...]:
-        present = set()
-        for st in self._units.values():
-            present.update(st.mgiven)
-        return tuple(sorted(present))
+        return tuple(sorted(m for m, n in self._records.items() if n))
 
     def _all_months(self) -> tuple[str, ...]:
         return self._fixed_months if self._months_fixed else self._present_months()
@@ -540,49 +881,102 @@ class ScoringEngine:
         zeros = [ZERO] * n
         bonuses = self._m_bonus_fn.batch(brows, bkinds) if self._m_bonus_fn else zeros
         penalties = self._m_penalty_fn.batch(brows, bkinds) if self._m_penalty_fn else zeros
-        keys = self._mind_keys
         low, high = self._m_low, self._m_high
         quantize = Decimal.quantize
-        for i, values, bonus, penalty in zip(todo, zip(*columns, strict=False), bonuses, penalties, strict=False):
+        new = _new
+        calc = _MonthCalc
+        for i, values, bonus, penalty in zip(todo, zip(*columns, strict=True), bonuses, penalties, strict=True):
             base = sum(values, ZERO)
             score = base + bonus - penalty
             if low is not None and score < low:
                 score = low
             elif high is not None and score > high:
                 score = high
-            out[i] = _MonthCalc(
-                _SCORED, score, quantize(score, CENT, ROUND_HALF_UP),
-                MappingProxyType(dict(zip(keys, values, strict=False))), base, bonus, penalty, (),
-            )
+            out[i] = new(calc, (
+                _SCORED, score, quantize(score, CENT, ROUND_HALF_UP), values, base, bonus, penalty, (),
+            ))
         return out
 
-    def _month_stats(self, month: str) -> tuple[Decimal | None, dict[str, tuple[int, bool]]]:
-        total = ZERO
-        n = 0
-        items = []
+    def _recalc_months(self, touched: Iterable[tuple[str, str]]) -> list[tuple[str, str, _MonthCalc | None]]:
+        """Redo the calculations of some unit-months; returns ``(code, month, old calc)`` for
+        those whose calculation changed."""
         units = self._units
-        for code in self._order:
-            c = units[code].mcalc.get(month)
-            if c is not None and c.status == _SCORED:
-                total += c.score
-                n += 1
-                items.append((code, c.rounded))
-        if not n:
-            return None, {}
-        mean = CONTEXT.divide(total, n)
-        ranks = _rank(items) if self.scheme.monthly_ranks else {}
-        return mean, ranks
+        rows, kinds, where = [], [], []
+        gone = []
+        for code, month in sorted(touched):
+            st = units[code]
+            vals = st.mvals.get(month)
+            if vals is None:
+                gone.append((code, month))
+            else:
+                rows.append(vals)
+                kinds.append(st.ref.kind)
+                where.append((code, month))
+        changed = []
+        for code, month in gone:
+            old = units[code].mcalc.pop(month, None)
+            if old is not None:
+                changed.append((code, month, old))
+        for (code, month), new in zip(where, self._calc_months(rows, kinds), strict=False):
+            mcalc = units[code].mcalc
+            old = mcalc.get(month)
+            if new != old:
+                mcalc[month] = new
+                changed.append((code, month, old))
+        return changed
 
-    def _month_result(self, st: _Unit, month: str) -> MonthResult:
-        c = st.mcalc.get(month)
-        if c is None:
-            return MonthResult(month, "missing", None, None, False, _EMPTY, None, None, None, ())
-        if c.status == _SCORED:
-            rank, tied = self._mranks[month].get(st.ref.code, (None, False))
-            return MonthResult(month, "scored", c.score, rank, tied, c.indicators, c.base, c.bonus, c.penalty, ())
-        if c.status == _ZERO:
-            return MonthResult(month, "averaged", self._mean[month], None, False, _EMPTY, None, None, None, ())
-        return MonthResult(month, "incomplete", None, None, False, c.indicators, None, None, None, c.missing)
+    def _months_view(self, st: _Unit) -> _MonthsView:
+        """The unit's months as of now (see :class:`_MonthsView`)."""
+        period = self._period_t
+        calcs = tuple(map(st.mcalc.get, period))
+        code = st.ref.code
+        aux = []
+        for c, ranks, mean in zip(calcs, self._period_ranks, self._period_means, strict=True):
+            if c is None:
+                aux.append(None)
+            elif c[0] is _SCORED:
+                aux.append(ranks.get(code, _NO_RANK))
+            elif c[0] is _ZERO:
+                aux.append(mean)
+            else:
+                aux.append(None)
+        return _MonthsView(period, self._period_index, calcs, tuple(aux), self._mind_keys)
+
+    def _set_period(self, all_months: tuple[str, ...]) -> None:
+        mean = self._mean
+        self._period = [m for m in all_months if mean[m] is not None]
+        self._dropped = [m for m in all_months if mean[m] is None]
+        self._period_t = tuple(self._period)
+        self._period_index = MappingProxyType({m: i for i, m in enumerate(self._period)})
+        self._period_ranks = tuple(
+            (self._mstate[m].ranking.ranks if self._mstate[m].ranking is not None else _EMPTY) for m in self._period
+        )
+        self._period_means = tuple(mean[m] for m in self._period)
+
+    def _month_states(self, all_months: tuple[str, ...]) -> None:
+        """Full recompute of every month's sum, mean, averaged units and ranking."""
+        units = self._units
+        scores: dict[str, list[Decimal]] = {m: [] for m in all_months}
+        rounded: dict[str, list[tuple[str, Decimal]]] = {m: [] for m in all_months}
+        zero: dict[str, set[str]] = {m: set() for m in all_months}
+        for code in self._order:
+            for m, c in units[code].mcalc.items():
+                status = c[0]
+                if status is _SCORED:
+                    scores[m].append(c[1])
+                    rounded[m].append((code, c[2]))
+                elif status is _ZERO:
+                    zero[m].add(code)
+        ranked = self.scheme.monthly_ranks
+        self._mstate = {}
+        self._mean = {}
+        for m in all_months:
+            with localcontext(_EXACT):
+                total = sum(scores[m], ZERO)
+            n = len(scores[m])
+            ranking = _Ranking(rounded[m]) if ranked else None
+            self._mstate[m] = _MonthState(total, n, zero[m], ranking)
+            self._mean[m] = CONTEXT.divide(total, n) if n else None
 
     # ------------------------------------------------------------------ annual scoring
 
@@ -614,9 +1008,6 @@ class ScoringEngine:
         st.agg = agg
         st.agg_missing = tuple(missing)
 
-    def _shares_for(self, group: str) -> dict[tuple[str, str], Decimal]:
-        return self._shares.get(group, _EMPTY)
-
     def _compute_shares(self) -> dict[str, dict[tuple[str, str], Decimal]]:
         if not self._share_keys:
             return {}
@@ -646,9 +1037,9 @@ class ScoringEngine:
             gone = {m.split(":", 1)[1] for m in st.agg_missing}
         else:
             vals = st.avals
-            gone = set()
+            gone = None
         kind = st.ref.kind
-        shares = self._shares_for(st.group)
+        shares = self._shares.get(st.group, _EMPTY) if self._share_keys else _EMPTY
         indicators: dict[str, Decimal] = {}
         missing: list[str] = []
         for ind in self._aind:
@@ -681,7 +1072,8 @@ class ScoringEngine:
             if vals.get(v.input):
                 veto = v.key
                 break
-        return _AnnualCalc(indicators, tuple(missing), score, bonus, penalty, veto)
+        categories = MappingProxyType(s.subtotals(indicators, "annual"))
+        return _AnnualCalc(MappingProxyType(indicators), tuple(missing), score, bonus, penalty, veto, categories)
 
     def _calc_total(self, st: _Unit) -> None:
         s = self.scheme
@@ -693,16 +1085,20 @@ class ScoringEngine:
             if not period:
                 missing.append(NO_PERIOD)
             total = ZERO
+            mcalc = st.mcalc
+            mean = self._mean
             for m in period:
-                c = st.mcalc.get(m)
+                c = mcalc.get(m)
                 if c is None:
                     missing.append(m)
-                elif c.status == _SCORED:
-                    total += c.score
-                elif c.status == _ZERO:
-                    total += self._mean[m]
+                    continue
+                status = c[0]
+                if status is _SCORED:
+                    total += c[1]
+                elif status is _ZERO:
+                    total += mean[m]
                 else:
-                    missing.extend(f"{m}:{k}" for k in c.missing)
+                    missing.extend(f"{m}:{k}" for k in c[7])
             if not missing:
                 monthly_average = CONTEXT.divide(total, len(period))
         else:
@@ -725,7 +1121,7 @@ class ScoringEngine:
         else:
             total = monthly_average
         if a.veto is not None:
-            total = next(v.total for v in s.vetoes if v.key == a.veto)
+            total = self._veto_total[a.veto]
         st.total = total
         st.rounded = round2(total)
         key = s.unranked_when_zero
@@ -734,163 +1130,131 @@ class ScoringEngine:
         else:
             st.status = RANKED
 
-    def _rank_group(self, group: str) -> set[str]:
-        """Rank a group; returns the codes whose rank or tie flag changed."""
-        items = []
-        members = []
-        for code in self._order:
-            st = self._units[code]
-            if st.group == group:
-                members.append(st)
-                if st.status == RANKED:
-                    items.append((code, st.rounded))
-        ranks = _rank(items)
-        changed = set()
-        for st in members:
-            rank, tied = ranks.get(st.ref.code, (None, False))
-            if rank != st.rank or tied != st.tied:
-                st.rank, st.tied = rank, tied
-                changed.add(st.ref.code)
-        return changed
-
     def _build_result(self, st: _Unit) -> UnitResult:
         a = st.acalc
-        months = (
-            MappingProxyType({m: st.mres[m] for m in self._period}) if self._monthly_mode else _EMPTY
-        )
         return UnitResult(
-            unit=st.ref,
-            group=st.group,
-            status=st.status,
-            total=st.total,
-            rank=st.rank,
-            tied=st.tied,
-            missing=st.missing,
-            veto=a.veto,
-            indicators=MappingProxyType(a.indicators),
-            categories=MappingProxyType(self.scheme.subtotals(a.indicators, "annual")),
-            annual_score=a.score,
-            annual_bonus=a.bonus,
-            annual_penalty=a.penalty,
-            monthly_average=st.monthly_average,
-            months=months,
+            st.ref, st.group, st.status, st.total, st.rank, st.tied, st.missing, a.veto, a.indicators,
+            a.categories, a.score, a.bonus, a.penalty, st.monthly_average, st.months_view,
         )
 
     # ------------------------------------------------------------------ full recompute
 
-    def _full(self) -> frozenset[str]:
-        enabled = gc.isenabled()
-        gc.disable()  # many small immutable objects: cyclic GC passes would only cost time
-        try:
-            return self._full_inner()
-        finally:
-            if enabled:
-                gc.enable()
-
-    def _full_inner(self) -> frozenset[str]:
+    def _full_inner(self, recalc: bool) -> frozenset[str]:
+        """Recompute everything; with ``recalc`` false the unit-month calculations (kept
+        current by every edit) are reused. Returns the codes whose result changed."""
         units = self._units
-        old = {code: st.result for code, st in units.items()}
+        order = self._order
         all_months = self._all_months()
-        self._mean: dict[str, Decimal | None] = {}
-        self._mranks: dict[str, dict[str, tuple[int, bool]]] = {}
         if self._monthly_mode:
-            rows, kinds, where = [], [], []
-            for code in self._order:
+            if recalc:
+                rows, kinds, where = [], [], []
+                for code in order:
+                    st = units[code]
+                    kind = st.ref.kind
+                    mvals = st.mvals
+                    for m in sorted(mvals):
+                        rows.append(mvals[m])
+                        kinds.append(kind)
+                        where.append((st, m))
+                    st.mcalc = {}
+                for (st, m), c in zip(where, self._calc_months(rows, kinds), strict=False):
+                    st.mcalc[m] = c
+            self._month_states(all_months)
+            self._set_period(all_months)
+            view = self._months_view
+            for code in order:
                 st = units[code]
-                kind = st.ref.kind
-                for m in sorted(st.mvals):
-                    rows.append(st.mvals[m])
-                    kinds.append(kind)
-                    where.append((st, m))
-            for st in units.values():
-                st.mcalc = {}
-            for (st, m), c in zip(where, self._calc_months(rows, kinds), strict=False):
-                st.mcalc[m] = c
-            for m in all_months:
-                self._mean[m], self._mranks[m] = self._month_stats(m)
-            self._period = [m for m in all_months if self._mean[m] is not None]
-            self._dropped = [m for m in all_months if self._mean[m] is None]
-            for code in self._order:
-                st = units[code]
-                st.mres = {m: self._month_result(st, m) for m in self._period}
+                new_view = view(st)
+                if new_view != st.months_view:
+                    st.months_view = new_view
         else:
             self._period = list(all_months)
             self._dropped = []
+            self._mean = {}
+            self._mstate = {}
             for st in units.values():
                 self._aggregate(st)
         self._shares = self._compute_shares()
-        for code in self._order:
+        by_group: dict[str, list[tuple[str, Decimal]]] = {}
+        for code in order:
             st = units[code]
             st.acalc = self._calc_annual(st)
             self._calc_total(st)
-            st.rank, st.tied = None, False
-        for g in {st.group for st in units.values()}:
-            self._rank_group(g)
+            items = by_group.setdefault(st.group, [])
+            if st.status is RANKED:
+                items.append((code, st.rounded))
+        self._granks = {g: _Ranking(items) for g, items in by_group.items()}
         changed = set()
-        for code in self._order:
+        results: dict[str, UnitResult] = {}
+        for code in order:
             st = units[code]
-            st.result = self._build_result(st)
-            before = old.get(code)
-            if before is None or before != st.result:
+            st.rank, st.tied = self._granks[st.group].ranks.get(code, _NO_RANK)
+            new_result = self._build_result(st)
+            before = st.result
+            if before is None or before != new_result:
                 changed.add(code)
+                st.result = new_result
+            results[code] = st.result
+        gone = self._results.keys() - results.keys()
+        self._results = results
         self._result = None
-        return frozenset(changed)
+        return frozenset(changed | gone)
 
     # ------------------------------------------------------------------ incremental recompute
 
     def _update(self, mtouched: set[tuple[str, str]], atouched: set[str]) -> frozenset[str]:
         units = self._units
-        affected: set[str] = set(atouched)
-        rebuild_months: dict[str, set[str]] = {}  # code -> months whose MonthResult is redone
+        totals: set[str] = set(atouched)  # units whose total is redone
+        dirty: set[str] = set()  # units whose months view is redone
         if self._monthly_mode:
-            changed_months: set[str] = set()
-            for code, month in mtouched:
-                st = units[code]
-                vals = st.mvals.get(month)
-                new = None if vals is None else self._calc_month(vals, st.ref.kind)
-                if new != st.mcalc.get(month):
-                    if new is None:
-                        del st.mcalc[month]
-                    else:
-                        st.mcalc[month] = new
-                    changed_months.add(month)
-                    affected.add(code)
-                    rebuild_months.setdefault(code, set()).add(month)
-            period_changed = False
-            all_months = self._all_months()
-            for m in sorted(changed_months):
-                if m not in self._mean:
-                    continue
-                old_mean, old_ranks = self._mean[m], self._mranks[m]
-                mean, ranks = self._month_stats(m)
-                self._mean[m], self._mranks[m] = mean, ranks
+            by_month: dict[str, list[tuple[str, _MonthCalc | None, _MonthCalc | None]]] = {}
+            for code, month, old in self._recalc_months(mtouched):
+                by_month.setdefault(month, []).append((code, old, units[code].mcalc.get(month)))
+            mstate = self._mstate
+            for m, changes in by_month.items():
+                ms = mstate.get(m)
+                if ms is None:  # cannot happen: a month with data belongs to the period
+                    return self._full_inner(recalc=False)
+                ranking = ms.ranking
+                rank_changes = []
+                total, count, zero = ms.sum, ms.count, ms.zero
+                for code, old, new in changes:
+                    if old is not None:
+                        if old[0] is _SCORED:
+                            total = _EXACT.subtract(total, old[1])
+                            count -= 1
+                        elif old[0] is _ZERO:
+                            zero.discard(code)
+                    if new is not None:
+                        if new[0] is _SCORED:
+                            total = _EXACT.add(total, new[1])
+                            count += 1
+                        elif new[0] is _ZERO:
+                            zero.add(code)
+                    if ranking is not None:
+                        rank_changes.append((code, new[2] if new is not None and new[0] is _SCORED else None))
+                    totals.add(code)
+                    dirty.add(code)
+                ms.sum, ms.count = total, count
+                old_mean = self._mean[m]
+                mean = CONTEXT.divide(total, count) if count else None
                 if (old_mean is None) != (mean is None):
-                    period_changed = True
+                    # the month joins or leaves the period: redo everything but the calculations
+                    return self._full_inner(recalc=False)
                 if mean != old_mean:
-                    for code in self._order:
-                        c = units[code].mcalc.get(m)
-                        if c is not None and c.status == _ZERO:
-                            affected.add(code)
-                            rebuild_months.setdefault(code, set()).add(m)
-                if ranks != old_ranks:
-                    for code in old_ranks.keys() | ranks.keys():
-                        if old_ranks.get(code) != ranks.get(code):
-                            affected.add(code)
-                            rebuild_months.setdefault(code, set()).add(m)
-            if period_changed:
-                self._period = [m for m in all_months if self._mean[m] is not None]
-                self._dropped = [m for m in all_months if self._mean[m] is None]
-                affected = set(self._order)
-                for code in self._order:
-                    st = units[code]
-                    st.mres = {m: self._month_result(st, m) for m in self._period}
-            else:
-                period = set(self._period)
-                for code, months in rebuild_months.items():
-                    st = units[code]
-                    for m in months:
-                        if m in period:
-                            st.mres[m] = self._month_result(st, m)
+                    self._mean[m] = mean
+                    for code in zero:
+                        totals.add(code)
+                        dirty.add(code)
+                if ranking is not None:
+                    for code in ranking.update(rank_changes):
+                        dirty.add(code)
+            self._period_means = tuple(self._mean[m] for m in self._period)
+            for code in dirty:
+                st = units[code]
+                new_view = self._months_view(st)
+                if new_view != st.months_view:
+                    st.months_view = new_view
             for code in atouched:
                 st = units[code]
                 st.acalc = self._calc_annual(st)
@@ -902,7 +1266,7 @@ class ScoringEngine:
                 self._aggregate(st)
                 if (st.agg, st.agg_missing) != before:
                     atouched.add(code)
-                    affected.add(code)
+                    totals.add(code)
             if self._share_keys and atouched:
                 new_shares = self._compute_shares()
                 if new_shares != self._shares:
@@ -918,22 +1282,31 @@ class ScoringEngine:
                     st = units[code]
                     if st.group in share_groups and code not in atouched:
                         st.acalc = self._calc_annual(st, previous=st.acalc)
-                        affected.add(code)
-        groups: set[str] = set()
-        for code in affected:
+                        totals.add(code)
+        rank_changes_by_group: dict[str, list[tuple[str, Decimal | None]]] = {}
+        for code in totals:
             st = units[code]
             before = (st.status, st.rounded)
             self._calc_total(st)
             if (st.status, st.rounded) != before:
-                groups.add(st.group)
-        for g in groups:
-            affected |= self._rank_group(g)
+                rank_changes_by_group.setdefault(st.group, []).append(
+                    (code, st.rounded if st.status is RANKED else None)
+                )
+        affected = totals | dirty
+        for g, changes in rank_changes_by_group.items():
+            ranking = self._granks[g]
+            for code in ranking.update(changes):
+                st = units[code]
+                st.rank, st.tied = ranking.ranks.get(code, _NO_RANK)
+                affected.add(code)
         changed = set()
+        results = self._results
         for code in affected:
             st = units[code]
             new = self._build_result(st)
             if new != st.result:
                 changed.add(code)
-            st.result = new
+                st.result = new
+                results[code] = new
         self._result = None
         return frozenset(changed)

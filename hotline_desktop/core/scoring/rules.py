@@ -75,20 +75,29 @@ def compile_term(
             if x is None:
                 return ZERO
             d = (ref - x) if below else (x - ref)
-            if d <= 0:
+            if d <= ZERO:
                 return ZERO
             return apply(d if unit_size else d * size)
 
+        negative = sign < 0
+
         def rate_batch(rows):
-            # column of contributions, computed exactly as rate_term does
+            # column of contributions, computed exactly as rate_term does (apply() inlined)
             out = []
+            append = out.append
             for vals in rows:
                 x = vals[key]
                 if x is None:
-                    out.append(ZERO)
+                    append(ZERO)
                     continue
                 d = (ref - x) if below else (x - ref)
-                out.append(ZERO if d <= 0 else apply(d if unit_size else d * size))
+                if d <= ZERO:
+                    append(ZERO)
+                    continue
+                v = d if unit_size else d * size
+                if cap is not None and v > cap:
+                    v = cap
+                append(-v if negative else v)
             return out
 
         rate_term.batch = rate_batch
@@ -151,7 +160,17 @@ def compile_term(
             q = int(n) // int(divisor)
             return apply(size * q) if q else ZERO
 
-        floor_term.batch_kinds = lambda rows, kinds: [floor_term(v, k, None) for v, k in zip(rows, kinds, strict=False)]
+        def floor_batch(rows, kinds):
+            # floor_term over a column, inlined
+            out = []
+            append = out.append
+            for vals, kind in zip(rows, kinds, strict=False):
+                divisor = by_kind[kind] if by_kind is not None else fixed
+                q = int(vals[key]) // int(divisor)
+                append(apply(size * q) if q else ZERO)
+            return out
+
+        floor_term.batch_kinds = floor_batch
 
         return floor_term
 
@@ -222,7 +241,7 @@ def compile_fused(type_: str, input_key: str, start: Decimal, mx: Decimal, param
         if x is None:
             return start
         d = (ref - x) if below else (x - ref)
-        if d <= 0:
+        if d <= ZERO:
             return start
         s = start - (d if unit_size else d * size)
         return s if s > ZERO else ZERO
@@ -236,7 +255,7 @@ def compile_fused(type_: str, input_key: str, start: Decimal, mx: Decimal, param
                 append(start)
                 continue
             d = (ref - x) if below else (x - ref)
-            if d <= 0:
+            if d <= ZERO:
                 append(start)
             else:
                 s = start - (d if unit_size else d * size)

@@ -108,6 +108,28 @@ class InputDef:
             return raw
         if raw is None:
             return None
+        if t is str:
+            # the same text always parses to the same value: remember it (cells repeat a lot)
+            cache = self.text_cache()
+            value = cache.get(raw)
+            if value is not None:
+                return value
+            value = self._parse(raw, kind, t)
+            if value is not None:
+                if len(cache) >= 4096:
+                    cache.clear()
+                cache[raw] = value
+            return value
+        return self._parse(raw, kind, t)
+
+    def text_cache(self) -> dict[str, object]:
+        """Cell text -> value already returned by :meth:`parse` (never a rejected text)."""
+        cache = self.__dict__.get("_texts")
+        if cache is None:
+            cache = self.__dict__["_texts"] = {}
+        return cache
+
+    def _parse(self, raw: object, kind: str, t: type) -> object:
         if t is str and not raw.strip():
             return None
         if kind == "boolean":
@@ -346,8 +368,16 @@ def _adjustment_fn(fns, cap):
         return [f(v, k, None) for v, k in zip(rows, kinds, strict=False)]
 
     def adjustment_batch(rows, kinds):
-        # same additions in the same order as ``adjustment``
-        totals = [sum(t, ZERO) for t in zip(*[column(f, rows, kinds) for f in fns], strict=False)]
+        # same additions in the same order as ``adjustment``: ((0 + t1) + t2) + …
+        columns = [column(f, rows, kinds) for f in fns]
+        if len(columns) == 1:
+            totals = [ZERO + a for a in columns[0]]
+        elif len(columns) == 2:
+            totals = [ZERO + a + b for a, b in zip(*columns, strict=True)]
+        elif len(columns) == 3:
+            totals = [ZERO + a + b + c for a, b, c in zip(*columns, strict=True)]
+        else:
+            totals = [sum(t, ZERO) for t in zip(*columns, strict=True)]
         if cap is None:
             return totals
         return [cap if t > cap else t for t in totals]
