@@ -100,8 +100,12 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
     drafts = demo_units()
     services.units.create_many(drafts)
     years = []
+    from hotline_desktop.services.demo_data import attach_demo_evidence
+
     for year, scheme_id, months in DEMO_YEARS:
         fill_demo_year(services.assessment, year, scheme_id, months)
+        ys = services.assessment.find(year, scheme_id)
+        attach_demo_evidence(services, ys.id, services.assessment.participants(ys.id))
         years.append(f"{year} 年 {services.assessment.find(year, scheme_id).title}")
     with services.store.session() as s:
         MetaRepository(s).set(DEMO_FLAG, "1")

@@ -105,6 +105,50 @@ def unit_annual_values(scheme, unit: UnitRow, rnd: random.Random) -> dict[str, s
     return vals
 
 
+EVIDENCE_SAMPLES = {  # item key → (file name, text)
+    "guarantee_mechanism": ("热线工作保障机制文件.pdf", "关于建立12345热线工作保障机制的通知"),
+    "rules_established": ("热线办理工作制度.pdf", "12345热线工单办理工作制度"),
+    "training": ("业务培训签到表.pdf", "12345热线业务骨干培训签到表"),
+    "leadership": ("领导重视情况记录.pdf", "主要领导听取热线工作汇报会议纪要"),
+}
+
+
+def _sample_pdf(folder, name: str, text: str):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from hotline_desktop.core.pdf_fonts import register_cjk_font
+
+    font, bold = register_cjk_font()
+    path = folder / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(bold, 18)
+    c.drawCentredString(A4[0] / 2, A4[1] - 90, text)
+    c.setFont(font, 11)
+    c.drawString(72, A4[1] - 130, "（示例区县的演示材料，非真实文件）")
+    c.save()
+    return path
+
+
+def attach_demo_evidence(services, year_scheme_id: int, units: list[UnitRow], count: int = 12) -> int:
+    """A few scanned-looking PDFs attached to the first units, so the evidence lists are not empty."""
+    import tempfile
+    from pathlib import Path
+
+    scheme = services.assessment.scheme(year_scheme_id)
+    keys = [k for k in EVIDENCE_SAMPLES if scheme.has_input(k)]
+    if not keys:
+        return 0
+    added = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {k: _sample_pdf(Path(tmp), *EVIDENCE_SAMPLES[k]) for k in keys}
+        for u in units[:count]:
+            for k in keys:
+                services.evidence.add(year_scheme_id, u.id, k, files[k])
+                added += 1
+    return added
+
+
 def fill_demo_year(assessment, year: int, scheme_id: str, months: int, seed: int = 2026) -> int:
     """Assign the scheme to the year and fill it; returns the number of values written."""
     ys = assessment.ensure(year, scheme_id)
