@@ -211,14 +211,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hotline_desktop.gui.app import run_gui
 
         return run_gui(args.data_dir)
-    from hotline_desktop.db.engine import StoreOpenError
+    try:
+        return args.func(args)
+    except Exception as e:
+        if _expected(e):
+            return _err(f"错误：{e}")
+        raise
+
+
+def _expected(e: BaseException) -> bool:
+    """Errors that get a plain message and exit 2 (imported late: `score` must start fast)."""
     from hotline_desktop.db.lock import AlreadyRunning
     from hotline_desktop.services.errors import ServiceError
 
-    try:
-        return args.func(args)
-    except (CliError, ServiceError, StoreOpenError, AlreadyRunning, ValueError, OSError) as e:
-        return _err(f"错误：{e}")
+    kinds: tuple[type[BaseException], ...] = (CliError, ServiceError, AlreadyRunning, ValueError, OSError)
+    if "hotline_desktop.db.engine" in sys.modules:
+        from hotline_desktop.db.engine import StoreOpenError
+
+        kinds += (StoreOpenError,)
+    return isinstance(e, kinds)
 
 
 if __name__ == "__main__":  # pragma: no cover
