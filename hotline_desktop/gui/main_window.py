@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from hotline_desktop import APP_TITLE, __version__
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
+from hotline_desktop.gui.monthly_tab import MonthlyTab
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
 
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.add_page(UnitsTab(services, self))
+        self.add_page(MonthlyTab(services, self))
         self.add_page(AnnualTab(services, self))
         self.refresh_backup_label()
 

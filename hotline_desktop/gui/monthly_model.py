@@ -1,0 +1,594 @@
+"""Qt model of the 月度数据 grid: participating units × the scheme's monthly inputs × live columns.
+
+Rows are plain UnitRows; the month's values are kept in a dict of Cells updated from the
+service's CellChanges (never re-read per edit); live columns are cached per row and refreshed
+only for the unit codes the ranking engine reports as changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO, fmt2
+from hotline_desktop.core.scoring.results import describe_missing
+from hotline_desktop.gui.emit_fix import emit
+from hotline_desktop.gui.units_model import natural_key
+from hotline_desktop.services.assessment import Cell, CellEdit
+
+COL_CODE, COL_NAME, COL_GROUP = range(3)
+FIXED_COLUMNS = 3
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # comparable key (tuple) for the column
+RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # Cell of an input column, figure of a live column
+UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+KEY_ROLE = Qt.ItemDataRole.UserRole + 4  # input key of an input column
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 5  # reason a cell is invalid, else None
+
+BAD_BACKGROUND = QColor("#f6c9c9")
+BAD_FOREGROUND = QColor("#8a1414")
+LIVE_BACKGROUND = QColor("#eaf1f8")
+LIVE_FOREGROUND = QColor("#1d3b5a")
+MUTED = QColor("#7d8791")
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_EMPTY_KEY = (2,)
+
+# Committer: writes edits (through the undo stack) and returns whether anything was written.
+Committer = Callable[[list[CellEdit], str], object]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MonthlyGridModel", text)
+
+
+def _num_key(value) -> tuple:
+    if value is None:
+        return _EMPTY_KEY
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, int | Decimal | float):
+        return (0, value)
+    return (1, str(value))
+
+
+def wrap_label(label: str, width: int = 6) -> str:
+    """Break a long Chinese header into lines of at most `width` characters."""
+    if len(label) <= width + 1:
+        return label
+    cut = label.find("（")
+    if 0 < cut:  # a bracketed note goes on its own line
+        return "\n".join((wrap_label(label[:cut], width), wrap_label(label[cut:], width + 1)))
+    lines = [label[i : i + width] for i in range(0, len(label), width)]
+    if len(lines[-1]) == 1:  # no orphan character on its own line
+        last = lines.pop()
+        lines[-1] += last
+    return "\n".join(lines)
+
+
+class LiveCell(NamedTuple):
+    text: str
+    sort: tuple
+    tip: str = ""
+    value: object = None
+
+
+_NO_LIVE = LiveCell("", _EMPTY_KEY)
+
+
+class LiveColumn(NamedTuple):
+    key: str
+    header: str
+    tip: str
+
+
+class MonthlyGridModel(QAbstractTableModel):
+    errors_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.scheme = None
+        self.month: str | None = None
+        self.live = None  # LiveRanking
+        self.committer: Committer | None = None
+        self._units: list[UnitRow] = []
+        self._row_of_id: dict[int, int] = {}
+        self._row_of_code: dict[str, int] = {}
+        self._search: list[str] = []
+        self._group_key: list[str] = []
+        self._inputs: list = []
+        self._col_of_key: dict[str, int] = {}
+        self._input_tips: list[str] = []
+        self._live_cols: list[LiveColumn] = []
+        self._live: list[tuple[LiveCell, ...]] = []
+        self._cells: dict[tuple[int, str], Cell] = {}
+        self._errors: dict[tuple[int, str], str] = {}
+        self._headers: list[str] = []
+        self._bad_bg = QBrush(BAD_BACKGROUND)
+        self._bad_fg = QBrush(BAD_FOREGROUND)
+        self._live_bg = QBrush(LIVE_BACKGROUND)
+        self._live_fg = QBrush(LIVE_FOREGROUND)
+        self._muted = QBrush(MUTED)
+
+    # -- loading -------------------------------------------------------------------------
+    def set_month_data(self, scheme, units: Iterable[UnitRow], month: str | None,
+                       cells: dict[tuple[int, str, str], Cell], live=None) -> None:
+        """Replace everything (a new year, scheme or month): one reset."""
+        self.beginResetModel()
+        self.scheme = scheme
+        self.month = month
+        self.live = live
+        self._units = list(units) if scheme is not None else []
+        self._row_of_id = {u.id: i for i, u in enumerate(self._units)}
+        self._row_of_code = {u.code: i for i, u in enumerate(self._units)}
+        kinds = list(UnitKind)
+        group_order = {g.key: i for i, g in enumerate(scheme.groups)} if scheme is not None else {}
+        self._group_key = []
+        self._search = []
+        for u in self._units:
+            g = group_order.get(scheme.group_of_kind(u.kind.value), 99) if scheme is not None else 0
+            self._group_key.append(f"{g:02d}{kinds.index(u.kind)}{natural_key(u.code)}")
+            self._search.append(f"{u.code} {u.name} {u.kind.label}".casefold())
+        self._inputs = list(scheme.monthly_inputs) if scheme is not None else []
+        self._col_of_key = {inp.key: FIXED_COLUMNS + i for i, inp in enumerate(self._inputs)}
+        self._input_tips = [self._input_tip(inp) for inp in self._inputs]
+        self._live_cols = self._live_columns(scheme) if scheme is not None else []
+        self._cells = {}
+        self._errors = {}
+        for (uid, m, key), cell in cells.items():
+            if m == month and uid in self._row_of_id and key in self._col_of_key:
+                self._cells[(uid, key)] = cell
+                if cell.error:
+                    self._errors[(uid, key)] = cell.error
+        self._headers = [_tr("编码"), _tr("单位名称"), _tr("类型")]
+        for inp in self._inputs:
+            label = wrap_label(inp.label)
+            self._headers.append(f"{label}\n({inp.unit})" if inp.unit else label)
+        self._headers += [c.header for c in self._live_cols]
+        self._live = [self._compute_live(u.code) for u in self._units]
+        self.endResetModel()
+        emit(self.errors_changed)
+
+    def _input_tip(self, inp) -> str:
+        lines = [f"{inp.label}" + (f"（{inp.unit}）" if inp.unit else "") + f" · {inp.kind_label}"]
+        if inp.notes:
+            lines.append(inp.notes)
+        rules = [ind.rule_text for ind in self.scheme.indicators if inp.key in ind.inputs and ind.rule_text]
+        lines += list(dict.fromkeys(rules))
+        if inp.required_when_positive and self.scheme.has_input(inp.required_when_positive):
+            lines.append(_tr("{0}大于 0 时必填").format(self.scheme.input(inp.required_when_positive).label))
+        return "\n".join(lines)
+
+    def _live_columns(self, scheme) -> list[LiveColumn]:
+        if scheme.has_monthly_scores:
+            return [
+                LiveColumn("month_score", _tr("当月\n得分"), _tr("本月考核得分（实时计算；“按平均分”：当月无工单，按全区平均分）")),
+                LiveColumn("month_rank", _tr("当月\n排名"), _tr("本月排名（实时计算）")),
+            ]
+        cols: list[LiveColumn] = []
+        seen: set[str] = set()
+        for inp in scheme.monthly_inputs:
+            if inp.aggregate != "weighted_mean" or not inp.weight:
+                continue
+            w = scheme.input(inp.weight)
+            if w.key not in seen:
+                seen.add(w.key)
+                cols.append(LiveColumn(f"sum:{w.key}", _tr("全年\n{0}\n({1})").format(wrap_label(w.label, 5), w.unit),
+                                       _tr("全年{0}合计（至今已录入的月份）").format(w.label)))
+            cols.append(LiveColumn(f"wmean:{inp.key}", _tr("全年\n{0}\n({1})").format(wrap_label(inp.label, 5), inp.unit),
+                                   _tr("全年{0}（按{1}加权）").format(inp.label, w.label)))
+            for ind in scheme.annual_indicators:
+                if inp.key in ind.inputs:
+                    cols.append(LiveColumn(f"ind:{ind.key}", _tr("{0}\n得分").format(wrap_label(ind.label, 5)),
+                                           ind.heading() + ("\n" + ind.rule_text if ind.rule_text else "")))
+        cols.append(LiveColumn("total", _tr("当前\n总分"), _tr("目前的全年总分（实时计算）")))
+        cols.append(LiveColumn("rank", _tr("组内\n排名"), _tr("目前在本组中的排名（实时计算）")))
+        return cols
+
+    # -- live figures ----------------------------------------------------------------------
+    def _compute_live(self, code: str) -> tuple[LiveCell, ...]:
+        if self.live is None or not self._live_cols:
+            return tuple(_NO_LIVE for _ in self._live_cols)
+        ur = self.live.result().units.get(code)
+        if ur is None:
+            return tuple(_NO_LIVE for _ in self._live_cols)
+        out = []
+        for col in self._live_cols:
+            out.append(self._live_cell(col.key, code, ur))
+        return tuple(out)
+
+    def _live_cell(self, key: str, code: str, ur) -> LiveCell:
+        scheme = self.scheme
+        if key == "month_score":
+            m = ur.months.get(self.month) if self.month else None
+            if m is None or m.status == "missing":
+                return _NO_LIVE
+            if m.status == "incomplete" or m.score is None:
+                tip = "；".join(describe_missing(scheme, f"{self.month}:{k}") for k in m.missing)
+                return LiveCell(_tr("缺项"), (1, ""), tip or _tr("本月数据不完整，暂不计分"))
+            text = fmt2(m.score, trim=False)
+            if m.averaged:
+                return LiveCell(_tr("按平均分 {0}").format(text), (0, m.score),
+                                _tr("本月无工单，按全区当月平均分计"), m.score)
+            return LiveCell(text, (0, m.score), "", m.score)
+        if key == "month_rank":
+            m = ur.months.get(self.month) if self.month else None
+            if m is None or m.rank is None:
+                return _NO_LIVE
+            text = _tr("{0}（并列）").format(m.rank) if m.tied else str(m.rank)
+            return LiveCell(text, (0, m.rank), "", m.rank)
+        if key == "total":
+            if ur.total is None:
+                tip = "\n".join(describe_missing(scheme, i) for i in ur.missing[:8])
+                if len(ur.missing) > 8:
+                    tip += _tr("\n……共 {0} 项").format(len(ur.missing))
+                return LiveCell(_tr("缺项"), (1, ""), tip)
+            return LiveCell(fmt2(ur.total, trim=False), (0, ur.total), "", ur.total)
+        if key == "rank":
+            if ur.rank is None:
+                text = _tr("不参评") if ur.status == "unranked" else ""
+                return LiveCell(text, (1, text))
+            return LiveCell(ur.rank_text, (0, ur.rank), "", ur.rank)
+        kind, _, ref = key.partition(":")
+        if kind == "ind":
+            v = ur.indicators.get(ref)
+            return _NO_LIVE if v is None else LiveCell(fmt2(v, trim=False), (0, v), "", v)
+        engine = self.live.engine
+        months = self._year_months()
+        if kind == "sum":
+            total = 0
+            for m in months:
+                vals = engine.monthly_values(code, m)
+                if vals and vals.get(ref) is not None:
+                    total += vals[ref]
+            return LiveCell(str(total), (0, total), "", total)
+        if kind == "wmean":
+            w = scheme.input(ref).weight
+            num, den = ZERO, 0
+            for m in months:
+                vals = engine.monthly_values(code, m)
+                if not vals or vals.get(ref) is None or not vals.get(w):
+                    continue
+                num += vals[ref] * vals[w]
+                den += vals[w]
+            if not den:
+                return _NO_LIVE
+            v = CONTEXT.divide(num, den)
+            return LiveCell(fmt2(v, trim=False), (0, v), "", v)
+        return _NO_LIVE
+
+    def _year_months(self) -> list[str]:
+        if not self.month:
+            return []
+        y = self.month[:4]
+        return [f"{y}-{m:02d}" for m in range(1, 13)]
+
+    def refresh_live(self, codes: Iterable[str]) -> int:
+        """Recompute the live columns of those units; dataChanged only where a figure changed.
+
+        Changed rows that are adjacent are signalled together (one dataChanged per run of
+        rows, over the live columns that changed in it): a rank shift touches hundreds of rows.
+        """
+        if not self._live_cols:
+            return 0
+        first = FIXED_COLUMNS + len(self._inputs)
+        changed: dict[int, tuple[int, int]] = {}
+        for code in codes:
+            row = self._row_of_code.get(code)
+            if row is None:
+                continue
+            new = self._compute_live(code)
+            old = self._live[row]
+            if new == old:
+                continue
+            self._live[row] = new
+            cols = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+            changed[row] = (cols[0], cols[-1])
+        if not changed:
+            return 0
+        rows = sorted(changed)
+        start = prev = rows[0]
+        lo, hi = changed[start]
+        for row in rows[1:] + [None]:
+            if row is not None and row == prev + 1:
+                a, b = changed[row]
+                lo, hi, prev = min(lo, a), max(hi, b), row
+                continue
+            emit(self.dataChanged, self.index(start, first + lo), self.index(prev, first + hi))
+            if row is not None:
+                start = prev = row
+                lo, hi = changed[row]
+        return len(changed)
+
+    # -- changes from the service ----------------------------------------------------------
+    def apply_changes(self, changes: Iterable) -> int:
+        """Update the cells of this month from committed CellChanges (dataChanged per cell)."""
+        n = 0
+        errors_before = len(self._errors)
+        errors_touched = False
+        for ch in changes:
+            if ch.month != self.month:
+                continue
+            row = self._row_of_id.get(ch.unit_id)
+            col = self._col_of_key.get(ch.key)
+            if row is None or col is None:
+                continue
+            ident = (ch.unit_id, ch.key)
+            if ch.new is None:
+                self._cells.pop(ident, None)
+            else:
+                self._cells[ident] = ch.new
+            had = ident in self._errors
+            if ch.new is not None and ch.new.error:
+                self._errors[ident] = ch.new.error
+                errors_touched = True
+            elif had:
+                del self._errors[ident]
+                errors_touched = True
+            ix = self.index(row, col)
+            emit(self.dataChanged, ix, ix)
+            n += 1
+        if errors_touched or len(self._errors) != errors_before:
+            emit(self.errors_changed)
+        return n
+
+    # -- access ----------------------------------------------------------------------------
+    @property
+    def units(self) -> list[UnitRow]:
+        return list(self._units)
+
+    @property
+    def inputs(self) -> list:
+        return list(self._inputs)
+
+    @property
+    def live_columns(self) -> list[LiveColumn]:
+        return list(self._live_cols)
+
+    @property
+    def first_input_column(self) -> int:
+        return FIXED_COLUMNS
+
+    @property
+    def first_live_column(self) -> int:
+        return FIXED_COLUMNS + len(self._inputs)
+
+    def unit_at(self, row: int) -> UnitRow:
+        return self._units[row]
+
+    def row_of(self, unit_id: int) -> int:
+        return self._row_of_id.get(unit_id, -1)
+
+    def column_of(self, key: str) -> int:
+        return self._col_of_key.get(key, -1)
+
+    def input_at(self, col: int):
+        i = col - FIXED_COLUMNS
+        return self._inputs[i] if 0 <= i < len(self._inputs) else None
+
+    def is_input_column(self, col: int) -> bool:
+        return FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs)
+
+    def is_live_column(self, col: int) -> bool:
+        return col >= FIXED_COLUMNS + len(self._inputs)
+
+    def cell(self, unit_id: int, key: str) -> Cell | None:
+        return self._cells.get((unit_id, key))
+
+    def cells(self) -> dict[tuple[int, str], Cell]:
+        return dict(self._cells)
+
+    def errors(self) -> dict[tuple[int, str], str]:
+        return dict(self._errors)
+
+    def search_text_at(self, row: int) -> str:
+        return self._search[row]
+
+    def live_cell(self, row: int, col: int) -> LiveCell:
+        return self._live[row][col - self.first_live_column]
+
+    def text_at(self, row: int, col: int) -> str:
+        """What a copy puts on the clipboard: the typed text of an input, the shown text otherwise."""
+        return self._display(row, col)
+
+    def sort_key(self, row: int, col: int) -> tuple:
+        u = self._units[row]
+        if col == COL_CODE:
+            return (0, natural_key(u.code))
+        if col == COL_NAME:
+            return (0, u.name)
+        if col == COL_GROUP:
+            return (0, self._group_key[row])
+        inp = self.input_at(col)
+        if inp is not None:
+            c = self._cells.get((u.id, inp.key))
+            if c is None:
+                return _EMPTY_KEY
+            return _num_key(c.value) if c.valid else (1, c.text)
+        if self.is_live_column(col):
+            return self.live_cell(row, col).sort
+        return _EMPTY_KEY
+
+    # -- Qt model API ----------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._units)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self._headers):
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if self.is_input_column(section):
+                    return self._input_tips[section - FIXED_COLUMNS]
+                if self.is_live_column(section):
+                    return self._live_cols[section - self.first_live_column].tip
+            if role == Qt.ItemDataRole.ForegroundRole and self.is_live_column(section):
+                return self._live_fg
+        elif role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._units):
+            return section + 1
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if self.is_input_column(index.column()):
+            f |= Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def _display(self, row: int, col: int) -> str:
+        u = self._units[row]
+        if col == COL_CODE:
+            return u.code
+        if col == COL_NAME:
+            return u.name
+        if col == COL_GROUP:
+            return u.kind.label
+        inp = self.input_at(col)
+        if inp is not None:
+            c = self._cells.get((u.id, inp.key))
+            return c.text if c is not None else ""
+        if self.is_live_column(col):
+            return self.live_cell(row, col).text
+        return ""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if row >= len(self._units) or col >= len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
+            return self._display(row, col)
+        u = self._units[row]
+        is_input = FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col >= FIXED_COLUMNS else _LEFT
+        if is_input:
+            key = self._inputs[col - FIXED_COLUMNS].key
+            if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
+                err = self._errors.get((u.id, key))
+                if err is None:
+                    return None
+                if role == Qt.ItemDataRole.BackgroundRole:
+                    return self._bad_bg
+                if role == Qt.ItemDataRole.ForegroundRole:
+                    return self._bad_fg
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return _tr("{0}\n（不计分，改正后自动计入）").format(err)
+                return err
+            if role == RAW_ROLE:
+                return self._cells.get((u.id, key))
+            if role == KEY_ROLE:
+                return key
+        elif col >= FIXED_COLUMNS:  # live
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._live_bg
+            if role == Qt.ItemDataRole.ForegroundRole:
+                lc = self.live_cell(row, col)
+                return self._muted if lc.value is None else self._live_fg
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.live_cell(row, col).tip or None
+            if role == RAW_ROLE:
+                return self.live_cell(row, col).value
+        elif role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
+            return u.name
+        elif role == RAW_ROLE:
+            return (u.code, u.name, u.kind.value)[col]
+        if role == SORT_ROLE:
+            return repr(self.sort_key(row, col))
+        if role == UNIT_ID_ROLE:
+            return u.id
+        return None
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_input_column(index.column()):
+            return False
+        if self.committer is None or self.month is None:
+            return False
+        u = self._units[index.row()]
+        inp = self._inputs[index.column() - FIXED_COLUMNS]
+        text = "" if value is None else str(value).strip()
+        cur = self._cells.get((u.id, inp.key))
+        if (cur.text if cur else "") == text:
+            return True
+        self.committer([CellEdit(u.id, self.month, inp.key, text or None)],
+                       _tr("{0} · {1}").format(u.name, inp.label))
+        return True
+
+
+class MonthlyFilterProxy(QSortFilterProxyModel):
+    """Search by code, name or kind; sorts by the model's Python sort keys; rows numbered 1…n."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._needle = ""
+        self.setDynamicSortFilter(True)
+
+    @property
+    def search(self) -> str:
+        return self._needle
+
+    def set_search(self, text: str) -> None:
+        needle = (text or "").strip().casefold()
+        if needle == self._needle:
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._needle = needle
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        if not self._needle or source_parent.isValid():
+            return True
+        model = self.sourceModel()
+        return self._needle in model.search_text_at(source_row)
+
+    def lessThan(self, left, right) -> bool:
+        m = self.sourceModel()
+        a = m.sort_key(left.row(), left.column())
+        b = m.sort_key(right.row(), right.column())
+        if a == b:  # stable tie-break by code
+            return natural_key(m.unit_at(left.row()).code) < natural_key(m.unit_at(right.row()).code)
+        return a < b
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        # Never via super(): PySide6 6.12 returns an invalid QVariant to Python as None without
+        # a reference, so every such call (here: each header repaint) drops None's refcount
+        # until the interpreter aborts ("none_dealloc"). Columns are not filtered: ask the model.
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
+                return section + 1
+            return None
+        return self.sourceModel().headerData(section, orientation, role)
+
+    def source_index(self, unit_id: int, key_or_col) -> QModelIndex:
+        """Proxy index of a unit's input (by key) or column (by number); invalid if hidden."""
+        m = self.sourceModel()
+        row = m.row_of(unit_id)
+        col = m.column_of(key_or_col) if isinstance(key_or_col, str) else key_or_col
+        if row < 0 or col < 0:
+            return QModelIndex()
+        return self.mapFromSource(m.index(row, col))
