@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select, text, tuple_
 
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
@@ -64,6 +64,9 @@ class CellChange:
     new: Cell | None
 
 
+SMALL_BATCH = 400  # up to this many edits, existing values are looked up cell by cell
+
+
 def canonical(inp: InputDef, value: object) -> str:
     """Text that parses back to the same value."""
     if inp.kind == "boolean":
@@ -94,12 +97,14 @@ class AssessmentService:
     def __init__(self, store: Store):
         self.store = store
         self._schemes: dict[int, Scheme] = {}
+        self._years: dict[int, int] = {}
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
         self._schemes.clear()
+        self._years.clear()
 
     # -- schemes per year ----------------------------------------------------------------------
     def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
@@ -143,6 +148,12 @@ class AssessmentService:
 
     def ensure(self, year: int, scheme_id: str) -> YearSchemeRow:
         return self.find(year, scheme_id) or self.assign(year, scheme_id)
+
+    def _year_of(self, year_scheme_id: int) -> int:
+        year = self._years.get(year_scheme_id)
+        if year is None:
+            year = self._years[year_scheme_id] = self.get(year_scheme_id).year
+        return year
 
     def scheme(self, year_scheme_id: int) -> Scheme:
         """The frozen definition of that year (never the current file)."""
@@ -225,7 +236,7 @@ class AssessmentService:
         Checked whole first: an unknown item or a month outside the year refuses the batch.
         """
         sch = self.scheme(year_scheme_id)
-        year = self.get(year_scheme_id).year
+        year = self._year_of(year_scheme_id)
         valid_months = set(month_keys(year))
         edits = list(edits)
         for e in edits:
@@ -243,16 +254,14 @@ class AssessmentService:
         with self.store.session() as s:
             con = s.connection()
             if monthly:
-                months = sorted({e.month for e in monthly})
-                existing = {
-                    (u, m, k): (i, v)
-                    for i, u, m, k, v in con.execute(
-                        select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                               MonthlyValue.value).where(
-                            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month.in_(months)
-                        )
-                    )
-                }
+                q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
+                           MonthlyValue.value).where(MonthlyValue.year_scheme_id == year_scheme_id)
+                if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
+                    cells = {(e.unit_id, e.month, e.key) for e in monthly}
+                    q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
+                else:
+                    q = q.where(MonthlyValue.month.in_(sorted({e.month for e in monthly})))
+                existing = {(u, m, k): (i, v) for i, u, m, k, v in con.execute(q)}
                 ins, upd, dels = {}, {}, {}
                 for e in monthly:
                     inp = sch.input(e.key)
