@@ -23,6 +23,7 @@ from hotline_desktop import APP_TITLE, __version__
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.monthly_tab import MonthlyTab
+from hotline_desktop.gui.ranking_tab import RankingTab
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.add_page(UnitsTab(services, self))
         self.add_page(MonthlyTab(services, self))
         self.add_page(AnnualTab(services, self))
+        self.add_page(RankingTab(services, self))
         self.refresh_backup_label()
 
     # -- tabs ----------------------------------------------------------------------------

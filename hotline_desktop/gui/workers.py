@@ -63,3 +63,62 @@ def run_in_background(
     _running.add(signals)
     QThreadPool.globalInstance().start(_Job(fn, signals))
     return signals
+
+
+class _ProgressSignals(_Signals):
+    progress = Signal(int)
+
+
+def run_with_progress(
+    parent: QWidget | None,
+    label: str,
+    fn: Callable[[Callable[[int], None], Callable[[], bool]], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+    *,
+    show_after_ms: int = 300,
+) -> _ProgressSignals:
+    """Start ``fn(progress, cancelled)`` in the thread pool with a 0–100 progress dialog and a
+    取消 button. ``progress(p)`` may be called from the worker; ``cancelled()`` turns true once
+    the user cancels (fn should then stop by raising). Exactly one of on_done / on_error runs,
+    in the GUI thread. The returned object's ``dialog`` and ``cancel()`` serve tests.
+    """
+    import threading
+
+    signals = _ProgressSignals()
+    stop = threading.Event()
+    dlg = QProgressDialog(label, QCoreApplication.translate("workers", "取消"), 0, 100, parent)
+    dlg.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.setMinimumDuration(show_after_ms)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    dlg.setValue(0)
+
+    def on_cancel() -> None:
+        stop.set()
+        dlg.setLabelText(QCoreApplication.translate("workers", "正在取消…"))
+
+    dlg.canceled.connect(on_cancel)
+    signals.progress.connect(lambda p: dlg.setValue(max(0, min(100, int(p)))) if not stop.is_set() else None)
+
+    def finish(callback, value):
+        _running.discard(signals)
+        try:
+            dlg.canceled.disconnect(on_cancel)
+        except (RuntimeError, TypeError):
+            pass
+        dlg.reset()
+        dlg.close()
+        dlg.deleteLater()
+        callback(value)
+
+    signals.done.connect(lambda r: finish(on_done, r))
+    signals.failed.connect(lambda e: finish(on_error, e))
+    signals.dialog = dlg  # type: ignore[attr-defined]
+    signals.cancel = on_cancel  # type: ignore[attr-defined]
+    _running.add(signals)
+    from hotline_desktop.gui.emit_fix import emit
+
+    QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: emit(signals.progress, p), stop.is_set), signals))
+    return signals

@@ -1,0 +1,228 @@
+"""排名 tab: the live ranking model, proxy, 红黑榜, month selector and group filter."""
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from ranking_fixtures import (
+    district_fixture,  # noqa: F401 - registers the "district" fixture
+    open_tab,
+)
+
+from hotline_desktop.core.domain import UnitDraft, UnitKind
+from hotline_desktop.core.ranking_table import build_ranking_table
+from hotline_desktop.gui.ranking_model import (
+    COL_CODE,
+    COL_NAME,
+    RB_LIST,
+    RankingLayout,
+    RankingProxy,
+    RankingTableModel,
+)
+from hotline_desktop.services.assessment import CellEdit
+
+
+def _rank_text(tab, code):
+    return tab.model.index(tab.model.row_of(code), tab.model.col_rank).data()
+
+
+def _check_against_engine(tab, result, month=None):
+    for code, u in result.units.items():
+        if month is None:
+            assert _rank_text(tab, code) == u.rank_text, code
+        else:
+            m = u.months[month]
+            want = "" if m.rank is None else (f"{m.rank}（并列）" if m.tied else str(m.rank))
+            if m.status == "averaged":
+                want = "按平均分"
+            assert _rank_text(tab, code) == want, code
+
+
+def test_models_pass_modeltester(qtmodeltester, qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.proxy)
+    qtmodeltester.check(tab.board_model)
+    tab.shutdown()
+    live = district.rankings.live(district.ganxian.id)
+    result = live.result()
+    model = RankingTableModel()
+    model.load(result, RankingLayout(result, year=2026, month="2026-02", monthly_values=live.engine.monthly_values))
+    qtmodeltester.check(model)
+
+
+def test_screen_matches_printed_table(qtbot, district):
+    """Every figure on screen is the printed table's text (same columns, same formatting)."""
+    tab = open_tab(qtbot, district, district.licheng)
+    result = district.rankings.result(district.licheng.id)
+    table = build_ranking_table(result, year=2025, group="community")
+    keys = [c.key for c in table.columns]
+    titles = [tab.model.headerData(i, Qt.Orientation.Horizontal).replace("\n", "")
+              for i in range(tab.model.columnCount())]
+    assert titles[:6] == ["编码", "单位名称", "综合满意率（50分）", "回复（退）时限（9分）", "推诿件（10分）", "督办件（6分）"]
+    assert titles[-3:] == ["总分", "排名", "说明"]
+    assert "领导重视（5分）" in titles and "工作态度（5分）" in titles
+    for row in table.rows:
+        r = tab.model.row_of(row.code)
+        for col in range(2, tab.model.columnCount() - 1):
+            key = tab.model.columns[col].key
+            assert tab.model.index(r, col).data() == row.cells[keys.index(key)].text
+    total = tab.model.col_total
+    ix = tab.model.index(tab.model.row_of(table.rows[0].code), total)
+    assert ix.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert len(ix.data().split(".")[1]) == 2
+    tab.shutdown()
+
+
+def test_sorted_by_rank_with_unranked_and_incomplete_below(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    result = district.rankings.result(district.licheng.id)
+    for group in ("community", "department", "town"):
+        tab.set_group(group)
+        codes = tab.proxy.codes()
+        assert codes == [u.code for u in result.group_units(group)]
+        assert {tab.model.unit(c).group for c in codes} == {group}
+    tab.shutdown()
+
+
+def test_edit_updates_row_live_and_rank_moves_as_engine_says(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    tab._hl_timer.setInterval(80)
+    ys = district.licheng
+    tab.set_group("community")
+    bottom = tab.proxy.codes()[-1]
+    uid = district.rankings.live(ys.id).id_of[bottom]
+    before = _rank_text(tab, bottom)
+    row = tab.model.row_of(bottom)
+    seen = []
+    tab.model.dataChanged.connect(lambda tl, br, roles=(): seen.append((tl.row(), br.row(), tl.column(), br.column())))
+    with qtbot.waitSignal(tab.model.dataChanged, timeout=2000):
+        district.assessment.set_values(ys.id, [
+            CellEdit(uid, m, "satisfaction_rate", "100") for m in (f"2025-{i:02d}" for i in range(1, 13))
+        ] + [CellEdit(uid, None, k, str(v)) for k, v in
+             (("leadership", 5), ("institution", 2), ("communication", 2), ("rework", 4), ("attitude", 5))])
+    result = district.rankings.result(ys.id)
+    assert any(a <= row <= b for a, b, _c0, _c1 in seen)
+    assert _rank_text(tab, bottom) != before
+    _check_against_engine(tab, result)
+    assert tab.proxy.codes() == [u.code for u in result.group_units("community")]  # the row moved up
+    # the changed row is marked, then the mark clears
+    ix = tab.model.index(row, COL_NAME)
+    assert ix.data(Qt.ItemDataRole.BackgroundRole) is not None
+    qtbot.waitUntil(lambda: ix.data(Qt.ItemDataRole.BackgroundRole) is None, timeout=2000)
+    # unaffected groups got no value signals
+    untouched = {tab.model.row_of(c) for c, u in result.units.items() if u.group == "town"}
+    assert not any(a == b and a in untouched for a, b, _c0, _c1 in seen)
+    tab.shutdown()
+
+
+def test_edit_without_visible_change_emits_nothing(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    ys = district.licheng
+    uid = district.rankings.live(ys.id).id_of["JD01"]
+    current = district.assessment.monthly_cells(ys.id, "2025-03")[(uid, "2025-03", "info_reports")]
+    seen = []
+    tab.model.dataChanged.connect(lambda *a: seen.append(a))
+    district.assessment.set_values(ys.id, [CellEdit(uid, "2025-03", "info_reports", current.text)])
+    assert seen == []
+    tab.shutdown()
+
+
+def test_new_unit_appears_incomplete_below(qtbot, district):
+    tab = open_tab(qtbot, district, district.ganxian)
+    district.units.create(UnitDraft(code="SQ999", name="新建社区", kind=UnitKind.COMMUNITY))
+    qtbot.waitUntil(lambda: tab.model.row_of("SQ999") >= 0, timeout=2000)
+    row = tab.model.unit("SQ999")
+    assert row.status == "incomplete" and row.rank is None
+    assert "整月数据缺失" in row.note
+    assert tab.proxy.codes()[-1] == "SQ999"
+    ix = tab.model.index(tab.model.row_of("SQ999"), tab.model.col_total)
+    assert ix.data() == ""
+    tab.shutdown()
+
+
+def test_group_filter_and_counts(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    assert tab.group_bar.isVisible() and tab.group_bar.count() == 3
+    assert [tab.group_bar.tabText(i) for i in range(3)] == ["社区", "科室", "乡镇（街道）"]
+    tab.group_bar.setCurrentIndex(1)
+    assert tab.proxy.rowCount() == 12
+    assert {tab.proxy.index(i, COL_CODE).data() for i in range(12)} == {f"KS{i:02d}" for i in range(1, 13)}
+    assert "共 12 个单位" in tab.summary_label.text()
+    tab.shutdown()
+
+
+def test_month_selector_changes_columns(qtbot, district):
+    tab = open_tab(qtbot, district, district.ganxian)
+    assert not tab.group_bar.isVisible()
+    combo = tab.month_combo
+    assert combo.isVisible()
+    assert [combo.itemText(i) for i in range(combo.count())] == ["全年", "2026年1月", "2026年2月", "2026年3月"]
+    keys = [c.key for c in tab.model.columns]
+    assert "monthly_average" in keys and "annual_score" in keys and "total" in keys
+    combo.setCurrentIndex(2)
+    keys = [c.key for c in tab.model.columns]
+    assert tab.month == "2026-02"
+    assert [k for k in keys if k.startswith("ind:")][:2] == ["ind:on_time_completion", "ind:satisfaction"]
+    assert len([k for k in keys if k.startswith("ind:")]) == 10
+    assert {"base", "bonus", "penalty", "score", "rank", "volume"} <= set(keys)
+    result = district.rankings.result(district.ganxian.id)
+    _check_against_engine(tab, result, "2026-02")
+    assert tab.proxy.codes() == [u.code for u in sorted(
+        result.units.values(),
+        key=lambda u: ({"scored": 0, "averaged": 1}.get(u.months["2026-02"].status, 2),
+                       u.months["2026-02"].rank or 0, u.code))]
+    # an edit in the shown month updates that unit's month score
+    code = tab.proxy.codes()[0]
+    uid = district.rankings.live(district.ganxian.id).id_of[code]
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(district.ganxian.id, [CellEdit(uid, "2026-02", "satisfaction_rate", "60")])
+    m = district.rankings.result(district.ganxian.id).units[code].months["2026-02"]
+    score_ix = tab.model.index(tab.model.row_of(code), tab.model.column_of("score"))
+    assert Decimal(score_ix.data()) == m.score.quantize(Decimal("0.01"))
+    _check_against_engine(tab, district.rankings.result(district.ganxian.id), "2026-02")
+    combo.setCurrentIndex(0)
+    assert "total" in [c.key for c in tab.model.columns]
+    tab.shutdown()
+
+
+def test_red_black_board_lists_five_and_five_per_group(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.show_board()
+    assert tab.stack.currentWidget() is tab.board
+    result = district.rankings.result(district.licheng.id)
+    rows = tab.board_model.rows
+    for group in ("community", "department", "town"):
+        mine = [r for r in rows if r.group == group]
+        red = [r for r in mine if r.red]
+        black = [r for r in mine if not r.red]
+        assert len(red) == 5 and len(black) == 5
+        ranked = [u for u in result.group_units(group) if u.status == "ranked"]
+        assert [r.code for r in red] == [u.code for u in ranked[:5]]
+        assert [r.code for r in black] == [u.code for u in reversed(ranked[-5:])]
+        assert red[0].rank_text == ranked[0].rank_text
+    texts = {tab.board_model.index(i, RB_LIST).data() for i in range(tab.board_model.rowCount())}
+    assert texts == {"红榜", "黑榜"}
+    tab.shutdown()
+
+
+def test_rescheme_and_shutdown_detach(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    lic = district.rankings.live(district.licheng.id)
+    assert len(lic.changed._subs) == 1
+    tab.set_year(2026)
+    tab.set_year_scheme(district.ganxian)
+    assert len(lic.changed._subs) == 0
+    gx = district.rankings.live(district.ganxian.id)
+    assert len(gx.changed._subs) == 1
+    tab.set_year_scheme(None)
+    assert tab.stack.currentWidget() is tab.empty_label
+    assert not tab.export_xlsx_action.isEnabled()
+    tab.set_year_scheme(district.ganxian)
+    tab.shutdown()
+    assert len(gx.changed._subs) == 0
+
+
+def test_proxy_group_filter_alone():
+    proxy = RankingProxy()
+    proxy.set_group("all")
+    assert proxy.filterRegularExpression().pattern() == "^all$"
