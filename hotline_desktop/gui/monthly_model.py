@@ -24,7 +24,6 @@ from PySide6.QtGui import QBrush, QColor
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO, fmt2
 from hotline_desktop.core.scoring.results import describe_missing
-from hotline_desktop.gui.emit_fix import emit
 from hotline_desktop.gui.units_model import natural_key
 from hotline_desktop.services.assessment import Cell, CellEdit
 
@@ -160,7 +159,7 @@ class MonthlyGridModel(QAbstractTableModel):
         self._headers += [c.header for c in self._live_cols]
         self._live = [self._compute_live(u.code) for u in self._units]
         self.endResetModel()
-        emit(self.errors_changed)
+        self.errors_changed.emit()
 
     def _input_tip(self, inp) -> str:
         lines = [f"{inp.label}" + (f"（{inp.unit}）" if inp.unit else "") + f" · {inp.kind_label}"]
@@ -307,7 +306,7 @@ class MonthlyGridModel(QAbstractTableModel):
                 a, b = changed[row]
                 lo, hi, prev = min(lo, a), max(hi, b), row
                 continue
-            emit(self.dataChanged, self.index(start, first + lo), self.index(prev, first + hi))
+            self.dataChanged.emit(self.index(start, first + lo), self.index(prev, first + hi))
             if row is not None:
                 start = prev = row
                 lo, hi = changed[row]
@@ -339,10 +338,10 @@ class MonthlyGridModel(QAbstractTableModel):
                 del self._errors[ident]
                 errors_touched = True
             ix = self.index(row, col)
-            emit(self.dataChanged, ix, ix)
+            self.dataChanged.emit(ix, ix)
             n += 1
         if errors_touched or len(self._errors) != errors_before:
-            emit(self.errors_changed)
+            self.errors_changed.emit()
         return n
 
     # -- access ----------------------------------------------------------------------------

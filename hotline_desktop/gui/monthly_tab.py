@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.gui.emit_fix import emit
 from hotline_desktop.gui.monthly_commands import SetCellsCommand
 from hotline_desktop.gui.monthly_model import (
     COL_CODE,
@@ -92,7 +91,7 @@ class _Relay(QObject):
         event.connect(self._forward)
 
     def _forward(self, *args) -> None:
-        emit(self.fired, args)
+        self.fired.emit(args)
 
     def detach(self) -> None:
         self._event.disconnect(self._forward)
@@ -715,7 +714,7 @@ class MonthlyTab(TabPage):
         )
 
     def _plan_ready(self, plan) -> None:
-        emit(self.import_planned, plan)
+        self.import_planned.emit(plan)
         if plan.problems:
             dlg = MonthImportProblemsDialog(plan.problems, plan.summary(), plan.source.name, self)
             dlg.finished.connect(dlg.deleteLater)
@@ -747,12 +746,12 @@ class MonthlyTab(TabPage):
                 on_error=self.show_error, show_month=self._show_month_of))
         self._show_month_of(plan.month)
         self.show_status(self.tr("已导入 {0}：{1} 个数值有变化（可撤销）").format(plan.month, len(changes)), 15000)
-        emit(self.import_finished, len(changes))
+        self.import_finished.emit(len(changes))
         return len(changes)
 
     def _task_error(self, what: str, e: BaseException) -> None:
         msg = f"{what}：{e}"
-        emit(self.task_failed, msg)
+        self.task_failed.emit(msg)
         self.show_error(msg)
 
     def export_month(self) -> None:
@@ -784,7 +783,7 @@ class MonthlyTab(TabPage):
 
     def _exported(self, path) -> None:
         self.show_status(self.tr("已导出到 {0}").format(path), 15000)
-        emit(self.export_finished, Path(path))
+        self.export_finished.emit(Path(path))
 
     # -- no scheme -----------------------------------------------------------------------
     def assign_scheme(self) -> None:

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from hotline_desktop.gui.emit_fix import emit
-
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -39,8 +37,8 @@ class CellDelegate(QStyledItemDelegate):
     def eventFilter(self, editor, event):
         if event.type() == QEvent.Type.KeyPress and event.key() in _ENTER:
             editor.setProperty("moveUp", bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
-            emit(self.commitData, editor)
-            emit(self.closeEditor, editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
             return True
         return super().eventFilter(editor, event)
 
@@ -112,11 +110,11 @@ class MonthlyGridView(QTableView):
 
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.StandardKey.Copy):
-            emit(self.copy_requested)
+            self.copy_requested.emit()
             event.accept()
             return
         if event.matches(QKeySequence.StandardKey.Paste):
-            emit(self.paste_requested)
+            self.paste_requested.emit()
             event.accept()
             return
         if self.state() != QAbstractItemView.State.EditingState:
@@ -124,7 +122,7 @@ class MonthlyGridView(QTableView):
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not (
                 mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
             ):
-                emit(self.clear_requested)
+                self.clear_requested.emit()
                 event.accept()
                 return
             if key in _ENTER:

@@ -31,7 +31,6 @@ from hotline_desktop.core.ranking_table import (
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
 from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, ScoringResult
-from hotline_desktop.gui.emit_fix import emit
 
 COL_CODE, COL_NAME = 0, 1  # then the table's columns, then 说明 (see RankingTableModel.col_*)
 
@@ -392,9 +391,9 @@ class RankingTableModel(QAbstractTableModel):
     def _emit_run(self, run: list[int], roles) -> None:
         top, bottom = self.index(run[0], run[2]), self.index(run[1], run[3])
         if roles is None:
-            emit(self.dataChanged, top, bottom)
+            self.dataChanged.emit(top, bottom)
         else:
-            emit(self.dataChanged, top, bottom, roles)
+            self.dataChanged.emit(top, bottom, roles)
 
     def set_highlight(self, codes: Iterable[str]) -> None:
         """Mark rows as recently changed (BackgroundRole); an empty set clears the marks."""
@@ -614,7 +613,7 @@ class RedBlackModel(QAbstractTableModel):
             if a != b:
                 cols = [c for c in range(RB_COLUMNS) if self._text(a, c) != self._text(b, c)]
                 if cols:
-                    emit(self.dataChanged, self.index(i, min(cols)), self.index(i, max(cols)))
+                    self.dataChanged.emit(self.index(i, min(cols)), self.index(i, max(cols)))
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.ranking_table import month_label
-from hotline_desktop.gui.emit_fix import emit
 from hotline_desktop.gui.ranking_model import (
     COL_CODE,
     COL_NAME,
@@ -261,7 +260,7 @@ class RankingTab(TabPage):
             self._clear(str(e))
             return
         self._live = live
-        self._listener = lambda codes: emit(self._relay.changed, codes)  # one object, so disconnect finds it
+        self._listener = lambda codes: self._relay.changed.emit(codes)  # one object, so disconnect finds it
         live.changed.connect(self._listener)
         self._rebuild(keep_month=False)
 
@@ -343,7 +342,7 @@ class RankingTab(TabPage):
         if changed:
             self.model.set_highlight(changed | self.model.highlighted())
             self._hl_timer.start()
-            emit(self.ranking_updated, changed)
+            self.ranking_updated.emit(changed)
 
     def _refresh_board(self) -> None:
         scheme = self.scheme
@@ -491,7 +490,7 @@ class RankingTab(TabPage):
             self.export_label.setText(self.tr('已导出：{0}　<a href="open">打开</a>　<a href="folder">打开文件夹</a>')
                                       .format(out.name))
             self.export_label.setToolTip(str(out))
-            emit(self.export_finished, out)
+            self.export_finished.emit(out)
 
         return run_with_progress(self.window(), self.tr("正在导出排名表…"), work, done,
                                  lambda e: self._task_error(self.tr("导出失败"), e))
@@ -508,13 +507,13 @@ class RankingTab(TabPage):
 
         if isinstance(e, RankingExportCancelled):
             self.show_status(str(e))
-            emit(self.task_failed, str(e))
+            self.task_failed.emit(str(e))
             return
         if isinstance(e, PermissionError):
             text = self.tr("文件被占用或没有权限（是否在 Excel 或 PDF 阅读器中打开着？）：{0}").format(e.filename or e)
         else:
             text = str(e) or type(e).__name__
-        emit(self.task_failed, text)
+        self.task_failed.emit(text)
         self.show_error(text, title)
 
     # -- print ---------------------------------------------------------------------------

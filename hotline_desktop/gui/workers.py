@@ -118,7 +118,6 @@ def run_with_progress(
     signals.dialog = dlg  # type: ignore[attr-defined]
     signals.cancel = on_cancel  # type: ignore[attr-defined]
     _running.add(signals)
-    from hotline_desktop.gui.emit_fix import emit
 
-    QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: emit(signals.progress, p), stop.is_set), signals))
+    QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: signals.progress.emit(p), stop.is_set), signals))
     return signals
