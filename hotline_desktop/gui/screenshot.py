@@ -25,6 +25,8 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
 
     if QApplication.instance() is None and sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # window-manager hints it cannot honour
     from hotline_desktop.gui.app import ensure_application
     from hotline_desktop.gui.main_window import MainWindow
     from hotline_desktop.paths import DataPaths
