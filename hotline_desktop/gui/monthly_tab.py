@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -206,28 +204,10 @@ class MonthlyTab(TabPage):
         self.month_combo.currentIndexChanged.connect(self._on_month_picked)
         bar.addWidget(self.month_combo)
         bar.addSpacing(12)
-        for a in (self.copy_last_action, None, self.import_action, self.export_action, self.template_action):
-            if a is None:
-                bar.addSpacing(12)
-                continue
-            b = QToolButton(self)
-            b.setDefaultAction(a)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            b.setMinimumWidth(64)
-            bar.addWidget(b)
+        self.add_action_buttons(
+            bar, (self.copy_last_action, None, self.import_action, self.export_action, self.template_action))
         bar.addStretch(1)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setProperty("searchBox", True)
-        self.search_edit.setPlaceholderText(self.tr("筛选：编码、名称或类型"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(220)
-        self.search_edit.textChanged.connect(self.proxy.set_search)
-        self.search_edit.textChanged.connect(lambda _t: self._update_counts())
-        find = QAction(self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search_edit.setFocus(), self.search_edit.selectAll()))
-        self.addAction(find)
+        self.search_edit = self.make_search_box(self.tr("筛选：编码、名称或类型"), self._on_search)
         bar.addWidget(self.search_edit)
 
         # Three panes over one proxy and one selection model.
@@ -836,6 +816,10 @@ class MonthlyTab(TabPage):
         self.table.scrollTo(ix)
         self.table.setFocus()
         return True
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_counts()
 
     def counts_text(self) -> str:
         if self.ys_id is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QBoxLayout, QLineEdit, QMessageBox, QToolButton, QWidget
 
 
 class TabPage(QWidget):
@@ -56,3 +58,30 @@ class TabPage(QWidget):
 
     def show_error(self, text: str, title: str | None = None) -> None:
         QMessageBox.warning(self, title or self.tr("操作未完成"), text)
+
+    def add_action_buttons(self, bar: QBoxLayout, actions: Iterable[QAction | None]) -> None:
+        """Text buttons for actions on a tab's button bar; None leaves a gap between groups."""
+        for a in actions:
+            if a is None:
+                bar.addSpacing(12)
+                continue
+            b = QToolButton(self)
+            b.setDefaultAction(a)
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setMinimumWidth(64)
+            bar.addWidget(b)
+
+    def make_search_box(self, placeholder: str, on_text: Callable[[str], None], min_width: int = 220) -> QLineEdit:
+        """A filter box that reacts as you type; Ctrl+F on the tab focuses it."""
+        edit = QLineEdit(self)
+        edit.setProperty("searchBox", True)
+        edit.setPlaceholderText(placeholder)
+        edit.setClearButtonEnabled(True)
+        edit.setMinimumWidth(min_width)
+        edit.textChanged.connect(on_text)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (edit.setFocus(), edit.selectAll()))
+        self.addAction(find)
+        return edit

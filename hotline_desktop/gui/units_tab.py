@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -106,28 +104,10 @@ class UnitsTab(TabPage):
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        for a in (self.add_action, self.edit_action, self.toggle_action, None, self.import_action, self.export_action):
-            if a is None:
-                bar.addSpacing(12)
-                continue
-            b = QToolButton(self)
-            b.setDefaultAction(a)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            b.setMinimumWidth(64)
-            bar.addWidget(b)
+        self.add_action_buttons(
+            bar, (self.add_action, self.edit_action, self.toggle_action, None, self.import_action, self.export_action))
         bar.addStretch(1)
-        self.search_edit = QLineEdit(self)
-        self.search_edit.setProperty("searchBox", True)
-        self.search_edit.setPlaceholderText(self.tr("搜索编码、名称或联系人"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(240)
-        self.search_edit.textChanged.connect(self.proxy.set_search)
-        self.search_edit.textChanged.connect(lambda _t: self._update_counts())
-        find = QAction(self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search_edit.setFocus(), self.search_edit.selectAll()))
-        self.addAction(find)
+        self.search_edit = self.make_search_box(self.tr("搜索编码、名称或联系人"), self._on_search, 240)
         bar.addWidget(self.search_edit)
         self.show_inactive_check = QCheckBox(self.tr("显示已停用"), self)
         self.show_inactive_check.toggled.connect(self.proxy.set_show_inactive)
@@ -223,6 +203,10 @@ class UnitsTab(TabPage):
         if self.proxy.search or shown != visible_total:
             text += self.tr("　　当前显示 {0} 个").format(shown)
         return text
+
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._update_counts()
 
     def _update_counts(self, *_args) -> None:
         self.counts_label.setText(self.counts_text())
