@@ -15,11 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from hotline_desktop.gui.commands import ErrorSink, ServiceCommand
 from hotline_desktop.services.assessment import CellEdit
-from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.evidence import EvidenceRow
 
-ErrorSink = Callable[[str], None]
 Refresh = Callable[[int, str], None]
 
 MERGE_ID = 0x4E41  # consecutive spin-box steps on one item merge into one undo step
@@ -29,37 +28,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("AnnualCommands", text)
 
 
-class _ServiceCommand(QUndoCommand):
-    def __init__(self, text: str, on_error: ErrorSink | None):
-        super().__init__(text)
-        self._on_error = on_error
-        self._skip_first_redo = True
-
-    def _run(self, fn: Callable[[], None], what: str) -> None:
-        try:
-            fn()
-        except (ServiceError, OSError) as e:
-            self.setObsolete(True)
-            if self._on_error:
-                self._on_error(_tr("无法{0}“{1}”：{2}").format(what, self.text(), e))
-
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._run(self.do_redo, _tr("重做"))
-
-    def undo(self) -> None:
-        self._run(self.do_undo, _tr("撤销"))
-
-    def do_redo(self) -> None:
-        raise NotImplementedError
-
-    def do_undo(self) -> None:
-        raise NotImplementedError
-
-
-class SetAnnualValueCommand(_ServiceCommand):
+class SetAnnualValueCommand(ServiceCommand):
     """One annual item of one unit: old text ↔ new text (None = empty)."""
 
     def __init__(self, services, ys_id: int, unit_id: int, key: str, old: str | None, new: str | None,
@@ -96,7 +65,7 @@ class SetAnnualValueCommand(_ServiceCommand):
         return True
 
 
-class SetNoteCommand(_ServiceCommand):
+class SetNoteCommand(ServiceCommand):
     def __init__(self, services, ys_id: int, unit_id: int, key: str, old: str, new: str, text: str,
                  refresh: Refresh, on_error: ErrorSink | None = None):
         super().__init__(text, on_error)
@@ -118,7 +87,7 @@ class SetNoteCommand(_ServiceCommand):
         self._set(self.old)
 
 
-class AddEvidenceCommand(_ServiceCommand):
+class AddEvidenceCommand(ServiceCommand):
     """Files just added to one item: undo moves them to the trash, redo brings them back."""
 
     def __init__(self, services, rows: list[EvidenceRow], text: str, refresh: Refresh,
@@ -148,7 +117,7 @@ class AddEvidenceCommand(_ServiceCommand):
             self._done()
 
 
-class RemoveEvidenceCommand(_ServiceCommand):
+class RemoveEvidenceCommand(ServiceCommand):
     """A file moved to the trash: undo restores it, redo moves it there again."""
 
     def __init__(self, services, row: EvidenceRow, trashed: Path | None, text: str, refresh: Refresh,

@@ -9,27 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QUndoCommand
 
+from hotline_desktop.gui.commands import ServiceCommand
 from hotline_desktop.services.assessment import CellChange, CellEdit
-from hotline_desktop.services.errors import ServiceError
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MonthlyCommands", text)
 
 
-class SetCellsCommand(QUndoCommand):
+class SetCellsCommand(ServiceCommand):
     def __init__(self, services, year_scheme_id: int, changes: list[CellChange], text: str,
                  on_error: Callable[[str], None] | None = None,
                  show_month: Callable[[str], None] | None = None):
-        super().__init__(text)
+        super().__init__(text, on_error)
         self.services = services
         self.year_scheme_id = year_scheme_id
         self.changes = list(changes)
-        self._on_error = on_error
         self._show_month = show_month
-        self._skip_first_redo = True
 
     @property
     def months(self) -> list[str]:
@@ -41,22 +38,14 @@ class SetCellsCommand(QUndoCommand):
     def new_edits(self) -> list[CellEdit]:
         return [CellEdit(c.unit_id, c.month, c.key, c.new.text if c.new else None) for c in self.changes]
 
-    def _run(self, edits: list[CellEdit], what: str) -> None:
+    def _apply(self, edits: list[CellEdit]) -> None:
         months = self.months
         if self._show_month and len(months) == 1:
             self._show_month(months[0])  # let the user see what comes back
-        try:
-            self.services.assessment.set_values(self.year_scheme_id, edits)
-        except ServiceError as e:
-            self.setObsolete(True)
-            if self._on_error:
-                self._on_error(_tr("无法{0}“{1}”：{2}").format(what, self.text(), e))
+        self.services.assessment.set_values(self.year_scheme_id, edits)
 
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._run(self.new_edits(), _tr("重做"))
+    def do_redo(self) -> None:
+        self._apply(self.new_edits())
 
-    def undo(self) -> None:
-        self._run(self.old_edits(), _tr("撤销"))
+    def do_undo(self) -> None:
+        self._apply(self.old_edits())

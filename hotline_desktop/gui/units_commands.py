@@ -7,53 +7,18 @@ from the stack (setObsolete) so the history stays truthful.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QUndoCommand
 
 from hotline_desktop.core.domain import UnitDraft, UnitRow
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.gui.commands import ErrorSink, ServiceCommand
 from hotline_desktop.services.units import draft_of
-
-ErrorSink = Callable[[str], None]
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("UnitCommands", text)
 
 
-class _ServiceCommand(QUndoCommand):
-    def __init__(self, text: str, on_error: ErrorSink | None):
-        super().__init__(text)
-        self._on_error = on_error
-        self._skip_first_redo = True
-
-    def _run(self, fn: Callable[[], None], what: str) -> None:
-        try:
-            fn()
-        except ServiceError as e:
-            self.setObsolete(True)
-            if self._on_error:
-                self._on_error(_tr("无法{0}“{1}”：{2}").format(what, self.text(), e))
-
-    def redo(self) -> None:
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        self._run(self.do_redo, _tr("重做"))
-
-    def undo(self) -> None:
-        self._run(self.do_undo, _tr("撤销"))
-
-    def do_redo(self) -> None:
-        raise NotImplementedError
-
-    def do_undo(self) -> None:
-        raise NotImplementedError
-
-
-class AddUnitCommand(_ServiceCommand):
+class AddUnitCommand(ServiceCommand):
     """Undo deletes the new unit; redo creates it again (it gets a new id)."""
 
     def __init__(self, services, row: UnitRow, on_error: ErrorSink | None = None):
@@ -69,7 +34,7 @@ class AddUnitCommand(_ServiceCommand):
         self.unit_id = self.services.units.create(self.draft).id
 
 
-class EditUnitCommand(_ServiceCommand):
+class EditUnitCommand(ServiceCommand):
     def __init__(self, services, unit_id: int, old: UnitDraft, new: UnitDraft, on_error: ErrorSink | None = None):
         super().__init__(_tr("修改“{0}”").format(new.name or old.name), on_error)
         self.services = services
@@ -84,7 +49,7 @@ class EditUnitCommand(_ServiceCommand):
         self.services.units.update(self.unit_id, self.new)
 
 
-class SetActiveCommand(_ServiceCommand):
+class SetActiveCommand(ServiceCommand):
     def __init__(self, services, row: UnitRow, active: bool, on_error: ErrorSink | None = None):
         text = _tr("启用“{0}”") if active else _tr("停用“{0}”")
         super().__init__(text.format(row.name), on_error)
@@ -99,7 +64,7 @@ class SetActiveCommand(_ServiceCommand):
         self.services.units.set_active(self.unit_id, self.active)
 
 
-class ImportUnitsCommand(_ServiceCommand):
+class ImportUnitsCommand(ServiceCommand):
     """One step for a whole import; its undo is one transaction (all of it, or nothing)."""
 
     def __init__(self, services, plan, only_good_rows: bool, before: dict[int, UnitRow],
