@@ -19,9 +19,13 @@ from PySide6.QtWidgets import (
 
 
 class ImportProblemsDialog(QDialog):
-    """Every problem as (行, 列, 原因). Accepting means "仅导入无误的行"; nothing else is written."""
+    """Every problem as (行, 列, 原因); nothing has been written.
 
-    def __init__(self, problems: Sequence, summary: str, good_rows: int, source_name: str,
+    With `good_rows` given, accepting means "仅导入无误的行"; with None the import is
+    all-or-nothing and the dialog only reports (关闭).
+    """
+
+    def __init__(self, problems: Sequence, summary: str, good_rows: int | None, source_name: str,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("导入文件有问题"))
@@ -62,20 +66,26 @@ class ImportProblemsDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
 
-        hint = QLabel(
-            self.tr("可以修改文件后重新导入；或者只导入没有问题的 {0} 行，有问题的行不导入。").format(good_rows)
-        )
+        if good_rows is None:
+            hint_text = self.tr("此项导入要么全部导入、要么都不导入：请改正文件后重新导入。")
+        else:
+            hint_text = self.tr("可以修改文件后重新导入；或者只导入没有问题的 {0} 行，有问题的行不导入。").format(good_rows)
+        hint = QLabel(hint_text)
         hint.setWordWrap(True)
         layout.addWidget(hint)
 
         self.buttons = QDialogButtonBox(self)
-        self.import_button = self.buttons.addButton(
-            self.tr("仅导入无误的行"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.import_button = None
+        if good_rows is not None:
+            self.import_button = self.buttons.addButton(
+                self.tr("仅导入无误的行"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.import_button.setEnabled(good_rows > 0)
+            self.import_button.setAutoDefault(False)
+        close = self.buttons.addButton(
+            self.tr("取消") if good_rows is not None else self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole
         )
-        self.import_button.setEnabled(good_rows > 0)
-        self.import_button.setAutoDefault(False)
-        cancel = self.buttons.addButton(self.tr("取消"), QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setDefault(True)
+        close.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -18,8 +18,6 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -30,11 +28,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
 from hotline_desktop.gui.monthly_commands import SetCellsCommand
 from hotline_desktop.gui.monthly_model import (
     COL_CODE,
@@ -93,56 +91,6 @@ class _Relay(QObject):
 
     def detach(self) -> None:
         self._event.disconnect(self._forward)
-
-
-class MonthImportProblemsDialog(QDialog):
-    """Problems found in a monthly workbook (行, 列, 原因); nothing was imported."""
-
-    def __init__(self, problems, summary: str, source_name: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        from PySide6.QtGui import QStandardItem, QStandardItemModel
-
-        self.setWindowTitle(self.tr("导入文件有问题"))
-        self.resize(720, 460)
-        lay = QVBoxLayout(self)
-        bad_rows = len({p.row for p in problems})
-        intro = QLabel(self.tr("文件“{0}”中有 {1} 处问题（涉及 {2} 行），没有导入任何数据。\n{3}").format(
-            source_name, len(problems), bad_rows, summary))
-        intro.setWordWrap(True)
-        lay.addWidget(intro)
-        self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels([self.tr("行"), self.tr("列"), self.tr("原因")])
-        for p in problems:
-            row_item = QStandardItem()
-            row_item.setData(int(p.row), Qt.ItemDataRole.DisplayRole)
-            row_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            col_item = QStandardItem(p.column or self.tr("整行"))
-            msg_item = QStandardItem(p.message)
-            msg_item.setToolTip(p.message)
-            for it in (row_item, col_item, msg_item):
-                it.setEditable(False)
-            self.model.appendRow([row_item, col_item, msg_item])
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        lay.addWidget(self.table)
-        hint = QLabel(self.tr("月度数据导入要么全部导入、要么都不导入：请改正文件后重新导入。"))
-        hint.setWordWrap(True)
-        lay.addWidget(hint)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        lay.addWidget(buttons)
-
-    def problem_rows(self) -> list[tuple[str, str, str]]:
-        m = self.model
-        return [tuple(m.index(r, c).data() for c in range(3)) for r in range(m.rowCount())]  # type: ignore[misc]
 
 
 class MonthlyTab(TabPage):
@@ -696,7 +644,7 @@ class MonthlyTab(TabPage):
     def _plan_ready(self, plan) -> None:
         self.import_planned.emit(plan)
         if plan.problems:
-            dlg = MonthImportProblemsDialog(plan.problems, plan.summary(), plan.source.name, self)
+            dlg = ImportProblemsDialog(plan.problems, plan.summary(), None, plan.source.name, self)
             dlg.finished.connect(dlg.deleteLater)
             self._problems_dialog = dlg
             dlg.open()
