@@ -12,13 +12,13 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units_model import natural_key
 from hotline_desktop.services.evidence import EvidenceRow
 
@@ -199,34 +199,18 @@ class AnnualUnitsModel(QAbstractTableModel):
         return None
 
 
-class AnnualUnitsProxy(QSortFilterProxyModel):
+class AnnualUnitsProxy(SearchProxy):
     """Search by code or name; optionally one unit kind only."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._needle = ""
         self._kind: str | None = None
         self.setSortRole(SORT_ROLE)
         self.setSortLocaleAware(True)
-        self.setDynamicSortFilter(True)
-
-    def set_search(self, text: str) -> None:
-        needle = (text or "").strip().casefold()
-        if needle != self._needle:
-            self._refilter(lambda: setattr(self, "_needle", needle))
 
     def set_kind(self, kind: str | None) -> None:
         if kind != self._kind:
             self._refilter(lambda: setattr(self, "_kind", kind))
-
-    def _refilter(self, change) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()

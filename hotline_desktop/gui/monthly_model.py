@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -24,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO, fmt2
 from hotline_desktop.core.scoring.results import describe_missing
+from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units_model import natural_key
 from hotline_desktop.services.assessment import Cell, CellEdit
 
@@ -535,29 +535,8 @@ class MonthlyGridModel(QAbstractTableModel):
         return True
 
 
-class MonthlyFilterProxy(QSortFilterProxyModel):
+class MonthlyFilterProxy(SearchProxy):
     """Search by code, name or kind; sorts by the model's Python sort keys; rows numbered 1…n."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._needle = ""
-        self.setDynamicSortFilter(True)
-
-    @property
-    def search(self) -> str:
-        return self._needle
-
-    def set_search(self, text: str) -> None:
-        needle = (text or "").strip().casefold()
-        if needle == self._needle:
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            self._needle = needle
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._needle = needle
-            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         if not self._needle or source_parent.isValid():

@@ -10,12 +10,12 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.gui.search_proxy import SearchProxy
 
 COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_CONTACT, COL_PHONE, COL_ACTIVE, COL_NOTES = range(8)
 COLUMN_COUNT = 8
@@ -238,26 +238,15 @@ def _replace_parent(r: UnitRow, parent: UnitRow) -> UnitRow:
     return replace(r, parent_code=parent.code, parent_name=parent.name)
 
 
-class UnitsFilterProxy(QSortFilterProxyModel):
+class UnitsFilterProxy(SearchProxy):
     """Search by code, name or contact (case-insensitive substring); hide inactive unless asked."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._needle = ""
         self._show_inactive = False
         self.setSortRole(SORT_ROLE)
         self.setSortLocaleAware(True)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setDynamicSortFilter(True)
-
-    @property
-    def search(self) -> str:
-        return self._needle
-
-    def set_search(self, text: str) -> None:
-        needle = (text or "").strip().casefold()
-        if needle != self._needle:
-            self._refilter(lambda: setattr(self, "_needle", needle))
 
     @property
     def show_inactive(self) -> bool:
@@ -266,15 +255,6 @@ class UnitsFilterProxy(QSortFilterProxyModel):
     def set_show_inactive(self, show: bool) -> None:
         if bool(show) != self._show_inactive:
             self._refilter(lambda: setattr(self, "_show_inactive", bool(show)))
-
-    def _refilter(self, change) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()
