@@ -1,4 +1,8 @@
-"""The scoring engine: pure Python, exact Decimal arithmetic, incremental recomputation.
+"""The scoring engine: pure Python, exact arithmetic, incremental recomputation.
+
+Figures are exact: Decimal closures compiled from the scheme's rules, or — where it is exact,
+which is nearly always — the same rules evaluated in scaled integers, column by column
+(:mod:`fixed`); both give equal values. Results expose Decimals.
 
 Two shapes of scheme are scored:
 
@@ -27,15 +31,17 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import wraps
-from itertools import groupby
-from operator import itemgetter
+from itertools import compress, groupby, repeat
+from operator import itemgetter, setitem
 from types import MappingProxyType
 from typing import NamedTuple
 
 from hotline_desktop.core.scoring.errors import InputProblem, InputValueError, ScoringInputError
+from hotline_desktop.core.scoring.fixed import compile_fixed
 from hotline_desktop.core.scoring.numbers import CENT, CONTEXT, HUNDRED, ZERO, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
@@ -69,6 +75,10 @@ _K_COUNT = 1
 _K_RATE = 2
 _K_OTHER = 3
 
+#: Unit-month calculations in scaled integers where exact (see :mod:`fixed`); tests switch it off
+#: to compare with the Decimal closures.
+_USE_FIXED = True
+
 _new = tuple.__new__  # builds a NamedTuple instance without its Python-level __new__
 _NO_RANK = (None, False)
 
@@ -76,14 +86,17 @@ _NO_RANK = (None, False)
 class _MonthCalc(NamedTuple):
     status: str
     score: Decimal | None
-    rounded: Decimal | None
+    rounded: int | None  # the score rounded half-up to 2 decimals, in cents (for the monthly ranks)
     # scored: the indicator values in the scheme's order (a mapping is built when shown);
     # incomplete: read-only mapping of the indicators that could be computed
-    indicators: tuple[Decimal, ...] | Mapping[str, Decimal]
-    base: Decimal | None
-    bonus: Decimal | None
-    penalty: Decimal | None
+    indicators: tuple[Decimal, ...] | tuple[int, ...] | Mapping[str, Decimal]
+    base: Decimal | int | None
+    bonus: Decimal | int | None
+    penalty: Decimal | int | None
     missing: tuple[str, ...]
+    # None: the figures are Decimals; else indicators, base, bonus and penalty are scaled ints
+    # (fixed-point path) and this turns one into its Decimal value when shown
+    decimal: Callable[[int], Decimal] | None = None
 
 
 _ZERO_CALC = _MonthCalc(_ZERO, None, None, _EMPTY, None, None, None, ())
@@ -206,14 +219,29 @@ def _month_result(month: str, c: _MonthCalc | None, aux, keys: tuple[str, ...]) 
     status = c[0]
     if status is _SCORED:
         rank, tied = aux
-        indicators = MappingProxyType(dict(zip(keys, c[3], strict=True)))
-        return _new(MonthResult, (month, "scored", c[1], rank, tied, indicators, c[4], c[5], c[6], ()))
+        dec = c[8]
+        if dec is None:
+            indicators = MappingProxyType(dict(zip(keys, c[3], strict=True)))
+            return _new(MonthResult, (month, "scored", c[1], rank, tied, indicators, c[4], c[5], c[6], ()))
+        indicators = MappingProxyType(dict(zip(keys, map(dec, c[3]), strict=True)))
+        return _new(MonthResult, (month, "scored", c[1], rank, tied, indicators, dec(c[4]), dec(c[5]), dec(c[6]), ()))
     if status is _ZERO:
         return _new(MonthResult, (month, "averaged", aux, None, False, _EMPTY, None, None, None, ()))
     return _new(MonthResult, (month, "incomplete", None, None, False, c[3], None, None, None, c[7]))
 
 
+class _Numbering(dict):
+    """key -> 0, 1, 2 … in order of first look-up."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        n = self[key] = len(self)
+        return n
+
+
 _first = itemgetter(0)
+_second = itemgetter(1)
 
 
 class _Ranking:
@@ -231,16 +259,16 @@ class _Ranking:
         keys = [(-value, code) for code, value in items]
         keys.sort(key=_first)  # stable: equal figures stay in code order
         self.keys = keys
-        self.key_of = {k[1]: k for k in keys}
-        self.ranks: dict[str, tuple[int, bool]] = {}
-        ranks = self.ranks
+        codes = list(map(_second, keys))
+        self.key_of = dict(zip(codes, keys, strict=True))
+        # one entry per distinct figure (best first): its rank and whether it is shared
+        figures = list(map(_first, keys))
+        entries = {}
         position = 1
-        for _value, run in groupby(keys, key=_first):
-            codes = [k[1] for k in run]
-            entry = (position, len(codes) > 1)
-            for code in codes:
-                ranks[code] = entry
-            position += len(codes)
+        for value, n in Counter(figures).items():  # in order of first appearance: sorted
+            entries[value] = (position, n > 1)
+            position += n
+        self.ranks: dict[str, tuple[int, bool]] = dict(zip(codes, map(entries.__getitem__, figures), strict=True))
 
     def get(self, code: str) -> tuple[int | None, bool]:
         return self.ranks.get(code, _NO_RANK)
@@ -299,7 +327,14 @@ class _Ranking:
         return changed
 
 
+#: Rate values (Decimals) known to be finite and within [0, 100]: a typed rate equal to one of
+#: them passes the bulk check without comparisons (bounded; shared by all engines).
+_VALID_RATES: set[Decimal] = set()
+
 _INT_ONLY = {int}
+_TUPLE_ONLY = {tuple}
+_DICT_ONLY = {dict}
+_TWO_ONLY = {2}
 _DECIMAL_ONLY = {Decimal}
 _is_finite = Decimal.is_finite
 
@@ -352,10 +387,13 @@ class ScoringEngine:
     ):
         self._setup(scheme, units, months, year)
         problems: list[InputProblem] = []
-        mparsed, aparsed = self._parse_edits(monthly or {}, annual or {}, problems, merge=False)
+        self._records: dict[str, int] = {}  # month -> number of units with a record for it
+        monthly = monthly or {}
+        if monthly and self._load_typed_monthly(monthly):
+            monthly = {}
+        mparsed, aparsed = self._parse_edits(monthly, annual or {}, problems, merge=False)
         if problems:
             raise ScoringInputError(problems)
-        self._records: dict[str, int] = {}  # month -> number of units with a record for it
         records = self._records
         units_ = self._units
         for (code, month), record in mparsed.items():
@@ -443,6 +481,14 @@ class ScoringEngine:
         self._mind_fns = tuple(i.fn for i in self._mind)
         self._mind_keys = tuple(i.key for i in self._mind)
         self._mind_items = tuple(zip(self._mind_keys, self._mind_fns, strict=False))
+        self._fixed = compile_fixed(s) if self._monthly_mode and _USE_FIXED else None
+        self._aind_keys = tuple(i.key for i in s.annual_indicators)
+        self._fixed_annual = (
+            compile_fixed(s, "annual")
+            if self._monthly_mode and _USE_FIXED and not any(i.aggregate for i in s.monthly_inputs)
+            and not any(t.type in ("share", "manual") for i in s.annual_indicators for t in i.terms)
+            else None
+        )
 
         self._aind = s.annual_indicators
         self._share_keys = sorted(
@@ -532,6 +578,112 @@ class ScoringEngine:
             if min(r) < ZERO or max(r) > HUNDRED:
                 return None
         return keys
+
+    def _load_typed_monthly(self, monthly: Mapping) -> bool:
+        """Constructor fast path: when every unit-month is a plain dict of values already typed
+        and within bounds (what ``InputDef.parse`` returns unchanged, as checked by
+        :meth:`_parse_row_fast`), store them all, checked and filled column by column per set of
+        keys, and return True. Otherwise store nothing and return False (the per-value path then
+        parses everything and reports the problems)."""
+        units = self._units
+        pairs = list(monthly)
+        rows = list(monthly.values())
+        n = len(rows)
+        if (
+            not _TUPLE_ONLY.issuperset(map(type, pairs))
+            or not _DICT_ONLY.issuperset(map(type, rows))
+            or not _TWO_ONLY.issuperset(map(len, pairs))
+            or self._parse_row_fast(rows[0]) is None  # e.g. texts: no need to look further
+        ):
+            return False
+        codes = list(map(_first, pairs))
+        months = list(map(_second, pairs))
+        if not units.keys() >= set(codes):
+            return False
+        fixed = frozenset(self._fixed_months) if self._months_fixed else None
+        for month in set(months):
+            if self._month_format_problem(month) is not None or (fixed is not None and month not in fixed):
+                return False
+        # rows grouped by their keys (their "shape"); each group is checked column by column
+        shape_of = list(map(tuple, rows))
+        gid = _Numbering()
+        ids = list(map(gid.__getitem__, shape_of))
+        shapes = list(gid)
+        if len(shapes) == 1:
+            groups = [range(n)]
+            ids = None
+        else:
+            groups = [list(compress(range(n), map(j.__eq__, ids))) for j in range(len(shapes))]
+        mkind = self._mkind
+        template = self._mtemplate
+        valid_rates = _VALID_RATES
+        extras = []
+        for keys, idx in zip(shapes, groups, strict=True):
+            if not keys:
+                return False
+            shape = self._shapes.get(keys)
+            if shape is None:
+                shape = self._row_shape(keys)
+            if shape is False:
+                return False
+            group = list(map(rows.__getitem__, idx))
+            columns = zip(*map(itemgetter(*keys), group), strict=True) if len(keys) > 1 else [
+                [v[keys[0]] for v in group]
+            ]
+            for key, col in zip(keys, columns, strict=True):
+                if mkind[key] == _K_COUNT:
+                    if not _INT_ONLY.issuperset(map(type, col)) or min(col) < 0:
+                        return False
+                    continue
+                if not _DECIMAL_ONLY.issuperset(map(type, col)):
+                    return False
+                try:
+                    known = valid_rates.issuperset(col)
+                except TypeError:  # a signalling NaN cannot be hashed
+                    return False
+                if known:
+                    continue
+                try:
+                    if min(col) < ZERO or max(col) > HUNDRED:  # NaN raises; ±Infinity is outside
+                        return False
+                except ArithmeticError:
+                    return False
+                if len(valid_rates) > 100_000:
+                    valid_rates.clear()
+                valid_rates.update(col)
+            # the filled values: the entered ones plus the defaults of the keys left out (the
+            # order of the keys is not used)
+            extra = {k: v for k, v in template.items() if k not in keys}
+            extra[_MISSING] = ()
+            extras.append(extra)
+        if ids is None:
+            filled = list(map(dict.__or__, rows, repeat(extras[0])))
+        else:
+            filled = list(map(dict.__or__, rows, map(extras.__getitem__, ids)))
+        req_always, req_pos = self._req_always, self._req_pos
+        for keys, idx in zip(shapes, groups, strict=True):
+            group = list(map(filled.__getitem__, idx))
+            for key, src in self._mdefault_from:
+                if key not in keys:
+                    list(map(setitem, group, repeat(key), map(itemgetter(src), group)))
+            if not self._req_all.issubset(keys):
+                for v in group:
+                    missing = [k for k in req_always if v[k] is None]
+                    for key, cond in req_pos:
+                        if v[key] is None and v[cond]:
+                            missing.append(key)
+                    v[_MISSING] = tuple(missing)
+        i = 0
+        for code, run in groupby(codes):
+            j = i + len(list(run))
+            st = units[code]
+            st.mkeys.update(zip(months[i:j], shape_of[i:j], strict=True))
+            st.mvals.update(zip(months[i:j], filled[i:j], strict=True))
+            i = j
+        records = self._records
+        for month, count in Counter(months).items():
+            records[month] = records.get(month, 0) + count
+        return True
 
     def _row_shape(self, keys: tuple) -> tuple | bool:
         mkind = self._mkind
@@ -853,9 +1005,17 @@ class ScoringEngine:
         """Score many unit-months at once, column by column (the same arithmetic for 1 or 12,000)."""
         out: list[_MonthCalc | None] = [None] * len(rows)
         volume = self._volume
-        todo: list[int] = []
-        for i, vals in enumerate(rows):
-            missing = vals[_MISSING]
+        missings = list(map(itemgetter(_MISSING), rows))
+        volumes = list(map(itemgetter(volume), rows)) if volume is not None else [1] * len(rows)
+        # rows to score: complete with work orders; the others are handled one by one below
+        if any(missings):
+            todo = [i for i, (m, v) in enumerate(zip(missings, volumes, strict=True)) if v and not m]
+        else:
+            todo = list(compress(range(len(rows)), volumes))
+        others = sorted(set(range(len(rows))).difference(todo)) if len(todo) < len(rows) else ()
+        for i in others:
+            vals = rows[i]
+            missing = missings[i]
             if missing:
                 gone = set(missing)
                 kind = kinds[i]
@@ -865,15 +1025,39 @@ class ScoringEngine:
                 out[i] = _MonthCalc(
                     _INCOMPLETE, None, None, MappingProxyType(indicators), None, None, None, missing
                 )
-            elif volume is not None and not vals[volume]:
-                out[i] = _ZERO_CALC
             else:
-                todo.append(i)
+                out[i] = _ZERO_CALC
         if not todo:
             return out
         if len(todo) == len(rows):
             brows, bkinds = rows, kinds
         else:
+            brows = list(map(rows.__getitem__, todo))
+            bkinds = list(map(kinds.__getitem__, todo))
+        fixed = self._fixed
+        if fixed is not None:
+            # scaled-integer evaluation (equal values); rows it cannot take stay in ``rest``
+            dec = fixed.decimal
+
+            def make(scores, rounded, indicators, bases, bonuses, penalties):
+                return list(map(_new, repeat(_MonthCalc), zip(
+                    repeat(_SCORED), scores, rounded, indicators, bases, bonuses, penalties, repeat(()),
+                    repeat(dec),
+                )))
+
+            calcs = fixed.calc(brows, bkinds, make)
+            if None not in calcs:
+                if len(todo) == len(out):
+                    return calcs
+                list(map(out.__setitem__, todo, calcs))
+                return out
+            rest = []
+            for i, c in zip(todo, calcs, strict=True):
+                if c is None:
+                    rest.append(i)
+                else:
+                    out[i] = c
+            todo = rest
             brows = [rows[i] for i in todo]
             bkinds = [kinds[i] for i in todo]
         columns = [ind.batch(brows, bkinds) for ind in self._mind]
@@ -893,7 +1077,8 @@ class ScoringEngine:
             elif high is not None and score > high:
                 score = high
             out[i] = new(calc, (
-                _SCORED, score, quantize(score, CENT, ROUND_HALF_UP), values, base, bonus, penalty, (),
+                _SCORED, score, int(quantize(score, CENT, ROUND_HALF_UP).scaleb(2)), values, base, bonus, penalty, (),
+                None,
             ))
         return out
 
@@ -957,7 +1142,7 @@ class ScoringEngine:
         """Full recompute of every month's sum, mean, averaged units and ranking."""
         units = self._units
         scores: dict[str, list[Decimal]] = {m: [] for m in all_months}
-        rounded: dict[str, list[tuple[str, Decimal]]] = {m: [] for m in all_months}
+        rounded: dict[str, list[tuple[str, int]]] = {m: [] for m in all_months}
         zero: dict[str, set[str]] = {m: set() for m in all_months}
         for code in self._order:
             for m, c in units[code].mcalc.items():
@@ -1075,6 +1260,33 @@ class ScoringEngine:
         categories = MappingProxyType(s.subtotals(indicators, "annual"))
         return _AnnualCalc(MappingProxyType(indicators), tuple(missing), score, bonus, penalty, veto, categories)
 
+    def _calc_annual_all(self, sts: list[_Unit]) -> None:
+        """:meth:`_calc_annual` for many units at once, in scaled integers (equal values; only
+        for schemes whose annual rules :mod:`fixed` takes: no manual scores, shares or yearly
+        sums)."""
+        fixed = self._fixed_annual
+        results = fixed.calc_annual([st.avals for st in sts], [st.ref.kind for st in sts])
+        keys = self._aind_keys
+        cat_keys = fixed.category_keys
+        vetoes = tuple((v.input, v.key) for v in self.scheme.vetoes)
+        proxy = MappingProxyType
+        for st, res in zip(sts, results, strict=True):
+            if res is None:
+                st.acalc = self._calc_annual(st)
+                continue
+            indicators, score, bonus, penalty, subtotals = res
+            veto = None
+            if vetoes:
+                avals = st.avals
+                for inp, key in vetoes:
+                    if avals.get(inp):
+                        veto = key
+                        break
+            st.acalc = _new(_AnnualCalc, (
+                proxy(dict(zip(keys, indicators, strict=True))), (), score, bonus, penalty, veto,
+                proxy(dict(zip(cat_keys, subtotals, strict=True))),
+            ))
+
     def _calc_total(self, st: _Unit) -> None:
         s = self.scheme
         missing: list[str] = []
@@ -1084,21 +1296,26 @@ class ScoringEngine:
             period = self._period
             if not period:
                 missing.append(NO_PERIOD)
-            total = ZERO
-            mcalc = st.mcalc
-            mean = self._mean
-            for m in period:
-                c = mcalc.get(m)
-                if c is None:
-                    missing.append(m)
-                    continue
-                status = c[0]
-                if status is _SCORED:
-                    total += c[1]
-                elif status is _ZERO:
-                    total += mean[m]
-                else:
-                    missing.extend(f"{m}:{k}" for k in c[7])
+            calcs = list(map(st.mcalc.get, period))
+            if None not in calcs and _INCOMPLETE not in map(_first, calcs):
+                # every month scored or averaged: the same additions, in the same order
+                total = sum(
+                    [c[1] if c[0] is _SCORED else pm for c, pm in zip(calcs, self._period_means, strict=True)], ZERO
+                )
+            else:
+                total = ZERO
+                mean = self._mean
+                for m, c in zip(period, calcs, strict=True):
+                    if c is None:
+                        missing.append(m)
+                        continue
+                    status = c[0]
+                    if status is _SCORED:
+                        total += c[1]
+                    elif status is _ZERO:
+                        total += mean[m]
+                    else:
+                        missing.extend(f"{m}:{k}" for k in c[7])
             if not missing:
                 monthly_average = CONTEXT.divide(total, len(period))
         else:
@@ -1147,18 +1364,22 @@ class ScoringEngine:
         all_months = self._all_months()
         if self._monthly_mode:
             if recalc:
-                rows, kinds, where = [], [], []
+                rows: list[dict] = []
+                kinds: list[str] = []
+                where = []
                 for code in order:
                     st = units[code]
-                    kind = st.ref.kind
                     mvals = st.mvals
-                    for m in sorted(mvals):
-                        rows.append(mvals[m])
-                        kinds.append(kind)
-                        where.append((st, m))
-                    st.mcalc = {}
-                for (st, m), c in zip(where, self._calc_months(rows, kinds), strict=False):
-                    st.mcalc[m] = c
+                    months = sorted(mvals)
+                    rows.extend(map(mvals.__getitem__, months))
+                    kinds.extend(repeat(st.ref.kind, len(months)))
+                    where.append((st, months))
+                calcs = self._calc_months(rows, kinds)
+                i = 0
+                for st, months in where:
+                    j = i + len(months)
+                    st.mcalc = dict(zip(months, calcs[i:j], strict=True))
+                    i = j
             self._month_states(all_months)
             self._set_period(all_months)
             view = self._months_view
@@ -1175,10 +1396,15 @@ class ScoringEngine:
             for st in units.values():
                 self._aggregate(st)
         self._shares = self._compute_shares()
+        if self._fixed_annual is not None:
+            self._calc_annual_all([units[code] for code in order])
+        else:
+            for code in order:
+                st = units[code]
+                st.acalc = self._calc_annual(st)
         by_group: dict[str, list[tuple[str, Decimal]]] = {}
         for code in order:
             st = units[code]
-            st.acalc = self._calc_annual(st)
             self._calc_total(st)
             items = by_group.setdefault(st.group, [])
             if st.status is RANKED:
