@@ -42,6 +42,8 @@ __all__ = [
     "ExportCancelled",
     "build_ranking_table",
     "build_ranking_tables",
+    "RowBuilder",
+    "ranking_row_builder",
     "display_width",
     "month_label",
     "date_label",
@@ -352,6 +354,65 @@ def build_ranking_table(
     return _annual_table(result, year, group, when)
 
 
+@dataclass(frozen=True)
+class RowBuilder:
+    """One unit's printed row without building the whole table (live views).
+
+    ``cells(u)`` gives exactly the cells :func:`build_ranking_table` prints for the unit (the
+    序号 cell left empty: it depends on the order), ``footer(u)`` its footer entry and
+    ``status(u)`` the row status. Built once per (scheme, group, month) view.
+    """
+
+    columns: tuple[Column, ...]
+    month: str | None
+    getters: tuple[Callable[[object], Cell] | None, ...]
+    footer_of: Callable[[object], FooterEntry | None]
+
+    def _subject(self, u: UnitResult):
+        return u if self.month is None else (u, u.months.get(self.month))
+
+    def cells(self, u: UnitResult) -> tuple[Cell, ...]:
+        s = self._subject(u)
+        return tuple(_EMPTY_CELL if g is None else g(s) for g in self.getters)
+
+    def cell(self, u: UnitResult, col: int) -> Cell:
+        """The unit's cell in column ``col`` alone."""
+        g = self.getters[col]
+        return _EMPTY_CELL if g is None else g(self._subject(u))
+
+    def footer(self, u: UnitResult) -> FooterEntry | None:
+        return self.footer_of(self._subject(u))
+
+    def status(self, u: UnitResult) -> str:
+        if self.month is None:
+            return u.status
+        m = u.months.get(self.month)
+        return m.status if m is not None else "missing"
+
+
+def ranking_row_builder(
+    result: ScoringResult,
+    *,
+    group: str | None = None,
+    month: str | None = None,
+    monthly_values: MonthValues | None = None,
+) -> RowBuilder:
+    """The row builder of the table :func:`build_ranking_table` prints for ``group`` / ``month``
+    (same columns and cells). ``group`` defaults to the scheme's first ranking group."""
+    scheme = result.scheme
+    if group is None:
+        group = scheme.groups[0].key
+    if month is not None:
+        lay = _monthly_layout(result, month, monthly_values, [])
+        return RowBuilder(tuple(lay.columns), month, tuple(lay.getters),
+                          lambda s: _month_footer(scheme, month, s[0], s[1]))
+    if scheme.has_monthly_scores:
+        lay, _notes = _ganxian_annual_layout(result, [])
+    else:
+        lay = _annual_layout(scheme, group, [])
+    return RowBuilder(tuple(lay.columns), None, tuple(lay.getters), lambda u: _unit_footer(scheme, u))
+
+
 # ---------------------------------------------------------------------------- 历城 layout
 
 
@@ -378,31 +439,7 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     scheme = result.scheme
     gdef = scheme.group(group)
     units = _order_units(result.group_units(group))
-    lay = _Layout()
-    lay.single("index", "index", 5, "序号", None)
-    lay.single(
-        "name", "name", _name_width([u.name for u in units], gdef.name_header), gdef.name_header,
-        lambda u: _text(u.name),
-    )
-    for cat in scheme.categories_for("annual"):
-        if cat.print == "subtotal":
-            rule = cat.rule_text or "；".join(scheme.indicator(k).sheet_text_for(group) for k in cat.indicators)
-            lay.single(
-                f"cat:{cat.key}", "score", 11, cat.heading,
-                lambda u, k=cat.key: _score(u.categories.get(k)), rule=rule,
-            )
-        else:
-            members = []
-            for key in cat.indicators:
-                ind = scheme.indicator(key)
-                members.append((
-                    f"ind:{key}", "score", 11, ind.sheet_text_for(group) or ind.heading(),
-                    lambda u, k=key: _score(u.indicators.get(k)), "rule",
-                ))
-            lay.group(cat.heading, members)
-    total_label = scheme.total.label or "总分"
-    lay.single("total", "score", 9, total_label, lambda u: _score(u.total))
-    lay.single("rank", "rank", 10, "排名", lambda u: _rank(u.rank, u.tied))
+    lay = _annual_layout(scheme, group, [u.name for u in units])
     rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
     footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
     period = _period_text(result.months)
@@ -424,6 +461,33 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     )
 
 
+def _annual_layout(scheme: Scheme, group: str, names: list[str]) -> _Layout:
+    gdef = scheme.group(group)
+    lay = _Layout()
+    lay.single("index", "index", 5, "序号", None)
+    lay.single("name", "name", _name_width(names, gdef.name_header), gdef.name_header, lambda u: _text(u.name))
+    for cat in scheme.categories_for("annual"):
+        if cat.print == "subtotal":
+            rule = cat.rule_text or "；".join(scheme.indicator(k).sheet_text_for(group) for k in cat.indicators)
+            lay.single(
+                f"cat:{cat.key}", "score", 11, cat.heading,
+                lambda u, k=cat.key: _score(u.categories.get(k)), rule=rule,
+            )
+        else:
+            members = []
+            for key in cat.indicators:
+                ind = scheme.indicator(key)
+                members.append((
+                    f"ind:{key}", "score", 11, ind.sheet_text_for(group) or ind.heading(),
+                    lambda u, k=key: _score(u.indicators.get(k)), "rule",
+                ))
+            lay.group(cat.heading, members)
+    total_label = scheme.total.label or "总分"
+    lay.single("total", "score", 9, total_label, lambda u: _score(u.total))
+    lay.single("rank", "rank", 10, "排名", lambda u: _rank(u.rank, u.tied))
+    return lay
+
+
 def _licheng_notes(scheme: Scheme) -> tuple[str, ...]:
     if scheme.unranked_when_zero:
         return ("注：最终得分依据实际工作情况计算；全年没有工单任务的单位，不列入考评排名。",)
@@ -437,7 +501,6 @@ def _monthly_table(
     result: ScoringResult, year: int, group: str, month: str, when: str, monthly_values: MonthValues | None
 ) -> RankingTable:
     scheme = result.scheme
-    ms = scheme.monthly_score
     units = result.month_units(month, group)
     order = {"scored": 0, "averaged": 1, "incomplete": 2, "missing": 3}
 
@@ -448,11 +511,54 @@ def _monthly_table(
 
     units.sort(key=mkey)
     subjects = [(u, u.months.get(month)) for u in units]
+    lay = _monthly_layout(result, month, monthly_values, [u.name for u in units])
+    rows = tuple(
+        TableRow(u.code, u.name, m.status if m is not None else "missing", lay.row((u, m), i))
+        for i, (u, m) in enumerate(subjects, 1)
+    )
+    footer = tuple(e for u, m in subjects if (e := _month_footer(scheme, month, u, m)) is not None)
+    notes = []
+    avg = result.month_averages.get(month)
+    if any(m is not None and m.averaged for _u, m in subjects) and avg is not None:
+        notes.append(
+            f"注：当月没有工单的单位按全区月考核平均分 {fmt2(avg, trim=False)} 计分，排名栏注“{AVERAGED_TEXT}”。"
+        )
+    label = month_label(month)
+    return RankingTable(
+        title=f"（{label}）各单位{_topic(scheme)}办件情况统计表",
+        subtitle=f"{scheme.title}　考核月份：{label}　制表日期：{when}",
+        sheet_name=_sheet_name(label),
+        scheme_id=scheme.id,
+        year=year,
+        group=group,
+        month=month,
+        period_text=label,
+        date_text=when,
+        columns=tuple(lay.columns),
+        header=tuple(lay.header),
+        rows=rows,
+        footer=footer,
+        notes=tuple(notes),
+    )
+
+
+def _month_footer(scheme: Scheme, month: str, u: UnitResult, m: MonthResult | None) -> FooterEntry | None:
+    if m is None or m.status == "missing":
+        return FooterEntry(u.code, u.name, "本月没有数据，未计分")
+    if m.status == "incomplete":
+        items = [describe_missing(scheme, f"{month}:{k}") for k in m.missing]
+        return FooterEntry(u.code, u.name, "数据不全，未计分：" + "；".join(items))
+    return None
+
+
+def _monthly_layout(
+    result: ScoringResult, month: str, monthly_values: MonthValues | None, names: list[str]
+) -> _Layout:
+    scheme = result.scheme
+    ms = scheme.monthly_score
     lay = _Layout()
     lay.single("index", "index", 5, "序号", None)
-    lay.single(
-        "name", "name", _name_width([u.name for u in units], "单位名称"), "单位名称", lambda s: _text(s[0].name)
-    )
+    lay.single("name", "name", _name_width(names, "单位名称"), "单位名称", lambda s: _text(s[0].name))
     vol_key = scheme.volume_input
     if vol_key:
 
@@ -513,40 +619,7 @@ def _monthly_table(
         return _rank(m.rank, m.tied)
 
     lay.single("rank", "rank", 10, "排名", mrank)
-    rows = tuple(
-        TableRow(u.code, u.name, m.status if m is not None else "missing", lay.row((u, m), i))
-        for i, (u, m) in enumerate(subjects, 1)
-    )
-    footer: list[FooterEntry] = []
-    for u, m in subjects:
-        if m is None or m.status == "missing":
-            footer.append(FooterEntry(u.code, u.name, "本月没有数据，未计分"))
-        elif m.status == "incomplete":
-            items = [describe_missing(scheme, f"{month}:{k}") for k in m.missing]
-            footer.append(FooterEntry(u.code, u.name, "数据不全，未计分：" + "；".join(items)))
-    notes = []
-    avg = result.month_averages.get(month)
-    if any(m is not None and m.averaged for _u, m in subjects) and avg is not None:
-        notes.append(
-            f"注：当月没有工单的单位按全区月考核平均分 {fmt2(avg, trim=False)} 计分，排名栏注“{AVERAGED_TEXT}”。"
-        )
-    label = month_label(month)
-    return RankingTable(
-        title=f"（{label}）各单位{_topic(scheme)}办件情况统计表",
-        subtitle=f"{scheme.title}　考核月份：{label}　制表日期：{when}",
-        sheet_name=_sheet_name(label),
-        scheme_id=scheme.id,
-        year=year,
-        group=group,
-        month=month,
-        period_text=label,
-        date_text=when,
-        columns=tuple(lay.columns),
-        header=tuple(lay.header),
-        rows=rows,
-        footer=tuple(footer),
-        notes=tuple(notes),
-    )
+    return lay
 
 
 def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
@@ -559,11 +632,35 @@ def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
 def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: str) -> RankingTable:
     scheme = result.scheme
     units = _order_units(result.group_units(group))
+    lay, notes = _ganxian_annual_layout(result, [u.name for u in units])
+    rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
+    footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
+    period = _period_text(result.months)
+    if result.dropped_months:
+        notes.append("以下月份没有任何单位的有效数据，未计入考核期：" + "、".join(result.dropped_months))
+    return RankingTable(
+        title=f"（{year}）年度各单位{_topic(scheme)}综合评分表",
+        subtitle=f"{scheme.title}　考核期：{period}　制表日期：{when}",
+        sheet_name=_sheet_name(f"{year}年度"),
+        scheme_id=scheme.id,
+        year=year,
+        group=group,
+        month=None,
+        period_text=period,
+        date_text=when,
+        columns=tuple(lay.columns),
+        header=tuple(lay.header),
+        rows=rows,
+        footer=footer,
+        notes=tuple(notes),
+    )
+
+
+def _ganxian_annual_layout(result: ScoringResult, names: list[str]) -> tuple[_Layout, list[str]]:
+    scheme = result.scheme
     lay = _Layout()
     lay.single("index", "index", 5, "序号", None)
-    lay.single(
-        "name", "name", _name_width([u.name for u in units], "单位名称"), "单位名称", lambda u: _text(u.name)
-    )
+    lay.single("name", "name", _name_width(names, "单位名称"), "单位名称", lambda u: _text(u.name))
     ms = scheme.monthly_score
     monthly_label = (ms.label if ms else "月度得分").removesuffix("得分") or "月度"
     avg_rule = "各考核月月度得分的平均"
@@ -629,27 +726,7 @@ def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: st
         rule = "各月平均分" + ("；一票否决的按否决计分" if scheme.vetoes else "")
         lay.single("total", "score", 9, total.label or "综合得分", lambda u: _score(u.total), rule=rule)
     lay.single("rank", "rank", 10, "排名", lambda u: _rank(u.rank, u.tied))
-    rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
-    footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
-    period = _period_text(result.months)
-    if result.dropped_months:
-        notes.append("以下月份没有任何单位的有效数据，未计入考核期：" + "、".join(result.dropped_months))
-    return RankingTable(
-        title=f"（{year}）年度各单位{_topic(scheme)}综合评分表",
-        subtitle=f"{scheme.title}　考核期：{period}　制表日期：{when}",
-        sheet_name=_sheet_name(f"{year}年度"),
-        scheme_id=scheme.id,
-        year=year,
-        group=group,
-        month=None,
-        period_text=period,
-        date_text=when,
-        columns=tuple(lay.columns),
-        header=tuple(lay.header),
-        rows=rows,
-        footer=footer,
-        notes=tuple(notes),
-    )
+    return lay, notes
 
 
 def _sheet_name(text: str) -> str:

@@ -1,9 +1,11 @@
 """Qt models of the 排名 tab: the live ranking table and the 红黑榜 (top / bottom five).
 
-The columns come from ``core/ranking_table.py`` (the printed table), so the screen, the Excel
-export and the printout agree. Rows are plain ``RankingRow``s, one per unit; when the live
-engine reports changed unit codes only those rows are rebuilt and ``dataChanged`` is emitted
-for the cells whose text changed.
+The columns and cells come from ``core/ranking_table.py`` (the printed table's row builders),
+so the screen, the Excel export and the printout agree. Rows are plain ``RankingRow``s, one per
+unit, kept in the shown order. When the live engine reports changed unit codes, a unit whose
+rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
+and only the others are rebuilt; moved rows are re-placed with one layout change and
+``dataChanged`` covers the changed rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,7 +30,9 @@ from hotline_desktop.core.ranking_table import (
     AVERAGED_TEXT,
     Cell,
     RankingTable,
+    RowBuilder,
     build_ranking_table,
+    ranking_row_builder,
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
 from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, ScoringResult
@@ -55,6 +60,13 @@ _RANK_SPAN = 1_000_000
 _NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending)
 
 
+_new_row = tuple.__new__
+
+
+def _round(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round2(value)
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("RankingTableModel", text)
 
@@ -67,9 +79,9 @@ class ColumnSpec:
     tooltip: str  # the printed heading and rule text
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    """One unit as shown: figures as printed, its status, rank and the reason it is not ranked."""
+class RankingRow(NamedTuple):
+    """One unit as shown: figures as printed, its status, rank and the reason it is not ranked.
+    (A NamedTuple: a rank change makes thousands of these per second.)"""
 
     code: str
     name: str
@@ -113,7 +125,10 @@ def wrap_title(title: str, width: int = 6) -> str:
 
 
 class RankingLayout:
-    """Columns of a (scheme, month) view and how to build rows from a ScoringResult."""
+    """Columns of a (scheme, month) view and how to build rows from a ScoringResult.
+
+    Cells come from the printed table's row builders (``core/ranking_table.py``), made once per
+    view and ranking group, so a live update builds only the rows that changed."""
 
     def __init__(self, result: ScoringResult, *, year: int, month: str | None, monthly_values=None):
         self.scheme = result.scheme
@@ -132,8 +147,12 @@ class RankingLayout:
             ColumnSpec("note", "text", _tr("说明"), _tr("未列入排名或数据不全的原因、一票否决等")),
         )
         self._rank_pos = self.table_keys.index("rank") if "rank" in self.table_keys else -1
+        self._rank_cells: dict[tuple[int | None, bool], Cell] = {}
+        self._score_pos = self.table_keys.index("score") if month is not None and "score" in self.table_keys else -1
         self._month_cols = any(k.startswith("month:") for k in self.table_keys)
-        self._volume = self.scheme.volume_input if month is not None and "volume" in self.table_keys else None
+        self._builders: dict[str, tuple[RowBuilder, tuple[int, ...]]] = {}
+        self._result = result  # only for making the row builders (scheme, months, averages)
+        self._averaged_note = _tr("当月没有工单，按全区月考核平均分计分（{0}）").format(AVERAGED_TEXT)
 
     @property
     def signature(self) -> tuple:
@@ -168,81 +187,107 @@ class RankingLayout:
             title = top
         return ColumnSpec(key, col_kind, wrap_title(title), "\n".join(t for t in texts if t))
 
+    def _builder(self, group: str) -> tuple[RowBuilder, tuple[int, ...]]:
+        b = self._builders.get(group)
+        if b is None:
+            rb = ranking_row_builder(self._result, group=group, month=self.month, monthly_values=self.monthly_values)
+            keys = [c.key for c in rb.columns]
+            b = self._builders[group] = (rb, tuple(keys.index(k) for k in self.table_keys))
+        return b
+
     # Cheap change detection: the engine reports every unit whose result changed in any way
     # (e.g. a month rank when the view shows the year); only what this view shows counts.
+    # 办件量 (an input, not a result) is not part of it: the tab rebuilds the rows of units
+    # whose month inputs were edited (RankingTableModel.update(force=...)).
+    # Figures that move with the month average (按平均分 units) compare rounded, as shown: the
+    # average of hundreds of units seldom changes in the second decimal.
     def keys(self, u) -> tuple[tuple, tuple]:
         """(everything the row shows except its rank, (rank, tied))."""
         if self.month is None:
-            key = (u.name, u.group, u.status, u.total, u.missing, u.veto, u.monthly_average, u.annual_score,
-                   u.annual_bonus, u.annual_penalty, u.indicators, u.categories)
+            key = (u.unit, u.group, u.status, _round(u.total), u.missing, u.veto, _round(u.monthly_average),
+                   u.annual_score, u.annual_bonus, u.annual_penalty, u.indicators, u.categories)
             if self._month_cols:
                 key += (tuple(None if m is None else m.score for m in u.months.values()),)
             return key, (u.rank, u.tied)
         m = u.months.get(self.month)
         if m is None:
-            return (u.name, u.group, None), (None, False)
-        vol = None
-        if self._volume is not None and self.monthly_values is not None:
-            vals = self.monthly_values(u.code, self.month)
-            vol = None if vals is None else vals.get(self._volume)
+            return (u.unit, u.group, None), (None, False)
         return (
-            (u.name, u.group, m.status, m.score, m.indicators, m.base, m.bonus, m.penalty, m.missing, vol),
+            (u.unit, u.group, m.status, _round(m.score), m.indicators, m.base, m.bonus, m.penalty, m.missing),
             (m.rank, m.tied),
         )
 
     def rerank(self, row: RankingRow, rank: int | None, tied: bool) -> RankingRow:
         """The row with only its rank changed (same text as the printed table's rank cell)."""
-        if rank is None:
-            cell, text = Cell("", None), ""
-        elif tied:
-            text = f"{rank}（并列）"
-            cell = Cell(text, text)
-        else:
-            text = str(rank)
-            cell = Cell(text, rank)
+        cell = self._rank_cells.get((rank, tied))
+        if cell is None:
+            if rank is None:
+                cell = Cell("", None)
+            elif tied:
+                text = f"{rank}（并列）"
+                cell = Cell(text, text)
+            else:
+                cell = Cell(str(rank), rank)
+            self._rank_cells[(rank, tied)] = cell
         cells = row.cells
-        if self._rank_pos >= 0 and row.status != "averaged":
-            cells = cells[: self._rank_pos] + (cell,) + cells[self._rank_pos + 1:]
-        return RankingRow(row.code, row.name, row.group, row.status, rank, cells, row.note, row.score, text)
+        p = self._rank_pos
+        if p >= 0 and row.status != "averaged":
+            cells = (*cells[:p], cell, *cells[p + 1:])
+        return _new_row(RankingRow, (*row[:4], rank, cells, row.note, row.score, cell.text))
+
+    @property
+    def score_col(self) -> int:
+        """Model column of the month score (-1 in the year view)."""
+        return self._score_pos + 2 if self._score_pos >= 0 else -1
+
+    def rescore(self, row: RankingRow, u) -> RankingRow:
+        """The row with only its month score changed (按平均分: the month's average moved)."""
+        p = self._score_pos
+        m = u.months.get(self.month)
+        rb, pos = self._builder(u.group)
+        cells = row.cells
+        cells = (*cells[:p], rb.cell(u, pos[p]), *cells[p + 1:])
+        return _new_row(RankingRow, (*row[:5], cells, row.note, m.score, row.rank_text))
+
+    def row(self, u) -> RankingRow:
+        """One unit's row: the printed table's cells, status, rank and 说明."""
+        rb, pos = self._builder(u.group)
+        all_cells = rb.cells(u)
+        cells = tuple([all_cells[i] for i in pos])
+        entry = rb.footer(u)
+        note = entry.reason if entry is not None else ""
+        if self.month is None:
+            status, rank, score, tied = u.status, u.rank, u.total, u.tied
+        else:
+            m = u.months.get(self.month)
+            if m is None:
+                status, rank, score, tied = "missing", None, None, False
+            else:
+                status, rank, score, tied = m.status, m.rank, m.score, m.tied
+                if status == "averaged":
+                    note = self._averaged_note
+        rank_text = "" if rank is None else (f"{rank}（并列）" if tied else str(rank))
+        return RankingRow(u.code, u.name, u.group, status, rank, cells, note, score, rank_text)
 
     def rows(self, result: ScoringResult, codes: Iterable[str]) -> dict[str, RankingRow]:
-        """Rows of the given units (built through the printed table, so screen and print agree)."""
-        by_group: dict[str, dict] = {}
-        for code in codes:
-            u = result.units.get(code)
-            if u is not None:
-                by_group.setdefault(u.group, {})[code] = u
-        out: dict[str, RankingRow] = {}
-        for group, units in by_group.items():
-            sub = dataclasses.replace(result, units=units)
-            table = self._table(sub, group)
-            keys = [c.key for c in table.columns]
-            pos = [keys.index(k) for k in self.table_keys]
-            reasons = {e.code: e.reason for e in table.footer}
-            for tr in table.rows:
-                u = units[tr.code]
-                cells = tuple(tr.cells[i] for i in pos)
-                note = reasons.get(tr.code, "")
-                if self.month is None:
-                    status, rank, score, tied = u.status, u.rank, u.total, u.tied
-                else:
-                    m = u.months.get(self.month)
-                    status = m.status if m is not None else "missing"
-                    rank = m.rank if m is not None else None
-                    score = m.score if m is not None else None
-                    tied = bool(m and m.tied)
-                    if status == "averaged":
-                        note = _tr("当月没有工单，按全区月考核平均分计分（{0}）").format(AVERAGED_TEXT)
-                rank_text = "" if rank is None else (f"{rank}（并列）" if tied else str(rank))
-                out[tr.code] = RankingRow(tr.code, u.name, group, status, rank, cells, note, score, rank_text)
-        return out
+        """Rows of the given units (cells as the printed table shows them)."""
+        units = result.units
+        return {code: self.row(units[code]) for code in codes if code in units}
 
 
 # ---------------------------------------------------------------------------- ranking table
 
+_MERGE_GAP = 4  # changed rows up to this many rows apart share one dataChanged
+
 
 class RankingTableModel(QAbstractTableModel):
-    """Units × the printed columns (plus 编码, 说明); one row per unit, in code order."""
+    """Units × the printed columns (plus 编码, 说明); one row per unit.
+
+    The rows are kept in the shown order (``sort``: by default the rank order), so the proxy
+    only filters: a live update re-places moved rows with one layout change and sends
+    dataChanged for the changed rows, which then sit together (a score change shifts a run of
+    ranks). Sorting in the proxy instead costs several Python ``data()`` calls per changed row
+    and a layout change per moved row (Qt 6.12)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -250,11 +295,15 @@ class RankingTableModel(QAbstractTableModel):
         self._columns: tuple[ColumnSpec, ...] = ()
         self._rows: list[RankingRow] = []
         self._pos: dict[str, int] = {}
-        self._order: list[int] = []
+        self._order: list[int] = []  # rank order key per row
         self._ckeys: list[tuple] = []
+        self._seen: list = []  # month view: each unit's months mapping when last compared
         self._rkeys: list[tuple] = []
+        self._code_idx: dict[str, int] = {}  # code -> position in code order (the tie-break)
         self._highlight: set[str] = set()
+        self._counts: dict[str | None, dict[str, int]] = {}
         self._col_rank = -1
+        self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
         self._hl_brush = QBrush(HIGHLIGHT)
         self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._center = int(Qt.AlignmentFlag.AlignCenter)
@@ -269,6 +318,9 @@ class RankingTableModel(QAbstractTableModel):
 
     def row_of(self, code: str) -> int:
         return self._pos.get(code, -1)
+
+    def has_units(self, codes: Iterable[str]) -> bool:
+        return self._pos.keys() >= set(codes)
 
     def unit(self, code: str) -> RankingRow | None:
         i = self._pos.get(code)
@@ -305,81 +357,200 @@ class RankingTableModel(QAbstractTableModel):
         self.layout_spec = None
         self._columns = ()
         self._col_rank = -1
-        self._rows, self._pos, self._order, self._ckeys, self._rkeys = [], {}, [], [], []
+        self._rows, self._pos, self._order, self._ckeys, self._rkeys, self._seen = [], {}, [], [], [], []
+        self._code_idx = {}
         self._highlight.clear()
+        self._counts.clear()
         self.endResetModel()
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
         """Build every row (a reset: scheme, month or unit set changed)."""
-        built = layout.rows(result, result.units)
+        units = result.units
+        codes = sorted(units)
         self.beginResetModel()
         self.layout_spec = layout
         self._columns = layout.columns
         self._col_rank = self.column_of("rank")
-        self._rows = [built[c] for c in sorted(built)]
-        self._pos = {r.code: i for i, r in enumerate(self._rows)}
-        self._order = [self._order_key(i, r) for i, r in enumerate(self._rows)]
-        units = result.units
-        keys = [layout.keys(units[r.code]) for r in self._rows]
+        if self._sort is not None and self._sort[0] >= len(self._columns):
+            self._sort = None
+        self._code_idx = {c: i for i, c in enumerate(codes)}
+        self._pos = dict(self._code_idx)
+        self._rows = [layout.row(units[c]) for c in codes]
+        keys = [layout.keys(units[c]) for c in codes]
         self._ckeys = [k[0] for k in keys]
         self._rkeys = [k[1] for k in keys]
+        self._seen = [units[c].months for c in codes]
+        self._order = [self._order_key(r) for r in self._rows]
+        self._permute(self._sorted_rows())
         self._highlight.clear()
+        self._counts.clear()
         self.endResetModel()
 
-    def update(self, result: ScoringResult, codes: Iterable[str]) -> set[str]:
-        """Rebuild the rows of ``codes``; emit dataChanged for cells that changed. Returns the
-        codes whose row changed. The caller reloads when the unit set changed."""
+    def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
+               mark: bool = False) -> set[str]:
+        """Bring the rows of ``codes`` up to date (``force``: rebuild them even when the result
+        looks the same, e.g. an input shown as entered changed), re-place rows whose place in
+        the order changed (one layout change) and emit dataChanged where rows changed; ``mark``
+        highlights the changed rows. Returns the codes whose row changed. The caller reloads
+        when the unit set changed."""
         layout = self.layout_spec
         if layout is None:
             return set()
-        pos, units = self._pos, result.units
-        build: list[str] = []
-        new_rows: dict[str, RankingRow] = {}
-        for code in codes:
+        pos, units, rows = self._pos, result.units, self._rows
+        ckeys, rkeys, order, seen = self._ckeys, self._rkeys, self._order, self._seen
+        # Month view: a unit whose months mapping is the very object compared last time (the
+        # engine reports it for a change of its year figures) shows nothing new.
+        same_months = layout.month is not None
+        force = set(force)
+        keys, rerank, build, order_key = layout.keys, layout.rerank, layout.row, self._order_key
+        rescore, score_col = layout.rescore, layout.score_col
+        col_rank = self._col_rank
+        last = len(self._columns) - 1
+        sort_col = -1 if self._sort is None else self._sort[0]
+        by_rank = self._sort is None or sort_col == col_rank
+        changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
+        resort = False
+        counts_stale = False
+        for code in set(codes) | force:
             i = pos.get(code)
             u = units.get(code)
             if i is None or u is None:
                 continue
-            ck, rk = layout.keys(u)
-            if ck == self._ckeys[i]:
-                if rk != self._rkeys[i]:
-                    new_rows[code] = layout.rerank(self._rows[i], *rk)
+            if same_months:
+                if u.months is seen[i] and code not in force and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
+                    continue
+                seen[i] = u.months
+            ck, rk = keys(u)
+            old = rows[i]
+            if ck == ckeys[i] and code not in force:
+                if rk == rkeys[i]:
+                    continue
+                rkeys[i] = rk
+                new = rerank(old, *rk)
+                if new == old:
+                    continue
+                c0 = c1 = col_rank
+            elif (same_months and score_col >= 0 and rk == rkeys[i] and code not in force and ck[:3] == ckeys[i][:3]
+                  and ck[4:] == ckeys[i][4:]):  # only the month score (按平均分: the average moved)
+                ckeys[i] = ck
+                new = rescore(old, u)
+                if new == old:
+                    continue
+                c0 = c1 = score_col
             else:
-                build.append(code)
-            self._ckeys[i], self._rkeys[i] = ck, rk
-        if build:
-            new_rows.update(layout.rows(result, build))
-        changed: set[str] = set()
-        spans: list[tuple[int, int, int]] = []
-        last = len(self._columns) - 1
-        for code, new in new_rows.items():
-            i = pos[code]
-            old = self._rows[i]
-            if old == new:
-                continue
-            self._rows[i] = new
-            self._order[i] = self._order_key(i, new)
-            changed.add(code)
-            cols = [j + 2 for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
-            if old.note != new.note:
-                cols.append(last)
-            if old.name != new.name:
-                cols.append(COL_NAME)
-            if old.group != new.group:
-                cols.append(COL_CODE)  # the filter role lives there
-            if old.status != new.status or old.rank != new.rank:
-                cols.append(self.col_rank)  # the order key lives there
-            if cols:
-                spans.append((i, min(cols), max(cols)))
+                ckeys[i], rkeys[i] = ck, rk
+                new = build(u)
+                if new == old:
+                    continue
+                cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
+                c0 = cols[0] + 2 if cols else last
+                c1 = cols[-1] + 2 if cols else COL_NAME
+                if old.note != new.note:
+                    c1 = last
+                if old.name != new.name:
+                    c0 = min(c0, COL_NAME)
+                if old.group != new.group:
+                    c0 = COL_CODE  # the filter role lives there
+                if old.status != new.status or old.rank != new.rank:
+                    c0, c1 = min(c0, col_rank), max(c1, col_rank)
+                if old.ranked != new.ranked or old.status != new.status or old.group != new.group:
+                    counts_stale = True
+                if not by_rank and sort_col >= 0 and c0 <= sort_col <= c1:
+                    resort = True
+            rows[i] = new
+            key = order_key(new)
+            if key != order[i]:
+                order[i] = key
+                resort = resort or by_rank
+            changed[code] = (c0, c1)
+        if not changed:
+            return set()
+        if counts_stale:
+            self._counts.clear()
+        if resort:
+            perm = self._sorted_rows()
+            if perm != list(range(len(perm))):
+                self.layoutAboutToBeChanged.emit()
+                self._permute(perm, persistent=True)
+                self.layoutChanged.emit()
+        if mark:
+            self._highlight |= changed.keys()
+            spans = [(pos[c], 0, last) for c in changed]
+        else:
+            spans = [(pos[c], c0, c1) for c, (c0, c1) in changed.items()]
         self._emit_runs(spans)
-        return changed
+        return set(changed)
 
+    # -- order -----------------------------------------------------------------------------
+    def _order_key(self, r: RankingRow) -> int:
+        rank = r.rank if r.rank is not None else 0
+        return (_STATUS_ORDER.get(r.status, 4) * _RANK_SPAN + rank) * _RANK_SPAN + self._code_idx[r.code]
+
+    def _sort_value(self, row: int, col: int):
+        v = self.cell(row, col).value
+        if self._columns[col].kind in ("score", "count"):
+            return float(v) if isinstance(v, (Decimal, int)) else _NO_NUMBER
+        return "" if v is None else str(v)
+
+    def _sorted_rows(self) -> list[int]:
+        """Current rows in the order to show: new row r is current row perm[r]."""
+        n = len(self._rows)
+        if self._sort is None or self._sort[0] == self._col_rank:
+            perm = sorted(range(n), key=self._order.__getitem__)
+            desc = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+            return perm[::-1] if desc else perm
+        col, order = self._sort
+        by_code = sorted(range(n), key=lambda i: self._code_idx[self._rows[i].code])
+        if col < 0:
+            return by_code
+        values = [self._sort_value(i, col) for i in range(n)]
+        # stable: equal values stay in code order, also when descending
+        return sorted(by_code, key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _permute(self, perm: list[int], persistent: bool = False) -> None:
+        """Reorder the rows (new row r is current row perm[r]); only the span that moves is
+        touched (a rank change shifts the rows between the old and the new place)."""
+        n = len(perm)
+        lo = 0
+        while lo < n and perm[lo] == lo:
+            lo += 1
+        if lo == n:
+            return
+        hi = n
+        while perm[hi - 1] == hi - 1:
+            hi -= 1
+        seg = perm[lo:hi]
+        old = self.persistentIndexList() if persistent else []
+        for name in ("_rows", "_ckeys", "_rkeys", "_order", "_seen"):
+            values = getattr(self, name)
+            values[lo:hi] = [values[i] for i in seg]
+        pos, rows = self._pos, self._rows
+        for i in range(lo, hi):
+            pos[rows[i].code] = i
+        if old:
+            where = dict(zip(seg, range(lo, hi), strict=True))
+            self.changePersistentIndexList(
+                old, [self.index(where.get(ix.row(), ix.row()), ix.column()) for ix in old])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Show the rows by ``column`` (the rank column: the rank order; -1: code order)."""
+        self._sort = (column, order)
+        if not self._rows:
+            return
+        perm = self._sorted_rows()
+        if perm == list(range(len(perm))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._permute(perm, persistent=True)
+        self.layoutChanged.emit()
+
+    # -- signals ---------------------------------------------------------------------------
     def _emit_runs(self, spans: list[tuple[int, int, int]], roles=None) -> None:
-        """One dataChanged per run of adjacent rows (the proxy re-sorts once per signal)."""
+        """One dataChanged per run of changed rows (at most _MERGE_GAP rows apart)."""
         spans.sort()
         run: list[int] | None = None
         for row, c0, c1 in spans:
-            if run is not None and row == run[1] + 1:
+            if run is not None and row <= run[1] + 1 + _MERGE_GAP:
                 run[1], run[2], run[3] = row, min(run[2], c0), max(run[3], c1)
                 continue
             if run is not None:
@@ -402,11 +573,6 @@ class RankingTableModel(QAbstractTableModel):
         self._highlight = new
         last = len(self._columns) - 1
         self._emit_runs([(self._pos[c], 0, last) for c in touched], [Qt.ItemDataRole.BackgroundRole])
-
-    @staticmethod
-    def _order_key(i: int, r: RankingRow) -> int:
-        rank = r.rank if r.rank is not None else 0
-        return (_STATUS_ORDER.get(r.status, 4) * _RANK_SPAN + rank) * _RANK_SPAN + i
 
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -452,10 +618,7 @@ class RankingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(row, col).text
         if role == SORT_ROLE:
-            v = self.cell(row, col).value
-            if self._columns[col].kind in ("score", "count"):
-                return float(v) if isinstance(v, (Decimal, int)) else _NO_NUMBER
-            return "" if v is None else str(v)
+            return self._sort_value(row, col)
         if role == ORDER_ROLE:
             return self._order[row]
         r = self._rows[row]
@@ -492,6 +655,9 @@ class RankingTableModel(QAbstractTableModel):
 
     # -- summary -------------------------------------------------------------------------
     def counts(self, group: str | None = None) -> dict[str, int]:
+        cached = self._counts.get(group)
+        if cached is not None:
+            return dict(cached)
         out = {"ranked": 0, "unranked": 0, "incomplete": 0, "averaged": 0, "total": 0}
         for r in self._rows:
             if group is not None and r.group != group:
@@ -505,15 +671,17 @@ class RankingTableModel(QAbstractTableModel):
                 out["incomplete"] += 1
             else:
                 out["unranked"] += 1
-        return out
+        self._counts[group] = out
+        return dict(out)
 
 
 class RankingProxy(QSortFilterProxyModel):
-    """Sorted by rank (rows move as ranks change); filtered to one ranking group in C++."""
+    """One ranking group of the ranking model, in the model's order (sort() is passed on to the
+    model, which re-places rows as ranks change)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
+        self.setSortRole(SORT_ROLE)  # only used if a plain model is set as the source
         self.setFilterRole(GROUP_ROLE)
         self.setFilterKeyColumn(COL_CODE)
         self.setDynamicSortFilter(True)
@@ -523,6 +691,12 @@ class RankingProxy(QSortFilterProxyModel):
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1  # 序号 in the shown order
         return super().headerData(section, orientation, role)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """The ranking model keeps its rows in the shown order; the proxy only filters."""
+        src = self.sourceModel()
+        if src is not None:
+            src.sort(column, order)
 
     def set_group(self, group: str | None) -> None:
         import re

@@ -48,9 +48,11 @@ _WIDTH = {"score": 58, "count": 50, "rank": 84, "text": 96, "name": 136}
 
 
 class _Relay(QObject):
-    """Carries LiveRanking.changed (maybe fired in a worker) into the GUI thread."""
+    """Carries LiveRanking.changed and the assessment's values_changed (maybe fired in a
+    worker) into the GUI thread."""
 
     changed = Signal(object)
+    values = Signal(object, object)
 
 
 class RankingTab(TabPage):
@@ -63,8 +65,11 @@ class RankingTab(TabPage):
         super().__init__(services, parent)
         self._live = None
         self._listener = None  # the exact callable given to LiveRanking.changed.connect
+        self._values_listener = None  # ... and to assessment.values_changed.connect
         self._relay = _Relay(self)
         self._relay.changed.connect(self._on_changed)
+        self._relay.values.connect(self._on_values)
+        self._board_stale = False
         self._groups: list[str] = []
         self._months: tuple[str, ...] = ()
         self._last_export: Path | None = None
@@ -78,7 +83,7 @@ class RankingTab(TabPage):
         self._hl_timer = QTimer(self)
         self._hl_timer.setSingleShot(True)
         self._hl_timer.setInterval(HIGHLIGHT_MS)
-        self._hl_timer.timeout.connect(lambda: self.model.set_highlight(()))
+        self._hl_timer.timeout.connect(lambda: self.model.set_highlight(()))  # O(marked rows), once
         self._build_ui()
         self._update_state()
 
@@ -167,7 +172,7 @@ class RankingTab(TabPage):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.board)
         self.stack.addWidget(self.empty_label)
-        self.view_bar.currentChanged.connect(lambda _i: self._update_state())
+        self.view_bar.currentChanged.connect(lambda _i: self._view_picked())
 
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("countsLabel")
@@ -244,8 +249,11 @@ class RankingTab(TabPage):
     def _detach(self) -> None:
         if self._live is not None and self._listener is not None:
             self._live.changed.disconnect(self._listener)
+        if self._values_listener is not None:
+            self.services.assessment.values_changed.disconnect(self._values_listener)
         self._live = None
         self._listener = None
+        self._values_listener = None
 
     def _attach(self) -> None:
         """Subscribe to the live ranking of the toolbar's (year, scheme) and show it whole."""
@@ -262,6 +270,8 @@ class RankingTab(TabPage):
         self._live = live
         self._listener = lambda codes: self._relay.changed.emit(codes)  # one object, so disconnect finds it
         live.changed.connect(self._listener)
+        self._values_listener = lambda ys_id, changes: self._relay.values.emit(ys_id, changes)
+        self.services.assessment.values_changed.connect(self._values_listener)
         self._rebuild(keep_month=False)
 
     @property
@@ -329,22 +339,53 @@ class RankingTab(TabPage):
             return
         result = live.result()
         layout = self.model.layout_spec
-        units_same = len(result.units) == self.model.rowCount() and all(self.model.row_of(c) >= 0 for c in codes)
+        units_same = len(result.units) == self.model.rowCount() and self.model.has_units(codes)
         if not units_same or tuple(result.months) != self._months or layout.scheme is not live.scheme:
             before = {r.code: r for r in self.model.rows}
             self._rebuild()
             changed = {r.code for r in self.model.rows if before.get(r.code) != r}
-        else:
-            changed = self.model.update(result, codes)
             if changed:
-                self._refresh_board()
+                self.model.set_highlight(changed)
+        else:
+            changed = self.model.update(result, codes, mark=True)
+            if changed:
+                self._board_changed()
                 self._update_summary()
         if changed:
-            self.model.set_highlight(changed | self.model.highlighted())
             self._hl_timer.start()
             self.ranking_updated.emit(changed)
 
+    def _on_values(self, ys_id, changes) -> None:
+        """Inputs of the shown month were edited: rebuild those units' rows even when their
+        scores stayed the same (办件量 is shown as entered)."""
+        live = self._live
+        layout = self.model.layout_spec
+        if live is None or layout is None or layout.month is None or ys_id != live.year_scheme_id:
+            return
+        code_of = live.code_of
+        codes = {code_of[ch.unit_id] for ch in changes if ch.month == layout.month and ch.unit_id in code_of}
+        if not codes or not self.model.has_units(codes):
+            return
+        changed = self.model.update(live.result(), (), force=codes, mark=True)
+        if changed:
+            self._board_changed()
+            self._hl_timer.start()
+            self.ranking_updated.emit(changed)
+
+    def _board_changed(self) -> None:
+        """The 红黑榜 follows the rows; refreshed now when shown, else when next shown."""
+        if self.view_bar.currentIndex() == 1:
+            self._refresh_board()
+        else:
+            self._board_stale = True
+
+    def _view_picked(self) -> None:
+        if self._board_stale and self.view_bar.currentIndex() == 1:
+            self._refresh_board()
+        self._update_state()
+
     def _refresh_board(self) -> None:
+        self._board_stale = False
         scheme = self.scheme
         if scheme is None:
             self.board_model.set_rows([])
@@ -391,7 +432,8 @@ class RankingTab(TabPage):
             self.group_bar.setCurrentIndex(idx)
         self.group_bar.blockSignals(False)
         self.group_bar.setVisible(len(groups) > 1)
-        self.proxy.set_group(groups[idx] if groups else None)
+        # one group: no filter (a filter costs a Python data() call per changed row)
+        self.proxy.set_group(groups[idx] if len(groups) > 1 else None)
 
     def set_group(self, group: str) -> None:
         self.group_bar.setCurrentIndex(self._groups.index(group))

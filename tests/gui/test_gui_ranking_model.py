@@ -226,3 +226,101 @@ def test_proxy_group_filter_alone():
     proxy = RankingProxy()
     proxy.set_group("all")
     assert proxy.filterRegularExpression().pattern() == "^all$"
+
+
+def _month_cells(tab, code):
+    r = tab.model.row_of(code)
+    return [tab.model.index(r, c).data() for c in range(tab.model.columnCount())]
+
+
+def test_month_view_matches_printed_month_table_after_edits(qtbot, district):
+    """Live updates (rank shifts, 按平均分 average moves, moved rows) keep every cell equal to
+    the printed month table, and the shown order equal to the printed order."""
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-02")
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    for code, rate in (("SQ003", "40"), ("KS07", "100"), ("JD02", "75.5"), ("SQ003", "99.99")):
+        district.assessment.set_values(ys.id, [CellEdit(live.id_of[code], "2026-02", "satisfaction_rate", rate)])
+    result = live.result()
+    table = build_ranking_table(result, year=2026, group="all", month="2026-02",
+                                monthly_values=live.engine.monthly_values)
+    keys = [c.key for c in table.columns]
+    for row in table.rows:
+        cells = _month_cells(tab, row.code)
+        for col, spec in enumerate(tab.model.columns[2:-1], 2):
+            assert cells[col] == row.cells[keys.index(spec.key)].text, (row.code, spec.key)
+    assert tab.proxy.codes() == [r.code for r in table.rows]
+    tab.shutdown()
+
+
+def test_rank_change_is_one_layout_change_and_signals_changed_rows(qtbot, district):
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-03")
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
+    before = {r.code: r for r in tab.model.rows}
+    layouts, seen = [], []
+    tab.model.layoutChanged.connect(lambda *a: layouts.append(1))
+    tab.model.dataChanged.connect(lambda tl, br, roles=(): seen.append((tl.row(), br.row())))
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(ys.id, [
+            CellEdit(live.id_of[bottom], "2026-03", k, "100")
+            for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+    assert layouts == [1]  # every moved row re-placed at once
+    result = live.result()
+    m = result.units[bottom].months["2026-03"]
+    assert m.rank < before[bottom].rank
+    assert tab.proxy.codes() == [u.code for u in sorted(
+        result.units.values(),
+        key=lambda u: ({"scored": 0, "averaged": 1}.get(u.months["2026-03"].status, 2),
+                       u.months["2026-03"].rank or 0, u.code))]
+    changed = {r.code for r in tab.model.rows if before[r.code] != r}
+    signalled = {tab.model.row_at(i).code for a, b in seen for i in range(a, b + 1)}
+    assert changed <= signalled
+    assert len(signalled - changed) <= 4 * len(seen)  # runs merge across short gaps only
+    assert len(changed) > 3  # the ranks between the old and the new place shifted
+    _check_against_engine(tab, result, "2026-03")
+    tab.shutdown()
+
+
+def test_volume_edit_shows_at_once(qtbot, district):
+    """办件量 is shown as entered: an edit that moves no score still updates the cell."""
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-01")
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    code = next(c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored")
+    col = tab.model.column_of("volume")
+    old = int(tab.model.index(tab.model.row_of(code), col).data())
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(ys.id, [CellEdit(live.id_of[code], "2026-01", "volume", str(old + 7))])
+    assert tab.model.index(tab.model.row_of(code), col).data() == str(old + 7)
+    tab.shutdown()
+
+
+def test_header_sort_by_score_follows_edits(qtbot, qtmodeltester, district):
+    """Sorted by another column (header click), an edit re-places the row in that order."""
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.set_group("community")
+    total = tab.model.col_total
+    tab.table.sortByColumn(total, Qt.SortOrder.DescendingOrder)
+    ys = district.licheng
+    live = district.rankings.live(ys.id)
+    last = tab.proxy.codes()[-1]
+
+    def totals():
+        return [tab.model.unit(c).score for c in tab.proxy.codes()]
+
+    district.assessment.set_values(ys.id, [
+        CellEdit(live.id_of[last], m, "satisfaction_rate", "100") for m in (f"2025-{i:02d}" for i in range(1, 13))])
+    shown = [s for s in totals() if s is not None]
+    assert shown == sorted(shown, reverse=True)
+    assert tab.proxy.codes().index(last) < len(tab.proxy.codes()) - 1
+    tab.table.sortByColumn(tab.model.col_rank, Qt.SortOrder.AscendingOrder)
+    result = live.result()
+    assert tab.proxy.codes() == [u.code for u in result.group_units("community")]
+    qtmodeltester.check(tab.model)
+    qtmodeltester.check(tab.proxy)
+    tab.shutdown()
