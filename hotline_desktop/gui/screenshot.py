@@ -25,8 +25,7 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
 
     if QApplication.instance() is None and sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # window-manager hints it cannot honour
+    _quiet_offscreen_hints()
     from hotline_desktop.gui.app import ensure_application
     from hotline_desktop.gui.main_window import MainWindow
     from hotline_desktop.paths import DataPaths
@@ -96,3 +95,15 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
     saved.append(p)
     pd.close()
     return saved
+
+
+def _quiet_offscreen_hints() -> None:
+    """The offscreen platform warns once per window that it cannot pass size hints to a window
+    manager (there is none); drop just that line, keep every other Qt message."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
