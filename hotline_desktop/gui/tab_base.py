@@ -6,7 +6,15 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QBoxLayout, QLineEdit, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
 
 
 class TabPage(QWidget):
@@ -85,3 +93,21 @@ class TabPage(QWidget):
         find.triggered.connect(lambda: (edit.setFocus(), edit.selectAll()))
         self.addAction(find)
         return edit
+
+    def make_row_table(self, model, sort_column: int, parent: QWidget | None = None) -> QTableView:
+        """A read-only, sortable table of whole rows (one selected at a time), as the lists use."""
+        table = QTableView(parent or self)
+        table.setModel(model)
+        table.setSortingEnabled(True)
+        table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        return table
