@@ -9,7 +9,6 @@ from functools import cache
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     Qt,
@@ -18,6 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units_model import natural_key
 from hotline_desktop.services.evidence import EvidenceRow
@@ -28,7 +28,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 3  # the whole row object
 ID_ROLE = Qt.ItemDataRole.UserRole + 4  # unit id (evidence id in EvidenceListModel)
 
 COL_CODE, COL_NAME, COL_KIND, COL_FILLED, COL_FILES, COL_STATUS = range(6)
-UNIT_COLUMNS = 6
 
 MCOL_CODE, MCOL_NAME, MCOL_KIND, MCOL_COUNT, MCOL_ITEMS = range(5)
 MISSING_COLUMNS = 5
@@ -75,7 +74,7 @@ def _kind_key(kind: UnitKind, code: str) -> str:
     return f"{_KIND_ORDER.get(kind, 9)}{natural_key(code)}"
 
 
-class AnnualUnitsModel(QAbstractTableModel):
+class AnnualUnitsModel(RowTableModel):
     """Participants of the year's scheme; completeness columns change in place (dataChanged)."""
 
     def __init__(self, parent=None):
@@ -123,26 +122,6 @@ class AnnualUnitsModel(QAbstractTableModel):
         return list(self._rows)
 
     # -- Qt model API --------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else UNIT_COLUMNS
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < UNIT_COLUMNS:
-            return self._headers[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
@@ -232,7 +211,7 @@ class AnnualUnitsProxy(SearchProxy):
         return self.mapFromSource(model.index(src, 0)).row()
 
 
-class MissingItemsModel(QAbstractTableModel):
+class MissingItemsModel(RowTableModel):
     """Units that still lack annual items: one row per unit, the missing labels joined."""
 
     def __init__(self, parent=None):
@@ -272,26 +251,6 @@ class MissingItemsModel(QAbstractTableModel):
 
     def items_of(self, unit_id: int) -> tuple[str, ...]:
         return next((items for u, items in self._rows if u.id == unit_id), ())
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else MISSING_COLUMNS
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < MISSING_COLUMNS:
-            return self._headers[section]
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):

@@ -36,6 +36,7 @@ from hotline_desktop.core.ranking_table import (
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
 from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, ScoringResult
+from hotline_desktop.gui.row_model import RowTableModel
 
 COL_CODE, COL_NAME = 0, 1  # then the table's columns, then 说明 (see RankingTableModel.col_*)
 
@@ -760,7 +761,7 @@ def board_rows(rows: Iterable[RankingRow], group_labels: Mapping[str, str], n: i
     return out
 
 
-class RedBlackModel(QAbstractTableModel):
+class RedBlackModel(RowTableModel):
     """红榜 / 黑榜 rows of every ranking group; refreshed from the ranking model's rows."""
 
     def __init__(self, parent=None):
@@ -788,24 +789,6 @@ class RedBlackModel(QAbstractTableModel):
                 cols = [c for c in range(RB_COLUMNS) if self._text(a, c) != self._text(b, c)]
                 if cols:
                     self.dataChanged.emit(self.index(i, min(cols)), self.index(i, max(cols)))
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else RB_COLUMNS
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < RB_COLUMNS else None
-        return section + 1
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _text(self, r: BoardRow, col: int) -> str:
         if col == RB_GROUP:

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Iterable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     Qt,
@@ -15,6 +14,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
 
 COL_CODE, COL_NAME, COL_KIND, COL_PARENT, COL_CONTACT, COL_PHONE, COL_ACTIVE, COL_NOTES = range(8)
@@ -42,7 +42,7 @@ def search_text(row: UnitRow) -> str:
     return f"{row.code}\x1f{row.name}\x1f{row.contact}".casefold()
 
 
-class UnitsTableModel(QAbstractTableModel):
+class UnitsTableModel(RowTableModel):
     """Rows are immutable UnitRows; edits replace a row in place and signal only that row."""
 
     def __init__(self, rows: Iterable[UnitRow] = (), parent=None):
@@ -86,25 +86,6 @@ class UnitsTableModel(QAbstractTableModel):
         return {k: c.get(k, 0) for k in UnitKind}, len(self._rows), inactive
 
     # -- Qt model API --------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < COLUMN_COUNT:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers[section]
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
