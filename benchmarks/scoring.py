@@ -164,6 +164,29 @@ def main() -> None:
           f"median units changed {statistics.median(changed_sizes):.0f})")
     print(f"ratio incremental / full: {inc / full:.3f}")
 
+    # as the live ranking's month view: rate edits in one month, then the changed units' month
+    # results read (the shown month of every unit was read once before, as the view does)
+    month = case["months"][min(2, len(case["months"]) - 1)]
+    for u in engine.result().units.values():
+        _ = u.months[month].indicators
+    set_times, read_times, sizes = [], [], []
+    for _ in range(args.edits):
+        code = rng.choice(codes)
+        key = rng.choice(RATES[:5])
+        t0 = time.perf_counter()
+        changed = engine.set_monthly_value(code, month, key, _rate(rng, 85, 100))
+        t1 = time.perf_counter()
+        units_now = engine.result().units
+        for c in changed:
+            _ = units_now[c].months[month].indicators
+        read_times.append(time.perf_counter() - t1)
+        set_times.append(t1 - t0)
+        sizes.append(len(changed))
+    print(f"month view, one rate edit in {month}: set_many p50 {ms(statistics.median(set_times)).strip()} "
+          f"p95 {ms(sorted(set_times)[int(len(set_times) * 0.95)]).strip()}; result + changed month results "
+          f"p50 {ms(statistics.median(read_times)).strip()} p95 {ms(sorted(read_times)[int(len(read_times) * 0.95)]).strip()}"
+          f" (median units changed {statistics.median(sizes):.0f})")
+
     # check that the incremental state equals a fresh full recompute
     snapshot = engine.result()
     engine.recompute()

@@ -152,6 +152,17 @@ def fresh(engine, scheme, months):
     return ScoringEngine(scheme, engine.units, months=months, monthly=monthly, annual=annual)
 
 
+def entered(engine: ScoringEngine) -> dict:
+    """Every unit's entered values (monthly records and annual values), to tell which units an
+    edit touched: the engine reports those too, even when none of their figures changed."""
+    return {u.code: ({m: engine.monthly_values(u.code, m) for m in engine.months}, engine.annual_values(u.code))
+            for u in engine.units}
+
+
+def edited_units(before: dict, after: dict) -> set[str]:
+    return {c for c in after.keys() | before.keys() if before.get(c) != after.get(c)}
+
+
 def edit_strategy(scheme):
     monthly_keys = [i for i in scheme.monthly_inputs]
     annual_keys = [i for i in scheme.annual_inputs]
@@ -181,6 +192,7 @@ def run_edits(scheme, months, edits, seed_values):
     engine = ScoringEngine(scheme, UNITS, months=months, monthly=monthly, annual={})
     for kind, unit, month, key, value in edits:
         before = engine.result()
+        values_before = entered(engine)
         if kind == "m":
             changed = engine.set_monthly_value(unit, month, key, value)
         elif kind == "rm":
@@ -193,7 +205,7 @@ def run_edits(scheme, months, edits, seed_values):
         assert after.months == full.months and after.dropped_months == full.dropped_months
         assert dict(after.month_averages) == dict(full.month_averages)
         differing = {c for c in after.units if before.units.get(c) != after.units[c]}
-        assert set(changed) == differing
+        assert set(changed) == differing | edited_units(values_before, entered(engine))
         check_ranks(after)
 
 

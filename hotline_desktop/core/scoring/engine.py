@@ -12,7 +12,8 @@ Two shapes of scheme are scored:
   month's average; monthly ranks; the total combines the monthly mean (and the annual basic
   score) or is vetoed.
 
-Edits recompute only what depends on them and report which units' visible figures changed.
+Edits recompute only what depends on them and report which units to refresh: those whose
+visible figures changed and those whose entered values changed.
 The incremental path computes every figure with the same functions as a full recompute, so
 both always agree exactly:
 
@@ -23,7 +24,10 @@ both always agree exactly:
 * monthly and annual ranks live in sorted lists (:class:`_Ranking`); moving one figure re-ranks
   only the units whose rank or 并列 flag can change (those between its old and new place);
 * result objects (``MonthResult``, ``UnitResult``) are rebuilt only for units whose figures,
-  ranks or months changed; everything else is shared with the previous result.
+  ranks or months changed; everything else is shared with the previous result. A unit whose
+  figures are unchanged but whose monthly rank / 并列 flag (or month's average) or annual rank
+  moved gets copies of its previous objects with just those fields swapped: the indicator
+  mappings and Decimals are the very same objects.
 """
 
 from __future__ import annotations
@@ -186,6 +190,35 @@ class _MonthsView(Mapping):
             r = built[i] = _month_result(month, self._calcs[i], self._aux[i], self._keys)
         return r
 
+    def _adopt(self, prev: _MonthsView) -> None:
+        """Take over the ``MonthResult`` objects ``prev`` (an older view of the same unit) has
+        built for months whose calculation is the very same object: shared as they are when the
+        month's rank / average is unchanged, else copied with the new rank and 并列 flag (or
+        rebuilt, for an averaged month: no indicators). Nothing is converted to Decimals again."""
+        pbuilt = prev._built
+        if pbuilt is None or prev._period != self._period:
+            return
+        calcs, aux, pcalcs, paux = self._calcs, self._aux, prev._calcs, prev._aux
+        built = [None] * len(calcs)
+        for i, r in enumerate(pbuilt):
+            if r is not None and calcs[i] is pcalcs[i]:
+                a = aux[i]
+                built[i] = r if a == paux[i] else _rerank(r, calcs[i], a, self._keys)
+        self._built = built
+
+    def _with_aux(self, i: int, aux) -> _MonthsView:
+        """A new view with the same calculations and a new rank / average (``aux``) at position
+        ``i`` of the period (what it had built is taken over as in :meth:`_adopt`)."""
+        old = self._aux
+        view = _MonthsView(self._period, self._index, self._calcs, (*old[:i], aux, *old[i + 1:]), self._keys)
+        built = self._built
+        if built is not None:
+            built = view._built = built.copy()
+            r = built[i]
+            if r is not None:
+                built[i] = _rerank(r, self._calcs[i], aux, self._keys)
+        return view
+
     def get(self, month, default=None):
         if month in self._index:
             return self[month]
@@ -211,6 +244,15 @@ class _MonthsView(Mapping):
 
     def __repr__(self) -> str:
         return f"{{{', '.join(f'{m!r}: {self[m]!r}' for m in self._period)}}}"
+
+
+def _rerank(r: MonthResult, c: _MonthCalc | None, aux, keys: tuple[str, ...]) -> MonthResult:
+    """``r`` (built from the calculation ``c``) with a new rank and 并列 flag or month's average:
+    a scored month keeps its figures and indicator mapping (the very objects)."""
+    if c is not None and c[0] is _SCORED:
+        rank, tied = aux
+        return _new(MonthResult, (r[0], r[1], r[2], rank, tied, r[5], r[6], r[7], r[8], r[9]))
+    return _month_result(r[0], c, aux, keys)
 
 
 def _month_result(month: str, c: _MonthCalc | None, aux, keys: tuple[str, ...]) -> MonthResult:
@@ -858,7 +900,8 @@ class ScoringEngine:
     # ------------------------------------------------------------------ public: editing
 
     def set_monthly_value(self, unit: str, month: str, key: str, value: object) -> frozenset[str]:
-        """Set (``None``: clear) one monthly cell; returns the codes whose visible figures changed."""
+        """Set (``None``: clear) one monthly cell; returns the codes to refresh (see :meth:`set_many`):
+        those whose result changed, and ``unit`` when the cell's value changed."""
         return self.set_many(monthly={(unit, month): {key: value}})
 
     def set_annual_value(self, unit: str, key: str, value: object) -> frozenset[str]:
@@ -881,6 +924,12 @@ class ScoringEngine:
         Values update the existing records (``None`` clears a cell); with ``replace=True`` the
         given dicts replace the records. A record given as ``None`` is removed (monthly) or
         cleared (annual). Raises :class:`ScoringInputError` listing every bad value.
+
+        Returns the codes of the units to refresh: those whose result changed (figures, ranks,
+        并列 flags, months) and every unit whose entered values changed, even when none of its
+        figures did (e.g. a 办件量 edit that moves no score). Re-entering the values a record
+        already holds changes nothing and reports nothing. The same holds for ``set_*`` and
+        :meth:`remove_month`.
         """
         problems: list[InputProblem] = []
         mparsed, aparsed = self._parse_edits(monthly or {}, annual or {}, problems, merge=not replace)
@@ -917,11 +966,13 @@ class ScoringEngine:
         if not mtouched and not atouched:
             return frozenset()
         self._result = None
+        edited = {code for code, _month in mtouched}
+        edited.update(atouched)
         if months_before is not None and self._present_months() != months_before:
             if self._monthly_mode:
                 self._recalc_months(mtouched)
-            return self._full_inner(recalc=False)
-        return self._update(mtouched, atouched)
+            return self._full_inner(recalc=False) | edited
+        return self._update(mtouched, atouched) | edited
 
     @_without_gc
     def set_unit(self, ref: UnitRef) -> frozenset[str]:
@@ -1110,8 +1161,9 @@ class ScoringEngine:
                 changed.append((code, month, old))
         return changed
 
-    def _months_view(self, st: _Unit) -> _MonthsView:
-        """The unit's months as of now (see :class:`_MonthsView`)."""
+    def _months_view(self, st: _Unit, prev: _MonthsView | None = None) -> _MonthsView:
+        """The unit's months as of now (see :class:`_MonthsView`), taking over what ``prev``
+        built where it still holds (:meth:`_MonthsView._adopt`)."""
         period = self._period_t
         calcs = tuple(map(st.mcalc.get, period))
         code = st.ref.code
@@ -1125,7 +1177,10 @@ class ScoringEngine:
                 aux.append(mean)
             else:
                 aux.append(None)
-        return _MonthsView(period, self._period_index, calcs, tuple(aux), self._mind_keys)
+        view = _MonthsView(period, self._period_index, calcs, tuple(aux), self._mind_keys)
+        if prev is not None and type(prev) is _MonthsView:
+            view._adopt(prev)
+        return view
 
     def _set_period(self, all_months: tuple[str, ...]) -> None:
         mean = self._mean
@@ -1386,7 +1441,10 @@ class ScoringEngine:
             for code in order:
                 st = units[code]
                 new_view = view(st)
-                if new_view != st.months_view:
+                before = st.months_view
+                if new_view != before:
+                    if type(before) is _MonthsView:
+                        new_view._adopt(before)
                     st.months_view = new_view
         else:
             self._period = list(all_months)
@@ -1431,12 +1489,17 @@ class ScoringEngine:
     def _update(self, mtouched: set[tuple[str, str]], atouched: set[str]) -> frozenset[str]:
         units = self._units
         totals: set[str] = set(atouched)  # units whose total is redone
-        dirty: set[str] = set()  # units whose months view is redone
+        dirty: set[str] = set()  # units whose months view is rebuilt (a calculation changed)
+        shifted: set[str] = set()  # units whose months view got new ranks / averages only
+        # months views that keep their calculations and get new ranks / averages only:
+        # (position in the period, units, their new (rank, tied) by code, or None and the new average)
+        reaux: list[tuple[int, Iterable[str], Mapping[str, tuple[int, bool]] | None, Decimal | None]] = []
         if self._monthly_mode:
             by_month: dict[str, list[tuple[str, _MonthCalc | None, _MonthCalc | None]]] = {}
             for code, month, old in self._recalc_months(mtouched):
                 by_month.setdefault(month, []).append((code, old, units[code].mcalc.get(month)))
             mstate = self._mstate
+            index = self._period_index
             for m, changes in by_month.items():
                 ms = mstate.get(m)
                 if ms is None:  # cannot happen: a month with data belongs to the period
@@ -1469,18 +1532,28 @@ class ScoringEngine:
                     return self._full_inner(recalc=False)
                 if mean != old_mean:
                     self._mean[m] = mean
-                    for code in zero:
-                        totals.add(code)
-                        dirty.add(code)
+                    if zero:  # (mean and old_mean are not None: the month is in the period)
+                        totals.update(zero)
+                        reaux.append((index[m], tuple(zero), None, mean))
                 if ranking is not None:
-                    for code in ranking.update(rank_changes):
-                        dirty.add(code)
+                    moved = ranking.update(rank_changes)
+                    if moved:
+                        # the month has scored units: it is in the period; a unit that joined
+                        # or left the ranking changed its calculation (it is in ``dirty``)
+                        reaux.append((index[m], moved, ranking.ranks, None))
             self._period_means = tuple(self._mean[m] for m in self._period)
             for code in dirty:
                 st = units[code]
-                new_view = self._months_view(st)
-                if new_view != st.months_view:
+                prev = st.months_view
+                new_view = self._months_view(st, prev)
+                if new_view != prev:
                     st.months_view = new_view
+            for i, codes, ranks, mean in reaux:
+                for code in codes:
+                    if code not in dirty:
+                        st = units[code]
+                        st.months_view = st.months_view._with_aux(i, mean if ranks is None else ranks[code])
+                        shifted.add(code)
             for code in atouched:
                 st = units[code]
                 st.acalc = self._calc_annual(st)
@@ -1519,6 +1592,7 @@ class ScoringEngine:
                     (code, st.rounded if st.status is RANKED else None)
                 )
         affected = totals | dirty
+        affected.update(shifted)
         for g, changes in rank_changes_by_group.items():
             ranking = self._granks[g]
             for code in ranking.update(changes):
@@ -1529,10 +1603,21 @@ class ScoringEngine:
         results = self._results
         for code in affected:
             st = units[code]
-            new = self._build_result(st)
-            if new != st.result:
-                changed.add(code)
-                st.result = new
-                results[code] = new
+            before = st.result
+            if code in totals or before is None:  # (a unit in ``dirty`` is in ``totals``)
+                new = self._build_result(st)
+                if new == before:
+                    continue
+            else:
+                # only the months view (new ranks / averages) and/or the annual rank changed,
+                # and they did: the other figures are the previous result's objects
+                new = UnitResult(
+                    before.unit, before.group, before.status, before.total, st.rank, st.tied, before.missing,
+                    before.veto, before.indicators, before.categories, before.annual_score, before.annual_bonus,
+                    before.annual_penalty, before.monthly_average, st.months_view,
+                )
+            changed.add(code)
+            st.result = new
+            results[code] = new
         self._result = None
         return frozenset(changed)

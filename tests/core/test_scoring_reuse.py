@@ -1,0 +1,120 @@
+"""Result objects after an edit: units whose figures did not change keep their figures as the
+very same objects; only ranks, 并列 flags and averages are swapped in (and they equal a fresh
+engine's). Edits report the edited units even when none of their figures changed."""
+
+from decimal import Decimal as D
+
+from hotline_desktop.core.scoring import ScoringEngine, UnitRef
+
+MONTHS = ["2023-01", "2023-02", "2023-03"]
+BASE = {
+    "volume": 20, "on_time_completion_rate": 100, "satisfaction_rate": 100, "rework_rate": 0,
+    "sign_in_rate": 100, "response_rate": 100, "return_overdue_rate": 0, "first_extension_rate": 0,
+    "second_extension_rate": 0,
+}
+N = 60
+
+
+def make(hotline) -> ScoringEngine:
+    units = [UnitRef(f"U{i:02d}", f"单位{i}", "community") for i in range(N)]
+    monthly = {}
+    for i, u in enumerate(units):
+        for j, m in enumerate(MONTHS):
+            # distinct figures per unit, a few ties, the lowest unit first
+            monthly[(u.code, m)] = {**BASE, "on_time_completion_rate": D(60) + D(i // 2 * 2 + j) / 2}
+    for i in (7, 31, 44):  # no work orders in February: averaged
+        monthly[(f"U{i:02d}", "2023-02")] = {"volume": 0}
+    return ScoringEngine(hotline, units, months=MONTHS, monthly=monthly, annual={})
+
+
+def fresh(engine: ScoringEngine) -> ScoringEngine:
+    monthly = {(u.code, m): engine.monthly_values(u.code, m) for u in engine.units for m in engine.months}
+    annual = {u.code: engine.annual_values(u.code) for u in engine.units}
+    return ScoringEngine(engine.scheme, engine.units, months=engine.months, monthly=monthly, annual=annual)
+
+
+def touch_all(result) -> None:
+    for u in result.units.values():
+        for m in u.months.values():
+            assert m.indicators is not None
+
+
+def test_rank_shift_keeps_figures_as_the_same_objects(hotline):
+    e = make(hotline)
+    before = e.result()
+    touch_all(before)
+    changed = e.set_monthly_value("U00", "2023-02", "on_time_completion_rate", "100")
+    after = e.result()
+    full = fresh(e).result()
+    assert after.units == full.units and dict(after.month_averages) == dict(full.month_averages)
+
+    feb_shifted = {c for c in after.units if c != "U00"
+                   and after[c].months["2023-02"].rank != before[c].months["2023-02"].rank}
+    annual_shifted = {c for c in after.units if c != "U00" and after[c].rank != before[c].rank}
+    averaged = {"U07", "U31", "U44"}
+    assert len(feb_shifted) >= 40 and len(annual_shifted) >= 40
+    assert changed == {"U00"} | feb_shifted | annual_shifted | averaged
+    assert all(after[c] is before[c] for c in after.units if c not in changed)
+    # the edited unit's other months are the very same objects too
+    assert all(after["U00"].months[m] is before["U00"].months[m] for m in ("2023-01", "2023-03"))
+
+    for code in after.units.keys() - {"U00"}:
+        old, new, ref = before[code], after[code], full[code]
+        assert (new.rank, new.tied) == (ref.rank, ref.tied)
+        for m in ("2023-01", "2023-03"):
+            assert new.months[m] is old.months[m]
+        om, nm, rm = old.months["2023-02"], new.months["2023-02"], ref.months["2023-02"]
+        assert nm == rm and (nm.rank, nm.tied) == (rm.rank, rm.tied)
+        if code in averaged:
+            assert nm.status == "averaged" and nm.score == after.month_averages["2023-02"] != om.score
+            assert new.total != old.total
+            continue
+        # unchanged figures: the very same objects (no indicator mapping or Decimal rebuilt)
+        assert nm.indicators is om.indicators
+        assert (nm.score, nm.base, nm.bonus, nm.penalty) == (om.score, om.base, om.bonus, om.penalty)
+        assert all(a is b for a, b in zip((nm.score, nm.base, nm.bonus, nm.penalty),
+                                          (om.score, om.base, om.bonus, om.penalty), strict=True))
+        if code not in feb_shifted:
+            assert nm is om
+        for field in ("unit", "total", "indicators", "categories", "annual_score", "monthly_average", "missing"):
+            assert getattr(new, field) is getattr(old, field), (code, field)
+
+    # months never shown before the edit are built on demand and equal too
+    e2 = make(hotline)
+    e2.set_monthly_value("U00", "2023-02", "on_time_completion_rate", "100")
+    assert e2.result().units == full.units
+
+
+def test_rank_shift_then_more_edits_match_fresh(hotline):
+    e = make(hotline)
+    edits = [("U00", "2023-02", "100"), ("U59", "2023-02", "60"), ("U07", "2023-02", "90"),
+             ("U30", "2023-01", "61"), ("U00", "2023-02", "60")]
+    for i, (code, month, value) in enumerate(edits):
+        if i % 2 == 0:
+            touch_all(e.result())
+        if code == "U07":
+            e.set_many(monthly={(code, month): {**BASE, "on_time_completion_rate": value}}, replace=True)
+        else:
+            e.set_monthly_value(code, month, "on_time_completion_rate", value)
+        full = fresh(e).result()
+        assert e.result().units == full.units
+        for c, u in e.result().units.items():
+            for m in MONTHS:
+                assert (u.months[m].rank, u.months[m].tied) == (full[c].months[m].rank, full[c].months[m].tied)
+
+
+def test_edit_without_visible_change_reports_the_unit(hotline):
+    e = make(hotline)
+    before = e.result()
+    touch_all(before)
+    changed = e.set_monthly_value("U10", "2023-01", "volume", 21)  # same volume tier: same figures
+    assert changed == {"U10"}
+    assert e.result().units == before.units and e.result()["U10"] is before["U10"]
+    assert e.monthly_values("U10", "2023-01")["volume"] == 21
+    # the same value again is no edit
+    assert e.set_monthly_value("U10", "2023-01", "volume", 21) == frozenset()
+    assert e.set_many(monthly={("U11", "2023-02"): {"volume": 21}, ("U12", "2023-03"): {"volume": 20}}) == {"U11"}
+    # an annual value entered as what it defaults to: no figure moves, the unit is reported
+    before = e.result()
+    assert e.set_annual_value("U12", "commend_city", 0) == {"U12"}
+    assert e.result()["U12"] is before["U12"] and e.annual_values("U12") == {"commend_city": 0}
