@@ -308,12 +308,32 @@ class MonthlyTab(TabPage):
 
     # -- TabPage -------------------------------------------------------------------------
     def reload(self) -> None:
-        self._load(self.month, clear_undo=True)
+        self._request_load(self.month, clear_undo=True)
 
     def set_year_scheme(self, year_scheme) -> None:
         changed = (year_scheme.id if year_scheme else None) != (self.year_scheme.id if self.year_scheme else None)
         super().set_year_scheme(year_scheme)
-        self._load(None if changed else self.month, clear_undo=changed)
+        self._request_load(None if changed else self.month, clear_undo=changed)
+
+    def _request_load(self, month: str | None, *, clear_undo: bool) -> None:
+        """Load now when shown; a hidden tab loads when it is first shown (start-up stays fast:
+        the month grid and its live engine are built only when the operator opens the tab)."""
+        if self.isVisible():
+            self._pending_load = None
+            self._load(month, clear_undo=clear_undo)
+            return
+        prev = getattr(self, "_pending_load", None)
+        self._pending_load = (month, clear_undo or bool(prev and prev[1]))
+
+    def _ensure_loaded(self) -> None:
+        pending = getattr(self, "_pending_load", None)
+        if pending is not None:
+            self._pending_load = None
+            self._load(pending[0], clear_undo=pending[1])
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._ensure_loaded()
 
     def set_year(self, year: int) -> None:
         super().set_year(year)
@@ -411,6 +431,7 @@ class MonthlyTab(TabPage):
 
     def set_month(self, month: str) -> None:
         """Show another month of the same year (the undo history stays)."""
+        self._ensure_loaded()
         if month == self.month or self.year_scheme is None:
             return
         self._load(month, clear_undo=False)
@@ -595,6 +616,7 @@ class MonthlyTab(TabPage):
         return edits, overwrite, source
 
     def copy_last_month(self, ask: bool = True) -> int:
+        self._ensure_loaded()
         if self.month is None:
             return 0
         if self.month.endswith("-01"):
@@ -623,6 +645,7 @@ class MonthlyTab(TabPage):
 
     # -- import / export -----------------------------------------------------------------
     def import_month(self) -> None:
+        self._ensure_loaded()
         if self.ys_id is None or self.month is None:
             return
         path, _ = QFileDialog.getOpenFileName(
@@ -633,6 +656,7 @@ class MonthlyTab(TabPage):
             self.start_import(path)
 
     def start_import(self, path: str | Path) -> None:
+        self._ensure_loaded()
         from hotline_desktop.gui.workers import run_in_background
 
         io, ys_id, month = self.services.monthly_io, self.ys_id, self.month
@@ -683,9 +707,11 @@ class MonthlyTab(TabPage):
         self.show_error(msg)
 
     def export_month(self) -> None:
+        self._ensure_loaded()
         self._export(True)
 
     def export_template(self) -> None:
+        self._ensure_loaded()
         self._export(False)
 
     def _export(self, with_values: bool) -> None:
@@ -701,6 +727,7 @@ class MonthlyTab(TabPage):
         self.start_export(path, with_values)
 
     def start_export(self, path: str | Path, with_values: bool = True) -> None:
+        self._ensure_loaded()
         from hotline_desktop.gui.workers import run_in_background
 
         io, ys_id, month = self.services.monthly_io, self.ys_id, self.month

@@ -340,7 +340,12 @@ def test_no_scheme_shows_hint_and_button_opens_assign(qtbot, seeded, monkeypatch
     tab.assign_button.click()
     assert calls == [1]
     win.scheme_selector.assign("ganxian-2023-online")
+    # a hidden tab builds its grid and live engine only when the operator opens it (fast start-up)
+    assert seeded.rankings._live == {}
+    win.show()
+    win.tabs.setCurrentWidget(tab)
     assert tab.stack.currentIndex() == 0 and tab.month == "2031-01"
+    assert len(seeded.rankings._live) == 1
     assert tab.model.rowCount() == 5
     assert "月度数据…" in [a.text() for a in win.import_menu.actions()]
     assert "月度数据…" in [a.text() for a in win.export_menu.actions()]
