@@ -1,6 +1,6 @@
 """Cold start-up of the GUI: process start → main window shown with the units table filled.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/startup.py [--units 1000] [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/startup.py [--units 1000] [--runs 5] [--months 10]
 
 Creates a data folder with N units through the services, then launches the app N times in
 fresh processes with HOTLINE_EXIT_AFTER_SHOWN=1 (run_gui prints `startup_seconds=…` measured
@@ -25,7 +25,7 @@ TARGET_SECONDS = 1.5
 LAUNCH = "import sys; from hotline_desktop.gui.app import run_gui; sys.exit(run_gui(sys.argv[1]))"
 
 
-def make_data(folder: Path, n: int) -> None:
+def make_data(folder: Path, n: int, months: int = 0) -> None:
     from hotline_desktop.core.domain import UnitDraft, UnitKind
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices
@@ -47,6 +47,12 @@ def make_data(folder: Path, n: int) -> None:
             for i in range(n - towns - depts)
         ]
         s.units.create_many(drafts)
+        if months:  # this year's figures under the current year's scheme, as an office has them
+            from datetime import date
+
+            from hotline_desktop.services.demo_data import fill_demo_year
+
+            fill_demo_year(s.assessment, date.today().year, "ganxian-2023-hotline", months)
     finally:
         s.close()
 
@@ -67,11 +73,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--months", type=int, default=0, help="also fill this many months of figures (0–12)")
     ap.add_argument("--data-dir", help="reuse this folder (default: a temporary one)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         folder = Path(args.data_dir) if args.data_dir else Path(tmp) / "data"
-        make_data(folder, args.units)
+        make_data(folder, args.units, args.months)
         one_run(folder)  # warm the OS file cache once (the app's own caches start cold every run)
         times = []
         for i in range(args.runs):
