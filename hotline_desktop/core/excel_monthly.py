@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
 
@@ -70,9 +71,8 @@ def write_month_workbook(path: str | Path, scheme, month: str, units: list, valu
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
     p = Path(path)
-    tmp = p.with_name(p.name + ".part")
-    wb.save(tmp)
-    tmp.replace(p)
+    with atomic_write(p) as tmp:
+        wb.save(tmp)
     return p
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.domain import KIND_LABELS, UnitDraft, UnitKind, UnitRow, validate_draft
 from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
 
@@ -176,9 +177,8 @@ def _styled_workbook(rows: list[UnitRow] | None):
 def write_units_workbook(path: str | Path, rows: list[UnitRow]) -> Path:
     p = Path(path)
     wb = _styled_workbook(rows)
-    tmp = p.with_name(p.name + ".part")
-    wb.save(tmp)
-    tmp.replace(p)
+    with atomic_write(p) as tmp:
+        wb.save(tmp)
     return p
 
 

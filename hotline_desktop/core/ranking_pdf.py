@@ -9,11 +9,11 @@ new page; columns are scaled to the frame width, so a table is always one page w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.pdf_fonts import register_cjk_font
 from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable
 
@@ -187,26 +187,21 @@ def write_ranking_pdf(
         if progress is not None:
             progress(min(95, int(95 * state["pages"] / est_pages)))
 
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    doc = SimpleDocTemplate(
-        str(tmp),
-        pagesize=(page_w, page_h),
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        title=tables[0].title,
-        author="12345 热线考核管理",
-        initialFontName=font,  # no reference to the non-embedded Helvetica
-        subject=tables[0].subtitle,
-    )
-    try:
+    with atomic_write(out) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp),
+            pagesize=(page_w, page_h),
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin,
+            title=tables[0].title,
+            author="12345 热线考核管理",
+            initialFontName=font,  # no reference to the non-embedded Helvetica
+            subject=tables[0].subtitle,
+        )
         doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_Canvas)
         check()
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     if progress is not None:
         progress(100)
     return out

@@ -10,7 +10,6 @@ file first and renamed, so a failed or cancelled export leaves nothing behind.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable, display_width
 from hotline_desktop.core.xlsx import column_letter, set_text
 
@@ -240,14 +240,9 @@ def write_ranking_xlsx(
         if progress is not None:
             progress(int(90 * done / total_rows))
     check()
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_write(out) as tmp:
         wb.save(tmp)
         check()
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     if progress is not None:
         progress(100)
     return out

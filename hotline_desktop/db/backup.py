@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from hotline_desktop.core.atomic import atomic_write
 
 AUTO_PREFIX = "auto-"
 KEEP_AUTO = 30
@@ -29,20 +30,17 @@ def copy_database(src: Path, dest: Path) -> Path:
     """Consistent copy of a live database to dest (written to a temp file, then renamed)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    s = sqlite3.connect(str(src), timeout=10)
-    try:
-        d = sqlite3.connect(str(tmp))
+    with atomic_write(dest) as tmp:
+        s = sqlite3.connect(str(src), timeout=10)
         try:
-            s.backup(d)
-            d.execute("PRAGMA journal_mode=DELETE")
+            d = sqlite3.connect(str(tmp))
+            try:
+                s.backup(d)
+                d.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                d.close()
         finally:
-            d.close()
-    finally:
-        s.close()
-    os.replace(tmp, dest)
+            s.close()
     return dest
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.db.models import EvidenceFile
 from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
@@ -80,9 +81,8 @@ class EvidenceService:
         dest = self.blob_path(sha)
         if not dest.exists():
             dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(dest.name + ".part")
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dest)
+            with atomic_write(dest) as tmp:
+                shutil.copyfile(src, tmp)
         with self.store.session() as s:
             row = EvidenceFile(
                 year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, sha256=sha,
