@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from engine_helpers import edited_units, entered, fresh
 
 from hotline_desktop.core.scoring import ScoringEngine, UnitRef, load_scheme
 from hotline_desktop.core.scoring.numbers import round2
@@ -23,28 +24,6 @@ MONTHS = ["2023-01", "2023-02", "2023-03", "2023-04"]
 GOOD = ["on_time_completion_rate", "satisfaction_rate", "sign_in_rate", "response_rate"]
 BAD = ["rework_rate", "return_overdue_rate", "first_extension_rate", "second_extension_rate"]
 KINDS = ("town", "department", "community")
-
-
-def fresh(engine: ScoringEngine, scheme, months):
-    monthly = {}
-    for u in engine.units:
-        for m in engine.months:
-            values = engine.monthly_values(u.code, m)
-            if values is not None:
-                monthly[(u.code, m)] = values
-    annual = {u.code: engine.annual_values(u.code) for u in engine.units}
-    return ScoringEngine(scheme, engine.units, months=months, monthly=monthly, annual=annual)
-
-
-def entered(engine: ScoringEngine) -> dict:
-    """Every unit's entered values (monthly records and annual values), to tell which units an
-    edit touched: the engine reports those too, even when none of their figures changed."""
-    return {u.code: ({m: engine.monthly_values(u.code, m) for m in engine.months}, engine.annual_values(u.code))
-            for u in engine.units}
-
-
-def edited_units(before: dict, after: dict) -> set[str]:
-    return {c for c in after.keys() | before.keys() if before.get(c) != after.get(c)}
 
 
 def check_ranks(result):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal as D
 
+from engine_helpers import edited_units, entered, fresh
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -139,28 +140,6 @@ def test_ranks_are_consistent_with_totals(rows):
 UNITS = [UnitRef("A", "a", "town"), UnitRef("B", "b", "department"), UnitRef("C", "c", "community"),
          UnitRef("D", "d", "department")]
 MONTHS = ["2023-01", "2023-02", "2023-03"]
-
-
-def fresh(engine, scheme, months):
-    monthly = {}
-    for u in engine.units:
-        for m in engine.months:
-            values = engine.monthly_values(u.code, m)
-            if values is not None:
-                monthly[(u.code, m)] = values
-    annual = {u.code: engine.annual_values(u.code) for u in engine.units}
-    return ScoringEngine(scheme, engine.units, months=months, monthly=monthly, annual=annual)
-
-
-def entered(engine: ScoringEngine) -> dict:
-    """Every unit's entered values (monthly records and annual values), to tell which units an
-    edit touched: the engine reports those too, even when none of their figures changed."""
-    return {u.code: ({m: engine.monthly_values(u.code, m) for m in engine.months}, engine.annual_values(u.code))
-            for u in engine.units}
-
-
-def edited_units(before: dict, after: dict) -> set[str]:
-    return {c for c in after.keys() | before.keys() if before.get(c) != after.get(c)}
 
 
 def edit_strategy(scheme):
