@@ -102,11 +102,9 @@ def bench_live(services, year: int, scheme_id: str, edits: int, month: str | Non
     engine_timer = _Timer(live.engine.set_many)
     live.engine.set_many = engine_timer  # instance attribute shadows the method
     model_timer = _Timer(tab._on_changed)
-    tab._relay.changed.disconnect(tab._on_changed)
-    tab._relay.changed.connect(model_timer)
+    tab._on_changed = model_timer  # the tab's bridges look the handlers up at each call
     values_timer = _Timer(tab._on_values)  # rows of units whose shown month inputs were edited
-    tab._relay.values.disconnect(tab._on_values)
-    tab._relay.values.connect(values_timer)
+    tab._on_values = values_timer
     delivered, updated = [], []
     tab.model.dataChanged.connect(lambda *_a: delivered.append(time.perf_counter()))
     tab.ranking_updated.connect(lambda codes: updated.append(len(codes)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +65,7 @@ from hotline_desktop.gui.annual_models import (
     MissingItemsModel,
     UnitState,
 )
+from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ServiceError
@@ -85,26 +86,6 @@ QSpinBox[invalid="true"], QCheckBox[invalid="true"] { color: #c62828; }
 QListView#evidenceList { border: none; background: transparent; }
 QWidget#itemsWidget { background: #ffffff; }
 """
-
-
-class _Relay(QObject):
-    """Carries a Qt-free service Event into the GUI thread (queued when fired in a worker)."""
-
-    fired = Signal(object)
-
-    def __init__(self, event, parent: QObject | None = None):
-        super().__init__(parent)
-        self._event = event
-        self._fn = self._forward  # keep one bound method: Event.disconnect compares identity
-        event.connect(self._fn)
-
-    def _forward(self, *args) -> None:
-        self.fired.emit(args)
-
-    def detach(self) -> None:
-        if self._event is not None:
-            self._event.disconnect(self._fn)
-            self._event = None
 
 
 def feeds_of(scheme: Scheme, key: str) -> list[tuple[str, str, str, str]]:
@@ -410,7 +391,7 @@ class AnnualTab(TabPage):
         self._ys = None  # YearSchemeRow loaded
         self._scheme: Scheme | None = None
         self._live = None
-        self._live_relay: _Relay | None = None
+        self._live_relay: EventBridge | None = None
         self._cards_for: int | None = None  # year-scheme id the cards were built for
         self.cards: dict[str, ItemCard] = {}
         self._cells: dict[tuple[int, str], Cell] = {}
@@ -421,9 +402,9 @@ class AnnualTab(TabPage):
         self._pending = True
         self._last_dir = str(Path.home())
         services.rankings  # noqa: B018 - engines must hear values_changed before this tab does
-        self._values_relay = _Relay(services.assessment.values_changed, self)
+        self._values_relay = EventBridge(services.assessment.values_changed, self)
         self._values_relay.fired.connect(lambda args: self._on_values_changed(*args))
-        self._units_relay = _Relay(services.units.changed, self)
+        self._units_relay = EventBridge(services.units.changed, self)
         self._units_relay.fired.connect(lambda _args: self._schedule_load())
         self.units_model = AnnualUnitsModel(self)
         self.proxy = AnnualUnitsProxy(self)
@@ -680,7 +661,7 @@ class AnnualTab(TabPage):
             self.show_error(str(e))
             return
         self._ys, self._scheme, self._live = ys, scheme, live
-        self._live_relay = _Relay(live.changed, self)
+        self._live_relay = EventBridge(live.changed, self)
         self._live_relay.fired.connect(lambda args: self._on_live_changed(*args))
         if self._cards_for != ys.id:
             self._build_cards(scheme)

@@ -8,17 +8,19 @@ from hotline_desktop.services.events import Event
 
 
 class EventBridge(QObject):
-    """Re-emits `event(ids, action)` as `changed`; queued when the event fires in a worker."""
+    """Re-emits `event(*args)` as `fired(args)`; queued when the event fires in a worker thread."""
 
-    changed = Signal(object, str)
+    fired = Signal(object)
 
     def __init__(self, event: Event, parent: QObject | None = None):
         super().__init__(parent)
-        self._event = event
+        self._event: Event | None = event
         event.connect(self._forward)
 
-    def _forward(self, ids, action) -> None:
-        self.changed.emit(list(ids), str(action))
+    def _forward(self, *args) -> None:
+        self.fired.emit(args)
 
     def detach(self) -> None:
-        self._event.disconnect(self._forward)
+        if self._event is not None:
+            self._event.disconnect(self._forward)
+            self._event = None

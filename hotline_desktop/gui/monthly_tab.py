@@ -13,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
 from hotline_desktop.gui.monthly_commands import SetCellsCommand
 from hotline_desktop.gui.monthly_model import (
@@ -76,23 +77,6 @@ def clean_pasted(value: str) -> str:
     return v
 
 
-class _Relay(QObject):
-    """A Qt-free service Event as a Qt signal (queued when it fires in another thread)."""
-
-    fired = Signal(object)
-
-    def __init__(self, event, parent=None):
-        super().__init__(parent)
-        self._event = event
-        event.connect(self._forward)
-
-    def _forward(self, *args) -> None:
-        self.fired.emit(args)
-
-    def detach(self) -> None:
-        self._event.disconnect(self._forward)
-
-
 class MonthlyTab(TabPage):
     key = "monthly"
     import_planned = Signal(object)  # MonthImportPlan, after the background parse
@@ -103,7 +87,7 @@ class MonthlyTab(TabPage):
     def __init__(self, services, parent: QWidget | None = None):
         super().__init__(services, parent)
         self.month: str | None = None
-        self._live_relay: _Relay | None = None
+        self._live_relay: EventBridge | None = None
         self._last_dir = str(Path.home())
         self._problems_dialog = None
         self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
@@ -116,9 +100,9 @@ class MonthlyTab(TabPage):
         self._counts_timer.setInterval(150)
         self._counts_timer.timeout.connect(self._update_counts)
         self._build_ui()
-        self._values_relay = _Relay(services.assessment.values_changed, self)
+        self._values_relay = EventBridge(services.assessment.values_changed, self)
         self._values_relay.fired.connect(self._on_values)
-        self._units_relay = _Relay(services.units.changed, self)
+        self._units_relay = EventBridge(services.units.changed, self)
         self._units_relay.fired.connect(lambda _a: self._load(self.month, clear_undo=False))
         self.model.errors_changed.connect(self._rebuild_errors)
         self.model.modelReset.connect(self._after_reset)
@@ -404,7 +388,7 @@ class MonthlyTab(TabPage):
         self.month = month
         scheme = a.scheme(ys.id)
         live = self.services.rankings.live(ys.id)
-        self._live_relay = _Relay(live.changed, self)
+        self._live_relay = EventBridge(live.changed, self)
         self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
         self.model.set_month_data(scheme, a.participants(ys.id), month, a.monthly_cells(ys.id, month), live)
         self._fill_month_combo(ys.year)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.ranking_table import month_label
+from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.ranking_model import (
     COL_CODE,
     COL_NAME,
@@ -47,14 +48,6 @@ HIGHLIGHT_MS = 1500  # how long changed rows stay marked
 _WIDTH = {"score": 58, "count": 50, "rank": 84, "text": 96, "name": 136}
 
 
-class _Relay(QObject):
-    """Carries LiveRanking.changed and the assessment's values_changed (maybe fired in a
-    worker) into the GUI thread."""
-
-    changed = Signal(object)
-    values = Signal(object, object)
-
-
 class RankingTab(TabPage):
     key = "ranking"
     ranking_updated = Signal(object)  # set of codes whose rows changed
@@ -64,11 +57,8 @@ class RankingTab(TabPage):
     def __init__(self, services, parent: QWidget | None = None):
         super().__init__(services, parent)
         self._live = None
-        self._listener = None  # the exact callable given to LiveRanking.changed.connect
-        self._values_listener = None  # ... and to assessment.values_changed.connect
-        self._relay = _Relay(self)
-        self._relay.changed.connect(self._on_changed)
-        self._relay.values.connect(self._on_values)
+        self._live_bridge: EventBridge | None = None  # LiveRanking.changed → _on_changed
+        self._values_bridge: EventBridge | None = None  # assessment.values_changed → _on_values
         self._board_stale = False
         self._groups: list[str] = []
         self._months: tuple[str, ...] = ()
@@ -247,13 +237,13 @@ class RankingTab(TabPage):
 
     # -- live subscription ---------------------------------------------------------------
     def _detach(self) -> None:
-        if self._live is not None and self._listener is not None:
-            self._live.changed.disconnect(self._listener)
-        if self._values_listener is not None:
-            self.services.assessment.values_changed.disconnect(self._values_listener)
+        for bridge in (self._live_bridge, self._values_bridge):
+            if bridge is not None:
+                bridge.detach()
+                bridge.deleteLater()
         self._live = None
-        self._listener = None
-        self._values_listener = None
+        self._live_bridge = None
+        self._values_bridge = None
 
     def _attach(self) -> None:
         """Subscribe to the live ranking of the toolbar's (year, scheme) and show it whole."""
@@ -268,10 +258,10 @@ class RankingTab(TabPage):
             self._clear(str(e))
             return
         self._live = live
-        self._listener = lambda codes: self._relay.changed.emit(codes)  # one object, so disconnect finds it
-        live.changed.connect(self._listener)
-        self._values_listener = lambda ys_id, changes: self._relay.values.emit(ys_id, changes)
-        self.services.assessment.values_changed.connect(self._values_listener)
+        self._live_bridge = EventBridge(live.changed, self)
+        self._live_bridge.fired.connect(lambda args: self._on_changed(*args))
+        self._values_bridge = EventBridge(self.services.assessment.values_changed, self)
+        self._values_bridge.fired.connect(lambda args: self._on_values(*args))
         self._rebuild(keep_month=False)
 
     @property

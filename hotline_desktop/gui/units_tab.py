@@ -66,7 +66,7 @@ class UnitsTab(TabPage):
         self.proxy.setSourceModel(self.model)
         self._build_ui()
         self._bridge = EventBridge(services.units.changed, self)
-        self._bridge.changed.connect(self._on_units_changed)
+        self._bridge.fired.connect(lambda args: self._on_units_changed(*args))
         for sig in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
             sig.connect(self._update_counts)
         self._update_counts()
