@@ -31,16 +31,6 @@ from hotline_desktop.services.app import AppServices  # noqa: E402
 from hotline_desktop.services.demo_data import fill_demo_year  # noqa: E402
 
 
-def _pin_singletons() -> None:
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every void call (and to True
-    on every Python-side emit): make them effectively immortal so long runs do not abort."""
-    import ctypes
-
-    if sys.version_info < (3, 12):
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=600)
@@ -49,9 +39,9 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--sort-rank", action="store_true", help="sort the grid by the live rank column")
     args = ap.parse_args()
-    _pin_singletons()
     from PySide6.QtWidgets import QApplication
 
+    import hotline_desktop.gui  # noqa: F401 - installs gui/refguard (PySide6 6.12 on Python 3.11)
     from hotline_desktop.gui.app import setup_application
     from hotline_desktop.gui.monthly_tab import MonthlyTab
 

@@ -553,9 +553,8 @@ class MonthlyFilterProxy(SearchProxy):
         return a < b
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        # Never via super(): PySide6 6.12 returns an invalid QVariant to Python as None without
-        # a reference, so every such call (here: each header repaint) drops None's refcount
-        # until the interpreter aborts ("none_dealloc"). Columns are not filtered: ask the model.
+        # Rows are numbered 1…n in view order (not the source row); columns are not filtered,
+        # so their titles come straight from the model.
         if orientation == Qt.Orientation.Vertical:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
                 return section + 1
