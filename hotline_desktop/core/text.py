@@ -1,0 +1,70 @@
+"""Text that enters the store or a message: one sanitizer (`clean_text`), one clip (`clip`).
+
+Every text field that reaches the store goes through `clean_text`, so exports can never meet
+a control character they cannot write; every value echoed in a message goes through `clip`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CLIP = 50
+
+# C0 controls and DEL; tab/newline/CR are handled per field.
+_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINEBREAKS = re.compile(r"[\t\r\n]")
+# Excel's escape of control characters in shared strings (_x0001_ …), as openpyxl leaves it.
+_XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+class TextProblem(ValueError):
+    """A text that cannot be stored; `reason` is Chinese and names no library."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clip(value: object, limit: int = CLIP) -> str:
+    """`value` as text for a message: at most `limit` characters, controls shown as '?'."""
+    if isinstance(value, int) and value.bit_length() > 200:
+        return "（超长数字）"
+    head = (value if isinstance(value, str) else str(value))[: limit + 1]
+    head = "".join("?" if (ch < " " and ch != "\t") or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in head)
+    return head if len(head) <= limit else head[:limit] + "…"
+
+
+def _unescape_x(text: str) -> str:
+    return _XESC.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def clean_text(value: str, *, multiline: bool = False, code: bool = False) -> str:
+    """The text to store, or TextProblem.
+
+    - lone surrogates are refused (they cannot be written to a file);
+    - C0 control characters are removed; tab and line breaks become a space unless `multiline`;
+    - Excel's `_x000D_`-style escapes are decoded first, so an escaped control is treated as one;
+    - in a code (`code=True`) bidi overrides and any whitespace are refused;
+    - surrounding white space is trimmed.
+    """
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise TextProblem("含有无法保存的字符（孤立代理项）")
+    if "_x" in value:
+        value = _unescape_x(value)
+    value = _C0.sub("", value)
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        value = _LINEBREAKS.sub(" ", value)
+    if code:
+        if any(ch in _BIDI for ch in value):
+            raise TextProblem("编码中含有文字方向控制字符")
+        value = value.strip()
+        if any(ch.isspace() for ch in value):
+            raise TextProblem("编码中不能含有空白字符")
+        return value
+    # Strip bidi controls from ordinary text; they only ever disguise what is shown.
+    value = "".join(ch for ch in value if ch not in _BIDI and unicodedata.category(ch) != "Cs")
+    return value.strip()
