@@ -17,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem
-from hotline_desktop.core.scoring.numbers import CONTEXT, HUNDRED, ZERO, fmt2, to_decimal
-from hotline_desktop.core.scoring.rules import TERM_TYPES, TermFn, compile_fused, compile_term
+from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, fmt2, to_decimal
+from hotline_desktop.core.scoring.rules import TERM_TYPES, scale_for
 
 __all__ = [
     "UNIT_KINDS",
@@ -218,7 +218,6 @@ class TermDef:
     type: str
     input: str
     params: Mapping[str, object]
-    fn: TermFn = field(repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,89 +247,6 @@ class IndicatorDef:
             return self.sheet_text_by_group[group]
         return self.sheet_text or self.rule_text
 
-    def compute(self, vals: Mapping[str, object], kind: str, shares=None) -> Decimal | None:
-        """The indicator for one unit (clamped to [0, max]); ``None`` if a manual score is missing."""
-        return self.fn(vals, kind, shares)
-
-    @property
-    def fn(self):
-        """The compiled closure ``(vals, kind, shares) -> Decimal | None``."""
-        return self.__dict__["_fn"]
-
-    def batch(self, rows: list, kinds: list) -> list:
-        """The indicator for many unit-months at once (no shares), exactly as ``fn`` computes it."""
-        fn = self.__dict__["_fn"]
-        fast = getattr(fn, "batch", None)
-        if fast is not None:
-            return fast(rows, kinds)
-        return [fn(vals, kind, None) for vals, kind in zip(rows, kinds, strict=False)]
-
-
-def _indicator_fn(start: Decimal, mx: Decimal, fns: tuple[TermFn, ...], fixed, fwz):
-    """Compile an indicator: clamp(start + Σ terms, 0, max), with its by-kind / zero overrides."""
-    if len(fns) == 1 and not fixed and fwz is None:
-        f0 = fns[0]
-
-        def one(vals, kind, shares):
-            v = f0(vals, kind, shares)
-            if v is None:
-                return None
-            s = start + v
-            if s < ZERO:
-                return ZERO
-            if s > mx:
-                return mx
-            return s
-
-        return one
-
-    if not fixed and fwz is None and start == mx and all(getattr(f, "deducts", False) for f in fns):
-        # max − Σ deductions (each deduction ≥ 0): only the lower bound can be reached
-        if len(fns) == 2:
-            f0, f1 = fns
-
-            def two_deductions(vals, kind, shares):
-                s = start + f0(vals, kind, shares) + f1(vals, kind, shares)
-                return s if s > ZERO else ZERO
-
-            b0, b1 = getattr(f0, "batch", None), getattr(f1, "batch", None)
-            if b0 is not None and b1 is not None:
-
-                def two_deductions_batch(rows, kinds):
-                    return [
-                        s if (s := start + a + b) > ZERO else ZERO for a, b in zip(b0(rows), b1(rows), strict=False)
-                    ]
-
-                two_deductions.batch = two_deductions_batch
-            return two_deductions
-
-        def deductions(vals, kind, shares):
-            s = start
-            for f in fns:
-                s += f(vals, kind, shares)
-            return s if s > ZERO else ZERO
-
-        return deductions
-
-    def many(vals, kind, shares):
-        if fixed and kind in fixed:
-            return fixed[kind]
-        if fwz is not None and not vals[fwz]:
-            return mx
-        s = start
-        for f in fns:
-            v = f(vals, kind, shares)
-            if v is None:
-                return None
-            s += v
-        if s < ZERO:
-            return ZERO
-        if s > mx:
-            return mx
-        return s
-
-    return many
-
 
 @dataclass(frozen=True, eq=False)
 class AdjustmentDef:
@@ -340,50 +256,6 @@ class AdjustmentDef:
     cap: Decimal | None
     terms: tuple[TermDef, ...]
     rule_text: str = ""
-
-    def compute(self, vals, kind) -> Decimal:
-        return self.fn(vals, kind)
-
-    @property
-    def fn(self):
-        """Compiled ``(vals, kind) -> capped sum`` of the terms."""
-        fn = self.__dict__.get("_fn")
-        if fn is None:
-            fn = self.__dict__["_fn"] = _adjustment_fn(tuple(t.fn for t in self.terms), self.cap)
-        return fn
-
-
-def _adjustment_fn(fns, cap):
-    def adjustment(vals, kind):
-        total = ZERO
-        for f in fns:
-            total += f(vals, kind, None)
-        return cap if cap is not None and total > cap else total
-
-    def column(f, rows, kinds):
-        if hasattr(f, "batch"):
-            return f.batch(rows)
-        if hasattr(f, "batch_kinds"):
-            return f.batch_kinds(rows, kinds)
-        return [f(v, k, None) for v, k in zip(rows, kinds, strict=False)]
-
-    def adjustment_batch(rows, kinds):
-        # same additions in the same order as ``adjustment``: ((0 + t1) + t2) + …
-        columns = [column(f, rows, kinds) for f in fns]
-        if len(columns) == 1:
-            totals = [ZERO + a for a in columns[0]]
-        elif len(columns) == 2:
-            totals = [ZERO + a + b for a, b in zip(*columns, strict=True)]
-        elif len(columns) == 3:
-            totals = [ZERO + a + b + c for a, b, c in zip(*columns, strict=True)]
-        else:
-            totals = [sum(t, ZERO) for t in zip(*columns, strict=True)]
-        if cap is None:
-            return totals
-        return [cap if t > cap else t for t in totals]
-
-    adjustment.batch = adjustment_batch
-    return adjustment
 
 
 @dataclass(frozen=True, eq=False)
@@ -478,6 +350,15 @@ class Scheme:
         d["_categories"] = {c.key: c for c in self.categories}
         d["_groups"] = {g.key: g for g in self.groups}
         d["_group_of_kind"] = {k: g.key for g in self.groups for k in g.kinds}
+        d["_scale"] = None
+
+    @property
+    def scale(self):
+        """The scaled-integer number system of this scheme's figures (see :mod:`rules`)."""
+        ns = self.__dict__["_scale"]
+        if ns is None:
+            ns = self.__dict__["_scale"] = _scale(self.indicators, (self.monthly_score, self.annual_score))
+        return ns
 
     def __repr__(self) -> str:
         return f"Scheme({self.id!r}, version={self.version!r})"
@@ -549,6 +430,36 @@ class Scheme:
             else:
                 out[cat.key] = total
         return out
+
+
+def _scale(indicators, scores):
+    """The number system of a scheme's figures; ``ValueError`` when its constants need too many
+    decimals or its figures could overflow int64."""
+    constants: list[Decimal] = []
+    weights: list[Decimal] = []
+
+    def terms(ts):
+        for t in ts:
+            for name in ("points", "cap", "target", "threshold"):
+                v = t.params.get(name)
+                if isinstance(v, Decimal):
+                    constants.append(v)
+            if t.params.get("points") is not None:
+                weights.append(t.params["points"])
+            constants.extend(t.params.get("table", {}).values())
+
+    for ind in indicators:
+        constants += [ind.max, ind.start, *ind.fixed_by_kind.values()]
+        terms(ind.terms)
+    for sdef in scores:
+        if sdef is None:
+            continue
+        constants += [v for v in (sdef.min, sdef.max) if v is not None]
+        for adj in (sdef.bonus, sdef.penalty):
+            if adj is not None:
+                constants += [adj.cap] if adj.cap is not None else []
+                terms(adj.terms)
+    return scale_for(constants, weights)
 
 
 # ---------------------------------------------------------------------------- loading
@@ -782,6 +693,11 @@ class _Builder:
         vetoes = self.build_vetoes()
         categories = self.finish_categories(categories_raw, indicators)
 
+        if not self.problems:
+            try:
+                _scale(indicators, (monthly_score, annual_score))
+            except ValueError as exc:
+                self.err("indicators", str(exc))
         if self.problems:
             raise SchemeError(self.source, self.problems)
         return Scheme(
@@ -1146,8 +1062,9 @@ class _Builder:
         self.unknown_keys(t, allowed, p)
         if len(self.problems) > n_before or type_ is None or inp is None:
             return None
-        fn = compile_term(type_, inp.key, **params)
-        return TermDef(type=type_, input=inp.key, params=MappingProxyType(params), fn=fn)
+        if type_ == "choice":
+            params["options"] = tuple(c.value for c in inp.choices)
+        return TermDef(type=type_, input=inp.key, params=MappingProxyType(params))
 
     def build_indicators(self, categories_raw) -> tuple[IndicatorDef, ...]:
         cats = {f["key"]: f for _, _, f in categories_raw}
@@ -1231,12 +1148,6 @@ class _Builder:
                 sheet_text_by_group=MappingProxyType(dict(by_group)), full_when_zero=fwz,
                 fixed_by_kind=MappingProxyType(fixed), inputs=frozenset(inputs), manual_inputs=manual,
                 uses_share=any(term.type == "share" for term in terms),
-            )
-            fused = None
-            if len(terms) == 1 and not fixed and fwz is None:
-                fused = compile_fused(terms[0].type, terms[0].input, start, mx, terms[0].params)
-            ind.__dict__["_fn"] = fused or _indicator_fn(
-                start, mx, tuple(term.fn for term in terms), dict(fixed), fwz
             )
             out.append(ind)
         # manual inputs take their bounds from the indicator that scores them
@@ -1330,10 +1241,3 @@ class _Builder:
                 )
             )
         return tuple(out)
-
-
-def weighted_total(scheme: Scheme, monthly_mean: Decimal, annual: Decimal) -> Decimal:
-    total = scheme.total
-    return CONTEXT.add(
-        CONTEXT.multiply(total.monthly_weight, monthly_mean), CONTEXT.multiply(total.annual_weight, annual)
-    )
