@@ -86,8 +86,20 @@ def _decode(inp: InputDef, v: int) -> object:
     return _fixed(int(v), RATE_DECIMALS)
 
 
+_DECIMALS: dict[tuple[int, int], Decimal] = {}
+
+
 def _fixed(v: int, e: int) -> Decimal:
     """The Decimal of a scaled integer, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
+    d = _DECIMALS.get((v, e))
+    if d is None:
+        if len(_DECIMALS) > 200_000:
+            _DECIMALS.clear()
+        d = _DECIMALS[(v, e)] = _to_decimal(v, e)
+    return d
+
+
+def _to_decimal(v: int, e: int) -> Decimal:
     if e == 0:
         return Decimal(v)
     q, r = divmod(v, 10**e)
@@ -243,6 +255,7 @@ class ScoringEngine:
             for i in self._minputs if (i.kind == "rate" and i.required) or i.required_when_positive
         ]
         self._aggregated = [i for i in self._minputs if i.aggregate]
+        self._memo: dict[tuple, tuple | str] = {}  # (key, type, raw) -> (key index, column value)
         self._exact_annual = any(i.aggregate == "weighted_mean" for i in self._minputs) or any(
             t.type == "share" for i in s.annual_indicators for t in i.terms)
 
@@ -257,20 +270,41 @@ class ScoringEngine:
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
 
     def _load(self, monthly: Mapping, annual: Mapping) -> None:
-        n = len(self._codes)
         self._mdefaults = np.array([self._default(i) for i in self._minputs], np.int64)
         self._adefaults = np.array([self._default(i) for i in self._ainputs], np.int64)
         self._tables: dict[str, _Table] = {}
-        self._annual_table = _Table(self._adefaults, n)
-        self._annual_table.present[:] = True  # every unit has its year's record
         self._scored: dict[str, _Month] = {}
         self._annual: _Annual | None = None
         self._results: dict[str, UnitResult] = {}
         self._result: ScoringResult | None = None
         self._period: tuple[str, ...] = ()
         self._dropped: tuple[str, ...] = ()
-        self._write(monthly, annual, replace=True)
+        mout, aout = self._parse(monthly, annual)
+        by_month: dict[str, list] = {}
+        for (i, month), record in mout.items():
+            if record is not None:
+                by_month.setdefault(month, []).append((i, record))
+        for month, records in by_month.items():
+            self._tables[month] = self._bulk(records, self._mdefaults)
+        table = self._annual_table = self._bulk(list(aout.items()), self._adefaults)
+        table.present[:] = True  # every unit has its year's record
         self._rescore(None, True)
+
+    def _bulk(self, records: list, defaults) -> _Table:
+        """A table holding ``records`` ((unit position, {key index: value}) ...), column by column."""
+        table = _Table(defaults, len(self._codes))
+        columns: dict[int, tuple[list, list]] = {}
+        for i, record in records:
+            for k, v in (record or {}).items():
+                if v is not None:
+                    rows, values = columns.setdefault(k, ([], []))
+                    rows.append(i)
+                    values.append(v)
+        table.present[[i for i, _r in records]] = True
+        for k, (rows, values) in columns.items():
+            table.values[k, rows] = values
+            table.given[k, rows] = True
+        return table
 
     @staticmethod
     def _default(inp: InputDef) -> int:
@@ -299,32 +333,44 @@ class ScoringEngine:
 
     def _parse_values(self, code, month, values, period: str, problems: list[InputProblem]):
         """{key index: column value or None (clear)} of one record's raw values."""
-        s = self.scheme
         index = self._mkey if period == "monthly" else self._akey
+        memo = self._memo
         out: dict[int, int | None] = {}
         for key, raw in values.items():
-            k = index.get(key)
-            if k is None:
-                if not s.has_input(key):
-                    msg = f"未知的数据项：{key}"
-                elif period == "monthly":
-                    msg = f"{s.input(key).label}（{key}）是年度数据项，不能按月填写"
-                else:
-                    msg = f"{s.input(key).label}（{key}）是月度数据项，必须指定月份"
-                problems.append(InputProblem(str(code), month, str(key), raw, msg))
-                continue
-            inp = s.input(key)
             try:
-                value = inp.parse(raw)
-            except InputValueError as exc:
-                problems.append(InputProblem(str(code), month, key, raw, exc.message_zh))
-                continue
-            v = None if value is None else _encode(inp, value)
-            if isinstance(v, str):
-                problems.append(InputProblem(str(code), month, key, raw, v))
+                hit = memo.get((key, type(raw), raw))
+            except TypeError:  # unhashable: parse it
+                hit = None
+            if hit is None:
+                hit = self._parse_value(index, period, key, raw)
+                if not isinstance(hit, str):
+                    if len(memo) > 100_000:
+                        memo.clear()
+                    memo[(key, type(raw), raw)] = hit
+            if isinstance(hit, str):
+                problems.append(InputProblem(str(code), month, str(key), raw, hit))
             else:
-                out[k] = v
+                out[hit[0]] = hit[1]
         return out
+
+    def _parse_value(self, index: Mapping[str, int], period: str, key: str, raw: object):
+        """(key index, column value or None) of one raw value, or the Chinese reason it is refused
+        (parsed by ``InputDef.parse``, the one parser)."""
+        s = self.scheme
+        k = index.get(key)
+        if k is None:
+            if not s.has_input(key):
+                return f"未知的数据项：{key}"
+            if period == "monthly":
+                return f"{s.input(key).label}（{key}）是年度数据项，不能按月填写"
+            return f"{s.input(key).label}（{key}）是月度数据项，必须指定月份"
+        inp = s.input(key)
+        try:
+            value = inp.parse(raw)
+        except InputValueError as exc:
+            return exc.message_zh
+        v = None if value is None else _encode(inp, value)
+        return v if isinstance(v, str) else (k, v)
 
     def _parse(self, monthly: Mapping, annual: Mapping):
         problems: list[InputProblem] = []
@@ -565,9 +611,11 @@ class ScoringEngine:
             self._dropped = tuple(m for m in all_months if self._scored[m].mean is None)
         else:
             self._period, self._dropped = all_months, ()
+        self._annual_moved = np.zeros(n, bool)
         if annual_touched or self._annual is None:
             new_annual = self._score_annual()
-            dirty |= self._annual_rows_changed(self._annual, new_annual)
+            self._annual_moved = self._annual_rows_changed(self._annual, new_annual)
+            dirty |= self._annual_moved
             self._annual = new_annual
         if full:
             dirty[:] = True
@@ -757,9 +805,16 @@ class ScoringEngine:
         self._rank, self._tied = rank, tied
         before = self._results if full else {}
         changed = []
+        annual_rows = None
         for i in np.flatnonzero(dirty).tolist():
             code = self._codes[i]
-            new = self._unit_result(i, months)
+            prev = self._results.get(code)
+            if full or prev is None or self._annual_moved[i]:
+                if annual_rows is None:
+                    annual_rows = self._annual_rows()
+                new = self._unit_result(i, months, annual_rows[i])
+            else:
+                new = self._unit_result(i, months, prev)
             old = before.get(code)
             if old is not None and old == new:
                 self._results[code] = old
@@ -827,22 +882,40 @@ class ScoringEngine:
     def _annual_figure(self, v) -> Decimal:
         return Decimal(v) if self._exact_annual else _fixed(int(v), self.scheme.scale.e)
 
-    def _unit_result(self, i: int, months: tuple[_Month, ...]) -> UnitResult:
+    def _annual_rows(self) -> list[tuple]:
+        """Per unit: (indicators, subtotals, annual score, bonus, penalty, veto) as results show them."""
         s = self.scheme
         a = self._annual
-        status, total, missing, average = self._tails[i]
         fig = self._annual_figure
         keys = [ind.key for ind in s.annual_indicators]
-        indicators = {keys[j]: fig(a.level.indicators[j, i]) for j in np.flatnonzero(a.shown[:, i])}
-        score = bonus = penalty = None
-        if a.level.score is not None and i not in a.missing and keys:
-            score, bonus, penalty = fig(a.level.score[i]), fig(a.level.bonus[i]), fig(a.level.penalty[i])
+        values = a.level.indicators.T.tolist()
+        shown = a.shown.T.tolist()
+        lv = a.level
+        scores = [None] * len(values) if lv.score is None or not keys else list(zip(
+            lv.score.tolist(), lv.bonus.tolist(), lv.penalty.tolist(), strict=True))
+        out = []
+        for i, (row, show, figs, veto) in enumerate(zip(values, shown, scores, a.veto.tolist(), strict=True)):
+            indicators = {k: fig(v) for k, v, ok in zip(keys, row, show, strict=True) if ok}
+            figs = None if figs is None or i in a.missing else tuple(map(fig, figs))
+            out.append((MappingProxyType(indicators), MappingProxyType(s.subtotals(indicators, "annual")),
+                        figs, s.vetoes[veto].key if veto >= 0 else None))
+        return out
+
+    def _unit_result(self, i: int, months: tuple[_Month, ...], annual) -> UnitResult:
+        """Unit ``i``'s result; ``annual``: its :meth:`_annual_rows` entry, or its previous result
+        (whose annual figures still hold)."""
+        status, total, missing, average = self._tails[i]
+        if isinstance(annual, UnitResult):
+            p = annual
+            indicators, categories, veto = p.indicators, p.categories, p.veto
+            figs = (p.annual_score, p.annual_bonus, p.annual_penalty)
+        else:
+            indicators, categories, figs, veto = annual
+            figs = figs or (None, None, None)
         ranked = status is RANKED and self._rank[i] > 0
-        veto = s.vetoes[a.veto[i]].key if a.veto[i] >= 0 else None
         return UnitResult(
             self._refs[i], self._groups[i], status, total, int(self._rank[i]) if ranked else None,
-            bool(self._tied[i]) if ranked else False, missing, veto, MappingProxyType(indicators),
-            MappingProxyType(s.subtotals(indicators, "annual")), score, bonus, penalty, average,
+            bool(self._tied[i]) if ranked else False, missing, veto, indicators, categories, *figs, average,
             _Months(self, months, i) if self._monthly_mode else _EMPTY,
         )
 
