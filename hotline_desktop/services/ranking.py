@@ -31,19 +31,10 @@ class LiveRanking:
         self.code_of = {u.id: u.code for u in units}
         self.id_of = {u.code: u.id for u in units}
         self.unit_rows = {u.code: u for u in units}
-        monthly: dict[tuple[str, str], dict[str, object]] = {}
-        for (uid, month, key), cell in self.assessment.monthly_cells(self.year_scheme_id).items():
-            code = self.code_of.get(uid)
-            if code is None:
-                continue
-            rec = monthly.setdefault((code, month), {})
-            if cell.valid:
-                rec[key] = cell.value
-        annual: dict[str, dict[str, object]] = {}
-        for (uid, key), cell in self.assessment.annual_cells(self.year_scheme_id).items():
-            code = self.code_of.get(uid)
-            if code is not None and cell.valid:
-                annual.setdefault(code, {})[key] = cell.value
+        by_id, by_unit = self.assessment.engine_inputs(self.year_scheme_id)
+        code_of = self.code_of
+        monthly = {(code_of[uid], m): rec for (uid, m), rec in by_id.items() if uid in code_of}
+        annual = {code_of[uid]: rec for uid, rec in by_unit.items() if uid in code_of}
         self.engine = ScoringEngine(
             self.scheme,
             [UnitRef(u.code, u.name, u.kind.value) for u in units],

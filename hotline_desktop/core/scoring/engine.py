@@ -564,7 +564,8 @@ class ScoringEngine:
         return self._rebuild({r.code: r for r in self._refs}, None if months is None else tuple(sorted(new)))
 
     def recompute(self) -> frozenset[str]:
-        """Full recompute from the entered values; returns the codes whose figures changed."""
+        """Full recompute from the loaded columns (every result rebuilt); returns every code."""
+        self._results = {}
         return self._rescore(None, True)
 
     def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
