@@ -50,6 +50,26 @@ HIGHLIGHT_MS = 1500  # how long changed rows stay marked
 _WIDTH = {"score": 58, "count": 50, "rank": 84, "text": 96, "name": 136}
 
 
+class RowNumberHeader(QHeaderView):
+    """The 序号 column: its width depends only on the number of digits, so its size hint is
+    kept (Qt would otherwise ask headerData of ~200 rows at every layout change, i.e. every
+    rank move)."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+        self._hint = None
+        self._digits = -1
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        digits = len(str(self.count()))
+        if self._hint is None or digits != self._digits:
+            self._digits = digits
+            self._hint = super().sizeHint()
+        return self._hint
+
+
 class RankingTab(TabPage):
     key = "ranking"
     ranking_updated = Signal(object)  # set of codes whose rows changed
@@ -128,6 +148,7 @@ class RankingTab(TabPage):
         self.group_bar.currentChanged.connect(self._group_picked)
 
         self.table = QTableView(self)
+        self.table.setVerticalHeader(RowNumberHeader(self.table))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
