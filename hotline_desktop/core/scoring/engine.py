@@ -480,6 +480,16 @@ class ScoringEngine:
             return None
         return self._row(table, i, self._minputs)
 
+    def year_figures(self, unit: str) -> dict[str, object]:
+        """Licheng: the unit's year figures the annual indicators score (the sum of a count over
+        the months; a rate volume-weighted, ``None`` without volume), as of the last edit."""
+        i = self._index[unit]
+        out: dict[str, object] = {}
+        for inp in self._aggregated:
+            col, given = self._agg[inp.key]
+            out[inp.key] = int(col[i]) if inp.aggregate == "sum" else (col[i] if given[i] else None)
+        return out
+
     def annual_values(self, unit: str) -> dict[str, object]:
         return self._row(self._annual_table, self._index[unit], self._ainputs)
 
