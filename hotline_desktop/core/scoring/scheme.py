@@ -41,6 +41,9 @@ __all__ = [
     "builtin_schemes_dir",
 ]
 
+#: The scheme file format this code reads (``format_version`` in every scheme file).
+FORMAT_VERSION = 1
+
 UNIT_KINDS = ("community", "department", "town")
 UNIT_KIND_LABELS = MappingProxyType(
     {"community": "社区", "department": "科室·职能部门", "town": "乡镇·街道"}
@@ -340,6 +343,8 @@ class Scheme:
     indicators: tuple[IndicatorDef, ...]
     vetoes: tuple[VetoDef, ...]
     origin: str = ""
+    format_version: int = FORMAT_VERSION
+    topic: str = ""  # what the printed monthly / annual tables are about (e.g. 12345热线); default: title
 
     def __post_init__(self) -> None:
         d = self.__dict__
@@ -491,13 +496,15 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
     return load_scheme_text(text, source=str(path))
 
 
-def load_scheme_text(text: str, source: str = "<text>") -> Scheme:
-    """Parse, validate and compile a scheme from its TOML text; raises :class:`SchemeError`."""
+def load_scheme_text(text: str, source: str = "<text>", *, frozen: bool = False) -> Scheme:
+    """Parse and validate a scheme from its TOML text; raises :class:`SchemeError`. ``frozen``:
+    a definition frozen with a year before files carried ``format_version`` (read as version 1)."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(source, [SchemeProblem("", f"TOML 格式错误：{exc}")]) from None
     builder = _Builder(data, text, source)
+    builder.frozen = frozen
     return builder.build()
 
 
@@ -510,6 +517,7 @@ class _Builder:
         self.text = text
         self.source = source
         self.problems: list[SchemeProblem] = []
+        self.frozen = False
 
     # -- small checkers -------------------------------------------------------------------
 
@@ -614,15 +622,21 @@ class _Builder:
         self.unknown_keys(
             data,
             {
-                "id", "title", "version", "source", "unit_kinds", "period", "ranking", "total",
-                "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
+                "format_version", "id", "title", "topic", "version", "source", "unit_kinds", "period", "ranking",
+                "total", "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
             },
             "",
         )
+        version_raw = data.get("format_version")
+        if version_raw is None and not self.frozen:
+            self.err("format_version", f"缺少必填项（方案文件格式版本，目前为 {FORMAT_VERSION}）")
+        elif version_raw is not None and version_raw != FORMAT_VERSION:
+            self.err("format_version", f"不支持的方案文件格式版本 {version_raw!r}（本程序读取版本 {FORMAT_VERSION}）")
         scheme_id = self.string(data, "id", "")
         if scheme_id and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", scheme_id):
             self.err("id", f"只能包含字母、数字、-、_ 和 .：{scheme_id!r}")
         title = self.string(data, "title", "")
+        topic = self.string(data, "topic", "", required=False)
         version = self.string(data, "version", "")
         source = self.string(data, "source", "", required=False)
 
@@ -682,7 +696,7 @@ class _Builder:
         if has_annual and annual_score is None:
             annual_score = ScoreDef(label="年度得分")
 
-        total = self.build_total(has_monthly, has_annual)
+        total = self.total_def = self.build_total(has_monthly, has_annual)
         if not has_monthly and months_required:
             self.err("period.months_required", "方案没有月度指标时不能要求逐月数据")
         if zero_volume and not has_monthly:
@@ -721,6 +735,7 @@ class _Builder:
             indicators=indicators,
             vetoes=vetoes,
             origin=self.source,
+            topic=topic,
         )
 
     def check_input_ref(
@@ -941,6 +956,12 @@ class _Builder:
             if f["max"] is not None and f["max"] != total:
                 self.err(f"{path}max", f"与所含指标满分之和 {fmt2(total)} 不一致：{fmt2(f['max'])}")
             heading = f["heading"].replace("{label}", f["label"]).replace("{max}", fmt2(total))
+            if "{weight}" in heading:
+                weight = getattr(self.total_def, f"{f['level']}_weight", None)
+                if weight is None:
+                    self.err(f"{path}heading", "{weight} 只能用于按权重合成总分（combine = \"weighted\"）的方案")
+                else:
+                    heading = heading.replace("{weight}", f"{fmt2(weight * 100)}%")
             out.append(
                 CategoryDef(
                     key=f["key"], label=f["label"], level=f["level"], max=total, heading=heading,
@@ -1209,6 +1230,8 @@ class _Builder:
         if combine == "weighted":
             mw = self.number(t, "monthly_weight", p)
             aw = self.number(t, "annual_weight", p)
+            if mw is not None and aw is not None and mw + aw != 1:
+                self.err(f"{p}annual_weight", f"monthly_weight 与 annual_weight 之和必须为 1：{fmt2(mw)} + {fmt2(aw)}")
             if not has_monthly or not has_annual:
                 self.err(f"{p}combine", "weighted 需要同时有月度指标和年度指标")
         else:
