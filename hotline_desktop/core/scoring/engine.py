@@ -111,6 +111,17 @@ def _to_decimal(v: int, e: int) -> Decimal:
     return Decimal(v).scaleb(-e)
 
 
+def _decimal_array(e: int):
+    """Scaled int64 array -> object array of their Decimals (each distinct value converted once)."""
+
+    def convert(values: np.ndarray) -> np.ndarray:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        decs = np.array([_fixed(v, e) for v in uniq.tolist()] or [ZERO], dtype=object)
+        return decs[inverse].reshape(values.shape)
+
+    return convert
+
+
 class _Table:
     """Entered values of every unit for one month (or the year): int64 columns, an entered
     mask per input, and which units hold a record."""
@@ -802,10 +813,12 @@ class ScoringEngine:
             sums, plain = sums[todo].tolist(), plain[todo].tolist()
         else:
             sums = plain = [None] * len(todo)
+        fast = self._fast_tail()
+        ranked, rounded, tails = self._ranked, self._rounded, self._tails
         for i, total, simple in zip(todo.tolist(), sums, plain, strict=True):
-            tail = self._tails[i] = self._tail(i, total, simple)
-            self._ranked[i] = tail[0] is RANKED
-            self._rounded[i] = int(round2(tail[1]).scaleb(2)) if tail[0] is RANKED else 0
+            tail = tails[i] = (fast(i, total) if simple and fast else None) or self._tail(i, total, simple)
+            ranked[i] = tail[0] is RANKED
+            rounded[i] = int(round2(tail[1]).scaleb(2)) if tail[0] is RANKED else 0
         rank = np.zeros(n, np.int64)
         tied = np.zeros(n, bool)
         for g in range(len(self._group_keys)):
@@ -847,6 +860,31 @@ class ScoringEngine:
         if isinstance(old, _Months) and isinstance(new, _Months):
             moved = self._moved if self._monthly_mode else {}
             new._built = {m: r for m, r in old._built.items() if m not in moved or not moved[m][i]}
+
+    def _fast_tail(self):
+        """The tail of a unit whose every period month is scored (the common case), or ``None``
+        when a rule beyond the plain mean / weighted total applies to it: the same Decimal steps
+        as :meth:`_tail`, without its look-ups."""
+        s = self.scheme
+        a = self._annual
+        combine = s.total.combine
+        if not self._monthly_mode or self._exact_annual or not self._period or a.volume is not None or combine not in (
+                "weighted", "monthly_mean"):
+            return None
+        e, n = s.scale.e, len(self._period)
+        divide, add, multiply = CONTEXT.divide, CONTEXT.add, CONTEXT.multiply
+        mw, aw = s.total.monthly_weight, s.total.annual_weight
+        vetoed, missing = a.veto.tolist(), a.missing
+        scores = a.level.score.tolist() if combine == "weighted" else None
+
+        def tail(i: int, scored_sum: int):
+            if vetoed[i] >= 0 or i in missing:
+                return None
+            average = divide(_fixed(scored_sum, e), n)
+            total = average if scores is None else add(multiply(mw, average), multiply(aw, _fixed(scores[i], e)))
+            return (RANKED, total, (), average)
+
+        return tail
 
     def _tail(self, i: int, scored_sum: int | None, all_scored: bool):
         """(status, total, missing, monthly average) of unit ``i``; ``scored_sum``: Σ of its
@@ -894,22 +932,39 @@ class ScoringEngine:
         return Decimal(v) if self._exact_annual else _fixed(int(v), self.scheme.scale.e)
 
     def _annual_rows(self) -> list[tuple]:
-        """Per unit: (indicators, subtotals, annual score, bonus, penalty, veto) as results show them."""
+        """Per unit: (indicators, subtotals, (annual score, bonus, penalty) or None, veto) as
+        results show them."""
         s = self.scheme
         a = self._annual
-        fig = self._annual_figure
-        keys = [ind.key for ind in s.annual_indicators]
-        values = a.level.indicators.T.tolist()
-        shown = a.shown.T.tolist()
         lv = a.level
-        scores = [None] * len(values) if lv.score is None or not keys else list(zip(
-            lv.score.tolist(), lv.bonus.tolist(), lv.penalty.tolist(), strict=True))
+        keys = [ind.key for ind in s.annual_indicators]
+        cats = [c for c in s.categories if c.level == "annual"]
+        index = {k: j for j, k in enumerate(keys)}
+        members = [[index[k] for k in c.indicators] for c in cats]
+        n = len(self._codes)
+        if self._exact_annual:
+            dec = np.vectorize(Decimal, otypes=[object])
+        else:
+            dec = _decimal_array(self.scheme.scale.e)
+        values = dec(lv.indicators).T.tolist() if keys else [[] for _ in range(n)]
+        shown = a.shown.T.tolist()
+        if cats and keys:
+            subs = dec(np.stack([lv.indicators[m].sum(axis=0) for m in members])).T.tolist()
+            subs_ok = np.stack([a.shown[m].all(axis=0) for m in members]).T.tolist()
+        else:
+            subs, subs_ok = [[]] * n, [[]] * n
+        scores = [None] * n
+        if lv.score is not None and keys:
+            scores = list(zip(*(dec(x).tolist() for x in (lv.score, lv.bonus, lv.penalty)), strict=True))
+        cat_keys = [c.key for c in cats]
+        vetoes = [v.key for v in s.vetoes] + [None]  # veto -1: none
+        proxy = MappingProxyType
         out = []
-        for i, (row, show, figs, veto) in enumerate(zip(values, shown, scores, a.veto.tolist(), strict=True)):
-            indicators = {k: fig(v) for k, v, ok in zip(keys, row, show, strict=True) if ok}
-            figs = None if figs is None or i in a.missing else tuple(map(fig, figs))
-            out.append((MappingProxyType(indicators), MappingProxyType(s.subtotals(indicators, "annual")),
-                        figs, s.vetoes[veto].key if veto >= 0 else None))
+        for i, (row, show, sub, sub_ok, figs, veto) in enumerate(
+                zip(values, shown, subs, subs_ok, scores, a.veto.tolist(), strict=True)):
+            indicators = {k: v for k, v, ok in zip(keys, row, show, strict=True) if ok}
+            categories = {k: v for k, v, ok in zip(cat_keys, sub, sub_ok, strict=True) if ok}
+            out.append((proxy(indicators), proxy(categories), None if i in a.missing else figs, vetoes[veto]))
         return out
 
     def _unit_result(self, i: int, months: tuple[_Month, ...], annual) -> UnitResult:
