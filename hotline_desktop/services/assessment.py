@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, text, tuple_
 
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
+from hotline_desktop.db import value_rows
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
 from hotline_desktop.db.store import Store
@@ -217,43 +218,12 @@ class AssessmentService:
                     out[(uid, key)] = cell
         return out
 
-    def engine_inputs(self, year_scheme_id: int) -> tuple[dict[tuple[int, str], dict[str, object]],
-                                                          dict[int, dict[str, object]]]:
-        """The scoring engine's inputs from the store (THE seam where they are assembled): the
-        valid values, parsed, as ``{(unit_id, month): {key: value}}`` (a unit-month whose stored
-        cells are all invalid is an empty record) and ``{unit_id: {key: value}}``. Each
-        distinct stored text is parsed once (by ``check``, as the grid does)."""
-        sch = self.scheme(year_scheme_id)
+    def stored_cells(self, year_scheme_id: int) -> tuple[list[tuple], list[tuple]]:
+        """Every stored monthly cell ``(unit_id, month, key, text)`` and annual value
+        ``(unit_id, key, text)`` of a year-scheme: what the scoring engine loads (THE seam where
+        its inputs come from the store; fed counts arrive as stored values too)."""
         with self.store.session() as s:
-            mrows = s.execute(select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.value)
-                              .where(MonthlyValue.year_scheme_id == year_scheme_id)).all()
-            arows = s.execute(select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
-                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.value.is_not(None))).all()
-        parsed: dict[tuple[str, str | None], object] = {}
-
-        empty = object()  # no cell at all (blank text)
-
-        def value(key: str, stored: str | None) -> object:
-            try:
-                return parsed[(key, stored)]
-            except KeyError:
-                cell = check(sch.input(key), stored) if sch.has_input(key) else Cell(stored, None, "unknown")
-                v = parsed[(key, stored)] = empty if cell is None else cell.value if cell.valid else None
-                return v
-
-        monthly: dict[tuple[int, str], dict[str, object]] = {}
-        for uid, month, key, stored in mrows:
-            v = value(key, stored)
-            if v is not empty:
-                record = monthly.setdefault((uid, month), {})
-                if v is not None:
-                    record[key] = v
-        annual: dict[int, dict[str, object]] = {}
-        for uid, key, stored in arows:
-            v = value(key, stored)
-            if v is not None and v is not empty:
-                annual.setdefault(uid, {})[key] = v
-        return monthly, annual
+            return value_rows.monthly_rows(s, year_scheme_id), value_rows.annual_rows(s, year_scheme_id)
 
     def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
         with self.store.session() as s:

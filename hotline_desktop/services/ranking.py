@@ -31,16 +31,13 @@ class LiveRanking:
         self.code_of = {u.id: u.code for u in units}
         self.id_of = {u.code: u.id for u in units}
         self.unit_rows = {u.code: u for u in units}
-        by_id, by_unit = self.assessment.engine_inputs(self.year_scheme_id)
+        mrows, arows = self.assessment.stored_cells(self.year_scheme_id)
         code_of = self.code_of
-        monthly = {(code_of[uid], m): rec for (uid, m), rec in by_id.items() if uid in code_of}
-        annual = {code_of[uid]: rec for uid, rec in by_unit.items() if uid in code_of}
-        self.engine = ScoringEngine(
+        self.engine = ScoringEngine.from_stored(
             self.scheme,
             [UnitRef(u.code, u.name, u.kind.value) for u in units],
-            None,
-            monthly,
-            annual,
+            ((code_of.get(uid), month, key, text) for uid, month, key, text in mrows),
+            ((code_of.get(uid), key, text) for uid, key, text in arows),
             year=self.row.year,
         )
 

@@ -136,15 +136,17 @@ def test_a_background_build_started_before_a_restore_is_dropped(services, year):
     assert services.rankings.cached(ys.id) is None
 
 
-def test_engine_inputs_are_the_valid_values_parsed_once(services, year):
+def test_the_engine_loads_the_stored_cells_and_scores_only_valid_ones(services, year):
     ys, ids = year
     services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2023-01", "satisfaction_rate", "abc"),
                                            CellEdit(ids["T02"], "2023-02", "satisfaction_rate", "abc")])
-    monthly, annual = services.assessment.engine_inputs(ys.id)
-    t01 = monthly[(ids["T01"], "2023-01")]
-    assert "satisfaction_rate" not in t01 and t01["volume"] == 21 and t01["rework_rate"] == 0
-    assert monthly[(ids["T02"], "2023-02")] == {}  # only an invalid cell: a record without values
-    assert annual == {}
+    monthly, annual = services.assessment.stored_cells(ys.id)
+    assert (ids["T01"], "2023-01", "satisfaction_rate", "abc") in monthly and annual == []
     services.rankings.invalidate()
-    r = services.rankings.live(ys.id).result()
+    lr = services.rankings.live(ys.id)
+    t01 = lr.engine.monthly_values("T01", "2023-01")
+    assert "satisfaction_rate" not in t01 and t01["volume"] == 21 and t01["rework_rate"] == 0
+    assert lr.engine.monthly_values("T02", "2023-02") == {}  # only an invalid cell: a record without values
+    r = lr.result()
     assert r["T01"].status == "incomplete" and "2023-01:satisfaction_rate" in r["T01"].missing
+    assert r.units == _fresh(services, ys).units
