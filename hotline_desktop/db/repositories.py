@@ -140,5 +140,8 @@ class UnitRepository:
     def children_count(self, unit_id: int) -> int:
         return self.s.scalar(select(func.count(Unit.id)).where(Unit.parent_id == unit_id)) or 0
 
+    def children(self, unit_id: int) -> list[Unit]:
+        return list(self.s.scalars(select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.code)))
+
     def add_many(self, items: Iterable[dict[str, Any]]) -> list[Unit]:
         return [self.add(**it) for it in items]

@@ -66,7 +66,7 @@ from hotline_desktop.gui.annual_models import (
     UnitState,
 )
 from hotline_desktop.gui.bridge import EventBridge
-from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.evidence import EvidenceRow
@@ -184,8 +184,7 @@ class ItemCard(QFrame):
         self.files_view.setFixedHeight(self.fontMetrics().height() + 12)
         self.files_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.files_view.customContextMenuRequested.connect(self._files_menu)
-        self.files_view.activated.connect(lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
-        self.files_view.doubleClicked.connect(lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
+        on_activated(self.files_view, lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
         remove = QAction(self.tr("移除"), self.files_view)
         remove.setShortcut(QKeySequence.StandardKey.Delete)
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -567,8 +566,7 @@ class AnnualTab(TabPage):
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, w in {MCOL_CODE: 80, MCOL_NAME: 200, MCOL_KIND: 110, MCOL_COUNT: 64}.items():
             h.resizeSection(col, w)
-        self.missing_table.doubleClicked.connect(self._jump_from_missing)
-        self.missing_table.activated.connect(self._jump_from_missing)
+        on_activated(self.missing_table, self._jump_from_missing)
         hint = QLabel(self.tr("双击一行转到该单位。评分类项目（如领导重视）必须评分；填写有误的项目不计分。"), page)
         hint.setObjectName("countsLabel")
         v = QVBoxLayout(page)

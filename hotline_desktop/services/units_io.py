@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from hotline_desktop.core.domain import UnitDraft
+from hotline_desktop.core.domain import UnitDraft, UnitKind, parent_kind_problem
 from hotline_desktop.core.excel_units import (
     ImportProblem,
     parse_units_workbook,
@@ -65,6 +65,14 @@ class UnitImportExport:
             if d.parent_code and d.parent_code not in existing and d.parent_code not in file_codes:
                 plan.problems.append(ImportProblem(row, "D（上级单位编码）", f"上级单位编码“{d.parent_code}”不存在"))
                 bad_codes.add(d.code)
+            elif d.parent_code and isinstance(d.kind, UnitKind):
+                parent = parsed.drafts.get(file_codes[d.parent_code]) if d.parent_code in file_codes else None
+                pkind, pname = ((parent.kind, parent.name) if parent is not None
+                                else (existing[d.parent_code].kind, existing[d.parent_code].name))
+                problem = parent_kind_problem(d.kind, UnitKind(pkind), pname)
+                if problem:
+                    plan.problems.append(ImportProblem(row, "D（上级单位编码）", problem))
+                    bad_codes.add(d.code)
         # A row whose parent row is bad cannot be imported either.
         bad_rows = {p.row for p in plan.problems}
         changed = True
