@@ -8,6 +8,7 @@ figures through the live ranking's `changed`.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.annual_status import annual_status
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
@@ -719,29 +721,12 @@ class AnnualTab(TabPage):
     # -- completeness ----------------------------------------------------------------------
     def _state_of(self, unit, result) -> UnitState:
         scheme = self._scheme
-        inputs = scheme.annual_inputs
-        by_label = {i.label: i.key for i in inputs}
+        by_label = {i.label: i.key for i in scheme.annual_inputs}
         miss_keys = [by_label.get(lbl, lbl) for lbl in self._missing.get(unit.id, [])]
+        entered = {inp.key: cell.valid for inp in scheme.annual_inputs
+                   if (cell := self._cells.get((unit.id, inp.key))) is not None}
         res = result.units.get(unit.code) if result is not None else None
-        if res is not None:
-            for m in res.missing:
-                if scheme.has_input(m) and scheme.input(m).period == "annual" and m not in miss_keys:
-                    miss_keys.append(m)
-        filled = errors = 0
-        for inp in inputs:
-            cell = self._cells.get((unit.id, inp.key))
-            if cell is not None:
-                filled += 1
-                if not cell.valid and inp.key not in miss_keys:
-                    errors += 1
-        labels = []
-        for k in miss_keys:
-            if not scheme.has_input(k):
-                labels.append(k)
-                continue
-            cell = self._cells.get((unit.id, k))
-            labels.append(scheme.input(k).label + (self.tr("（填写有误）") if cell is not None else ""))
-        return UnitState(filled, len(inputs), tuple(labels), errors, self._file_counts.get(unit.id, 0))
+        return annual_status(scheme, entered, miss_keys, res, self._file_counts.get(unit.id, 0))
 
     def _refresh_states(self, unit_ids) -> None:
         if self._live is None:
@@ -868,14 +853,8 @@ class AnnualTab(TabPage):
         st = self.units_model.state(uid)
         files = self._file_counts.get(uid, 0)
         base = self.tr("已填 {0}/{1} 项 · 证明材料 {2} 份").format(st.filled, st.total, files)
-        if st.missing:
-            self.unit_missing_label.setText(
-                f"<span style='color:#c62828'>{self.tr('尚缺：')}{'、'.join(st.missing)}</span>　{base}")
-        elif st.errors:
-            self.unit_missing_label.setText(
-                f"<span style='color:#b26a00'>{self.tr('有 {0} 项填写有误').format(st.errors)}</span>　{base}")
-        else:
-            self.unit_missing_label.setText(f"<span style='color:#2e7d32'>{self.tr('年度项目已齐全')}</span>　{base}")
+        color = {"bad": "#c62828", "warn": "#b26a00"}.get(st.level, "#2e7d32")
+        self.unit_missing_label.setText(f"<span style='color:{color}'>{html.escape(st.long_text())}</span>　{base}")
         points: dict[str, str] = {}
         if res is not None:
             for k, v in res.indicators.items():

@@ -125,7 +125,7 @@ def test_open_uses_the_system_viewer(qtbot, tab, tmp_path, monkeypatch):
     src = scan(tmp_path)
     add_and_wait(qtbot, tab, "guarantee_mechanism", [src])
     card = tab.cards["guarantee_mechanism"]
-    card.files_view.doubleClicked.emit(card.files.index(0))
+    card.files_view.activated.emit(card.files.index(0))
     assert len(opened) == 1
     path = opened[0].toLocalFile()
     assert path.endswith("保障机制文件.pdf")
