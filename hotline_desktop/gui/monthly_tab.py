@@ -40,6 +40,7 @@ from hotline_desktop.gui.monthly_model import (
     COL_GROUP,
     COL_NAME,
     FIXED_COLUMNS,
+    WARN_FOREGROUND,
     MonthlyFilterProxy,
     MonthlyGridModel,
 )
@@ -747,17 +748,41 @@ class MonthlyTab(TabPage):
         out.sort(key=lambda e: (e[0], e[1]))
         return out
 
+    def warning_entries(self) -> list[tuple[int, int, str, tuple[int, str]]]:
+        """(visible row, column, text, (unit id, key)) of every flagged unit-month (core rule)."""
+        m = self.model
+        key = m.scheme.volume_input if m.scheme is not None else None
+        out = []
+        for uid, warning in m.warnings().items():
+            ix = self.proxy.source_index(uid, key) if key else self.proxy.source_index(uid, 0)
+            unit = m.unit_at(m.row_of(uid))
+            where = self.tr("第 {0} 行").format(ix.row() + 1) if ix.isValid() else self.tr("（已筛除）")
+            out.append((ix.row() if ix.isValid() else 1 << 30, m.column_of(key) if key else 0,
+                        self.tr("{0} {1}：{2}").format(where, unit.name, warning), (uid, key)))
+        out.sort(key=lambda e: (e[0], e[1]))
+        return out
+
     def _rebuild_errors(self) -> None:
         entries = self.error_entries()
+        warnings = self.warning_entries()
         self.errors_list.clear()
         for _r, _c, text, ident in entries:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ident)
             item.setForeground(Qt.GlobalColor.darkRed)
             self.errors_list.addItem(item)
-        self.errors_label.setText(
-            self.tr("有误的单元格 {0} 个（保留所填内容，不计分；改正后自动计入）：").format(len(entries)))
-        self.errors_box.setVisible(bool(entries))
+        for _r, _c, text, ident in warnings:
+            item = QListWidgetItem("⚠ " + text)
+            item.setData(Qt.ItemDataRole.UserRole, ident)
+            item.setForeground(WARN_FOREGROUND)
+            self.errors_list.addItem(item)
+        parts = []
+        if entries:
+            parts.append(self.tr("有误的单元格 {0} 个（保留所填内容，不计分；改正后自动计入）").format(len(entries)))
+        if warnings:
+            parts.append(self.tr("需核对 {0} 处（已计分，但可能不是本意）").format(len(warnings)))
+        self.errors_label.setText("；".join(parts) + "：")
+        self.errors_box.setVisible(bool(entries or warnings))
         self._counts_timer.start()
 
     def _error_clicked(self, item: QListWidgetItem) -> None:

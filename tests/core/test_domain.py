@@ -66,3 +66,15 @@ def test_annual_status_counts_empty_items_as_no_and_says_so():
     first = scheme.annual_inputs[0].key
     st = annual_status(scheme, {first: False})
     assert st.errors == 1 and st.empty == n - 1 and st.filled == 1
+
+
+def test_blank_volume_warning_only_when_other_figures_are_typed():
+    from hotline_desktop.core.monthly_checks import blank_volume_warning
+    from hotline_desktop.core.scoring.scheme import load_scheme
+
+    ganxian = load_scheme("ganxian-2023-hotline")
+    assert blank_volume_warning(ganxian, []) is None
+    assert blank_volume_warning(ganxian, ["volume"]) is None
+    assert blank_volume_warning(ganxian, ["volume", "satisfaction_rate"]) is None
+    assert "当月办件量未填，按 0 件计" in blank_volume_warning(ganxian, ["satisfaction_rate"])
+    assert blank_volume_warning(load_scheme("licheng-2020"), ["satisfaction_rate"]) is None
