@@ -604,8 +604,14 @@ class MonthlyFilterProxy(SearchProxy):
         # Rows are numbered 1…n in view order (not the source row); columns are not filtered,
         # so their titles come straight from the model.
         if orientation == Qt.Orientation.Vertical:
-            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
-                return section + 1
+            if not 0 <= section < self.rowCount():
+                return None
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+                src = self.mapToSource(self.index(section, 0)).row()
+                marked = self.sourceModel().headerData(src, orientation, Qt.ItemDataRole.ToolTipRole)
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return f"⚠ {section + 1}" if marked else section + 1
+                return self.sourceModel().headerData(src, orientation, role)
             return None
         return self.sourceModel().headerData(section, orientation, role)
 

@@ -783,6 +783,7 @@ class MonthlyTab(TabPage):
             parts.append(self.tr("需核对 {0} 处（已计分，但可能不是本意）").format(len(warnings)))
         self.errors_label.setText("；".join(parts) + "：")
         self.errors_box.setVisible(bool(entries or warnings))
+        self.fixed_view.verticalHeader().viewport().update()  # the ⚠ row markers
         self._counts_timer.start()
 
     def _error_clicked(self, item: QListWidgetItem) -> None:

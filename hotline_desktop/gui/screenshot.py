@@ -14,8 +14,9 @@ def _settle(app) -> None:
         app.processEvents()
 
 
-def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False) -> list[Path]:
-    """Save `<out_dir>/<tab key>.png` at 1366×768 for every tab (units.png, …); return the paths.
+def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False,
+                     size: tuple[int, int] = SIZE) -> list[Path]:
+    """Save `<out_dir>/<tab key>.png` at 1366×768 (or `size`) for every tab (units.png, …); return the paths.
 
     Opens the data folder normally (with the instance lock), so it refuses while the app runs
     on the same folder (AlreadyRunning propagates). With `dialogs=True` also saves
@@ -38,7 +39,7 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
     win = MainWindow(services)
     saved: list[Path] = []
     try:
-        win.resize(*SIZE)
+        win.resize(*size)
         win.show()
         _settle(app)
         for i in range(win.tabs.count()):

@@ -364,8 +364,10 @@ def test_blank_volume_with_rates_typed_is_flagged_in_grid_and_list(tab, ys):
     assert vol.data(Qt.ItemDataRole.BackgroundRole).color() == WARN_BACKGROUND
     assert tip in vol.data(Qt.ItemDataRole.ToolTipRole)
     assert tip in ix(tab, "SQ002", 1).data(Qt.ItemDataRole.ToolTipRole)  # the name cell
-    row = tab.model.row_of(s.ids["SQ002"])
-    assert str(tab.model.headerData(row, Qt.Orientation.Vertical)).startswith("⚠")
+    prow = vol.row()
+    assert tab.proxy.headerData(prow, Qt.Orientation.Vertical) == f"⚠ {prow + 1}"
+    assert tip in tab.proxy.headerData(prow, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    assert tab.proxy.headerData(0, Qt.Orientation.Vertical) == 1
     items = [tab.errors_list.item(i).text() for i in range(tab.errors_list.count())]
     assert len(items) == 1 and "第 5 行 文化东路社区" in items[0] and tip in items[0]
     assert tab.errors_box.isVisibleTo(tab) and "需核对 1 处" in tab.errors_label.text()

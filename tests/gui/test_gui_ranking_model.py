@@ -360,3 +360,28 @@ def test_board_lists_every_unit_tied_at_the_cut(qtbot, services):
     assert "24 个单位并列" in tab.board_notes.text() and "黑榜空缺" in tab.board_notes.text()
     assert tab.board_notes.isVisibleTo(tab)
     tab.shutdown()
+
+
+def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
+    from hotline_desktop.gui.ranking_model import COL_NAME
+
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.resize(1004, 640)  # the tab inside a 1024×768 window
+    qtbot.waitExposed(tab)
+    bar = tab.table.horizontalScrollBar()
+    assert bar.maximum() > 0  # the figures do not fit: scrolling is needed
+    bar.setValue(bar.maximum())
+    assert tab.table.isColumnHidden(COL_NAME) and not tab.name_view.isColumnHidden(COL_NAME)
+    first = tab.proxy.index(0, COL_NAME)
+    rect = tab.name_view.visualRect(first)
+    assert tab.name_view.isVisible() and rect.left() >= 0 and rect.width() > 60
+    assert first.data() and first.data() in {r.name for r in tab.model.rows}
+    # the two views scroll together vertically and share the selection
+    tab.resize(1004, 300)
+    vbar = tab.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: vbar.maximum() > 0)
+    vbar.setValue(vbar.maximum())
+    assert tab.name_view.verticalScrollBar().value() == vbar.maximum()
+    tab.table.selectRow(3)
+    assert tab.name_view.selectionModel().isRowSelected(3)
+    tab.shutdown()
