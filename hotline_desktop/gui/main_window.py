@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop import APP_TITLE, __version__
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.monthly_tab import MonthlyTab
@@ -39,7 +38,8 @@ class MainWindow(QMainWindow):
         self.services = services
         self._closed = False
         self.pages: list[TabPage] = []
-        self.setWindowTitle(f"{APP_TITLE} — {services.paths.root}")
+        # Qt adds the application display name (APP_TITLE) to the title itself: “folder — 12345 热线考核管理”.
+        self.setWindowTitle(str(services.paths.root))
         self.setWindowIcon(app_icon())
         self.resize(DEFAULT_SIZE)
 
@@ -122,8 +122,18 @@ class MainWindow(QMainWindow):
         ])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        # A status message about an edit must not outlive the undo that reversed it.
+        self.undo_group.indexChanged.connect(lambda _i: self.statusBar().clearMessage())
+        self.undo_action.triggered.connect(
+            lambda: self.show_message(self.tr("已撤销：{0}").format(self.undo_group.redoText()), 5000))
+        self.redo_action.triggered.connect(
+            lambda: self.show_message(self.tr("已重做：{0}").format(self.undo_group.undoText()), 5000))
 
         help_menu = mb.addMenu(self.tr("帮助(&H)"))
+        self.help_action = help_menu.addAction(self.tr("帮助与快捷键(&K)…"), self.show_help)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        help_menu.addSeparator()
         about = help_menu.addAction(self.tr("关于(&A)"), self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -260,12 +270,20 @@ class MainWindow(QMainWindow):
 
     # -- misc ----------------------------------------------------------------------------
     def about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("关于"),
-            self.tr("<h3>{0}</h3><p>版本 {1}</p><p>区政府 12345 热线办：承办单位、月度数据、年度考核、"
-                    "督办通知、知识库与排名。</p><p>数据文件夹：{2}</p>").format(
-                APP_TITLE, __version__, self.services.paths.root),
-        )
+        from hotline_desktop.gui.about import about_html
+
+        QMessageBox.about(self, self.tr("关于"), about_html(self.services.paths))
+
+    def show_help(self):
+        from hotline_desktop.gui.about import HelpDialog
+
+        dlg = getattr(self, "_help_dialog", None)
+        if dlg is None:
+            dlg = self._help_dialog = HelpDialog(self)
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+        return dlg
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.release()

@@ -91,6 +91,7 @@ class MonthlyTab(TabPage):
         self._live_relay: EventBridge | None = None
         self._last_dir = str(Path.home())
         self._problems_dialog = None
+        self._with_data: set[str] = set()  # months of the year that hold values (the combo says （无数据）)
         self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
         self.model = MonthlyGridModel(self)
         self.model.committer = self.apply_edits
@@ -399,15 +400,33 @@ class MonthlyTab(TabPage):
     def _fill_month_combo(self, year: int) -> None:
         self.month_combo.blockSignals(True)
         self.month_combo.clear()
-        with_data = set(self.services.assessment.months_with_data(self.ys_id)) if self.ys_id else set()
+        self._with_data = set(self.services.assessment.months_with_data(self.ys_id)) if self.ys_id else set()
         for m in range(1, 13):
             key = month_key(year, m)
-            label = self.tr("{0}年{1}月").format(year, m)
-            self.month_combo.addItem(label + ("" if key in with_data else self.tr("（无数据）")), key)
+            self.month_combo.addItem(self._month_item_text(key), key)
         i = self.month_combo.findData(self.month) if self.month else -1
         self.month_combo.setCurrentIndex(max(i, 0))
         self.month_combo.setEnabled(self.ys_id is not None)
         self.month_combo.blockSignals(False)
+
+    def _month_item_text(self, key: str) -> str:
+        y, m = key.split("-")
+        label = self.tr("{0}年{1}月").format(int(y), int(m))
+        return label + ("" if key in self._with_data else self.tr("（无数据）"))
+
+    def _refresh_month_labels(self, changes) -> None:
+        """Keep “（无数据）” true after values are typed or cleared (in any month of the year)."""
+        months = {ch.month for ch in changes if ch.month}
+        if not months or self.ys_id is None:
+            return
+        if all(ch.new is not None for ch in changes if ch.month) and months <= self._with_data:
+            return  # only values added where there was data already
+        self._with_data = set(self.services.assessment.months_with_data(self.ys_id))
+        for i in range(self.month_combo.count()):
+            key = self.month_combo.itemData(i)
+            text = self._month_item_text(key)
+            if self.month_combo.itemText(i) != text:
+                self.month_combo.setItemText(i, text)
 
     def _on_month_picked(self, index: int) -> None:
         key = self.month_combo.itemData(index)
@@ -472,7 +491,10 @@ class MonthlyTab(TabPage):
 
     def _on_values(self, args) -> None:
         ys_id, changes = args
-        if ys_id == self.ys_id and self.model.apply_changes(changes):
+        if ys_id != self.ys_id:
+            return
+        self._refresh_month_labels(changes)
+        if self.model.apply_changes(changes):
             self._counts_timer.start()
 
     def selected_indexes(self) -> list:

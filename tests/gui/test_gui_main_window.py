@@ -19,7 +19,11 @@ def window(qtbot, seeded):
 
 
 def test_title_tabs_and_toolbar(window, seeded):
-    assert window.windowTitle() == f"12345 热线考核管理 — {seeded.paths.root}"
+    from PySide6.QtWidgets import QApplication
+
+    # Qt appends the display name itself ("folder — 12345 热线考核管理"); the title must not repeat it
+    assert QApplication.applicationDisplayName() == "12345 热线考核管理"
+    assert window.windowTitle() == str(seeded.paths.root)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles[0] == "承办单位" and "年度考核" in titles
     assert window.page("units") is window.current_page()
@@ -102,3 +106,37 @@ def test_close_releases_the_lock(qtbot, data_paths):
     win.close()
     again = AppServices.open(data_paths)  # would raise AlreadyRunning if still locked
     again.close()
+
+
+def test_status_message_does_not_outlive_the_undo(window, seeded):
+    units = window.page("units")
+    units.toggle_active(seeded.ids["KS01"])
+    assert "已停用“区民政局”" in window.statusBar().currentMessage()
+    window.undo_action.trigger()
+    msg = window.statusBar().currentMessage()
+    assert "已停用" not in msg and msg == "已撤销：停用“区民政局”"
+    window.redo_action.trigger()
+    assert window.statusBar().currentMessage() == "已重做：停用“区民政局”"
+
+
+def test_about_names_version_data_folder_database_and_licences(window, seeded, message_boxes):
+    window.about()
+    (text,) = message_boxes.texts("about")
+    from hotline_desktop import __version__
+
+    assert f"版本 {__version__}" in text and str(seeded.paths.root) in text and str(seeded.paths.database) in text
+    assert "LGPL-3.0" in text and "openpyxl" in text and "MIT" in text
+    assert "督办通知" not in text  # no feature list
+
+
+def test_f1_opens_help_with_the_shortcuts(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dlg = window._help_dialog
+    assert dlg.isVisible()
+    text = dlg.browser.toPlainText()
+    for keys in ("F1", "Ctrl+Z", "Ctrl+N", "Ctrl+F", "Ctrl+V"):
+        assert keys in text
+    assert window.show_help() is dlg  # one help window

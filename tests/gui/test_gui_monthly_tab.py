@@ -377,3 +377,13 @@ def test_blank_volume_with_rates_typed_is_flagged_in_grid_and_list(tab, ys):
     tab.undo_stack.undo()
     assert vol.data(Qt.ItemDataRole.BackgroundRole) is None
     assert tab.errors_list.count() == 0 and not tab.errors_box.isVisibleTo(tab)
+
+
+def test_month_box_drops_no_data_once_values_are_typed_and_gets_it_back_on_undo(tab, ys):
+    i = tab.month_combo.findData("2026-04")
+    assert tab.month_combo.itemText(i) == "2026年4月（无数据）"
+    tab.set_month("2026-04")
+    assert tab.proxy.setData(ix(tab, "JD01", "volume"), "12")
+    assert tab.month_combo.itemText(i) == "2026年4月"
+    tab.undo_stack.undo()
+    assert tab.month_combo.itemText(i) == "2026年4月（无数据）"
