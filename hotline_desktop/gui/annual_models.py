@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
 from hotline_desktop.core.annual_status import AnnualStatus
+from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
@@ -303,8 +304,8 @@ class EvidenceListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return _file_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tr("{0}\n{1}，添加于 {2:%Y年%m月%d日 %H:%M}\n双击打开；右键可移除").format(
-                r.name, r.size_text, r.added_at)
+            return _tr("{0}\n{1}，添加于 {2}\n双击打开；右键可移除").format(
+                r.name, r.size_text, datetime_text(r.added_at))
         if role in (SORT_ROLE, RAW_ROLE):
             return r.name
         if role == ROW_ROLE:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.monthly_tab import MonthlyTab
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
             self.backup_label.setText(self.tr("上次备份：尚无备份"))
             self.backup_label.setToolTip("")
         else:
-            self.backup_label.setText(self.tr("上次备份：{0}").format(f"{info.taken_at:%Y-%m-%d %H:%M}"))
+            self.backup_label.setText(self.tr("上次备份：{0}").format(datetime_text(info.taken_at)))
             self.backup_label.setToolTip(str(info.path))
 
     # -- backup / restore ----------------------------------------------------------------

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.dates import month_text
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
 from hotline_desktop.gui.monthly_commands import SetCellsCommand
@@ -725,7 +726,8 @@ class MonthlyTab(TabPage):
         if self.ys_id is None or self.month is None:
             return
         ys = self.year_scheme
-        name = (f"{ys.title} {self.month} 月度数据.xlsx" if with_values else f"{ys.title} {self.month} 月度数据模板.xlsx")
+        when = month_text(self.month)
+        name = f"{ys.title} {when} 月度数据.xlsx" if with_values else f"{ys.title} {when} 月度数据模板.xlsx"
         title = self.tr("导出月度数据") if with_values else self.tr("导出月度数据模板")
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path(self._last_dir) / name), self.tr(XLSX_FILTER))
         if not path:

@@ -43,7 +43,8 @@ def test_status_bar_shows_database_and_last_backup(window, seeded):
     assert window.backup_label.text() == "上次备份：尚无备份"  # a new database has none yet
     window.backup_now()
     info = seeded.store.last_backup()
-    assert window.backup_label.text() == f"上次备份：{info.taken_at:%Y-%m-%d %H:%M}"
+    t = info.taken_at
+    assert window.backup_label.text() == f"上次备份：{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
 
 
 def test_notices_shown_once_in_status_bar(window, seeded):
