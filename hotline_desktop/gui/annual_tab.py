@@ -535,6 +535,7 @@ class AnnualTab(TabPage):
         self.unit_header = head
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        self.splitter.setObjectName("unitsItemsSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSpinBox,
+    QSplitter,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -28,15 +29,20 @@ from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
 
 DEFAULT_SIZE = QSize(1366, 768)
+RESTORE_TAB_DELAY_MS = 60  # after the first paint, then the remembered tab is opened
 
 
 class MainWindow(QMainWindow):
     year_changed = Signal(int)
     year_scheme_changed = Signal(object)  # YearSchemeRow | None
 
-    def __init__(self, services, year: int | None = None, parent: QWidget | None = None):
+    def __init__(self, services, year: int | None = None, parent: QWidget | None = None, *,
+                 remember: bool = True):
+        """`remember`: restore size, position, splitters and the last tab from QSettings, and
+        save them on close (off for screenshots)."""
         super().__init__(parent)
         self.services = services
+        self._remember = remember
         self._closed = False
         self.pages: list[TabPage] = []
         # Qt adds the application display name (APP_TITLE) to the title itself: “folder — 12345 热线考核管理”.
@@ -59,6 +65,8 @@ class MainWindow(QMainWindow):
         self.add_page(AnnualTab(services, self))
         self.add_page(RankingTab(services, self))
         self.refresh_backup_label()
+        if remember:
+            self.restore_settings()
 
     # -- tabs ----------------------------------------------------------------------------
     def add_page(self, page: TabPage) -> None:
@@ -286,7 +294,67 @@ class MainWindow(QMainWindow):
         dlg.activateWindow()
         return dlg
 
+    # -- remembered layout (QSettings) --------------------------------------------------
+    @staticmethod
+    def settings() -> QSettings:
+        return QSettings()  # organisation / application names set by setup_application
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        out = {}
+        for page in self.pages:
+            for i, sp in enumerate(page.findChildren(QSplitter)):
+                out[f"{page.key}/{sp.objectName() or i}"] = sp
+        return out
+
+    def save_settings(self) -> None:
+        st = self.settings()
+        st.beginGroup("mainWindow")
+        st.setValue("geometry", self.saveGeometry())
+        st.setValue("state", self.saveState())
+        page = self.current_page()
+        st.setValue("tab", page.key if page is not None else "")
+        st.endGroup()
+        st.beginGroup("splitters")
+        for key, sp in self._splitters().items():
+            st.setValue(key, sp.saveState())
+        st.endGroup()
+        st.sync()
+
+    def restore_settings(self) -> None:
+        st = self.settings()
+        st.beginGroup("mainWindow")
+        geometry, state, tab = st.value("geometry"), st.value("state"), st.value("tab")
+        st.endGroup()
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        st.beginGroup("splitters")
+        for key, sp in self._splitters().items():
+            value = st.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                sp.restoreState(value)
+        st.endGroup()
+        page = self.page(str(tab)) if tab else None
+        if page is not None and page is not self.current_page():
+            # Switched to once the window is painted: opening a tab the first time loads its data
+            # (seconds for a large district), and the window should appear first.
+            self._restore_tab = page
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        page = getattr(self, "_restore_tab", None)
+        if page is not None:
+            self._restore_tab = None
+            self.show_message(self.tr("正在打开上次使用的“{0}”页…").format(page.title), 5000)
+            QTimer.singleShot(RESTORE_TAB_DELAY_MS, lambda: self._closed or self.tabs.setCurrentWidget(page))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember and not self._closed:
+            try:
+                self.save_settings()
+            except Exception:  # noqa: BLE001 - a read-only settings file never blocks closing
+                pass
         self.release()
         super().closeEvent(event)
 

@@ -206,6 +206,7 @@ class MonthlyTab(TabPage):
         el.addWidget(self.errors_list)
         self.errors_box = errors_box
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("gridProblemsSplitter")
         self.splitter.addWidget(grid)
         self.splitter.addWidget(errors_box)
         self.splitter.setStretchFactor(0, 1)

@@ -36,7 +36,7 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     services = AppServices.open(DataPaths.from_override(data_dir))
-    win = MainWindow(services)
+    win = MainWindow(services, remember=False)
     saved: list[Path] = []
     try:
         win.resize(*size)

@@ -141,3 +141,29 @@ def test_f1_opens_help_with_the_shortcuts(window, qtbot):
     for keys in ("F1", "Ctrl+Z", "Ctrl+N", "Ctrl+F", "Ctrl+V"):
         assert keys in text
     assert window.show_help() is dlg  # one help window
+
+
+def test_size_splitters_and_last_tab_are_restored_on_next_start(qtbot, data_paths, isolated_settings):
+    s1 = AppServices.open(data_paths)
+    win = MainWindow(s1, year=2026)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(777, 555)  # within the offscreen screen (800×600): restoreGeometry keeps windows on screen
+    win.tabs.setCurrentWidget(win.page("annual"))
+    annual = win.page("annual")
+    qtbot.waitUntil(lambda: annual.splitter.width() > 0)
+    annual.splitter.setSizes([300, annual.splitter.width() - 300 - annual.splitter.handleWidth()])
+    sizes = annual.splitter.sizes()
+    win.close()
+    assert any(isolated_settings.rglob("*.ini"))  # written to the test's own settings file
+
+    s2 = AppServices.open(data_paths)
+    win2 = MainWindow(s2, year=2026)
+    qtbot.addWidget(win2)
+    win2.show()
+    try:
+        assert (win2.width(), win2.height()) == (777, 555)
+        qtbot.waitUntil(lambda: win2.current_page() is win2.page("annual"))  # opened after the first paint
+        assert win2.page("annual").splitter.sizes()[0] == sizes[0] == 300
+    finally:
+        win2.release()
