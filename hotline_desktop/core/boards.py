@@ -151,9 +151,9 @@ def board_entries(result: ScoringResult, month: str | None = None) -> tuple[list
 
 # ---------------------------------------------------------------------------- printed board
 
-_COLUMNS = (
-    Column("list", "text", 8), Column("index", "index", 6), Column("name", "name", 30),
-    Column("code", "text", 12), Column("score", "score", 12), Column("rank", "text", 12),
+_COLUMNS = (  # kind "rank": centred text
+    Column("list", "rank", 8), Column("index", "index", 6), Column("name", "name", 30),
+    Column("code", "rank", 12), Column("score", "score", 12), Column("rank", "rank", 12),
 )
 _HEADINGS = ("榜单", "序号", "单位名称", "编码", "得分", "排名")
 

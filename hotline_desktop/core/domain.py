@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -183,15 +183,16 @@ def parent_kind_problem(kind: UnitKind, parent_kind: UnitKind, parent_name: str 
     return f"{kind.label}的上级单位不能是{who}（社区下不能再设下级单位）"
 
 
-def creates_cycle(parent_of: Mapping[int, int | None], unit_id: int, new_parent_id: int | None) -> bool:
-    """True if giving `unit_id` the parent `new_parent_id` makes a loop (incl. itself)."""
+def creates_cycle(parent_of: Callable[[int], int | None], unit_id: int, new_parent_id: int | None) -> bool:
+    """True if giving `unit_id` the parent `new_parent_id` makes a loop (incl. itself).
+    ``parent_of(id)`` gives a unit's current parent id (walks only the ancestors)."""
     seen: set[int] = set()
     cur = new_parent_id
     while cur is not None and cur not in seen:
         if cur == unit_id:
             return True
         seen.add(cur)
-        cur = parent_of.get(cur)
+        cur = parent_of(cur)
     return False
 
 

@@ -13,6 +13,7 @@ from hotline_desktop.core.domain import (
     UnitKind,
     UnitRow,
     active_children,
+    creates_cycle,
     parent_kind_problem,
     validate_draft,
 )
@@ -80,7 +81,7 @@ class UnitService:
             parent = repo.by_code(clean.parent_code)
             if parent is None:
                 errs.add("parent_code", f"上级单位编码“{clean.parent_code}”不存在")
-            elif unit_id is not None and self._is_descendant(repo, parent.id, unit_id):
+            elif unit_id is not None and creates_cycle(repo.parent_id_of, unit_id, parent.id):
                 errs.add("parent_code", "上级单位不能是本单位的下级单位")
             else:
                 parent_id = parent.id
@@ -88,7 +89,8 @@ class UnitService:
                     problem = parent_kind_problem(clean.kind, UnitKind(parent.kind), parent.name)
                     if problem:
                         errs.add("parent_code", problem)
-        if unit_id is not None and isinstance(clean.kind, UnitKind):
+        current = repo.get(unit_id) if unit_id is not None and isinstance(clean.kind, UnitKind) else None
+        if current is not None and current.kind != clean.kind.value:  # a new kind: do the children still fit?
             for child in repo.children(unit_id):
                 problem = parent_kind_problem(UnitKind(child.kind), clean.kind)
                 if problem:
@@ -98,17 +100,6 @@ class UnitService:
         if errs:
             raise ValidationFailed(errs)
         return clean, parent_id
-
-    @staticmethod
-    def _is_descendant(repo: UnitRepository, candidate_id: int, unit_id: int) -> bool:
-        seen = set()
-        cur = repo.get(candidate_id)
-        while cur is not None and cur.id not in seen:
-            if cur.id == unit_id:
-                return True
-            seen.add(cur.id)
-            cur = cur.parent
-        return False
 
     def validate(self, draft: UnitDraft, unit_id: int | None = None) -> FieldErrors:
         with self.store.session() as s:

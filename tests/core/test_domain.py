@@ -41,9 +41,9 @@ def test_hierarchy_rules_and_cycles():
     assert "只能是乡镇·街道" in parent_kind_problem(C, D)
     assert parent_kind_problem(D, C) is not None and parent_kind_problem(T, C) is not None
     assert parent_kind_problem(D, T) is None and parent_kind_problem(T, T) is None
-    assert creates_cycle({1: None, 2: 1, 3: 2}, 1, 3)
-    assert creates_cycle({}, 5, 5)
-    assert not creates_cycle({1: None, 2: 1}, 3, 2)
+    assert creates_cycle({1: None, 2: 1, 3: 2}.get, 1, 3)
+    assert creates_cycle({}.get, 5, 5)
+    assert not creates_cycle({1: None, 2: 1}.get, 3, 2)
     rows = [
         UnitRow(1, "T1", "街道", T),
         UnitRow(2, "C1", "甲社区", C, parent_id=1),
