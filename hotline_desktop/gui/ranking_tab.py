@@ -456,6 +456,12 @@ class RankingTab(TabPage):
     def _view_picked(self) -> None:
         if self._board_stale and self.view_bar.currentIndex() == 1:
             self._refresh_board()
+        if self.board_shown:
+            self.export_xlsx_action.setToolTip(self.tr("导出所选排名组的红黑榜（Excel）"))
+            self.export_pdf_action.setToolTip(self.tr("把所选排名组的红黑榜保存为 PDF"))
+        else:
+            self.export_xlsx_action.setToolTip(self.tr("按计分表格式导出排名表（A4 横向，一页宽）"))
+            self.export_pdf_action.setToolTip(self.tr("把排名表保存为 PDF（嵌入中文字体）"))
         self._update_state()
 
     def _refresh_board(self) -> None:
