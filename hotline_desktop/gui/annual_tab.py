@@ -750,8 +750,12 @@ class AnnualTab(TabPage):
                 rows.append((u, st.missing))
         self.missing_model.set_rows(rows)
         n = len(rows)
-        self.missing_label.setText(
-            self.tr("{0} 个单位尚缺年度项目").format(n) if n else self.tr("所有单位的年度项目均已填写齐全"))
+        partial = sum(1 for u in self.units_model.units
+                      if (st := self.units_model.state(u.id)).incomplete_result and not st.missing)
+        text = self.tr("{0} 个单位尚缺年度项目").format(n) if n else self.tr("所有单位的必填年度项目均已填写")
+        if partial:
+            text += self.tr("；另有 {0} 个单位数据不全、暂不排名（见“完成情况”一栏）").format(partial)
+        self.missing_label.setText(text)
         self.complete_button.setText(self.tr("完成情况（{0}）").format(n) if n else self.tr("完成情况 ✓"))
 
     def missing_count(self) -> int:

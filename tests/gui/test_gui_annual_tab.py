@@ -273,3 +273,5 @@ def test_unit_with_nothing_entered_says_so_and_shows_its_real_status(ganxian):
     assert "年度项目已齐全" not in header
     assert "数据不全，暂不排名（考核期内没有任何有效月份）" in header and f"未填 {n} 项，按否/0 计" in header
     assert "暂不排名（数据不全）" in tab.figures_label.text()  # the header and the list agree
+    assert tab.missing_label.text() == (
+        "所有单位的必填年度项目均已填写；另有 5 个单位数据不全、暂不排名（见“完成情况”一栏）")
