@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from hotline_desktop.core.dates import date_text, month_text
+from hotline_desktop.core.dates import date_text, month_text, period_text
 from hotline_desktop.core.ranking_table import (
     Cell,
     Column,
     HeaderCell,
     RankingTable,
     TableRow,
-    _period_text,
     _sheet_name,
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
@@ -190,7 +189,7 @@ def board_tables(
         group_part = b.label if len(scheme.groups) > 1 else ""
         tables.append(RankingTable(
             title=f"（{period}）{group_part}红黑榜",
-            subtitle=f"{scheme.title}　考核期：{month_text(month) if month else _period_text(result.months)}"
+            subtitle=f"{scheme.title}　考核期：{month_text(month) if month else period_text(result.months)}"
                      f"　红榜、黑榜各 {n} 名（并列者全部列入）　制表日期：{when}",
             sheet_name=_sheet_name(f"红黑榜-{b.label}" if group_part else "红黑榜"),
             scheme_id=scheme.id,

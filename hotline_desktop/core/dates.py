@@ -30,3 +30,13 @@ def months_span_text(first: str, last: str) -> str:
     if first[:4] == last[:4]:
         return f"{month_text(first)}—{month_text(last, with_year=False)}"
     return f"{month_text(first)}—{month_text(last)}"
+
+
+def period_text(months: tuple[str, ...] | list[str]) -> str:
+    """An assessment period as printed: 2026年1月—3月, or the months listed when not contiguous."""
+    if not months:
+        return "无数据"
+    ints = [int(m[:4]) * 12 + int(m[5:]) for m in months]
+    if ints == list(range(ints[0], ints[0] + len(ints))):
+        return months_span_text(months[0], months[-1])
+    return "、".join(month_text(m) for m in months)

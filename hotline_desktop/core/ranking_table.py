@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from hotline_desktop.core.dates import date_text, month_text
+from hotline_desktop.core.dates import date_text, month_text, period_text
 from hotline_desktop.core.scoring.numbers import HUNDRED, fmt2, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
@@ -195,18 +195,7 @@ def date_label(d: date) -> str:
 
 
 def _period_text(months: tuple[str, ...]) -> str:
-    if not months:
-        return "无数据"
-    first, last = months[0], months[-1]
-    ints = [int(m[:4]) * 12 + int(m[5:]) for m in months]
-    contiguous = ints == list(range(ints[0], ints[0] + len(ints)))
-    if first == last:
-        return month_label(first)
-    if contiguous and first[:4] == last[:4]:
-        return f"{month_label(first)}—{int(last[5:])}月"
-    if contiguous:
-        return f"{month_label(first)}—{month_label(last)}"
-    return "、".join(month_label(m) for m in months)
+    return period_text(months)
 
 
 def _score(value: Decimal | None) -> Cell:

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from hotline_desktop.core.dates import date_text, datetime_text, month_text, months_span_text
+from hotline_desktop.core.dates import date_text, datetime_text, month_text, months_span_text, period_text
 from hotline_desktop.core.scoring.results import describe_missing
 from hotline_desktop.core.scoring.scheme import load_scheme
 
@@ -12,6 +12,9 @@ def test_printed_dates_and_months():
     assert month_text("全年") == "全年"
     assert months_span_text("2026-01", "2026-03") == "2026年1月—3月"
     assert months_span_text("2025-11", "2026-02") == "2025年11月—2026年2月"
+    assert period_text(("2026-01", "2026-02", "2026-03")) == "2026年1月—3月"
+    assert period_text(("2026-01", "2026-03")) == "2026年1月、2026年3月"
+    assert period_text(()) == "无数据"
 
 
 def test_missing_items_name_months_the_chinese_way():
