@@ -164,3 +164,22 @@ def test_stale_update_is_refused_with_current_values(services):
         services.units.update(row.id, stale, expected=loaded)
     assert "赵强" in str(ei.value)
     assert services.units.get(row.id).contact == "赵强" and services.units.get(row.id).phone == ""
+
+
+def test_import_refuses_a_kind_change_its_children_do_not_fit(services, tmp_path):
+    services.units.create_many([
+        UnitDraft(code="T01", name="山大路街道", kind="town"),
+        UnitDraft(code="C01", name="燕山社区", kind="community", parent_code="T01"),
+    ])
+    path = tmp_path / "u.xlsx"
+    _sheet(path, [["T01", "山大路街道", "社区", ""]])
+    plan = services.units_io.plan(path)
+    assert [p.row for p in plan.problems] == [2] and "燕山社区" in plan.problems[0].message
+    assert not plan.updates
+    # moving the child away in the same file makes the change fine
+    _sheet(path, [["T01", "山大路社区", "社区", ""], ["T02", "新街道", "街道", ""], ["C01", "燕山社区", "社区", "T02"]])
+    plan = services.units_io.plan(path)
+    assert plan.problems == [] and len(plan.updates) == 2 and len(plan.adds) == 1
+    assert services.units_io.apply(plan) == (1, 2)  # T01 waits until C01 has moved to T02
+    rows = {r.code: r for r in services.units.list()}
+    assert rows["T01"].kind == UnitKind.COMMUNITY and rows["C01"].parent_code == "T02"
