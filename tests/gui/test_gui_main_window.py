@@ -167,3 +167,18 @@ def test_size_splitters_and_last_tab_are_restored_on_next_start(qtbot, data_path
         assert win2.page("annual").splitter.sizes()[0] == sizes[0] == 300
     finally:
         win2.release()
+
+
+def test_help_lists_every_shortcut_the_window_has(window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from hotline_desktop.gui.about import help_html
+
+    text = help_html()
+    keys = set()
+    for a in window.findChildren(QAction):
+        for seq in a.shortcuts():
+            keys.add(seq.toString(QKeySequence.SequenceFormat.PortableText))
+    keys.discard("")
+    missing = {k for k in keys if k.replace("Del", "Delete", 1) not in text and k not in text}
+    assert keys and not missing
