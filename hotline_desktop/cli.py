@@ -160,7 +160,7 @@ def cmd_screenshot(args) -> int:
 def cmd_score(args) -> int:
     from hotline_desktop.core.scoring.case import run_score_case
 
-    return run_score_case(args.case, args.output)
+    return run_score_case(args.case, args.output, scheme_file=args.scheme_file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -199,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
+    sp.add_argument("--scheme-file", metavar="F.toml", help="用方案文件计分（案例中的 scheme 只能是内置方案编号）")
     return p
 
 
