@@ -26,7 +26,10 @@ def _open(args, *, lock: bool = True):
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices
 
-    return AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+    services = AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+    for warning in services.store.warnings:  # e.g. the automatic backup failed: say so, carry on
+        print("警告：" + warning.replace("\n", " "), file=sys.stderr)
+    return services
 
 
 def cmd_demo(args) -> int:

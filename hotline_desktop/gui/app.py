@@ -83,7 +83,8 @@ def open_services(paths: DataPaths, parent=None):
             QMessageBox.critical(parent, _tr("程序已在运行"), str(e))
             return EXIT_LOCKED
         except StoreOpenError as e:
-            has_backups = bool(list_backups(paths.backups))
+            # Read-only or no permission: the file is fine, a restore would not help.
+            has_backups = not e.access_denied and bool(list_backups(paths.backups))
             if not (e.can_restore or has_backups):
                 QMessageBox.critical(parent, _tr("无法打开数据库"), str(e))
                 return EXIT_GAVE_UP

@@ -187,6 +187,12 @@ class MainWindow(QMainWindow):
         if notices:
             self.show_message("；".join(notices), 20000)
             self.services.store.notices.clear()
+        warnings = list(getattr(self.services.store, "warnings", []) or [])
+        if warnings:
+            self.services.store.warnings.clear()
+            text = "\n\n".join(warnings)
+            self.show_message(warnings[0].split("\n")[0], 60000)
+            QMessageBox.warning(self, self.tr("自动备份失败"), text)
 
     def refresh_backup_label(self) -> None:
         info = self.services.store.last_backup()

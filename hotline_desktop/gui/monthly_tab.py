@@ -46,7 +46,7 @@ from hotline_desktop.gui.monthly_model import (
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.services.assessment import CellEdit
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ServiceError, StoreWriteError
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?[%％]?")
 FIXED_WIDTHS = {COL_CODE: 64, COL_NAME: 150, COL_GROUP: 92}
@@ -453,6 +453,11 @@ class MonthlyTab(TabPage):
             return []
         try:
             changes = self.services.assessment.set_values(self.ys_id, edits)
+        except StoreWriteError as e:
+            # Not saved (disk full, read-only): the typed texts stay in their cells, in red.
+            self.model.mark_unsaved(edits, str(e))
+            self.show_error(self.tr("输入的内容没有保存，仍显示在表格中（红色），可稍后重新输入：\n{0}").format(e))
+            return []
         except ServiceError as e:
             self.show_error(str(e))
             return []

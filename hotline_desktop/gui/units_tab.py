@@ -229,8 +229,9 @@ class UnitsTab(TabPage):
 
     # -- add / edit / (de)activate -------------------------------------------------------
     def open_add_dialog(self) -> UnitDialog:
-        dlg = UnitDialog(self.services, None, self, units=self.model.rows)
-        dlg.accepted.connect(lambda: self.commit_add(dlg.draft()))
+        # Saved from OK, before the dialog closes: a refused save keeps the dialog and what is typed.
+        dlg = UnitDialog(self.services, None, self, units=self.model.rows,
+                         save=lambda d: self.commit_add(d) is not None)
         self._show_dialog(dlg)
         return dlg
 
@@ -238,8 +239,8 @@ class UnitsTab(TabPage):
         unit = self.model.unit(unit_id) if unit_id is not None else self.selected_unit()
         if unit is None:
             return None
-        dlg = UnitDialog(self.services, unit, self, units=self.model.rows)
-        dlg.accepted.connect(lambda: self.commit_edit(unit.id, dlg.draft()))
+        dlg = UnitDialog(self.services, unit, self, units=self.model.rows,
+                         save=lambda d: self.commit_edit(unit.id, d) is not None)
         self._show_dialog(dlg)
         return dlg
 
