@@ -166,6 +166,82 @@ def cmd_score(args) -> int:
     return run_score_case(args.case, args.output, scheme_file=args.scheme_file)
 
 
+# -- scheme list / scheme assign (the toolbar's 考核方案 and 指定方案) -----------------------
+
+def cmd_scheme(args) -> int:
+    return {"list": _scheme_list, "assign": _scheme_assign}[args.action](args)
+
+
+def _scheme_list(args) -> int:
+    from hotline_desktop.core.scoring.errors import SchemeError
+    from hotline_desktop.core.scoring.scheme import list_builtin_schemes, load_scheme
+
+    for opt in ("year", "scheme"):
+        if getattr(args, opt) is not None:
+            raise CliError(f"--{opt} 只用于 scheme assign")
+    services = _open(args, lock=False)
+    try:
+        years: dict[str, list[int]] = {}
+        titles: dict[str, str] = {}
+        for row in services.assessment.assignments():
+            years.setdefault(row.scheme_id, []).append(row.year)
+            titles.setdefault(row.scheme_id, row.title)
+    finally:
+        services.close()
+
+    def used(scheme_id: str) -> str:
+        ys = sorted(years.get(scheme_id, []))
+        return "使用年度：" + "、".join(f"{y} 年" for y in ys) if ys else "尚未用于任何年度"
+
+    print("内置方案：")
+    builtin = list_builtin_schemes()
+    for sid in builtin:
+        try:
+            title = load_scheme(sid).title
+        except SchemeError:
+            title = "（方案文件有误）"
+        print(f"  {sid}  {title}  {used(sid)}")
+    installed = sorted(set(years) - set(builtin))
+    print("已安装的方案（从方案文件指定，定义保存在数据库中）：" + ("" if installed else "无"))
+    for sid in installed:
+        print(f"  {sid}  {titles[sid]}  {used(sid)}")
+    return 0
+
+
+def _scheme_assign(args) -> int:
+    from hotline_desktop.core.scoring.errors import SchemeError
+    from hotline_desktop.core.scoring.scheme import list_builtin_schemes
+    from hotline_desktop.core.text import clip
+
+    missing = [f"--{o}" for o in ("year", "scheme") if getattr(args, o) is None]
+    if missing:
+        raise CliError("scheme assign 缺少 " + "、".join(missing) + "（用法：hotline-desktop scheme assign --year 年度 --scheme 方案）")
+    try:
+        year = int(str(args.year).strip())
+    except ValueError:
+        raise CliError(f"考核年度应为整数：{clip(args.year)}") from None
+    scheme: str | Path = args.scheme
+    if str(scheme).lower().endswith(".toml"):
+        path = Path(scheme)
+        if not path.is_file():
+            raise CliError(f"找不到方案文件：{clip(str(path))}")
+        scheme = path
+    elif scheme not in list_builtin_schemes():
+        raise CliError(
+            f"未知的考核方案：{clip(scheme)}（内置方案：{'、'.join(list_builtin_schemes())}；也可指定 .toml 方案文件）"
+        )
+    services = _open(args)
+    try:
+        try:
+            row = services.assessment.assign(year, scheme)
+        except SchemeError as e:
+            raise CliError(f"方案无效：{clip(str(e), 300)}") from None
+        print(f"已为 {row.year} 年指定考核方案：{row.title}（{row.scheme_id}）")
+        return 0
+    finally:
+        services.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="数据文件夹（默认：用户数据目录，或环境变量 HOTLINE_HOME）")
@@ -199,6 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", metavar="YEAR", help="排名表：考核年度，如 2025")
     sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）")
     sp.add_argument("--group", metavar="GROUP", help="排名表：排名组，如 community / 社区（默认全部，每组一页）")
+    sp = add("scheme", cmd_scheme, "考核方案：列出（scheme list）、为年度指定（scheme assign）")
+    sp.add_argument("action", choices=["list", "assign"])
+    sp.add_argument("--year", metavar="YEAR", help="scheme assign：考核年度，如 2026")
+    sp.add_argument("--scheme", metavar="SCHEME", help="scheme assign：内置方案编号，或 .toml 方案文件")
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
