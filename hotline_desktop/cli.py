@@ -299,8 +299,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except Exception as e:
         if _expected(e):
-            return _err(f"错误：{e}")
-        raise
+            return _err(f"错误：{_os_message(e) if isinstance(e, OSError) else e}")
+        return _unexpected(args, e)
+
+
+_OS_WHY = {28: "磁盘已满", 30: "磁盘是只读的", 13: "无权限", 1: "无权限", 2: "找不到文件或文件夹", 17: "文件已存在",
+           21: "这是一个文件夹", 20: "路径中有一项不是文件夹"}
+
+
+def _os_message(e: OSError) -> str:
+    from hotline_desktop.core.text import clip
+
+    why = _OS_WHY.get(e.errno or -1, "无法访问文件")
+    return f"{why}：{clip(e.filename, 200)}" if e.filename else f"{why}（{clip(e.strerror or e, 100)}）"
+
+
+def _unexpected(args, e: Exception) -> int:
+    """A bug, not bad input: the traceback goes to the log, the operator gets one Chinese line."""
+    from hotline_desktop.applog import log_exception, setup_logging
+    from hotline_desktop.core.text import clip
+    from hotline_desktop.paths import DataPaths
+
+    try:
+        log_file = setup_logging(DataPaths.from_override(args.data_dir).log_file)
+    except Exception:  # noqa: BLE001 - the message below must still be printed
+        log_file = None
+    log_exception(type(e), e, e.__traceback__, f"命令 {args.command}")
+    where = f"，详细信息已写入日志：{log_file}" if log_file else ""
+    return _err(f"错误：内部错误（{type(e).__name__}：{clip(e)}），操作没有完成{where}")
 
 
 def _expected(e: BaseException) -> bool:

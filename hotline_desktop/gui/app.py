@@ -143,8 +143,14 @@ def offer_demo(services, parent=None) -> bool:
 def run_gui(data_dir: str | None) -> int:
     app = ensure_application()
     paths = DataPaths.from_override(data_dir)
+    from hotline_desktop.applog import log
+    from hotline_desktop.gui.crash import install_crash_reporter
+
+    reporter = install_crash_reporter(paths.log_file)
+    log.info("启动 %s %s，数据文件夹：%s", APP_NAME, __version__, paths.root)
     services = open_services(paths)
     if isinstance(services, int):
+        reporter.uninstall()
         return services
     bench = os.environ.get(ENV_EXIT_AFTER_SHOWN) == "1"
     win = None
@@ -170,6 +176,7 @@ def run_gui(data_dir: str | None) -> int:
         # Quitting closes the windows, which can post one more Quit; if a later event loop
         # (a second run_gui, a test) processed it, that loop would end at once.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        reporter.uninstall()
 
 
 def _report_startup(app: QApplication, win) -> None:
