@@ -152,13 +152,20 @@ def inspect_database(path: Path) -> DbInspection:
     problem = _header_problem(path, size, header)
     if problem:
         return DbInspection(DbState.CORRUPT, detail=problem)
-    try:
-        app_id, tables, check, revision = _read_meta_untouched(path)
-    except sqlite3.DatabaseError as e:
-        return DbInspection(DbState.CORRUPT, detail=str(e))
-    problems = [r[0] for r in check if r[0] != "ok"]
-    if problems:
-        return DbInspection(DbState.CORRUPT, revision, "; ".join(problems)[:200])
+    # A copy taken while another process checkpoints can be torn: look twice before calling
+    # a file damaged.
+    for attempt in range(2):
+        try:
+            app_id, tables, check, revision = _read_meta_untouched(path)
+        except sqlite3.DatabaseError as e:
+            if attempt:
+                return DbInspection(DbState.CORRUPT, detail=str(e))
+            continue
+        problems = [r[0] for r in check if r[0] != "ok"]
+        if not problems:
+            break
+        if attempt:
+            return DbInspection(DbState.CORRUPT, revision, "; ".join(problems)[:200])
     if app_id != APPLICATION_ID:
         if not tables:
             return DbInspection(DbState.NEW)

@@ -23,7 +23,12 @@ def _tr(text: str) -> str:
 
 
 def ensure_application() -> QApplication:
-    """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet."""
+    """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet.
+
+    Installs gui/refguard first: every GUI start (run_gui, screenshots, benchmarks) comes here."""
+    from hotline_desktop.gui import refguard
+
+    refguard.install()
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]

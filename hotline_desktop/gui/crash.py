@@ -34,6 +34,8 @@ class CrashReporter(QObject):
         self.reported.connect(self._show)
 
     def install(self) -> CrashReporter:
+        if sys.excepthook != self._excepthook:
+            self._previous = (sys.excepthook, threading.excepthook)
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_excepthook
         return self
