@@ -104,7 +104,8 @@ class Store:
 
     def backup_auto(self) -> Path:
         p = self.backup_to(bk.backup_path(self.paths.backups, "auto"))
-        bk.rotate_auto(self.paths.backups)
+        with contextlib.suppress(OSError):  # an old backup that cannot be removed stays; no harm
+            bk.rotate_auto(self.paths.backups)
         return p
 
     def backup_manual(self, dest: Path | None = None) -> Path:

@@ -116,9 +116,11 @@ def _restore_at_start(paths: DataPaths, parent) -> bool:
     )
     if chosen is None:
         return False
+    from hotline_desktop.services.errors import ServiceError
+
     try:
         restore_database(paths, chosen)
-    except (StoreOpenError, OSError) as e:
+    except (StoreOpenError, ServiceError, OSError) as e:  # ServiceError: StoreWriteError (disk full)
         QMessageBox.warning(parent, _tr("无法恢复"), str(e))
         return False
     return True

@@ -219,9 +219,14 @@ class MainWindow(QMainWindow):
         return self._backup(Path(path))
 
     def _backup(self, dest: Path | None) -> Path | None:
+        from hotline_desktop.services.errors import StoreWriteError
+
         try:
             out = self.services.store.backup_manual(dest)
-        except Exception as e:  # noqa: BLE001 - disk full, permissions, …
+        except StoreWriteError as e:  # disk full, read-only, no permission: says so itself
+            QMessageBox.warning(self, self.tr("备份失败"), str(e))
+            return None
+        except Exception as e:  # noqa: BLE001 - anything else: still tell, keep running
             QMessageBox.warning(self, self.tr("备份失败"), self.tr("备份没有完成：{0}").format(e))
             return None
         self.refresh_backup_label()
@@ -250,10 +255,11 @@ class MainWindow(QMainWindow):
     def restore_from(self, source: Path) -> Path | None:
         """Restore without asking; returns the safety copy of the previous database."""
         from hotline_desktop.db.engine import StoreOpenError
+        from hotline_desktop.services.errors import ServiceError
 
         try:
             safety = self.services.restore_from(Path(source))
-        except (StoreOpenError, OSError) as e:
+        except (StoreOpenError, ServiceError, OSError) as e:  # ServiceError: StoreWriteError (disk full)
             QMessageBox.warning(self, self.tr("无法恢复"), str(e))
             return None
         self.reload_all()

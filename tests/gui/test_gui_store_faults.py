@@ -153,3 +153,32 @@ def test_gui_start_read_only_database_says_read_only_and_offers_no_restore(tmp_p
     kind, _title, text = message_boxes.calls[-1]
     assert kind == "critical" and "只读" in text and "损坏" not in text
 
+
+
+def test_zero_byte_database_at_start_offers_restore_and_keeps_the_file(tmp_path, monkeypatch):
+    """Issue 7 item 10: an empty hotline.db is damaged, not new: the restore offer, file kept aside."""
+    from test_gui_app import FakeBox  # the restore-offer stand-in of the start-up tests
+
+    from hotline_desktop.core.domain import UnitDraft
+
+    paths = DataPaths(tmp_path / "d")
+    s = AppServices.open(paths)
+    s.units.create(UnitDraft(code="JD01", name="洪家楼街道", kind=UnitKind.TOWN))
+    good = s.store.backup_manual()
+    s.close()
+    paths.database.write_bytes(b"")
+    FakeBox.shown = []
+    monkeypatch.setattr(FakeBox, "choice", 0)  # 从备份恢复…
+    monkeypatch.setattr(gui_app, "QMessageBox", FakeBox)
+    import hotline_desktop.gui.backup_dialogs as bd
+
+    monkeypatch.setattr(bd, "pick_backup", lambda folder, intro, parent=None: good)
+    result = gui_app.open_services(paths)
+    assert not isinstance(result, int)
+    try:
+        assert "已损坏" in FakeBox.shown[0] and "0 字节" in FakeBox.shown[0]
+        assert [r.code for r in result.units.list()] == ["JD01"]
+        kept = list(paths.root.glob("hotline.db.damaged-*"))
+        assert len(kept) == 1 and kept[0].stat().st_size == 0
+    finally:
+        result.close()
