@@ -230,7 +230,8 @@ def restore_database(paths: DataPaths, source: Path, engine_owner: Store | None 
     elif current.state is not DbState.NEW:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         safety = paths.database.with_name(f"{paths.database.name}.damaged-{stamp}")
-        shutil.move(str(paths.database), safety)
+        if paths.database.exists():  # (a lone -wal without its database is kept aside too)
+            shutil.move(str(paths.database), safety)
         for ext in ("-wal", "-shm"):
             side = Path(str(paths.database) + ext)
             if side.exists():

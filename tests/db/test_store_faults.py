@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -26,12 +26,6 @@ def digest(p):
 
 def make_db(paths):
     AppServices.open(paths).close()
-
-
-def age_backups(paths):
-    old = datetime.now() - timedelta(days=3)
-    for b in bk.list_backups(paths.backups):
-        b.path.rename(bk.backup_path(paths.backups, b.kind, old))
 
 
 def tiny_backup_disk(monkeypatch, pages=2):
@@ -309,3 +303,23 @@ def test_cli_read_only_is_a_chinese_exit_2(paths, monkeypatch, capsys):
     assert main(["--data-dir", str(paths.root), "export", "units", str(paths.root / "u.xlsx")]) == 2
     err = capsys.readouterr().err
     assert "只读" in err and "损坏" not in err
+
+
+def test_lone_wal_without_database_is_damaged_and_restorable(paths):
+    s = AppServices.open(paths)
+    s.units.create(UnitDraft(code="A1", name="甲街道", kind=UnitKind.TOWN))
+    backup = s.store.backup_manual()
+    s.close()
+    paths.database.unlink()
+    wal = paths.root / "hotline.db-wal"
+    wal.write_bytes(b"\x37\x7f\x06\x82" + b"\0" * 28)
+    with pytest.raises(StoreOpenError, match="已损坏") as exc:
+        Store.open(paths)
+    assert exc.value.can_restore and wal.exists() and not paths.database.exists()
+    from hotline_desktop.db.store import restore_database
+
+    safety = restore_database(paths, backup)
+    assert Path(f"{safety}-wal").exists()
+    s = AppServices.open(paths)
+    assert [u.code for u in s.units.list()] == ["A1"]
+    s.close()
