@@ -303,15 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _unexpected(args, e)
 
 
-_OS_WHY = {28: "磁盘已满", 30: "磁盘是只读的", 13: "无权限", 1: "无权限", 2: "找不到文件或文件夹", 17: "文件已存在",
-           21: "这是一个文件夹", 20: "路径中有一项不是文件夹"}
-
-
 def _os_message(e: OSError) -> str:
-    from hotline_desktop.core.text import clip
+    from hotline_desktop.core.errors import os_error_zh
 
-    why = _OS_WHY.get(e.errno or -1, "无法访问文件")
-    return f"{why}：{clip(e.filename, 200)}" if e.filename else f"{why}（{clip(e.strerror or e, 100)}）"
+    return os_error_zh(e)
 
 
 def _unexpected(args, e: Exception) -> int:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from hotline_desktop.core.errors import os_error_zh
 from hotline_desktop.core.scoring.engine import ScoringEngine
 from hotline_desktop.core.scoring.errors import InputProblem, SchemeError, ScoringInputError
 from hotline_desktop.core.scoring.numbers import json_number
@@ -115,7 +116,7 @@ def read_case_file(path: Path) -> Any:
             raise CaseError([f"案例文件 {name} 过大（{size // (1024 * 1024)} MB，上限 {MAX_CASE_BYTES // (1024 * 1024)} MB）"])
         raw = path.read_bytes()
     except OSError as exc:
-        raise CaseError([f"无法读取案例文件 {name}：{exc.strerror or clip(exc)}"]) from None
+        raise CaseError([f"无法读取案例文件 {name}：{os_error_zh(exc)}"]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -493,7 +494,7 @@ def run_score_case(case_path: str, output_path: str | None = None, *,
         try:
             Path(output_path).write_text(output, encoding="utf-8")
         except OSError as exc:
-            _write_err(stderr, f"无法写入输出文件 {clip(output_path)}：{exc.strerror or clip(exc)}")
+            _write_err(stderr, f"无法写入输出文件：{os_error_zh(exc)}")
             return 2
         return 0
     buffer = getattr(stdout, "buffer", None)
