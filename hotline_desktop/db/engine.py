@@ -73,7 +73,11 @@ class StoreOpenError(Exception):
 
 
 def _header_problem(path: Path, size: int, header: bytes) -> str | None:
-    """What is wrong with a file's SQLite header and length, read as bytes (None if nothing)."""
+    """What is wrong with a file's SQLite header and length, read as bytes (None if nothing).
+
+    The length is only judged without a -wal: with one, the main file may be mid-checkpoint
+    (e.g. a checkpoint that met a full disk) and the database is the file plus its WAL.
+    """
     if size == 0:
         return "文件为空（0 字节）"
     if size < 100:
@@ -82,6 +86,9 @@ def _header_problem(path: Path, size: int, header: bytes) -> str | None:
     page_size = 65536 if raw == 1 else raw
     if page_size < 512 or page_size & (page_size - 1):
         return "文件头无效"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        return None
     if size % page_size:
         return "文件被截断（长度不是整页）"
     pages = int.from_bytes(header[28:32], "big")

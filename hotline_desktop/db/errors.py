@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -53,8 +54,25 @@ _ADVICE = {
 }
 
 
+LOW_SPACE = 4 * 1024 * 1024  # below this much free space, an I/O error is a full disk
+
+
+def _disk_nearly_full(where: Path | str) -> bool:
+    p = Path(where)
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    try:
+        return shutil.disk_usage(p).free < LOW_SPACE
+    except OSError:
+        return False
+
+
 def write_error(exc: BaseException, where: Path | str, what: str = "修改没有保存") -> StoreWriteError:
-    """The StoreWriteError for a failed write (sqlite3 / SQLAlchemy OperationalError or OSError)."""
+    """The StoreWriteError for a failed write (sqlite3 / SQLAlchemy OperationalError or OSError).
+
+    SQLite often reports a full disk as a plain "disk I/O error" (it cannot grow -shm/-wal), so
+    an I/O error with (almost) no free space left is reported as what it is: the disk is full.
+    """
     if isinstance(exc, OSError):
         reason = _os_reason(exc)
         detail = exc.strerror or str(exc)
@@ -62,5 +80,7 @@ def write_error(exc: BaseException, where: Path | str, what: str = "修改没有
         orig = getattr(exc, "orig", None)
         detail = str(orig if isinstance(orig, sqlite3.Error) else exc)
         reason = _reason(detail)
+    if reason in ("io", "other") and _disk_nearly_full(where):
+        reason = "full"
     why = _WHY.get(reason, f"无法写入数据库（{clip(detail, 80)}）")
     return StoreWriteError(f"{why}，{what}。{_ADVICE.get(reason, '')}\n位置：{where}", reason)

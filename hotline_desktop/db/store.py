@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import shutil
 import sqlite3
@@ -27,6 +28,8 @@ from hotline_desktop.db.engine import (
 from hotline_desktop.db.errors import StoreWriteError, write_error
 from hotline_desktop.db.lock import InstanceLock
 from hotline_desktop.paths import DataPaths
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -60,6 +63,7 @@ class Store:
                 create_database(paths.database)
             store = cls(paths)
             store.lock = instance_lock
+            store._probe()
             if insp.state is DbState.OLDER:
                 upgrade(store.engine)
                 store.notices.append("数据库已升级到新版本，升级前已自动备份。")
@@ -69,11 +73,22 @@ class Store:
                 except StoreWriteError as e:
                     # The day's backup is not worth losing the app over: warn, open anyway.
                     store.warnings.append(f"今天的自动备份失败：{e}")
+                    log.warning("自动备份失败：%s", e)
             return store
         except BaseException:
             if instance_lock:
                 instance_lock.release()
             raise
+
+    def _probe(self) -> None:
+        """Read once through the engine: a disk that cannot even hold the -shm index (full) is
+        said at open, not as a failure of the first thing the operator does."""
+        try:
+            with self.engine.connect() as con:
+                con.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except (OperationalError, sqlite3.OperationalError) as e:
+            self.engine.dispose()
+            raise StoreOpenError(str(write_error(e, self.paths.database, "无法打开数据库")), access_denied=True) from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -91,7 +106,9 @@ class Store:
             s.commit()
         except (OperationalError, sqlite3.OperationalError) as e:
             _rollback_quietly(s)
-            raise write_error(e, self.paths.database) from e
+            err = write_error(e, self.paths.database, _what_failed(e))
+            log.warning("写入数据库失败（%s）：%s", e, err)
+            raise err from e
         except BaseException:
             _rollback_quietly(s)
             raise
@@ -125,6 +142,13 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.paths.database)
         self._sessions = session_factory(self.engine)
+
+
+def _what_failed(e: BaseException) -> str:
+    statement = (getattr(e, "statement", None) or "").lstrip().upper()
+    if statement.startswith(("SELECT", "PRAGMA", "WITH")):
+        return "数据没有读出"
+    return "修改没有保存" if statement else "操作没有完成"
 
 
 def _rollback_quietly(s: Session) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -192,7 +192,8 @@ class MainWindow(QMainWindow):
             self.services.store.warnings.clear()
             text = "\n\n".join(warnings)
             self.show_message(warnings[0].split("\n")[0], 60000)
-            QMessageBox.warning(self, self.tr("自动备份失败"), text)
+            # After the window is up and the event loop runs: the start is not held up by it.
+            QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("自动备份失败"), text))
 
     def refresh_backup_label(self) -> None:
         info = self.services.store.last_backup()

@@ -323,3 +323,61 @@ def test_lone_wal_without_database_is_damaged_and_restorable(paths):
     s = AppServices.open(paths)
     assert [u.code for u in s.units.list()] == ["A1"]
     s.close()
+
+
+def test_main_file_behind_its_wal_is_not_called_truncated(paths):
+    """Found on a real full disk: a checkpoint that could not extend the file leaves the header
+    counting one page more than the file holds; the database is the file plus its -wal."""
+    make_db(paths)
+    subprocess.run([sys.executable, "-c", WAL_WRITER, str(paths.database), str(APPLICATION_ID), "0002"], check=True)
+    data = bytearray(paths.database.read_bytes())
+    pages = int.from_bytes(data[28:32], "big")
+    data[28:32] = (pages + 1).to_bytes(4, "big")  # as a part-done checkpoint leaves it
+    paths.database.write_bytes(bytes(data))
+    assert inspect_database(paths.database).state is DbState.CURRENT
+    Path(f"{paths.database}-wal").unlink()
+    Path(f"{paths.database}-shm").unlink()
+    insp = inspect_database(paths.database)
+    assert insp.state is DbState.CORRUPT and "截断" in insp.detail
+
+
+def _tiny_tmpfs(root, size="2m"):
+    root.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(root)], capture_output=True)
+    return r.returncode == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to mount a tmpfs")
+def test_real_nearly_full_disk_end_to_end(tmp_path):
+    """A real 2 MB disk: commands warn about the backup and keep working; a write that does not
+    fit is refused in Chinese; after space is freed everything is there and the backup runs."""
+    mnt = tmp_path / "mnt"
+    if not _tiny_tmpfs(mnt):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        d = mnt / "data"
+        cli = [sys.executable, "-m", "hotline_desktop.cli", "--data-dir", str(d)]
+
+        def run(*args):
+            return subprocess.run([*cli, *args], capture_output=True, text=True, timeout=120)
+
+        assert run("scheme", "assign", "--year", "2026", "--scheme", "licheng-2020").returncode == 0
+        for b in (d / "backups").iterdir():
+            b.unlink()
+        free = os.statvfs(mnt).f_bavail * os.statvfs(mnt).f_frsize
+        (mnt / "filler").write_bytes(b"\0" * (free - 60 * 1024))
+        r = run("scheme", "list")
+        assert r.returncode == 0 and "licheng-2020" in r.stdout
+        assert r.stderr.count("\n") == 1 and "自动备份失败" in r.stderr and "磁盘已满" in r.stderr
+        assert "Traceback" not in r.stderr
+        assert not [p for p in d.rglob("*") if ".part" in p.name]
+        r = run("scheme", "assign", "--year", "2025", "--scheme", "ganxian-2023-online")
+        assert "Traceback" not in r.stderr and "损坏" not in r.stderr
+        assigned_2025 = r.returncode == 0
+        (mnt / "filler").unlink()
+        r = run("scheme", "list")
+        assert r.returncode == 0 and "损坏" not in r.stderr and r.stderr == ""
+        assert ("2025 年" in r.stdout) == assigned_2025
+        assert [p.name for p in (d / "backups").iterdir() if p.name.startswith("auto-")]
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
