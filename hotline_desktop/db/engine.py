@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x48434B35  # 'HCK5'
@@ -95,10 +95,6 @@ def _header_problem(path: Path, size: int, header: bytes) -> str | None:
     if header[92:96] == header[24:28] and pages * page_size > size:
         return f"文件被截断（应有 {pages} 页，只有 {size // page_size} 页）"
     return None
-
-
-def _side_files(path: Path) -> list[Path]:
-    return [p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
 
 
 def _read_meta(uri: str) -> tuple[int, set[str], list, str | None]:
@@ -197,7 +193,8 @@ def _on_connect(dbapi_con, _record) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    # URL.create: a folder name with '?' or '#' is a path, not a query string.
+    engine = create_engine(URL.create("sqlite", database=str(Path(path))), future=True)
     event.listen(engine, "connect", _on_connect)
     return engine
 

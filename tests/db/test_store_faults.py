@@ -381,3 +381,22 @@ def test_real_nearly_full_disk_end_to_end(tmp_path):
         assert [p.name for p in (d / "backups").iterdir() if p.name.startswith("auto-")]
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_folder_names_with_uri_characters_open_and_inspect(tmp_path):
+    """Inspection goes through file: URIs and the engine through a URL: '?', '#', '%', spaces and
+    Chinese in the folder name are part of the path."""
+    from hotline_desktop.paths import DataPaths
+
+    paths = DataPaths(tmp_path / "数据 #1?x%20y")
+    s = AppServices.open(paths)
+    try:
+        s.units.create(UnitDraft(code="A1", name="甲街道", kind=UnitKind.TOWN))
+        assert inspect_database(paths.database).state is DbState.CURRENT  # live: -wal present, via a copy
+    finally:
+        s.close()
+    assert sorted(p.name for p in paths.root.iterdir() if not p.name.startswith(".")) == ["backups", "hotline.db"]
+    assert inspect_database(paths.database).state is DbState.CURRENT  # closed: immutable read
+    s = AppServices.open(paths)
+    assert [u.code for u in s.units.list()] == ["A1"]
+    s.close()
