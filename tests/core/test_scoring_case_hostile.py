@@ -2,11 +2,14 @@
 lines on stderr, nothing on stdout, never a traceback; a case's scheme is never a path."""
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotline_desktop.core.scoring import case as case_mod
 from hotline_desktop.core.scoring.case import run_score_case
@@ -94,8 +97,6 @@ def test_case_scheme_is_never_a_path(tmp_path, scheme, monkeypatch):
 
 
 def _q(s: str) -> str:
-    import json
-
     return json.dumps(s)
 
 
@@ -130,3 +131,26 @@ def test_cli_scheme_file_option(tmp_path):
 
     assert main(["score", str(case), "--scheme-file", str(custom), "--output", str(tmp_path / "o.json")]) == 0
     assert "licheng-2020" in (tmp_path / "o.json").read_text(encoding="utf-8")
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+_TRICKY = st.text(alphabet=st.sampled_from(list('[]{}"\\,:ab中\n')), max_size=8)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON, st.booleans())
+def test_nesting_scan_matches_the_parsed_depth(value, ascii_only):
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert case_mod._nesting_depth(text.encode("utf-8")) == _depth(value)

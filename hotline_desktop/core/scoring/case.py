@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -46,22 +47,25 @@ MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 40  # digits, sign, point and exponent of one JSON number
 MAX_EXPONENT = 30  # |adjusted exponent| of a decimal: 1e30 is far beyond any count or score
 SCHEME_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_KEEP = b'"[]{}'
+_DELETE = bytes(b for b in range(256) if b not in _KEEP)
+_STRING = re.compile(rb'"[^"]*"')
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
 
 
-def _nesting_depth(text: str) -> int:
-    """Deepest [ / { nesting of a JSON text (brackets inside strings do not count)."""
-    depth = deepest = 0
-    for b in _BRACKETS.findall(_STRING.sub("", text)):
-        if b in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth -= 1
-    return deepest
+def _nesting_depth(raw: bytes) -> int:
+    """Deepest [ / { nesting of a JSON text (UTF-8 bytes); brackets inside strings do not count.
+
+    C-speed passes only (tens of ms for a year of 1,000 units): escaped backslashes, then
+    escaped quotes are dropped, then every byte but quotes and brackets; what is left between
+    two quotes was inside a string. For invalid JSON the count may be off, but json.loads then
+    refuses the text anyway (and a RecursionError there is caught too).
+    """
+    kept = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _DELETE).replace(b'""', b"")
+    return max(accumulate(map(_STEP.__getitem__, _STRING.sub(b"", kept))), default=0)
 
 
 class _NumberTooLong(Exception):
@@ -121,7 +125,7 @@ def read_case_file(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseError([f"案例文件 {name} 不是 UTF-8 编码（第 {exc.start + 1} 个字节无效）"]) from None
-    depth = _nesting_depth(text)
+    depth = _nesting_depth(raw)
     if depth > MAX_DEPTH:
         raise CaseError([f"案例文件 {name} 嵌套过深（{depth} 层，上限 {MAX_DEPTH} 层）"])
     try:
