@@ -89,11 +89,11 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    if args.what == "ranking":
+    if args.what in ("ranking", "board"):
         return _export_ranking(args)
     for opt in ("scheme", "year", "month", "group"):
         if getattr(args, opt) is not None:
-            raise CliError(f"--{opt} 只用于 export ranking")
+            raise CliError(f"--{opt} 只用于 export ranking / export board")
     if args.file and args.out and args.file != args.out:
         raise CliError("导出文件只能指定一个（FILE 或 --out）")
     if not (args.file or args.out):
@@ -126,8 +126,9 @@ def _export_ranking(args) -> int:
         missing.append("--out")
     if missing:
         raise CliError(
-            "export ranking 缺少 " + "、".join(missing)
-            + "（用法：hotline-desktop export ranking --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组] --out 文件.xlsx|文件.pdf）"
+            f"export {args.what} 缺少 " + "、".join(missing)
+            + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
+            " --out 文件.xlsx|文件.pdf）"
         )
     try:
         year = int(str(args.year).strip())
@@ -142,10 +143,11 @@ def _export_ranking(args) -> int:
 
     services = _open(args, lock=False)
     try:
+        board = args.what == "board"
         path = export_ranking(
-            services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out
+            services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out, board=board
         )
-        print(f"已导出排名表：{path}")
+        print(f"已导出{'红黑榜' if board else '排名表'}：{path}")
         return 0
     finally:
         services.close()
@@ -267,8 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("what", choices=["units"])
     sp.add_argument("file", metavar="FILE.xlsx")
     sp.add_argument("--only-good", action="store_true", help="只导入无误的行")
-    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表）")
-    sp.add_argument("what", choices=["units", "template", "ranking"])
+    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、红黑榜）")
+    sp.add_argument("what", choices=["units", "template", "ranking", "board"])
     sp.add_argument("file", metavar="FILE", nargs="?", help="导出文件（也可用 --out）")
     sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf）")
     sp.add_argument("--scheme", metavar="SCHEME", help="排名表：考核方案，如 licheng-2020")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from hotline_desktop.core.domain import UnitDraft
+from hotline_desktop.core.domain import UnitDraft, UnitKind, parent_kind_problem
 from hotline_desktop.core.excel_units import (
     ImportProblem,
     parse_units_workbook,
@@ -65,6 +65,29 @@ class UnitImportExport:
             if d.parent_code and d.parent_code not in existing and d.parent_code not in file_codes:
                 plan.problems.append(ImportProblem(row, "D（上级单位编码）", f"上级单位编码“{d.parent_code}”不存在"))
                 bad_codes.add(d.code)
+            elif d.parent_code and isinstance(d.kind, UnitKind):
+                parent = parsed.drafts.get(file_codes[d.parent_code]) if d.parent_code in file_codes else None
+                pkind, pname = ((parent.kind, parent.name) if parent is not None
+                                else (existing[d.parent_code].kind, existing[d.parent_code].name))
+                problem = parent_kind_problem(d.kind, UnitKind(pkind), pname)
+                if problem:
+                    plan.problems.append(ImportProblem(row, "D（上级单位编码）", problem))
+                    bad_codes.add(d.code)
+        # A unit whose kind changes must still fit over the children that stay under it.
+        for row, d in sorted(parsed.drafts.items()):
+            old = existing.get(d.code)
+            if old is None or not isinstance(d.kind, UnitKind) or old.kind == d.kind or d.code in bad_codes:
+                continue
+            for child in existing.values():
+                if child.parent_code != d.code:
+                    continue
+                moved = parsed.drafts.get(file_codes[child.code]) if child.code in file_codes else None
+                kind, parent = (moved.kind, moved.parent_code) if moved is not None else (child.kind, child.parent_code)
+                if parent == d.code and isinstance(kind, UnitKind) and parent_kind_problem(kind, d.kind):
+                    plan.problems.append(ImportProblem(
+                        row, "C（类型）", f"下级单位“{child.name}”（{kind.label}）不能在{d.kind.label}之下，请先调整下级单位"))
+                    bad_codes.add(d.code)
+                    break
         # A row whose parent row is bad cannot be imported either.
         bad_rows = {p.row for p in plan.problems}
         changed = True
@@ -116,13 +139,26 @@ class UnitImportExport:
                     if not progressed:
                         rows = "、".join(str(r) for r in sorted(pending))
                         raise ServiceError(f"第 {rows} 行的上级单位无法确定（循环引用？），未写入任何数据")
-                for _row, (unit_id, d) in sorted(plan.updates.items()):
-                    u = repo.get(unit_id)
-                    if u is None:
-                        raise ServiceError(f"单位“{d.code}”在导入期间被删除，未写入任何数据")
-                    clean, parent_id = self.units._check(repo, d, unit_id)
-                    repo.update(u, **_fields(clean, parent_id))
-                    ids.append(unit_id)
+                # Updates in row order; one that does not fit yet (a kind change whose children
+                # move away further down the file) is retried after the others.
+                waiting = sorted(plan.updates.items())
+                while waiting:
+                    later, last_error = [], None
+                    for row, (unit_id, d) in waiting:
+                        u = repo.get(unit_id)
+                        if u is None:
+                            raise ServiceError(f"单位“{d.code}”在导入期间被删除，未写入任何数据")
+                        try:
+                            clean, parent_id = self.units._check(repo, d, unit_id)
+                        except ValidationFailed as e:
+                            later.append((row, (unit_id, d)))
+                            last_error = e
+                            continue
+                        repo.update(u, **_fields(clean, parent_id))
+                        ids.append(unit_id)
+                    if len(later) == len(waiting):
+                        raise last_error
+                    waiting = later
         except ValidationFailed as e:
             raise ServiceError(f"导入时校验失败，未写入任何数据：{e}") from None
         self.units.changed.emit(ids, "import")
