@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from hotline_desktop.core.sheet_guard import SheetRefused, check_workbook
+from hotline_desktop.core.text import clip
 
 FORMULA_LEADS = ("=", "+", "-", "@")
 
@@ -23,19 +27,35 @@ def set_text(cell, value: Any) -> None:
     cell.data_type = "s"
 
 
-def read_rows(path: str | Path) -> list[list[Any]]:
-    """All rows of the first sheet via python-calamine; raises ValueError with a Chinese message."""
+@dataclass
+class Sheet:
+    """The first sheet of a workbook: its rows as calamine reads them, plus the cells calamine
+    shows as empty although they are not (formulas without a value, error cells)."""
+
+    rows: list[list[Any]]
+    special: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) → reason
+
+    def problem(self, row0: int, col0: int) -> str | None:
+        return self.special.get((row0, col0))
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """The first sheet, read only after the guard passed it; SheetRefused (a ValueError) otherwise."""
     from python_calamine import CalamineWorkbook
 
     p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"找不到文件：{p}")
+    scan = check_workbook(p)
     try:
         wb = CalamineWorkbook.from_path(str(p))
-        sheet = wb.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises several types for bad files
-        raise ValueError(f"无法读取 Excel 文件“{p.name}”：{e}") from None
+        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception:  # calamine raises several types for bad files, all with English text
+        raise SheetRefused(f"文件“{clip(p.name, 60)}”已损坏或不是有效的 Excel 工作簿（.xlsx）") from None
+    return Sheet(rows, scan.special)
+
+
+def read_rows(path: str | Path) -> list[list[Any]]:
+    """All rows of the first sheet (see read_sheet)."""
+    return read_sheet(path).rows
 
 
 def cell_text(v: Any) -> str:

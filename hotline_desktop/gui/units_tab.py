@@ -294,7 +294,7 @@ class UnitsTab(TabPage):
     # -- import --------------------------------------------------------------------------
     def import_units(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("导入承办单位"), self._last_dir, self.tr("Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)")
+            self, self.tr("导入承办单位"), self._last_dir, self.tr("Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
         )
         if path:
             self._last_dir = str(Path(path).parent)

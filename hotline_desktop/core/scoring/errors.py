@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotline_desktop.core.text import clip
+
 __all__ = ["SchemeProblem", "SchemeError", "InputValueError", "InputProblem", "ScoringInputError"]
 
 
@@ -46,10 +48,10 @@ def _show(value: object) -> str:
     if value is None:
         return "（空）"
     if isinstance(value, str):
-        return value
+        return clip(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return clip(value)
 
 
 @dataclass(frozen=True)
