@@ -18,8 +18,8 @@ from types import MappingProxyType
 
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem
 from hotline_desktop.core.scoring.numbers import CONTEXT, HUNDRED, ZERO, NumberOutOfBounds, fmt2, to_decimal
-from hotline_desktop.core.text import clip
 from hotline_desktop.core.scoring.rules import TERM_TYPES, TermFn, compile_fused, compile_term
+from hotline_desktop.core.text import clip
 
 COUNT_DIGITS = 10  # a count (办件量 …) has at most this many digits
 MAX_COUNT = 10**COUNT_DIGITS
