@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +22,22 @@ def column_letter(index0: int) -> str:
     return s
 
 
+# what openpyxl refuses to write (IllegalCharacterError), plus lone surrogates
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+MAX_CELL_TEXT = 32767  # Excel's limit per cell
+
+
+def writable(text: str) -> str:
+    """`text` as a cell can hold it: stored text from before the sanitizer may hold controls."""
+    if _UNWRITABLE.search(text):
+        text = _UNWRITABLE.sub("", text)
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
 def set_text(cell, value: Any) -> None:
-    """Write a value as plain text: never a formula, even if it starts with = + - @."""
-    cell.value = "" if value is None else str(value)
+    """Write a value as plain text: never a formula, even if it starts with = + - @; never a
+    character the file cannot hold. Every export writes its text cells through here."""
+    cell.value = "" if value is None else writable(str(value))
     cell.data_type = "s"
 
 
