@@ -50,8 +50,9 @@ HEADER_SCAN = 50  # rows searched for the header
 @dataclass
 class ParsedUnits:
     drafts: dict[int, UnitDraft] = field(default_factory=dict)  # Excel row → draft (good rows)
-    # Excel row → optional fields the file leaves empty (empty cell or no such column)
+    # Excel row → optional fields whose cell is empty; `absent`: optional fields with no column
     blanks: dict[int, frozenset[str]] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
 
@@ -132,7 +133,7 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
     labels = {f: h for f, h, _, _ in COLUMNS}
     seen: dict[str, int] = {}
     fields = list(colmap.items())
-    absent = frozenset(f for f in OPTIONAL if f not in colmap)
+    out.absent = frozenset(f for f in OPTIONAL if f not in colmap)
     for i in range(header_idx + 1, len(rows)):
         raw = rows[i]
         excel_row = i + 1
@@ -185,7 +186,7 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
             out.problems.extend(problems)
         else:
             out.drafts[excel_row] = clean
-            out.blanks[excel_row] = absent | frozenset(f for f in OPTIONAL if f in colmap and not vals[f])
+            out.blanks[excel_row] = frozenset(f for f in OPTIONAL if f in colmap and not vals[f])
     if out.total_rows == 0:
         out.problems.append(ImportProblem(header_idx + 2, "", "表中没有任何单位数据"))
     return out

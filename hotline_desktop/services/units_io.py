@@ -132,13 +132,16 @@ class UnitImportExport:
             if old is None:
                 merged[row] = d
                 continue
-            keep = {} if blank_overwrites else {
-                f: getattr(draft_of(old), f) for f in parsed.blanks.get(row, ())
-                if getattr(draft_of(old), f) != getattr(d, f)
-            }
-            if blank_overwrites and "active" in parsed.blanks.get(row, ()) and d.active is not True:
-                keep["active"] = True
-            plan.kept_blanks += len(keep) if not blank_overwrites else 0
+            before = draft_of(old)
+            blanks = parsed.blanks.get(row, frozenset())
+            kept = {f: getattr(before, f) for f in blanks if getattr(before, f) != getattr(d, f)}
+            keep = {f: getattr(before, f) for f in parsed.absent}  # no column: never touched
+            if blank_overwrites:
+                if "active" in blanks:
+                    keep["active"] = True  # an empty 启用 means 是
+            else:
+                keep |= kept
+                plan.kept_blanks += len(kept)
             merged[row] = replace(d, code=old.code, **keep)
         file_codes = {code_key(d.code): row for row, d in merged.items()}
         for row, d in sorted(merged.items()):
