@@ -22,12 +22,9 @@ class UnitKind(StrEnum):
     def parse(cls, text: str) -> UnitKind:
         """Accept the key (community), the full label (社区) or a short alias (科室, 街道)."""
         t = (text or "").strip()
-        for kind in cls:
-            if t == kind.value or t == KIND_LABELS[kind]:
-                return kind
-        for alias, kind in KIND_ALIASES.items():
-            if t == alias:
-                return kind
+        kind = _KIND_BY_TEXT.get(t)
+        if kind is not None:
+            return kind
         raise ValueError(f"单位类型无效：“{clip(t)}”，应为 社区、科室·职能部门 或 乡镇·街道")
 
 
@@ -47,6 +44,9 @@ KIND_ALIASES: dict[str, UnitKind] = {
     "乡镇/街道": UnitKind.TOWN,
     "城市社区管委会": UnitKind.TOWN,
 }
+_KIND_BY_TEXT: dict[str, UnitKind] = (
+    {k.value: k for k in UnitKind} | {v: k for k, v in KIND_LABELS.items()} | KIND_ALIASES
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +116,20 @@ LANDLINE_RE = re.compile(r"^(?:\(?0\d{2,3}\)?[- ]?)?[1-9]\d{6,7}(?:-\d{1,6})?$")
 SERVICE_RE = re.compile(r"^(?:12345|110|119|120|122|95\d{3,4}|400\d{7}|800\d{7})$")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_phone(text: str) -> str:
-    return re.sub(r"\s+", "", (text or "").strip()).replace("－", "-")
+    t = (text or "").strip()
+    if _SPACES.search(t):
+        t = _SPACES.sub("", t)
+    return t.replace("－", "-") if "－" in t else t
 
 
 def phone_problem(text: str) -> str | None:
     """None if the phone is empty or plausible (mobile, landline with area code, hotline)."""
     p = normalize_phone(text)
-    if not p:
+    if not p or MOBILE_RE.match(p):
         return None
     for part in re.split(r"[,，;；/、]", p):
         if not (MOBILE_RE.match(part) or LANDLINE_RE.match(part) or SERVICE_RE.match(part)):

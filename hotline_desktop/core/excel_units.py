@@ -139,7 +139,7 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
         excel_row = i + 1
         width = len(raw)
         vals = {f: cell_text(raw[c]) if c < width else "" for f, c in fields}
-        cell_problems = [(f, c, sheet.problem(i, c)) for f, c in fields if sheet.special and sheet.problem(i, c)]
+        cell_problems = [(f, c, sheet.problem(i, c)) for f, c in fields if sheet.problem(i, c)] if sheet.special else []
         if not any(vals.values()) and not cell_problems:
             continue
         out.total_rows += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
@@ -45,13 +45,13 @@ class AuditRepository:
         rows = []
         for table, row_id, action, changes in entries:
             if not changes:
-                rows.append(dict(table_name=table, row_id=row_id, action=action, field="", old_value=None,
-                                 new_value=None))
+                rows.append((table, row_id, action, "", None, None))
             for field, (old, new) in changes.items():
-                rows.append(dict(table_name=table, row_id=row_id, action=action, field=field,
-                                 old_value=_text(old), new_value=_text(new)))
-        if rows:
-            self.s.execute(insert(AuditEntry), rows)
+                rows.append((table, row_id, action, field, _text(old), _text(new)))
+        if rows:  # plain executemany: the ORM's bulk path costs ~4 µs a row
+            self.s.connection().exec_driver_sql(
+                "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value) "
+                "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def recent(self, limit: int = 200, table: str | None = None) -> list[AuditEntry]:
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -167,8 +167,15 @@ class UnitRepository:
         """Insert rows (fields of UNIT_FIELDS) in one executemany; their ids in the same order."""
         if not items:
             return []
-        result = self.s.execute(insert(Unit).returning(Unit.id, sort_by_parameter_order=True), items)
-        ids = [r[0] for r in result]
+        con = self.s.connection()
+        cols = ("code", "name", "kind", "parent_id", "contact", "phone", "active", "notes")
+        # plain executemany, then the ids by code (codes are unique): RETURNING goes row by row
+        con.exec_driver_sql(
+            f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(it[c] for c in cols) for it in items],
+        )
+        by_code = dict(con.execute(select(Unit.code, Unit.id)).all())
+        ids = [by_code[it["code"]] for it in items]
         self.audit.record_many(
             ("units", i, "insert", {k: (None, it.get(k)) for k in UNIT_FIELDS}) for i, it in zip(ids, items, strict=True)
         )

@@ -126,13 +126,14 @@ class UnitImportExport:
         plan = UnitImportPlan(source, problems=list(parsed.problems), total_rows=parsed.total_rows,
                               blank_overwrites=blank_overwrites, parsed=parsed)
         existing = {code_key(r.code): r for r in self.units.list()}
+        drafts: dict[int, UnitDraft] = {}  # unit id → its stored fields as a draft
         merged: dict[int, UnitDraft] = {}
         for row, d in parsed.drafts.items():
             old = existing.get(code_key(d.code))
             if old is None:
                 merged[row] = d
                 continue
-            before = draft_of(old)
+            before = drafts[old.id] = draft_of(old)
             blanks = parsed.blanks.get(row, frozenset())
             kept = {f: getattr(before, f) for f in blanks if getattr(before, f) != getattr(d, f)}
             keep = {f: getattr(before, f) for f in parsed.absent}  # no column: never touched
@@ -169,7 +170,7 @@ class UnitImportExport:
             if old is None:
                 plan.adds[row] = d
                 continue
-            before = draft_of(old)
+            before = drafts.get(old.id) or draft_of(old)
             diffs = [
                 FieldChange(row, old.code, d.name or old.name, f, shown(before, f), shown(d, f))
                 for f in COMPARED

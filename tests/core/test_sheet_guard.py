@@ -126,3 +126,25 @@ def test_an_ordinary_workbook_passes(tmp_path):
     p = write_units_template(tmp_path / "t.xlsx")
     scan = check_workbook(p)
     assert scan.rows == 1 and scan.cols == 8 and not scan.special
+
+
+def test_cells_without_references_are_still_bounded(tmp_path):
+    """No r attribute: the position follows the row (the full scanner takes over)."""
+    p = write_xlsx(tmp_path / "nor.xlsx", '<row r="1"><c t="inlineStr"><is><t>a</t></is></c></row>'
+                   '<row r="900000"><c t="inlineStr"><is><t>b</t></is></c></row>')
+    assert "超出可读取的范围" in _refused(p)
+
+
+def test_a_utf16_part_is_checked_too(tmp_path):
+    p = write_xlsx(tmp_path / "u16.xlsx", rows_xml([["a"]]))
+    sheet = ('<?xml version="1.0" encoding="UTF-16"?><worksheet '
+             'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'<row r="1">{cell("XFD1048576", "x")}</row></sheetData></worksheet>').encode("utf-16")
+    data = {}
+    with zipfile.ZipFile(p) as z:
+        data = {n: z.read(n) for n in z.namelist()}
+    data["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in data.items():
+            z.writestr(n, b)
+    assert "XFD1048576" in _refused(p)

@@ -124,10 +124,10 @@ def test_control_characters_never_reach_the_store_and_export_never_crashes(servi
     assert ws["H3"].value == "旧数据" and ws["H2"].value == "备注&#27;"
 
 
-def test_a_character_reference_to_a_control_is_not_well_formed_and_refused(services, tmp_path):
+def test_a_character_reference_to_a_control_is_removed(services, tmp_path):
     p = write_xlsx(tmp_path / "u.xlsx", rows_xml([list(HEADER), ["C01", "燕山&#27;社区", "社区"]]))
-    with pytest.raises(ValueError, match="XML 内容无效"):
-        services.units_io.plan(p)
+    plan = services.units_io.plan(p)
+    assert [d.name for d in plan.adds.values()] == ["燕山社区"]
 
 
 def test_a_lone_surrogate_or_bidi_code_is_a_bad_cell(services):
