@@ -4,7 +4,7 @@ from hotline_desktop.core.text import TextProblem, clean_text, clip
 
 
 def test_clip_bounds_echoed_values():
-    assert clip("x" * 400_000_000 if False else "y" * 5000) == "y" * 50 + "…"
+    assert clip("y" * 5000) == "y" * 50 + "…"
     assert clip("短") == "短"
     assert clip("a\x00b") == "a?b"
     assert len(clip(10**5000)) < 60
