@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -33,8 +34,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("UnitsTableModel", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> str:
-    """A string that sorts 'SQ2' before 'SQ10' under plain string comparison."""
+    """A string that sorts 'SQ2' before 'SQ10' under plain string comparison (cached: the sort
+    proxy asks for it n·log n times, e.g. 300,000 times after importing 20,000 units)."""
     return _DIGITS.sub(lambda m: m.group(0).rjust(12, "0"), text.casefold())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from xlsx_builder import cell, rows_xml, write_xlsx
@@ -148,3 +149,14 @@ def test_a_utf16_part_is_checked_too(tmp_path):
         for n, b in data.items():
             z.writestr(n, b)
     assert "XFD1048576" in _refused(p)
+
+
+def test_every_reader_goes_through_the_guard():
+    """One door: only core/xlsx.py opens a workbook for reading (after check_workbook)."""
+    import hotline_desktop
+
+    root = Path(hotline_desktop.__file__).parent
+    openers = ("CalamineWorkbook", "load_workbook(", "open_workbook")
+    found = {p.relative_to(root).as_posix() for p in root.rglob("*.py")
+             if any(o in p.read_text(encoding="utf-8") for o in openers)}
+    assert found == {"core/xlsx.py"}

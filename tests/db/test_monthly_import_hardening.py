@@ -122,3 +122,16 @@ def test_export_writes_formula_like_stored_text_as_text(services, ys, tmp_path):
     ws = load_workbook(out).active
     texts = [c for row in ws.iter_rows() for c in row if c.value == "=1+1"]
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_a_stored_bad_text_and_notes_are_bounded_and_sanitized(services, ys):
+    t = services.units.list()[1]
+    services.assessment.set_values(ys.id, [CellEdit(t.id, MONTH, "praise", "x" * 100_000)])
+    cell = services.assessment.monthly_cells(ys.id, MONTH)[(t.id, MONTH, "praise")]
+    assert not cell.valid and len(cell.text) <= 201 and "过长" in cell.error
+    services.assessment.set_values(ys.id, [CellEdit(t.id, MONTH, "praise", "3\x00\x1b")])
+    assert services.assessment.monthly_cells(ys.id, MONTH)[(t.id, MONTH, "praise")].text == "3"
+    services.assessment.set_note(ys.id, t.id, "publicity_articles", "第一行\x01\n第二行")
+    assert services.assessment.annual_notes(ys.id, t.id) == {"publicity_articles": "第一行\n第二行"}
+    with pytest.raises(ServiceError, match="备注"):
+        services.assessment.set_note(ys.id, t.id, "publicity_articles", "坏\ud800")
