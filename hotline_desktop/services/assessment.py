@@ -218,6 +218,14 @@ class AssessmentService:
                 out[(unit_id, m, key)] = cell
         return out
 
+    def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
+        """(unit_id, key) → the stored text of one month (no parsing: stored text is canonical)."""
+        with self.store.session() as s:
+            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
+                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
+            )
+            return {(u, k): v for u, k, v in s.execute(q)}
+
     def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
         sch = self.scheme(year_scheme_id)
         with self.store.session() as s:

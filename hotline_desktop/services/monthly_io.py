@@ -84,13 +84,15 @@ class MonthlyImportExport:
         parsed = parse_month_workbook(path, scheme, set(units), month)
         plan = MonthImportPlan(year_scheme_id, month, Path(path), problems=parsed.problems, rows=parsed.rows,
                                fatal=parsed.fatal)
-        stored = self.assessment.monthly_cells(year_scheme_id, month)
+        stored = self.assessment.monthly_texts(year_scheme_id, month)
         for row, code, key, text in parsed.cells:
             u = units[code]
+            old_text = stored.get((u.id, key)) or ""
+            if text == old_text:  # the usual case: the file holds what is stored
+                continue
             inp = scheme.input(key)
-            old = stored.get((u.id, month, key))
             new = check(inp, text)
-            old_text, new_text = (old.text if old else ""), (new.text if new else "")
+            new_text = new.text if new else ""
             if old_text == new_text:
                 continue
             plan.edits.append(CellEdit(u.id, month, key, text or None))
