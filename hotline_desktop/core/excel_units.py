@@ -53,6 +53,12 @@ class ParsedUnits:
     # Excel row → optional fields whose cell is empty; `absent`: optional fields with no column
     blanks: dict[int, frozenset[str]] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
+    columns: dict[str, int] = field(default_factory=dict)  # field → column index in the file
+
+    def where(self, fld: str) -> str:
+        """The column label of a field, as problems show it: "D（上级单位编码）"."""
+        idx = self.columns.get(fld)
+        return "" if idx is None else _col_label(idx, dict((f, h) for f, h, _, _ in COLUMNS)[fld])
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
 
@@ -125,6 +131,7 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
                 1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“编码”列（表头需要 编码、名称、类型）"))
         return out
     colmap = header_columns(rows[header_idx], known, header_idx + 1, out.problems)
+    out.columns = dict(colmap)
     for need, label in (("code", "编码"), ("name", "名称"), ("kind", "类型")):
         if need not in colmap:
             out.problems.append(ImportProblem(header_idx + 1, "", f"缺少必需的列“{label}”"))

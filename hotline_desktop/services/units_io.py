@@ -145,10 +145,16 @@ class UnitImportExport:
                 plan.kept_blanks += len(kept)
             merged[row] = replace(d, code=old.code, **keep)
         file_codes = {code_key(d.code): row for row, d in merged.items()}
+        for row, d in merged.items():  # a parent code is written as the parent's own code
+            if d.parent_code:
+                k = code_key(d.parent_code)
+                canon = existing[k].code if k in existing else merged[file_codes[k]].code if k in file_codes else None
+                if canon is not None and canon != d.parent_code:
+                    merged[row] = replace(d, parent_code=canon)
         for row, d in sorted(merged.items()):
             if d.parent_code and code_key(d.parent_code) not in existing and code_key(d.parent_code) not in file_codes:
                 plan.problems.append(
-                    ImportProblem(row, "D（上级单位编码）", f"上级单位编码“{clip(d.parent_code)}”不存在"))
+                    ImportProblem(row, parsed.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
         # A row whose parent row is bad cannot be imported either.
         bad_rows = {p.row for p in plan.problems}
         changed = True
@@ -160,7 +166,7 @@ class UnitImportExport:
                 prow = file_codes.get(code_key(d.parent_code))
                 if prow is not None and prow in bad_rows and code_key(d.parent_code) not in existing:
                     plan.problems.append(ImportProblem(
-                        row, "D（上级单位编码）", f"上级单位“{clip(d.parent_code)}”所在的第 {prow} 行有错误"))
+                        row, parsed.where("parent_code"), f"上级单位“{clip(d.parent_code)}”所在的第 {prow} 行有错误"))
                     bad_rows.add(row)
                     changed = True
         for row, d in sorted(merged.items()):

@@ -79,6 +79,8 @@ def test_codes_compare_case_insensitively(services, t01, tmp_path):
     services.units_io.apply(plan, only_good_rows=True)
     rows = {r.code: r for r in services.units.list()}
     assert set(rows) == {"T01", "c01"} and rows["c01"].parent_code == "T01"
+    again = services.units_io.plan(p)  # the parent typed as t01 is T01: nothing to change
+    assert again.unchanged == 2 and not again.updates
 
 
 def test_the_database_refuses_codes_differing_only_in_case(services, t01):
@@ -190,3 +192,11 @@ def test_import_and_undo_write_in_bulk_with_one_audit_row_per_field(services, t0
             ("contact", "王伟", "李四")]
     services.units_io.revert(plan, old)
     assert {r.code: r.contact for r in services.units.list()} == {"T01": "王伟"}
+
+
+def test_a_parent_problem_names_the_real_column(services, tmp_path):
+    p = sheet(tmp_path / "u.xlsx", [("燕山社区", "C01", "社区", "T99")], header=("名称", "编码", "类型", "上级单位编码"))
+    plan = services.units_io.plan(p)
+    assert [str(x) for x in plan.problems] == ["第 2 行 D（上级单位编码）列：上级单位编码“T99”不存在"]
+    p = sheet(tmp_path / "v.xlsx", [("T99", "C01", "燕山社区", "社区")], header=("上级单位", "编码", "名称", "类型"))
+    assert services.units_io.plan(p).problems[0].column == "A（上级单位编码）"
