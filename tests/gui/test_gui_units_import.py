@@ -157,3 +157,14 @@ def test_import_parse_runs_off_gui_thread(units_tab, qtbot, tmp_path, monkeypatc
     monkeypatch.setattr(io, "plan", spy)
     run_import(qtbot, units_tab, write_sheet(tmp_path / "u.xlsx", BAD[:1]))
     assert seen == [False]
+
+
+def test_a_hostile_workbook_is_refused_in_chinese_and_the_app_lives_on(units_tab, qtbot, tmp_path):
+    """Issue 7.1: a 2 KB file with one cell at XFD1048576 aborted the whole process."""
+    from xlsx_builder import cell, write_xlsx
+
+    bad = write_xlsx(tmp_path / "far.xlsx", f'<row r="1">{cell("XFD1048576", "x")}</row>')
+    with qtbot.waitSignal(units_tab.task_failed, timeout=10000) as failed:
+        units_tab.start_import(bad)
+    assert "XFD1048576" in failed.args[0] and "超出可读取的范围" in failed.args[0]
+    assert len(units_tab.services.units.list()) == 6
