@@ -29,8 +29,8 @@ HOTLINE_COUNTS = (
     "returned_twice_reassigned", "dispatch_main_failures", "dispatch_co_failures", "notice_failures",
     "reply_nonstandard", "praise", "complaints", "supervision_light", "supervision_heavy",
 )
-ODD_RATES = ("97.125", "99.995", "0.001", "99.9999", "3.00005", "12.345678",
-             "99.999999", "5E+1", "1E-6", "100.000")
+ODD_RATES = ("97.125", "99.995", "0.001", "99.9999", "3.00005", "12.345678", "99.999999", "5E+1",
+             "1E-6", "100.000")
 
 
 def _rate(rng: random.Random) -> str:
@@ -47,7 +47,7 @@ def _rate(rng: random.Random) -> str:
 def _count(rng: random.Random) -> int:
     r = rng.random()
     if r < 0.01:
-        return rng.choice((10**7, 10**9 + 3, 9_999_999_999, 1_234_567_890))
+        return rng.choice((10**7, 10**8 + 3, 10**9 - 1, 123456789))
     return rng.choice((0, 0, 0, 0, 1, 2, 3, 7, 12))
 
 
@@ -151,7 +151,7 @@ CASES = {
 }
 
 # taken with the engine of commit dce61ec (before the fixed-point path); the hotline odd values
-# were brought inside the input bounds of issue 7 (≤ 6 decimals, ≤ 10-digit counts) and re-taken
+# were brought inside the input bounds of issue 7 (≤ 6 decimals, counts below 10**9) and re-taken
 # with that same old engine
 FROZEN = {
     "hotline": ("4fc8b33804642230f64282211cb1a1632a9b6bdb20e43d6252216e385f65bda1",

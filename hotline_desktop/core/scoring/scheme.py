@@ -21,8 +21,8 @@ from hotline_desktop.core.scoring.numbers import CONTEXT, HUNDRED, ZERO, NumberO
 from hotline_desktop.core.scoring.rules import TERM_TYPES, TermFn, compile_fused, compile_term
 from hotline_desktop.core.text import clip
 
-COUNT_DIGITS = 10  # a count (办件量 …) has at most this many digits
-MAX_COUNT = 10**COUNT_DIGITS
+COUNT_DIGITS = 9  # a count (办件量 …) has at most this many digits (issue 7.2)
+MAX_COUNT = 10**COUNT_DIGITS  # = the columnar engine's COUNT_LIMIT: what is stored valid can be scored
 MAX_RATE_DECIMALS = 6  # rates and scores: digits after the point
 
 __all__ = [
