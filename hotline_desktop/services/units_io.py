@@ -155,6 +155,18 @@ class UnitImportExport:
             if d.parent_code and code_key(d.parent_code) not in existing and code_key(d.parent_code) not in file_codes:
                 plan.problems.append(
                     ImportProblem(row, parsed.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
+        # The tree as it would be: a row that closes a loop of parents is a problem.
+        parent_key = {k: (code_key(r.parent_code) if r.parent_code else None) for k, r in existing.items()}
+        parent_key |= {code_key(d.code): (code_key(d.parent_code) if d.parent_code else None)
+                       for d in merged.values()}
+        for row, d in sorted(merged.items()):
+            seen, cur = {code_key(d.code)}, parent_key.get(code_key(d.code))
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                cur = parent_key.get(cur)
+            if cur is not None:
+                plan.problems.append(ImportProblem(row, parsed.where("parent_code"),
+                                                   "上级单位不能是本单位的下级单位（循环引用）"))
         # A row whose parent row is bad cannot be imported either.
         bad_rows = {p.row for p in plan.problems}
         changed = True
@@ -204,10 +216,11 @@ class UnitImportExport:
                 if code_key(d.code) in key_to_id:
                     raise ServiceError(f"第 {row} 行：编码“{clip(d.code)}”已被其他单位使用，未写入任何数据")
             new_ids = self._insert_levels(repo, plan, key_to_id)
-            parent_of = {i: f["parent_id"] for i, f in snap.items()}
-            parent_of.update({i: key_to_id.get(code_key(d.parent_code)) if d.parent_code else None
-                              for i, d in new_ids.items()})
+            final = {i: dict(f) for i, f in snap.items()}  # every unit as it will be after the import
+            for i, d in new_ids.items():
+                final[i] = _fields(d, key_to_id.get(code_key(d.parent_code)) if d.parent_code else None)
             changes: dict[int, dict[str, tuple[Any, Any]]] = {}
+            row_of: dict[int, int] = {}
             for row, (unit_id, d) in sorted(plan.updates.items()):
                 cur = snap.get(unit_id)
                 if cur is None:
@@ -224,11 +237,14 @@ class UnitImportExport:
                 ch = {k: (cur[k], v) for k, v in new.items() if k in cur and cur[k] != v}
                 if ch:
                     changes[unit_id] = ch
-                    parent_of[unit_id] = parent_id
-            for unit_id, ch in changes.items():
-                if "parent_id" in ch and _in_cycle(parent_of, unit_id):
-                    row = next(r for r, (u, _d) in plan.updates.items() if u == unit_id)
-                    raise ServiceError(f"第 {row} 行：上级单位不能是本单位的下级单位，未写入任何数据")
+                    row_of[unit_id] = row
+                    final[unit_id].update(new)
+            problem = _tree_problem(final, set(new_ids) | set(changes))
+            if problem is not None:
+                unit_id, reason = problem
+                row = row_of.get(unit_id) or next((r for r, d in plan.adds.items() if code_key(d.code) == code_key(
+                    final[unit_id]["code"])), 0)
+                raise ServiceError(f"第 {row} 行：{reason}，未写入任何数据")
             repo.update_bulk(changes)
         ids = list(new_ids) + list(changes)
         self.units.changed.emit(ids, "import")
@@ -290,15 +306,18 @@ def _same_kind(v):
     return v.value if isinstance(v, UnitKind) else v
 
 
-def _in_cycle(parent_of: dict[int, int | None], start: int) -> bool:
-    seen = {start}
-    cur = parent_of.get(start)
-    while cur is not None:
-        if cur in seen:
-            return True
-        seen.add(cur)
-        cur = parent_of.get(cur)
-    return False
+def _tree_problem(final: dict[int, dict[str, Any]], touched: set[int]) -> tuple[int, str] | None:
+    """The first rule of the units tree that the import would break, checked over the register
+    as it will be (units touched by the import): (unit id, Chinese reason), or None."""
+    for unit_id in sorted(touched):
+        seen = {unit_id}
+        cur = final[unit_id]["parent_id"]
+        while cur is not None:
+            if cur in seen:
+                return unit_id, "上级单位不能是本单位的下级单位（循环引用）"
+            seen.add(cur)
+            cur = final[cur]["parent_id"] if cur in final else None
+    return None
 
 
 def _depth(snap: dict[int, dict], unit_id: int, within: set[int]) -> int:

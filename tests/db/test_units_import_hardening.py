@@ -200,3 +200,17 @@ def test_a_parent_problem_names_the_real_column(services, tmp_path):
     assert [str(x) for x in plan.problems] == ["第 2 行 D（上级单位编码）列：上级单位编码“T99”不存在"]
     p = sheet(tmp_path / "v.xlsx", [("T99", "C01", "燕山社区", "社区")], header=("上级单位", "编码", "名称", "类型"))
     assert services.units_io.plan(p).problems[0].column == "A（上级单位编码）"
+
+
+def test_a_loop_of_parents_is_a_problem_and_never_written(services, t01, tmp_path):
+    services.units.create(UnitDraft(code="C01", name="燕山社区", kind="community", parent_code="T01"))
+    p = sheet(tmp_path / "u.xlsx", [("T01", "山大路街道", "街道", "C01")])
+    plan = services.units_io.plan(p)
+    assert [(x.row, x.column[0]) for x in plan.problems] == [(2, "D")] and "循环" in plan.problems[0].message
+    # a stale plan is checked again when written: the loop is refused whole
+    plan.problems.clear()
+    plan.updates[2] = (t01.id, UnitDraft(code="T01", name="山大路街道", kind="town", parent_code="C01",
+                                         contact="王伟", phone="0531-88881234", notes="老备注"))
+    with pytest.raises(ServiceError, match="循环"):
+        services.units_io.apply(plan)
+    assert services.units.get(t01.id).parent_code is None
