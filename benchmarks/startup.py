@@ -57,8 +57,9 @@ def make_data(folder: Path, n: int, months: int = 0) -> None:
         s.close()
 
 
-def one_run(folder: Path) -> tuple[float, int]:
+def one_run(folder: Path, config: Path) -> tuple[float, int]:
     env = dict(os.environ, HOTLINE_EXIT_AFTER_SHOWN="1", QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env["XDG_CONFIG_HOME"] = str(config)  # the window's remembered layout (QSettings): ours, not the user's
     env["HOTLINE_T0"] = repr(time.time())
     out = subprocess.run([sys.executable, "-c", LAUNCH, str(folder)], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
@@ -75,14 +76,25 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--months", type=int, default=0, help="also fill this many months of figures (0–12)")
     ap.add_argument("--data-dir", help="reuse this folder (default: a temporary one)")
+    ap.add_argument("--last-tab", default="", help="start as if this tab (units, monthly, annual, ranking) was "
+                                                     "the last one used: the window reopens on it")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         folder = Path(args.data_dir) if args.data_dir else Path(tmp) / "data"
+        config = Path(tmp) / "config"
         make_data(folder, args.units, args.months)
-        one_run(folder)  # warm the OS file cache once (the app's own caches start cold every run)
+        conf = config / "hotline_desktop" / "hotline_desktop.conf"
+
+        def remember_tab() -> None:
+            conf.parent.mkdir(parents=True, exist_ok=True)
+            conf.write_text(f"[mainWindow]\ntab={args.last_tab}\n" if args.last_tab else "", encoding="utf-8")
+
+        remember_tab()
+        one_run(folder, config)  # warm the OS file cache once (the app's own caches start cold every run)
         times = []
         for i in range(args.runs):
-            t, rows = one_run(folder)
+            remember_tab()
+            t, rows = one_run(folder, config)
             times.append(t)
             print(f"run {i + 1}: {t:.3f} s ({rows} units in the model)")
         med = statistics.median(times)

@@ -152,7 +152,7 @@ def _import_monthly(args) -> int:
 def _export_monthly(args) -> int:
     """`export monthly --scheme S --year Y --month YYYY-MM --out FILE.xlsx`: the tab's export."""
     if args.group is not None:
-        raise CliError("--group 只用于 export ranking")
+        raise CliError("--group 只用于 export ranking / export board")
     out = _out_path(args, "monthly", (".xlsx",))
     services = _open(args, lock=False)
     try:
@@ -178,13 +178,13 @@ def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def cmd_export(args) -> int:
-    if args.what == "ranking":
+    if args.what in ("ranking", "board"):
         return _export_ranking(args)
     if args.what == "monthly":
         return _export_monthly(args)
     for opt in ("scheme", "year", "month", "group"):
         if getattr(args, opt) is not None:
-            raise CliError(f"--{opt} 只用于 export ranking")
+            raise CliError(f"--{opt} 只用于 export ranking / export board")
     if args.file and args.out and args.file != args.out:
         raise CliError("导出文件只能指定一个（FILE 或 --out）")
     if not (args.file or args.out):
@@ -217,8 +217,9 @@ def _export_ranking(args) -> int:
         missing.append("--out")
     if missing:
         raise CliError(
-            "export ranking 缺少 " + "、".join(missing)
-            + "（用法：hotline-desktop export ranking --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组] --out 文件.xlsx|文件.pdf）"
+            f"export {args.what} 缺少 " + "、".join(missing)
+            + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
+            " --out 文件.xlsx|文件.pdf）"
         )
     try:
         year = int(str(args.year).strip())
@@ -233,10 +234,11 @@ def _export_ranking(args) -> int:
 
     services = _open(args, lock=False)
     try:
+        board = args.what == "board"
         path = export_ranking(
-            services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out
+            services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out, board=board
         )
-        print(f"已导出排名表：{path}")
+        print(f"已导出{'红黑榜' if board else '排名表'}：{path}")
         return 0
     finally:
         services.close()
@@ -287,8 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--scheme", metavar="SCHEME", help="月度数据：考核方案，如 ganxian-2023-hotline")
     sp.add_argument("--year", metavar="YEAR", help="月度数据：考核年度")
     sp.add_argument("--month", metavar="YYYY-MM", help="月度数据：月份")
-    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、月度数据）")
-    sp.add_argument("what", choices=["units", "template", "ranking", "monthly"])
+    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、红黑榜、月度数据）")
+    sp.add_argument("what", choices=["units", "template", "ranking", "board", "monthly"])
     sp.add_argument("file", metavar="FILE", nargs="?", help="导出文件（也可用 --out）")
     sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf）")
     sp.add_argument("--scheme", metavar="SCHEME", help="排名表、月度数据：考核方案，如 licheng-2020")

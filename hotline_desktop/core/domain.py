@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -194,3 +195,56 @@ def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
         notes=texts["notes"],
     )
     return clean, errs
+
+
+# -- hierarchy of kinds ------------------------------------------------------------------------
+# 社区 sit only under a 乡镇/街道; nothing sits under a 社区; departments and towns may stand alone
+# or under another department/town.
+ALLOWED_PARENT_KINDS: dict[UnitKind, frozenset[UnitKind]] = {
+    UnitKind.COMMUNITY: frozenset({UnitKind.TOWN}),
+    UnitKind.TOWN: frozenset({UnitKind.TOWN, UnitKind.DEPARTMENT}),
+    UnitKind.DEPARTMENT: frozenset({UnitKind.TOWN, UnitKind.DEPARTMENT}),
+}
+
+
+def parent_kind_problem(kind: UnitKind, parent_kind: UnitKind, parent_name: str = "") -> str | None:
+    """None if a unit of `kind` may sit under a unit of `parent_kind`; else a Chinese reason."""
+    if parent_kind in ALLOWED_PARENT_KINDS[kind]:
+        return None
+    who = f"“{parent_name}”（{parent_kind.label}）" if parent_name else parent_kind.label
+    if kind is UnitKind.COMMUNITY:
+        return f"社区的上级单位只能是乡镇·街道，不能是{who}"
+    return f"{kind.label}的上级单位不能是{who}（社区下不能再设下级单位）"
+
+
+def creates_cycle(parent_of: Callable[[int], int | None], unit_id: int, new_parent_id: int | None) -> bool:
+    """True if giving `unit_id` the parent `new_parent_id` makes a loop (incl. itself).
+    ``parent_of(id)`` gives a unit's current parent id (walks only the ancestors)."""
+    seen: set[int] = set()
+    cur = new_parent_id
+    while cur is not None and cur not in seen:
+        if cur == unit_id:
+            return True
+        seen.add(cur)
+        cur = parent_of(cur)
+    return False
+
+
+def active_children(units: Iterable[UnitRow], unit_id: int) -> list[UnitRow]:
+    """Active units below `unit_id` (children, grandchildren, …), in tree order by code."""
+    by_parent: dict[int, list[UnitRow]] = {}
+    for u in units:
+        if u.parent_id is not None:
+            by_parent.setdefault(u.parent_id, []).append(u)
+    out: list[UnitRow] = []
+    seen = {unit_id}
+    stack = sorted(by_parent.get(unit_id, ()), key=lambda u: u.code, reverse=True)
+    while stack:
+        u = stack.pop()
+        if u.id in seen:
+            continue
+        seen.add(u.id)
+        if u.active:
+            out.append(u)
+        stack.extend(sorted(by_parent.get(u.id, ()), key=lambda c: c.code, reverse=True))
+    return out

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from hotline_desktop.core.dates import date_text, month_text, period_text
 from hotline_desktop.core.scoring.numbers import HUNDRED, fmt2, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
@@ -186,27 +187,15 @@ def display_width(text: str) -> int:
 
 
 def month_label(month: str, *, with_year: bool = True) -> str:
-    y, m = month.split("-")
-    return f"{y}年{int(m)}月" if with_year else f"{int(m)}月"
+    return month_text(month, with_year=with_year)
 
 
 def date_label(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return date_text(d)
 
 
 def _period_text(months: tuple[str, ...]) -> str:
-    if not months:
-        return "无数据"
-    first, last = months[0], months[-1]
-    ints = [int(m[:4]) * 12 + int(m[5:]) for m in months]
-    contiguous = ints == list(range(ints[0], ints[0] + len(ints)))
-    if first == last:
-        return month_label(first)
-    if contiguous and first[:4] == last[:4]:
-        return f"{month_label(first)}—{int(last[5:])}月"
-    if contiguous:
-        return f"{month_label(first)}—{month_label(last)}"
-    return "、".join(month_label(m) for m in months)
+    return period_text(months)
 
 
 def _score(value: Decimal | None) -> Cell:
@@ -347,7 +336,7 @@ def build_ranking_table(
             raise ValueError(f"考核方案“{scheme.title}”按年度计分，没有月度排名，不能指定月份")
         if month not in result.months:
             period = _period_text(result.months)
-            raise ValueError(f"{month} 不在考核期内（考核期：{period}）")
+            raise ValueError(f"{month_text(month)} 不在考核期内（考核期：{period}）")
         return _monthly_table(result, year, group, month, when, monthly_values)
     if scheme.has_monthly_scores:
         return _ganxian_annual_table(result, year, group, when)

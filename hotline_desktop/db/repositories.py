@@ -154,6 +154,13 @@ class UnitRepository:
     def children_count(self, unit_id: int) -> int:
         return self.s.scalar(select(func.count(Unit.id)).where(Unit.parent_id == unit_id)) or 0
 
+    def parent_id_of(self, unit_id: int) -> int | None:
+        u = self.s.get(Unit, unit_id)
+        return u.parent_id if u is not None else None
+
+    def children(self, unit_id: int) -> list[Unit]:
+        return list(self.s.scalars(select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.code)))
+
     def add_many(self, items: Iterable[dict[str, Any]]) -> list[Unit]:
         return [self.add(**it) for it in items]
 

@@ -4,7 +4,6 @@ completeness list (unit × missing annual items) and one item's evidence files."
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import (
@@ -16,6 +15,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QStyle
 
+from hotline_desktop.core.annual_status import AnnualStatus
+from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
@@ -47,27 +48,11 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("AnnualModels", text)
 
 
-@dataclass(frozen=True)
-class UnitState:
-    """A unit's annual items: how many are entered, which required ones are missing, errors."""
-
-    filled: int = 0
-    total: int = 0
-    missing: tuple[str, ...] = ()  # labels of required items not entered (or invalid)
-    errors: int = 0  # entered but invalid
-    files: int = 0  # evidence files
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing and not self.errors
+UnitState = AnnualStatus  # the rule lives in core.annual_status
 
 
 def status_text(state: UnitState) -> str:
-    if state.missing:
-        return _tr("缺 {0} 项").format(len(state.missing))
-    if state.errors:
-        return _tr("{0} 项有误").format(state.errors)
-    return _tr("✓ 完整")
+    return state.short_text()
 
 
 def _kind_key(kind: UnitKind, code: str) -> str:
@@ -143,17 +128,15 @@ class AnnualUnitsModel(RowTableModel):
                 return status_text(st)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_STATUS and st.missing:
-                return _tr("尚缺：{0}").format("、".join(st.missing))
-            if col == COL_STATUS and st.errors:
-                return _tr("有 {0} 项填写有误").format(st.errors)
+            if col == COL_STATUS and not st.complete:
+                return st.long_text()
             if col == COL_NAME:
                 return r.name
             if col == COL_FILES:
                 return _tr("证明材料 {0} 份").format(st.files)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
-            return _BAD if st.missing else _WARN if st.errors else _OK
+            return {"bad": _BAD, "warn": _WARN}.get(st.level, _OK)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_FILLED, COL_FILES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:
@@ -321,8 +304,8 @@ class EvidenceListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return _file_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tr("{0}\n{1}，添加于 {2:%Y年%m月%d日 %H:%M}\n双击打开；右键可移除").format(
-                r.name, r.size_text, r.added_at)
+            return _tr("{0}\n{1}，添加于 {2}\n双击打开；右键可移除").format(
+                r.name, r.size_text, datetime_text(r.added_at))
         if role in (SORT_ROLE, RAW_ROLE):
             return r.name
         if role == ROW_ROLE:

@@ -8,6 +8,7 @@ figures through the live ranking's `changed`.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.annual_status import annual_status
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
@@ -66,7 +68,7 @@ from hotline_desktop.gui.annual_models import (
     UnitState,
 )
 from hotline_desktop.gui.bridge import EventBridge
-from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.evidence import EvidenceRow
@@ -184,8 +186,7 @@ class ItemCard(QFrame):
         self.files_view.setFixedHeight(self.fontMetrics().height() + 12)
         self.files_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.files_view.customContextMenuRequested.connect(self._files_menu)
-        self.files_view.activated.connect(lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
-        self.files_view.doubleClicked.connect(lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
+        on_activated(self.files_view, lambda ix: self.open_requested.emit(self.files.row_at(ix.row())))
         remove = QAction(self.tr("移除"), self.files_view)
         remove.setShortcut(QKeySequence.StandardKey.Delete)
         remove.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -534,6 +535,7 @@ class AnnualTab(TabPage):
         self.unit_header = head
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        self.splitter.setObjectName("unitsItemsSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 0)
@@ -567,8 +569,7 @@ class AnnualTab(TabPage):
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, w in {MCOL_CODE: 80, MCOL_NAME: 200, MCOL_KIND: 110, MCOL_COUNT: 64}.items():
             h.resizeSection(col, w)
-        self.missing_table.doubleClicked.connect(self._jump_from_missing)
-        self.missing_table.activated.connect(self._jump_from_missing)
+        on_activated(self.missing_table, self._jump_from_missing)
         hint = QLabel(self.tr("双击一行转到该单位。评分类项目（如领导重视）必须评分；填写有误的项目不计分。"), page)
         hint.setObjectName("countsLabel")
         v = QVBoxLayout(page)
@@ -721,29 +722,12 @@ class AnnualTab(TabPage):
     # -- completeness ----------------------------------------------------------------------
     def _state_of(self, unit, result) -> UnitState:
         scheme = self._scheme
-        inputs = scheme.annual_inputs
-        by_label = {i.label: i.key for i in inputs}
+        by_label = {i.label: i.key for i in scheme.annual_inputs}
         miss_keys = [by_label.get(lbl, lbl) for lbl in self._missing.get(unit.id, [])]
+        entered = {inp.key: cell.valid for inp in scheme.annual_inputs
+                   if (cell := self._cells.get((unit.id, inp.key))) is not None}
         res = result.units.get(unit.code) if result is not None else None
-        if res is not None:
-            for m in res.missing:
-                if scheme.has_input(m) and scheme.input(m).period == "annual" and m not in miss_keys:
-                    miss_keys.append(m)
-        filled = errors = 0
-        for inp in inputs:
-            cell = self._cells.get((unit.id, inp.key))
-            if cell is not None:
-                filled += 1
-                if not cell.valid and inp.key not in miss_keys:
-                    errors += 1
-        labels = []
-        for k in miss_keys:
-            if not scheme.has_input(k):
-                labels.append(k)
-                continue
-            cell = self._cells.get((unit.id, k))
-            labels.append(scheme.input(k).label + (self.tr("（填写有误）") if cell is not None else ""))
-        return UnitState(filled, len(inputs), tuple(labels), errors, self._file_counts.get(unit.id, 0))
+        return annual_status(scheme, entered, miss_keys, res, self._file_counts.get(unit.id, 0))
 
     def _refresh_states(self, unit_ids) -> None:
         if self._live is None:
@@ -766,8 +750,12 @@ class AnnualTab(TabPage):
                 rows.append((u, st.missing))
         self.missing_model.set_rows(rows)
         n = len(rows)
-        self.missing_label.setText(
-            self.tr("{0} 个单位尚缺年度项目").format(n) if n else self.tr("所有单位的年度项目均已填写齐全"))
+        partial = sum(1 for u in self.units_model.units
+                      if (st := self.units_model.state(u.id)).incomplete_result and not st.missing)
+        text = self.tr("{0} 个单位尚缺年度项目").format(n) if n else self.tr("所有单位的必填年度项目均已填写")
+        if partial:
+            text += self.tr("；另有 {0} 个单位数据不全、暂不排名（见“完成情况”一栏）").format(partial)
+        self.missing_label.setText(text)
         self.complete_button.setText(self.tr("完成情况（{0}）").format(n) if n else self.tr("完成情况 ✓"))
 
     def missing_count(self) -> int:
@@ -870,14 +858,8 @@ class AnnualTab(TabPage):
         st = self.units_model.state(uid)
         files = self._file_counts.get(uid, 0)
         base = self.tr("已填 {0}/{1} 项 · 证明材料 {2} 份").format(st.filled, st.total, files)
-        if st.missing:
-            self.unit_missing_label.setText(
-                f"<span style='color:#c62828'>{self.tr('尚缺：')}{'、'.join(st.missing)}</span>　{base}")
-        elif st.errors:
-            self.unit_missing_label.setText(
-                f"<span style='color:#b26a00'>{self.tr('有 {0} 项填写有误').format(st.errors)}</span>　{base}")
-        else:
-            self.unit_missing_label.setText(f"<span style='color:#2e7d32'>{self.tr('年度项目已齐全')}</span>　{base}")
+        color = {"bad": "#c62828", "warn": "#b26a00"}.get(st.level, "#2e7d32")
+        self.unit_missing_label.setText(f"<span style='color:{color}'>{html.escape(st.long_text())}</span>　{base}")
         points: dict[str, str] = {}
         if res is not None:
             for k, v in res.indicators.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSpinBox,
+    QSplitter,
     QTabWidget,
     QToolBar,
     QWidget,
 )
 
-from hotline_desktop import APP_TITLE, __version__
+from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.monthly_tab import MonthlyTab
@@ -28,18 +29,24 @@ from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
 
 DEFAULT_SIZE = QSize(1366, 768)
+RESTORE_TAB_DELAY_MS = 60  # after the first paint, then the remembered tab is opened
 
 
 class MainWindow(QMainWindow):
     year_changed = Signal(int)
     year_scheme_changed = Signal(object)  # YearSchemeRow | None
 
-    def __init__(self, services, year: int | None = None, parent: QWidget | None = None):
+    def __init__(self, services, year: int | None = None, parent: QWidget | None = None, *,
+                 remember: bool = True):
+        """`remember`: restore size, position, splitters and the last tab from QSettings, and
+        save them on close (off for screenshots)."""
         super().__init__(parent)
         self.services = services
+        self._remember = remember
         self._closed = False
         self.pages: list[TabPage] = []
-        self.setWindowTitle(f"{APP_TITLE} — {services.paths.root}")
+        # Qt adds the application display name (APP_TITLE) to the title itself: “folder — 12345 热线考核管理”.
+        self.setWindowTitle(str(services.paths.root))
         self.setWindowIcon(app_icon())
         self.resize(DEFAULT_SIZE)
 
@@ -58,6 +65,8 @@ class MainWindow(QMainWindow):
         self.add_page(AnnualTab(services, self))
         self.add_page(RankingTab(services, self))
         self.refresh_backup_label()
+        if remember:
+            self.restore_settings()
 
     # -- tabs ----------------------------------------------------------------------------
     def add_page(self, page: TabPage) -> None:
@@ -122,8 +131,18 @@ class MainWindow(QMainWindow):
         ])
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        # A status message about an edit must not outlive the undo that reversed it.
+        self.undo_group.indexChanged.connect(lambda _i: self.statusBar().clearMessage())
+        self.undo_action.triggered.connect(
+            lambda: self.show_message(self.tr("已撤销：{0}").format(self.undo_group.redoText()), 5000))
+        self.redo_action.triggered.connect(
+            lambda: self.show_message(self.tr("已重做：{0}").format(self.undo_group.undoText()), 5000))
 
         help_menu = mb.addMenu(self.tr("帮助(&H)"))
+        self.help_action = help_menu.addAction(self.tr("帮助与快捷键(&K)…"), self.show_help)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        help_menu.addSeparator()
         about = help_menu.addAction(self.tr("关于(&A)"), self.about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -194,7 +213,7 @@ class MainWindow(QMainWindow):
             self.backup_label.setText(self.tr("上次备份：尚无备份"))
             self.backup_label.setToolTip("")
         else:
-            self.backup_label.setText(self.tr("上次备份：{0}").format(f"{info.taken_at:%Y-%m-%d %H:%M}"))
+            self.backup_label.setText(self.tr("上次备份：{0}").format(datetime_text(info.taken_at)))
             self.backup_label.setToolTip(str(info.path))
 
     # -- backup / restore ----------------------------------------------------------------
@@ -260,14 +279,82 @@ class MainWindow(QMainWindow):
 
     # -- misc ----------------------------------------------------------------------------
     def about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("关于"),
-            self.tr("<h3>{0}</h3><p>版本 {1}</p><p>区政府 12345 热线办：承办单位、月度数据、年度考核、"
-                    "督办通知、知识库与排名。</p><p>数据文件夹：{2}</p>").format(
-                APP_TITLE, __version__, self.services.paths.root),
-        )
+        from hotline_desktop.gui.about import about_html
+
+        QMessageBox.about(self, self.tr("关于"), about_html(self.services.paths))
+
+    def show_help(self):
+        from hotline_desktop.gui.about import HelpDialog
+
+        dlg = getattr(self, "_help_dialog", None)
+        if dlg is None:
+            dlg = self._help_dialog = HelpDialog(self)
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+        return dlg
+
+    # -- remembered layout (QSettings) --------------------------------------------------
+    @staticmethod
+    def settings() -> QSettings:
+        return QSettings()  # organisation / application names set by setup_application
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        out = {}
+        for page in self.pages:
+            for i, sp in enumerate(page.findChildren(QSplitter)):
+                out[f"{page.key}/{sp.objectName() or i}"] = sp
+        return out
+
+    def save_settings(self) -> None:
+        st = self.settings()
+        st.beginGroup("mainWindow")
+        st.setValue("geometry", self.saveGeometry())
+        st.setValue("state", self.saveState())
+        page = self.current_page()
+        st.setValue("tab", page.key if page is not None else "")
+        st.endGroup()
+        st.beginGroup("splitters")
+        for key, sp in self._splitters().items():
+            st.setValue(key, sp.saveState())
+        st.endGroup()
+        st.sync()
+
+    def restore_settings(self) -> None:
+        st = self.settings()
+        st.beginGroup("mainWindow")
+        geometry, state, tab = st.value("geometry"), st.value("state"), st.value("tab")
+        st.endGroup()
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        st.beginGroup("splitters")
+        for key, sp in self._splitters().items():
+            value = st.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                sp.restoreState(value)
+        st.endGroup()
+        page = self.page(str(tab)) if tab else None
+        if page is not None and page is not self.current_page():
+            # Switched to once the window is painted: opening a tab the first time loads its data
+            # (seconds for a large district), and the window should appear first.
+            self._restore_tab = page
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        page = getattr(self, "_restore_tab", None)
+        if page is not None:
+            self._restore_tab = None
+            self.show_message(self.tr("正在打开上次使用的“{0}”页…").format(page.title), 5000)
+            QTimer.singleShot(RESTORE_TAB_DELAY_MS, lambda: self._closed or self.tabs.setCurrentWidget(page))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember and not self._closed:
+            try:
+                self.save_settings()
+            except Exception:  # noqa: BLE001 - a read-only settings file never blocks closing
+                pass
         self.release()
         super().closeEvent(event)
 

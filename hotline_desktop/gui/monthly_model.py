@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.core.monthly_checks import blank_volume_warning
 from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO, fmt2
 from hotline_desktop.core.scoring.results import describe_missing
 from hotline_desktop.gui.search_proxy import SearchProxy
@@ -41,6 +42,8 @@ BAD_FOREGROUND = QColor("#8a1414")
 LIVE_BACKGROUND = QColor("#eaf1f8")
 LIVE_FOREGROUND = QColor("#1d3b5a")
 MUTED = QColor("#7d8791")
+WARN_BACKGROUND = QColor("#fde9b8")
+WARN_FOREGROUND = QColor("#7a4d00")
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -115,7 +118,10 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live: list[tuple[LiveCell, ...]] = []
         self._cells: dict[tuple[int, str], Cell] = {}
         self._errors: dict[tuple[int, str], str] = {}
+        self._warnings: dict[int, str] = {}  # unit id → warning for this unit-month (core rule)
         self._headers: list[str] = []
+        self._warn_bg = QBrush(WARN_BACKGROUND)
+        self._warn_fg = QBrush(WARN_FOREGROUND)
         self._bad_bg = QBrush(BAD_BACKGROUND)
         self._bad_fg = QBrush(BAD_FOREGROUND)
         self._live_bg = QBrush(LIVE_BACKGROUND)
@@ -158,8 +164,27 @@ class MonthlyGridModel(QAbstractTableModel):
             self._headers.append(f"{label}\n({inp.unit})" if inp.unit else label)
         self._headers += [c.header for c in self._live_cols]
         self._live = [self._compute_live(u.code) for u in self._units]
+        self._warnings = {}
+        for uid in {uid for uid, _k in self._cells}:
+            self._update_warning(uid)
         self.endResetModel()
         self.errors_changed.emit()
+
+    def _update_warning(self, unit_id: int) -> bool:
+        """Recompute a unit's warning; True if it changed."""
+        keys = [inp.key for inp in self._inputs if (unit_id, inp.key) in self._cells]
+        w = blank_volume_warning(self.scheme, keys)
+        if self._warnings.get(unit_id) == w:
+            return False
+        if w is None:
+            del self._warnings[unit_id]
+        else:
+            self._warnings[unit_id] = w
+        return True
+
+    def warnings(self) -> dict[int, str]:
+        """unit id → warning (e.g. 当月办件量未填，按 0 件计) for this month."""
+        return dict(self._warnings)
 
     def _input_tip(self, inp) -> str:
         lines = [f"{inp.label}" + (f"（{inp.unit}）" if inp.unit else "") + f" · {inp.kind_label}"]
@@ -340,6 +365,13 @@ class MonthlyGridModel(QAbstractTableModel):
             ix = self.index(row, col)
             self.dataChanged.emit(ix, ix)
             n += 1
+            if self._update_warning(ch.unit_id):
+                errors_touched = True
+                self.dataChanged.emit(self.index(row, COL_NAME), self.index(row, COL_NAME))
+                vcol = self._col_of_key.get(self.scheme.volume_input or "")
+                if vcol is not None:
+                    self.dataChanged.emit(self.index(row, vcol), self.index(row, vcol))
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
         if errors_touched or len(self._errors) != errors_before:
             self.errors_changed.emit()
         return n
@@ -441,8 +473,14 @@ class MonthlyGridModel(QAbstractTableModel):
                     return self._live_cols[section - self.first_live_column].tip
             if role == Qt.ItemDataRole.ForegroundRole and self.is_live_column(section):
                 return self._live_fg
-        elif role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._units):
-            return section + 1
+        elif 0 <= section < len(self._units):
+            warning = self._warnings.get(self._units[section].id)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"⚠ {section + 1}" if warning else section + 1
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return warning
+            if role == Qt.ItemDataRole.ForegroundRole and warning:
+                return self._warn_fg
         return None
 
     def flags(self, index):
@@ -487,7 +525,14 @@ class MonthlyGridModel(QAbstractTableModel):
                         Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
                 err = self._errors.get((u.id, key))
                 if err is None:
-                    return None
+                    warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
+                    if warning is None or role == ERROR_ROLE:
+                        return None
+                    if role == Qt.ItemDataRole.BackgroundRole:
+                        return self._warn_bg
+                    if role == Qt.ItemDataRole.ForegroundRole:
+                        return self._warn_fg
+                    return warning
                 if role == Qt.ItemDataRole.BackgroundRole:
                     return self._bad_bg
                 if role == Qt.ItemDataRole.ForegroundRole:
@@ -510,7 +555,10 @@ class MonthlyGridModel(QAbstractTableModel):
             if role == RAW_ROLE:
                 return self.live_cell(row, col).value
         elif role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
-            return u.name
+            warning = self._warnings.get(u.id)
+            return f"{u.name}\n⚠ {warning}" if warning else u.name
+        elif role == Qt.ItemDataRole.ForegroundRole and col == COL_NAME and u.id in self._warnings:
+            return self._warn_fg
         elif role == RAW_ROLE:
             return (u.code, u.name, u.kind.value)[col]
         if role == SORT_ROLE:
@@ -556,8 +604,14 @@ class MonthlyFilterProxy(SearchProxy):
         # Rows are numbered 1…n in view order (not the source row); columns are not filtered,
         # so their titles come straight from the model.
         if orientation == Qt.Orientation.Vertical:
-            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.rowCount():
-                return section + 1
+            if not 0 <= section < self.rowCount():
+                return None
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+                src = self.mapToSource(self.index(section, 0)).row()
+                marked = self.sourceModel().headerData(src, orientation, Qt.ItemDataRole.ToolTipRole)
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return f"⚠ {section + 1}" if marked else section + 1
+                return self.sourceModel().headerData(src, orientation, role)
             return None
         return self.sourceModel().headerData(section, orientation, role)
 

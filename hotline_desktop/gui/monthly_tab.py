@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.dates import month_text
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
 from hotline_desktop.gui.monthly_commands import SetCellsCommand
@@ -40,6 +41,7 @@ from hotline_desktop.gui.monthly_model import (
     COL_GROUP,
     COL_NAME,
     FIXED_COLUMNS,
+    WARN_FOREGROUND,
     MonthlyFilterProxy,
     MonthlyGridModel,
 )
@@ -91,6 +93,7 @@ class MonthlyTab(TabPage):
         self._last_dir = str(Path.home())
         self._problems_dialog = None
         self._preview_dialog = None
+        self._with_data: set[str] = set()  # months of the year that hold values (the combo says （无数据）)
         self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
         self.model = MonthlyGridModel(self)
         self.model.committer = self.apply_edits
@@ -204,6 +207,7 @@ class MonthlyTab(TabPage):
         el.addWidget(self.errors_list)
         self.errors_box = errors_box
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("gridProblemsSplitter")
         self.splitter.addWidget(grid)
         self.splitter.addWidget(errors_box)
         self.splitter.setStretchFactor(0, 1)
@@ -399,15 +403,33 @@ class MonthlyTab(TabPage):
     def _fill_month_combo(self, year: int) -> None:
         self.month_combo.blockSignals(True)
         self.month_combo.clear()
-        with_data = set(self.services.assessment.months_with_data(self.ys_id)) if self.ys_id else set()
+        self._with_data = set(self.services.assessment.months_with_data(self.ys_id)) if self.ys_id else set()
         for m in range(1, 13):
             key = month_key(year, m)
-            label = self.tr("{0}年{1}月").format(year, m)
-            self.month_combo.addItem(label + ("" if key in with_data else self.tr("（无数据）")), key)
+            self.month_combo.addItem(self._month_item_text(key), key)
         i = self.month_combo.findData(self.month) if self.month else -1
         self.month_combo.setCurrentIndex(max(i, 0))
         self.month_combo.setEnabled(self.ys_id is not None)
         self.month_combo.blockSignals(False)
+
+    def _month_item_text(self, key: str) -> str:
+        y, m = key.split("-")
+        label = self.tr("{0}年{1}月").format(int(y), int(m))
+        return label + ("" if key in self._with_data else self.tr("（无数据）"))
+
+    def _refresh_month_labels(self, changes) -> None:
+        """Keep “（无数据）” true after values are typed or cleared (in any month of the year)."""
+        months = {ch.month for ch in changes if ch.month}
+        if not months or self.ys_id is None:
+            return
+        if all(ch.new is not None for ch in changes if ch.month) and months <= self._with_data:
+            return  # only values added where there was data already
+        self._with_data = set(self.services.assessment.months_with_data(self.ys_id))
+        for i in range(self.month_combo.count()):
+            key = self.month_combo.itemData(i)
+            text = self._month_item_text(key)
+            if self.month_combo.itemText(i) != text:
+                self.month_combo.setItemText(i, text)
 
     def _on_month_picked(self, index: int) -> None:
         key = self.month_combo.itemData(index)
@@ -472,7 +494,10 @@ class MonthlyTab(TabPage):
 
     def _on_values(self, args) -> None:
         ys_id, changes = args
-        if ys_id == self.ys_id and self.model.apply_changes(changes):
+        if ys_id != self.ys_id:
+            return
+        self._refresh_month_labels(changes)
+        if self.model.apply_changes(changes):
             self._counts_timer.start()
 
     def selected_indexes(self) -> list:
@@ -709,7 +734,8 @@ class MonthlyTab(TabPage):
         if self.ys_id is None or self.month is None:
             return
         ys = self.year_scheme
-        name = (f"{ys.title} {self.month} 月度数据.xlsx" if with_values else f"{ys.title} {self.month} 月度数据模板.xlsx")
+        when = month_text(self.month)
+        name = f"{ys.title} {when} 月度数据.xlsx" if with_values else f"{ys.title} {when} 月度数据模板.xlsx"
         title = self.tr("导出月度数据") if with_values else self.tr("导出月度数据模板")
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path(self._last_dir) / name), self.tr(XLSX_FILTER))
         if not path:
@@ -754,17 +780,42 @@ class MonthlyTab(TabPage):
         out.sort(key=lambda e: (e[0], e[1]))
         return out
 
+    def warning_entries(self) -> list[tuple[int, int, str, tuple[int, str]]]:
+        """(visible row, column, text, (unit id, key)) of every flagged unit-month (core rule)."""
+        m = self.model
+        key = m.scheme.volume_input if m.scheme is not None else None
+        out = []
+        for uid, warning in m.warnings().items():
+            ix = self.proxy.source_index(uid, key) if key else self.proxy.source_index(uid, 0)
+            unit = m.unit_at(m.row_of(uid))
+            where = self.tr("第 {0} 行").format(ix.row() + 1) if ix.isValid() else self.tr("（已筛除）")
+            out.append((ix.row() if ix.isValid() else 1 << 30, m.column_of(key) if key else 0,
+                        self.tr("{0} {1}：{2}").format(where, unit.name, warning), (uid, key)))
+        out.sort(key=lambda e: (e[0], e[1]))
+        return out
+
     def _rebuild_errors(self) -> None:
         entries = self.error_entries()
+        warnings = self.warning_entries()
         self.errors_list.clear()
         for _r, _c, text, ident in entries:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, ident)
             item.setForeground(Qt.GlobalColor.darkRed)
             self.errors_list.addItem(item)
-        self.errors_label.setText(
-            self.tr("有误的单元格 {0} 个（保留所填内容，不计分；改正后自动计入）：").format(len(entries)))
-        self.errors_box.setVisible(bool(entries))
+        for _r, _c, text, ident in warnings:
+            item = QListWidgetItem("⚠ " + text)
+            item.setData(Qt.ItemDataRole.UserRole, ident)
+            item.setForeground(WARN_FOREGROUND)
+            self.errors_list.addItem(item)
+        parts = []
+        if entries:
+            parts.append(self.tr("有误的单元格 {0} 个（保留所填内容，不计分；改正后自动计入）").format(len(entries)))
+        if warnings:
+            parts.append(self.tr("需核对 {0} 处（已计分，但可能不是本意）").format(len(warnings)))
+        self.errors_label.setText("；".join(parts) + "：")
+        self.errors_box.setVisible(bool(entries or warnings))
+        self.fixed_view.verticalHeader().viewport().update()  # the ⚠ row markers
         self._counts_timer.start()
 
     def _error_clicked(self, item: QListWidgetItem) -> None:

@@ -11,7 +11,7 @@ and only the others are rebuilt; moved rows are re-placed with one layout change
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from hotline_desktop.core.boards import BoardEntry, BoardRow
 from hotline_desktop.core.ranking_table import (
     AVERAGED_TEXT,
     Cell,
@@ -726,39 +727,18 @@ class RankingProxy(QSortFilterProxyModel):
 
 RB_GROUP, RB_LIST, RB_POS, RB_NAME, RB_CODE, RB_SCORE, RB_RANK = range(7)
 RB_COLUMNS = 7
-TOP_N = 5
 
 
-@dataclass(frozen=True)
-class BoardRow:
-    group: str
-    group_label: str
-    red: bool  # 红榜 (top) or 黑榜 (bottom)
-    position: int  # 1..5 within the list
-    code: str
-    name: str
-    score: Decimal | None
-    rank_text: str
-
-
-def board_rows(rows: Iterable[RankingRow], group_labels: Mapping[str, str], n: int = TOP_N) -> list[BoardRow]:
-    """Top ``n`` and bottom ``n`` ranked units of each group (bottom from the worst up);
-    a group with fewer than 2n ranked units lists each unit once."""
-    by_group: dict[str, list[RankingRow]] = {}
+def board_entries_of(rows: Iterable[RankingRow]) -> tuple[list[BoardEntry], dict[str, int]]:
+    """The shown rows as board entries (the board rule itself is core.boards.build_boards)."""
+    entries: list[BoardEntry] = []
+    not_ranked: dict[str, int] = {}
     for r in rows:
         if r.ranked:
-            by_group.setdefault(r.group, []).append(r)
-    out: list[BoardRow] = []
-    for g, label in group_labels.items():
-        ranked = sorted(by_group.get(g, []), key=lambda r: (r.rank, r.code))
-        top = ranked[:n]
-        rest = ranked[len(top):]
-        bottom = rest[-n:] if rest else []
-        for pos, r in enumerate(top, 1):
-            out.append(BoardRow(g, label, True, pos, r.code, r.name, r.score, r.rank_text))
-        for pos, r in enumerate(reversed(bottom), 1):
-            out.append(BoardRow(g, label, False, pos, r.code, r.name, r.score, r.rank_text))
-    return out
+            entries.append(BoardEntry(r.group, r.code, r.name, r.score, r.rank, r.rank_text))
+        else:
+            not_ranked[r.group] = not_ranked.get(r.group, 0) + 1
+    return entries, not_ranked
 
 
 class RedBlackModel(RowTableModel):

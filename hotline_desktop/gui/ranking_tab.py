@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hotline_desktop.core.boards import TOP_N, build_boards
 from hotline_desktop.core.ranking_table import month_label
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.ranking_model import (
@@ -39,7 +40,7 @@ from hotline_desktop.gui.ranking_model import (
     RankingProxy,
     RankingTableModel,
     RedBlackModel,
-    board_rows,
+    board_entries_of,
 )
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.services.errors import ServiceError
@@ -108,7 +109,8 @@ class RankingTab(TabPage):
         self.view_bar.setDrawBase(False)
         self.view_bar.addTab(self.tr("排名表"))
         self.view_bar.addTab(self.tr("红黑榜"))
-        self.view_bar.setToolTip(self.tr("红黑榜：各排名组得分最高的 5 个单位（红榜）和最低的 5 个单位（黑榜）"))
+        self.view_bar.setToolTip(self.tr("红黑榜：各排名组得分最高的 {0} 个单位（红榜）和最低的 {0} 个单位（黑榜），"
+                                         "在第 {0} 名处并列的单位全部列入").format(TOP_N))
         bar.addWidget(self.view_bar)
         bar.addStretch(1)
         for a in (self.export_xlsx_action, self.export_pdf_action, None, self.preview_action, self.print_action):
@@ -140,6 +142,38 @@ class RankingTab(TabPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         self.model.modelReset.connect(self._fit_columns)
+        # 单位名称 frozen on the left (as the monthly grid): a second view over the same proxy
+        # and selection, showing only the name column; the main view hides it.
+        self.name_view = QTableView(self)
+        self.name_view.setObjectName("rankingNameView")
+        self.name_view.setModel(self.proxy)
+        self.name_view.setSelectionModel(self.table.selectionModel())
+        self.name_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.name_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.name_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.name_view.setAlternatingRowColors(True)
+        self.name_view.setWordWrap(False)
+        self.name_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.name_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.name_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.name_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.name_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()
+        nh = self.name_view.horizontalHeader()
+        nh.setHighlightSections(False)
+        nh.setStretchLastSection(True)
+        nh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
+        nh.setSectionsClickable(True)
+        nh.sectionClicked.connect(self._sort_by_name)
+        self.name_view.verticalScrollBar().valueChanged.connect(self.table.verticalScrollBar().setValue)
+        self.table.verticalScrollBar().valueChanged.connect(self.name_view.verticalScrollBar().setValue)
+        self.table_pane = QWidget(self)
+        tp = QHBoxLayout(self.table_pane)
+        tp.setContentsMargins(0, 0, 0, 0)
+        tp.setSpacing(0)
+        tp.addWidget(self.name_view)
+        tp.addWidget(self.table, 1)
 
         self.board = QTableView(self)
         self.board.setModel(self.board_model)
@@ -155,12 +189,33 @@ class RankingTab(TabPage):
                        RB_RANK: 100}.items():
             bh.resizeSection(col, w)
 
+        self.board_page = QWidget(self)
+        self.board_group_label = QLabel(self.tr("排名组："), self.board_page)
+        self.board_group_combo = QComboBox(self.board_page)
+        self.board_group_combo.setMinimumContentsLength(12)
+        self.board_group_combo.setToolTip(self.tr("红黑榜按排名组分别评出；导出和打印的是所选排名组"))
+        self.board_group_combo.currentIndexChanged.connect(lambda _i: self._refresh_board())
+        self.board_notes = QLabel(self.board_page)
+        self.board_notes.setObjectName("boardNotes")
+        self.board_notes.setWordWrap(True)
+        self.board_notes.setStyleSheet("color: #5a4500;")
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.board_group_label)
+        top.addWidget(self.board_group_combo)
+        top.addStretch(1)
+        bl = QVBoxLayout(self.board_page)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addLayout(top)
+        bl.addWidget(self.board, 1)
+        bl.addWidget(self.board_notes)
+
         self.stack = QStackedWidget(self)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.board)
+        self.stack.addWidget(self.table_pane)
+        self.stack.addWidget(self.board_page)
         self.stack.addWidget(self.empty_label)
         self.view_bar.currentChanged.connect(lambda _i: self._view_picked())
 
@@ -197,6 +252,31 @@ class RankingTab(TabPage):
         rank = self.model.col_rank
         if rank >= 0:
             self.table.sortByColumn(rank, Qt.SortOrder.AscendingOrder)
+        self._fit_name_view()
+
+    def _fit_name_view(self) -> None:
+        """Show only 单位名称 in the frozen view, hide it in the scrolling one, same header height."""
+        n = self.model.columnCount()
+        for i in range(n):
+            self.name_view.setColumnHidden(i, i != COL_NAME)
+        if n > COL_NAME:
+            self.table.setColumnHidden(COL_NAME, True)
+            w = self.table.horizontalHeader().sectionSize(COL_NAME) or 136
+            self.name_view.horizontalHeader().resizeSection(COL_NAME, w)
+            vh = self.name_view.verticalHeader()
+            self.name_view.setFixedWidth(w + vh.sizeHint().width() + 2 * self.name_view.frameWidth())
+        h = self.table.horizontalHeader().sizeHint().height()
+        self.table.horizontalHeader().setFixedHeight(h)
+        self.name_view.horizontalHeader().setFixedHeight(h)
+
+    def _sort_by_name(self, col: int) -> None:
+        header = self.table.horizontalHeader()
+        same = header.sortIndicatorSection() == col
+        order = (Qt.SortOrder.DescendingOrder if same and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                 else Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(col, order)
+        self.name_view.horizontalHeader().setSortIndicatorShown(True)
+        self.name_view.horizontalHeader().setSortIndicator(col, order)
 
     # -- TabPage -------------------------------------------------------------------------
     def set_year_scheme(self, year_scheme) -> None:
@@ -223,10 +303,14 @@ class RankingTab(TabPage):
 
     def export_actions(self) -> list[QAction]:
         xlsx = QAction(self.tr("排名表（Excel）…"), self)
-        xlsx.triggered.connect(lambda: self.export_dialog(".xlsx"))
+        xlsx.triggered.connect(lambda: (self.show_board(False), self.export_dialog(".xlsx")))
         pdf = QAction(self.tr("排名表（PDF）…"), self)
-        pdf.triggered.connect(lambda: self.export_dialog(".pdf"))
-        return [xlsx, pdf]
+        pdf.triggered.connect(lambda: (self.show_board(False), self.export_dialog(".pdf")))
+        board_xlsx = QAction(self.tr("红黑榜（Excel）…"), self)
+        board_xlsx.triggered.connect(lambda: (self.show_board(), self.export_dialog(".xlsx")))
+        board_pdf = QAction(self.tr("红黑榜（PDF）…"), self)
+        board_pdf.triggered.connect(lambda: (self.show_board(), self.export_dialog(".pdf")))
+        return [xlsx, pdf, board_xlsx, board_pdf]
 
     def shutdown(self) -> None:
         self._detach()
@@ -372,6 +456,12 @@ class RankingTab(TabPage):
     def _view_picked(self) -> None:
         if self._board_stale and self.view_bar.currentIndex() == 1:
             self._refresh_board()
+        if self.board_shown:
+            self.export_xlsx_action.setToolTip(self.tr("导出所选排名组的红黑榜（Excel）"))
+            self.export_pdf_action.setToolTip(self.tr("把所选排名组的红黑榜保存为 PDF"))
+        else:
+            self.export_xlsx_action.setToolTip(self.tr("按计分表格式导出排名表（A4 横向，一页宽）"))
+            self.export_pdf_action.setToolTip(self.tr("把排名表保存为 PDF（嵌入中文字体）"))
         self._update_state()
 
     def _refresh_board(self) -> None:
@@ -380,8 +470,26 @@ class RankingTab(TabPage):
         if scheme is None:
             self.board_model.set_rows([])
             return
-        labels = {g.key: g.label for g in scheme.groups if g.key in set(self._groups)}
-        self.board_model.set_rows(board_rows(self.model.rows, labels))
+        chosen = self.board_group
+        labels = {g.key: g.label for g in scheme.groups
+                  if g.key in set(self._groups) and (chosen is None or g.key == chosen)}
+        entries, not_ranked = board_entries_of(self.model.rows)
+        boards = build_boards(entries, labels, not_ranked=not_ranked)
+        self.board_model.set_rows([r for b in boards for r in b.rows])
+        lines = []
+        for b in boards:
+            for note in b.notes:
+                lines.append(f"{b.label}：{note}" if len(boards) > 1 else note)
+        self.board_notes.setText("\n".join(lines))
+        self.board_notes.setVisible(bool(lines))
+
+    @property
+    def board_group(self) -> str | None:
+        """The 红黑榜's ranking group (None: every group)."""
+        return self.board_group_combo.currentData() if self.board_group_combo.count() else None
+
+    def set_board_group(self, group: str | None) -> None:
+        self.board_group_combo.setCurrentIndex(max(0, self.board_group_combo.findData(group)))
 
     # -- month / group -------------------------------------------------------------------
     def _fill_months(self, months: tuple[str, ...], keep: str | None) -> None:
@@ -422,6 +530,15 @@ class RankingTab(TabPage):
             self.group_bar.setCurrentIndex(idx)
         self.group_bar.blockSignals(False)
         self.group_bar.setVisible(len(groups) > 1)
+        keep = self.board_group
+        self.board_group_combo.blockSignals(True)
+        self.board_group_combo.clear()
+        if len(groups) > 1:
+            self.board_group_combo.addItem(self.tr("全部排名组"), None)
+        for g in groups:
+            self.board_group_combo.addItem(scheme.group(g).label if scheme is not None else g, g)
+        self.board_group_combo.setCurrentIndex(max(0, self.board_group_combo.findData(keep)))
+        self.board_group_combo.blockSignals(False)
         # one group: no filter (a filter costs a Python data() call per changed row)
         self.proxy.set_group(groups[idx] if len(groups) > 1 else None)
 
@@ -480,18 +597,26 @@ class RankingTab(TabPage):
             return Path.home()
         return d
 
+    @property
+    def board_shown(self) -> bool:
+        return self.view_bar.currentIndex() == 1
+
     def default_file_name(self, suffix: str) -> str:
         row = self._live.row
         when = month_label(self.month) if self.month else f"{row.year}年"
+        if self.board_shown:
+            group = self.scheme.group(self.board_group).label + "-" if self.board_group else ""
+            return f"红黑榜-{when}-{group}{row.title}{suffix}"
         return f"排名-{when}-{row.title}{suffix}"
 
     def export_dialog(self, suffix: str) -> None:
         if self._live is None:
             return
+        what = self.tr("红黑榜") if self.board_shown else self.tr("排名表")
         if suffix == ".xlsx":
-            caption, filt = self.tr("导出排名表（Excel）"), self.tr("Excel 工作簿 (*.xlsx)")
+            caption, filt = self.tr("导出{0}（Excel）").format(what), self.tr("Excel 工作簿 (*.xlsx)")
         else:
-            caption, filt = self.tr("导出排名表（PDF）"), self.tr("PDF 文件 (*.pdf)")
+            caption, filt = self.tr("导出{0}（PDF）").format(what), self.tr("PDF 文件 (*.pdf)")
         path, _ = QFileDialog.getSaveFileName(self, caption, str(self._export_dir() / self.default_file_name(suffix)),
                                               filt)
         if path:
@@ -499,6 +624,9 @@ class RankingTab(TabPage):
 
     def _export_args(self) -> dict:
         row = self._live.row
+        if self.board_shown:
+            return {"scheme_id": row.scheme_id, "year": row.year, "month": self.month, "group": self.board_group,
+                    "board": True}
         return {"scheme_id": row.scheme_id, "year": row.year, "month": self.month, "group": None}
 
     def export_to(self, path: str | Path):
@@ -518,7 +646,8 @@ class RankingTab(TabPage):
         def done(out):
             out = Path(out)
             self._last_export = out
-            self.show_status(self.tr("已导出排名表到 {0}").format(out), 15000)
+            what = self.tr("红黑榜") if args.get("board") else self.tr("排名表")
+            self.show_status(self.tr("已导出{0}到 {1}").format(what, out), 15000)
             self.export_label.setText(self.tr('已导出：{0}　<a href="open">打开</a>　<a href="folder">打开文件夹</a>')
                                       .format(out.name))
             self.export_label.setToolTip(str(out))

@@ -14,8 +14,9 @@ def _settle(app) -> None:
         app.processEvents()
 
 
-def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False) -> list[Path]:
-    """Save `<out_dir>/<tab key>.png` at 1366×768 for every tab (units.png, …); return the paths.
+def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False,
+                     size: tuple[int, int] = SIZE) -> list[Path]:
+    """Save `<out_dir>/<tab key>.png` at 1366×768 (or `size`) for every tab (units.png, …); return the paths.
 
     Opens the data folder normally (with the instance lock), so it refuses while the app runs
     on the same folder (AlreadyRunning propagates). With `dialogs=True` also saves
@@ -35,10 +36,10 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     services = AppServices.open(DataPaths.from_override(data_dir))
-    win = MainWindow(services)
+    win = MainWindow(services, remember=False)
     saved: list[Path] = []
     try:
-        win.resize(*SIZE)
+        win.resize(*size)
         win.show()
         _settle(app)
         for i in range(win.tabs.count()):

@@ -17,6 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 
+def on_activated(view, slot: Callable) -> None:
+    """Open/jump on an item: `activated` alone covers double-click and Enter. Never also connect
+    `doubleClicked`, or one double-click runs the slot twice (two dialogs, two jumps)."""
+    view.activated.connect(slot)
+
+
 class TabPage(QWidget):
     """A tab: a stable English `key`, a Chinese `title`, its own undo stack, `reload()`.
 

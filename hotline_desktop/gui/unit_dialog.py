@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QLabel, QWidget
 
-from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow
+from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow, parent_kind_problem
 from hotline_desktop.gui.ui_unit_dialog import Ui_UnitDialog
 from hotline_desktop.services.units import draft_of
 
@@ -34,7 +34,9 @@ class UnitDialog(QDialog):
 
         for kind in UnitKind:
             self.ui.kindCombo.addItem(kind.label, kind.value)
-        self._fill_parents(units if units is not None else services.units.list())
+        units = units if units is not None else services.units.list()
+        self._by_code = {u.code: u for u in units}
+        self._fill_parents(units)
 
         self._error_labels: dict[str, QLabel] = {
             "code": self.ui.codeError, "name": self.ui.nameError, "kind": self.ui.kindError,
@@ -56,6 +58,9 @@ class UnitDialog(QDialog):
         self.ui.contactEdit.textEdited.connect(lambda _t: self._clear_error("contact"))
         self.ui.kindCombo.currentIndexChanged.connect(lambda _i: self._clear_error("kind"))
         self.ui.parentCombo.currentTextChanged.connect(lambda _t: self._clear_error("parent_code"))
+        # the kinds' hierarchy (core rule) is shown as soon as kind or parent is picked
+        self.ui.kindCombo.currentIndexChanged.connect(lambda _i: self._check_hierarchy())
+        self.ui.parentCombo.currentIndexChanged.connect(lambda _i: self._check_hierarchy())
 
         self.set_draft(draft_of(unit) if unit else UnitDraft())
         self.resize(max(self.width(), 480), self.sizeHint().height())
@@ -99,6 +104,27 @@ class UnitDialog(QDialog):
             combo.setEditText(code or "")
         else:
             combo.setCurrentIndex(i)
+
+    def hierarchy_problem(self) -> str | None:
+        parent = self._by_code.get(self._parent_code() or "")
+        kind = self.ui.kindCombo.currentData()
+        if parent is None or kind is None:
+            return None
+        return parent_kind_problem(UnitKind(kind), parent.kind, parent.name)
+
+    def _check_hierarchy(self) -> None:
+        """Show (or clear) the hierarchy problem under 上级单位 without moving the focus."""
+        problem = self.hierarchy_problem()
+        label = self._error_labels["parent_code"]
+        if problem:
+            label.setText(problem)
+            label.show()
+            w = self.ui.parentCombo
+            w.setProperty("invalid", True)
+            w.style().unpolish(w)
+            w.style().polish(w)
+        else:
+            self._clear_error("parent_code")
 
     # -- draft in / out ------------------------------------------------------------------
     def set_draft(self, d: UnitDraft) -> None:

@@ -50,18 +50,24 @@ class EditUnitCommand(ServiceCommand):
 
 
 class SetActiveCommand(ServiceCommand):
-    def __init__(self, services, row: UnitRow, active: bool, on_error: ErrorSink | None = None):
+    """(De)activates a unit, and with it `also` (its children, when the operator chose so)."""
+
+    def __init__(self, services, row: UnitRow, active: bool, on_error: ErrorSink | None = None,
+                 also: list[int] | tuple[int, ...] = ()):
         text = _tr("启用“{0}”") if active else _tr("停用“{0}”")
+        if also:
+            text += _tr("及 {0} 个下级单位").format(len(also))
         super().__init__(text.format(row.name), on_error)
         self.services = services
         self.unit_id = row.id
+        self.ids = [row.id, *also]
         self.active = active
 
     def do_undo(self) -> None:
-        self.services.units.set_active(self.unit_id, not self.active)
+        self.services.units.set_active_many(self.ids, not self.active)
 
     def do_redo(self) -> None:
-        self.services.units.set_active(self.unit_id, self.active)
+        self.services.units.set_active_many(self.ids, self.active)
 
 
 class ImportUnitsCommand(ServiceCommand):

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow
+from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow, active_children
 from hotline_desktop.gui.bridge import EventBridge
-from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.gui.unit_dialog import UnitDialog
 from hotline_desktop.gui.units_commands import (
     AddUnitCommand,
@@ -61,6 +61,7 @@ class UnitsTab(TabPage):
         super().__init__(services, parent)
         self._last_dir = str(Path.home())
         self._dialog: UnitDialog | None = None
+        self._edit_dialogs: dict[int, UnitDialog] = {}  # unit id → its open edit dialog
         self.model = UnitsTableModel(services.units.list(), self)
         self.proxy = UnitsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -117,8 +118,7 @@ class UnitsTab(TabPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, w in COLUMN_WIDTHS.items():
             header.resizeSection(col, w)
-        self.table.doubleClicked.connect(lambda _ix: self.open_edit_dialog())
-        self.table.activated.connect(lambda _ix: self.open_edit_dialog())
+        on_activated(self.table, lambda _ix: self.open_edit_dialog())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -238,8 +238,16 @@ class UnitsTab(TabPage):
         unit = self.model.unit(unit_id) if unit_id is not None else self.selected_unit()
         if unit is None:
             return None
+        open_dlg = self._edit_dialogs.get(unit.id)
+        if open_dlg is not None:  # one dialog per unit: bring the open one forward
+            open_dlg.raise_()
+            open_dlg.activateWindow()
+            return open_dlg
         dlg = UnitDialog(self.services, unit, self, units=self.model.rows)
-        dlg.accepted.connect(lambda: self.commit_edit(unit.id, dlg.draft()))
+        loaded = draft_of(unit)
+        self._edit_dialogs[unit.id] = dlg
+        dlg.finished.connect(lambda _r, uid=unit.id: self._edit_dialogs.pop(uid, None))
+        dlg.accepted.connect(lambda: self.commit_edit(unit.id, dlg.draft(), expected=loaded))
         self._show_dialog(dlg)
         return dlg
 
@@ -259,15 +267,16 @@ class UnitsTab(TabPage):
         self.show_status(self.tr("已新增“{0}”").format(row.name))
         return row
 
-    def commit_edit(self, unit_id: int, draft: UnitDraft) -> UnitRow | None:
+    def commit_edit(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None) -> UnitRow | None:
+        """Save an edit; `expected` is what the dialog loaded (a stale dialog is refused)."""
         old = self.services.units.get(unit_id)
         if old is None:
             self._report(self.tr("该单位已不存在"))
             return None
-        if draft_of(old) == draft:
+        if draft_of(old) == draft or draft == expected:
             return old
         try:
-            row = self.services.units.update(unit_id, draft)
+            row = self.services.units.update(unit_id, draft, expected=expected)
         except ServiceError as e:
             self._report(str(e))
             return None
@@ -281,15 +290,45 @@ class UnitsTab(TabPage):
         unit = self.model.unit(unit_id) if unit_id is not None else self.selected_unit()
         if unit is None:
             return None
+        also: list[int] = []
+        if unit.active:
+            children = active_children(self.model.rows, unit.id)
+            if children:
+                answer = self._ask_deactivate_children(unit, children)
+                if answer == QMessageBox.StandardButton.Cancel:
+                    return None
+                if answer == QMessageBox.StandardButton.Yes:
+                    also = [c.id for c in children]
         try:
-            row = self.services.units.set_active(unit.id, not unit.active)
+            rows = self.services.units.set_active_many([unit.id, *also], not unit.active)
         except ServiceError as e:
             self._report(str(e))
             return None
-        self.undo_stack.push(SetActiveCommand(self.services, unit, row.active, self._report))
-        msg = self.tr("已启用“{0}”") if row.active else self.tr("已停用“{0}”（可撤销）")
-        self.show_status(msg.format(row.name))
+        row = rows[0]
+        self.undo_stack.push(SetActiveCommand(self.services, unit, row.active, self._report, also))
+        if row.active:
+            msg = self.tr("已启用“{0}”").format(row.name)
+        elif also:
+            msg = self.tr("已停用“{0}”及 {1} 个下级单位（可撤销）").format(row.name, len(also))
+        else:
+            msg = self.tr("已停用“{0}”（可撤销）").format(row.name)
+        self.show_status(msg)
         return row
+
+    def _ask_deactivate_children(self, unit: UnitRow, children: list[UnitRow]) -> QMessageBox.StandardButton:
+        shown = children[:15]
+        lines = "\n".join(f"  · {c.name}（{c.code}，{c.kind.label}）" for c in shown)
+        if len(children) > len(shown):
+            lines += self.tr("\n  …… 另有 {0} 个").format(len(children) - len(shown))
+        text = self.tr(
+            "“{0}”下还有 {1} 个启用的下级单位：\n{2}\n\n"
+            "选“是”同时停用这些下级单位；选“否”只停用“{0}”（下级单位仍参加考核）；选“取消”不停用。"
+        ).format(unit.name, len(children), lines)
+        return QMessageBox.question(
+            self, self.tr("停用单位"), text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
 
     # -- import --------------------------------------------------------------------------
     def import_units(self) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, text, tuple_
 
+from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
 from hotline_desktop.core.text import TextProblem, clean_text, clip
@@ -419,7 +420,7 @@ class AssessmentService:
         sch = self.scheme(year_scheme_id)
         cells = self.annual_cells(year_scheme_id)
         out: dict[int, list[str]] = {}
-        required = [i for i in sch.annual_inputs if i.required or i.kind == "manual"]
+        required = [i for i in sch.annual_inputs if is_required(i)]
         for u in self.participants(year_scheme_id):
             miss = [i.label for i in required if not (c := cells.get((u.id, i.key))) or not c.valid]
             if miss:

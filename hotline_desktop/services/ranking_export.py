@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from hotline_desktop.core.boards import board_tables
 from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable, build_ranking_tables
 from hotline_desktop.services.errors import ServiceError
 
@@ -56,8 +57,10 @@ def ranking_tables(
     month: str | None = None,
     group: str | None = None,
     today: date | None = None,
+    board: bool = False,
 ) -> list[RankingTable]:
-    """The printed tables of a year and scheme (one per ranking group unless ``group``)."""
+    """The printed tables of a year and scheme (one per ranking group unless ``group``);
+    with ``board`` the 红黑榜 of each group instead of the full ranking."""
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -85,6 +88,8 @@ def ranking_tables(
         raise ServiceError(f"{year} 年“{scheme.title}”中没有{label}单位")
     if not result.groups:
         raise ServiceError(f"{year} 年“{scheme.title}”没有参加考核的单位")
+    if board:
+        return board_tables(result, year=year, month=month_key, group=group_key, today=today)
     try:
         return build_ranking_tables(
             result, year=year, group=group_key, month=month_key, today=today,
@@ -105,8 +110,10 @@ def export_ranking(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     today: date | None = None,
+    board: bool = False,
 ) -> Path:
-    """Write the ranking of ``year`` under ``scheme_id`` to ``out`` (.xlsx or .pdf by suffix)."""
+    """Write the ranking of ``year`` under ``scheme_id`` to ``out`` (.xlsx or .pdf by suffix);
+    with ``board`` the 红黑榜 (same layout machinery, same checks)."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
@@ -125,7 +132,8 @@ def export_ranking(
             raise RankingExportCancelled()
 
     report(0)
-    tables = ranking_tables(services, scheme_id=scheme_id, year=year, month=month, group=group, today=today)
+    tables = ranking_tables(services, scheme_id=scheme_id, year=year, month=month, group=group, today=today,
+                            board=board)
     check()
     report(20)
 

@@ -6,7 +6,16 @@ from collections import Counter
 
 from sqlalchemy.exc import IntegrityError
 
-from hotline_desktop.core.domain import FieldErrors, UnitDraft, UnitKind, UnitRow, validate_draft
+from hotline_desktop.core.domain import (
+    FieldErrors,
+    UnitDraft,
+    UnitKind,
+    UnitRow,
+    active_children,
+    creates_cycle,
+    parent_kind_problem,
+    validate_draft,
+)
 from hotline_desktop.db.repositories import UnitRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError, ValidationFailed
@@ -18,6 +27,26 @@ def draft_of(row: UnitRow) -> UnitDraft:
         code=row.code, name=row.name, kind=row.kind, parent_code=row.parent_code,
         contact=row.contact, phone=row.phone, active=row.active, notes=row.notes,
     )
+
+
+class StaleEdit(ServiceError):
+    """The unit was changed after the dialog loaded it; `current` holds the stored values."""
+
+    def __init__(self, current: UnitDraft):
+        self.current = current
+        super().__init__(
+            f"该单位已被修改（可能在另一个窗口中），本次修改未保存。当前的值：{describe_draft(current)}。"
+            "请重新打开编辑窗口后再修改。"
+        )
+
+
+def describe_draft(d: UnitDraft) -> str:
+    kind = d.kind.label if isinstance(d.kind, UnitKind) else str(d.kind)
+    parts = [f"编码 {d.code}", f"名称 {d.name}", f"类型 {kind}", f"上级单位 {d.parent_code or '无'}",
+             f"联系人 {d.contact or '无'}", f"联系电话 {d.phone or '无'}", "启用" if d.active else "停用"]
+    if d.notes:
+        parts.append(f"备注 {d.notes[:50]}")
+    return "，".join(parts)
 
 
 class UnitService:
@@ -51,24 +80,25 @@ class UnitService:
             parent = repo.by_code(clean.parent_code)
             if parent is None:
                 errs.add("parent_code", f"上级单位编码“{clean.parent_code}”不存在")
-            elif unit_id is not None and self._is_descendant(repo, parent.id, unit_id):
+            elif unit_id is not None and creates_cycle(repo.parent_id_of, unit_id, parent.id):
                 errs.add("parent_code", "上级单位不能是本单位的下级单位")
             else:
                 parent_id = parent.id
+                if isinstance(clean.kind, UnitKind):
+                    problem = parent_kind_problem(clean.kind, UnitKind(parent.kind), parent.name)
+                    if problem:
+                        errs.add("parent_code", problem)
+        current = repo.get(unit_id) if unit_id is not None and isinstance(clean.kind, UnitKind) else None
+        if current is not None and current.kind != clean.kind.value:  # a new kind: do the children still fit?
+            for child in repo.children(unit_id):
+                problem = parent_kind_problem(UnitKind(child.kind), clean.kind)
+                if problem:
+                    errs.add("kind", f"下级单位“{child.name}”（{UnitKind(child.kind).label}）不能在{clean.kind.label}之下"
+                                     "，请先调整下级单位")
+                    break
         if errs:
             raise ValidationFailed(errs)
         return clean, parent_id
-
-    @staticmethod
-    def _is_descendant(repo: UnitRepository, candidate_id: int, unit_id: int) -> bool:
-        seen = set()
-        cur = repo.get(candidate_id)
-        while cur is not None and cur.id not in seen:
-            if cur.id == unit_id:
-                return True
-            seen.add(cur.id)
-            cur = cur.parent
-        return False
 
     def validate(self, draft: UnitDraft, unit_id: int | None = None) -> FieldErrors:
         with self.store.session() as s:
@@ -88,12 +118,18 @@ class UnitService:
         self.changed.emit([row.id], "insert")
         return row
 
-    def update(self, unit_id: int, draft: UnitDraft) -> UnitRow:
+    def update(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None) -> UnitRow:
+        """Save a unit. With `expected` (the values an edit dialog loaded), refuse if the stored
+        unit has changed since, so a stale dialog never writes old values over a newer edit."""
         with self.store.session() as s:
             repo = UnitRepository(s)
             u = repo.get(unit_id)
             if u is None:
                 raise ServiceError(f"单位（ID {unit_id}）不存在，可能已被删除")
+            if expected is not None:
+                current = draft_of(repo.to_row(u))
+                if current != expected:
+                    raise StaleEdit(current)
             clean, parent_id = self._check(repo, draft, unit_id)
             repo.update(u, **_fields(clean, parent_id))
             row = repo.to_row(u)
@@ -101,15 +137,25 @@ class UnitService:
         return row
 
     def set_active(self, unit_id: int, active: bool) -> UnitRow:
+        return self.set_active_many([unit_id], active)[0]
+
+    def set_active_many(self, unit_ids: list[int], active: bool) -> list[UnitRow]:
+        """(De)activate several units in one transaction (a parent with its children)."""
         with self.store.session() as s:
             repo = UnitRepository(s)
-            u = repo.get(unit_id)
-            if u is None:
-                raise ServiceError(f"单位（ID {unit_id}）不存在")
-            repo.update(u, active=active)
-            row = repo.to_row(u)
-        self.changed.emit([row.id], "update")
-        return row
+            rows = []
+            for unit_id in unit_ids:
+                u = repo.get(unit_id)
+                if u is None:
+                    raise ServiceError(f"单位（ID {unit_id}）不存在")
+                repo.update(u, active=active)
+                rows.append(repo.to_row(u))
+        self.changed.emit([r.id for r in rows], "update")
+        return rows
+
+    def active_children(self, unit_id: int) -> list[UnitRow]:
+        """Active units below this one (the rule is core.domain.active_children)."""
+        return active_children(self.list(), unit_id)
 
     def delete(self, unit_id: int) -> None:
         """Only for a unit nothing refers to (e.g. undoing an add); otherwise deactivate it."""

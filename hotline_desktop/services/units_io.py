@@ -14,7 +14,14 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from hotline_desktop.core.domain import FIELD_LABELS, UnitDraft, UnitKind, UnitRow, code_key
+from hotline_desktop.core.domain import (
+    FIELD_LABELS,
+    UnitDraft,
+    UnitKind,
+    UnitRow,
+    code_key,
+    parent_kind_problem,
+)
 from hotline_desktop.core.excel_units import (
     ImportProblem,
     ParsedUnits,
@@ -155,6 +162,40 @@ class UnitImportExport:
             if d.parent_code and code_key(d.parent_code) not in existing and code_key(d.parent_code) not in file_codes:
                 plan.problems.append(
                     ImportProblem(row, parsed.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
+        # The kinds' hierarchy (社区 only under 乡镇/街道, nothing under a 社区), over the tree as the
+        # file leaves it: the parent as the file gives it, else as stored.
+        def final_of(k: str) -> tuple[UnitKind, str, str | None] | None:
+            if k in file_codes:
+                f = merged[file_codes[k]]
+                return UnitKind(f.kind), f.name, code_key(f.parent_code) if f.parent_code else None
+            if k in existing:
+                e = existing[k]
+                return e.kind, e.name, code_key(e.parent_code) if e.parent_code else None
+            return None
+
+        flagged = {p.row for p in plan.problems}
+        for row, d in sorted(merged.items()):
+            if row in flagged or not d.parent_code:
+                continue
+            parent = final_of(code_key(d.parent_code))
+            if parent is not None:
+                problem = parent_kind_problem(UnitKind(d.kind), parent[0], parent[1])
+                if problem:
+                    plan.problems.append(ImportProblem(row, parsed.where("parent_code"), problem))
+        # A unit whose kind changes must still fit over the children that stay under it.
+        for row, d in sorted(merged.items()):
+            old = existing.get(code_key(d.code))
+            if old is None or old.kind == UnitKind(d.kind):
+                continue
+            for child in existing.values():
+                if child.parent_code is None or code_key(child.parent_code) != code_key(d.code):
+                    continue
+                kind, _name, parent = final_of(code_key(child.code))
+                if parent == code_key(d.code) and parent_kind_problem(kind, UnitKind(d.kind)):
+                    plan.problems.append(ImportProblem(
+                        row, parsed.where("kind"),
+                        f"下级单位“{clip(child.name, 30)}”（{kind.label}）不能在{UnitKind(d.kind).label}之下，请先调整下级单位"))
+                    break
         # The tree as it would be: a row that closes a loop of parents is a problem.
         parent_key = {k: (code_key(r.parent_code) if r.parent_code else None) for k, r in existing.items()}
         parent_key |= {code_key(d.code): (code_key(d.parent_code) if d.parent_code else None)
@@ -309,6 +350,12 @@ def _same_kind(v):
 def _tree_problem(final: dict[int, dict[str, Any]], touched: set[int]) -> tuple[int, str] | None:
     """The first rule of the units tree that the import would break, checked over the register
     as it will be (units touched by the import): (unit id, Chinese reason), or None."""
+    for unit_id, f in final.items():  # kinds: every unit touched, and every child of one
+        p = f["parent_id"]
+        if p is not None and p in final and (unit_id in touched or p in touched):
+            problem = parent_kind_problem(UnitKind(f["kind"]), UnitKind(final[p]["kind"]), final[p]["name"])
+            if problem:
+                return unit_id, problem
     for unit_id in sorted(touched):
         seen = {unit_id}
         cur = final[unit_id]["parent_id"]

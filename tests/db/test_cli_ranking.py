@@ -103,3 +103,31 @@ def test_service_reports_progress_and_honours_cancel(demo_dir, tmp_path):
             export_ranking(services, scheme_id="ganxian-2023-hotline", year=2026, group="town", out=tmp_path / "z.pdf")
     finally:
         services.close()
+
+
+def test_export_board_xlsx_and_pdf(demo_dir, tmp_path, capsys):
+    out = tmp_path / "board.xlsx"
+    rc = run("--data-dir", demo_dir, "export", "board", "--scheme", "licheng-2020", "--year", "2025",
+             "--group", "社区", "--out", out)
+    assert rc == 0, capsys.readouterr().err
+    assert "已导出红黑榜" in capsys.readouterr().out
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["红黑榜-社区"]
+    ws = wb.active
+    assert ws["A1"].value == "（2025年全年）社区红黑榜"
+    assert [ws.cell(3, c).value for c in range(1, 7)] == ["榜单", "序号", "单位名称", "编码", "得分", "排名"]
+    lists = [ws.cell(r, 1).value for r in range(4, 14)]
+    assert lists == ["红榜"] * 5 + ["黑榜"] * 5
+    import re
+
+    assert re.search(r"考核期：2025年1月—12月.*制表日期：\d{4}年\d{1,2}月\d{1,2}日$", ws["A2"].value)
+    pdf = tmp_path / "board.pdf"
+    assert run("--data-dir", demo_dir, "export", "board", "--scheme", "ganxian-2023-hotline", "--year", "2026",
+               "--month", "2026-03", "--out", pdf) == 0
+    assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_export_board_needs_scheme_and_year(demo_dir, tmp_path, capsys):
+    assert run("--data-dir", demo_dir, "export", "board", "--out", tmp_path / "b.xlsx") == 2
+    err = capsys.readouterr().err
+    assert "export board 缺少 --scheme、--year" in err and "Traceback" not in err

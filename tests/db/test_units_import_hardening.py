@@ -175,7 +175,8 @@ def test_import_and_undo_write_in_bulk_with_one_audit_row_per_field(services, t0
     from hotline_desktop.db.repositories import AuditRepository
     from hotline_desktop.services.units import draft_of
 
-    rows = [(f"C{i:03d}", f"社区{i}", "社区", "T01" if i % 2 else f"C{i - 1:03d}", "", "", "", "") for i in range(1, 41)]
+    rows = [(f"C{i:03d}", f"街道{i}", "街道", "T01", "", "", "", "") if i % 2 else
+            (f"C{i:03d}", f"社区{i}", "社区", f"C{i - 1:03d}", "", "", "", "") for i in range(1, 41)]
     rows.append(("T01", "山大路街道", "街道", "", "李四", "", "", ""))
     plan = services.units_io.plan(sheet(tmp_path / "u.xlsx", rows))
     assert plan.ok and len(plan.adds) == 40
@@ -203,14 +204,27 @@ def test_a_parent_problem_names_the_real_column(services, tmp_path):
 
 
 def test_a_loop_of_parents_is_a_problem_and_never_written(services, t01, tmp_path):
-    services.units.create(UnitDraft(code="C01", name="燕山社区", kind="community", parent_code="T01"))
-    p = sheet(tmp_path / "u.xlsx", [("T01", "山大路街道", "街道", "C01")])
+    services.units.create(UnitDraft(code="T02", name="下级街道", kind="town", parent_code="T01"))
+    p = sheet(tmp_path / "u.xlsx", [("T01", "山大路街道", "街道", "T02")])
     plan = services.units_io.plan(p)
     assert [(x.row, x.column[0]) for x in plan.problems] == [(2, "D")] and "循环" in plan.problems[0].message
     # a stale plan is checked again when written: the loop is refused whole
     plan.problems.clear()
-    plan.updates[2] = (t01.id, UnitDraft(code="T01", name="山大路街道", kind="town", parent_code="C01",
+    plan.updates[2] = (t01.id, UnitDraft(code="T01", name="山大路街道", kind="town", parent_code="T02",
                                          contact="王伟", phone="0531-88881234", notes="老备注"))
     with pytest.raises(ServiceError, match="循环"):
         services.units_io.apply(plan)
     assert services.units.get(t01.id).parent_code is None
+
+
+def test_a_stale_plan_breaking_the_kinds_hierarchy_is_refused_whole(services, t01, tmp_path):
+    plan = services.units_io.plan(sheet(tmp_path / "u.xlsx", [("C01", "燕山社区", "社区", "T01")]))
+    assert plan.ok
+    t = services.units.get(t01.id)  # meanwhile the parent became a community
+    with services.store.session() as s:
+        import sqlalchemy as sa
+
+        s.execute(sa.text("UPDATE units SET kind = 'community' WHERE id = :i"), {"i": t.id})
+    with pytest.raises(ServiceError, match="只能是乡镇·街道"):
+        services.units_io.apply(plan)
+    assert [r.code for r in services.units.list()] == ["T01"]

@@ -101,7 +101,7 @@ def test_undoing_an_import_is_one_transaction(services, tmp_path):
     t = services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
     p = _sheet(tmp_path / "u.xlsx", [
         ("T01", "山大路街道办事处", "街道", "", "", "", "", ""),
-        ("C01", "燕山社区", "社区", "T01", "", "", "", ""),
+        ("C01", "燕山片区", "街道", "T01", "", "", "", ""),
         ("C02", "文苑社区", "社区", "C01", "", "", "", ""),
     ])
     plan = services.units_io.plan(p)
@@ -113,7 +113,73 @@ def test_undoing_an_import_is_one_transaction(services, tmp_path):
     with pytest.raises(ServiceError, match="考核数据"):
         services.units_io.revert(plan, old)
     assert {r.code: r.name for r in services.units.list()} == {
-        "T01": "山大路街道办事处", "C01": "燕山社区", "C02": "文苑社区"}  # nothing half-undone
+        "T01": "山大路街道办事处", "C01": "燕山片区", "C02": "文苑社区"}  # nothing half-undone
     services.assessment.clear_year(ys.id)
     services.units_io.revert(plan, old)
     assert {r.code: r.name for r in services.units.list()} == {"T01": "山大路街道"}
+
+
+def test_kind_hierarchy_community_only_under_town(services):
+    services.units.create_many([
+        UnitDraft(code="T01", name="山大路街道", kind="town"),
+        UnitDraft(code="D01", name="区民政局", kind="department"),
+        UnitDraft(code="C01", name="燕山社区", kind="community", parent_code="T01"),
+    ])
+    with pytest.raises(ValidationFailed) as ei:
+        services.units.create(UnitDraft(code="C02", name="小区", kind="community", parent_code="C01"))
+    assert "社区的上级单位只能是乡镇·街道" in ei.value.errors.errors["parent_code"]
+    with pytest.raises(ValidationFailed, match="乡镇·街道"):
+        services.units.create(UnitDraft(code="C03", name="某社区", kind="community", parent_code="D01"))
+    with pytest.raises(ValidationFailed, match="社区"):
+        services.units.create(UnitDraft(code="D02", name="某科室", kind="department", parent_code="C01"))
+    # Turning the town into a community would put C01 under a community.
+    t = next(r for r in services.units.list() if r.code == "T01")
+    with pytest.raises(ValidationFailed) as ei:
+        services.units.update(t.id, UnitDraft(code="T01", name="山大路街道", kind="community"))
+    assert "燕山社区" in ei.value.errors.errors["kind"]
+    assert len(services.units.list()) == 3
+
+
+def test_import_refuses_a_community_under_a_community(services, tmp_path):
+    services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+    path = tmp_path / "u.xlsx"
+    _sheet(path, [["C01", "燕山社区", "社区", "T01"], ["C02", "小区", "社区", "C01"]])
+    plan = services.units_io.plan(path)
+    assert [p.row for p in plan.problems] == [3]
+    assert "社区的上级单位只能是乡镇·街道" in plan.problems[0].message
+    assert list(plan.adds) == [2]
+
+
+def test_stale_update_is_refused_with_current_values(services):
+    from hotline_desktop.services.units import StaleEdit, draft_of
+
+    row = services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town", contact="王丽"))
+    loaded = draft_of(row)
+    newer = draft_of(row)
+    newer.contact = "赵强"
+    services.units.update(row.id, newer, expected=loaded)
+    stale = draft_of(row)
+    stale.phone = "13800000001"
+    with pytest.raises(StaleEdit, match="该单位已被修改") as ei:
+        services.units.update(row.id, stale, expected=loaded)
+    assert "赵强" in str(ei.value)
+    assert services.units.get(row.id).contact == "赵强" and services.units.get(row.id).phone == ""
+
+
+def test_import_refuses_a_kind_change_its_children_do_not_fit(services, tmp_path):
+    services.units.create_many([
+        UnitDraft(code="T01", name="山大路街道", kind="town"),
+        UnitDraft(code="C01", name="燕山社区", kind="community", parent_code="T01"),
+    ])
+    path = tmp_path / "u.xlsx"
+    _sheet(path, [["T01", "山大路街道", "社区", ""]])
+    plan = services.units_io.plan(path)
+    assert [p.row for p in plan.problems] == [2] and "燕山社区" in plan.problems[0].message
+    assert not plan.updates
+    # moving the child away in the same file makes the change fine
+    _sheet(path, [["T01", "山大路社区", "社区", ""], ["T02", "新街道", "街道", ""], ["C01", "燕山社区", "社区", "T02"]])
+    plan = services.units_io.plan(path)
+    assert plan.problems == [] and len(plan.updates) == 2 and len(plan.adds) == 1
+    assert services.units_io.apply(plan) == (1, 2)  # T01 waits until C01 has moved to T02
+    rows = {r.code: r for r in services.units.list()}
+    assert rows["T01"].kind == UnitKind.COMMUNITY and rows["C01"].parent_code == "T02"

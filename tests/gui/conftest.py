@@ -47,6 +47,16 @@ def message_boxes(monkeypatch):
     return boxes
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    """QSettings go to an ini file under the test's tmp folder, never the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    return tmp_path / "qsettings"
+
+
 @pytest.fixture
 def data_paths(tmp_path) -> DataPaths:
     return DataPaths(tmp_path / "data")

@@ -125,8 +125,12 @@ def test_open_uses_the_system_viewer(qtbot, tab, tmp_path, monkeypatch):
     src = scan(tmp_path)
     add_and_wait(qtbot, tab, "guarantee_mechanism", [src])
     card = tab.cards["guarantee_mechanism"]
-    card.files_view.doubleClicked.emit(card.files.index(0))
-    assert len(opened) == 1
+    view = card.files_view
+    view.scrollTo(card.files.index(0))
+    pos = view.visualRect(card.files.index(0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert len(opened) == 1  # one double-click opens the file once
     path = opened[0].toLocalFile()
     assert path.endswith("保障机制文件.pdf")
     with open(path, "rb") as fh:

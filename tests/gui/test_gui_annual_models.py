@@ -98,7 +98,7 @@ def test_evidence_model_display():
     m.set_rows(rows)
     assert [m.index(i).data() for i in range(2)] == ["签到表.jpg", "通知.pdf"]
     assert "3.0 MB" in m.index(1).data(Qt.ItemDataRole.ToolTipRole)
-    assert "2026年03月06日" in m.index(1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "2026年3月6日 10:00" in m.index(1).data(Qt.ItemDataRole.ToolTipRole)  # core.dates, no leading zeros
 
 
 def test_evidence_model_tester(qtmodeltester):

@@ -194,7 +194,7 @@ def test_edits_made_elsewhere_show_up(ganxian):
     card = tab.cards["publicity_articles"]
     assert "宣传采用篇数必须是整数" in card.error_label.text()
     row = tab.units_model.row_of(jd01)
-    assert tab.units_model.index(row, COL_STATUS).data() == "1 项有误"
+    assert tab.units_model.index(row, COL_STATUS).data() == "数据不全 · 1 项有误 · 未填 19 项，按否/0 计"
 
 
 def test_completeness_view_lists_units_without_manual_scores(licheng, qtbot):
@@ -214,13 +214,13 @@ def test_completeness_view_lists_units_without_manual_scores(licheng, qtbot):
     services.assessment.set_values(ys.id, [CellEdit(sq, None, k, v) for k, v in LICHENG_MANUAL.items()])
     assert tab.missing_count() == 4
     assert "SQ001" not in [tab.missing_model.index(r, MCOL_CODE).data() for r in range(4)]
-    assert tab.units_model.index(row, COL_STATUS).data() == "✓ 完整"
+    assert tab.units_model.index(row, COL_STATUS).data() == "未填 1 项，按否/0 计"  # 档案管理 left empty
 
     # double-click a row: back to the detail view on that unit
     jd02 = services.ids["JD02"]
     prow = next(r for r in range(tab.missing_proxy.rowCount())
                 if tab.missing_proxy.index(r, MCOL_CODE).data() == "JD02")
-    tab.missing_table.doubleClicked.emit(tab.missing_proxy.index(prow, 0))
+    tab.missing_table.activated.emit(tab.missing_proxy.index(prow, 0))
     assert tab.stack.currentIndex() == 0 and tab.selected_unit_id() == jd02
 
 
@@ -257,3 +257,21 @@ def test_no_scheme_shows_hint_with_assign_button(qtbot, seeded, monkeypatch):
         assert tab.selected_unit_id() is not None
     finally:
         win.release()
+
+
+def test_unit_with_nothing_entered_says_so_and_shows_its_real_status(ganxian):
+    tab, services, ys = ganxian
+    jd01 = services.ids["JD01"]
+    tab.select_unit(jd01)
+    assert result_of(services, ys, "JD01").status == "incomplete"  # no month holds figures
+    n = len(services.assessment.scheme(ys.id).annual_inputs)
+    row = tab.units_model.row_of(jd01)
+    cell = tab.units_model.index(row, COL_STATUS)
+    assert cell.data() == f"数据不全 · 未填 {n} 项，按否/0 计"
+    assert "考核期内没有任何有效月份" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    header = tab.unit_missing_label.text()
+    assert "年度项目已齐全" not in header
+    assert "数据不全，暂不排名（考核期内没有任何有效月份）" in header and f"未填 {n} 项，按否/0 计" in header
+    assert "暂不排名（数据不全）" in tab.figures_label.text()  # the header and the list agree
+    assert tab.missing_label.text() == (
+        "所有单位的必填年度项目均已填写；另有 5 个单位数据不全、暂不排名（见“完成情况”一栏）")

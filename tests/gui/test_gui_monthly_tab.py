@@ -356,3 +356,39 @@ def test_no_scheme_shows_hint_and_button_opens_assign(qtbot, seeded, monkeypatch
     assert "月度数据…" in [a.text() for a in win.export_menu.actions()]
     assert "月度数据模板…" in [a.text() for a in win.template_menu.actions()]
     win.release()
+
+
+def test_blank_volume_with_rates_typed_is_flagged_in_grid_and_list(tab, ys):
+    from hotline_desktop.gui.monthly_model import WARN_BACKGROUND
+
+    s = tab.services
+    vol = ix(tab, "SQ002", "volume")
+    assert tab.proxy.setData(vol, "")  # rates stay, the volume is cleared
+    assert month_result(s, ys, "SQ002").status == "averaged"
+    tip = "当月办件量未填，按 0 件计"
+    assert vol.data(Qt.ItemDataRole.BackgroundRole).color() == WARN_BACKGROUND
+    assert tip in vol.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip in ix(tab, "SQ002", 1).data(Qt.ItemDataRole.ToolTipRole)  # the name cell
+    prow = vol.row()
+    assert tab.proxy.headerData(prow, Qt.Orientation.Vertical) == f"⚠ {prow + 1}"
+    assert tip in tab.proxy.headerData(prow, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole)
+    assert tab.proxy.headerData(0, Qt.Orientation.Vertical) == 1
+    items = [tab.errors_list.item(i).text() for i in range(tab.errors_list.count())]
+    assert len(items) == 1 and "第 5 行 文化东路社区" in items[0] and tip in items[0]
+    assert tab.errors_box.isVisibleTo(tab) and "需核对 1 处" in tab.errors_label.text()
+    tab._error_clicked(tab.errors_list.item(0))
+    assert tab.table.currentIndex() == vol
+
+    tab.undo_stack.undo()
+    assert vol.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert tab.errors_list.count() == 0 and not tab.errors_box.isVisibleTo(tab)
+
+
+def test_month_box_drops_no_data_once_values_are_typed_and_gets_it_back_on_undo(tab, ys):
+    i = tab.month_combo.findData("2026-04")
+    assert tab.month_combo.itemText(i) == "2026年4月（无数据）"
+    tab.set_month("2026-04")
+    assert tab.proxy.setData(ix(tab, "JD01", "volume"), "12")
+    assert tab.month_combo.itemText(i) == "2026年4月"
+    tab.undo_stack.undo()
+    assert tab.month_combo.itemText(i) == "2026年4月（无数据）"

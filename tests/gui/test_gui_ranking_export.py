@@ -203,3 +203,26 @@ def test_preview_dialog_paints_every_page(qtbot, district, tmp_path):
     assert dlg.windowTitle() == "打印预览"
     assert printer.pageLayout().orientation().name == "Landscape"
     dlg.close()
+
+
+def test_board_view_exports_and_prints_the_board_of_the_chosen_group(qtbot, district, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.show_board()
+    tab.set_board_group("town")
+    out = tmp_path / "board.xlsx"
+    with qtbot.waitSignal(tab.export_finished, timeout=15000):
+        tab.export_to(out)
+    ws = load_workbook(out).active
+    assert ws["A1"].value.endswith("红黑榜") and "乡镇" in ws["A1"].value
+    assert [ws.cell(r, 1).value for r in range(4, 14)] == ["红榜"] * 5 + ["黑榜"] * 5
+    previews = []
+    monkeypatch.setattr(printing, "preview_pdf", lambda parent, path: previews.append(Path(path)))
+    tab.print_preview()
+    qtbot.waitUntil(lambda: bool(previews), timeout=15000)
+    assert _pages(previews[0]) == 1  # one group's board on one page
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(previews[0]), "-"], capture_output=True, text=True).stdout
+        assert "红黑榜" in text and "红榜" in text
+    tab.shutdown()

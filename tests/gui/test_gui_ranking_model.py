@@ -188,7 +188,7 @@ def test_month_selector_changes_columns(qtbot, district):
 def test_red_black_board_lists_five_and_five_per_group(qtbot, district):
     tab = open_tab(qtbot, district, district.licheng)
     tab.show_board()
-    assert tab.stack.currentWidget() is tab.board
+    assert tab.stack.currentWidget() is tab.board_page
     result = district.rankings.result(district.licheng.id)
     rows = tab.board_model.rows
     for group in ("community", "department", "town"):
@@ -323,4 +323,65 @@ def test_header_sort_by_score_follows_edits(qtbot, qtmodeltester, district):
     assert tab.proxy.codes() == [u.code for u in result.group_units("community")]
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.proxy)
+    tab.shutdown()
+
+
+def test_board_group_can_be_picked_and_notes_explain_the_board(qtbot, district):
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.show_board()
+    combo = tab.board_group_combo
+    assert [combo.itemText(i) for i in range(combo.count())][0] == "全部排名组" and combo.count() == 4
+    tab.set_board_group("department")
+    assert {r.group for r in tab.board_model.rows} == {"department"}
+    assert tab.default_file_name(".xlsx").startswith("红黑榜-2025年-")
+    assert tab._export_args()["board"] is True and tab._export_args()["group"] == "department"
+    tab.set_board_group(None)
+    assert {r.group for r in tab.board_model.rows} == {"community", "department", "town"}
+    tab.shutdown()
+
+
+def test_board_lists_every_unit_tied_at_the_cut(qtbot, services):
+    from ranking_fixtures import make_units
+
+    from hotline_desktop.services.assessment import CellEdit
+
+    make_units(services, per_kind=8)
+    ys = services.assessment.assign(2026, "ganxian-2023-hotline")
+    full = {"volume": "20", "on_time_completion_rate": "100", "satisfaction_rate": "100", "rework_rate": "0",
+            "sign_in_rate": "100", "response_rate": "100", "return_overdue_rate": "0",
+            "first_extension_rate": "0", "second_extension_rate": "0"}
+    ids = {r.code: r.id for r in services.units.list()}
+    services.assessment.set_values(ys.id, [CellEdit(i, "2026-01", k, v) for i in ids.values() for k, v in full.items()])
+    tab = open_tab(qtbot, services, ys)
+    tab.set_month("2026-01")
+    tab.show_board()
+    red = [r for r in tab.board_model.rows if r.red]
+    assert len(red) == 24  # all tied at the top: all on the 红榜, none hidden
+    assert "24 个单位并列" in tab.board_notes.text() and "黑榜空缺" in tab.board_notes.text()
+    assert tab.board_notes.isVisibleTo(tab)
+    tab.shutdown()
+
+
+def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
+    from hotline_desktop.gui.ranking_model import COL_NAME
+
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.resize(1004, 640)  # the tab inside a 1024×768 window
+    qtbot.waitExposed(tab)
+    bar = tab.table.horizontalScrollBar()
+    assert bar.maximum() > 0  # the figures do not fit: scrolling is needed
+    bar.setValue(bar.maximum())
+    assert tab.table.isColumnHidden(COL_NAME) and not tab.name_view.isColumnHidden(COL_NAME)
+    first = tab.proxy.index(0, COL_NAME)
+    rect = tab.name_view.visualRect(first)
+    assert tab.name_view.isVisible() and rect.left() >= 0 and rect.width() > 60
+    assert first.data() and first.data() in {r.name for r in tab.model.rows}
+    # the two views scroll together vertically and share the selection
+    tab.resize(1004, 300)
+    vbar = tab.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: vbar.maximum() > 0)
+    vbar.setValue(vbar.maximum())
+    assert tab.name_view.verticalScrollBar().value() == vbar.maximum()
+    tab.table.selectRow(3)
+    assert tab.name_view.selectionModel().isRowSelected(3)
     tab.shutdown()

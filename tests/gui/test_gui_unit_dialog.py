@@ -77,3 +77,18 @@ def test_edit_dialog_prefilled_and_excludes_itself(qtbot, seeded):
     assert dlg.ui.nameEdit.text() == "花园社区"
     assert dlg.draft().parent_code == "JD01"
     assert dlg.ui.parentCombo.findData("SQ001") == -1
+
+
+def test_hierarchy_problem_shows_as_soon_as_kind_and_parent_are_picked(dialog, seeded):
+    from hotline_desktop.core.domain import UnitKind
+
+    fill(dialog)
+    dialog.ui.kindCombo.setCurrentIndex(dialog.ui.kindCombo.findData(UnitKind.COMMUNITY.value))
+    dialog.ui.parentCombo.setCurrentIndex(dialog.ui.parentCombo.findData("SQ001"))
+    assert "社区的上级单位只能是乡镇·街道" in dialog.errors()["parent_code"]
+    dialog.ui.parentCombo.setCurrentIndex(dialog.ui.parentCombo.findData("JD01"))
+    assert "parent_code" not in dialog.errors()
+    dialog.ui.parentCombo.setCurrentIndex(dialog.ui.parentCombo.findData("KS01"))
+    assert "不能是“区民政局”" in dialog.errors()["parent_code"]
+    dialog.accept()  # the service says the same: nothing is saved
+    assert dialog.isVisible() and "SQ100" not in {r.code for r in seeded.units.list()}

@@ -145,3 +145,65 @@ def test_external_service_changes_show_up(units_tab):
     assert "KS02" in visible_codes(units_tab)
     r = units_tab.model.row_of(next(r.id for r in s.units.list() if r.code == "KS02"))
     assert units_tab.model.index(r, COL_NAME).data() == "区住建局"
+
+
+def _double_click_row(qtbot, table, row):
+    from PySide6.QtCore import Qt
+
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_double_click_opens_one_dialog_and_a_second_request_focuses_it(units_tab, qtbot):
+    from hotline_desktop.gui.unit_dialog import UnitDialog
+
+    opened = []
+    orig = units_tab._show_dialog
+    units_tab._show_dialog = lambda dlg: (opened.append(dlg), orig(dlg))
+    _double_click_row(qtbot, units_tab.table, 0)
+    assert len(opened) == 1
+    again = units_tab.open_edit_dialog()
+    assert again is opened[0] and len(opened) == 1
+    assert len([w for w in units_tab.findChildren(UnitDialog) if w.isVisible()]) == 1
+    opened[0].reject()
+    assert units_tab.open_edit_dialog() is not opened[0]
+
+
+def test_stale_dialog_cannot_overwrite_a_newer_edit(units_tab, message_boxes):
+    s = units_tab.services
+    jd01 = s.ids["JD01"]
+    stale = units_tab.open_edit_dialog(jd01)
+    # Meanwhile the unit is changed elsewhere (another window, an import, an undo).
+    newer = draft_of(s.units.get(jd01))
+    newer.contact = "新联系人"
+    s.units.update(jd01, newer)
+    stale.ui.phoneEdit.setText("13900000000")
+    stale.accept()
+    row = s.units.get(jd01)
+    assert row.contact == "新联系人" and row.phone == "0531-88881234"
+    text = message_boxes.texts("warning")[-1]
+    assert "该单位已被修改" in text and "新联系人" in text
+    assert units_tab.undo_stack.count() == 0
+
+
+def test_deactivating_a_parent_lists_active_children_and_offers_a_choice(units_tab, message_boxes):
+    from PySide6.QtWidgets import QMessageBox
+
+    s = units_tab.services
+    jd01 = s.ids["JD01"]
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    assert units_tab.toggle_active(jd01) is None
+    text = message_boxes.texts("question")[-1]
+    assert "2 个启用的下级单位" in text and "花园社区" in text and "文化东路社区" in text
+    assert s.units.get(jd01).active
+
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    units_tab.toggle_active(jd01)
+    assert not any(s.units.get(s.ids[c]).active for c in ("JD01", "SQ001", "SQ002"))
+    units_tab.undo_stack.undo()
+    assert all(s.units.get(s.ids[c]).active for c in ("JD01", "SQ001", "SQ002"))
+
+    message_boxes.answer = QMessageBox.StandardButton.No
+    units_tab.toggle_active(jd01)
+    assert not s.units.get(jd01).active and s.units.get(s.ids["SQ001"]).active

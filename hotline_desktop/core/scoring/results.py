@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.scoring.numbers import round2
 
 if TYPE_CHECKING:
@@ -174,8 +175,8 @@ def describe_missing(scheme: Scheme, item: str) -> str:
     if ":" in item:
         month, key = item.split(":", 1)
         label = scheme.input(key).label if scheme.has_input(key) else key
-        return f"{month} {label}未填"
+        return f"{month_text(month)} {label}未填"
     if len(item) == 7 and item[4] == "-":
-        return f"{item} 整月数据缺失"
+        return f"{month_text(item)} 整月数据缺失"
     label = scheme.input(item).label if scheme.has_input(item) else item
     return f"{label}未评分"
