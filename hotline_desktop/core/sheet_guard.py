@@ -7,8 +7,11 @@ opens a file, `check_workbook` looks at it with bounded work:
 
 - the zip: member count, declared uncompressed sizes, compression ratio, and the real bytes
   read (a member that lies about its size fails its checksum and is refused);
-- every XML part, stream-parsed by expat in chunks (no DOM, no DTD or entities): declared
-  `count`/`uniqueCount` attributes, the sheet's `<dimension>` and every cell/row reference.
+- every XML part (each read whole, at most MAX_MEMBER_BYTES; never a DOM): no DTD or entities,
+  declared `count`/`uniqueCount` attributes, the sheet's `<dimension>` and every cell reference.
+  UTF-8 parts whose cells all carry a reference are checked by C-speed byte scans; anything
+  else (UTF-16, cells placed by position, formulas to look at) goes through an expat scanner
+  with the same checks.
 
 It also notes, for the first sheet, the cells whose text calamine would hide: formulas
 without a cached value and error values (#DIV/0!, #N/A), so an import can report them
