@@ -53,6 +53,8 @@ class MonthImportPlan:
         return [e for e, r in zip(self.edits, self.edit_rows, strict=True) if r not in bad]
 
     def summary(self) -> str:
+        if self.fatal:
+            return f"{self.month}：{self.rows} 行；{len(self.problems)} 处问题，整个文件不能导入"
         cleared = sum(1 for c in self.changes if not c.new)
         s = f"{self.month}：{self.rows} 行，{len(self.changes)} 个数值有变化"
         if cleared:
