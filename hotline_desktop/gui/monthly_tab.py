@@ -92,6 +92,7 @@ class MonthlyTab(TabPage):
         self._live_relay: EventBridge | None = None
         self._last_dir = str(Path.home())
         self._problems_dialog = None
+        self._preview_dialog = None
         self._with_data: set[str] = set()  # months of the year that hold values (the combo says （无数据）)
         self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
         self.model = MonthlyGridModel(self)
@@ -688,16 +689,22 @@ class MonthlyTab(TabPage):
             dlg.open()
             return
         if not plan.edits:
-            QMessageBox.information(self, self.tr("导入月度数据"), self.tr("{0}\n文件中没有数值。").format(plan.summary()))
+            QMessageBox.information(self, self.tr("导入月度数据"),
+                                    self.tr("{0}\n文件中的数值与已有数据相同，没有需要导入的变化。").format(plan.summary()))
             return
-        answer = QMessageBox.question(
-            self, self.tr("导入月度数据"),
-            self.tr("{0}\n\n将用文件中的数值替换该月的数据（文件中的空格会清空对应数值）。\n确定导入吗？导入后可以撤销。")
-            .format(plan.summary()),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.apply_import(plan)
+        self.preview_import(plan)
+
+    def preview_import(self, plan) -> None:
+        """Every value the import changes, old → new (cleared ones in red), before writing."""
+        from hotline_desktop.gui.import_dialogs import ImportPreviewDialog
+
+        rows = [(c.row, c.code, c.name, c.label, c.old, c.new) for c in plan.changes]
+        dlg = ImportPreviewDialog(self.tr("导入 {0} 月度数据：确认变化").format(plan.month), plan.summary(), rows,
+                                  plan.source.name, self)
+        dlg.accepted.connect(lambda: self.apply_import(plan))
+        dlg.finished.connect(dlg.deleteLater)
+        self._preview_dialog = dlg
+        dlg.open()
 
     def apply_import(self, plan) -> int:
         try:

@@ -50,7 +50,7 @@ class EvidenceRow:
 def display_name(name: str) -> str:
     """Only the last path component, without control characters; for display and the trash."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .")
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\ud800-\udfff]", "_", base).strip(" .")
     return base[:200] or "未命名文件"
 
 

@@ -29,8 +29,8 @@ HOTLINE_COUNTS = (
     "returned_twice_reassigned", "dispatch_main_failures", "dispatch_co_failures", "notice_failures",
     "reply_nonstandard", "praise", "complaints", "supervision_light", "supervision_heavy",
 )
-ODD_RATES = ("97.125", "99.995", "0.001", "99.9999", "3.00005", "12.3456789012345678901234567",
-             "99.99999999999999999999999999", "5E+1", "1E-30", "100.000")
+ODD_RATES = ("97.125", "99.995", "0.001", "99.9999", "3.00005", "12.345678", "99.999999", "5E+1",
+             "1E-6", "100.000")
 
 
 def _rate(rng: random.Random) -> str:
@@ -47,7 +47,7 @@ def _rate(rng: random.Random) -> str:
 def _count(rng: random.Random) -> int:
     r = rng.random()
     if r < 0.01:
-        return rng.choice((10**7, 10**9 + 3, 10**30 + 1, 123456789012345678901234567890123))
+        return rng.choice((10**7, 10**8 + 3, 10**9 - 1, 123456789))
     return rng.choice((0, 0, 0, 0, 1, 2, 3, 7, 12))
 
 
@@ -150,19 +150,21 @@ CASES = {
     "licheng": lambda: licheng_sized_case()[0],
 }
 
-# taken with the engine of commit dce61ec (before the fixed-point path)
+# taken with the engine of commit dce61ec (before the fixed-point path); the hotline odd values
+# were brought inside the input bounds of issue 7 (≤ 6 decimals, counts below 10**9) and re-taken
+# with that same old engine
 FROZEN = {
     "hotline": ("4fc8b33804642230f64282211cb1a1632a9b6bdb20e43d6252216e385f65bda1",
-                "2bcbeb7331fcad4d73087066fffed354c42a03f1bc8fc79fa88489c0eeb0129d"),
+                "4c4954bfd2ba7189f7e610a2e549d455ebc9e3edbdce36420958b24153a70516"),
     "online": ("5333a12a95e81b24639367c2df2055aefba39e7fe87f08883bdb95529a3a4858",
                "6e1f75db622ac47a2417a1332461594cfb816971b9d438321cfb6526c66b2856"),
     "licheng": ("08bfcfe309c23bd4610b81ac137c0de999e363b78152d03c743e0c27e8ac9538",
                 "90f29108f91e4a83e2fc257bfbcc8439945005321d8a02a6db91f5e47d9faf6f"),
 }
 FROZEN_TOTALS = {
-    "hotline": {"H000": "45.77199666666666666666666666", "H021": "39.42468452964800377982518309",
-                "H041": "45.77768178571428571428571429", "H061": "53.03336074509803921568627450",
-                "H082": "47.69411038773560940914393131"},
+    "hotline": {"H000": "45.771996600", "H021": "39.42468452806047720292936451",
+                "H041": "45.77768178492063492063492063", "H061": "53.03336074509803921568627450",
+                "H082": "47.69411038683127572016460906"},
     "online": {"N000": "60.92083333333333333333333333", "N015": "69.82833333333333333333333333",
                "N029": "65.14416666666666666666666667", "N041": "58.80166666666666666666666667",
                "N055": "56.335"},
