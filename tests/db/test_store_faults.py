@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.db import backup as bk
-from hotline_desktop.db.engine import APPLICATION_ID, DbState, StoreOpenError, inspect_database
+from hotline_desktop.db.engine import APPLICATION_ID, HEAD, DbState, StoreOpenError, inspect_database
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.app import AppServices
 from hotline_desktop.services.errors import ServiceError, StoreWriteError
@@ -329,7 +329,7 @@ def test_main_file_behind_its_wal_is_not_called_truncated(paths):
     """Found on a real full disk: a checkpoint that could not extend the file leaves the header
     counting one page more than the file holds; the database is the file plus its -wal."""
     make_db(paths)
-    subprocess.run([sys.executable, "-c", WAL_WRITER, str(paths.database), str(APPLICATION_ID), "0002"], check=True)
+    subprocess.run([sys.executable, "-c", WAL_WRITER, str(paths.database), str(APPLICATION_ID), HEAD], check=True)
     data = bytearray(paths.database.read_bytes())
     pages = int.from_bytes(data[28:32], "big")
     data[28:32] = (pages + 1).to_bytes(4, "big")  # as a part-done checkpoint leaves it
