@@ -206,7 +206,7 @@ def main() -> None:
 
     from hotline_desktop.gui.app import ensure_application
 
-    ensure_application()
+    ensure_application()  # installs gui/refguard (PySide6 6.12 on Python 3.11) before any Qt call
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         services = AppServices.open(DataPaths(Path(tmp) / "data"))
         try:

@@ -39,14 +39,10 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--sort-rank", action="store_true", help="sort the grid by the live rank column")
     args = ap.parse_args()
-    from PySide6.QtWidgets import QApplication
-
-    import hotline_desktop.gui  # noqa: F401 - installs gui/refguard (PySide6 6.12 on Python 3.11)
-    from hotline_desktop.gui.app import setup_application
+    from hotline_desktop.gui.app import ensure_application
     from hotline_desktop.gui.monthly_tab import MonthlyTab
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = ensure_application()  # installs gui/refguard (PySide6 6.12 on Python 3.11) first
     scheme, year = ("licheng-2020", 2025) if args.licheng else ("ganxian-2023-hotline", 2026)
     with tempfile.TemporaryDirectory() as tmp:
         s = AppServices.open(DataPaths(Path(tmp) / "data"), auto_backup=False)

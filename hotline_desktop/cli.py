@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hotline_desktop import APP_TITLE, __version__
+from hotline_desktop.core.text import clip
 
 
 class CliError(Exception):
@@ -26,7 +27,10 @@ def _open(args, *, lock: bool = True):
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices
 
-    return AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+    services = AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+    for warning in services.store.warnings:  # e.g. the automatic backup failed: say so, carry on
+        print("警告：" + warning.replace("\n", " "), file=sys.stderr)
+    return services
 
 
 def cmd_demo(args) -> int:
@@ -70,24 +74,117 @@ def cmd_restore(args) -> int:
 
 
 def cmd_import(args) -> int:
+    if args.what == "monthly":
+        return _import_monthly(args)
+    for opt in ("scheme", "year", "month"):
+        if getattr(args, opt) is not None:
+            raise CliError(f"--{opt} 只用于 import monthly")
     services = _open(args)
     try:
-        plan = services.units_io.plan(args.file)
+        plan = services.units_io.plan(args.file, blank_overwrites=args.blank_overwrites)
+        name = clip(Path(args.file).name, 60)
         for p in plan.problems:
-            print(f"{Path(args.file).name} {p}", file=sys.stderr)
+            print(f"{name} {p}", file=sys.stderr)
         if plan.problems and not args.only_good:
             print(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请加 --only-good）", file=sys.stderr)
             return 2
+        for line in plan.lines():
+            print(line)
         added, updated = services.units_io.apply(plan, only_good_rows=args.only_good)
-        print(f"{plan.summary()}。已导入：新增 {added}，更新 {updated}")
+        tail = ""
+        if plan.kept_blanks and not args.blank_overwrites:
+            tail = "（空白单元格保留了原有内容；如要清空，请加 --blank-overwrites）"
+        print(f"{plan.summary()}。已导入：新增 {added}，更新 {updated}{tail}")
         return 0
     finally:
         services.close()
 
 
+def _year_scheme(services, args, what: str):
+    """The year's assigned scheme named by --scheme/--year, and the --month inside that year."""
+    missing = [f"--{o}" for o in ("scheme", "year", "month") if getattr(args, o) is None]
+    if missing:
+        raise CliError(f"{what} 缺少 " + "、".join(missing)
+                       + f"（用法：hotline-desktop {what} --scheme 方案 --year 年度 --month YYYY-MM）")
+    year = _year_arg(args.year)
+    ys = services.assessment.find(year, args.scheme)
+    if ys is None:
+        raise CliError(f"{year} 年没有使用考核方案“{clip(args.scheme)}”（请先指定方案）")
+    month = str(args.month).strip()
+    from hotline_desktop.services.assessment import month_keys
+
+    if month not in month_keys(year):
+        raise CliError(f"月份“{clip(month)}”不属于 {year} 年（格式 YYYY-MM，如 {year}-03）")
+    return ys, month
+
+
+def _year_arg(text) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise CliError(f"考核年度应为整数：{clip(text)}") from None
+
+
+def _import_monthly(args) -> int:
+    """`import monthly FILE --scheme S --year Y --month YYYY-MM [--only-good]`: the 月度数据 tab's import."""
+    if args.blank_overwrites:
+        raise CliError("--blank-overwrites 只用于 import units（月度数据中空白单元格会清空数值）")
+    services = _open(args)
+    try:
+        ys, month = _year_scheme(services, args, "import monthly")
+        io = services.monthly_io
+        plan = io.plan(ys.id, month, args.file)
+        name = clip(Path(args.file).name, 60)
+        for p in plan.problems:
+            print(f"{name} {p}", file=sys.stderr)
+        if plan.problems and (not args.only_good or plan.fatal):
+            hint = "" if plan.fatal or args.only_good else "（如只导入无误的行，请加 --only-good）"
+            print(f"{plan.summary()}。未写入任何数据{hint}", file=sys.stderr)
+            return 2
+        bad = {p.row for p in plan.problems}
+        for c in plan.changes:
+            if c.row not in bad:
+                print(c)
+        changes = io.apply(plan, only_good_rows=args.only_good)
+        print(f"{plan.summary()}。已导入 {len(changes)} 个数值")
+        return 0
+    finally:
+        services.close()
+
+
+def _export_monthly(args) -> int:
+    """`export monthly --scheme S --year Y --month YYYY-MM --out FILE.xlsx`: the tab's export."""
+    if args.group is not None:
+        raise CliError("--group 只用于 export ranking / export board")
+    out = _out_path(args, "monthly", (".xlsx",))
+    services = _open(args, lock=False)
+    try:
+        ys, month = _year_scheme(services, args, "export monthly")
+        path = services.monthly_io.export_month(ys.id, month, out)
+        print(f"已导出 {month} 月度数据：{path}")
+        return 0
+    finally:
+        services.close()
+
+
+def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
+    if args.file and args.out and args.file != args.out:
+        raise CliError("导出文件只能指定一个（FILE 或 --out）")
+    if not (args.file or args.out):
+        raise CliError(f"请指定导出文件：hotline-desktop export {what} --out 文件{suffixes[0]}")
+    out = Path(args.file or args.out)
+    if out.suffix.lower() not in suffixes:
+        raise CliError(f"导出文件须为 {' 或 '.join(suffixes)}：{clip(str(out), 80)}")
+    if not out.parent.exists():
+        raise CliError(f"导出目录不存在：{clip(str(out.parent), 80)}")
+    return out
+
+
 def cmd_export(args) -> int:
     if args.what in ("ranking", "board"):
         return _export_ranking(args)
+    if args.what == "monthly":
+        return _export_monthly(args)
     for opt in ("scheme", "year", "month", "group"):
         if getattr(args, opt) is not None:
             raise CliError(f"--{opt} 只用于 export ranking / export board")
@@ -162,7 +259,83 @@ def cmd_screenshot(args) -> int:
 def cmd_score(args) -> int:
     from hotline_desktop.core.scoring.case import run_score_case
 
-    return run_score_case(args.case, args.output)
+    return run_score_case(args.case, args.output, scheme_file=args.scheme_file)
+
+
+# -- scheme list / scheme assign (the toolbar's 考核方案 and 指定方案) -----------------------
+
+def cmd_scheme(args) -> int:
+    return {"list": _scheme_list, "assign": _scheme_assign}[args.action](args)
+
+
+def _scheme_list(args) -> int:
+    from hotline_desktop.core.scoring.errors import SchemeError
+    from hotline_desktop.core.scoring.scheme import list_builtin_schemes, load_scheme
+
+    for opt in ("year", "scheme"):
+        if getattr(args, opt) is not None:
+            raise CliError(f"--{opt} 只用于 scheme assign")
+    services = _open(args, lock=False)
+    try:
+        years: dict[str, list[int]] = {}
+        titles: dict[str, str] = {}
+        for row in services.assessment.assignments():
+            years.setdefault(row.scheme_id, []).append(row.year)
+            titles.setdefault(row.scheme_id, row.title)
+    finally:
+        services.close()
+
+    def used(scheme_id: str) -> str:
+        ys = sorted(years.get(scheme_id, []))
+        return "使用年度：" + "、".join(f"{y} 年" for y in ys) if ys else "尚未用于任何年度"
+
+    print("内置方案：")
+    builtin = list_builtin_schemes()
+    for sid in builtin:
+        try:
+            title = load_scheme(sid).title
+        except SchemeError:
+            title = "（方案文件有误）"
+        print(f"  {sid}  {title}  {used(sid)}")
+    installed = sorted(set(years) - set(builtin))
+    print("已安装的方案（从方案文件指定，定义保存在数据库中）：" + ("" if installed else "无"))
+    for sid in installed:
+        print(f"  {sid}  {titles[sid]}  {used(sid)}")
+    return 0
+
+
+def _scheme_assign(args) -> int:
+    from hotline_desktop.core.scoring.errors import SchemeError
+    from hotline_desktop.core.scoring.scheme import list_builtin_schemes
+    from hotline_desktop.core.text import clip
+
+    missing = [f"--{o}" for o in ("year", "scheme") if getattr(args, o) is None]
+    if missing:
+        raise CliError("scheme assign 缺少 " + "、".join(missing) + "（用法：hotline-desktop scheme assign --year 年度 --scheme 方案）")
+    try:
+        year = int(str(args.year).strip())
+    except ValueError:
+        raise CliError(f"考核年度应为整数：{clip(args.year)}") from None
+    scheme: str | Path = args.scheme
+    if str(scheme).lower().endswith(".toml"):
+        path = Path(scheme)
+        if not path.is_file():
+            raise CliError(f"找不到方案文件：{clip(str(path))}")
+        scheme = path
+    elif scheme not in list_builtin_schemes():
+        raise CliError(
+            f"未知的考核方案：{clip(scheme)}（内置方案：{'、'.join(list_builtin_schemes())}；也可指定 .toml 方案文件）"
+        )
+    services = _open(args)
+    try:
+        try:
+            row = services.assessment.assign(year, scheme)
+        except SchemeError as e:
+            raise CliError(f"方案无效：{clip(str(e), 300)}") from None
+        print(f"已为 {row.year} 年指定考核方案：{row.title}（{row.scheme_id}）")
+        return 0
+    finally:
+        services.close()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,21 +359,31 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE")
     sp = add("restore", cmd_restore, "从备份恢复数据库（当前数据库先备份）")
     sp.add_argument("file", metavar="FILE")
-    sp = add("import", cmd_import, "从 Excel 导入")
-    sp.add_argument("what", choices=["units"])
+    sp = add("import", cmd_import, "从 Excel 导入（承办单位、月度数据）")
+    sp.add_argument("what", choices=["units", "monthly"])
     sp.add_argument("file", metavar="FILE.xlsx")
     sp.add_argument("--only-good", action="store_true", help="只导入无误的行")
-    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、红黑榜）")
-    sp.add_argument("what", choices=["units", "template", "ranking", "board"])
+    sp.add_argument("--blank-overwrites", action="store_true",
+                    help="承办单位：文件中留空的可选项目清空已有内容（默认保留）")
+    sp.add_argument("--scheme", metavar="SCHEME", help="月度数据：考核方案，如 ganxian-2023-hotline")
+    sp.add_argument("--year", metavar="YEAR", help="月度数据：考核年度")
+    sp.add_argument("--month", metavar="YYYY-MM", help="月度数据：月份")
+    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、红黑榜、月度数据）")
+    sp.add_argument("what", choices=["units", "template", "ranking", "board", "monthly"])
     sp.add_argument("file", metavar="FILE", nargs="?", help="导出文件（也可用 --out）")
     sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf）")
-    sp.add_argument("--scheme", metavar="SCHEME", help="排名表：考核方案，如 licheng-2020")
-    sp.add_argument("--year", metavar="YEAR", help="排名表：考核年度，如 2025")
-    sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）")
+    sp.add_argument("--scheme", metavar="SCHEME", help="排名表、月度数据：考核方案，如 licheng-2020")
+    sp.add_argument("--year", metavar="YEAR", help="排名表、月度数据：考核年度，如 2025")
+    sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）；月度数据：月份")
     sp.add_argument("--group", metavar="GROUP", help="排名表：排名组，如 community / 社区（默认全部，每组一页）")
+    sp = add("scheme", cmd_scheme, "考核方案：列出（scheme list）、为年度指定（scheme assign）")
+    sp.add_argument("action", choices=["list", "assign"])
+    sp.add_argument("--year", metavar="YEAR", help="scheme assign：考核年度，如 2026")
+    sp.add_argument("--scheme", metavar="SCHEME", help="scheme assign：内置方案编号，或 .toml 方案文件")
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
+    sp.add_argument("--scheme-file", metavar="F.toml", help="用方案文件计分（案例中的 scheme 只能是内置方案编号）")
     return p
 
 
@@ -217,8 +400,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except Exception as e:
         if _expected(e):
-            return _err(f"错误：{e}")
-        raise
+            return _err(f"错误：{_os_message(e) if isinstance(e, OSError) else e}")
+        return _unexpected(args, e)
+
+
+def _os_message(e: OSError) -> str:
+    from hotline_desktop.core.errors import os_error_zh
+
+    return os_error_zh(e)
+
+
+def _unexpected(args, e: Exception) -> int:
+    """A bug, not bad input: the traceback goes to the log, the operator gets one Chinese line."""
+    from hotline_desktop.applog import log_exception, setup_logging
+    from hotline_desktop.core.text import clip
+    from hotline_desktop.paths import DataPaths
+
+    try:
+        log_file = setup_logging(DataPaths.from_override(args.data_dir).log_file)
+    except Exception:  # noqa: BLE001 - the message below must still be printed
+        log_file = None
+    log_exception(type(e), e, e.__traceback__, f"命令 {args.command}")
+    where = f"，详细信息已写入日志：{log_file}" if log_file else ""
+    return _err(f"错误：内部错误（{type(e).__name__}：{clip(e)}），操作没有完成{where}")
 
 
 def _expected(e: BaseException) -> bool:

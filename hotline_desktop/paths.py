@@ -77,6 +77,14 @@ class DataPaths:
         return self.root / "exports"
 
     @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "hotline.log"
+
+    @property
     def lock_file(self) -> Path:
         return self.root / ".instance.lock"
 

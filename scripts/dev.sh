@@ -3,6 +3,7 @@
 #   bash scripts/dev.sh demo   set everything up, create a demo district, open the app
 #   bash scripts/dev.sh test   set everything up, run the whole test suite (offscreen)
 #   bash scripts/dev.sh setup  only set up (.venv with the app and its test tools)
+#   bash scripts/dev.sh freeze regenerate installer/constraints.txt from the working .venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -32,18 +33,30 @@ setup() {
     if [ ! -x "$VENV/bin/python" ]; then
         "$PY" -m venv "$VENV"
     fi
-    local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+    local stamp="$VENV/.installed-$(cat pyproject.toml installer/constraints.txt | sha1sum | cut -c1-12)"
     if [ ! -f "$stamp" ]; then
         "$VENV/bin/python" -m pip install -q --upgrade pip
-        "$VENV/bin/python" -m pip install -q -e ".[test]"
+        # The same pinned versions as the Windows build (installer/constraints.txt).
+        "$VENV/bin/python" -m pip install -q -c installer/constraints.txt -e ".[test]"
         touch "$stamp"
     fi
+}
+
+freeze() {
+    # After an upgrade has passed the whole suite: pin what is installed, for CI and the build.
+    {
+        sed -n '/^#/p' installer/constraints.txt
+        "$VENV/bin/python" -m pip freeze --exclude-editable | grep -v '^#\|^-e'
+    } > installer/constraints.txt.new
+    mv installer/constraints.txt.new installer/constraints.txt
+    echo "installer/constraints.txt updated"
 }
 
 cmd=${1:-help}
 shift || true
 case "$cmd" in
     setup) setup ;;
+    freeze) freeze ;;
     demo)
         setup
         DATA="${HOTLINE_HOME:-$ROOT/.demo-data}"
@@ -56,7 +69,7 @@ case "$cmd" in
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
     *)
-        sed -n '2,5p' "$0"
+        sed -n '2,6p' "$0"
         exit 1
         ;;
 esac

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hotline_desktop.core.text import TextProblem, clean_text, clip
+
 
 class UnitKind(StrEnum):
     COMMUNITY = "community"
@@ -21,13 +23,10 @@ class UnitKind(StrEnum):
     def parse(cls, text: str) -> UnitKind:
         """Accept the key (community), the full label (社区) or a short alias (科室, 街道)."""
         t = (text or "").strip()
-        for kind in cls:
-            if t == kind.value or t == KIND_LABELS[kind]:
-                return kind
-        for alias, kind in KIND_ALIASES.items():
-            if t == alias:
-                return kind
-        raise ValueError(f"单位类型无效：“{t}”，应为 社区、科室·职能部门 或 乡镇·街道")
+        kind = _KIND_BY_TEXT.get(t)
+        if kind is not None:
+            return kind
+        raise ValueError(f"单位类型无效：“{clip(t)}”，应为 社区、科室·职能部门 或 乡镇·街道")
 
 
 KIND_LABELS: dict[UnitKind, str] = {
@@ -46,6 +45,9 @@ KIND_ALIASES: dict[str, UnitKind] = {
     "乡镇/街道": UnitKind.TOWN,
     "城市社区管委会": UnitKind.TOWN,
 }
+_KIND_BY_TEXT: dict[str, UnitKind] = (
+    {k.value: k for k in UnitKind} | {v: k for k, v in KIND_LABELS.items()} | KIND_ALIASES
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,61 +106,93 @@ FIELD_LABELS = {
 }
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,31}$")
+TEXT_LIMITS = {"name": 100, "contact": 50, "phone": 50, "notes": 2000}
+
+
+def code_key(code: str) -> str:
+    """What two codes are compared by: case does not matter (c0101 is C0101)."""
+    return code.upper()
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^(?:\(?0\d{2,3}\)?[- ]?)?[1-9]\d{6,7}(?:-\d{1,6})?$")
 SERVICE_RE = re.compile(r"^(?:12345|110|119|120|122|95\d{3,4}|400\d{7}|800\d{7})$")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_phone(text: str) -> str:
-    return re.sub(r"\s+", "", (text or "").strip()).replace("－", "-")
+    t = (text or "").strip()
+    if _SPACES.search(t):
+        t = _SPACES.sub("", t)
+    return t.replace("－", "-") if "－" in t else t
 
 
 def phone_problem(text: str) -> str | None:
     """None if the phone is empty or plausible (mobile, landline with area code, hotline)."""
     p = normalize_phone(text)
-    if not p:
+    if not p or MOBILE_RE.match(p):
         return None
     for part in re.split(r"[,，;；/、]", p):
         if not (MOBILE_RE.match(part) or LANDLINE_RE.match(part) or SERVICE_RE.match(part)):
-            return f"联系电话格式不正确：“{part}”（手机号 11 位，座机如 0531-88881234）"
+            return f"联系电话格式不正确：“{clip(part)}”（手机号 11 位，座机如 0531-88881234）"
     return None
 
 
 def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
-    """Normalise a draft and check its own fields (uniqueness is checked by the service)."""
+    """Normalise a draft and check its own fields (uniqueness is checked by the service).
+
+    Every text goes through the one sanitizer (`clean_text`): control characters are removed,
+    a lone surrogate or a bidi override in a code is an error of that field.
+    """
     errs = FieldErrors()
-    code = (draft.code or "").strip()
-    name = (draft.name or "").strip()
-    if not code:
+    texts: dict[str, str] = {}
+    for name, multiline, is_code in (("code", False, True), ("parent_code", False, True), ("name", False, False),
+                                     ("contact", False, False), ("phone", False, False), ("notes", True, False)):
+        raw = getattr(draft, name) or ""
+        try:
+            texts[name] = clean_text(str(raw), multiline=multiline, code=is_code and bool(str(raw).strip()))
+        except TextProblem as e:
+            errs.add(name, e.reason if name == "code" else f"{FIELD_LABELS[name]}{e.reason}")
+            texts[name] = ""
+    code, name = texts["code"], texts["name"]
+    if "code" in errs.errors:
+        pass
+    elif not code:
         errs.add("code", "编码不能为空")
     elif not CODE_RE.match(code):
-        errs.add("code", f"编码“{code}”无效：只能用字母、数字、- 和 _，最长 32 位")
-    if not name:
+        errs.add("code", f"编码“{clip(code)}”无效：只能用字母、数字、- 和 _，最长 32 位")
+    if "name" in errs.errors:
+        pass
+    elif not name:
         errs.add("name", "名称不能为空")
-    elif len(name) > 100:
-        errs.add("name", "名称过长（最多 100 字）")
+    for fld, limit in TEXT_LIMITS.items():
+        if len(texts[fld]) > limit:
+            errs.add(fld, f"{FIELD_LABELS[fld]}过长（最多 {limit} 字）")
     kind: UnitKind | str = draft.kind
     if not isinstance(kind, UnitKind):
         try:
             kind = UnitKind.parse(str(kind))
         except ValueError as e:
             errs.add("kind", str(e))
-    phone = normalize_phone(draft.phone)
-    problem = phone_problem(phone)
+    phone = normalize_phone(texts["phone"])
+    problem = None if "phone" in errs.errors else phone_problem(phone)
     if problem:
         errs.add("phone", problem)
-    parent = (draft.parent_code or "").strip() or None
-    if parent is not None and parent == code:
-        errs.add("parent_code", "上级单位不能是本单位")
+    parent = texts["parent_code"] or None
+    if parent is not None and "parent_code" not in errs.errors:
+        if not CODE_RE.match(parent):
+            errs.add("parent_code", f"上级单位编码“{clip(parent)}”无效：只能用字母、数字、- 和 _")
+        elif code_key(parent) == code_key(code):
+            errs.add("parent_code", "上级单位不能是本单位")
     clean = UnitDraft(
         code=code,
         name=name,
         kind=kind,
         parent_code=parent,
-        contact=(draft.contact or "").strip(),
+        contact=texts["contact"],
         phone=phone,
         active=bool(draft.active),
-        notes=(draft.notes or "").strip(),
+        notes=texts["notes"],
     )
     return clean, errs
 

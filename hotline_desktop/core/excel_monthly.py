@@ -3,12 +3,22 @@ the parsing half of an import. Validated whole; problems name row, column and re
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.excel_units import ImportProblem
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
+from hotline_desktop.core.domain import code_key
+from hotline_desktop.core.excel_units import (
+    HEADER_SCAN,
+    ImportProblem,
+    code_cell_problem,
+    find_header,
+    header_columns,
+    header_text,
+)
+from hotline_desktop.core.text import clip
+from hotline_desktop.core.xlsx import cell_text, column_letter, read_sheet, set_text
 
 HEAD_ROW = 3  # Excel row of the column headers; data starts below
 FIXED = [("code", "单位编码", 11), ("name", "单位名称", 22)]
@@ -26,6 +36,10 @@ class ParsedMonth:
     cells: list[tuple[int, str, str, str]] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     rows: int = 0
+    fatal: bool = False  # a problem of the whole file (header, month, scheme): no row can be imported
+
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.problems}
 
 
 def write_month_workbook(path: str | Path, scheme, month: str, units: list, values: dict | None = None) -> Path:
@@ -62,7 +76,11 @@ def write_month_workbook(path: str | Path, scheme, month: str, units: list, valu
         for c, inp in enumerate(inputs, start=len(FIXED) + 1):
             v = values.get((u.code, inp.key))
             if v not in (None, ""):
-                ws.cell(row=r, column=c, value=_excel_value(inp, v))
+                value = _excel_value(inp, v)
+                if isinstance(value, str):
+                    set_text(ws.cell(row=r, column=c), value)
+                else:
+                    ws.cell(row=r, column=c, value=value)
     ws.freeze_panes = ws.cell(row=HEAD_ROW + 1, column=len(FIXED) + 1)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -88,68 +106,103 @@ def _excel_value(inp, text: str):
     return text
 
 
+def _month_text(value) -> str:
+    """B1 as YYYY-MM, also when Excel turned the typed 2025-01 into a date."""
+    if isinstance(value, datetime.date):
+        return f"{value.year}-{value.month:02d}"
+    return cell_text(value)
+
+
 def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: str) -> ParsedMonth:
-    rows = read_rows(path)
+    sheet = read_sheet(path)
+    rows = sheet.rows
     out = ParsedMonth()
     if not rows:
         out.problems.append(ImportProblem(1, "", "工作表是空的"))
+        out.fatal = True
         return out
     first = [cell_text(c) for c in rows[0]] + ["", "", "", ""]
     if first[0] == "考核月份":
-        out.month, out.scheme_id = first[1] or None, first[3] or None
+        out.month, out.scheme_id = _month_text(rows[0][1]) if len(rows[0]) > 1 else None, first[3] or None
+        out.month = out.month or None
         if out.month and out.month != month:
-            out.problems.append(ImportProblem(1, "B（考核月份）", f"文件是 {out.month} 的数据，当前选择的是 {month}"))
+            out.problems.append(ImportProblem(
+                1, "B（考核月份）", f"文件是 {clip(out.month, 20)} 的数据，当前选择的是 {month}"))
+            out.fatal = True
         if out.scheme_id and out.scheme_id != scheme.id:
-            out.problems.append(ImportProblem(1, "D（考核方案）", f"文件用于方案 {out.scheme_id}，当前方案是 {scheme.id}"))
-    head_idx = next(
-        (i for i, r in enumerate(rows[:10]) if any(cell_text(c) in ("单位编码", "编码") for c in r)), None
-    )
-    if head_idx is None:
-        out.problems.append(ImportProblem(HEAD_ROW, "", "未找到表头（需要“单位编码”列）"))
-        return out
-    by_header = {}
+            out.problems.append(ImportProblem(
+                1, "D（考核方案）", f"文件用于方案 {clip(out.scheme_id)}，当前方案是 {scheme.id}"))
+            out.fatal = True
+    by_header: dict[str, object] = {}
     for inp in scheme.monthly_inputs:
         for name in (input_header(inp), inp.label, inp.key):
             by_header[name.replace(" ", "")] = inp
-    header = [cell_text(c).replace(" ", "").replace("\n", "") for c in rows[head_idx]]
-    code_col = next(i for i, h in enumerate(header) if h in ("单位编码", "编码"))
+    known = {"单位编码": "code", "编码": "code", "单位名称": "name", "名称": "name", "序号": "seq"}
+    known |= {h: inp.key for h, inp in by_header.items()}
+    head_idx = find_header(rows, known, "code")
+    if head_idx is None:
+        out.problems.append(ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码”列"))
+        out.fatal = True
+        return out
+    header = [header_text(c) for c in rows[head_idx]]
+    colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
+    if out.problems and any(p.row == head_idx + 1 for p in out.problems):
+        out.fatal = True
+    code_col = colmap["code"]
     cols: list[tuple[int, object]] = []
     for i, h in enumerate(header):
-        if i == code_col or not h or h in ("单位名称", "名称", "序号"):
+        if not h or known.get(h) in ("code", "name", "seq"):
             continue
         inp = by_header.get(h)
         if inp is None:
-            out.problems.append(ImportProblem(head_idx + 1, f"{column_letter(i)}（{h}）", "方案中没有这一列"))
-        else:
+            out.problems.append(ImportProblem(head_idx + 1, f"{column_letter(i)}（{clip(h, 20)}）", "方案中没有这一列"))
+            out.fatal = True
+        elif colmap.get(inp.key) == i:
             cols.append((i, inp))
+    by_key = {code_key(c): c for c in unit_codes}
+    where_code = f"{column_letter(code_col)}（单位编码）"
     seen: dict[str, int] = {}
     for r in range(head_idx + 1, len(rows)):
         raw = rows[r]
         excel_row = r + 1
-        code = cell_text(raw[code_col]) if code_col < len(raw) else ""
-        if not code and not any(cell_text(raw[i]) for i, _ in cols if i < len(raw)):
+        width = len(raw)
+        code = cell_text(raw[code_col]) if code_col < width else ""
+        special = [(i, inp, sheet.problem(r, i)) for i, inp in cols if sheet.special and sheet.problem(r, i)]
+        if not code and not special and not any(cell_text(raw[i]) for i, _ in cols if i < width):
             continue
         out.rows += 1
-        where_code = f"{column_letter(code_col)}（单位编码）"
         if not code:
-            out.problems.append(ImportProblem(excel_row, where_code, "单位编码为空"))
+            reason = sheet.problem(r, code_col) or "单位编码为空"
+            out.problems.append(ImportProblem(excel_row, where_code, reason))
             continue
-        if code not in unit_codes:
-            out.problems.append(ImportProblem(excel_row, where_code, f"没有编码为“{code}”的参评单位"))
+        reason = code_cell_problem(raw[code_col])
+        if reason:
+            out.problems.append(ImportProblem(excel_row, where_code, reason))
             continue
-        if code in seen:
-            out.problems.append(ImportProblem(excel_row, where_code, f"单位“{code}”与第 {seen[code]} 行重复"))
+        unit = by_key.get(code_key(code))
+        if unit is None:
+            out.problems.append(ImportProblem(excel_row, where_code, f"没有编码为“{clip(code)}”的参评单位"))
             continue
-        seen[code] = excel_row
+        if code_key(code) in seen:
+            out.problems.append(ImportProblem(
+                excel_row, where_code, f"单位“{clip(code)}”与第 {seen[code_key(code)]} 行重复"))
+            continue
+        seen[code_key(code)] = excel_row
+        for i, inp, why in special:
+            out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", why))
+        bad = {i for i, _inp, _why in special}
         for i, inp in cols:
-            text = cell_text(raw[i]) if i < len(raw) else ""
+            if i in bad:
+                continue
+            text = cell_text(raw[i]) if i < width else ""
             if text:
                 try:
                     inp.parse(text)
                 except ValueError as e:
                     out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", str(e)))
                     continue
-            out.cells.append((excel_row, code, inp.key, text))
+            out.cells.append((excel_row, unit, inp.key, text))
     if out.rows == 0:
         out.problems.append(ImportProblem(head_idx + 2, "", "表中没有任何数据行"))
+        out.fatal = True
     return out

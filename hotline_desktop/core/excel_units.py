@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.domain import KIND_LABELS, UnitDraft, UnitKind, UnitRow, validate_draft
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
+from hotline_desktop.core.domain import KIND_LABELS, UnitDraft, UnitKind, UnitRow, code_key, validate_draft
+from hotline_desktop.core.text import clip
+from hotline_desktop.core.xlsx import cell_text, column_letter, read_sheet, set_text
 
 # (field, header, width, help)
 COLUMNS: list[tuple[str, str, int, str]] = [
@@ -42,9 +43,22 @@ class ImportProblem:
         return f"{where}：{self.message}"
 
 
+OPTIONAL = ("parent_code", "contact", "phone", "active", "notes")  # may be left empty
+HEADER_SCAN = 50  # rows searched for the header
+
+
 @dataclass
 class ParsedUnits:
     drafts: dict[int, UnitDraft] = field(default_factory=dict)  # Excel row → draft (good rows)
+    # Excel row → optional fields whose cell is empty; `absent`: optional fields with no column
+    blanks: dict[int, frozenset[str]] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
+    columns: dict[str, int] = field(default_factory=dict)  # field → column index in the file
+
+    def where(self, fld: str) -> str:
+        """The column label of a field, as problems show it: "D（上级单位编码）"."""
+        idx = self.columns.get(fld)
+        return "" if idx is None else _col_label(idx, dict((f, h) for f, h, _, _ in COLUMNS)[fld])
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
 
@@ -53,38 +67,98 @@ class ParsedUnits:
 
 
 def _col_label(idx: int, header: str) -> str:
-    return f"{column_letter(idx)}（{header}）"
+    return f"{column_letter(idx)}（{clip(header, 20)}）"
+
+
+def find_header(rows: list[list], wanted: dict[str, str], required: str, *, limit: int = HEADER_SCAN) -> int | None:
+    """Index of the first row (within `limit`) naming the `required` column; headers are matched
+    without spaces and line breaks. One rule for every import's header row."""
+    for i, r in enumerate(rows[:limit]):
+        if any(wanted.get(header_text(c)) == required for c in r):
+            return i
+    return None
+
+
+def header_text(value) -> str:
+    return cell_text(value).replace(" ", "").replace("\n", "").replace("\u3000", "")
+
+
+def header_columns(header: list, known: dict[str, str], excel_row: int,
+                   problems: list[ImportProblem]) -> dict[str, int]:
+    """field → column index; a column that appears twice is a file error (it would hide values)."""
+    colmap: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = known.get(header_text(h))
+        if key is None:
+            continue
+        if key in colmap:
+            first = colmap[key]
+            problems.append(ImportProblem(
+                excel_row, _col_label(i, header_text(h)),
+                f"列“{clip(header_text(h), 20)}”重复出现（{column_letter(first)} 列和 {column_letter(i)} 列），"
+                "无法确定用哪一列",
+            ))
+        else:
+            colmap[key] = i
+    return colmap
+
+
+def code_cell_problem(value) -> str | None:
+    """A code must be typed as text: a number or date cell loses leading zeros or becomes 2025-01-02."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        kind = "逻辑值"
+    elif isinstance(value, int | float):
+        kind = "数字"
+    else:
+        kind = "日期或时间"
+    return f"编码应为文本，这个单元格是{kind}（{clip(cell_text(value), 20)}）：请把该列设为文本格式后重新填写"
 
 
 def parse_units_workbook(path: str | Path) -> ParsedUnits:
     """Read and check every row; nothing is written. Cross-table checks are the service's."""
-    rows = read_rows(path)
+    sheet = read_sheet(path)
+    rows = sheet.rows
     out = ParsedUnits()
-    header_idx = next((i for i, r in enumerate(rows) if any(cell_text(c) for c in r)), None)
-    if header_idx is None:
-        out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
-        return out
-    header = [cell_text(c) for c in rows[header_idx]]
     known = {h: f for f, h, _, _ in COLUMNS} | HEADER_ALIASES
-    colmap: dict[str, int] = {}
-    for i, h in enumerate(header):
-        key = known.get(h.replace(" ", ""))
-        if key and key not in colmap:
-            colmap[key] = i
+    header_idx = find_header(rows, known, "code")
+    if header_idx is None:
+        if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
+            out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
+        else:
+            out.problems.append(ImportProblem(
+                1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“编码”列（表头需要 编码、名称、类型）"))
+        return out
+    colmap = header_columns(rows[header_idx], known, header_idx + 1, out.problems)
+    out.columns = dict(colmap)
     for need, label in (("code", "编码"), ("name", "名称"), ("kind", "类型")):
         if need not in colmap:
             out.problems.append(ImportProblem(header_idx + 1, "", f"缺少必需的列“{label}”"))
     if out.problems:
         return out
+    labels = {f: h for f, h, _, _ in COLUMNS}
     seen: dict[str, int] = {}
+    fields = list(colmap.items())
+    out.absent = frozenset(f for f in OPTIONAL if f not in colmap)
     for i in range(header_idx + 1, len(rows)):
         raw = rows[i]
         excel_row = i + 1
-        vals = {f: cell_text(raw[c]) if c < len(raw) else "" for f, c in colmap.items()}
-        if not any(vals.values()):
+        width = len(raw)
+        vals = {f: cell_text(raw[c]) if c < width else "" for f, c in fields}
+        cell_problems = [(f, c, sheet.problem(i, c)) for f, c in fields if sheet.problem(i, c)] if sheet.special else []
+        if not any(vals.values()) and not cell_problems:
             continue
         out.total_rows += 1
-        problems: list[ImportProblem] = []
+        problems: list[ImportProblem] = [
+            ImportProblem(excel_row, _col_label(c, labels[f]), reason) for f, c, reason in cell_problems
+        ]
+        for f in ("code", "parent_code"):
+            c = colmap.get(f)
+            if c is not None and c < width and vals[f]:
+                reason = code_cell_problem(raw[c])
+                if reason:
+                    problems.append(ImportProblem(excel_row, _col_label(c, labels[f]), reason))
         active_text = vals.get("active", "")
         if active_text in TRUE_TEXT:
             active = True
@@ -92,33 +166,34 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
             active = False
         else:
             active = True
-            problems.append(
-                ImportProblem(excel_row, _col_label(colmap["active"], "启用"), f"“{active_text}”应为 是 或 否")
-            )
+            problems.append(ImportProblem(
+                excel_row, _col_label(colmap["active"], "启用"), f"“{clip(active_text)}”应为 是 或 否"))
         draft = UnitDraft(
             code=vals.get("code", ""), name=vals.get("name", ""), kind=vals.get("kind", ""),
             parent_code=vals.get("parent_code") or None, contact=vals.get("contact", ""),
             phone=vals.get("phone", ""), active=active, notes=vals.get("notes", ""),
         )
         clean, errs = validate_draft(draft)
+        bad_fields = {p.column for p in problems}
         for fld, msg in errs.errors.items():
             idx = colmap.get(fld)
-            label = dict((f, h) for f, h, _, _ in COLUMNS)[fld]
-            problems.append(ImportProblem(excel_row, _col_label(idx, label) if idx is not None else "", msg))
+            where = _col_label(idx, labels[fld]) if idx is not None else ""
+            if where not in bad_fields:
+                problems.append(ImportProblem(excel_row, where, msg))
         if clean.code and "code" not in errs.errors:
-            if clean.code in seen:
-                problems.append(
-                    ImportProblem(
-                        excel_row, _col_label(colmap["code"], "编码"),
-                        f"编码“{clean.code}”与第 {seen[clean.code]} 行重复",
-                    )
-                )
+            key = code_key(clean.code)
+            if key in seen:
+                problems.append(ImportProblem(
+                    excel_row, _col_label(colmap["code"], "编码"),
+                    f"编码“{clip(clean.code)}”与第 {seen[key]} 行重复（编码不区分大小写）",
+                ))
             else:
-                seen[clean.code] = excel_row
+                seen[key] = excel_row
         if problems:
             out.problems.extend(problems)
         else:
             out.drafts[excel_row] = clean
+            out.blanks[excel_row] = frozenset(f for f in OPTIONAL if f in colmap and not vals[f])
     if out.total_rows == 0:
         out.problems.append(ImportProblem(header_idx + 2, "", "表中没有任何单位数据"))
     return out
@@ -170,7 +245,8 @@ def _styled_workbook(rows: list[UnitRow] | None):
     for _, header, _, text in COLUMNS:
         help_ws.append([header, text])
     help_ws.append([])
-    help_ws.append(["导入规则", "整表先校验：有任何错误时列出行号、列和原因，不写入任何数据；编码已存在的单位将被更新。"])
+    help_ws.append(["导入规则", "整表先校验：有任何错误时列出行号、列和原因，不写入任何数据；编码已存在的单位将被更新"
+                            "（编码不区分大小写）。可空的列留空时保留原有内容，除非导入时选择“用空白覆盖”。"])
     return wb
 
 

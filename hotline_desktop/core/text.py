@@ -7,7 +7,6 @@ a control character they cannot write; every value echoed in a message goes thro
 from __future__ import annotations
 
 import re
-import unicodedata
 
 CLIP = 50
 
@@ -17,6 +16,8 @@ _LINEBREAKS = re.compile(r"[\t\r\n]")
 # Excel's escape of control characters in shared strings (_x0001_ …), as openpyxl leaves it.
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_BIDI_RE = re.compile("[" + "".join(sorted(_BIDI)) + "]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TextProblem(ValueError):
@@ -49,7 +50,12 @@ def clean_text(value: str, *, multiline: bool = False, code: bool = False) -> st
     - in a code (`code=True`) bidi overrides and any whitespace are refused;
     - surrounding white space is trimmed.
     """
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+    if value.isprintable() and "_x" not in value:  # the common case: nothing to remove
+        value = value.strip()
+        if code and any(ch.isspace() for ch in value):
+            raise TextProblem("编码中不能含有空白字符")
+        return value
+    if _SURROGATE.search(value):
         raise TextProblem("含有无法保存的字符（孤立代理项）")
     if "_x" in value:
         value = _unescape_x(value)
@@ -66,5 +72,4 @@ def clean_text(value: str, *, multiline: bool = False, code: bool = False) -> st
             raise TextProblem("编码中不能含有空白字符")
         return value
     # Strip bidi controls from ordinary text; they only ever disguise what is shown.
-    value = "".join(ch for ch in value if ch not in _BIDI and unicodedata.category(ch) != "Cs")
-    return value.strip()
+    return _BIDI_RE.sub("", value).strip()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from hotline_desktop.core.sheet_guard import SheetRefused, check_workbook
+from hotline_desktop.core.text import clip
 
 FORMULA_LEADS = ("=", "+", "-", "@")
 
@@ -17,25 +22,54 @@ def column_letter(index0: int) -> str:
     return s
 
 
+# what openpyxl refuses to write (IllegalCharacterError), plus lone surrogates
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+MAX_CELL_TEXT = 32767  # Excel's limit per cell
+
+
+def writable(text: str) -> str:
+    """`text` as a cell can hold it: stored text from before the sanitizer may hold controls."""
+    if _UNWRITABLE.search(text):
+        text = _UNWRITABLE.sub("", text)
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
 def set_text(cell, value: Any) -> None:
-    """Write a value as plain text: never a formula, even if it starts with = + - @."""
-    cell.value = "" if value is None else str(value)
+    """Write a value as plain text: never a formula, even if it starts with = + - @; never a
+    character the file cannot hold. Every export writes its text cells through here."""
+    cell.value = "" if value is None else writable(str(value))
     cell.data_type = "s"
 
 
-def read_rows(path: str | Path) -> list[list[Any]]:
-    """All rows of the first sheet via python-calamine; raises ValueError with a Chinese message."""
+@dataclass
+class Sheet:
+    """The first sheet of a workbook: its rows as calamine reads them, plus the cells calamine
+    shows as empty although they are not (formulas without a value, error cells)."""
+
+    rows: list[list[Any]]
+    special: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) → reason
+
+    def problem(self, row0: int, col0: int) -> str | None:
+        return self.special.get((row0, col0))
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """The first sheet, read only after the guard passed it; SheetRefused (a ValueError) otherwise."""
     from python_calamine import CalamineWorkbook
 
     p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"找不到文件：{p}")
+    scan = check_workbook(p)
     try:
         wb = CalamineWorkbook.from_path(str(p))
-        sheet = wb.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises several types for bad files
-        raise ValueError(f"无法读取 Excel 文件“{p.name}”：{e}") from None
+        rows = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception:  # calamine raises several types for bad files, all with English text
+        raise SheetRefused(f"文件“{clip(p.name, 60)}”已损坏或不是有效的 Excel 工作簿（.xlsx）") from None
+    return Sheet(rows, scan.special)
+
+
+def read_rows(path: str | Path) -> list[list[Any]]:
+    """All rows of the first sheet (see read_sheet)."""
+    return read_sheet(path).rows
 
 
 def cell_text(v: Any) -> str:

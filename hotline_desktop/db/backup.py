@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
+from hotline_desktop.db.errors import write_error
 
 AUTO_PREFIX = "auto-"
 KEEP_AUTO = 30
@@ -26,21 +27,34 @@ class BackupInfo:
         return f"{self.taken_at:%Y-%m-%d %H:%M:%S} {names.get(self.kind, self.kind)}"
 
 
-def copy_database(src: Path, dest: Path) -> Path:
-    """Consistent copy of a live database to dest (written to a temp file, then renamed)."""
+def copy_database(src: Path, dest: Path, what: str = "备份没有完成") -> Path:
+    """Consistent copy of a live database to dest (written to a temp file, then renamed).
+
+    A failure (disk full, read-only folder) raises StoreWriteError and leaves no partial file
+    behind: neither the temporary copy nor its journal.
+    """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(dest) as tmp:
-        s = sqlite3.connect(str(src), timeout=10)
-        try:
-            d = sqlite3.connect(str(tmp))
+    tmp_seen: Path | None = None
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(dest) as tmp:
+            tmp_seen = tmp
+            s = sqlite3.connect(str(src), timeout=10)
             try:
-                s.backup(d)
-                d.execute("PRAGMA journal_mode=DELETE")
+                d = sqlite3.connect(str(tmp))
+                try:
+                    s.backup(d)
+                    d.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    d.close()
             finally:
-                d.close()
-        finally:
-            s.close()
+                s.close()
+    except (sqlite3.Error, OSError) as e:
+        raise write_error(e, dest, what) from e
+    finally:
+        if tmp_seen is not None:
+            for ext in ("-journal", "-wal", "-shm"):
+                Path(f"{tmp_seen}{ext}").unlink(missing_ok=True)
     return dest
 
 

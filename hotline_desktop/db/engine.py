@@ -6,25 +6,27 @@ with a Chinese message; it is never overwritten.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x48434B35  # 'HCK5'
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Revisions in order, oldest first. tests/db checks this against Alembic's own graph, so the
 # start-up path can decide "up to date" without loading Alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0020")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DbState(Enum):
-    NEW = "new"  # missing or empty file
+    NEW = "new"  # no file (or an SQLite file with no tables at all)
     CURRENT = "current"
     OLDER = "older"  # ours, needs migrations
     NEWER = "newer"
@@ -56,9 +58,10 @@ class DbInspection:
 class StoreOpenError(Exception):
     """A database that cannot be opened; `can_restore` says whether restoring a backup helps."""
 
-    def __init__(self, message: str, inspection: DbInspection | None = None):
+    def __init__(self, message: str, inspection: DbInspection | None = None, *, access_denied: bool = False):
         super().__init__(message)
         self.inspection = inspection
+        self.access_denied = access_denied  # read-only / no permission: not damaged, restore won't help
 
     @property
     def can_restore(self) -> bool:
@@ -69,33 +72,103 @@ class StoreOpenError(Exception):
         )
 
 
+def _header_problem(path: Path, size: int, header: bytes) -> str | None:
+    """What is wrong with a file's SQLite header and length, read as bytes (None if nothing).
+
+    The length is only judged without a -wal: with one, the main file may be mid-checkpoint
+    (e.g. a checkpoint that met a full disk) and the database is the file plus its WAL.
+    """
+    if size == 0:
+        return "文件为空（0 字节）"
+    if size < 100:
+        return f"文件不完整（只有 {size} 字节）"
+    raw = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if raw == 1 else raw
+    if page_size < 512 or page_size & (page_size - 1):
+        return "文件头无效"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        return None
+    if size % page_size:
+        return "文件被截断（长度不是整页）"
+    pages = int.from_bytes(header[28:32], "big")
+    if header[92:96] == header[24:28] and pages * page_size > size:
+        return f"文件被截断（应有 {pages} 页，只有 {size // page_size} 页）"
+    return None
+
+
+def _read_meta(uri: str) -> tuple[int, set[str], list, str | None]:
+    con = sqlite3.connect(uri, uri=True, timeout=5)
+    try:
+        app_id = con.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        check = con.execute("PRAGMA quick_check(5)").fetchall()
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    finally:
+        con.close()
+    return app_id, tables, check, revision
+
+
+def _uri(path: Path, params: str) -> str:
+    return f"{Path(path).resolve().as_uri()}?{params}"
+
+
+def _read_meta_untouched(path: Path) -> tuple[int, set[str], list, str | None]:
+    """Read a database without changing it or its -wal/-shm in any byte.
+
+    Without a -wal file the main file is read as immutable (nothing created, nothing locked).
+    With one, SQLite would rebuild its -shm or checkpoint, so the file and its -wal are copied
+    to a temporary folder and the copy is read.
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists():
+        return _read_meta(_uri(path, "immutable=1"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="hotline-inspect-") as tmp:
+            copy = Path(tmp) / "inspect.db"
+            shutil.copyfile(path, copy)
+            shutil.copyfile(wal, Path(f"{copy}-wal"))
+            return _read_meta(_uri(copy, "mode=rw"))
+    except OSError:
+        # No room for a copy: read in place, read-only (SQLite may refresh -shm, never the rest).
+        return _read_meta(_uri(path, "mode=ro"))
+
+
 def inspect_database(path: Path) -> DbInspection:
-    """Classify a database file without changing it."""
+    """Classify a database file without changing it (nor its -wal/-shm) in any byte.
+
+    Only a missing file is NEW: an existing empty or truncated file is a damaged database.
+    """
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
+        if Path(f"{path}-wal").exists():
+            return DbInspection(DbState.CORRUPT, detail="数据库文件缺失，只留下了 -wal 日志文件")
         return DbInspection(DbState.NEW)
+    size = path.stat().st_size
     with open(path, "rb") as fh:
         header = fh.read(100)
-    if not header.startswith(SQLITE_MAGIC):
+    if size and not SQLITE_MAGIC.startswith(header[:16]):
         return DbInspection(DbState.NOT_SQLITE)
-    try:
-        # Not read-only: a WAL database may need its -shm to be created to be read.
-        con = sqlite3.connect(str(path), timeout=5)
+    problem = _header_problem(path, size, header)
+    if problem:
+        return DbInspection(DbState.CORRUPT, detail=problem)
+    # A copy taken while another process checkpoints can be torn: look twice before calling
+    # a file damaged.
+    for attempt in range(2):
         try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            check = con.execute("PRAGMA quick_check(5)").fetchall()
-            revision = None
-            if "alembic_version" in tables:
-                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        return DbInspection(DbState.CORRUPT, detail=str(e))
-    problems = [r[0] for r in check if r[0] != "ok"]
-    if problems:
-        return DbInspection(DbState.CORRUPT, revision, "; ".join(problems)[:200])
+            app_id, tables, check, revision = _read_meta_untouched(path)
+        except sqlite3.DatabaseError as e:
+            if attempt:
+                return DbInspection(DbState.CORRUPT, detail=str(e))
+            continue
+        problems = [r[0] for r in check if r[0] != "ok"]
+        if not problems:
+            break
+        if attempt:
+            return DbInspection(DbState.CORRUPT, revision, "; ".join(problems)[:200])
     if app_id != APPLICATION_ID:
         if not tables:
             return DbInspection(DbState.NEW)
@@ -120,7 +193,8 @@ def _on_connect(dbapi_con, _record) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    # URL.create: a folder name with '?' or '#' is a path, not a query string.
+    engine = create_engine(URL.create("sqlite", database=str(Path(path))), future=True)
     event.listen(engine, "connect", _on_connect)
     return engine
 

@@ -25,6 +25,9 @@ class Unit(Base):
     """A handling unit (承办单位)."""
 
     __tablename__ = "units"
+    # codes are unique whatever their case: migration 0020 builds this index on `code COLLATE NOCASE`
+    # (SQLite reflects it as a plain unique index on code, which is what is declared here)
+    __table_args__ = (Index("ux_units_code_nocase", "code", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hotline_desktop.db import backup as bk
@@ -21,8 +25,11 @@ from hotline_desktop.db.engine import (
     session_factory,
     upgrade,
 )
+from hotline_desktop.db.errors import StoreWriteError, write_error
 from hotline_desktop.db.lock import InstanceLock
 from hotline_desktop.paths import DataPaths
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -34,31 +41,54 @@ class Store:
         self._sessions = session_factory(self.engine)
         self.lock: InstanceLock | None = None
         self.notices: list[str] = []  # things the operator should be told once (upgrade, backup)
+        self.warnings: list[str] = []  # problems the operator must see (a failed automatic backup)
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
     def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> Store:
-        paths.ensure()
+        problem = access_problem(paths)
+        if problem:
+            raise StoreOpenError(problem, access_denied=True)
         instance_lock = InstanceLock(paths.lock_file, paths.root).acquire() if lock else None
         try:
             insp = inspect_database(paths.database)
             if not insp.usable:
                 raise StoreOpenError(insp.message(paths.database), insp)
             if insp.state is DbState.OLDER:
-                bk.copy_database(paths.database, bk.backup_path(paths.backups, "pre-upgrade"))
+                try:
+                    bk.copy_database(paths.database, bk.backup_path(paths.backups, "pre-upgrade"), "升级前备份没有完成")
+                except StoreWriteError as e:
+                    raise StoreOpenError(f"{e}\n数据库需要升级，但升级前的备份失败，未做任何改动。") from None
+            if insp.state is DbState.NEW:
+                create_database(paths.database)
             store = cls(paths)
             store.lock = instance_lock
-            if insp.state is not DbState.CURRENT:
+            store._probe()
+            if insp.state is DbState.OLDER:
                 upgrade(store.engine)
-                if insp.state is DbState.OLDER:
-                    store.notices.append("数据库已升级到新版本，升级前已自动备份。")
-            elif auto_backup and bk.auto_backup_due(paths.backups):
-                store.backup_auto()
+                store.notices.append("数据库已升级到新版本，升级前已自动备份。")
+            elif insp.state is DbState.CURRENT and auto_backup and bk.auto_backup_due(paths.backups):
+                try:
+                    store.backup_auto()
+                except StoreWriteError as e:
+                    # The day's backup is not worth losing the app over: warn, open anyway.
+                    store.warnings.append(f"今天的自动备份失败：{e}")
+                    log.warning("自动备份失败：%s", e)
             return store
         except BaseException:
             if instance_lock:
                 instance_lock.release()
             raise
+
+    def _probe(self) -> None:
+        """Read once through the engine: a disk that cannot even hold the -shm index (full) is
+        said at open, not as a failure of the first thing the operator does."""
+        try:
+            with self.engine.connect() as con:
+                con.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except (OperationalError, sqlite3.OperationalError) as e:
+            self.engine.dispose()
+            raise StoreOpenError(str(write_error(e, self.paths.database, "无法打开数据库")), access_denied=True) from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -68,12 +98,19 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
+        """One unit of work. A write the disk refuses (full, read-only, locked) is rolled back and
+        raised as StoreWriteError with a Chinese message; nothing of the unit is kept."""
         s = self._sessions()
         try:
             yield s
             s.commit()
+        except (OperationalError, sqlite3.OperationalError) as e:
+            _rollback_quietly(s)
+            err = write_error(e, self.paths.database, _what_failed(e))
+            log.warning("写入数据库失败（%s）：%s", e, err)
+            raise err from e
         except BaseException:
-            s.rollback()
+            _rollback_quietly(s)
             raise
         finally:
             s.close()
@@ -84,7 +121,8 @@ class Store:
 
     def backup_auto(self) -> Path:
         p = self.backup_to(bk.backup_path(self.paths.backups, "auto"))
-        bk.rotate_auto(self.paths.backups)
+        with contextlib.suppress(OSError):  # an old backup that cannot be removed stays; no harm
+            bk.rotate_auto(self.paths.backups)
         return p
 
     def backup_manual(self, dest: Path | None = None) -> Path:
@@ -104,6 +142,88 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.paths.database)
         self._sessions = session_factory(self.engine)
+
+
+def _what_failed(e: BaseException) -> str:
+    statement = (getattr(e, "statement", None) or "").lstrip().upper()
+    if statement.startswith(("SELECT", "PRAGMA", "WITH")):
+        return "数据没有读出"
+    return "修改没有保存" if statement else "操作没有完成"
+
+
+def _rollback_quietly(s: Session) -> None:
+    try:
+        s.rollback()
+    except (OperationalError, sqlite3.OperationalError):
+        pass  # the connection is gone with the failed write; SQLite rolled it back itself
+
+
+def create_database(path: Path) -> None:
+    """A new, empty database at `path`, built beside it and renamed into place in one step, so a
+    crash while creating never leaves an empty or half-built hotline.db behind."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.creating")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+        p.unlink(missing_ok=True)
+    engine = make_engine(tmp)
+    try:
+        upgrade(engine)
+    except (OperationalError, sqlite3.OperationalError) as e:
+        raise StoreOpenError(str(write_error(e, path, "无法创建数据库"))) from e
+    finally:
+        engine.dispose()
+    try:
+        for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            side.unlink(missing_ok=True)  # of a table-less file being replaced: nothing in them
+        os.replace(tmp, path)
+    finally:
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+
+
+def access_problem(paths: DataPaths) -> str | None:
+    """Why the data folder cannot be used for reading and writing (read-only, no permission),
+    in Chinese and naming the path; None when it can. Never mistaken for a damaged database."""
+    root = paths.root
+    try:
+        paths.ensure()
+    except OSError as e:
+        return _access_message(e, root, "无法创建或使用数据文件夹")
+    if not os.access(root, os.W_OK | os.X_OK):
+        return f"数据文件夹是只读的（无写入权限），无法保存数据：\n{root}"
+    probe = root / f".write-test-{os.getpid()}"
+    try:
+        with open(probe, "wb"):
+            pass
+    except OSError as e:
+        return _access_message(e, root, "数据文件夹无法写入")
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+    db = paths.database
+    for f in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        if not f.exists():
+            continue
+        if not os.access(f, os.R_OK):
+            return f"没有读取数据库文件的权限（无权限）：\n{f}"
+        if not os.access(f, os.W_OK):
+            return f"数据库文件是只读的，无法保存修改。请取消该文件的“只读”属性，或检查权限：\n{f}"
+        try:
+            with open(f, "r+b"):
+                pass
+        except OSError as e:
+            return _access_message(e, f, "数据库文件无法写入")
+    return None
+
+
+def _access_message(e: OSError, where: Path, what: str) -> str:
+    why = {
+        errno.EROFS: "所在磁盘是只读的",
+        errno.EACCES: "无权限",
+        errno.EPERM: "无权限",
+        errno.ENOSPC: "磁盘已满",
+    }.get(e.errno or 0, e.strerror or "无法访问")
+    return f"{what}（{why}）：\n{where}"
 
 
 def check_backup_file(source: Path) -> DbInspection:
@@ -134,13 +254,14 @@ def restore_database(paths: DataPaths, source: Path, engine_owner: Store | None 
     elif current.state is not DbState.NEW:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         safety = paths.database.with_name(f"{paths.database.name}.damaged-{stamp}")
-        shutil.move(str(paths.database), safety)
+        if paths.database.exists():  # (a lone -wal without its database is kept aside too)
+            shutil.move(str(paths.database), safety)
         for ext in ("-wal", "-shm"):
             side = Path(str(paths.database) + ext)
             if side.exists():
                 shutil.move(str(side), str(safety) + ext)
     # Copy into a temp file, then swap it in; stale WAL files must not be replayed over it.
-    tmp = bk.copy_database(source, paths.database.with_name(paths.database.name + ".restoring"))
+    tmp = bk.copy_database(source, paths.database.with_name(paths.database.name + ".restoring"), "恢复没有完成")
     for ext in ("-wal", "-shm"):
         Path(str(paths.database) + ext).unlink(missing_ok=True)
     os.replace(tmp, paths.database)

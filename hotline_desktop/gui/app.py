@@ -23,7 +23,12 @@ def _tr(text: str) -> str:
 
 
 def ensure_application() -> QApplication:
-    """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet."""
+    """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet.
+
+    Installs gui/refguard first: every GUI start (run_gui, screenshots, benchmarks) comes here."""
+    from hotline_desktop.gui import refguard
+
+    refguard.install()
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
@@ -83,7 +88,8 @@ def open_services(paths: DataPaths, parent=None):
             QMessageBox.critical(parent, _tr("程序已在运行"), str(e))
             return EXIT_LOCKED
         except StoreOpenError as e:
-            has_backups = bool(list_backups(paths.backups))
+            # Read-only or no permission: the file is fine, a restore would not help.
+            has_backups = not e.access_denied and bool(list_backups(paths.backups))
             if not (e.can_restore or has_backups):
                 QMessageBox.critical(parent, _tr("无法打开数据库"), str(e))
                 return EXIT_GAVE_UP
@@ -110,9 +116,11 @@ def _restore_at_start(paths: DataPaths, parent) -> bool:
     )
     if chosen is None:
         return False
+    from hotline_desktop.services.errors import ServiceError
+
     try:
         restore_database(paths, chosen)
-    except (StoreOpenError, OSError) as e:
+    except (StoreOpenError, ServiceError, OSError) as e:  # ServiceError: StoreWriteError (disk full)
         QMessageBox.warning(parent, _tr("无法恢复"), str(e))
         return False
     return True
@@ -142,8 +150,14 @@ def offer_demo(services, parent=None) -> bool:
 def run_gui(data_dir: str | None) -> int:
     app = ensure_application()
     paths = DataPaths.from_override(data_dir)
+    from hotline_desktop.applog import log
+    from hotline_desktop.gui.crash import install_crash_reporter
+
+    reporter = install_crash_reporter(paths.log_file)
+    log.info("启动 %s %s，数据文件夹：%s", APP_NAME, __version__, paths.root)
     services = open_services(paths)
     if isinstance(services, int):
+        reporter.uninstall()
         return services
     bench = os.environ.get(ENV_EXIT_AFTER_SHOWN) == "1"
     win = None
@@ -169,6 +183,7 @@ def run_gui(data_dir: str | None) -> int:
         # Quitting closes the windows, which can post one more Quit; if a later event loop
         # (a second run_gui, a test) processed it, that loop would end at once.
         QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
+        reporter.uninstall()
 
 
 def _report_startup(app: QApplication, win) -> None:

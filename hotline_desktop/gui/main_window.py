@@ -206,6 +206,13 @@ class MainWindow(QMainWindow):
         if notices:
             self.show_message("；".join(notices), 20000)
             self.services.store.notices.clear()
+        warnings = list(getattr(self.services.store, "warnings", []) or [])
+        if warnings:
+            self.services.store.warnings.clear()
+            text = "\n\n".join(warnings)
+            self.show_message(warnings[0].split("\n")[0], 60000)
+            # After the window is up and the event loop runs: the start is not held up by it.
+            QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("自动备份失败"), text))
 
     def refresh_backup_label(self) -> None:
         info = self.services.store.last_backup()
@@ -232,9 +239,14 @@ class MainWindow(QMainWindow):
         return self._backup(Path(path))
 
     def _backup(self, dest: Path | None) -> Path | None:
+        from hotline_desktop.services.errors import StoreWriteError
+
         try:
             out = self.services.store.backup_manual(dest)
-        except Exception as e:  # noqa: BLE001 - disk full, permissions, …
+        except StoreWriteError as e:  # disk full, read-only, no permission: says so itself
+            QMessageBox.warning(self, self.tr("备份失败"), str(e))
+            return None
+        except Exception as e:  # noqa: BLE001 - anything else: still tell, keep running
             QMessageBox.warning(self, self.tr("备份失败"), self.tr("备份没有完成：{0}").format(e))
             return None
         self.refresh_backup_label()
@@ -263,10 +275,11 @@ class MainWindow(QMainWindow):
     def restore_from(self, source: Path) -> Path | None:
         """Restore without asking; returns the safety copy of the previous database."""
         from hotline_desktop.db.engine import StoreOpenError
+        from hotline_desktop.services.errors import ServiceError
 
         try:
             safety = self.services.restore_from(Path(source))
-        except (StoreOpenError, OSError) as e:
+        except (StoreOpenError, ServiceError, OSError) as e:  # ServiceError: StoreWriteError (disk full)
             QMessageBox.warning(self, self.tr("无法恢复"), str(e))
             return None
         self.reload_all()

@@ -118,6 +118,9 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live: list[tuple[LiveCell, ...]] = []
         self._cells: dict[tuple[int, str], Cell] = {}
         self._errors: dict[tuple[int, str], str] = {}
+        # Typed texts the store could not save (disk full, read-only): shown as typed, in red,
+        # until a save of that cell succeeds or the month is reloaded.
+        self._unsaved: dict[tuple[int, str], tuple[str, str]] = {}
         self._warnings: dict[int, str] = {}  # unit id → warning for this unit-month (core rule)
         self._headers: list[str] = []
         self._warn_bg = QBrush(WARN_BACKGROUND)
@@ -153,6 +156,7 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live_cols = self._live_columns(scheme) if scheme is not None else []
         self._cells = {}
         self._errors = {}
+        self._unsaved = {}
         for (uid, m, key), cell in cells.items():
             if m == month and uid in self._row_of_id and key in self._col_of_key:
                 self._cells[(uid, key)] = cell
@@ -329,6 +333,7 @@ class MonthlyGridModel(QAbstractTableModel):
             if row is None or col is None:
                 continue
             ident = (ch.unit_id, ch.key)
+            self._unsaved.pop(ident, None)
             if ch.new is None:
                 self._cells.pop(ident, None)
             else:
@@ -353,6 +358,29 @@ class MonthlyGridModel(QAbstractTableModel):
         if errors_touched or len(self._errors) != errors_before:
             self.errors_changed.emit()
         return n
+
+    def mark_unsaved(self, edits: Iterable, reason: str) -> int:
+        """Keep texts whose save failed on screen (red, with the reason) instead of losing them."""
+        n = 0
+        for e in edits:
+            row = self._row_of_id.get(e.unit_id)
+            col = self._col_of_key.get(e.key)
+            if e.month != self.month or row is None or col is None:
+                continue
+            self._unsaved[(e.unit_id, e.key)] = (e.text or "", reason)
+            ix = self.index(row, col)
+            self.dataChanged.emit(ix, ix)
+            n += 1
+        return n
+
+    def unsaved(self) -> dict[tuple[int, str], str]:
+        """(unit id, key) → the typed text not saved."""
+        return {k: v[0] for k, v in self._unsaved.items()}
+
+    def _drop_unsaved(self, ident: tuple[int, str], row: int, col: int) -> None:
+        if self._unsaved.pop(ident, None) is not None:
+            ix = self.index(row, col)
+            self.dataChanged.emit(ix, ix)
 
     # -- access ----------------------------------------------------------------------------
     @property
@@ -479,6 +507,10 @@ class MonthlyGridModel(QAbstractTableModel):
             return u.kind.label
         inp = self.input_at(col)
         if inp is not None:
+            if self._unsaved:
+                pending = self._unsaved.get((u.id, inp.key))
+                if pending is not None:
+                    return pending[0]
             c = self._cells.get((u.id, inp.key))
             return c.text if c is not None else ""
         if self.is_live_column(col):
@@ -501,6 +533,13 @@ class MonthlyGridModel(QAbstractTableModel):
             key = self._inputs[col - FIXED_COLUMNS].key
             if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
                         Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
+                pending = self._unsaved.get((u.id, key)) if self._unsaved else None
+                if pending is not None:
+                    if role == Qt.ItemDataRole.ToolTipRole:
+                        return _tr("未保存：{0}").format(pending[1])
+                    if role == ERROR_ROLE:
+                        return _tr("未保存")
+                    return self._bad_bg if role == Qt.ItemDataRole.BackgroundRole else self._bad_fg
                 err = self._errors.get((u.id, key))
                 if err is None:
                     warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
@@ -555,6 +594,7 @@ class MonthlyGridModel(QAbstractTableModel):
         text = "" if value is None else str(value).strip()
         cur = self._cells.get((u.id, inp.key))
         if (cur.text if cur else "") == text:
+            self._drop_unsaved((u.id, inp.key), index.row(), index.column())
             return True
         self.committer([CellEdit(u.id, self.month, inp.key, text or None)],
                        _tr("{0} · {1}").format(u.name, inp.label))

@@ -48,7 +48,7 @@ from hotline_desktop.gui.monthly_model import (
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.services.assessment import CellEdit
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ServiceError, StoreWriteError
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?[%％]?")
 FIXED_WIDTHS = {COL_CODE: 64, COL_NAME: 150, COL_GROUP: 92}
@@ -92,6 +92,7 @@ class MonthlyTab(TabPage):
         self._live_relay: EventBridge | None = None
         self._last_dir = str(Path.home())
         self._problems_dialog = None
+        self._preview_dialog = None
         self._with_data: set[str] = set()  # months of the year that hold values (the combo says （无数据）)
         self._sort = (COL_CODE, Qt.SortOrder.AscendingOrder)
         self.model = MonthlyGridModel(self)
@@ -475,6 +476,11 @@ class MonthlyTab(TabPage):
             return []
         try:
             changes = self.services.assessment.set_values(self.ys_id, edits)
+        except StoreWriteError as e:
+            # Not saved (disk full, read-only): the typed texts stay in their cells, in red.
+            self.model.mark_unsaved(edits, str(e))
+            self.show_error(self.tr("输入的内容没有保存，仍显示在表格中（红色），可稍后重新输入：\n{0}").format(e))
+            return []
         except ServiceError as e:
             self.show_error(str(e))
             return []
@@ -683,16 +689,22 @@ class MonthlyTab(TabPage):
             dlg.open()
             return
         if not plan.edits:
-            QMessageBox.information(self, self.tr("导入月度数据"), self.tr("{0}\n文件中没有数值。").format(plan.summary()))
+            QMessageBox.information(self, self.tr("导入月度数据"),
+                                    self.tr("{0}\n文件中的数值与已有数据相同，没有需要导入的变化。").format(plan.summary()))
             return
-        answer = QMessageBox.question(
-            self, self.tr("导入月度数据"),
-            self.tr("{0}\n\n将用文件中的数值替换该月的数据（文件中的空格会清空对应数值）。\n确定导入吗？导入后可以撤销。")
-            .format(plan.summary()),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.apply_import(plan)
+        self.preview_import(plan)
+
+    def preview_import(self, plan) -> None:
+        """Every value the import changes, old → new (cleared ones in red), before writing."""
+        from hotline_desktop.gui.import_dialogs import ImportPreviewDialog
+
+        rows = [(c.row, c.code, c.name, c.label, c.old, c.new) for c in plan.changes]
+        dlg = ImportPreviewDialog(self.tr("导入 {0} 月度数据：确认变化").format(plan.month), plan.summary(), rows,
+                                  plan.source.name, self)
+        dlg.accepted.connect(lambda: self.apply_import(plan))
+        dlg.finished.connect(dlg.deleteLater)
+        self._preview_dialog = dlg
+        dlg.open()
 
     def apply_import(self, plan) -> int:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QLabel, QWidget
 
@@ -13,16 +15,17 @@ FIELDS = ("code", "name", "kind", "parent_code", "contact", "phone", "active", "
 
 
 class UnitDialog(QDialog):
-    """`draft()` gives what is typed; `accept()` only closes when the service finds no problem.
-
-    The caller saves after `accepted` (so the save is an undoable command).
+    """`draft()` gives what is typed; `accept()` only closes when the service finds no problem
+    and `save(draft)` (the caller's undoable commit) succeeded: when the store cannot write
+    (disk full, read-only), the dialog stays open with everything typed still in it.
     """
 
     def __init__(self, services, unit: UnitRow | None = None, parent: QWidget | None = None,
-                 units: list[UnitRow] | None = None):
+                 units: list[UnitRow] | None = None, save: Callable[[UnitDraft], bool] | None = None):
         super().__init__(parent)
         self.services = services
         self.unit = unit
+        self._save = save
         self.ui = Ui_UnitDialog()
         self.ui.setupUi(self)
         self.setWindowTitle(self.tr("编辑承办单位") if unit else self.tr("新增承办单位"))
@@ -192,5 +195,5 @@ class UnitDialog(QDialog):
         return not errs
 
     def accept(self) -> None:
-        if self.validate():
+        if self.validate() and (self._save is None or self._save(self.draft())):
             super().accept()

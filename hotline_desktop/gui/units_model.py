@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -33,8 +34,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("UnitsTableModel", text)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> str:
-    """A string that sorts 'SQ2' before 'SQ10' under plain string comparison."""
+    """A string that sorts 'SQ2' before 'SQ10' under plain string comparison (cached: the sort
+    proxy asks for it n·log n times, e.g. 300,000 times after importing 20,000 units)."""
     return _DIGITS.sub(lambda m: m.group(0).rjust(12, "0"), text.casefold())
 
 
@@ -87,16 +90,17 @@ class UnitsTableModel(RowTableModel):
 
     # -- Qt model API --------------------------------------------------------------------
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+        row = index.row()
+        if role == SORT_ROLE:  # first: the sort proxy asks n·log n times (300,000 after a 20k import)
+            return self._sort_key(self._rows[row], index.column()) if 0 <= row < len(self._rows) else None
+        if not index.isValid() or row >= len(self._rows):
             return None
-        r = self._rows[index.row()]
+        r = self._rows[row]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
             if role == Qt.ItemDataRole.ToolTipRole and col not in (COL_NAME, COL_PARENT, COL_NOTES):
                 return None
             return self._display(r, col)
-        if role == SORT_ROLE:
-            return self._sort_key(r, col)
         if role == RAW_ROLE:
             return self._raw(r, col)
         if role == ROW_ROLE:

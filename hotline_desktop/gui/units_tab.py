@@ -229,8 +229,9 @@ class UnitsTab(TabPage):
 
     # -- add / edit / (de)activate -------------------------------------------------------
     def open_add_dialog(self) -> UnitDialog:
-        dlg = UnitDialog(self.services, None, self, units=self.model.rows)
-        dlg.accepted.connect(lambda: self.commit_add(dlg.draft()))
+        # Saved from OK, before the dialog closes: a refused save keeps the dialog and what is typed.
+        dlg = UnitDialog(self.services, None, self, units=self.model.rows,
+                         save=lambda d: self.commit_add(d) is not None)
         self._show_dialog(dlg)
         return dlg
 
@@ -243,11 +244,12 @@ class UnitsTab(TabPage):
             open_dlg.raise_()
             open_dlg.activateWindow()
             return open_dlg
-        dlg = UnitDialog(self.services, unit, self, units=self.model.rows)
         loaded = draft_of(unit)
+        # Saved from OK, before the dialog closes: a refused save keeps the dialog and what is typed.
+        dlg = UnitDialog(self.services, unit, self, units=self.model.rows,
+                         save=lambda d: self.commit_edit(unit.id, d, expected=loaded) is not None)
         self._edit_dialogs[unit.id] = dlg
         dlg.finished.connect(lambda _r, uid=unit.id: self._edit_dialogs.pop(uid, None))
-        dlg.accepted.connect(lambda: self.commit_edit(unit.id, dlg.draft(), expected=loaded))
         self._show_dialog(dlg)
         return dlg
 
@@ -333,7 +335,7 @@ class UnitsTab(TabPage):
     # -- import --------------------------------------------------------------------------
     def import_units(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("导入承办单位"), self._last_dir, self.tr("Excel 工作簿 (*.xlsx *.xlsm *.xls);;所有文件 (*)")
+            self, self.tr("导入承办单位"), self._last_dir, self.tr("Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)")
         )
         if path:
             self._last_dir = str(Path(path).parent)
@@ -356,25 +358,50 @@ class UnitsTab(TabPage):
 
             dlg = ImportProblemsDialog(plan.problems, plan.summary(), len(plan.adds) + len(plan.updates),
                                        plan.source.name, self)
-            dlg.accepted.connect(lambda: self.apply_import(plan, only_good_rows=True))
+            dlg.accepted.connect(lambda: self.preview_import(plan, only_good_rows=True))
             dlg.finished.connect(dlg.deleteLater)
             self._problems_dialog = dlg
             dlg.open()
             return
-        if not plan.adds and not plan.updates:
+        self.preview_import(plan)
+
+    def preview_import(self, plan, *, only_good_rows: bool = False) -> None:
+        """Every new unit and every changed value, old → new, with the "用空白覆盖" choice."""
+        from hotline_desktop.gui.import_dialogs import ImportPreviewDialog
+
+        if not plan.adds and not plan.updates and not plan.kept_blanks:
             QMessageBox.information(self, self.tr("导入承办单位"),
                                     self.tr("{0}\n没有需要导入的变化。").format(plan.summary()))
             return
-        answer = QMessageBox.question(
-            self, self.tr("导入承办单位"), self.tr("{0}\n\n确定导入吗？导入后可以撤销。").format(plan.summary()),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.apply_import(plan)
+        io = self.services.units_io
+        current = {"plan": plan}
+
+        def replan(blank_overwrites: bool):
+            current["plan"] = io.replan(current["plan"], blank_overwrites=blank_overwrites)
+            return current["plan"].summary(), self._change_rows(current["plan"])
+
+        dlg = ImportPreviewDialog(self.tr("导入承办单位：确认变化"), plan.summary(), self._change_rows(plan),
+                                  plan.source.name, self, replan=replan, blank_overwrites=plan.blank_overwrites)
+        dlg.accepted.connect(lambda: self.apply_import(current["plan"], only_good_rows=only_good_rows))
+        dlg.finished.connect(dlg.deleteLater)
+        self._preview_dialog = dlg
+        dlg.open()
+
+    def _change_rows(self, plan) -> list[tuple]:
+        rows = []
+        for row, d in sorted(plan.adds.items()):
+            kind = UnitKind(d.kind).label
+            detail = kind + (self.tr(" · 上级 {0}").format(d.parent_code) if d.parent_code else "")
+            rows.append((row, d.code, d.name, self.tr("新增单位"), "", detail))
+        rows += [(c.row, c.code, c.name, c.label, c.old, c.new) for c in plan.change_list()]
+        rows.sort(key=lambda r: r[0])
+        return rows
 
     def apply_import(self, plan, *, only_good_rows: bool = False) -> None:
         from hotline_desktop.gui.workers import run_in_background
 
+        if not plan.adds and not plan.updates:
+            return
         before = {r.id: r for r in self.model.rows}
         io = self.services.units_io
 

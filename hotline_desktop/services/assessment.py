@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, text, tuple_
 from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
+from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.db import value_rows
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
@@ -66,6 +67,7 @@ class CellChange:
     new: Cell | None
 
 
+MAX_NOTE = 2000
 SMALL_BATCH = 400  # up to this many edits, existing values are looked up cell by cell
 
 
@@ -78,14 +80,30 @@ def canonical(inp: InputDef, value: object) -> str:
     return inp.format(value)
 
 
+MAX_BAD_TEXT = 200  # a rejected value is kept as typed, but never more than this
+
+
 def check(inp: InputDef, text: str | None) -> Cell | None:
-    """Parse one typed value: None for an empty cell, else a Cell (valid or with its reason)."""
-    if text is None or not str(text).strip():
+    """Parse one typed value: None for an empty cell, else a Cell (valid or with its reason).
+
+    The text passes the one sanitizer first (control characters removed); a rejected text is
+    kept for the operator to fix, cut to MAX_BAD_TEXT characters.
+    """
+    if text is None:
         return None
+    raw = str(text)
     try:
-        value = inp.parse(str(text))
+        raw = clean_text(raw[: MAX_BAD_TEXT * 4])
+    except TextProblem as e:
+        return Cell(clip(raw, MAX_BAD_TEXT), None, f"{inp.label}{e.reason}")
+    if not raw:
+        return None
+    if len(str(text)) > MAX_BAD_TEXT * 4 or len(raw) > MAX_BAD_TEXT:
+        return Cell(clip(raw, MAX_BAD_TEXT), None, f"{inp.label}过长（{len(str(text))} 个字符）")
+    try:
+        value = inp.parse(raw)
     except ValueError as e:
-        return Cell(str(text).strip(), None, str(e))
+        return Cell(raw, None, str(e))
     if value is None:
         return None
     return Cell(canonical(inp, value), value, None)
@@ -201,6 +219,14 @@ class AssessmentService:
             if cell is not None:
                 out[(unit_id, m, key)] = cell
         return out
+
+    def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
+        """(unit_id, key) → the stored text of one month (no parsing: stored text is canonical)."""
+        with self.store.session() as s:
+            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
+                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
+            )
+            return {(u, k): v for u, k, v in s.execute(q)}
 
     def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
         sch = self.scheme(year_scheme_id)
@@ -356,6 +382,12 @@ class AssessmentService:
         return changes
 
     def set_note(self, year_scheme_id: int, unit_id: int, key: str, note: str) -> None:
+        try:
+            note = clean_text(note or "", multiline=True)
+        except TextProblem as e:
+            raise ServiceError(f"备注{e.reason}") from None
+        if len(note) > MAX_NOTE:
+            raise ServiceError(f"备注过长（{len(note)} 字，最多 {MAX_NOTE} 字）")
         with self.store.session() as s:
             row = s.scalar(
                 select(AnnualValue).where(

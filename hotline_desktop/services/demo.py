@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.db.repositories import MetaRepository
+from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.errors import ServiceError
 
 TOWNS = [
@@ -40,11 +44,14 @@ class DemoSummary:
     communities: int
     departments: int
     years: tuple[str, ...] = ()
+    backup: Path | None = None  # where the replaced database was kept (demo --force)
 
     def __str__(self) -> str:
         s = f"示例区县已载入：乡镇·街道 {self.towns} 个，社区 {self.communities} 个，科室·职能部门 {self.departments} 个"
         if self.years:
             s += "；考核数据：" + "、".join(self.years)
+        if self.backup:
+            s += f"\n原有数据已备份到：{self.backup}"
         return s
 
 
@@ -89,26 +96,53 @@ def demo_units(seed: int = 12345) -> list[UnitDraft]:
     return out
 
 
+BUILD_FOLDER = ".demo-build"
+
+
 def create_demo(services, *, force: bool = False) -> DemoSummary:
-    """Fill an empty database with the demo district. Refuses a non-empty one unless force."""
-    if not services.is_empty():
-        if not force:
-            raise ServiceError("数据库中已有单位，未载入示例数据（如确需替换，请使用 --force）")
-        _clear(services)
-    from hotline_desktop.services.demo_data import DEMO_YEARS, fill_demo_year
+    """Fill the database with the demo district. Refuses a non-empty one unless force.
 
-    drafts = demo_units()
-    services.units.create_many(drafts)
-    years = []
-    from hotline_desktop.services.demo_data import attach_demo_evidence
+    All or nothing: the demo is built in a separate database file (in a build folder inside the
+    data folder) and swapped in with one rename, after the current database was backed up.
+    Killed at any moment, the data folder holds either the old database or the whole demo.
+    """
+    if not services.is_empty() and not force:
+        raise ServiceError("数据库中已有单位，未载入示例数据（如确需替换，请使用 --force）")
+    paths = services.paths
+    build = DataPaths(paths.root / BUILD_FOLDER)
+    shutil.rmtree(build.root, ignore_errors=True)  # what a killed earlier run left behind
+    try:
+        summary = _build(build)
+        if not services.is_empty():
+            summary = replace(summary, backup=services.store.backup_manual())
+        _adopt_evidence(build.evidence, paths.evidence)
+        _swap_in(services, build.database)
+    finally:
+        shutil.rmtree(build.root, ignore_errors=True)
+    return summary
 
-    for year, scheme_id, months in DEMO_YEARS:
-        fill_demo_year(services.assessment, year, scheme_id, months)
-        ys = services.assessment.find(year, scheme_id)
-        attach_demo_evidence(services, ys.id, services.assessment.participants(ys.id))
-        years.append(f"{year} 年 {services.assessment.find(year, scheme_id).title}")
-    with services.store.session() as s:
-        MetaRepository(s).set(DEMO_FLAG, "1")
+
+def _build(build: DataPaths) -> DemoSummary:
+    from hotline_desktop.services.app import AppServices
+    from hotline_desktop.services.demo_data import DEMO_YEARS, attach_demo_evidence, fill_demo_year
+
+    demo = AppServices.open(build, lock=False, auto_backup=False)
+    try:
+        drafts = demo_units()
+        demo.units.create_many(drafts)
+        years = []
+        for year, scheme_id, months in DEMO_YEARS:
+            fill_demo_year(demo.assessment, year, scheme_id, months)
+            ys = demo.assessment.find(year, scheme_id)
+            attach_demo_evidence(demo, ys.id, demo.assessment.participants(ys.id))
+            years.append(f"{year} 年 {ys.title}")
+        with demo.store.session() as s:
+            MetaRepository(s).set(DEMO_FLAG, "1")
+    finally:
+        demo.close()
+    for side in ("-wal", "-shm"):
+        if Path(f"{build.database}{side}").exists():
+            raise ServiceError("示例数据库没有完整写入，未替换现有数据")
     return DemoSummary(
         towns=sum(d.kind == UnitKind.TOWN for d in drafts),
         communities=sum(d.kind == UnitKind.COMMUNITY for d in drafts),
@@ -117,26 +151,30 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
     )
 
 
-def _clear(services) -> None:
-    """Remove every unit and its data (only for `demo --force`; a backup is taken first)."""
-    from sqlalchemy import text
+def _adopt_evidence(src: Path, dest: Path) -> None:
+    """Move the demo's evidence files into the data folder (stored by content hash: a file that
+    is already there is the same file; one moved before a kill is harmless, nothing names it)."""
+    if not src.is_dir():
+        return
+    for f in src.rglob("*"):
+        if f.is_file():
+            target = dest / f.relative_to(src)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(f, target)
 
-    services.store.backup_manual()
-    with services.store.session() as s:
-        tables = [
-            r[0]
-            for r in s.execute(
-                text(
-                    "SELECT name FROM sqlite_master WHERE type='table' "
-                    "AND name NOT IN ('alembic_version','app_meta','units','audit_log') AND name NOT LIKE 'sqlite_%'"
-                )
-            )
-        ]
-        s.execute(text("PRAGMA defer_foreign_keys=ON"))
-        for t in tables:
-            s.execute(text(f'DELETE FROM "{t}"'))
-        s.execute(text("UPDATE units SET parent_id = NULL"))
-        s.execute(text("DELETE FROM units"))
-        s.execute(text("INSERT INTO audit_log(table_name,row_id,action,field) VALUES ('units',0,'delete','demo --force')"))
-    services.invalidate()
-    services.units.changed.emit([], "reset")
+
+def _swap_in(services, built: Path) -> None:
+    store = services.store
+    db = store.paths.database
+    store.engine.dispose()  # the last connection closing checkpoints and removes -wal/-shm
+    try:
+        if Path(f"{db}-wal").exists() and Path(f"{db}-wal").stat().st_size:
+            raise ServiceError(f"数据库正被其他程序使用，未替换为示例数据：{db}")
+        for side in ("-wal", "-shm"):
+            Path(f"{db}{side}").unlink(missing_ok=True)
+        os.replace(built, db)
+    finally:
+        store.reopen_engine()
+        services.invalidate()
+        services.units.changed.emit([], "reset")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hotline_desktop.core.domain import FieldErrors
+from hotline_desktop.core.errors import ServiceError
+from hotline_desktop.db.errors import StoreWriteError
 
-
-class ServiceError(Exception):
-    """An operation was refused; nothing was changed."""
+__all__ = ["ServiceError", "StoreWriteError", "ValidationFailed"]
 
 
 class ValidationFailed(ServiceError):

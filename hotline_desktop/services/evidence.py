@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from hotline_desktop.core.atomic import atomic_write
+from hotline_desktop.db.errors import write_error
 from hotline_desktop.db.models import EvidenceFile
 from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
@@ -49,7 +50,7 @@ class EvidenceRow:
 def display_name(name: str) -> str:
     """Only the last path component, without control characters; for display and the trash."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .")
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\ud800-\udfff]", "_", base).strip(" .")
     return base[:200] or "未命名文件"
 
 
@@ -80,9 +81,14 @@ class EvidenceService:
         sha = h.hexdigest()
         dest = self.blob_path(sha)
         if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(dest) as tmp:
-                shutil.copyfile(src, tmp)
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_write(dest) as tmp:
+                    shutil.copyfile(src, tmp)
+            except OSError as e:
+                if Path(e.filename or "") == src:
+                    raise  # the source cannot be read: the caller names the file
+                raise write_error(e, self.root, f"“{display_name(src.name)}”没有添加") from e
         with self.store.session() as s:
             row = EvidenceFile(
                 year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, sha256=sha,

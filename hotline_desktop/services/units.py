@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict
 
 from sqlalchemy.exc import IntegrityError
 
@@ -199,8 +198,8 @@ class UnitService:
 
 
 def _fields(clean: UnitDraft, parent_id: int | None) -> dict:
-    d = asdict(clean)
-    d.pop("parent_code")
-    d["kind"] = UnitKind(d["kind"]).value
-    d["parent_id"] = parent_id
-    return d
+    """The stored fields of a validated draft (plain values; no deep copy: imports call this a lot)."""
+    return {
+        "code": clean.code, "name": clean.name, "kind": UnitKind(clean.kind).value, "contact": clean.contact,
+        "phone": clean.phone, "active": bool(clean.active), "notes": clean.notes, "parent_id": parent_id,
+    }

@@ -1,32 +1,84 @@
-"""Import and export of the units register through the Excel template."""
+"""Import and export of the units register through the Excel template.
+
+An import is planned first (nothing written): the plan lists every new unit and every field it
+will change, old → new. An empty optional cell keeps the stored value unless the operator
+chooses "用空白覆盖" (`blank_overwrites`). Applying writes the whole plan in one transaction
+with bulk statements (and bulk audit rows); undoing it is one transaction too.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from hotline_desktop.core.domain import UnitDraft, UnitKind, parent_kind_problem
+from hotline_desktop.core.domain import (
+    FIELD_LABELS,
+    UnitDraft,
+    UnitKind,
+    UnitRow,
+    code_key,
+    parent_kind_problem,
+)
 from hotline_desktop.core.excel_units import (
     ImportProblem,
+    ParsedUnits,
     parse_units_workbook,
     write_units_template,
     write_units_workbook,
 )
+from hotline_desktop.core.text import clip
 from hotline_desktop.db.repositories import UnitRepository
-from hotline_desktop.services.errors import ServiceError, ValidationFailed
+from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.units import UnitService, _fields, draft_of
+
+COMPARED = ("name", "kind", "parent_code", "contact", "phone", "active", "notes")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value an import will change (or set, for a new unit)."""
+
+    row: int
+    code: str
+    name: str
+    field: str  # draft field
+    old: str
+    new: str
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS[self.field]
+
+    def __str__(self) -> str:
+        return (f"第 {self.row} 行 {clip(self.code)}（{clip(self.name, 30)}）：{self.label} "
+                f"{clip(self.old) or '（空）'} → {clip(self.new) or '（空）'}")
+
+
+def shown(draft: UnitDraft, fld: str) -> str:
+    """A draft field as the operator reads it."""
+    v = getattr(draft, fld)
+    if fld == "kind":
+        return UnitKind(v).label
+    if fld == "active":
+        return "是" if v else "否"
+    return v or ""
 
 
 @dataclass
 class UnitImportPlan:
     source: Path
     adds: dict[int, UnitDraft] = field(default_factory=dict)  # Excel row → new unit
-    updates: dict[int, tuple[int, UnitDraft]] = field(default_factory=dict)  # row → (unit id, draft)
+    updates: dict[int, tuple[int, UnitDraft]] = field(default_factory=dict)  # row → (unit id, merged draft)
+    changes: dict[int, list[FieldChange]] = field(default_factory=dict)  # row → changed fields (updates)
     unchanged: int = 0
+    kept_blanks: int = 0  # empty cells that keep a stored value
+    blank_overwrites: bool = False
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
+    parsed: ParsedUnits | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -36,11 +88,25 @@ class UnitImportPlan:
     def good_rows(self) -> int:
         return len(self.adds) + len(self.updates) + self.unchanged
 
+    def change_list(self) -> list[FieldChange]:
+        return [c for row in sorted(self.changes) for c in self.changes[row]]
+
     def summary(self) -> str:
         s = f"共 {self.total_rows} 行：新增 {len(self.adds)}，更新 {len(self.updates)}，无变化 {self.unchanged}"
+        n = sum(len(v) for v in self.changes.values())
+        if n:
+            s += f"；将修改 {n} 项"
+        if self.kept_blanks and not self.blank_overwrites:
+            s += f"；{self.kept_blanks} 个空白单元格保留原有内容"
         if self.problems:
             s += f"；有问题的行 {len({p.row for p in self.problems})}"
         return s
+
+    def lines(self) -> list[str]:
+        """What the import will do, one line per new unit or changed value (CLI and logs)."""
+        out = [f"第 {row} 行 新增 {clip(d.code)}（{clip(d.name, 30)}）" for row, d in sorted(self.adds.items())]
+        out += [str(c) for c in self.change_list()]
+        return out
 
 
 class UnitImportExport:
@@ -54,65 +120,126 @@ class UnitImportExport:
     def export_template(self, path: str | Path) -> Path:
         return write_units_template(path)
 
-    def plan(self, path: str | Path) -> UnitImportPlan:
+    def plan(self, path: str | Path, *, blank_overwrites: bool = False) -> UnitImportPlan:
         """Validate the whole file against the register; writes nothing."""
-        parsed = parse_units_workbook(path)
-        plan = UnitImportPlan(Path(path), problems=list(parsed.problems), total_rows=parsed.total_rows)
-        existing = {r.code: r for r in self.units.list()}
-        file_codes = {d.code: row for row, d in parsed.drafts.items()}
-        bad_codes = set()
-        for row, d in sorted(parsed.drafts.items()):
-            if d.parent_code and d.parent_code not in existing and d.parent_code not in file_codes:
-                plan.problems.append(ImportProblem(row, "D（上级单位编码）", f"上级单位编码“{d.parent_code}”不存在"))
-                bad_codes.add(d.code)
-            elif d.parent_code and isinstance(d.kind, UnitKind):
-                parent = parsed.drafts.get(file_codes[d.parent_code]) if d.parent_code in file_codes else None
-                pkind, pname = ((parent.kind, parent.name) if parent is not None
-                                else (existing[d.parent_code].kind, existing[d.parent_code].name))
-                problem = parent_kind_problem(d.kind, UnitKind(pkind), pname)
+        return self._build(parse_units_workbook(path), Path(path), blank_overwrites)
+
+    def replan(self, plan: UnitImportPlan, *, blank_overwrites: bool) -> UnitImportPlan:
+        """The same file planned again with the other choice for empty cells (not read again)."""
+        assert plan.parsed is not None
+        return self._build(plan.parsed, plan.source, blank_overwrites)
+
+    def _build(self, parsed: ParsedUnits, source: Path, blank_overwrites: bool) -> UnitImportPlan:
+        plan = UnitImportPlan(source, problems=list(parsed.problems), total_rows=parsed.total_rows,
+                              blank_overwrites=blank_overwrites, parsed=parsed)
+        existing = {code_key(r.code): r for r in self.units.list()}
+        drafts: dict[int, UnitDraft] = {}  # unit id → its stored fields as a draft
+        merged: dict[int, UnitDraft] = {}
+        for row, d in parsed.drafts.items():
+            old = existing.get(code_key(d.code))
+            if old is None:
+                merged[row] = d
+                continue
+            before = drafts[old.id] = draft_of(old)
+            blanks = parsed.blanks.get(row, frozenset())
+            kept = {f: getattr(before, f) for f in blanks if getattr(before, f) != getattr(d, f)}
+            keep = {f: getattr(before, f) for f in parsed.absent}  # no column: never touched
+            if blank_overwrites:
+                if "active" in blanks:
+                    keep["active"] = True  # an empty 启用 means 是
+            else:
+                keep |= kept
+                plan.kept_blanks += len(kept)
+            merged[row] = replace(d, code=old.code, **keep)
+        file_codes = {code_key(d.code): row for row, d in merged.items()}
+        for row, d in merged.items():  # a parent code is written as the parent's own code
+            if d.parent_code:
+                k = code_key(d.parent_code)
+                canon = existing[k].code if k in existing else merged[file_codes[k]].code if k in file_codes else None
+                if canon is not None and canon != d.parent_code:
+                    merged[row] = replace(d, parent_code=canon)
+        for row, d in sorted(merged.items()):
+            if d.parent_code and code_key(d.parent_code) not in existing and code_key(d.parent_code) not in file_codes:
+                plan.problems.append(
+                    ImportProblem(row, parsed.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
+        # The kinds' hierarchy (社区 only under 乡镇/街道, nothing under a 社区), over the tree as the
+        # file leaves it: the parent as the file gives it, else as stored.
+        def final_of(k: str) -> tuple[UnitKind, str, str | None] | None:
+            if k in file_codes:
+                f = merged[file_codes[k]]
+                return UnitKind(f.kind), f.name, code_key(f.parent_code) if f.parent_code else None
+            if k in existing:
+                e = existing[k]
+                return e.kind, e.name, code_key(e.parent_code) if e.parent_code else None
+            return None
+
+        flagged = {p.row for p in plan.problems}
+        for row, d in sorted(merged.items()):
+            if row in flagged or not d.parent_code:
+                continue
+            parent = final_of(code_key(d.parent_code))
+            if parent is not None:
+                problem = parent_kind_problem(UnitKind(d.kind), parent[0], parent[1])
                 if problem:
-                    plan.problems.append(ImportProblem(row, "D（上级单位编码）", problem))
-                    bad_codes.add(d.code)
+                    plan.problems.append(ImportProblem(row, parsed.where("parent_code"), problem))
         # A unit whose kind changes must still fit over the children that stay under it.
-        for row, d in sorted(parsed.drafts.items()):
-            old = existing.get(d.code)
-            if old is None or not isinstance(d.kind, UnitKind) or old.kind == d.kind or d.code in bad_codes:
+        for row, d in sorted(merged.items()):
+            old = existing.get(code_key(d.code))
+            if old is None or old.kind == UnitKind(d.kind):
                 continue
             for child in existing.values():
-                if child.parent_code != d.code:
+                if child.parent_code is None or code_key(child.parent_code) != code_key(d.code):
                     continue
-                moved = parsed.drafts.get(file_codes[child.code]) if child.code in file_codes else None
-                kind, parent = (moved.kind, moved.parent_code) if moved is not None else (child.kind, child.parent_code)
-                if parent == d.code and isinstance(kind, UnitKind) and parent_kind_problem(kind, d.kind):
+                kind, _name, parent = final_of(code_key(child.code))
+                if parent == code_key(d.code) and parent_kind_problem(kind, UnitKind(d.kind)):
                     plan.problems.append(ImportProblem(
-                        row, "C（类型）", f"下级单位“{child.name}”（{kind.label}）不能在{d.kind.label}之下，请先调整下级单位"))
-                    bad_codes.add(d.code)
+                        row, parsed.where("kind"),
+                        f"下级单位“{clip(child.name, 30)}”（{kind.label}）不能在{UnitKind(d.kind).label}之下，请先调整下级单位"))
                     break
+        # The tree as it would be: a row that closes a loop of parents is a problem.
+        parent_key = {k: (code_key(r.parent_code) if r.parent_code else None) for k, r in existing.items()}
+        parent_key |= {code_key(d.code): (code_key(d.parent_code) if d.parent_code else None)
+                       for d in merged.values()}
+        for row, d in sorted(merged.items()):
+            seen, cur = {code_key(d.code)}, parent_key.get(code_key(d.code))
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                cur = parent_key.get(cur)
+            if cur is not None:
+                plan.problems.append(ImportProblem(row, parsed.where("parent_code"),
+                                                   "上级单位不能是本单位的下级单位（循环引用）"))
         # A row whose parent row is bad cannot be imported either.
         bad_rows = {p.row for p in plan.problems}
         changed = True
         while changed:
             changed = False
-            for row, d in parsed.drafts.items():
+            for row, d in merged.items():
                 if row in bad_rows or not d.parent_code:
                     continue
-                prow = file_codes.get(d.parent_code)
-                if prow is not None and prow in bad_rows and d.parent_code not in existing:
-                    plan.problems.append(
-                        ImportProblem(row, "D（上级单位编码）", f"上级单位“{d.parent_code}”所在的第 {prow} 行有错误")
-                    )
+                prow = file_codes.get(code_key(d.parent_code))
+                if prow is not None and prow in bad_rows and code_key(d.parent_code) not in existing:
+                    plan.problems.append(ImportProblem(
+                        row, parsed.where("parent_code"), f"上级单位“{clip(d.parent_code)}”所在的第 {prow} 行有错误"))
                     bad_rows.add(row)
                     changed = True
-        for row, d in sorted(parsed.drafts.items()):
+        for row, d in sorted(merged.items()):
             if row in bad_rows:
                 continue
-            old = existing.get(d.code)
+            old = existing.get(code_key(d.code))
             if old is None:
                 plan.adds[row] = d
-            elif draft_of(old) == d:
-                plan.unchanged += 1
-            else:
+                continue
+            before = drafts.get(old.id) or draft_of(old)
+            diffs = [
+                FieldChange(row, old.code, d.name or old.name, f, shown(before, f), shown(d, f))
+                for f in COMPARED
+                if _same_kind(getattr(before, f)) != _same_kind(getattr(d, f))
+            ]
+            if diffs:
                 plan.updates[row] = (old.id, d)
+                plan.changes[row] = diffs
+            else:
+                plan.unchanged += 1
         plan.problems.sort(key=lambda p: (p.row, p.column))
         return plan
 
@@ -122,77 +249,131 @@ class UnitImportExport:
             raise ServiceError(f"导入文件有 {len(plan.problems)} 处问题，未写入任何数据")
         if not plan.adds and not plan.updates:
             return 0, 0
-        ids: list[int] = []
-        try:
-            with self.store.session() as s:
-                repo = UnitRepository(s)
-                pending = dict(plan.adds)
-                while pending:
-                    progressed = False
-                    for row, d in sorted(pending.items()):
-                        if d.parent_code and repo.by_code(d.parent_code) is None:
-                            continue
-                        clean, parent_id = self.units._check(repo, d, None)
-                        ids.append(repo.add(**_fields(clean, parent_id)).id)
-                        del pending[row]
-                        progressed = True
-                    if not progressed:
-                        rows = "、".join(str(r) for r in sorted(pending))
-                        raise ServiceError(f"第 {rows} 行的上级单位无法确定（循环引用？），未写入任何数据")
-                # Updates in row order; one that does not fit yet (a kind change whose children
-                # move away further down the file) is retried after the others.
-                waiting = sorted(plan.updates.items())
-                while waiting:
-                    later, last_error = [], None
-                    for row, (unit_id, d) in waiting:
-                        u = repo.get(unit_id)
-                        if u is None:
-                            raise ServiceError(f"单位“{d.code}”在导入期间被删除，未写入任何数据")
-                        try:
-                            clean, parent_id = self.units._check(repo, d, unit_id)
-                        except ValidationFailed as e:
-                            later.append((row, (unit_id, d)))
-                            last_error = e
-                            continue
-                        repo.update(u, **_fields(clean, parent_id))
-                        ids.append(unit_id)
-                    if len(later) == len(waiting):
-                        raise last_error
-                    waiting = later
-        except ValidationFailed as e:
-            raise ServiceError(f"导入时校验失败，未写入任何数据：{e}") from None
+        with self.store.session() as s:
+            repo = UnitRepository(s)
+            snap = repo.snapshot()
+            key_to_id = {code_key(f["code"]): i for i, f in snap.items()}
+            for row, d in plan.adds.items():
+                if code_key(d.code) in key_to_id:
+                    raise ServiceError(f"第 {row} 行：编码“{clip(d.code)}”已被其他单位使用，未写入任何数据")
+            new_ids = self._insert_levels(repo, plan, key_to_id)
+            final = {i: dict(f) for i, f in snap.items()}  # every unit as it will be after the import
+            for i, d in new_ids.items():
+                final[i] = _fields(d, key_to_id.get(code_key(d.parent_code)) if d.parent_code else None)
+            changes: dict[int, dict[str, tuple[Any, Any]]] = {}
+            row_of: dict[int, int] = {}
+            for row, (unit_id, d) in sorted(plan.updates.items()):
+                cur = snap.get(unit_id)
+                if cur is None:
+                    raise ServiceError(f"单位“{clip(d.code)}”在导入期间被删除，未写入任何数据")
+                other = key_to_id.get(code_key(d.code))
+                if other is not None and other != unit_id:
+                    raise ServiceError(f"第 {row} 行：编码“{clip(d.code)}”已被其他单位使用，未写入任何数据")
+                parent_id = None
+                if d.parent_code:
+                    parent_id = key_to_id.get(code_key(d.parent_code))
+                    if parent_id is None:
+                        raise ServiceError(f"第 {row} 行：上级单位编码“{clip(d.parent_code)}”不存在，未写入任何数据")
+                new = _fields(d, parent_id)
+                ch = {k: (cur[k], v) for k, v in new.items() if k in cur and cur[k] != v}
+                if ch:
+                    changes[unit_id] = ch
+                    row_of[unit_id] = row
+                    final[unit_id].update(new)
+            problem = _tree_problem(final, set(new_ids) | set(changes))
+            if problem is not None:
+                unit_id, reason = problem
+                row = row_of.get(unit_id) or next((r for r, d in plan.adds.items() if code_key(d.code) == code_key(
+                    final[unit_id]["code"])), 0)
+                raise ServiceError(f"第 {row} 行：{reason}，未写入任何数据")
+            repo.update_bulk(changes)
+        ids = list(new_ids) + list(changes)
         self.units.changed.emit(ids, "import")
         return len(plan.adds), len(plan.updates)
+
+    @staticmethod
+    def _insert_levels(repo: UnitRepository, plan: UnitImportPlan, key_to_id: dict[str, int]) -> dict[int, UnitDraft]:
+        """Insert new units parents first (one executemany per level); returns id → draft."""
+        pending = dict(plan.adds)
+        out: dict[int, UnitDraft] = {}
+        while pending:
+            level = [(row, d) for row, d in sorted(pending.items())
+                     if not d.parent_code or code_key(d.parent_code) in key_to_id]
+            if not level:
+                rows = "、".join(str(r) for r in sorted(pending)[:20])
+                raise ServiceError(f"第 {rows} 行的上级单位无法确定（循环引用？），未写入任何数据")
+            items = [_fields(d, key_to_id[code_key(d.parent_code)] if d.parent_code else None) for _r, d in level]
+            for (row, d), unit_id in zip(level, repo.insert_bulk(items), strict=True):
+                key_to_id[code_key(d.code)] = unit_id
+                out[unit_id] = d
+                del pending[row]
+        return out
 
     def revert(self, plan: UnitImportPlan, old_drafts: dict[int, UnitDraft]) -> None:
         """Undo an applied import in one transaction: updated units get their old fields back,
         added ones are deleted (children first). Refused whole if an added unit is in use."""
-        ids: list[int] = []
         try:
             with self.store.session() as s:
                 repo = UnitRepository(s)
+                snap = repo.snapshot()
+                key_to_id = {code_key(f["code"]): i for i, f in snap.items()}
+                changes: dict[int, dict[str, tuple[Any, Any]]] = {}
                 for unit_id, draft in old_drafts.items():
-                    u = repo.get(unit_id)
-                    if u is None:
+                    cur = snap.get(unit_id)
+                    if cur is None:
                         continue
-                    clean, parent_id = self.units._check(repo, draft, unit_id)
-                    repo.update(u, **_fields(clean, parent_id))
-                    ids.append(unit_id)
-                added = [u for u in (repo.by_code(d.code) for d in plan.adds.values()) if u is not None]
-                remaining = {u.id: u for u in added}
-                while remaining:
-                    parents = {u.parent_id for u in remaining.values()}
-                    leaves = [u for u in remaining.values() if u.id not in parents]
-                    if not leaves:
-                        raise ServiceError("导入的单位之间存在循环上级关系，未撤销")
-                    for u in leaves:
-                        if repo.children_count(u.id):
-                            raise ServiceError(f"“{u.name}”已有下级单位，不能撤销导入（可改为停用）")
-                        ids.append(u.id)
-                        repo.delete(u)
-                        del remaining[u.id]
+                    parent_id = key_to_id.get(code_key(draft.parent_code)) if draft.parent_code else None
+                    if draft.parent_code and parent_id is None:
+                        raise ServiceError(f"无法恢复导入前的单位信息：上级单位“{clip(draft.parent_code)}”已不存在")
+                    new = _fields(draft, parent_id)
+                    ch = {k: (cur[k], v) for k, v in new.items() if k in cur and cur[k] != v}
+                    if ch:
+                        changes[unit_id] = ch
+                repo.update_bulk(changes)
+                added = {key_to_id[k] for k in (code_key(d.code) for d in plan.adds.values()) if k in key_to_id}
+                for unit_id, f in snap.items():
+                    parent = changes.get(unit_id, {}).get("parent_id", (None, f["parent_id"]))[1]
+                    if unit_id not in added and parent in added:
+                        name = snap[parent]["name"]
+                        raise ServiceError(f"“{clip(name)}”已有下级单位，不能撤销导入（可改为停用）")
+                order = sorted(added, key=lambda i: -_depth(snap, i, added))
+                repo.delete_bulk({i: snap[i] for i in order})
         except IntegrityError:
             raise ServiceError("导入的单位已有考核数据，不能撤销导入（可改为停用）") from None
-        except ValidationFailed as e:
-            raise ServiceError(f"无法恢复导入前的单位信息：{e}") from None
-        self.units.changed.emit(ids, "import-undo")
+        self.units.changed.emit(list(changes) + list(added), "import-undo")
+
+
+def _same_kind(v):
+    return v.value if isinstance(v, UnitKind) else v
+
+
+def _tree_problem(final: dict[int, dict[str, Any]], touched: set[int]) -> tuple[int, str] | None:
+    """The first rule of the units tree that the import would break, checked over the register
+    as it will be (units touched by the import): (unit id, Chinese reason), or None."""
+    for unit_id, f in final.items():  # kinds: every unit touched, and every child of one
+        p = f["parent_id"]
+        if p is not None and p in final and (unit_id in touched or p in touched):
+            problem = parent_kind_problem(UnitKind(f["kind"]), UnitKind(final[p]["kind"]), final[p]["name"])
+            if problem:
+                return unit_id, problem
+    for unit_id in sorted(touched):
+        seen = {unit_id}
+        cur = final[unit_id]["parent_id"]
+        while cur is not None:
+            if cur in seen:
+                return unit_id, "上级单位不能是本单位的下级单位（循环引用）"
+            seen.add(cur)
+            cur = final[cur]["parent_id"] if cur in final else None
+    return None
+
+
+def _depth(snap: dict[int, dict], unit_id: int, within: set[int]) -> int:
+    d, cur, seen = 0, snap[unit_id]["parent_id"], {unit_id}
+    while cur in within and cur not in seen:
+        seen.add(cur)
+        d += 1
+        cur = snap[cur]["parent_id"]
+    return d
+
+
+__all__ = ["FieldChange", "UnitImportExport", "UnitImportPlan", "UnitRow"]

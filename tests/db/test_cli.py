@@ -69,3 +69,25 @@ def test_module_entry_point_and_env_override(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "h" / "hotline.db").exists()
     json.dumps(r.stdout)
+
+
+def test_unexpected_error_is_logged_not_a_traceback(tmp_path, capsys, monkeypatch):
+    """Issue 7 item 24: a bug in a command gives one Chinese line and the traceback in the log."""
+    from hotline_desktop.services import units_io
+
+    def broken(self, out):
+        raise KeyError("boom-internal")
+
+    monkeypatch.setattr(units_io.UnitImportExport, "export", broken)
+    d = tmp_path / "d"
+    assert run("--data-dir", d, "export", "units", tmp_path / "u.xlsx") == 2
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "KeyError" in err and "Traceback" not in err
+    log = (d / "logs" / "hotline.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "boom-internal" in log and "in broken" in log
+
+
+def test_os_errors_are_said_in_chinese(tmp_path, capsys):
+    assert run("--data-dir", tmp_path / "d", "import", "units", tmp_path / "missing.xlsx") == 2
+    err = capsys.readouterr().err
+    assert "Errno" not in err

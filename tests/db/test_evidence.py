@@ -70,3 +70,27 @@ def test_remove_moves_to_trash_and_undo_brings_it_back(ctx, tmp_path):
     assert ev.list(ys) == []
     ev.restore(b.id, trashed_b)
     assert [r.id for r in ev.list(ys)] == [b.id] and ev.blob_path(b.sha256).read_bytes() == b"jpeg"
+
+
+def test_evidence_copy_on_a_full_disk_is_a_chinese_store_write_error(ctx, tmp_path, monkeypatch):
+    """Issue 7 item 4: the file copy fails with ENOSPC; nothing is recorded, nothing half-copied."""
+    import errno
+
+    from hotline_desktop.services import evidence as ev_mod
+    from hotline_desktop.services.errors import StoreWriteError
+
+    ev, ys, uid = ctx
+    src = tmp_path / "台账.pdf"
+    src.write_bytes(b"%PDF-1.4 ledger")
+    real = ev_mod.shutil.copyfile
+
+    def full(a, b, *args, **kw):
+        real(a, b, *args, **kw)  # part of it lands, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ev_mod.shutil, "copyfile", full)
+    with pytest.raises(StoreWriteError, match="磁盘已满") as exc:
+        ev.add(ys, uid, "rules_established", src)
+    assert "台账.pdf" in str(exc.value)
+    assert ev.list(ys, uid) == []
+    assert not [p for p in ev.root.rglob("*") if p.is_file()]

@@ -77,7 +77,7 @@ def test_import_parents_may_follow_children_in_file(services, tmp_path):
 def test_import_of_a_non_excel_file_is_a_clear_error(services, tmp_path):
     p = tmp_path / "u.xlsx"
     p.write_text("not a workbook")
-    with pytest.raises(ValueError, match="无法读取 Excel 文件"):
+    with pytest.raises(ValueError, match="不是 Excel 工作簿"):
         services.units_io.plan(p)
 
 

@@ -5,6 +5,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
+from hotline_desktop.gui import refguard  # noqa: E402
+
+refguard.install()  # explicitly, before pytest-qt's QApplication and any Qt call (see refguard.py)
+
 from hotline_desktop.core.domain import UnitDraft, UnitKind  # noqa: E402
 from hotline_desktop.paths import DataPaths  # noqa: E402
 from hotline_desktop.services.app import AppServices  # noqa: E402

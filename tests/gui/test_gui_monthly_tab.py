@@ -292,10 +292,15 @@ def test_import_clean_file_confirmed_then_undone(tab, ys, qtbot, tmp_path, monke
     _set_cell(path, "JD01", "当月办件量", 30)
     _set_cell(path, "KS01", "诉求满意率", 80)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
-    with qtbot.waitSignal(tab.import_finished, timeout=10000) as done:
+    with qtbot.waitSignal(tab.import_planned, timeout=10000):
         tab.import_month()
+    qtbot.waitUntil(lambda: tab._preview_dialog is not None and tab._preview_dialog.isVisible())
+    dlg = tab._preview_dialog
+    assert sorted(r[1:] for r in dlg.change_rows()) == [
+        ("JD01", "洪家楼街道", "当月办件量", "20", "30"), ("KS01", "区民政局", "诉求满意率", "99", "80")]
+    with qtbot.waitSignal(tab.import_finished, timeout=10000) as done:
+        dlg.import_button.click()
     assert done.args == [2]
-    assert "确定导入吗" in message_boxes.texts("question")[-1]
     s = tab.services
     assert stored(s, ys, "JD01", "volume") == "30" and stored(s, ys, "KS01", "satisfaction_rate") == "80"
     assert live_text(tab, "KS01", "month_rank") == str(month_result(s, ys, "KS01").rank) == "5"

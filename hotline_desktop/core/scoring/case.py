@@ -9,19 +9,23 @@ one line per problem on stderr (naming unit, month, key and value) and nothing o
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
 
+from hotline_desktop.core.errors import os_error_zh
 from hotline_desktop.core.scoring.engine import ScoringEngine
 from hotline_desktop.core.scoring.errors import InputProblem, SchemeError, ScoringInputError
 from hotline_desktop.core.scoring.numbers import json_number
 from hotline_desktop.core.scoring.results import ScoringResult, UnitRef
-from hotline_desktop.core.scoring.scheme import Scheme, load_scheme
+from hotline_desktop.core.scoring.scheme import Scheme, list_builtin_schemes, load_scheme
+from hotline_desktop.core.text import clip
 
-__all__ = ["CaseError", "load_case", "score_case", "result_to_json_data", "dumps_result", "run_score_case"]
+__all__ = ["CaseError", "read_case_file", "load_case", "score_case", "result_to_json_data", "dumps_result", "run_score_case"]
 
 
 class CaseError(Exception):
@@ -36,22 +40,164 @@ def _problem(unit, month, key, value, msg) -> InputProblem:
     return InputProblem(unit, month, key, value, msg)
 
 
-def load_case(data: Any, base_dir: Path | None = None) -> ScoringEngine:
-    """Build an engine from a decoded case; raises :class:`CaseError` / :class:`ScoringInputError`."""
+# Bounds on a case file, checked before anything is built from it. A real case nests 4 levels
+# (case → units/monthly → record → values), a year of 1,000 units is a few MB.
+MAX_CASE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 20
+MAX_NUMBER_CHARS = 40  # digits, sign, point and exponent of one JSON number
+MAX_EXPONENT = 30  # |adjusted exponent| of a decimal: 1e30 is far beyond any count or score
+SCHEME_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_KEEP = b'"[]{}'
+_DELETE = bytes(b for b in range(256) if b not in _KEEP)
+_STRING = re.compile(rb'"[^"]*"')
+_STEP = [0] * 256
+_STEP[ord("[")] = _STEP[ord("{")] = 1
+_STEP[ord("]")] = _STEP[ord("}")] = -1
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """Deepest [ / { nesting of a JSON text (UTF-8 bytes); brackets inside strings do not count.
+
+    C-speed passes only (tens of ms for a year of 1,000 units): escaped backslashes, then
+    escaped quotes are dropped, then every byte but quotes and brackets; what is left between
+    two quotes was inside a string. For invalid JSON the count may be off, but json.loads then
+    refuses the text anyway (and a RecursionError there is caught too).
+    """
+    kept = raw.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _DELETE).replace(b'""', b"")
+    return max(accumulate(map(_STEP.__getitem__, _STRING.sub(b"", kept))), default=0)
+
+
+class _NumberTooLong(Exception):
+    def __init__(self, text: str, why: str):
+        self.text, self.why = text, why
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _NumberTooLong(text, f"超过 {MAX_NUMBER_CHARS} 位")
+    return int(text)
+
+
+def _parse_float(text: str) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _NumberTooLong(text, f"超过 {MAX_NUMBER_CHARS} 位")
+    value = Decimal(text)
+    if value and abs(value.adjusted()) > MAX_EXPONENT:
+        raise _NumberTooLong(text, "数量级超出范围")
+    return value
+
+
+def _parse_constant(text: str):
+    raise _NumberTooLong(text, "不是数字（JSON 不允许 NaN/Infinity）")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any(0xD800 <= ord(ch) <= 0xDFFF for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def read_case_file(path: Path) -> Any:
+    """The decoded case of a UTF-8 JSON file, or :class:`CaseError` with one Chinese line.
+
+    Bounded before parsing: file size, nesting depth; while parsing: the text of every number
+    (no 5,000-digit integers, no 1e999999 exponents, no NaN); after: no lone surrogates.
+    """
+    name = clip(str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise CaseError([f"案例文件 {name} 过大（{size // (1024 * 1024)} MB，上限 {MAX_CASE_BYTES // (1024 * 1024)} MB）"])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CaseError([f"无法读取案例文件 {name}：{os_error_zh(exc)}"]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseError([f"案例文件 {name} 不是 UTF-8 编码（第 {exc.start + 1} 个字节无效）"]) from None
+    depth = _nesting_depth(raw)
+    if depth > MAX_DEPTH:
+        raise CaseError([f"案例文件 {name} 嵌套过深（{depth} 层，上限 {MAX_DEPTH} 层）"])
+    try:
+        data = json.loads(text, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
+    except _NumberTooLong as exc:
+        raise CaseError([f"案例文件 {name} 中的数字无效（{exc.why}）：{clip(exc.text)}"]) from None
+    except json.JSONDecodeError as exc:
+        raise CaseError([f"案例文件 {name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{_json_msg_zh(exc.msg)}"]) from None
+    except RecursionError:
+        raise CaseError([f"案例文件 {name} 嵌套过深"]) from None
+    if _ESCAPED_SURROGATE.search(text) and _has_surrogate(data):
+        raise CaseError([f"案例文件 {name} 含有无法处理的字符（孤立的 UTF-16 代理项，如 \\ud800）"])
+    return data
+
+
+_JSON_MSGS = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "此处应为双引号括起的字段名",
+    "Expecting ':' delimiter": "此处应为冒号 :",
+    "Expecting ',' delimiter": "此处应为逗号 ,",
+    "Unterminated string starting at": "字符串没有结束引号",
+    "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义序列",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Extra data": "JSON 值之后还有多余内容",
+}
+
+
+def _json_msg_zh(msg: str) -> str:
+    return _JSON_MSGS.get(msg, "格式错误")
+
+
+def _scheme_from_file(path: Path) -> Scheme:
+    """A scheme given explicitly by `score --scheme-file F.toml`."""
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        raise CaseError([f"找不到方案文件（须为 .toml 文件）：{clip(str(path))}"])
+    try:
+        return load_scheme(path)
+    except SchemeError as exc:
+        raise CaseError([f"方案文件 {clip(str(path))} 无效：" + "；".join(clip(e, 200) for e in exc.errors)]) from None
+
+
+def load_case(data: Any, scheme: Scheme | None = None) -> ScoringEngine:
+    """Build an engine from a decoded case; raises :class:`CaseError` / :class:`ScoringInputError`.
+
+    The case's ``scheme`` names a built-in scheme id; it is never a path. `scheme` (from an
+    explicit ``--scheme-file``) is used instead; the case's ``scheme`` may then be left out, or
+    must match the file's id.
+    """
     if not isinstance(data, dict):
         raise CaseError(["案例文件的顶层必须是 JSON 对象"])
     errors: list[str] = []
     name = data.get("scheme")
-    if not isinstance(name, str) or not name.strip():
+    if scheme is not None:
+        if name is not None and name != scheme.id:
+            raise CaseError([f"案例的 scheme（{clip(name)}）与方案文件的 id（{scheme.id}）不一致"])
+    elif not isinstance(name, str) or not name.strip():
         raise CaseError(["案例缺少字段 scheme（考核方案，如 ganxian-2023-hotline）"])
-    try:
-        candidate = (base_dir / name) if (base_dir and name.endswith(".toml")) else None
-        scheme = load_scheme(candidate if candidate and candidate.exists() else name)
-    except SchemeError as exc:
-        raise CaseError([f"未知或无效的考核方案 {name}：" + "；".join(exc.errors)]) from None
+    else:
+        known = list_builtin_schemes()
+        if not SCHEME_ID.fullmatch(name) or name not in known:
+            raise CaseError([
+                f"未知的考核方案：{clip(name)}（scheme 须为内置方案的编号：{'、'.join(known)}；"
+                "方案文件请用 --scheme-file 指定）"
+            ])
+        try:
+            scheme = load_scheme(name)
+        except SchemeError as exc:
+            raise CaseError([f"无效的考核方案 {name}：" + "；".join(exc.errors)]) from None
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999):
-        errors.append(f"字段 year 必须是年份整数：{year!r}")
+        errors.append(f"字段 year 必须是年份整数：{clip(year)}")
         year = None
     months = data.get("months")
     if months is None:
@@ -82,12 +228,12 @@ def load_case(data: Any, base_dir: Path | None = None) -> ScoringEngine:
             problems.append(_problem(None, None, f"units[{i}].code", code, "承办单位缺少编码 code"))
             continue
         if code in seen_codes:
-            problems.append(_problem(code, None, "code", code, f"单位编码重复：{code}"))
+            problems.append(_problem(code, None, "code", code, f"单位编码重复：{clip(code)}"))
             continue
         seen_codes.add(code)
         if kind not in scheme.unit_kinds:
             problems.append(
-                _problem(code, None, "kind", kind, f"未知的单位类型：{kind}（可选：{'、'.join(scheme.unit_kinds)}）")
+                _problem(code, None, "kind", kind, f"未知的单位类型：{clip(kind)}（可选：{'、'.join(scheme.unit_kinds)}）")
             )
             continue
         units.append(UnitRef(code, uname if isinstance(uname, str) else str(uname), kind))
@@ -98,7 +244,7 @@ def load_case(data: Any, base_dir: Path | None = None) -> ScoringEngine:
         good_months = []
         for m in months:
             if not isinstance(m, str):
-                problems.append(_problem(None, str(m), "months", m, f"月份格式应为 YYYY-MM：{m}"))
+                problems.append(_problem(None, str(m), "months", m, f"月份格式应为 YYYY-MM：{clip(m)}"))
             else:
                 good_months.append(m)
     try:
@@ -311,37 +457,29 @@ def dumps_result(result: ScoringResult, indent: int = 2) -> str:
     return f'{{\n  "scheme": {quote(scheme.id)},\n  "units": {units}\n}}\n'
 
 
-def score_case(data: Any, base_dir: Path | None = None) -> str:
+def score_case(data: Any, scheme: Scheme | None = None) -> str:
     """Score a decoded case and return the output JSON text (raises CaseError / ScoringInputError)."""
-    return dumps_result(load_case(data, base_dir).result())
+    return dumps_result(load_case(data, scheme).result())
 
 
 def _write_err(stderr: TextIO, line: str) -> None:
-    stderr.write(line + "\n")
+    # A message must always be writable, whatever the case held.
+    stderr.write(line.encode("utf-8", "replace").decode("utf-8") + "\n")
 
 
 def run_score_case(case_path: str, output_path: str | None = None, *,
-                   stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the ``score`` command: 0 on success, 2 on bad input (stderr only, stdout untouched)."""
+                   stdout: TextIO | None = None, stderr: TextIO | None = None,
+                   scheme_file: str | None = None) -> int:
+    """Run the ``score`` command: 0 on success, 2 on bad input (stderr only, stdout untouched).
+
+    Every failure is exit 2 with Chinese lines on stderr, never a traceback.
+    """
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
-    path = Path(case_path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        _write_err(stderr, f"无法读取案例文件 {case_path}：{exc.strerror or exc}")
-        return 2
-    try:
-        text = raw.decode("utf-8-sig")
-        data = json.loads(text, parse_float=Decimal, parse_int=int)
-    except UnicodeDecodeError:
-        _write_err(stderr, f"案例文件 {case_path} 不是 UTF-8 编码")
-        return 2
-    except json.JSONDecodeError as exc:
-        _write_err(stderr, f"案例文件 {case_path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")
-        return 2
-    try:
-        output = score_case(data, path.parent)
+        data = read_case_file(Path(case_path))
+        scheme = _scheme_from_file(Path(scheme_file)) if scheme_file else None
+        output = dumps_result(load_case(data, scheme=scheme).result())
     except CaseError as exc:
         for line in exc.lines:
             _write_err(stderr, line)
@@ -350,11 +488,17 @@ def run_score_case(case_path: str, output_path: str | None = None, *,
         for line in exc.lines():
             _write_err(stderr, line)
         return 2
+    except (RecursionError, MemoryError) as exc:
+        _write_err(stderr, f"案例文件 {clip(case_path)} 过于复杂或过大，无法计分（{type(exc).__name__}）")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the contract: exit 2 with a Chinese line, no traceback
+        _write_err(stderr, f"计分失败（内部错误 {type(exc).__name__}）：{clip(exc)}")
+        return 2
     if output_path:
         try:
             Path(output_path).write_text(output, encoding="utf-8")
         except OSError as exc:
-            _write_err(stderr, f"无法写入输出文件 {output_path}：{exc.strerror or exc}")
+            _write_err(stderr, f"无法写入输出文件：{os_error_zh(exc)}")
             return 2
         return 0
     buffer = getattr(stdout, "buffer", None)

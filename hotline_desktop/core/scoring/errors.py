@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotline_desktop.core.text import clip
+
 __all__ = ["SchemeProblem", "SchemeError", "InputValueError", "InputProblem", "ScoringInputError"]
 
 
@@ -45,11 +47,9 @@ class InputValueError(ValueError):
 def _show(value: object) -> str:
     if value is None:
         return "（空）"
-    if isinstance(value, str):
-        return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return clip(value)
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class InputProblem:
     def line(self) -> str:
         """One line for a terminal: names unit, month, key and value, then the Chinese reason."""
         return (
-            f"unit={self.unit or '-'} month={self.month or '-'} key={self.key or '-'} "
-            f"value={_show(self.value)}: {self.message_zh}"
+            f"unit={clip(self.unit or '-')} month={clip(self.month or '-')} key={clip(self.key or '-')} "
+            f"value={_show(self.value)}: {clip(self.message_zh, 300)}"
         )
 
     def where_zh(self) -> str:

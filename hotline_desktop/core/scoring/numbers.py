@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-__all__ = ["ZERO", "ONE", "HUNDRED", "CENT", "CONTEXT", "to_decimal", "round2", "fmt2", "json_number"]
+__all__ = [
+    "ZERO", "ONE", "HUNDRED", "CENT", "CONTEXT", "NumberOutOfBounds", "to_decimal", "round2", "fmt2", "json_number",
+]
 
 #: Precision used for every scoring computation (28 significant digits, the Decimal default).
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
@@ -15,32 +17,70 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
+#: Bounds checked before any conversion can cost memory or time (``1e100000000``, 5,000 digits).
+MAX_TEXT = 40  # characters of a number's text
+MAX_DIGITS = 28  # significant digits (the precision of CONTEXT)
+MAX_MAGNITUDE = 15  # largest power of ten (figures of a district office stay far below 10^16)
+MAX_DECIMALS = 15  # digits after the point
+
+
+class NumberOutOfBounds(ValueError):
+    """A number too long, too large or too fine to be a figure; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def to_decimal(raw: object) -> Decimal:
     """Convert decimal text, an int, a Decimal or (via ``str()``) a float to an exact Decimal.
 
-    Raises ``ValueError`` (plain, English) for anything else; callers turn it into a Chinese
-    message naming the input.
+    The text is bounded first (length, then digits and exponent): anything beyond the
+    bounds raises :class:`NumberOutOfBounds`. Other bad input raises ``ValueError`` (plain,
+    English); callers turn it into a Chinese message naming the input.
     """
     if isinstance(raw, bool):
         raise ValueError("boolean is not a number")
     if isinstance(raw, Decimal):
         value = raw
     elif isinstance(raw, int):
+        if raw.bit_length() > 64:
+            raise NumberOutOfBounds("数值过大")
         return Decimal(raw)
     elif isinstance(raw, float):
         value = Decimal(str(raw))
     elif isinstance(raw, str):
+        if len(raw) > 4 * MAX_TEXT:  # never strip/copy a huge text
+            raise NumberOutOfBounds(f"数字过长（最多 {MAX_TEXT} 个字符）")
         text = raw.strip().replace("，", ",")
         if not text:
             raise ValueError("empty")
+        if len(text) > MAX_TEXT:
+            raise NumberOutOfBounds(f"数字过长（最多 {MAX_TEXT} 个字符）")
         try:
-            value = Decimal(text)
+            value = Decimal(text)  # cheap for a short text, whatever its exponent
         except InvalidOperation:
             raise ValueError(f"not a number: {raw!r}") from None
     else:
         raise ValueError(f"not a number: {raw!r}")
     if not value.is_finite():
         raise ValueError(f"not a finite number: {raw!r}")
+    return _bounded(value)
+
+
+def _bounded(value: Decimal) -> Decimal:
+    _sign, digits, exponent = value.as_tuple()
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if trailing == len(digits):  # zero, in any notation
+        if not -MAX_DECIMALS <= exponent <= MAX_MAGNITUDE:
+            raise NumberOutOfBounds("数字的指数超出范围")
+        return value
+    if len(digits) - trailing > MAX_DIGITS:
+        raise NumberOutOfBounds(f"数字位数过多（最多 {MAX_DIGITS} 位有效数字）")
+    if value.adjusted() > MAX_MAGNITUDE:
+        raise NumberOutOfBounds("数值过大")
+    if exponent + trailing < -MAX_DECIMALS:
+        raise NumberOutOfBounds(f"小数位数过多（最多 {MAX_DECIMALS} 位）")
     return value
 
 

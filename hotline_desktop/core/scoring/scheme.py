@@ -17,8 +17,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem
-from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, fmt2, to_decimal
-from hotline_desktop.core.scoring.rules import TERM_TYPES, scale_for
+from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, NumberOutOfBounds, fmt2, to_decimal
+from hotline_desktop.core.scoring.rules import COUNT_LIMIT, RATE_DECIMALS, TERM_TYPES, scale_for
+from hotline_desktop.core.text import clip
+
+COUNT_DIGITS = 9  # a count (办件量 …) has at most this many digits (issue 7.2)
+MAX_COUNT = 10**COUNT_DIGITS  # = the columnar engine's COUNT_LIMIT: what is stored valid can be scored
+MAX_RATE_DECIMALS = 6  # rates and scores: digits after the point (= the engine's RATE_DECIMALS)
+assert MAX_COUNT == COUNT_LIMIT and MAX_RATE_DECIMALS == RATE_DECIMALS
 
 __all__ = [
     "UNIT_KINDS",
@@ -105,7 +111,7 @@ class InputDef:
         """
         kind = self.kind
         t = type(raw)
-        if t is int and kind == "count" and raw >= 0:
+        if t is int and kind == "count" and 0 <= raw < MAX_COUNT:
             return raw
         if t is Decimal and kind == "rate" and raw.is_finite() and 0 <= raw <= 100:
             return raw
@@ -144,6 +150,8 @@ class InputDef:
             text = raw.strip().rstrip("%％").strip()
         try:
             value = to_decimal(text)
+        except NumberOutOfBounds as e:
+            raise InputValueError(self.key, raw, f"{self.label}{e.reason}：{_show(raw)}") from None
         except ValueError:
             what = "整数" if kind == "count" else "数字"
             raise InputValueError(self.key, raw, f"{self.label}必须是{what}：{_show(raw)}") from None
@@ -152,7 +160,13 @@ class InputDef:
                 raise InputValueError(self.key, raw, f"{self.label}必须是整数：{_show(raw)}")
             if value < 0:
                 raise InputValueError(self.key, raw, f"{self.label}不能为负数：{_show(raw)}")
+            if value >= MAX_COUNT:
+                raise InputValueError(self.key, raw, f"{self.label}过大（最多 {COUNT_DIGITS} 位数字）：{_show(raw)}")
             return int(value)
+        if value.as_tuple().exponent < -MAX_RATE_DECIMALS and value != round(value, MAX_RATE_DECIMALS):
+            raise InputValueError(
+                self.key, raw, f"{self.label}最多 {MAX_RATE_DECIMALS} 位小数：{_show(raw)}"
+            )
         if kind == "rate":
             if value < 0 or value > HUNDRED:
                 raise InputValueError(self.key, raw, f"{self.label}必须在 0 到 100 之间：{_show(raw)}")
@@ -213,7 +227,7 @@ class InputDef:
 def _show(raw: object) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
-    return str(raw).strip() if isinstance(raw, str) else str(raw)
+    return clip(raw.strip() if isinstance(raw, str) and len(raw) < 1000 else raw)
 
 
 @dataclass(frozen=True, eq=False)

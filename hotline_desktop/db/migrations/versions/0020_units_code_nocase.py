@@ -1,0 +1,30 @@
+"""Unit codes are unique whatever their case (c0101 is C0101).
+
+Revision ID: 0020
+Revises: 0002
+
+A database that already holds codes differing only in case (the old rule allowed them) gets
+a plain NOCASE index instead, so the upgrade never fails on existing data; the service then
+refuses any new clash and the operator can rename one of the pair.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    con = op.get_bind()
+    clashes = con.execute(
+        sa.text("SELECT count(*) FROM (SELECT 1 FROM units GROUP BY code COLLATE NOCASE HAVING count(*) > 1)")
+    ).scalar()
+    unique = "UNIQUE " if not clashes else ""
+    op.execute(f"CREATE {unique}INDEX ux_units_code_nocase ON units (code COLLATE NOCASE)")
+
+
+def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ux_units_code_nocase")
