@@ -99,6 +99,7 @@ class MonthlyValue(Base):
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(Text)
     valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)  # typed over a fed value (0004)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
@@ -154,3 +155,70 @@ class CalendarDay(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+
+
+# --- registers: 督办通知 (E2) ----------------------------------------------------------------------
+
+
+class NoticeCounter(Base):
+    """The last notice number given in a year; it never goes down, so no number is reused."""
+
+    __tablename__ = "notice_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class Notice(Base):
+    """A supervision notice (督办通知) 督（YYYY）N号."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_notices_number"),
+        UniqueConstraint("year", "seq", name="uq_notices_year_seq"),
+        Index("ix_notices_unit", "unit_id"),
+        Index("ix_notices_issued", "issued"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    channel: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    issued: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    calendar_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    due: Mapped[date] = mapped_column(Date)
+    original_due: Mapped[date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text, default="")
+    orders: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    completed: Mapped[date | None] = mapped_column(Date)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class NoticeExtension(Base):
+    """A unit's request for more time (延期) and the operator's decision."""
+
+    __tablename__ = "notice_extensions"
+    __table_args__ = (Index("ix_notice_extensions_notice", "notice_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    asked: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    days: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[date | None] = mapped_column(Date)
+    decided: Mapped[date | None] = mapped_column(Date)
+    old_due: Mapped[date | None] = mapped_column(Date)
+    new_due: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
