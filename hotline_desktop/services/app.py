@@ -54,6 +54,18 @@ class AppServices:
 
         return EvidenceService(self.store)
 
+    @cached_property
+    def calendar(self):
+        from hotline_desktop.services.calendar import CalendarService
+
+        return CalendarService(self.store)
+
+    @cached_property
+    def settings(self):
+        from hotline_desktop.services.settings import SettingsService
+
+        return SettingsService(self.store)
+
     def restore_from(self, source):
         """Restore a backup (the current database is kept first) and forget every cache."""
         safety = self.store.restore_from(source)
@@ -66,6 +78,9 @@ class AppServices:
             self.assessment.invalidate()
         if "rankings" in self.__dict__:
             self.rankings.invalidate()
+        for name in ("calendar", "settings"):
+            if name in self.__dict__:
+                self.__dict__[name].invalidate()
 
     def is_empty(self) -> bool:
         from hotline_desktop.db.repositories import UnitRepository
