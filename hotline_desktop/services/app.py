@@ -66,6 +66,22 @@ class AppServices:
 
         return SettingsService(self.store)
 
+    @cached_property
+    def kb(self):
+        from hotline_desktop.services.kb import KbService
+
+        return KbService(
+            self.store,
+            calendar=lambda: self.calendar.calendar(),
+            feedback_workdays=lambda: self.settings.kb_feedback_workdays,
+        )
+
+    @cached_property
+    def kb_io(self):
+        from hotline_desktop.services.kb_io import KbImportExport
+
+        return KbImportExport(self.kb)
+
     def restore_from(self, source):
         """Restore a backup (the current database is kept first) and forget every cache."""
         safety = self.store.restore_from(source)

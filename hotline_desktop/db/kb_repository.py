@@ -1,0 +1,311 @@
+"""SQL of the knowledge-base aggregate (entry + versions + checks + events + feedback).
+
+The FTS5 trigram index (kb_fts, rowid = kb_versions.id) is kept in sync by the triggers of
+migration 0005; this repository only queries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form
+from hotline_desktop.db.models import AuditEntry, KbCheck, KbEntry, KbEvent, KbFeedback, KbVersion
+
+ENTRY_COLS = ("unit_id", "category", "form", "status", "published_version_id", "working_version_id",
+              "first_published", "published_on", "review_by", "withdrawn_on", "withdraw_reason")
+VERSION_COLS = ("number", "status", "question", "answer", "basis_name", "basis_number",
+                "basis_attachments", "effective_date", "published_on")
+CHECK_COLS = ("version_id", "round", "item", "passed", "comment", "reviewed_on")
+EVENT_COLS = ("kind", "day", "version_number", "note")
+FEEDBACK_COLS = ("problem_type", "note", "raised_on", "due_on", "closed_on", "closed_version")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every row of one entry, as plain dicts with their ids (for undo = restore)."""
+
+    entry: dict[str, Any]
+    versions: tuple[dict[str, Any], ...]
+    checks: tuple[dict[str, Any], ...]
+    events: tuple[dict[str, Any], ...]
+    feedback: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One line of the register: the entry and the version shown (published, else working)."""
+
+    id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    category: str
+    form: str
+    status: str
+    question: str
+    answer: str
+    basis: str
+    version: int  # number of the shown version
+    working_version: int  # number of the newest version
+    published_on: date | None
+    review_by: date | None
+    open_feedback: int = 0
+    overdue_feedback: int = 0
+
+    @property
+    def revising(self) -> bool:
+        return self.working_version > self.version
+
+
+def _row(obj, cols: Sequence[str]) -> dict[str, Any]:
+    d = {c: getattr(obj, c) for c in cols}
+    d["id"] = obj.id
+    return d
+
+
+_DATE_FIELDS = {"first_published", "published_on", "review_by", "withdrawn_on", "effective_date",
+                "reviewed_on", "day", "raised_on", "due_on", "closed_on"}
+
+
+def _d(v) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v)[:10])
+
+
+class KbRepository:
+    def __init__(self, session: Session):
+        self.s = session
+
+    # -- aggregate ----------------------------------------------------------------------------
+    def entry(self, entry_id: int) -> KbEntry | None:
+        return self.s.get(KbEntry, entry_id)
+
+    def version(self, version_id: int | None) -> KbVersion | None:
+        return self.s.get(KbVersion, version_id) if version_id else None
+
+    def versions(self, entry_id: int) -> list[KbVersion]:
+        return list(self.s.scalars(select(KbVersion).where(KbVersion.entry_id == entry_id).order_by(KbVersion.number)))
+
+    def checks(self, version_id: int) -> list[KbCheck]:
+        return list(self.s.scalars(
+            select(KbCheck).where(KbCheck.version_id == version_id).order_by(KbCheck.round, KbCheck.item)))
+
+    def last_round(self, version_id: int) -> list[KbCheck]:
+        rows = self.checks(version_id)
+        if not rows:
+            return []
+        last = max(r.round for r in rows)
+        return [r for r in rows if r.round == last]
+
+    def events(self, entry_id: int) -> list[KbEvent]:
+        return list(self.s.scalars(select(KbEvent).where(KbEvent.entry_id == entry_id).order_by(KbEvent.id)))
+
+    def feedback(self, entry_id: int) -> list[KbFeedback]:
+        return list(self.s.scalars(select(KbFeedback).where(KbFeedback.entry_id == entry_id).order_by(KbFeedback.id)))
+
+    def feedback_item(self, feedback_id: int) -> KbFeedback | None:
+        return self.s.get(KbFeedback, feedback_id)
+
+    def add_entry(self, **fields) -> KbEntry:
+        e = KbEntry(**fields)
+        self.s.add(e)
+        self.s.flush()
+        return e
+
+    def add_version(self, **fields) -> KbVersion:
+        v = KbVersion(**fields)
+        self.s.add(v)
+        self.s.flush()
+        return v
+
+    def add(self, obj) -> Any:
+        self.s.add(obj)
+        self.s.flush()
+        return obj
+
+    def snapshot(self, entry_id: int) -> Snapshot | None:
+        e = self.entry(entry_id)
+        if e is None:
+            return None
+        versions = self.versions(entry_id)
+        checks = [c for v in versions for c in self.checks(v.id)]
+        return Snapshot(
+            _row(e, ENTRY_COLS),
+            tuple(_row(v, VERSION_COLS) for v in versions),
+            tuple(_row(c, CHECK_COLS) for c in checks),
+            tuple(_row(ev, EVENT_COLS) for ev in self.events(entry_id)),
+            tuple(_row(f, FEEDBACK_COLS) for f in self.feedback(entry_id)),
+        )
+
+    def restore(self, entry_id: int, snap: Snapshot | None) -> None:
+        """Make the entry's rows exactly `snap` (None: the entry does not exist)."""
+        con = self.s.connection()
+        self.s.flush()
+        con.execute(delete(KbEntry).where(KbEntry.id == entry_id))  # cascades to its rows
+        self.s.expire_all()
+        if snap is None:
+            return
+        con.execute(insert(KbEntry), [snap.entry | {"id": entry_id}])
+        vers = [v | {"entry_id": entry_id} for v in snap.versions]
+        if vers:
+            con.execute(insert(KbVersion), vers)
+        if snap.checks:
+            con.execute(insert(KbCheck), list(snap.checks))
+        if snap.events:
+            con.execute(insert(KbEvent), [ev | {"entry_id": entry_id} for ev in snap.events])
+        if snap.feedback:
+            con.execute(insert(KbFeedback), [f | {"entry_id": entry_id} for f in snap.feedback])
+
+    # -- bulk (import) ------------------------------------------------------------------------
+    def next_ids(self) -> tuple[int, int]:
+        e = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_entries")).scalar_one()
+        v = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_versions")).scalar_one()
+        return e + 1, v + 1
+
+    def insert_many(self, entries: list[dict], versions: list[dict], audit: list[dict]) -> None:
+        con = self.s.connection()
+        if entries:
+            con.execute(insert(KbEntry), entries)
+            con.execute(insert(KbVersion), versions)
+        if audit:
+            con.execute(insert(AuditEntry), audit)
+
+    # -- the register -------------------------------------------------------------------------
+    _ROWS_SQL = """
+        SELECT e.id, e.unit_id, u.code, u.name, e.category, e.form, e.status,
+               v.question, v.answer, v.basis_name, v.basis_number, v.basis_attachments, v.number,
+               w.number, e.published_on, e.review_by,
+               coalesce(f.open, 0), coalesce(f.overdue, 0)
+        FROM kb_entries e
+        JOIN units u ON u.id = e.unit_id
+        JOIN kb_versions v ON v.id = coalesce(e.published_version_id, e.working_version_id)
+        JOIN kb_versions w ON w.id = e.working_version_id
+        LEFT JOIN (SELECT entry_id, count(*) AS open, sum(due_on < :today) AS overdue
+                   FROM kb_feedback WHERE closed_on IS NULL GROUP BY entry_id) f ON f.entry_id = e.id
+    """
+
+    def rows(self, today: date, *, entry_ids: Iterable[int] | None = None, unit_id: int | None = None,
+             status: str | None = None, category: str | None = None) -> list[EntryRow]:
+        sql, params = self._ROWS_SQL, {"today": today.isoformat()}
+        where = []
+        if entry_ids is not None:
+            ids = sorted(set(entry_ids))
+            if not ids:
+                return []
+            where.append(f"e.id IN ({','.join(str(int(i)) for i in ids)})")
+        if unit_id is not None:
+            where.append("e.unit_id = :unit")
+            params["unit"] = unit_id
+        if status is not None:
+            where.append("e.status = :status")
+            params["status"] = status
+        if category is not None:
+            where.append("e.category = :cat")
+            params["cat"] = category
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY e.id"
+        out = []
+        for r in self.s.execute(text(sql), params):
+            basis = " ".join(p for p in (r[9], r[10]) if p)
+            if r[11]:
+                basis += f" 附件{r[11]}件"
+            out.append(EntryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], basis.strip(), r[12], r[13],
+                                _d(r[14]), _d(r[15]), r[16], r[17]))
+        return out
+
+    def open_feedback_rows(self) -> list[tuple]:
+        """(feedback id, entry id, unit code, unit name, question, type, note, raised, due, closed)."""
+        q = text("""
+            SELECT f.id, e.id, u.code, u.name, v.question, f.problem_type, f.note, f.raised_on, f.due_on,
+                   f.closed_on, f.closed_version
+            FROM kb_feedback f JOIN kb_entries e ON e.id = f.entry_id JOIN units u ON u.id = e.unit_id
+            JOIN kb_versions v ON v.id = coalesce(e.published_version_id, e.working_version_id)
+            ORDER BY f.closed_on IS NOT NULL, f.due_on, f.id
+        """)
+        return [tuple(r[:7]) + (_d(r[7]), _d(r[8]), _d(r[9]), r[10]) for r in self.s.execute(q)]
+
+    def overdue_count(self, today: date) -> int:
+        return self.s.execute(
+            text("SELECT count(*) FROM kb_feedback WHERE closed_on IS NULL AND due_on < :t"),
+            {"t": today.isoformat()},
+        ).scalar_one()
+
+    def unit_questions(self) -> set[tuple[int, str]]:
+        q = text("SELECT e.unit_id, v.question FROM kb_entries e JOIN kb_versions v ON v.entry_id = e.id "
+                 "WHERE v.status != :sup")
+        return {(u, qq) for u, qq in self.s.execute(q, {"sup": SUPERSEDED})}
+
+    # -- search ---------------------------------------------------------------------------------
+    def search_ids(self, query: str, limit: int | None = None) -> list[int]:
+        """Entry ids whose current or published version contains `query` (any substring), best first.
+
+        Three characters or more go through the trigram index, quoted as one FTS string so that
+        `"`, `*`, NEAR, `-` are plain text; one or two characters scan the versions with LIKE.
+        """
+        q = query.strip()
+        if not q:
+            return []
+        lim = f" LIMIT {int(limit)}" if limit else ""
+        if len(q) >= 3:
+            fts = '"' + q.replace('"', '""') + '"'
+            sql = text(
+                "SELECT v.entry_id, min(m.score) AS best FROM "
+                "(SELECT rowid AS vid, rank AS score FROM kb_fts WHERE kb_fts MATCH :q "
+                "AND rank MATCH 'bm25(4.0, 1.0, 2.0)') m "
+                "JOIN kb_versions v ON v.id = m.vid "
+                "WHERE v.status != :sup GROUP BY v.entry_id ORDER BY best, v.entry_id" + lim
+            )
+            return [r[0] for r in self.s.execute(sql, {"q": fts, "sup": SUPERSEDED})]
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        sql = text(
+            "SELECT v.entry_id, min(CASE WHEN v.question LIKE :l ESCAPE '\\' THEN 0 "
+            "WHEN v.answer LIKE :l ESCAPE '\\' THEN 1 ELSE 2 END) AS score FROM kb_versions v "
+            "WHERE v.status != :sup AND (v.question LIKE :l ESCAPE '\\' OR v.answer LIKE :l ESCAPE '\\' "
+            "OR v.basis_name LIKE :l ESCAPE '\\' OR v.basis_number LIKE :l ESCAPE '\\') "
+            "GROUP BY v.entry_id ORDER BY score, v.entry_id" + lim
+        )
+        return [r[0] for r in self.s.execute(sql, {"l": like, "sup": SUPERSEDED})]
+
+    # -- fed values -----------------------------------------------------------------------------
+    def facts(self, unit_ids: Iterable[int] | None = None) -> list[EntryFacts]:
+        where = ""
+        if unit_ids is not None:
+            ids = sorted(set(unit_ids))
+            if not ids:
+                return []
+            where = f" WHERE unit_id IN ({','.join(str(int(i)) for i in ids)})"
+        facts: dict[int, EntryFacts] = {}
+        for eid, uid, form, first, withdrawn in self.s.execute(
+            text("SELECT id, unit_id, form, first_published, withdrawn_on FROM kb_entries" + where)
+        ):
+            facts[eid] = EntryFacts(eid, uid, Form(form), _d(first), _d(withdrawn))
+        if not facts:
+            return []
+        for eid, kind, day, num in self.s.execute(
+            text("SELECT entry_id, kind, day, version_number FROM kb_events WHERE kind IN ('publish','verify')")
+        ):
+            f = facts.get(eid)
+            if f is None:
+                continue
+            if kind == "verify":
+                f.verified.append(_d(day))
+            elif num and num > 1:
+                f.revised_published.append(_d(day))
+        for eid, raised, due, closed in self.s.execute(
+            text("SELECT entry_id, raised_on, due_on, closed_on FROM kb_feedback")
+        ):
+            f = facts.get(eid)
+            if f is not None:
+                f.feedback.append(FeedbackFacts(_d(raised), _d(due), _d(closed)))
+        return list(facts.values())
+
+    def count(self) -> int:
+        return self.s.execute(text("SELECT count(*) FROM kb_entries")).scalar_one()
