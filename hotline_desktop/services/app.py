@@ -9,6 +9,8 @@ from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.units import UnitService
 from hotline_desktop.services.units_io import UnitImportExport
 
+CALENDAR_DEPENDENTS = ("notices", "kb")  # services that register with CalendarService
+
 
 class AppServices:
     def __init__(self, store: Store):
@@ -58,7 +60,12 @@ class AppServices:
     def calendar(self):
         from hotline_desktop.services.calendar import CalendarService
 
-        return CalendarService(self.store)
+        svc = CalendarService(self.store)
+        # registers whose stored dates come from the calendar register themselves when created
+        for name in CALENDAR_DEPENDENTS:
+            if hasattr(type(self), name):
+                svc.add_dependent_loader(lambda name=name: getattr(self, name))
+        return svc
 
     @cached_property
     def settings(self):

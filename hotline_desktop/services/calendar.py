@@ -124,6 +124,7 @@ class CalendarService:
         self.store = store
         self.changed = Event()  # emits (list of dates whose classification may have changed)
         self._dependents: dict[str, Dependent] = {}
+        self._loaders: list[Callable[[], object]] = []
         self._cache: WorkCalendar | None = None
 
     # -- dependents ----------------------------------------------------------------------------
@@ -140,6 +141,19 @@ class CalendarService:
 
     def unregister_dependent(self, name: str) -> None:
         self._dependents.pop(name, None)
+
+    def dependent_names(self) -> list[str]:
+        self._load_dependents()
+        return sorted(self._dependents)
+
+    def add_dependent_loader(self, fn: Callable[[], object]) -> None:
+        """`fn()` creates a service that registers itself; run once before the first preview/edit."""
+        self._loaders.append(fn)
+
+    def _load_dependents(self) -> None:
+        loaders, self._loaders = self._loaders, []
+        for fn in loaders:
+            fn()
 
     # -- queries -------------------------------------------------------------------------------
     def calendar(self) -> WorkCalendar:
@@ -161,6 +175,7 @@ class CalendarService:
 
     def preview_change(self, changes: Changes) -> list[AffectedItem]:
         """Every dependent item whose stored date the change would move; nothing is written."""
+        self._load_dependents()
         current, proposed = self.calendar(), self.proposed(changes)
         items: list[AffectedItem] = []
         for dep in self._dependents.values():
@@ -182,6 +197,7 @@ class CalendarService:
 
     def change(self, changes: Changes, *, apply_to: Iterable[AffectedItem] = ()) -> CalendarEdit:
         """Set/clear office days and move the chosen dependent items, all or nothing."""
+        self._load_dependents()
         items = list(apply_to)
         unknown = sorted({i.dependent for i in items} - set(self._dependents))
         if unknown:

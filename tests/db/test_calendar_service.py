@@ -22,7 +22,7 @@ class FakeNotices:
         with services.store.session() as s:
             for k, d in issued.items():
                 MetaRepository(s).set(f"due.{k}", cal.due_date(d, 5).isoformat())
-        services.calendar.register_dependent("notices", self.preview, self.apply, self.after.append)
+        services.calendar.register_dependent("fake", self.preview, self.apply, self.after.append)
 
     def due(self, key) -> date:
         with self.services.store.session() as s:
@@ -34,7 +34,7 @@ class FakeNotices:
             stored = self.due(k)
             new = proposed.due_date(d, 5)
             if new != stored:
-                out.append(AffectedItem("notices", k, f"督（2026）{k}号", stored, new))
+                out.append(AffectedItem("fake", k, f"督（2026）{k}号", stored, new))
         return out
 
     def apply(self, session, items):
@@ -156,3 +156,7 @@ def test_restore_invalidates_the_cached_calendar(services):
     services.calendar.clear_day(date(2027, 1, 1))
     services.restore_from(backup)
     assert services.calendar.calendar().year_source(2027) == "office"
+
+
+def test_the_notice_register_is_a_dependent_without_being_opened_first(services):
+    assert "notices" in services.calendar.dependent_names()
