@@ -199,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
+    from hotline_desktop.cli_calendar import add_calendar_parser
+
+    add_calendar_parser(add, common)
+    from hotline_desktop.cli_kb import add_kb_parser
+
+    add_kb_parser(add, common)
     return p
 
 

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from hotline_desktop.core.excel_units import ImportProblem
-from hotline_desktop.core.text import TextProblem, clean_text, clip
-from hotline_desktop.core.workdays import DAY_KIND_LABELS, OfficeDay, parse_day_kind
+from hotline_desktop.core.text import clip
+from hotline_desktop.core.workdays import DAY_KIND_LABELS, OfficeDay, clean_day_name, parse_day_kind
 from hotline_desktop.core.xlsx import cell_text, read_rows
 
-NAME_MAX = 50
 MAX_ROWS = 1000  # a year has 366 days; anything larger is not a calendar file
 
 _HEADERS = {
@@ -123,11 +122,9 @@ def parse_calendar_file(path: str | Path) -> ParsedCalendar:
             problems.append(ImportProblem(row, _COL_LABEL["type"], f"类型“{shown}”应为{labels}"))
         name = ""
         try:
-            name = clean_text(cell_text(vals.get("name")))
-        except TextProblem as e:
-            problems.append(ImportProblem(row, _COL_LABEL["name"], f"名称{e.reason}"))
-        if len(name) > NAME_MAX:
-            problems.append(ImportProblem(row, _COL_LABEL["name"], f"名称超过 {NAME_MAX} 个字"))
+            name = clean_day_name(cell_text(vals.get("name")))
+        except ValueError as e:
+            problems.append(ImportProblem(row, _COL_LABEL["name"], str(e)))
         if problems:
             out.problems.extend(problems)
             continue

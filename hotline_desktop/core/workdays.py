@@ -15,6 +15,8 @@ from enum import StrEnum
 
 import chinese_calendar
 
+from hotline_desktop.core.text import TextProblem, clean_text
+
 SOURCE_OFFICE = "office"
 SOURCE_LIBRARY = "library"
 SOURCE_ASSUMED = "assumed"
@@ -51,6 +53,20 @@ def parse_day_kind(text: str) -> DayKind | None:
     if t in ("假日", "节日", "休息", "放假"):
         return DayKind.HOLIDAY
     return None
+
+
+DAY_NAME_MAX = 50
+
+
+def clean_day_name(name: str | None) -> str:
+    """A day's name (国庆节, 春节调休) as stored; ValueError with a Chinese reason."""
+    try:
+        text = clean_text(name or "")
+    except TextProblem as e:
+        raise ValueError(f"名称{e.reason}") from None
+    if len(text) > DAY_NAME_MAX:
+        raise ValueError(f"名称不能超过 {DAY_NAME_MAX} 个字")
+    return text
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,19 @@ from sqlalchemy.orm import Session
 
 from hotline_desktop.core.calendar_file import ParsedCalendar, parse_calendar_file
 from hotline_desktop.core.excel_units import ImportProblem
-from hotline_desktop.core.text import TextProblem, clean_text
-from hotline_desktop.core.workdays import DAY_KIND_LABELS, DayInfo, DayKind, OfficeDay, WorkCalendar
+from hotline_desktop.core.workdays import (
+    DAY_KIND_LABELS,
+    DAY_NAME_MAX,
+    DayInfo,
+    DayKind,
+    OfficeDay,
+    WorkCalendar,
+    clean_day_name,
+)
 from hotline_desktop.db.repositories import CalendarRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
-
-NAME_MAX = 50
 
 Changes = Mapping[date, OfficeDay | None]  # a day set to OfficeDay, or cleared (None)
 
@@ -107,12 +112,9 @@ class CalendarImportPlan:
 
 def _clean_name(name: str) -> str:
     try:
-        text = clean_text(name or "")
-    except TextProblem as e:
-        raise ServiceError(f"名称{e.reason}") from None
-    if len(text) > NAME_MAX:
-        raise ServiceError(f"名称不能超过 {NAME_MAX} 个字")
-    return text
+        return clean_day_name(name)
+    except ValueError as e:
+        raise ServiceError(str(e)) from None
 
 
 def _office_day(row) -> OfficeDay:
@@ -206,8 +208,8 @@ class CalendarService:
             if od is not None:
                 if od.day != d:
                     raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")
-                if len(od.name) > NAME_MAX:
-                    raise ServiceError(f"{d.isoformat()} 的名称不能超过 {NAME_MAX} 个字")
+                if len(od.name) > DAY_NAME_MAX:
+                    raise ServiceError(f"{d.isoformat()} 的名称不能超过 {DAY_NAME_MAX} 个字")
         by_dep: dict[str, list[AffectedItem]] = {}
         for i in items:
             by_dep.setdefault(i.dependent, []).append(i)
