@@ -35,8 +35,16 @@ class AppServices:
     @cached_property
     def assessment(self):
         from hotline_desktop.services.assessment import AssessmentService
+        from hotline_desktop.services.feeds import FeedService
 
-        return AssessmentService(self.store)
+        assessment = AssessmentService(self.store)
+        self.__dict__["feeds"] = FeedService(assessment, self.notices)  # fed inputs before any engine is built
+        return assessment
+
+    @property
+    def feeds(self):
+        """Fed inputs (registers → scheme inputs); created with the assessment service."""
+        return self.__dict__["feeds"] if "feeds" in self.__dict__ else (self.assessment, self.__dict__["feeds"])[1]
 
     @cached_property
     def monthly_io(self):
@@ -72,6 +80,12 @@ class AppServices:
         from hotline_desktop.services.settings import SettingsService
 
         return SettingsService(self.store)
+
+    @cached_property
+    def notices(self):
+        from hotline_desktop.services.notices import NoticeService
+
+        return NoticeService(self.store, self.calendar, self.settings)
 
     @cached_property
     def kb(self):

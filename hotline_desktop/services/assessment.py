@@ -100,11 +100,14 @@ class AssessmentService:
         self._years: dict[int, int] = {}
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
+        self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
         self._schemes.clear()
         self._years.clear()
+        if self.feeds is not None:
+            self.feeds.invalidate()
 
     # -- schemes per year ----------------------------------------------------------------------
     def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
@@ -200,6 +203,13 @@ class AssessmentService:
                 out[(unit_id, m, key)] = cell
         return out
 
+    def scored_monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
+        """The cells the engine scores: typed cells with fed inputs applied (override > fed > typed)."""
+        cells = self.monthly_cells(year_scheme_id, month)
+        if self.feeds is not None:
+            cells = self.feeds.merge(year_scheme_id, cells, month)
+        return cells
+
     def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
         sch = self.scheme(year_scheme_id)
         with self.store.session() as s:
@@ -249,19 +259,28 @@ class AssessmentService:
                 raise ServiceError(f"月份“{e.month}”不属于 {year} 年")
         monthly = [e for e in edits if e.month is not None]
         annual = [e for e in edits if e.month is None]
+        # Typing a fed input (a register counts it this year) is an explicit override.
+        fed_keys = self.feeds.active_keys(year_scheme_id) if self.feeds is not None and monthly else frozenset()
+        fed_edits: list[tuple[int, bool]] = []  # (index in changes, the row was an override before)
         changes: list[CellChange] = []
         audit_rows: list[dict] = []
         with self.store.session() as s:
             con = s.connection()
             if monthly:
                 q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                           MonthlyValue.value).where(MonthlyValue.year_scheme_id == year_scheme_id)
+                           MonthlyValue.value, MonthlyValue.override).where(
+                    MonthlyValue.year_scheme_id == year_scheme_id)
                 if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
                     cells = {(e.unit_id, e.month, e.key) for e in monthly}
                     q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
                 else:
                     q = q.where(MonthlyValue.month.in_(sorted({e.month for e in monthly})))
-                existing = {(u, m, k): (i, v) for i, u, m, k, v in con.execute(q)}
+                existing = {}
+                overridden = set()
+                for i, u, m, k, v, o in con.execute(q):
+                    existing[(u, m, k)] = (i, v)
+                    if o:
+                        overridden.add((u, m, k))
                 ins, upd, dels = {}, {}, {}
                 for e in monthly:
                     inp = sch.input(e.key)
@@ -269,7 +288,10 @@ class AssessmentService:
                     cur = existing.get(ident)
                     old = check(inp, cur[1]) if cur else None
                     new = check(inp, e.text)
-                    if (old.text if old else None) == (new.text if new else None):
+                    fed = e.key in fed_keys
+                    if (old.text if old else None) == (new.text if new else None) and (
+                        not fed or ident in overridden or new is None
+                    ):
                         continue
                     if new is None:
                         dels[ident] = {"i": cur[0]}
@@ -284,9 +306,16 @@ class AssessmentService:
                     else:
                         upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid}
                         existing[ident] = (cur[0], new.text)
+                    if fed:
+                        fed_edits.append((len(changes), ident in overridden))
+                        if new is not None:
+                            overridden.add(ident)
+                        else:
+                            overridden.discard(ident)
                     changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
                     audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
-                                           field=f"{e.month}/{e.key}", old_value=old.text if old else None,
+                                           field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
+                                           old_value=old.text if old else None,
                                            new_value=new.text if new else None))
                 if dels:
                     con.execute(text("DELETE FROM monthly_values WHERE id = :i"), list(dels.values()))
@@ -298,6 +327,8 @@ class AssessmentService:
                     )
                 if ins:
                     con.execute(insert(MonthlyValue), list(ins.values()))
+                if fed_edits:
+                    self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
             if annual:
                 existing_a = {
                     (u, k): (i, v)
@@ -345,6 +376,25 @@ class AssessmentService:
         if changes:
             self.values_changed.emit(year_scheme_id, changes)
         return changes
+
+    def _apply_overrides(self, con, year_scheme_id: int, changes: list[CellChange],
+                         fed_edits: list[tuple[int, bool]], fed_keys: frozenset[str]) -> None:
+        """Mark typed fed cells as overrides; report each as the engine sees it (fed ↔ typed)."""
+        typed = [{"y": year_scheme_id, "u": changes[i].unit_id, "m": changes[i].month, "k": changes[i].key}
+                 for i, _was in fed_edits if changes[i].new is not None]
+        if typed:
+            con.execute(text("UPDATE monthly_values SET override = 1 WHERE year_scheme_id = :y AND unit_id = :u "
+                             "AND month = :m AND key = :k"), typed)
+        pairs = {(changes[i].unit_id, changes[i].month) for i, _was in fed_edits}
+        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
+            MonthlyValue.year_scheme_id == year_scheme_id,
+            MonthlyValue.unit_id.in_(sorted({u for u, _m in pairs})),
+            MonthlyValue.month.in_(sorted({m for _u, m in pairs})),
+        )
+        records = {(u, m) for u, m, k, o in con.execute(q) if (k not in fed_keys or o)}
+        for i, was in fed_edits:
+            ch = changes[i]
+            changes[i] = self.feeds.effective_change(year_scheme_id, ch, was, (ch.unit_id, ch.month) in records)
 
     def set_note(self, year_scheme_id: int, unit_id: int, key: str, note: str) -> None:
         with self.store.session() as s:

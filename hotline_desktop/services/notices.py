@@ -533,7 +533,7 @@ class NoticeService:
 
         views = self.list(NoticeFilter(year=year), as_of)
         return write_register_xlsx(views, Path(out), year=year, office=self.office_name(),
-                                   as_of=as_of or self.today(), calendar=self.calendar())
+                                   as_of=as_of or self.today())
 
 
 def row_as_json(v: NoticeView) -> dict:
