@@ -11,7 +11,7 @@ here, box by box, from the measured height of every line.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -270,7 +270,33 @@ def _PageMark(number: str, page: int):  # noqa: N802 (a flowable factory)
     return _page_mark_class()(number, page)
 
 
-def _build(story: list, out: Path, title: str, marks_total: bool = True) -> Path:
+class PdfCancelled(InterruptedError):
+    """The operator cancelled a PDF being written; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消生成 PDF，未写入文件")
+
+
+def _progress_hook(progress: Callable[[int], None] | None, cancelled: Callable[[], bool] | None):
+    """A reportlab progress callback reporting 0–100 and raising PdfCancelled when asked to stop."""
+    state = {"total": 1, "last": -1}
+
+    def hook(kind: str, value: int) -> None:
+        if cancelled is not None and cancelled():
+            raise PdfCancelled()
+        if kind == "SIZE_EST":
+            state["total"] = max(1, int(value))
+        elif kind == "PROGRESS" and progress is not None:
+            p = min(99, int(value) * 100 // state["total"])
+            if p != state["last"]:
+                state["last"] = p
+                progress(p)
+
+    return hook
+
+
+def _build(story: list, out: Path, title: str, marks_total: bool = True, *,
+           progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> Path:
     from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import SimpleDocTemplate
 
@@ -308,7 +334,11 @@ def _build(story: list, out: Path, title: str, marks_total: bool = True) -> Path
             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=title, author="12345 热线考核管理",
             initialFontName=body,
         )
+        if progress is not None or cancelled is not None:
+            doc.setProgressCallBack(_progress_hook(progress, cancelled))
         doc.build(story, canvasmaker=_Canvas)
+    if progress is not None:
+        progress(100)
     return out
 
 
@@ -320,14 +350,17 @@ def notices_story(notices: Sequence[NoticeRow], ctx: FormContext) -> list:
     return story
 
 
-def write_notices_pdf(notices: Sequence[NoticeRow], path: str | Path, ctx: FormContext | None = None) -> Path:
-    """Every notice from a new page, as the seed's form; one PDF."""
+def write_notices_pdf(notices: Sequence[NoticeRow], path: str | Path, ctx: FormContext | None = None, *,
+                      progress: Callable[[int], None] | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> Path:
+    """Every notice from a new page, as the seed's form; one PDF. `progress(0–100)` is called as
+    pages are laid out; once `cancelled()` is true, PdfCancelled is raised and nothing is written."""
     notices = list(notices)
     if not notices:
         raise ValueError("没有要打印的督办通知")
     ctx = ctx or FormContext()
     title = notices[0].number if len(notices) == 1 else f"督办通知（{len(notices)} 份）"
-    return _build(notices_story(notices, ctx), Path(path), title)
+    return _build(notices_story(notices, ctx), Path(path), title, progress=progress, cancelled=cancelled)
 
 
 def reminder_story(n: NoticeRow, ctx: FormContext, today: date, st) -> list:

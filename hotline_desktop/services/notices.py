@@ -504,14 +504,15 @@ class NoticeService:
 
         return FormContext(office_name=self.office_name(), calendar=self.calendar())
 
-    def pdf(self, notice_ids: Iterable[int], out: Path) -> Path:
-        """The seed's 附件3 form, one notice (or more pages when long) each, as one PDF."""
+    def pdf(self, notice_ids: Iterable[int], out: Path, *, progress=None, cancelled=None) -> Path:
+        """The seed's 附件3 form, one notice (or more pages when long) each, as one PDF.
+        `progress(0–100)` / `cancelled()` as in core.notice_pdf.write_notices_pdf (a GUI worker)."""
         from hotline_desktop.core.notice_pdf import write_notices_pdf
 
         rows = [self.get(i) for i in notice_ids]
         if not rows:
             raise ServiceError("没有选中要打印的督办通知")
-        return write_notices_pdf(rows, Path(out), self.form_context())
+        return write_notices_pdf(rows, Path(out), self.form_context(), progress=progress, cancelled=cancelled)
 
     def remind_pdf(self, notice_ids: Iterable[int], out: Path, as_of: date | None = None) -> Path:
         """催办通知 citing each notice's number and due date."""
