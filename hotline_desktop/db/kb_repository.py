@@ -57,6 +57,10 @@ class EntryRow:
     review_by: date | None
     open_feedback: int = 0
     overdue_feedback: int = 0
+    basis_name: str = ""
+    basis_number: str = ""
+    basis_attachments: int = 0
+    effective_date: date | None = None
 
     @property
     def revising(self) -> bool:
@@ -182,7 +186,7 @@ class KbRepository:
         SELECT e.id, e.unit_id, u.code, u.name, e.category, e.form, e.status,
                v.question, v.answer, v.basis_name, v.basis_number, v.basis_attachments, v.number,
                w.number, e.published_on, e.review_by,
-               coalesce(f.open, 0), coalesce(f.overdue, 0)
+               coalesce(f.open, 0), coalesce(f.overdue, 0), v.effective_date
         FROM kb_entries e
         JOIN units u ON u.id = e.unit_id
         JOIN kb_versions v ON v.id = coalesce(e.published_version_id, e.working_version_id)
@@ -218,7 +222,7 @@ class KbRepository:
             if r[11]:
                 basis += f" 附件{r[11]}件"
             out.append(EntryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], basis.strip(), r[12], r[13],
-                                _d(r[14]), _d(r[15]), r[16], r[17]))
+                                _d(r[14]), _d(r[15]), r[16], r[17], r[9], r[10], r[11], _d(r[18])))
         return out
 
     def open_feedback_rows(self) -> list[tuple]:

@@ -107,6 +107,9 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
         ys = services.assessment.find(year, scheme_id)
         attach_demo_evidence(services, ys.id, services.assessment.participants(ys.id))
         years.append(f"{year} 年 {services.assessment.find(year, scheme_id).title}")
+    from hotline_desktop.services.kb_demo import fill_demo_kb  # 知识库 (F)
+
+    fill_demo_kb(services)
     with services.store.session() as s:
         MetaRepository(s).set(DEMO_FLAG, "1")
     return DemoSummary(

@@ -463,8 +463,7 @@ def _audit(audit: AuditRepository, entry_id: int, before: Snapshot | None, after
                      {k: (None, v) if action == "insert" else (v, None) for k, v in fields.items()})
         return
     changes = {k: (before.entry[k], after.entry[k]) for k in ENTRY_COLS if before.entry[k] != after.entry[k]}
-    if changes:
-        audit.record("kb_entries", entry_id, "update", changes | {"操作": (None, label)})
+    audit.record("kb_entries", entry_id, "update", {"操作": (None, label)} | changes)
     bv = {v["number"]: v for v in before.versions}
     av = {v["number"]: v for v in after.versions}
     for n in sorted(set(bv) | set(av)):
