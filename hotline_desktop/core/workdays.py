@@ -123,6 +123,10 @@ class WorkCalendar:
             known = self._library_years[year] = _library_knows(year)
         return known
 
+    def library_knows(self, year: int) -> bool:
+        """chinesecalendar has the State Council's arrangement for this year."""
+        return self._library(year)
+
     def year_source(self, year: int) -> str:
         if year in self._office_years:
             return SOURCE_OFFICE
@@ -251,7 +255,10 @@ def year_source_label(cal: WorkCalendar, year: int) -> str:
     """Chinese line naming where a year's days come from."""
     source = cal.year_source(year)
     if source == SOURCE_OFFICE:
-        return f"{year} 年：本办录入的节假日安排"
+        n = sum(1 for od in cal.office_days if od.day.year == year)
+        if cal.library_knows(year):
+            return f"{year} 年：国务院公布的节假日安排，另有本办录入 {n} 天"
+        return f"{year} 年：本办录入的节假日安排（{n} 天，其余按周一至周五）"
     if source == SOURCE_LIBRARY:
         return f"{year} 年：国务院公布的节假日安排（chinesecalendar）"
     return assumption_text([year])

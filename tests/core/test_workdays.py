@@ -67,7 +67,9 @@ def test_office_entered_2027_days_override_and_clear_the_note():
     assert cal.add_workdays(date(2027, 1, 8), 1) == date(2027, 1, 9)
     info = cal.day_info(date(2027, 1, 1))
     assert (info.workday, info.kind, info.name, info.source) == (False, DayKind.HOLIDAY, "元旦", "office")
-    assert "本办录入" in year_source_label(cal, 2027)
+    assert year_source_label(cal, 2027) == "2027 年：本办录入的节假日安排（2 天，其余按周一至周五）"
+    assert year_source_label(WorkCalendar([OfficeDay(date(2026, 10, 10), DayKind.HOLIDAY)]), 2026) == (
+        "2026 年：国务院公布的节假日安排，另有本办录入 1 天")
     assert "按周一至周五计算" in year_source_label(CAL, 2027)
 
 
