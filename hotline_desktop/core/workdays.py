@@ -8,6 +8,7 @@ has not entered are computed Monday–Friday and flagged by ``assumption_note``.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -108,6 +109,7 @@ class WorkCalendar:
             self._office[od.day] = od
         self._office_years = frozenset(d.year for d in self._office)
         self._library_years: dict[int, bool] = {}
+        self._tables: dict[int, tuple[bytes, array]] = {}
 
     # --- sources -----------------------------------------------------------------
     @property
@@ -165,13 +167,33 @@ class WorkCalendar:
             return _LIBRARY_NAMES.get(lib_name, lib_name)
         return ""
 
-    def is_workday(self, d: date) -> bool:
+    def _classify(self, d: date) -> bool:
         od = self._office.get(d)
         if od is not None:
             return od.kind is DayKind.WORKDAY
         if self._library(d.year):
             return bool(chinese_calendar.is_workday(d))
         return d.weekday() < 5
+
+    def _table(self, year: int) -> tuple[bytes, array]:
+        """(flag per day of the year, running count of working days); built once per year."""
+        t = self._tables.get(year)
+        if t is None:
+            first = date(year, 1, 1)
+            n = (date(year + 1, 1, 1) - first).days
+            flags = bytes(self._classify(first + timedelta(days=i)) for i in range(n))
+            cum = array("i", [0])
+            for f in flags:
+                cum.append(cum[-1] + f)
+            t = self._tables[year] = (flags, cum)
+        return t
+
+    def is_workday(self, d: date) -> bool:
+        return bool(self._table(d.year)[0][d.timetuple().tm_yday - 1])
+
+    def _through(self, d: date) -> int:
+        """Working days from 1 January of d's year through d."""
+        return self._table(d.year)[1][d.timetuple().tm_yday]
 
     # --- counting ----------------------------------------------------------------
     def add_workdays(self, start: date, n: int) -> date:
@@ -198,13 +220,12 @@ class WorkCalendar:
             return 0
         if end < start:
             return -self.workdays_between(end, start)
-        count = 0
-        d = start
-        while d < end:
-            d += timedelta(days=1)
-            if self.is_workday(d):
-                count += 1
-        return count
+        if start.year == end.year:
+            return self._through(end) - self._through(start)
+        count = self._table(start.year)[1][-1] - self._through(start)
+        for y in range(start.year + 1, end.year):
+            count += self._table(y)[1][-1]
+        return count + self._through(end)
 
     def assumed_years(self, *days: date) -> list[int]:
         return sorted({d.year for d in days if self.year_source(d.year) == SOURCE_ASSUMED})

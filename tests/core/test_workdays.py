@@ -102,3 +102,30 @@ def test_parse_day_kind(text, kind):
 def test_workdays_between_is_antisymmetric():
     a, b = date(2026, 9, 28), date(2026, 10, 12)
     assert CAL.workdays_between(a, b) == -CAL.workdays_between(b, a) == 6  # 9-29, 9-30, 10-8, 10-9, 10-10 (调休), 10-12
+
+
+def _naive_between(cal, start, end):
+    from datetime import timedelta
+
+    n, d = 0, start
+    while d < end:
+        d += timedelta(days=1)
+        n += cal.is_workday(d)
+    return n
+
+
+def test_counts_across_years_match_a_day_by_day_count():
+    from datetime import timedelta
+
+    cal = WorkCalendar([OfficeDay(date(2027, 1, 1), DayKind.HOLIDAY), OfficeDay(date(2027, 2, 6), DayKind.WORKDAY)])
+    start = date(2025, 12, 20)
+    for step in range(0, 900, 37):
+        for span in (1, 13, 200, 400):
+            a = start + timedelta(days=step)
+            b = a + timedelta(days=span)
+            assert cal.workdays_between(a, b) == _naive_between(cal, a, b)
+    # the N-th working day after start is the first day with N working days in (start, day]
+    for n in (1, 5, 20, 250):
+        due = cal.add_workdays(date(2026, 9, 30), n)
+        assert cal.workdays_between(date(2026, 9, 30), due) == n and cal.is_workday(due)
+    assert cal.is_workday(date(2028, 2, 29)) and cal.workdays_between(date(2028, 2, 28), date(2028, 3, 1)) == 2
