@@ -24,7 +24,6 @@ from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.monthly_tab import MonthlyTab
 from hotline_desktop.gui.notices.tab import NoticesTab
-from hotline_desktop.gui.notices.tab import NoticesTab
 from hotline_desktop.gui.ranking_tab import RankingTab
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
@@ -80,9 +79,6 @@ class MainWindow(QMainWindow):
             for a in actions:
                 menu.addAction(a)
         self.tabs.addTab(page, page.title)
-        title_changed = getattr(page, "title_changed", None)  # a tab whose title counts something live
-        if title_changed is not None:
-            title_changed.connect(lambda text, p=page: self.tabs.setTabText(self.tabs.indexOf(p), text))
         title_changed = getattr(page, "title_changed", None)  # a tab whose title counts something live
         if title_changed is not None:
             title_changed.connect(lambda text, p=page: self.tabs.setTabText(self.tabs.indexOf(p), text))
