@@ -110,6 +110,9 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
     from hotline_desktop.services.kb_demo import fill_demo_kb  # 知识库 (F)
 
     fill_demo_kb(services)
+    from hotline_desktop.services.notice_demo import fill_demo_notices  # 督办通知 (E2)
+
+    fill_demo_notices(services)
     with services.store.session() as s:
         MetaRepository(s).set(DEMO_FLAG, "1")
     return DemoSummary(
