@@ -26,6 +26,7 @@ class Feed:
 
 
 NOTICES = "notices"
+KB = "kb"
 
 FEEDS: tuple[Feed, ...] = (
     Feed("licheng-2020", "supervision_unfinished", "monthly", NOTICES, "unfinished",
@@ -36,6 +37,13 @@ FEEDS: tuple[Feed, ...] = (
          "12345热线督办通知（书面、领导批示、现场），按下达月份"),
     Feed("ganxian-2023-online", "supervised", "monthly", NOTICES, "online",
          "网络问政督办通知，按下达月份"),
+    # 知识库 (annual; rules in core/kb.py fed_values)
+    Feed("ganxian-2023-hotline", "kb_format", "annual", KB, "kb_format",
+         "知识库：本年有已发布的一问一答条目为“一问一答”，只有其他形式为“其他方式”，否则“未上传”"),
+    Feed("ganxian-2023-hotline", "kb_updated", "annual", KB, "kb_updated",
+         "知识库：本年有已发布条目发布了修订版本或做过校核"),
+    Feed("ganxian-2023-hotline", "kb_late_updates", "annual", KB, "kb_late_updates",
+         "知识库：本年反馈超过办结期限才更新或至今未更新的次数"),
 )
 
 

@@ -39,12 +39,22 @@ class AppServices:
 
         assessment = AssessmentService(self.store)
         self.__dict__["feeds"] = FeedService(assessment, self.notices)  # fed inputs before any engine is built
+        from hotline_desktop.services.kb_feeds import KbFeedService
+
+        self.__dict__["kb_feeds"] = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
         return assessment
 
     @property
     def feeds(self):
         """Fed inputs (registers → scheme inputs); created with the assessment service."""
         return self.__dict__["feeds"] if "feeds" in self.__dict__ else (self.assessment, self.__dict__["feeds"])[1]
+
+    @property
+    def kb_feeds(self):
+        """Annual inputs fed by the knowledge base; created with the assessment service."""
+        if "kb_feeds" not in self.__dict__:
+            self.assessment  # noqa: B018
+        return self.__dict__["kb_feeds"]
 
     @cached_property
     def monthly_io(self):

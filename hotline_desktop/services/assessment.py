@@ -101,6 +101,7 @@ class AssessmentService:
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
         self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
+        self.annual_feeds = None  # services.kb_feeds.KbFeedService (fed annual inputs, overrides)
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
@@ -108,6 +109,8 @@ class AssessmentService:
         self._years.clear()
         if self.feeds is not None:
             self.feeds.invalidate()
+        if self.annual_feeds is not None:
+            self.annual_feeds.invalidate()
 
     # -- schemes per year ----------------------------------------------------------------------
     def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
@@ -227,6 +230,13 @@ class AssessmentService:
                     out[(uid, key)] = cell
         return out
 
+    def scored_annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
+        """The annual cells the engine scores: fed inputs applied (override > fed > typed)."""
+        cells = self.annual_cells(year_scheme_id, unit_id)
+        if self.annual_feeds is not None:
+            cells = self.annual_feeds.merge(year_scheme_id, cells, unit_id)
+        return cells
+
     def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
         with self.store.session() as s:
             q = select(AnnualValue.key, AnnualValue.note).where(
@@ -330,14 +340,16 @@ class AssessmentService:
                 if fed_edits:
                     self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
             if annual:
-                existing_a = {
-                    (u, k): (i, v)
-                    for i, u, k, v in con.execute(
-                        select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
-                            AnnualValue.year_scheme_id == year_scheme_id
-                        )
-                    )
-                }
+                # Typing a fed annual input (the knowledge base feeds it this year) is an override.
+                fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
+                existing_a, overridden_a = {}, set()
+                for i, u, k, v, o in con.execute(
+                    select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
+                           AnnualValue.override).where(AnnualValue.year_scheme_id == year_scheme_id)
+                ):
+                    existing_a[(u, k)] = (i, v)
+                    if o and v is not None:
+                        overridden_a.add((u, k))
                 ins_a: dict[tuple[int, str], dict] = {}
                 upd_a: dict[tuple[int, str], dict] = {}
                 for e in annual:
@@ -346,27 +358,35 @@ class AssessmentService:
                     cur = existing_a.get(ident)
                     old = check(inp, cur[1]) if cur and cur[1] is not None else None
                     new = check(inp, e.text)
-                    if (old.text if old else None) == (new.text if new else None):
+                    fed = e.key in fed_a
+                    if (old.text if old else None) == (new.text if new else None) and (
+                        not fed or ident in overridden_a or new is None
+                    ):
                         continue
                     value, ok = (new.text, new.valid) if new else (None, True)
+                    ov = fed and new is not None
                     if cur is None:
                         ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
-                                            value=value, valid=ok, note="")
+                                            value=value, valid=ok, note="", override=ov)
                         existing_a[ident] = (None, value)
                     elif cur[0] is None:
-                        ins_a[ident].update(value=value, valid=ok)
+                        ins_a[ident].update(value=value, valid=ok, override=ov)
                         existing_a[ident] = (None, value)
                     else:
-                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok}
+                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov}
                         existing_a[ident] = (cur[0], value)
-                    changes.append(CellChange(e.unit_id, None, e.key, old, new))
+                    ch = CellChange(e.unit_id, None, e.key, old, new)
+                    if fed:
+                        ch = self.annual_feeds.effective_change(year_scheme_id, ch, ident in overridden_a)
+                        (overridden_a.add if ov else overridden_a.discard)(ident)
+                    changes.append(ch)
                     audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
                                            field=e.key, old_value=old.text if old else None,
                                            new_value=new.text if new else None))
                 if upd_a:
                     con.execute(
-                        text("UPDATE annual_values SET value = :v, valid = :ok, updated_at = CURRENT_TIMESTAMP "
-                             "WHERE id = :i"),
+                        text("UPDATE annual_values SET value = :v, valid = :ok, override = :o, "
+                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i"),
                         list(upd_a.values()),
                     )
                 if ins_a:

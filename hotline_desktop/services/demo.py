@@ -138,6 +138,9 @@ def _clear(services) -> None:
                 )
             )
         ]
+        # An FTS5 table's shadow tables (kb_fts_data, …) are emptied through the table itself.
+        virtual = [r[0] for r in s.execute(text("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"))]
+        tables = [t for t in tables if not any(t.startswith(v + "_") for v in virtual)]
         s.execute(text("PRAGMA defer_foreign_keys=ON"))
         for t in tables:
             s.execute(text(f'DELETE FROM "{t}"'))

@@ -30,7 +30,7 @@ def engine_inputs(assessment: AssessmentService, year_scheme_id: int):
         if cell.valid:
             rec[key] = cell.value
     annual: dict[str, dict[str, object]] = {}
-    for (uid, key), cell in assessment.annual_cells(year_scheme_id).items():
+    for (uid, key), cell in assessment.scored_annual_cells(year_scheme_id).items():
         code = code_of.get(uid)
         if code is not None and cell.valid:
             annual.setdefault(code, {})[key] = cell.value
