@@ -1,13 +1,15 @@
-"""Qt models of the 督办通知 register: a table of NoticeViews and its filter proxy.
+"""Qt model of the 督办通知 register: every notice as a NoticeView, filtered and sorted in Python.
 
-The source model keeps every notice with its status as of today (NoticeService.view), decides
-which rows the filters accept in one pass over precomputed search texts, and sorts itself in
-Python; the proxy only maps the accepted rows. A search keystroke over 5,000 notices is one list
-comprehension plus one cheap callback per row (benchmarks/notices_filter.py).
+The model keeps every notice with its status as of today (NoticeService.view), filters in one
+pass over precomputed search texts and sorts in Python (one key per row). It has no
+QSortFilterProxyModel on top: with 5,000 notices the proxy's per-row filter callbacks and the
+view's handling of thousands of row removals cost more than the whole keystroke may
+(benchmarks/notices_filter.py).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -26,12 +28,12 @@ from hotline_desktop.core.notices import (
     deadline_text,
 )
 from hotline_desktop.gui.row_model import RowTableModel
-from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units_model import natural_key
 
 (COL_NUMBER, COL_UNIT, COL_CHANNEL, COL_LEVEL, COL_ISSUED, COL_DEADLINE, COL_DUE, COL_STATUS, COL_STEP,
  COL_COMPLETED, COL_RESULT, COL_CONTENT) = range(12)
 COLUMN_COUNT = 12
+_CENTERED = frozenset((COL_CHANNEL, COL_LEVEL, COL_STATUS, COL_STEP))
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # comparable key of the column (a tuple)
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the underlying value (date, enum, str, …)
@@ -50,6 +52,12 @@ _STATUS_ORDER = {s: i for i, s in enumerate((
     NoticeStatus.DONE_ON_TIME, NoticeStatus.VOIDED))}
 _STEP_ORDER = {Escalation.REPORT: 0, Escalation.URGE: 1, Escalation.REMIND: 2, Escalation.NONE: 3}
 _NO_DATE = date.max
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
 def _tr(text: str) -> str:
@@ -151,14 +159,25 @@ def _wrap_tip(text: str, width: int = 40, limit: int = 1200) -> str:
 
 
 class NoticesTableModel(RowTableModel):
-    """Rows are NoticeViews (row + status + escalation as of today); changes signal only their rows."""
+    """Every notice as a NoticeView (row + status + escalation as of today); the model's rows are
+    the ones the RegisterFilter accepts, in the current sort order.
+
+    Kept per notice in parallel lists (`_all`, `_text`, `_disp`, `_acc`): the view, its search
+    text, its display texts and whether the filter accepts it; `_shown` lists the accepted
+    positions. A filter change is one pass over the search texts and one model reset (cheaper for
+    the view than thousands of row removals); an edit signals only its row.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list = []
-        self._pos: dict[int, int] = {}
+        self._all: list = []
+        self._pos: dict[int, int] = {}  # notice id → position in _all
         self._text: list[str] = []
-        self._accept: list[bool] = []
+        self._disp: list[tuple[str, ...]] = []
+        self._acc: list[bool] = []
+        self._shown: list[int] = []  # positions in _all, in order: the model's rows
+        self._row_of: dict[int, int] | None = None  # notice id → model row (built when asked)
+        self._counts: Counter | None = None
         self._filter = RegisterFilter()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._headers = [
@@ -174,58 +193,75 @@ class NoticesTableModel(RowTableModel):
         self._strike.setStrikeOut(True)
 
     # -- access --------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
     @property
     def views(self) -> list:
-        return list(self._rows)
+        """Every notice, shown or not."""
+        return list(self._all)
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
 
     def view_at(self, row: int):
-        return self._rows[row]
+        """The view of model row `row` (a QModelIndex works too)."""
+        if not isinstance(row, int):
+            if not row.isValid():
+                return None
+            row = row.row()
+        return self._all[self._shown[row]] if 0 <= row < len(self._shown) else None
 
     def view(self, notice_id: int):
         i = self._pos.get(notice_id)
-        return None if i is None else self._rows[i]
+        return None if i is None else self._all[i]
 
     def row_of(self, notice_id: int) -> int:
-        return self._pos.get(notice_id, -1)
-
-    def accepts(self, row: int) -> bool:
-        return self._accept[row]
+        """Model row of a notice, -1 when hidden by the filter or unknown."""
+        if self._row_of is None:
+            self._row_of = {self._all[a].row.id: r for r, a in enumerate(self._shown)}
+        return self._row_of.get(notice_id, -1)
 
     @property
     def register_filter(self) -> RegisterFilter:
         return self._filter
 
     def counts(self) -> Counter:
-        """Notices per status, over every row (whatever the filter)."""
-        return Counter(v.status for v in self._rows)
+        """Notices per status, over every notice (whatever the filter)."""
+        if self._counts is None:
+            self._counts = Counter(v.status for v in self._all)
+        return self._counts
 
     def overdue_count(self) -> int:
-        return sum(1 for v in self._rows if v.status is NoticeStatus.OVERDUE)
+        return self.counts().get(NoticeStatus.OVERDUE, 0)
 
     def years(self) -> list[int]:
-        return sorted({v.row.issued.year for v in self._rows}, reverse=True)
+        return sorted({v.row.issued.year for v in self._all}, reverse=True)
 
     def unit_choices(self) -> list[tuple[int, str, str]]:
         """(unit id, code, name) of the units that have notices, by code."""
-        seen = {v.row.unit_id: (v.row.unit_id, v.row.unit_code, v.row.unit_name) for v in self._rows}
+        seen = {v.row.unit_id: (v.row.unit_id, v.row.unit_code, v.row.unit_name) for v in self._all}
         return sorted(seen.values(), key=lambda t: natural_key(t[1]))
 
     # -- Qt model API --------------------------------------------------------------------
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+        row = index.row()
+        if row < 0 or row >= len(self._shown):
             return None
-        v = self._rows[index.row()]
+        a = self._shown[row]
+        if role == _DISPLAY:  # the hot path: painting asks this for every visible cell
+            return self._disp[a][index.column()]
+        v = self._all[a]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(v, col)
         st = v.status
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if st is NoticeStatus.OVERDUE:
                 return self._overdue_bg
             if st is NoticeStatus.DUE_SOON:
                 return self._soon_bg
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if st is NoticeStatus.VOIDED:
                 return self._void_fg
             if st is NoticeStatus.OVERDUE and col in (COL_STATUS, COL_DUE, COL_STEP):
@@ -233,12 +269,14 @@ class NoticesTableModel(RowTableModel):
             if st is NoticeStatus.DUE_SOON and col in (COL_STATUS, COL_DUE):
                 return self._soon_fg
             return None
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             if col == COL_NUMBER and st is NoticeStatus.VOIDED:
                 return self._strike
             if col == COL_STATUS and st in (NoticeStatus.OVERDUE, NoticeStatus.DUE_SOON):
                 return self._bold
             return None
+        if role == _ALIGN:
+            return _CENTER if col in _CENTERED else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tip(v, col)
         if role == SORT_ROLE:
@@ -249,9 +287,10 @@ class NoticesTableModel(RowTableModel):
             return v
         if role == ID_ROLE:
             return v.row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_CHANNEL, COL_LEVEL, COL_STATUS, COL_STEP):
-            return int(Qt.AlignmentFlag.AlignCenter)
         return None
+
+    def display_row(self, v) -> tuple[str, ...]:
+        return tuple(self._display(v, c) for c in range(COLUMN_COUNT))
 
     def _display(self, v, col: int) -> str:
         r = v.row
@@ -270,7 +309,7 @@ class NoticesTableModel(RowTableModel):
         if col == COL_DUE:
             return due_text(v)
         if col == COL_STATUS:
-            if any(e.state is ExtensionState.ASKED for e in r.extensions) and v.status.open:
+            if v.status.open and any(e.state is ExtensionState.ASKED for e in r.extensions):
                 return _tr("{0}·待审延期").format(v.status.label)
             return v.status.label
         if col == COL_STEP:
@@ -278,7 +317,7 @@ class NoticesTableModel(RowTableModel):
         if col == COL_COMPLETED:
             return cn_date(r.completed)
         if col == COL_RESULT:
-            return _one_line(r.void_reason and _tr("作废：{0}").format(r.void_reason) if r.voided else r.result)
+            return _one_line(_tr("作废：{0}").format(r.void_reason) if r.voided else r.result)
         if col == COL_CONTENT:
             return _one_line(r.content)
         return ""
@@ -348,129 +387,127 @@ class NoticesTableModel(RowTableModel):
         return number
 
     # -- loading and changes ---------------------------------------------------------------
+    def _changed(self) -> None:
+        self._row_of = None
+        self._counts = None
+
     def set_views(self, views: Iterable) -> None:
         self.beginResetModel()
-        self._rows = list(views)
+        rows = list(views)
         if self._sort is not None:
-            self._sort_rows(*self._sort)
-        self._reindex()
+            col, order = self._sort
+            rows.sort(key=lambda v: self.sort_key(v, col), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._all = rows
+        self._text = [search_text(v) for v in rows]
+        self._disp = [self.display_row(v) for v in rows]
+        self._acc = [self._filter.accepts(v, t) for v, t in zip(rows, self._text, strict=True)]
+        self._shown = [i for i, ok in enumerate(self._acc) if ok]
+        self._pos = {v.row.id: i for i, v in enumerate(rows)}
+        self._changed()
         self.endResetModel()
 
-    def _reindex(self) -> None:
-        self._pos = {v.row.id: i for i, v in enumerate(self._rows)}
-        self._text = [search_text(v) for v in self._rows]
-        f = self._filter
-        self._accept = [f.accepts(v, t) for v, t in zip(self._rows, self._text, strict=True)]
-
     def upsert(self, views: Iterable) -> list[int]:
-        """Replace known rows in place (dataChanged per changed row), append new ones; their ids."""
-        new, touched = [], []
-        f = self._filter
+        """Replace known notices in place (dataChanged for a shown row; inserted or removed when
+        the filter now says otherwise) and append new ones; returns the ids that changed."""
+        touched = []
         for v in views:
-            i = self._pos.get(v.row.id)
-            if i is None:
-                new.append(v)
+            a = self._pos.get(v.row.id)
+            if a is not None and self._all[a] == v:
                 continue
-            if self._rows[i] == v:
-                continue
-            self._rows[i] = v
-            self._text[i] = search_text(v)
-            self._accept[i] = f.accepts(v, self._text[i])
             touched.append(v.row.id)
-            self.dataChanged.emit(self.index(i, 0), self.index(i, COLUMN_COUNT - 1))
-        if new:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            for k, v in enumerate(new):
-                self._rows.append(v)
-                self._pos[v.row.id] = first + k
-                t = search_text(v)
+            self._changed()
+            t = search_text(v)
+            ok = self._filter.accepts(v, t)
+            if a is None:  # new: at the end
+                a = len(self._all)
+                self._all.append(v)
                 self._text.append(t)
-                self._accept.append(f.accepts(v, t))
-                touched.append(v.row.id)
-            self.endInsertRows()
+                self._disp.append(self.display_row(v))
+                self._acc.append(False)
+                self._pos[v.row.id] = a
+            else:
+                self._all[a], self._text[a], self._disp[a] = v, t, self.display_row(v)
+            was = self._acc[a]
+            self._acc[a] = ok
+            row = bisect_left(self._shown, a)
+            if was and ok:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, COLUMN_COUNT - 1))
+            elif ok:
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._shown.insert(row, a)
+                self.endInsertRows()
+            elif was:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._shown[row]
+                self.endRemoveRows()
         return touched
 
     def remove_ids(self, ids: Iterable[int]) -> None:
-        for row in sorted((self._pos[i] for i in set(ids) if i in self._pos), reverse=True):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            del self._text[row]
-            del self._accept[row]
-            self._pos = {v.row.id: i for i, v in enumerate(self._rows)}
-            self.endRemoveRows()
+        for a in sorted((self._pos[i] for i in set(ids) if i in self._pos), reverse=True):
+            row = bisect_left(self._shown, a)
+            shown = row < len(self._shown) and self._shown[row] == a
+            if shown:
+                self.beginRemoveRows(QModelIndex(), row, row)
+            for lst in (self._all, self._text, self._disp, self._acc):
+                del lst[a]
+            if shown:
+                del self._shown[row]
+            self._shown[row:] = [x - 1 for x in self._shown[row:]]
+            self._pos = {v.row.id: i for i, v in enumerate(self._all)}
+            self._changed()
+            if shown:
+                self.endRemoveRows()
 
     def restatus(self, view_of: Callable) -> int:
-        """Recompute every row's status (a new day, a calendar or settings change); signals the
-        rows whose status, escalation or note changed. Returns how many changed."""
-        n = 0
-        for i, v in enumerate(self._rows):
-            nv = view_of(v.row)
-            if nv != v:
-                self._rows[i] = nv
-                self._accept[i] = self._filter.accepts(nv, self._text[i])
-                self.dataChanged.emit(self.index(i, 0), self.index(i, COLUMN_COUNT - 1))
-                n += 1
-        return n
+        """Recompute every notice's status (a new day, a calendar or settings change); signals
+        the rows whose status, escalation or note changed. Returns how many changed."""
+        changed = [nv for v in self._all if (nv := view_of(v.row)) != v]
+        self.upsert(changed)
+        return len(changed)
 
     def set_filter(self, f: RegisterFilter) -> bool:
-        """Use another filter (the proxy re-runs its mapping after); False when unchanged."""
+        """Show the notices another filter accepts (one reset); False when unchanged."""
         if f == self._filter:
             return False
-        self._filter = f
-        self._accept = [f.accepts(v, t) for v, t in zip(self._rows, self._text, strict=True)]
+        old, self._filter = self._filter, f
+        if old.needle and f.needle.startswith(old.needle) and replace(old, needle=f.needle) == f:
+            # typing on: only notices that matched can still match
+            needle = f.needle
+            acc = [a and needle in t for a, t in zip(self._acc, self._text, strict=True)]
+        else:
+            acc = [f.accepts(v, t) for v, t in zip(self._all, self._text, strict=True)]
+        shown = [i for i, ok in enumerate(acc) if ok]
+        self._acc = acc
+        if shown != self._shown:
+            self.beginResetModel()
+            self._shown = shown
+            self._row_of = None
+            self.endResetModel()
         return True
 
     # -- sorting (in Python: one key per row, not a callback per comparison) ---------------
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        key = self.sort_key
-        self._rows.sort(key=lambda v: key(v, column), reverse=order == Qt.SortOrder.DescendingOrder)
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < COLUMN_COUNT:
             return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        keep = [(self._rows[ix.row()].row.id, ix.column()) for ix in persistent]
-        self._sort_rows(column, order)
-        self._reindex()
-        self.changePersistentIndexList(persistent, [self.index(self._pos[i], c) for i, c in keep])
+        keep = [(self._all[self._shown[ix.row()]].row.id, ix.column()) for ix in persistent]
+        key, rows = self.sort_key, self._all
+        perm = sorted(range(len(rows)), key=lambda i: key(rows[i], column),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+        self._all = [rows[i] for i in perm]
+        self._text = [self._text[i] for i in perm]
+        self._disp = [self._disp[i] for i in perm]
+        self._acc = [self._acc[i] for i in perm]
+        self._shown = [i for i, ok in enumerate(self._acc) if ok]
+        self._pos = {v.row.id: i for i, v in enumerate(self._all)}
+        self._changed()
+        self.changePersistentIndexList(persistent, [self.index(self.row_of(i), c) for i, c in keep])
         self.layoutChanged.emit()
 
+    def set_search(self, text: str) -> bool:
+        return self.set_filter(replace(self._filter, needle=(text or "").strip().casefold()))
 
-class NoticesProxy(SearchProxy):
-    """Maps the rows the source model's filter accepts; sorting is delegated to the source."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setDynamicSortFilter(False)
-
-    def set_search(self, text: str) -> None:
-        needle = (text or "").strip().casefold()
-        if needle != self._needle:
-            self._needle = needle
-            self.set_filter(replace(self.sourceModel().register_filter, needle=needle))
-
-    def set_filter(self, f: RegisterFilter) -> None:
-        model = self.sourceModel()
-        self._refilter(lambda: model.set_filter(f))
-
-    def update_filter(self, **fields) -> None:
-        self.set_filter(replace(self.sourceModel().register_filter, **fields))
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        return self.sourceModel().accepts(source_row)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.sourceModel().sort(column, order)
-
-    def view_at(self, proxy_index):
-        return self.data(proxy_index, ROW_ROLE) if proxy_index.isValid() else None
-
-    def proxy_row_of(self, notice_id: int) -> int:
-        model = self.sourceModel()
-        src = model.row_of(notice_id)
-        if src < 0:
-            return -1
-        return self.mapFromSource(model.index(src, 0)).row()
+    def update_filter(self, **fields) -> bool:
+        return self.set_filter(replace(self._filter, **fields))

@@ -9,6 +9,7 @@ due date all show up the same way. The title counts the overdue notices and foll
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -46,7 +47,6 @@ from hotline_desktop.gui.notices.models import (
     COL_STATUS,
     COL_STEP,
     COL_UNIT,
-    NoticesProxy,
     NoticesTableModel,
     RegisterFilter,
 )
@@ -75,8 +75,6 @@ class NoticesTab(TabPage):
         self._title = ""
         self._today = services.notices.today()
         self.model = NoticesTableModel(self)
-        self.proxy = NoticesProxy(self)
-        self.proxy.setSourceModel(self.model)
         self._build_ui()
         self.model.sort(COL_NUMBER, Qt.SortOrder.DescendingOrder)
         self.table.horizontalHeader().setSortIndicator(COL_NUMBER, Qt.SortOrder.DescendingOrder)
@@ -192,7 +190,7 @@ class NoticesTab(TabPage):
         self.unit_combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.unit_combo.lineEdit().editingFinished.connect(self._unit_typed)
 
-        self.table = self.make_row_table(self.proxy, COL_NUMBER)
+        self.table = self.make_row_table(self.model, COL_NUMBER)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -327,9 +325,9 @@ class NoticesTab(TabPage):
             unit_id=self.unit_combo.currentData(),
             channel=Channel(ch) if ch else None,
             level=Level(lv) if lv else None,
-            needle=self.proxy.search,
+            needle=self.model.register_filter.needle,
         )
-        self.proxy.set_filter(f)
+        self.apply_filter(f)
         self.clear_filter_button.setEnabled(f.active)
         self._update_counts()
         self._update_actions()
@@ -361,8 +359,18 @@ class NoticesTab(TabPage):
         self.search_edit.clear()
         self.set_filters(year=self.year_combo.currentData())
 
+    def apply_filter(self, f: RegisterFilter) -> None:
+        """Show what `f` accepts; the selected notices stay selected when still shown."""
+        keep = [v.row.id for v in self.selected_views()]
+        cur = self.model.view_at(self.table.currentIndex())
+        if self.model.set_filter(f) and keep:
+            for nid in keep:
+                self.select_notice(nid, add=True, scroll=False)
+            if cur is not None and self.model.row_of(cur.row.id) >= 0:
+                self.table.scrollTo(self.model.index(self.model.row_of(cur.row.id), 0))
+
     def _on_search(self, text: str) -> None:
-        self.proxy.set_search(text)
+        self.apply_filter(replace(self.model.register_filter, needle=(text or "").strip().casefold()))
         self.clear_filter_button.setEnabled(self.model.register_filter.active)
         self._update_counts()
 
@@ -370,21 +378,22 @@ class NoticesTab(TabPage):
     def selected_views(self) -> list:
         sm = self.table.selectionModel()
         rows = sorted(sm.selectedRows(), key=lambda ix: ix.row())
-        return [v for v in (self.proxy.view_at(ix) for ix in rows) if v is not None]
+        return [v for v in (self.model.view_at(ix) for ix in rows) if v is not None]
 
     def selected_view(self):
         views = self.selected_views()
         return views[0] if len(views) == 1 else None
 
-    def select_notice(self, notice_id: int, *, add: bool = False) -> bool:
-        row = self.proxy.proxy_row_of(notice_id)
+    def select_notice(self, notice_id: int, *, add: bool = False, scroll: bool = True) -> bool:
+        row = self.model.row_of(notice_id)
         if row < 0:
             return False
-        ix = self.proxy.index(row, 0)
+        ix = self.model.index(row, 0)
         flags = QItemSelectionModel.SelectionFlag.Rows | (
             QItemSelectionModel.SelectionFlag.Select if add else QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.table.selectionModel().setCurrentIndex(ix, flags)
-        self.table.scrollTo(ix)
+        if scroll:
+            self.table.scrollTo(ix)
         return True
 
     def select_all(self) -> None:
@@ -392,14 +401,14 @@ class NoticesTab(TabPage):
 
     def counts_text(self) -> str:
         c = self.model.counts()
-        total = sum(c.values())
+        total = self.model.total
         parts = [self.tr("共 {0} 份").format(total)]
         for s in (NoticeStatus.OVERDUE, NoticeStatus.DUE_SOON, NoticeStatus.ISSUED, NoticeStatus.DONE_ON_TIME,
                   NoticeStatus.DONE_LATE, NoticeStatus.VOIDED):
             if c.get(s):
                 parts.append(f"{s.label} {c[s]}")
         text = " · ".join(parts)
-        shown = self.proxy.rowCount()
+        shown = self.model.rowCount()
         if shown != total:
             text += self.tr("　　当前显示 {0} 份").format(shown)
         return text
@@ -424,7 +433,7 @@ class NoticesTab(TabPage):
         self.remind_action.setEnabled(bool(views) and all(v.status is NoticeStatus.OVERDUE for v in views))
         for a in (self.preview_action, self.print_action, self.pdf_action):
             a.setEnabled(bool(views))
-        self.export_action.setEnabled(self.model.rowCount() > 0)
+        self.export_action.setEnabled(self.model.total > 0)
 
     def _check_day(self) -> None:
         if self.services.notices.today() != self._today:
