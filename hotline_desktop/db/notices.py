@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from hotline_desktop.core.notices import Channel, ExtensionRow, ExtensionState, Level, NoticeRow
-from hotline_desktop.db.models import Notice, NoticeExtension, Unit
-from hotline_desktop.db.repositories import AuditRepository
+from hotline_desktop.db.models import AuditEntry, Notice, NoticeExtension, Unit
+from hotline_desktop.db.repositories import AuditRepository, _text
 
 # The fields an edit may change, and how they are audited (old → new).
 NOTICE_FIELDS = (
@@ -123,6 +123,17 @@ class NoticeRepository:
         self.s.flush()
         self.audit.record("notices", n.id, "insert", {k: (None, getattr(n, k)) for k in NOTICE_FIELDS})
         return n
+
+    def insert(self, fields: dict[str, Any]) -> int:
+        """Insert a notice and its audit rows with two statements (the path of every issue)."""
+        con = self.s.connection()
+        nid = con.execute(insert(Notice).returning(Notice.id), fields).scalar_one()
+        con.execute(insert(AuditEntry), [
+            dict(table_name="notices", row_id=nid, action="insert", field=k, old_value=None,
+                 new_value=_text(fields.get(k)))
+            for k in NOTICE_FIELDS
+        ])
+        return nid
 
     def update(self, n: Notice, **fields: Any) -> dict[str, tuple[Any, Any]]:
         changes = {}

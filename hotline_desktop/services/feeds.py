@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from hotline_desktop.core import feeds as feed_rules
 from hotline_desktop.core.feeds import FedValue, Feed
@@ -210,7 +210,8 @@ class FeedService:
                       if old.counts.get(i, FedValue(0)).value != new.counts.get(i, FedValue(0)).value}
             if not idents:
                 return []
-            before, after = self._cells_for(ysid, old, idents), self._cells_for(ysid, new, idents)
+            facts = self._facts(ysid, {f.key for f in new.feeds}, idents)
+            before, after = self._cells_for(ysid, old, idents, facts), self._cells_for(ysid, new, idents, facts)
         out = []
         for u, m, k in sorted(idents):
             b, a = before.get((u, m, k)), after.get((u, m, k))
@@ -218,33 +219,34 @@ class FeedService:
                 out.append(CellChange(u, m, k, b, a))
         return out
 
-    def _cells_for(self, ysid: int, yf: _YearFeed, idents: set[tuple[int, str, str]]) -> dict:
-        """The scored cells of a few fed idents under `yf` (overrides and month records looked up)."""
-        if not yf.active:
-            typed = self.assessment.monthly_cells(ysid)
-            return {i: typed[i] for i in idents if i in typed}
-        months = set(self.assessment.months_with_data(ysid))
-        keys = {f.key for f in yf.feeds}
-        pairs = {(u, m) for u, m, _k in idents}
+    def _facts(self, ysid: int, keys: set[str], idents: set[tuple[int, str, str]]):
+        """For a few fed cells: which months hold data, which unit-months have typed records, which
+        cells are overrides (indexed look-ups: this runs on every notice change)."""
+        months, overrides, records = set(), set(), set()
         with self.assessment.store.session() as s:
-            q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
-                MonthlyValue.year_scheme_id == ysid, MonthlyValue.month.in_(sorted({m for _u, m in pairs})),
-                MonthlyValue.unit_id.in_(sorted({u for u, _m in pairs})),
-            )
-            rows = [(u, m, k, bool(o)) for u, m, k, o in s.execute(q) if (u, m) in pairs]
-        overrides = {(u, m, k) for u, m, k, o in rows if o}
-        records = {(u, m) for u, m, k, o in rows if k not in keys or o}
+            con = s.connection()
+            for m in sorted({m for _u, m, _k in idents}):
+                if con.execute(text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1"),
+                               {"y": ysid, "m": m}).first() is not None:
+                    months.add(m)
+            for u, m in sorted({(u, m) for u, m, _k in idents if m in months}):
+                for k, o in con.execute(
+                    text("SELECT key, override FROM monthly_values WHERE year_scheme_id = :y AND unit_id = :u "
+                         "AND month = :m"), {"y": ysid, "u": u, "m": m}
+                ):
+                    if o:
+                        overrides.add((u, m, k))
+                    if o or k not in keys:
+                        records.add((u, m))
+        return months, overrides, records
+
+    def _cells_for(self, ysid: int, yf: _YearFeed, idents: set[tuple[int, str, str]], facts) -> dict:
+        """The scored cells of a few fed idents under `yf` (overrides keep their typed cell)."""
+        months, overrides, records = facts
         out = {}
-        typed = None
         for u, m, k in idents:
-            if (u, m, k) in overrides:
-                if typed is None:
-                    typed = self.assessment.monthly_cells(ysid)
-                if (u, m, k) in typed:
-                    out[(u, m, k)] = typed[(u, m, k)]
-                continue
-            if m not in months:
-                continue
+            if (u, m, k) in overrides or m not in months:
+                continue  # an override does not move with the count; a month without data gets nothing
             v = yf.counts.get((u, m, k), FedValue(0)).value
             if v or (u, m) in records:
                 out[(u, m, k)] = self._cell(ysid, k, v)

@@ -246,17 +246,22 @@ class NoticeService:
         prefix = self.prefix()
         with self.store.session() as s:
             self._check_draft(s, draft)
+            unit = UnitRepository(s).get(draft.unit_id)
             repo = NoticeRepository(s)
             year = draft.issued.year
             seq = repo.next_seq(year)
-            n = repo.add(
+            fields = dict(
                 number=rules.format_number(prefix, year, seq), year=year, seq=seq, unit_id=draft.unit_id,
                 channel=Channel(draft.channel).value, level=Level(draft.level).value, issued=draft.issued,
                 days=draft.days, calendar_days=draft.calendar_days, due=due, original_due=due,
                 content=draft.content, orders=orders_text(draft.orders), result="", completed=None,
                 voided=False, void_reason="", notes=draft.notes,
             )
-            row = repo.row(n.id)
+            nid = repo.insert(fields)
+            row = NoticeRow(nid, fields["number"], year, seq, draft.unit_id, unit.code, unit.name,
+                            Channel(draft.channel), Level(draft.level), draft.issued, draft.days,
+                            draft.calendar_days, due, due, draft.content, draft.orders, "", None, False, "",
+                            draft.notes)
         self.changed.emit([NoticeChange(None, row)])
         return row
 
