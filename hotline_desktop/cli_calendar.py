@@ -1,4 +1,4 @@
-"""`hotline-desktop calendar show|set|clear|import|due`: the working-day calendar headlessly.
+"""`hotline-desktop calendar show|set|clear|import|export|due`: the working-day calendar headlessly.
 
 Errors exit 2 with a Chinese message (cli.CliError); nothing is written then. A calendar edit
 that would move issued notices' due dates lists them and leaves them unless --apply is given.
@@ -88,8 +88,16 @@ def show_text(cal: WorkCalendar, year: int) -> str:
 def cmd_calendar(args, open_services) -> int:
     action = args.calendar_action
     # validate everything before opening (and possibly creating) the database
-    if action == "show":
+    if action in ("show", "export"):
         year = _year(args.year)
+    if action == "export":
+        from pathlib import Path
+
+        out = Path(args.file)
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise _cli_error(f"日历文件须为 .csv 或 .xlsx：{out}")
+        if not out.parent.exists():
+            raise _cli_error(f"导出目录不存在：{out.parent}")
     elif action == "set":
         day = _date(args.date)
         set_to = OfficeDay(day, _kind(args.kind), _name(args.name))
@@ -117,6 +125,13 @@ def cmd_calendar(args, open_services) -> int:
                 print(json.dumps(payload, ensure_ascii=False, indent=1))
             else:
                 print(show_text(cal, year))
+            return 0
+        if action == "export":
+            path, n = cal_svc.export_year(year, out)
+            print(f"已导出 {year} 年节假日和调休上班 {n} 天：{path}")
+            note = cal_svc.calendar().assumption_note(date(year, 1, 1))
+            if note:
+                print(note)
             return 0
         if action == "due":
             cal = cal_svc.calendar()
@@ -179,6 +194,9 @@ def add_calendar_parser(add, common) -> None:
     c = csub.add_parser("import", help="从 xlsx/CSV（日期,类型,名称）导入，替换文件所含年份", parents=[common])
     c.add_argument("file", metavar="FILE")
     c.add_argument("--apply", action="store_true", help="同时改动受影响的督办通知到期日（记入日志）")
+    c = csub.add_parser("export", help="导出一年的节假日与调休上班（.csv/.xlsx，可改后再导入）", parents=[common])
+    c.add_argument("year", metavar="YEAR")
+    c.add_argument("file", metavar="FILE")
     c = csub.add_parser("due", help="计算到期日：DATE 起 N 个工作日（或 --calendar-days 自然日）", parents=[common])
     c.add_argument("date", metavar="DATE")
     c.add_argument("days", metavar="N")

@@ -14,10 +14,17 @@ from typing import Any
 
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.workdays import DAY_KIND_LABELS, OfficeDay, clean_day_name, parse_day_kind
+from hotline_desktop.core.workdays import (
+    DAY_KIND_LABELS,
+    OfficeDay,
+    WorkCalendar,
+    clean_day_name,
+    parse_day_kind,
+)
 from hotline_desktop.core.xlsx import cell_text, read_rows
 
 MAX_ROWS = 1000  # a year has 366 days; anything larger is not a calendar file
+MAX_CSV_BYTES = 1_000_000
 
 _HEADERS = {
     "date": ("日期", "date", "day"),
@@ -64,6 +71,8 @@ def read_table(path: str | Path) -> list[list[Any]]:
         return read_rows(p)
     if not p.is_file():
         raise ValueError(f"找不到文件：{p}")
+    if p.stat().st_size > MAX_CSV_BYTES:
+        raise ValueError(f"CSV 文件“{p.name}”超过 1 MB，这不像一年的日历文件")
     raw = p.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -144,6 +153,45 @@ def _header_map(row: list[Any]) -> dict[str, int] | None:
             if h in names and key not in colmap:
                 colmap[key] = i
     return colmap or None
+
+
+def special_days(cal: WorkCalendar, year: int) -> list[OfficeDay]:
+    """The year's 节假日 and 调休上班 as the calendar has them (office or library): an import file."""
+    return [OfficeDay(d.day, d.kind, d.name) for d in cal.year_days(year) if d.kind is not None]
+
+
+def write_calendar_file(path: str | Path, days: list[OfficeDay]) -> Path:
+    """A .csv (UTF-8 with BOM, opens in Excel) or .xlsx that `parse_calendar_file` reads back."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        return _write_xlsx(p, days)
+    if p.suffix.lower() != ".csv":
+        raise ValueError(f"日历文件须为 .csv 或 .xlsx：{p.name}")
+    return write_calendar_csv(p, days)
+
+
+def _write_xlsx(p: Path, days: list[OfficeDay]) -> Path:
+    from openpyxl import Workbook
+
+    from hotline_desktop.core.atomic import atomic_write
+    from hotline_desktop.core.xlsx import set_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "工作日历"
+    for c, title in enumerate(("日期", "类型", "名称"), start=1):
+        set_text(ws.cell(1, c), title)
+    for r, d in enumerate(days, start=2):
+        set_text(ws.cell(r, 1), d.day.isoformat())
+        set_text(ws.cell(r, 2), DAY_KIND_LABELS[d.kind])
+        set_text(ws.cell(r, 3), d.name)
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 12
+    ws.column_dimensions["C"].width = 24
+    ws.freeze_panes = "A2"
+    with atomic_write(p) as tmp:
+        wb.save(tmp)
+    return p
 
 
 def write_calendar_csv(path: str | Path, days: list[OfficeDay]) -> Path:

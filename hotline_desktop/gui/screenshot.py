@@ -94,6 +94,25 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
     pd.grab().save(str(p))
     saved.append(p)
     pd.close()
+    saved += _calendar_shots(app, win, out)
+    return saved
+
+
+def _calendar_shots(app, win, out: Path) -> list[Path]:
+    """calendar.png (文件 → 工作日历…, the toolbar's year) and settings.png (文件 → 设置…)."""
+    from hotline_desktop.gui.calendar.dialog import CalendarDialog
+    from hotline_desktop.gui.settings_dialog import SettingsDialog
+
+    saved = []
+    for name, dlg in (("calendar", CalendarDialog(win.services, win.registers_undo, win.year, win)),
+                      ("settings", SettingsDialog(win.services, win.registers_undo, win))):
+        dlg.show()
+        _settle(app)
+        p = out / f"{name}.png"
+        dlg.grab().save(str(p))
+        saved.append(p)
+        dlg.close()
+        dlg.deleteLater()
     return saved
 
 

@@ -15,7 +15,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from hotline_desktop.core.calendar_file import ParsedCalendar, parse_calendar_file
+from hotline_desktop.core.calendar_file import (
+    ParsedCalendar,
+    parse_calendar_file,
+    special_days,
+    write_calendar_file,
+)
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -269,6 +274,11 @@ class CalendarService:
         if not plan.ok:
             raise ServiceError(f"“{plan.source.name}”有 {len(plan.problems)} 处问题，未导入任何日期")
         return self.change(plan.changes, apply_to=apply_to)
+
+    def export_year(self, year: int, path: str | Path) -> tuple[Path, int]:
+        """The year's 节假日 / 调休上班 (office or library) as a file `plan_import` reads back."""
+        days = special_days(self.calendar(), year)
+        return write_calendar_file(path, days), len(days)
 
     def invalidate(self) -> None:
         self._cache = None

@@ -117,3 +117,19 @@ def test_an_edit_lists_moved_notices_and_moves_them_only_with_apply(tmp_path, ca
     out = capsys.readouterr().out
     assert "2027-01-05 → 2027-01-07" in out and "一并改动" in out
     assert _due(d) == "2027-01-07"
+
+
+def test_export_a_library_year_and_import_it_back_unchanged(tmp_path, capsys):
+    d = tmp_path / "d"
+    for ext in ("csv", "xlsx"):
+        out = tmp_path / f"2026.{ext}"
+        assert run("--data-dir", d, "calendar", "export", "2026", out) == 0
+        assert "已导出 2026 年节假日和调休上班" in capsys.readouterr().out
+        assert run("--data-dir", d, "calendar", "import", out) == 0
+        rows = _office_days(d)
+        assert ("2026-10-10", "workday", "国庆节") in rows and ("2026-02-16", "holiday", "春节") in rows
+    # the year now comes from the office table and still counts the same
+    assert run("--data-dir", d, "calendar", "due", "2026-09-30", "5") == 0
+    assert "2026-10-13" in capsys.readouterr().out
+    assert run("--data-dir", d, "calendar", "export", "2026", tmp_path / "x.txt") == 2
+    assert "日历文件须为 .csv 或 .xlsx" in capsys.readouterr().err

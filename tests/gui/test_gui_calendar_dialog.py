@@ -193,3 +193,13 @@ def test_main_window_file_menu_opens_both(qtbot, services):
     dlg.reject()
     assert win.undo_group.activeStack() is win.current_page().undo_stack
     win.release()
+
+
+def test_export_the_shown_year(dialog, tmp_path):
+    from hotline_desktop.core.calendar_file import parse_calendar_file
+
+    out = dialog.export_file(tmp_path / "2026.xlsx")
+    days = list(parse_calendar_file(out).days.values())
+    assert OfficeDay(date(2026, 10, 1), DayKind.HOLIDAY, "国庆节") in days
+    assert "已导出 2026 年节假日和调休上班" in dialog.last_message
+    assert dialog.export_file(tmp_path / "2026.txt") is None

@@ -114,6 +114,8 @@ class CalendarDialog(QDialog):
         self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.import_button = QPushButton(self.tr("导入年度日历…"), self)
         self.import_button.setToolTip(self.tr("从 xlsx 或 CSV（日期、类型、名称）导入一年的节假日和调休上班"))
+        self.export_button = QPushButton(self.tr("导出本年…"), self)
+        self.export_button.setToolTip(self.tr("把本年的节假日和调休上班导出为 xlsx/CSV，可修改后再导入"))
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("撤销"))
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("重做"))
@@ -128,7 +130,7 @@ class CalendarDialog(QDialog):
             top.addWidget(w)
         top.addSpacing(12)
         top.addWidget(self.source_label, 1)
-        for w in (self.import_button, self.undo_button, self.redo_button):
+        for w in (self.import_button, self.export_button, self.undo_button, self.redo_button):
             top.addWidget(w)
         layout.addLayout(top)
 
@@ -199,6 +201,7 @@ class CalendarDialog(QDialog):
         self.workday_button.clicked.connect(lambda: self._mark_selected(DayKind.WORKDAY))
         self.clear_button.clicked.connect(self._clear_selected)
         self.import_button.clicked.connect(self.import_dialog)
+        self.export_button.clicked.connect(self.export_dialog)
         self.office_table.clicked.connect(lambda ix: self.grid.select(self.office_model.day_at(ix.row())))
         self._bridge = EventBridge(services.calendar.changed, self)
         self._bridge.fired.connect(lambda _args: self.refresh())
@@ -377,6 +380,23 @@ class CalendarDialog(QDialog):
         if ok and plan.years:
             self.set_year(plan.years[0])
         return ok
+
+    def export_dialog(self) -> Path | None:
+        default = Path.home() / self.tr("{0}年工作日历.xlsx").format(self.year)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出本年日历"), str(default), self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"))
+        if not path:
+            return None
+        return self.export_file(Path(path))
+
+    def export_file(self, path: Path) -> Path | None:
+        try:
+            out, n = self.services.calendar.export_year(self.year, path)
+        except (ValueError, OSError) as e:
+            QMessageBox.warning(self, self.tr("导出失败"), str(e))
+            return None
+        self._say(self.tr("已导出 {0} 年节假日和调休上班 {1} 天：{2}").format(self.year, n, out))
+        return out
 
     def done(self, r: int) -> None:
         self._bridge.detach()
