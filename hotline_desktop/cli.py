@@ -238,9 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
-    from hotline_desktop.cli_calendar import add_calendar_parser
+    from hotline_desktop.cli_calendar import add_calendar_parser, add_settings_parser
 
     add_calendar_parser(add, common)
+    add_settings_parser(add, common)
     from hotline_desktop.cli_notices import add_notice_parser
 
     add_notice_parser(add, common)

@@ -201,3 +201,51 @@ def add_calendar_parser(add, common) -> None:
     c.add_argument("date", metavar="DATE")
     c.add_argument("days", metavar="N")
     c.add_argument("--calendar-days", action="store_true", help="按自然日计算")
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def cmd_settings(args, open_services) -> int:
+    from hotline_desktop.core import settings as core
+
+    if args.settings_action == "set":
+        names = {n: n for n in core.NAMES} | {label: n for n, label in core.LABELS.items()}
+        name = names.get(args.name.strip())
+        if name is None:
+            known = "、".join(f"{n}（{core.LABELS[n]}）" for n in core.NAMES)
+            raise _cli_error(f"没有设置项“{args.name}”；可用：{known}")
+        _, errs = core.parse_settings({name: args.value})
+        if errs:
+            raise _cli_error(errs.errors[name])
+    services = open_services(args, lock=args.settings_action == "set")
+    try:
+        st = services.settings
+        if args.settings_action == "show":
+            texts = st.texts()
+            if args.json:
+                print(json.dumps(texts, ensure_ascii=False, indent=1))
+            else:
+                for n in core.NAMES:
+                    print(f"{core.LABELS[n]}（{n}）：{texts[n]}")
+            return 0
+        changes = st.update({name: args.value})
+        if not changes:
+            print(f"{core.LABELS[name]}无变化：{st.texts()[name]}")
+        for n, (old, new) in changes.items():
+            print(f"{core.LABELS[n]}：{old} → {new}")
+        return 0
+    finally:
+        services.close()
+
+
+def add_settings_parser(add, common) -> None:
+    from hotline_desktop import cli
+
+    sp = add("settings", lambda a: cmd_settings(a, cli._open), "设置：督办编号前缀、单位名称、通报期限等")
+    ssub = sp.add_subparsers(dest="settings_action", metavar="ACTION", required=True)
+    c = ssub.add_parser("show", help="显示全部设置", parents=[common])
+    c.add_argument("--json", action="store_true")
+    c = ssub.add_parser("set", help="修改一项设置，如 settings set escalation_workdays 4", parents=[common])
+    c.add_argument("name", metavar="NAME")
+    c.add_argument("value", metavar="VALUE")

@@ -133,3 +133,16 @@ def test_export_a_library_year_and_import_it_back_unchanged(tmp_path, capsys):
     assert "2026-10-13" in capsys.readouterr().out
     assert run("--data-dir", d, "calendar", "export", "2026", tmp_path / "x.txt") == 2
     assert "日历文件须为 .csv 或 .xlsx" in capsys.readouterr().err
+
+
+def test_settings_show_and_set(tmp_path, capsys):
+    d = tmp_path / "d"
+    assert run("--data-dir", d, "settings", "set", "通报期限", "4") == 0
+    assert "通报期限：3 → 4" in capsys.readouterr().out
+    assert run("--data-dir", d, "settings", "set", "notice_prefix", "督（") == 2
+    assert "督办编号前缀不能含空格、括号或数字" in capsys.readouterr().err
+    assert run("--data-dir", d, "settings", "set", "颜色", "红") == 2
+    assert "没有设置项“颜色”" in capsys.readouterr().err
+    assert run("--data-dir", d, "settings", "show", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["escalation_workdays"] == "4" and shown["notice_prefix"] == "督"
