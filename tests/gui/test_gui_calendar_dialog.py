@@ -203,3 +203,16 @@ def test_export_the_shown_year(dialog, tmp_path):
     assert OfficeDay(date(2026, 10, 1), DayKind.HOLIDAY, "国庆节") in days
     assert "已导出 2026 年节假日和调休上班" in dialog.last_message
     assert dialog.export_file(tmp_path / "2026.txt") is None
+
+
+def test_right_click_and_enter_ask_for_the_days_menu(dialog, qtbot):
+    grid = dialog.grid
+    asked = []
+    grid.day_menu_requested.disconnect()
+    grid.day_menu_requested.connect(lambda d, pos: asked.append(d))
+    center = grid.day_rect(date(2026, 2, 14)).center().toPoint()
+    qtbot.mouseClick(grid, Qt.MouseButton.RightButton, pos=center)
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert asked == [date(2026, 2, 14), date(2026, 2, 15)]
+    assert "调休上班" in dialog.day_label.text() or "节假日" in dialog.day_label.text()
