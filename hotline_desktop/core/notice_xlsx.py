@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,15 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("办结时限", 14), ("原办结时限", 14), ("状态", 10), ("督办进度", 9), ("办结日期", 14),
     ("督办内容", 40), ("关联工单", 18), ("办理结果", 30), ("备注", 18),
 )
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped 9-pt cell needs (a CJK character takes about 1.6 width units, others 0.9)."""
+    total = 0
+    for part in (text or "").split("\n"):
+        cols = sum(1.6 if ord(ch) > 0x2E7F else 0.9 for ch in part)
+        total += max(1, math.ceil(cols / max(1.0, width - 1.5)))
+    return total
 
 
 def register_cells(v: Any) -> list[str]:
@@ -78,6 +88,9 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
             c.border = border
             if fill is not None:
                 c.fill = fill
+        # Wrapped text does not grow a row when the file is printed: give each row its height.
+        lines = max(_lines(text, width) for text, (_h, width) in zip(register_cells(v), COLUMNS, strict=True))
+        ws.row_dimensions[4 + i].height = max(15, 11.5 * lines + 3)
         if v.note:
             notes.add(v.note)
     foot = 4 + len(views) + 1
