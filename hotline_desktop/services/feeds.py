@@ -13,6 +13,7 @@ CellChange objects exactly as a typed edit does (only the cells whose effective 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, text
 
@@ -49,6 +50,7 @@ class _YearFeed:
     feeds: tuple[Feed, ...]
     active: bool
     counts: dict[tuple[int, str, str], FedValue]
+    today: date | None = None  # the day "due date passed" was judged on
 
 
 class FeedService:
@@ -74,8 +76,8 @@ class FeedService:
         if not feeds or self.notices is None:
             return _YearFeed(year, feeds, False, {})
         rows = self.notices.rows_touching(year)
-        counts = feed_rules.count_notices(feeds, rows, year, self.notices.today())
-        return _YearFeed(year, feeds, bool(rows), counts)
+        today = self.notices.today()
+        return _YearFeed(year, feeds, bool(rows), feed_rules.count_notices(feeds, rows, year, today), today)
 
     def _year(self, year_scheme_id: int) -> _YearFeed:
         yf = self._cache.get(year_scheme_id)
@@ -155,6 +157,22 @@ class FeedService:
         return CellChange(ch.unit_id, ch.month, ch.key, old, new)
 
     # -- register changes ----------------------------------------------------------------------
+    def refresh(self) -> int:
+        """A new day: notices whose due date has just passed start counting (licheng unfinished).
+        Call when the date changes (the GUI's day timer); returns the number of cells that moved."""
+        moved = 0
+        today = self.notices.today() if self.notices is not None else None
+        for ysid in list(self._cache):
+            old = self._cache[ysid]
+            if old.today == today:
+                continue
+            new = self._cache[ysid] = self._compute(ysid)
+            changes = self._diff(ysid, old, new)
+            if changes:
+                moved += len(changes)
+                self.assessment.values_changed.emit(ysid, changes)
+        return moved
+
     def _on_notices(self, changes) -> None:
         for ysid in list(self._cache):
             old = self._cache[ysid]
@@ -168,8 +186,8 @@ class FeedService:
 
     def _advance(self, ysid: int, old: _YearFeed, changes) -> _YearFeed:
         """The year's counts after these notice changes: updated by the rows before/after, not recounted."""
-        if any(c.new is None for c in changes) or self.notices is None:
-            return self._compute(ysid)  # a notice removed (undo of an issue): the year may stop being fed
+        if any(c.new is None for c in changes) or self.notices is None or old.today != self.notices.today():
+            return self._compute(ysid)  # a notice removed (the year may stop being fed), or a new day
         year, today = old.year, self.notices.today()
         counts = dict(old.counts)
         active = old.active
@@ -193,7 +211,7 @@ class FeedService:
                         counts[ident] = FedValue(len(srcs), tuple(srcs))
                     else:
                         counts.pop(ident, None)
-        return _YearFeed(year, old.feeds, active, counts)
+        return _YearFeed(year, old.feeds, active, counts, today)
 
     def _diff(self, ysid: int, old: _YearFeed, new: _YearFeed) -> list[CellChange]:
         if old.active != new.active:

@@ -226,3 +226,32 @@ def test_unfinished_feed_follows_completion_and_extension(services, unit_ids):
     ns.restore(n)
     ns.complete(n.id, date(2026, 11, 9), "按期办结")
     assert live.engine.monthly_values("C01", "2026-11")["supervision_unfinished"] == 0
+
+
+def test_a_new_day_counts_notices_whose_due_date_just_passed(services, unit_ids):
+    ys = services.assessment.ensure(2026, "licheng-2020")
+    c01 = unit_ids["C01"]
+    services.assessment.set_values(ys.id, [CellEdit(c01, "2026-11", "volume", "50")])
+    ns = services.notices
+    ns.set_today(date(2026, 11, 9))
+    live = services.rankings.live(ys.id)
+    ns.issue(draft(c01, issued=date(2026, 11, 2)))  # due 11-09: not passed yet
+    assert live.engine.monthly_values("C01", "2026-11")["supervision_unfinished"] == 0
+    assert services.feeds.refresh() == 0  # same day: nothing to do
+    ns.set_today(date(2026, 11, 10))
+    assert services.feeds.refresh() == 1
+    assert live.engine.monthly_values("C01", "2026-11")["supervision_unfinished"] == 1
+
+
+def test_undo_and_redo_of_an_issue_keep_the_number(services, unit_ids):
+    ns = services.notices
+    n = ns.issue(draft(unit_ids["C01"]))
+    ns.unissue(n.id)  # undo
+    assert ns.rows() == []
+    again = ns.restore(n)  # redo: the same notice, the same number
+    assert again == n
+    assert ns.issue(draft(unit_ids["C01"])).number == "督（2026）2号"
+    with services.store.session() as s:
+        actions = [r.action for r in s.scalars(select(AuditEntry).where(
+            AuditEntry.table_name == "notices", AuditEntry.row_id == n.id, AuditEntry.field == "number"))]
+    assert actions == ["insert", "delete", "insert"]
