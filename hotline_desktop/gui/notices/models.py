@@ -108,7 +108,8 @@ def due_text(v) -> str:
     r = v.row
     text = cn_date(r.due)
     if r.extended:
-        text += _tr("（原 {0}）").format(cn_date(r.original_due))
+        o = r.original_due
+        text += _tr("（原{0}）").format(f"{o.month}月{o.day}日" if o.year == r.due.year else cn_date(o))
     if v.note:
         text += ASSUMED_MARK
     return text
@@ -310,7 +311,7 @@ class NoticesTableModel(RowTableModel):
             return due_text(v)
         if col == COL_STATUS:
             if v.status.open and any(e.state is ExtensionState.ASKED for e in r.extensions):
-                return _tr("{0}·待审延期").format(v.status.label)
+                return _tr("{0}（待审延期）").format(v.status.label)
             return v.status.label
         if col == COL_STEP:
             return v.step.step.label

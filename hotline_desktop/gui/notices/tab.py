@@ -55,7 +55,7 @@ from hotline_desktop.services.errors import ServiceError
 
 COLUMN_WIDTHS = {
     COL_NUMBER: 104, COL_UNIT: 130, COL_CHANNEL: 72, COL_LEVEL: 62, COL_ISSUED: 102, COL_DEADLINE: 70,
-    COL_DUE: 132, COL_STATUS: 80, COL_STEP: 62, COL_COMPLETED: 102, COL_RESULT: 120, COL_CONTENT: 260,
+    COL_DUE: 204, COL_STATUS: 128, COL_STEP: 62, COL_COMPLETED: 102, COL_RESULT: 120, COL_CONTENT: 260,
 }
 DAY_CHECK_MS = 60_000  # statuses are as of today: look for a new day once a minute
 
