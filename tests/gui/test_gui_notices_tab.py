@@ -288,7 +288,7 @@ def test_cancelled_pdf_writes_nothing(qtbot, tab, register, tmp_path):
     out = tmp_path / "取消.pdf"
     failed = []
     tab.task_failed.connect(failed.append)
-    job = tab.save_pdf([register.overdue.id] * 1 + [register.open_.id], out)
+    job = tab.save_pdf([register.overdue.id, register.open_.id] * 15, out)  # 30 pages: cancelled mid-way
     job.cancel()
     qtbot.waitUntil(lambda: bool(failed) or out.exists(), timeout=20000)
     assert failed and not out.exists()
@@ -354,3 +354,49 @@ def test_main_window_places_the_tab_between_annual_and_ranking(qtbot, register):
     finally:
         win.release()
 
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_preview_shows_the_printed_form_in_the_app(qtbot, tab, register, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    shown = []
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda dlg: shown.append(dlg) or 0)
+    tab.select_notice(register.open_.id)
+    with qtbot.waitSignal(tab.pdf_ready, timeout=20000) as sig:
+        tab.preview_selected()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert register.open_.number in _pdf_text(sig.args[0])
+    assert shown[0].windowTitle() == "打印预览"
+
+
+def test_reminder_cites_the_number_and_due_date(qtbot, tab, register, monkeypatch):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda dlg: 0)
+    tab.select_notice(register.overdue.id)
+    with qtbot.waitSignal(tab.pdf_ready, timeout=20000) as sig:
+        tab.preview_reminder()
+    text = _pdf_text(sig.args[0])
+    assert "催办通知" in text and register.overdue.number in text and "2026年11月9日" in text
+
+
+def test_a_refused_action_keeps_the_dialog_open_with_the_reason(qtbot, tab, register):
+    tab.select_notice(register.overdue.id)
+    dlg = tab.open_complete_dialog()
+    dlg.result_edit.setPlainText("已处理")
+    register.notices.void(register.overdue.id, "重复下达")  # meanwhile (e.g. the CLI) the notice was voided
+    qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and "已作废，不能办结" in dlg.errors()[""]
+    dlg.reject()
+
+
+def test_a_new_day_recomputes_statuses(tab, register):
+    assert tab.model.counts()[NoticeStatus.DUE_SOON] == 1
+    register.notices.set_today(date(2026, 12, 3))
+    tab._check_day()
+    assert tab.model.counts()[NoticeStatus.OVERDUE] == 2
+    assert tab.title == "督办通知（逾期 2）"
