@@ -39,7 +39,11 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class EntryRow:
-    """One line of the register: the entry and the version shown (published, else working)."""
+    """One line of the register: the entry and the version shown (published, else working).
+
+    `status` is the entry's public state (已发布 while a published version is in use, even during a
+    revision); `working_status` the state of its newest version in the workflow.
+    """
 
     id: int
     unit_id: int
@@ -61,6 +65,7 @@ class EntryRow:
     basis_number: str = ""
     basis_attachments: int = 0
     effective_date: date | None = None
+    working_status: str = ""
 
     @property
     def revising(self) -> bool:
@@ -81,6 +86,10 @@ def _d(v) -> date | None:
     if v is None or isinstance(v, date):
         return v
     return date.fromisoformat(str(v)[:10])
+
+
+# The entry's public state: published while a published version is in use (also during a revision).
+PUBLIC = "(CASE WHEN e.published_version_id IS NOT NULL AND e.status != 'withdrawn' THEN 'published' ELSE e.status END)"
 
 
 class KbRepository:
@@ -183,17 +192,17 @@ class KbRepository:
 
     # -- the register -------------------------------------------------------------------------
     _ROWS_SQL = """
-        SELECT e.id, e.unit_id, u.code, u.name, e.category, e.form, e.status,
+        SELECT e.id, e.unit_id, u.code, u.name, e.category, e.form, {PUBLIC} AS public_status,
                v.question, v.answer, v.basis_name, v.basis_number, v.basis_attachments, v.number,
                w.number, e.published_on, e.review_by,
-               coalesce(f.open, 0), coalesce(f.overdue, 0), v.effective_date
+               coalesce(f.open, 0), coalesce(f.overdue, 0), v.effective_date, e.status
         FROM kb_entries e
         JOIN units u ON u.id = e.unit_id
         JOIN kb_versions v ON v.id = coalesce(e.published_version_id, e.working_version_id)
         JOIN kb_versions w ON w.id = e.working_version_id
         LEFT JOIN (SELECT entry_id, count(*) AS open, sum(due_on < :today) AS overdue
                    FROM kb_feedback WHERE closed_on IS NULL GROUP BY entry_id) f ON f.entry_id = e.id
-    """
+    """.replace("{PUBLIC}", PUBLIC)
 
     def rows(self, today: date, *, entry_ids: Iterable[int] | None = None, unit_id: int | None = None,
              status: str | None = None, category: str | None = None) -> list[EntryRow]:
@@ -208,7 +217,7 @@ class KbRepository:
             where.append("e.unit_id = :unit")
             params["unit"] = unit_id
         if status is not None:
-            where.append("e.status = :status")
+            where.append(f"{PUBLIC} = :status")
             params["status"] = status
         if category is not None:
             where.append("e.category = :cat")
@@ -222,7 +231,7 @@ class KbRepository:
             if r[11]:
                 basis += f" 附件{r[11]}件"
             out.append(EntryRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], basis.strip(), r[12], r[13],
-                                _d(r[14]), _d(r[15]), r[16], r[17], r[9], r[10], r[11], _d(r[18])))
+                                _d(r[14]), _d(r[15]), r[16], r[17], r[9], r[10], r[11], _d(r[18]), r[19]))
         return out
 
     def open_feedback_rows(self) -> list[tuple]:

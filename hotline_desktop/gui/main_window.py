@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from hotline_desktop import APP_TITLE, __version__
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
+from hotline_desktop.gui.kb.tab import KbTab
 from hotline_desktop.gui.monthly_tab import MonthlyTab
 from hotline_desktop.gui.notices.tab import NoticesTab
 from hotline_desktop.gui.ranking_tab import RankingTab
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.add_page(MonthlyTab(services, self))
         self.add_page(AnnualTab(services, self))
         self.add_page(NoticesTab(services, self))
+        self.add_page(KbTab(services, self))
         self.add_page(RankingTab(services, self))
         self.refresh_backup_label()
 

@@ -49,6 +49,9 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
                 p = out / f"{getattr(page, 'key', '') or f'tab{i}'}.png"
                 win.grab().save(str(p))
                 saved.append(p)
+        from hotline_desktop.gui.kb.screenshots import kb_shots
+
+        saved += [p for p in kb_shots(win, out, lambda: _settle(app)) if p not in saved]
         if dialogs:
             saved += _dialog_shots(app, win, out)
     finally:

@@ -334,7 +334,8 @@ class KbService:
         return self._edit("修订知识库条目", entry_id, do)
 
     def withdraw(self, entry_id: int, reason: str, day: date | None = None) -> KbEdit:
-        """撤销 with the unit's reason; a revision in progress is dropped with it."""
+        """撤销 with the unit's reason; a revision in progress is dropped with it, open feedback closes
+        on that day (late if after its due date)."""
         day = day or self.today()
         try:
             reason = kb.clean_text(reason or "")
@@ -352,6 +353,9 @@ class KbService:
                 repo.s.delete(repo.version(e.working_version_id))
                 e.working_version_id = e.published_version_id
             repo.version(e.published_version_id).status = Status.WITHDRAWN.value
+            for f in repo.feedback(e.id):  # the flagged content is no longer used: the feedback ends
+                if f.closed_on is None:
+                    f.closed_on = max(day, f.raised_on)
             e.status = Status.WITHDRAWN.value
             e.withdrawn_on, e.withdraw_reason = day, reason
             repo.add(KbEvent(entry_id=e.id, kind="withdraw", day=day, note=reason))
@@ -434,7 +438,12 @@ class KbService:
                                   old_value=None, new_value=c.question))
             repo.insert_many(entries, versions, audit)
         ids = [eid + i for i in range(len(drafts))]
-        edit = KbEdit(label, dict.fromkeys(ids), {}, f"已导入 {len(ids)} 条")
+        after = {}
+        for e, v in zip(entries, versions, strict=True):
+            ent = {k: e.get(k) for k in ENTRY_COLS} | {"id": e["id"]}
+            ver = {k: v.get(k) for k in VERSION_COLS} | {"id": v["id"]}
+            after[e["id"]] = Snapshot(ent, (ver,), (), (), ())
+        edit = KbEdit(label, dict.fromkeys(ids), after, f"已导入 {len(ids)} 条")
         self.changed.emit(ids, label)
         return edit
 

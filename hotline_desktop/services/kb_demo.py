@@ -83,7 +83,11 @@ TOPICS: list[tuple[Category, str, str, str, str]] = [
 
 # What a revision changes: (old, new) replacements tried on the answer.
 REVISIONS = [("9:00", "8:30"), ("100元", "120元"), ("380元", "400元"), ("2个工作日", "1个工作日"),
-             ("18℃", "20℃"), ("每年可提取一次", "每季度可提取一次"), ("60%", "50%"), ("免收工本费", "免费邮寄执照")]
+             ("18℃", "20℃"), ("每年可提取一次", "每季度可提取一次"), ("60%", "50%"), ("免收工本费", "免费邮寄执照"),
+             ("到社区便民服务站申请", "到街道便民服务中心或通过“爱山东”APP申请"),
+             ("到区政务服务中心综合窗口办理", "到就近的街道便民服务中心办理"),
+             ("经入户调查、民主评议和公示后审批", "经入户核查和公示后由街道审核确认"),
+             ("可拨打12345热线反映", "可通过12345热线或“泉城办”APP反映")]
 
 
 def _short(name: str) -> str:
@@ -192,7 +196,7 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
                             break
                         nv = dict(id=vid, number=cur["number"] + 1, status=Status.PUBLISHED.value, published_on=day,
                                   question=c.question, answer=ans, basis_name=c.basis_name,
-                                  basis_number=c.basis_number.replace("〔", "〔", 1),
+                                  basis_number=_renumber(c.basis_number, rnd),
                                   basis_attachments=c.basis_attachments, effective_date=c.effective_date)
                         vid += 1
                         review(nv["id"], day - timedelta(days=1), False)
@@ -228,6 +232,9 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
                                            note="职能调整，该事项已划转其他部门"))
                         evid += 1
                         entry.update(withdrawn_on=wday, withdraw_reason="职能调整，该事项已划转其他部门")
+                        for f in feedback:
+                            if f["closed_on"] is None:
+                                f["closed_on"] = max(wday, f["raised_on"])
                 snaps.append((eid, Snapshot(entry, tuple(versions), tuple(checks), tuple(events), tuple(feedback))))
                 eid += 1
         for i, snap in snaps:
@@ -240,3 +247,11 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
 def _vfields_content(v: dict) -> dict:
     return {k: v[k] for k in ("question", "answer", "basis_name", "basis_number", "basis_attachments",
                               "effective_date")}
+
+
+def _renumber(number: str, rnd: random.Random) -> str:
+    """A revised document number: the same series, a later issue (〔2026〕12号 → 〔2026〕31号)."""
+    import re
+
+    m = re.search(r"(\d+)号$", number)
+    return number[: m.start(1)] + str(int(m.group(1)) + rnd.randint(1, 30)) + "号" if m else number

@@ -68,7 +68,8 @@ def test_revision_keeps_published_version_visible_until_its_own_publication(k):
     k.revise(eid)
     k.edit(eid, Content(Q, A2, "关于落实高龄津贴的意见", "历民字〔2026〕9号", 1))
     row = k.list()[0]
-    assert (row.status, row.version, row.working_version, row.answer) == ("draft", 1, 2, A1)
+    assert (row.status, row.working_status, row.version, row.working_version, row.answer) == (
+        "published", "draft", 1, 2, A1)  # still published (v1) while v2 is in 采集
     assert row.revising
     publish(k, eid, date(2026, 6, 1))
     row = k.list()[0]
@@ -219,6 +220,8 @@ def test_import_is_validated_whole_and_writes_nothing_on_error(k, services, tmp_
     assert [str(p) for p in again.problems] == ["第 2 行 C（问题）列：该单位的知识库中已有相同的问题"]
     k.undo(edit)
     assert k.count() == 0
+    k.redo(edit)
+    assert [(r.question, r.status, r.answer) for r in k.list()] == [("问一？", "draft", "答一。\n第二行")]
 
 
 def test_export_register_and_report_xlsx_and_pdf(k, services, tmp_path):
