@@ -77,12 +77,27 @@ def show_text(cal: WorkCalendar, year: int) -> str:
     special = [d for d in days if d.kind is not None or d.source == "office"]
     if special:
         lines.append("")
-        lines.append("日期        星期  类型      名称  来源")
+        lines.append(_row("日期", "星期", "类型", "名称", "来源"))
     for d in special:
         kind = DAY_KIND_LABELS[d.kind] if d.kind else ("工作日" if d.workday else "休息日")
         src = {"office": "本办录入", "library": "国务院安排", "assumed": "按周一至周五"}[d.source]
-        lines.append(f"{d.day.isoformat()}  周{WEEKDAYS[d.day.weekday()]}  {kind:<6}  {d.name or '—'}  {src}")
+        lines.append(_row(d.day.isoformat(), f"周{WEEKDAYS[d.day.weekday()]}", kind, d.name or "—", src))
     return "\n".join(lines)
+
+
+_WIDTHS = (12, 6, 10, 22)
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width (CJK characters take two columns in a terminal)."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - w, 1)
+
+
+def _row(*cells: str) -> str:
+    return "".join(_pad(c, w) for c, w in zip(cells, _WIDTHS, strict=False)) + cells[-1]
 
 
 def cmd_calendar(args, open_services) -> int:

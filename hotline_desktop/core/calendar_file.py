@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from hotline_desktop.core.xlsx import cell_text, read_rows
 
 MAX_ROWS = 1000  # a year has 366 days; anything larger is not a calendar file
 MAX_CSV_BYTES = 1_000_000
+EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_SERIALS = (36526, 73050)  # 2000-01-01 … 2099-12-31
 
 _HEADERS = {
     "date": ("日期", "date", "day"),
@@ -47,11 +49,16 @@ class ParsedCalendar:
 
 
 def parse_date(value: Any) -> date | None:
-    """A date cell: a date/datetime, or text 2027-01-01 / 2027/1/1 / 2027年1月1日 / 20270101."""
+    """A date cell: a date/datetime, an Excel serial, or text 2027-01-01 / 2027/1/1 / 2027年1月1日 / 20270101."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # an Excel date serial in a cell formatted as a number (WPS/Excel "常规")
+        if EXCEL_SERIALS[0] <= value <= EXCEL_SERIALS[1] and float(value).is_integer():
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        return None
     text = cell_text(value).replace(" ", "")
     if re.fullmatch(r"\d{8}", text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"

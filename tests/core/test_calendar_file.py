@@ -77,3 +77,5 @@ def test_parse_date_forms():
     assert parse_date(" 2027 年 1 月 3 日 ") == date(2027, 1, 3)
     assert parse_date("1/3/2027") is None
     assert parse_date(None) is None
+    assert parse_date(46388) == date(2027, 1, 1)  # an Excel serial in a number-formatted cell
+    assert parse_date(46388.5) is None and parse_date(12) is None and parse_date(True) is None
