@@ -30,6 +30,7 @@ from hotline_desktop.core.workdays import (
     OfficeDay,
     WorkCalendar,
     clean_day_name,
+    parse_day_kind,
 )
 from hotline_desktop.db.repositories import CalendarRepository
 from hotline_desktop.db.store import Store
@@ -192,11 +193,10 @@ class CalendarService:
     # -- edits (each one transaction, audited) -------------------------------------------------
     def set_day(self, day: date, kind: DayKind | str, name: str = "", *,
                 apply_to: Iterable[AffectedItem] = ()) -> CalendarEdit:
-        try:
-            k = DayKind(kind)
-        except ValueError:
+        k = kind if isinstance(kind, DayKind) else parse_day_kind(str(kind))
+        if k is None:
             labels = "或".join(f"“{v}”" for v in DAY_KIND_LABELS.values())
-            raise ServiceError(f"{day.isoformat()} 的类型应为{labels}") from None
+            raise ServiceError(f"{day.isoformat()} 的类型应为{labels}")
         return self.change({day: OfficeDay(day, k, _clean_name(name))}, apply_to=apply_to)
 
     def clear_day(self, day: date, *, apply_to: Iterable[AffectedItem] = ()) -> CalendarEdit:

@@ -53,7 +53,7 @@ def test_office_day_overrides_library_and_is_audited(services):
     assert not cal.calendar().is_workday(date(2026, 10, 10))
     assert cal.office_days(2026) == [OfficeDay(date(2026, 10, 10), DayKind.HOLIDAY, "临时放假")]
     assert events == [[date(2026, 10, 10)]]
-    cal.set_day(date(2026, 10, 10), "workday", "临时放假")
+    cal.set_day(date(2026, 10, 10), "调休上班", "临时放假")
     cal.clear_day(date(2026, 10, 10))
     assert cal.office_days() == []
     with services.store.session() as s:
