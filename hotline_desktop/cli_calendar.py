@@ -175,7 +175,7 @@ def cmd_calendar(args, open_services) -> int:
             print(f"此项改动影响 {len(items)} 项已计算的到期日，{verb}：")
             for i in items:
                 print(f"  {i.label}：{i.old_due.isoformat()} → {i.new_due.isoformat()}")
-        edit = cal_svc.change(changes, apply_to=items if args.apply else ())
+        edit = cal_svc.change(changes, apply_to=items if args.apply else (), left=() if args.apply else items)
         if action == "import":
             print(f"{plan.summary()}。已导入，改动 {len(edit.after)} 天")
         elif not edit.after:

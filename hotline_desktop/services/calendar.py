@@ -32,7 +32,7 @@ from hotline_desktop.core.workdays import (
     clean_day_name,
     parse_day_kind,
 )
-from hotline_desktop.db.repositories import CalendarRepository
+from hotline_desktop.db.repositories import AuditRepository, CalendarRepository, calendar_row_id
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
@@ -202,10 +202,16 @@ class CalendarService:
     def clear_day(self, day: date, *, apply_to: Iterable[AffectedItem] = ()) -> CalendarEdit:
         return self.change({day: None}, apply_to=apply_to)
 
-    def change(self, changes: Changes, *, apply_to: Iterable[AffectedItem] = ()) -> CalendarEdit:
-        """Set/clear office days and move the chosen dependent items, all or nothing."""
+    def change(self, changes: Changes, *, apply_to: Iterable[AffectedItem] = (),
+               left: Iterable[AffectedItem] = ()) -> CalendarEdit:
+        """Set/clear office days and move the chosen dependent items, all or nothing.
+
+        `left` are the previewed items the operator chose to keep as they are; the decision is
+        written to the audit log with the edit.
+        """
         self._load_dependents()
         items = list(apply_to)
+        kept = list(left)
         unknown = sorted({i.dependent for i in items} - set(self._dependents))
         if unknown:
             raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
@@ -234,6 +240,13 @@ class CalendarService:
                     repo.put(d, od.kind.value, od.name)
             for name, dep_items in by_dep.items():
                 self._dependents[name].apply(s, dep_items)
+            if after:
+                audit = AuditRepository(s)
+                for i in kept:
+                    audit.record(CalendarRepository.TABLE, calendar_row_id(min(after)), "keep", {
+                        "affected": (f"{i.label} {i.old_due.isoformat()}",
+                                     f"保持 {i.old_due.isoformat()}（按新日历为 {i.new_due.isoformat()}）"),
+                    })
         self._cache = None
         edit = CalendarEdit(before, after, tuple(items))
         for name, dep_items in by_dep.items():

@@ -87,10 +87,14 @@ def test_preview_lists_moved_due_dates_and_nothing_moves_unless_chosen(services)
     items = services.calendar.preview_change(change)
     assert [(i.key, i.old_due, i.new_due) for i in items] == [("3", date(2026, 10, 13), date(2026, 10, 14))]
     assert services.calendar.office_days() == []  # preview writes nothing
-    # leave them: the calendar changes, the stored due date does not
-    services.calendar.change(change)
+    # leave them: the calendar changes, the stored due date does not; the decision is logged
+    services.calendar.change(change, left=items)
     assert notices.due("3") == date(2026, 10, 13)
     assert notices.after == []
+    with services.store.session() as s:
+        kept = [(e.action, e.row_id, e.old_value, e.new_value) for e in AuditRepository(s).recent(table="calendar_days")
+                if e.field == "affected"]
+    assert kept == [("keep", 20261009, "督（2026）3号 2026-10-13", "保持 2026-10-13（按新日历为 2026-10-14）")]
 
 
 def test_applied_items_move_in_the_same_transaction_and_undo_restores_both(services):

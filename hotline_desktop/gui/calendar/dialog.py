@@ -319,7 +319,7 @@ class CalendarDialog(QDialog):
                 return False
             chosen = picked
         try:
-            edit = cal.change(changes, apply_to=chosen)
+            edit = cal.change(changes, apply_to=chosen, left=[i for i in items if i not in chosen])
         except ServiceError as e:
             QMessageBox.warning(self, self.tr("无法修改日历"), self.tr("日历未改动：{0}").format(e))
             return False
