@@ -437,12 +437,13 @@ class AssessmentService:
         src = self.monthly_cells(year_scheme_id, source)
         dst = self.monthly_cells(year_scheme_id, target)
         wanted = set(unit_ids) if unit_ids is not None else None
+        fed = self.feeds.active_keys(year_scheme_id) if self.feeds is not None else frozenset()
         edits = []
         for (uid, _m, key), cell in src.items():
-            if wanted is None or uid in wanted:
+            if (wanted is None or uid in wanted) and key not in fed:  # a register counts each month itself
                 edits.append(CellEdit(uid, target, key, cell.text))
         for (uid, _m, key) in dst:
-            if (uid, source, key) not in src and (wanted is None or uid in wanted):
+            if (uid, source, key) not in src and (wanted is None or uid in wanted) and key not in fed:
                 edits.append(CellEdit(uid, target, key, None))
         return self.set_values(year_scheme_id, edits)
 

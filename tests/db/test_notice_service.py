@@ -255,3 +255,14 @@ def test_undo_and_redo_of_an_issue_keep_the_number(services, unit_ids):
         actions = [r.action for r in s.scalars(select(AuditEntry).where(
             AuditEntry.table_name == "notices", AuditEntry.row_id == n.id, AuditEntry.field == "number"))]
     assert actions == ["insert", "delete", "insert"]
+
+
+def test_copy_month_leaves_fed_inputs_to_the_register(services, unit_ids):
+    ys = _ganxian(services, unit_ids)
+    c01 = unit_ids["C01"]
+    services.notices.issue(draft(c01, issued=date(2026, 3, 10)))
+    services.assessment.copy_month(ys.id, "2026-03", "2026-04")
+    cells = services.assessment.scored_monthly_cells(ys.id, "2026-04")
+    assert cells[(c01, "2026-04", "volume")].value == 100
+    assert cells[(c01, "2026-04", "supervision_light")].value == 0  # counted (no April notice), not copied
+    assert not services.feeds.fed_cells(ys.id, "2026-04")  # and no override was created
