@@ -161,3 +161,33 @@ def test_export_case_bad_requests(demo_dir, tmp_path, capsys):
                "--out", tmp_path / "c.txt") == 2
     assert not list(tmp_path.iterdir())
 
+
+
+def test_export_case_of_a_changed_frozen_scheme_writes_it_beside_the_case(empty_dir, tmp_path):
+    from sqlalchemy import update
+
+    from hotline_desktop.db.models import YearScheme
+    from hotline_desktop.services.assessment import CellEdit
+
+    s = AppServices.open(DataPaths(empty_dir))
+    try:
+        ys = s.assessment.ensure(2026, "ganxian-2023-online")
+        uid = s.units.list()[0].id
+        s.assessment.set_values(ys.id, [CellEdit(uid, "2026-01", "on_time_reply_rate", "97.5")])
+        with s.store.session() as ss:
+            text = ss.get(YearScheme, ys.id).definition
+            changed = text.replace('title = "', 'title = "（本办修订）', 1)
+            assert changed != text
+            ss.execute(update(YearScheme).where(YearScheme.id == ys.id).values(definition=changed))
+    finally:
+        s.close()
+    case, ranking, scored = tmp_path / "case.json", tmp_path / "ranking.json", tmp_path / "scored.json"
+    assert run("--data-dir", empty_dir, "export", "case", "--scheme", "ganxian-2023-online", "--year", 2026,
+               "--out", case) == 0
+    side = tmp_path / "case.ganxian-2023-online.toml"
+    assert json.loads(case.read_text(encoding="utf-8"))["scheme"] == side.name
+    assert "（本办修订）" in side.read_text(encoding="utf-8")
+    assert run("--data-dir", empty_dir, "export", "ranking", "--scheme", "ganxian-2023-online", "--year", 2026,
+               "--out", ranking) == 0
+    assert run_score_case(str(case), str(scored)) == 0
+    assert scored.read_bytes() == ranking.read_bytes()
