@@ -7,7 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from hotline_desktop.core.notices import Channel, Level
-from hotline_desktop.gui.notices.fed_cells import FED_BACKGROUND, FED_ROLE, OVERRIDE_BACKGROUND
+from hotline_desktop.gui.notices.fed_cells import (
+    FED_BACKGROUND,
+    FED_ROLE,
+    FED_ZERO_BACKGROUND,
+    OVERRIDE_BACKGROUND,
+)
 from hotline_desktop.services.assessment import CellEdit
 from hotline_desktop.services.notices import NoticeDraft
 
@@ -68,7 +73,8 @@ def test_fed_cells_show_the_count_in_their_own_style_naming_the_notices(tab, see
     assert "自动计数 2：督（2026）1号、2号" in tip
     assert ix(tab, "SQ001", "supervision_heavy").data() == "1"
     other = ix(tab, "JD01", "supervision_light")
-    assert other.data(Qt.ItemDataRole.BackgroundRole) is None  # no notice: the plain cell
+    assert other.data(Qt.ItemDataRole.BackgroundRole).color() == FED_ZERO_BACKGROUND  # counted: no notice
+    assert ix(tab, "JD01", "volume").data(Qt.ItemDataRole.BackgroundRole) is None  # a typed input
     assert "自动计数 0" in other.data(Qt.ItemDataRole.ToolTipRole)
 
 

@@ -400,3 +400,12 @@ def test_a_new_day_recomputes_statuses(tab, register):
     tab._check_day()
     assert tab.model.counts()[NoticeStatus.OVERDUE] == 2
     assert tab.title == "督办通知（逾期 2）"
+
+
+def test_unit_box_searches_as_you_type(qtbot, tab):
+    dlg = tab.open_new_dialog()
+    qtbot.keyClicks(dlg.ui.unitCombo.lineEdit(), "sq0")
+    c = dlg.ui.unitCombo.completer()
+    assert c.completionCount() == 2  # 花园社区（SQ001）, 文化东路社区（SQ002）; the inactive SQ010 is not offered
+    assert {c.completionModel().index(i, 0).data() for i in range(2)} == {"花园社区（SQ001）", "文化东路社区（SQ002）"}
+    dlg.reject()

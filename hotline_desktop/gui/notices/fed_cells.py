@@ -19,6 +19,7 @@ from hotline_desktop.services.assessment import CellEdit
 
 FED_BACKGROUND = QColor("#e6f2e6")  # counted from the register
 FED_FOREGROUND = QColor("#1e5b2a")
+FED_ZERO_BACKGROUND = QColor("#f3f9f3")  # counted too, but no notice this month
 OVERRIDE_BACKGROUND = QColor("#fff1c2")  # typed over a count
 OVERRIDE_FOREGROUND = QColor("#6b4a00")
 FED_ROLE = Qt.ItemDataRole.UserRole + 20  # the FedCell of a fed input cell, else None
@@ -47,6 +48,7 @@ class FedCells:
         self.keys: frozenset[str] = frozenset()
         self.labels: dict[str, str] = {}
         self._fed_bg, self._fed_fg = QBrush(FED_BACKGROUND), QBrush(FED_FOREGROUND)
+        self._zero_bg = QBrush(FED_ZERO_BACKGROUND)
         self._ovr_bg, self._ovr_fg = QBrush(OVERRIDE_BACKGROUND), QBrush(OVERRIDE_FOREGROUND)
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -78,6 +80,10 @@ class FedCells:
                 return None
             if role == Qt.ItemDataRole.ToolTipRole:  # a fed key with no notice: the count is 0
                 return _tr("自动计数 0（没有督办通知）") + (f"\n{self.labels.get(key, '')}" if key in self.labels else "")
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._zero_bg
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._fed_fg
             return None
         if role == FED_ROLE:
             return fc
