@@ -92,6 +92,27 @@ class NoticeFilter:
     search: str = ""
     statuses: set[NoticeStatus] = field(default_factory=set)
 
+    def accepts(self, v: NoticeView, text: str | None = None) -> bool:
+        """Whether the register shows `v` under this filter (the CLI's list and the GUI's register).
+        `text` is `v.row.search_text()` when the caller keeps it."""
+        r = v.row
+        if self.year is not None and r.issued.year != self.year:
+            return False
+        if self.status is not None and v.status is not self.status:
+            return False
+        if self.statuses and v.status not in self.statuses:
+            return False
+        if self.unit_id is not None and r.unit_id != self.unit_id:
+            return False
+        if self.channel is not None and r.channel is not self.channel:
+            return False
+        if self.level is not None and r.level is not self.level:
+            return False
+        if self.month and f"{r.issued.year:04d}-{r.issued.month:02d}" != self.month:
+            return False
+        needle = self.search.strip().lower()
+        return not needle or needle in (r.search_text() if text is None else text)
+
 
 EDITABLE = ("unit_id", "channel", "level", "issued", "days", "calendar_days", "content", "orders", "result",
             "completed", "notes")
@@ -196,26 +217,7 @@ class NoticeService:
 
     def list(self, flt: NoticeFilter | None = None, as_of: date | None = None) -> list[NoticeView]:
         flt = flt or NoticeFilter()
-        out = []
-        needle = flt.search.strip().lower()
-        for v in self.views(self.rows(flt.year), as_of):
-            r = v.row
-            if flt.status is not None and v.status is not flt.status:
-                continue
-            if flt.statuses and v.status not in flt.statuses:
-                continue
-            if flt.unit_id is not None and r.unit_id != flt.unit_id:
-                continue
-            if flt.channel is not None and r.channel is not flt.channel:
-                continue
-            if flt.level is not None and r.level is not flt.level:
-                continue
-            if flt.month and r.issued.strftime("%Y-%m") != flt.month:
-                continue
-            if needle and needle not in r.search_text():
-                continue
-            out.append(v)
-        return out
+        return [v for v in self.views(self.rows(flt.year), as_of) if flt.accepts(v)]
 
     def overdue_count(self, as_of: date | None = None) -> int:
         return sum(1 for v in self.views(as_of=as_of) if v.status is NoticeStatus.OVERDUE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
@@ -29,6 +29,7 @@ from hotline_desktop.core.notices import (
 )
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.units_model import natural_key
+from hotline_desktop.services.notices import NoticeFilter
 
 (COL_NUMBER, COL_UNIT, COL_CHANNEL, COL_LEVEL, COL_ISSUED, COL_DEADLINE, COL_DUE, COL_STATUS, COL_STEP,
  COL_COMPLETED, COL_RESULT, COL_CONTENT) = range(12)
@@ -65,42 +66,18 @@ def _tr(text: str) -> str:
 
 
 def search_text(v) -> str:
-    """Number, unit code and name, content and work-order numbers, case-folded."""
-    r = v.row
-    return "\x1f".join((r.number, r.unit_code, r.unit_name, r.content, " ".join(r.orders))).casefold()
+    """What the search box matches: NoticeRow.search_text (number, unit, content, work orders)."""
+    return v.row.search_text()
 
 
-@dataclass(frozen=True)
-class RegisterFilter:
-    """What the register shows: every field None/empty means "all"."""
+def needle_of(text: str) -> str:
+    """The search box's text as NoticeFilter.search compares it."""
+    return (text or "").strip().lower()
 
-    year: int | None = None
-    month: int | None = None  # month of issue (1–12) within `year`
-    status: NoticeStatus | None = None
-    unit_id: int | None = None
-    channel: Channel | None = None
-    level: Level | None = None
-    needle: str = ""  # case-folded search text
 
-    def accepts(self, v, text: str) -> bool:
-        r = v.row
-        if self.year is not None and r.issued.year != self.year:
-            return False
-        if self.month is not None and r.issued.month != self.month:
-            return False
-        if self.status is not None and v.status is not self.status:
-            return False
-        if self.unit_id is not None and r.unit_id != self.unit_id:
-            return False
-        if self.channel is not None and r.channel is not self.channel:
-            return False
-        if self.level is not None and r.level is not self.level:
-            return False
-        return not self.needle or self.needle in text
-
-    @property
-    def active(self) -> bool:
-        return self != RegisterFilter(year=self.year)
+def filter_active(f: NoticeFilter) -> bool:
+    """Anything filtered besides the year?"""
+    return f != NoticeFilter(year=f.year)
 
 
 def due_text(v) -> str:
@@ -161,7 +138,7 @@ def _wrap_tip(text: str, width: int = 40, limit: int = 1200) -> str:
 
 class NoticesTableModel(RowTableModel):
     """Every notice as a NoticeView (row + status + escalation as of today); the model's rows are
-    the ones the RegisterFilter accepts, in the current sort order.
+    the ones the NoticeFilter accepts, in the current sort order.
 
     Kept per notice in parallel lists (`_all`, `_text`, `_disp`, `_acc`): the view, its search
     text, its display texts and whether the filter accepts it; `_shown` lists the accepted
@@ -179,7 +156,8 @@ class NoticesTableModel(RowTableModel):
         self._shown: list[int] = []  # positions in _all, in order: the model's rows
         self._row_of: dict[int, int] | None = None  # notice id → model row (built when asked)
         self._counts: Counter | None = None
-        self._filter = RegisterFilter()
+        self._base: tuple[NoticeFilter, list[bool]] | None = None  # acceptance without the search
+        self._filter = NoticeFilter()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._headers = [
             _tr("编号"), _tr("承办单位"), _tr("渠道"), _tr("督办方式"), _tr("下达时间"), _tr("督办时限"),
@@ -225,7 +203,7 @@ class NoticesTableModel(RowTableModel):
         return self._row_of.get(notice_id, -1)
 
     @property
-    def register_filter(self) -> RegisterFilter:
+    def register_filter(self) -> NoticeFilter:
         return self._filter
 
     def counts(self) -> Counter:
@@ -391,6 +369,7 @@ class NoticesTableModel(RowTableModel):
     def _changed(self) -> None:
         self._row_of = None
         self._counts = None
+        self._base = None
 
     def set_views(self, views: Iterable) -> None:
         self.beginResetModel()
@@ -466,17 +445,21 @@ class NoticesTableModel(RowTableModel):
         self.upsert(changed)
         return len(changed)
 
-    def set_filter(self, f: RegisterFilter) -> bool:
+    def set_filter(self, f: NoticeFilter) -> bool:
         """Show the notices another filter accepts (one reset); False when unchanged."""
         if f == self._filter:
             return False
         old, self._filter = self._filter, f
-        if old.needle and f.needle.startswith(old.needle) and replace(old, needle=f.needle) == f:
+        new, was = needle_of(f.search), needle_of(old.search)
+        if was and new.startswith(was) and replace(old, search=f.search) == f:
             # typing on: only notices that matched can still match
-            needle = f.needle
-            acc = [a and needle in t for a, t in zip(self._acc, self._text, strict=True)]
+            acc = [a and new in t for a, t in zip(self._acc, self._text, strict=True)]
         else:
-            acc = [f.accepts(v, t) for v, t in zip(self._all, self._text, strict=True)]
+            base_f = replace(f, search="")  # the boxes' part, kept while only the search changes
+            if self._base is None or self._base[0] != base_f:
+                self._base = (base_f, [base_f.accepts(v, t) for v, t in zip(self._all, self._text, strict=True)])
+            base = self._base[1]
+            acc = [b and new in t for b, t in zip(base, self._text, strict=True)] if new else list(base)
         shown = [i for i, ok in enumerate(acc) if ok]
         self._acc = acc
         if shown != self._shown:
@@ -508,7 +491,7 @@ class NoticesTableModel(RowTableModel):
         self.layoutChanged.emit()
 
     def set_search(self, text: str) -> bool:
-        return self.set_filter(replace(self._filter, needle=(text or "").strip().casefold()))
+        return self.set_filter(replace(self._filter, search=needle_of(text)))
 
     def update_filter(self, **fields) -> bool:
         return self.set_filter(replace(self._filter, **fields))

@@ -48,10 +48,12 @@ from hotline_desktop.gui.notices.models import (
     COL_STEP,
     COL_UNIT,
     NoticesTableModel,
-    RegisterFilter,
+    filter_active,
+    needle_of,
 )
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.notices import NoticeFilter
 
 COLUMN_WIDTHS = {
     COL_NUMBER: 104, COL_UNIT: 130, COL_CHANNEL: 72, COL_LEVEL: 62, COL_ISSUED: 102, COL_DEADLINE: 70,
@@ -318,17 +320,18 @@ class NoticesTab(TabPage):
         st = self.status_combo.currentData()
         ch = self.channel_combo.currentData()
         lv = self.level_combo.currentData()
-        f = RegisterFilter(
+        month = self.month_combo.currentData() if year is not None else None
+        f = NoticeFilter(
             year=year,
-            month=self.month_combo.currentData() if year is not None else None,
+            month=f"{year:04d}-{month:02d}" if month else None,
             status=NoticeStatus(st) if st else None,
             unit_id=self.unit_combo.currentData(),
             channel=Channel(ch) if ch else None,
             level=Level(lv) if lv else None,
-            needle=self.model.register_filter.needle,
+            search=self.model.register_filter.search,
         )
         self.apply_filter(f)
-        self.clear_filter_button.setEnabled(f.active)
+        self.clear_filter_button.setEnabled(filter_active(f))
         self._update_counts()
         self._update_actions()
 
@@ -359,7 +362,7 @@ class NoticesTab(TabPage):
         self.search_edit.clear()
         self.set_filters(year=self.year_combo.currentData())
 
-    def apply_filter(self, f: RegisterFilter) -> None:
+    def apply_filter(self, f: NoticeFilter) -> None:
         """Show what `f` accepts; the selected notices stay selected when still shown."""
         keep = [v.row.id for v in self.selected_views()]
         cur = self.model.view_at(self.table.currentIndex())
@@ -370,8 +373,8 @@ class NoticesTab(TabPage):
                 self.table.scrollTo(self.model.index(self.model.row_of(cur.row.id), 0))
 
     def _on_search(self, text: str) -> None:
-        self.apply_filter(replace(self.model.register_filter, needle=(text or "").strip().casefold()))
-        self.clear_filter_button.setEnabled(self.model.register_filter.active)
+        self.apply_filter(replace(self.model.register_filter, search=needle_of(text)))
+        self.clear_filter_button.setEnabled(filter_active(self.model.register_filter))
         self._update_counts()
 
     # -- state -----------------------------------------------------------------------------
