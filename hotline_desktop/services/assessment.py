@@ -183,7 +183,26 @@ class AssessmentService:
                 s.scalars(select(MonthlyValue.unit_id).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id))
             ) | set(s.scalars(select(AnnualValue.unit_id).distinct().where(AnnualValue.year_scheme_id == year_scheme_id)))
             rows = UnitRepository(s).rows()
-        return [r for r in rows if r.kind.value in sch.unit_kinds and (r.active or r.id in with_data)]
+        return [r for r in rows if _takes_part(sch, r.kind.value, r.active, r.id in with_data)]
+
+    def participating(self, year_scheme_id: int, unit_ids: Iterable[int]) -> set[int]:
+        """Which of a few units take part (the rule of `participants`, with indexed look-ups)."""
+        sch = self.scheme(year_scheme_id)
+        out = set()
+        with self.store.session() as s:
+            con = s.connection()
+            for uid in sorted(set(unit_ids)):
+                unit = con.execute(text("SELECT kind, active FROM units WHERE id = :u"), {"u": uid}).first()
+                if unit is None:
+                    continue
+                has_data = unit[1] or any(
+                    con.execute(text(f"SELECT 1 FROM {t} WHERE year_scheme_id = :y AND unit_id = :u LIMIT 1"),
+                                {"y": year_scheme_id, "u": uid}).first() is not None
+                    for t in ("monthly_values", "annual_values")
+                )
+                if _takes_part(sch, unit[0], bool(unit[1]), bool(has_data)):
+                    out.add(uid)
+        return out
 
     # -- reading -------------------------------------------------------------------------------
     def monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
@@ -464,6 +483,11 @@ class AssessmentService:
             if miss:
                 out[u.id] = miss
         return out
+
+
+def _takes_part(sch: Scheme, kind: str, active: bool, has_data: bool) -> bool:
+    """Who takes part in a (year, scheme): units of its kinds active now, or holding figures of it."""
+    return kind in sch.unit_kinds and (active or has_data)
 
 
 def current_year() -> int:

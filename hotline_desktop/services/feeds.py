@@ -226,6 +226,9 @@ class FeedService:
         else:
             idents = {i for i in set(old.counts) | set(new.counts)
                       if old.counts.get(i, FedValue(0)).value != new.counts.get(i, FedValue(0)).value}
+            if idents:  # a deactivated unit without figures takes no part: its notices move nothing
+                taking = self.assessment.participating(ysid, {u for u, _m, _k in idents})
+                idents = {i for i in idents if i[0] in taking}
             if not idents:
                 return []
             facts = self._facts(ysid, {f.key for f in new.feeds}, idents)

@@ -266,3 +266,19 @@ def test_copy_month_leaves_fed_inputs_to_the_register(services, unit_ids):
     assert cells[(c01, "2026-04", "volume")].value == 100
     assert cells[(c01, "2026-04", "supervision_light")].value == 0  # counted (no April notice), not copied
     assert not services.feeds.fed_cells(ys.id, "2026-04")  # and no override was created
+
+
+def test_a_notice_to_a_unit_that_takes_no_part_moves_no_ranking(services, unit_ids):
+    from hotline_desktop.core.domain import UnitDraft, UnitKind
+
+    ys = _ganxian(services, unit_ids)
+    services.units.create_many([UnitDraft(code="D99", name="原执法局", kind=UnitKind.DEPARTMENT, active=False)])
+    gone = next(u.id for u in services.units.list() if u.code == "D99")
+    live = services.rankings.live(ys.id)
+    services.notices.issue(draft(unit_ids["C01"], issued=date(2026, 3, 2)))  # the register starts feeding 2026
+    engine = live.engine
+    heard = []
+    live.changed.connect(heard.append)
+    services.notices.issue(draft(gone, issued=date(2026, 3, 10)))
+    assert heard == [] and live.engine is engine  # no change reported, no rebuild of the engine
+    assert services.assessment.participating(ys.id, [gone, unit_ids["C02"]]) == {unit_ids["C02"]}
