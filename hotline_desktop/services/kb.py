@@ -84,16 +84,16 @@ class KbService:
 
     # -- queries ---------------------------------------------------------------------------------
     def list(self, *, unit_code: str | None = None, status: str | None = None,
-             category: str | None = None) -> list[EntryRow]:
+             category: str | None = None, answers: bool = True) -> list[EntryRow]:
         with self.store.session() as s:
             unit_id = self._unit_id(s, unit_code) if unit_code else None
             st = kb.parse_status(status).value if status else None
             cat = kb.parse_category(category).value if category else None
-            return KbRepository(s).rows(self.today(), unit_id=unit_id, status=st, category=cat)
+            return KbRepository(s).rows(self.today(), unit_id=unit_id, status=st, category=cat, answers=answers)
 
-    def rows(self, entry_ids: Iterable[int]) -> list[EntryRow]:
+    def rows(self, entry_ids: Iterable[int], *, answers: bool = True) -> list[EntryRow]:
         with self.store.session() as s:
-            return KbRepository(s).rows(self.today(), entry_ids=entry_ids)
+            return KbRepository(s).rows(self.today(), entry_ids=entry_ids, answers=answers)
 
     def count(self) -> int:
         with self.store.session() as s:
@@ -409,10 +409,10 @@ class KbService:
         """Put entries back exactly as in `snapshots` (one transaction, audited)."""
         with self.store.session() as s:
             repo, audit = KbRepository(s), AuditRepository(s)
+            befores = {eid: repo.snapshot(eid) for eid in snapshots}
+            repo.restore_many(snapshots)
             for eid, snap in snapshots.items():
-                before = repo.snapshot(eid)
-                repo.restore(eid, snap)
-                _audit(audit, eid, before, snap, label)
+                _audit(audit, eid, befores[eid], snap, label)
         self.changed.emit(sorted(snapshots), label)
 
     def undo(self, edit: KbEdit) -> None:

@@ -93,3 +93,29 @@ def test_superseded_text_is_not_found_but_the_published_one_is(kbs):
     k.publish(eid, date(2026, 5, 2))
     assert hits(k, "家庭人均收入低于") == []
     assert hits(k, "共同生活家庭成员") == [eid]
+
+
+def test_bulk_import_and_its_undo_keep_the_index_in_sync(services, kbs):
+    k, ids = kbs
+    uid = services.units.list()[0].id
+    drafts = [(uid, "政策法规", "qa", Content(f"批量问题第{i}号？", f"批量答案甲乙丙{i}。")) for i in range(80)]
+    edit = k.insert_imported(drafts)
+    assert len(hits(k, "批量答案甲乙丙")) == 80 and hits(k, "批量答案甲乙丙79") == [edit.entry_ids[-1]]
+    assert hits(k, "批量") and len(hits(k, "批量")) == 80  # LIKE path
+
+    def counts():
+        con = sqlite3.connect(services.paths.database)
+        try:
+            return (con.execute("SELECT count(*) FROM kb_fts").fetchone()[0],
+                    con.execute("SELECT count(*) FROM kb_versions").fetchone()[0],
+                    con.execute("SELECT count(*) FROM app_meta WHERE key = 'kb_fts_deferred'").fetchone()[0])
+        finally:
+            con.close()
+
+    assert counts() == (83, 83, 0)
+    k.undo(edit)
+    assert hits(k, "批量答案甲乙丙") == [] and counts() == (3, 3, 0)
+    k.redo(edit)
+    assert len(hits(k, "批量答案甲乙丙")) == 80 and counts() == (83, 83, 0)
+    k.edit(edit.entry_ids[0], Content("批量问题第0号？", "改过的答案丁戊己。"))  # triggers work again
+    assert hits(k, "丁戊己") == [edit.entry_ids[0]]

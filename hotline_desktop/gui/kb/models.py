@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hotline_desktop.core.kb import STATUS_LABELS, Form, Status
@@ -38,49 +38,111 @@ def status_text(r: EntryRow) -> str:
     return s
 
 
+SORT_KEYS = {
+    COL_ID: lambda r: r.id, COL_UNIT: lambda r: (r.unit_code, r.id), COL_CATEGORY: lambda r: (r.category, r.id),
+    COL_FORM: lambda r: (r.form, r.id), COL_QUESTION: lambda r: (r.question, r.id),
+    COL_STATUS: lambda r: (r.status, r.working_status, r.id), COL_VERSION: lambda r: (r.version, r.id),
+    COL_PUBLISHED: lambda r: (r.published_on or date.min, r.id), COL_REVIEW_BY: lambda r: (r.review_by or date.min, r.id),
+    COL_FEEDBACK: lambda r: (r.overdue_feedback, r.open_feedback, r.id),
+}
+
+
 class KbTableModel(QAbstractTableModel):
-    """One row per entry; `update_rows` replaces, inserts or removes only the rows that changed."""
+    """The register, filtered (unit, category, status, full-text hits) and sorted in Python.
+
+    20,000 entries filter and sort in milliseconds this way (a QSortFilterProxyModel calls back
+    into Python per row and per comparison). With a search, rows come best match first until a
+    column is sorted. `update_rows` signals only the rows that changed while they stay in view.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[EntryRow] = []
-        self._index: dict[int, int] = {}
+        self.all_rows: list[EntryRow] = []
+        self.rows: list[EntryRow] = []  # shown
+        self._pos: dict[int, int] = {}  # entry id → shown row
         self.today = date.today()
+        self.unit_id: int | None = None
+        self.category: str | None = None
+        self.status: str | None = None
+        self.hits: dict[int, int] | None = None  # entry id → rank; None: no search
+        self.query = ""
+        self.rank_sort = False
+        self.sort_column, self.sort_order = COL_ID, Qt.SortOrder.AscendingOrder
 
+    # -- contents ---------------------------------------------------------------------------------
     def set_rows(self, rows: list[EntryRow], today: date | None = None) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self._index = {r.id: i for i, r in enumerate(self.rows)}
+        self.all_rows = list(rows)
         if today is not None:
             self.today = today
+        self._apply()
+
+    def accepts(self, r: EntryRow) -> bool:
+        if self.unit_id is not None and r.unit_id != self.unit_id:
+            return False
+        if self.category is not None and r.category != self.category:
+            return False
+        if self.status is not None:
+            if self.status == "revising":
+                if not r.revising:
+                    return False
+            elif r.status != self.status:
+                return False
+        return self.hits is None or r.id in self.hits
+
+    def _apply(self) -> None:
+        self.beginResetModel()
+        rows = [r for r in self.all_rows if self.accepts(r)]
+        if self.hits is not None and self.rank_sort:
+            hits = self.hits
+            rows.sort(key=lambda r: hits[r.id])
+        else:
+            rows.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self.rows = rows
+        self._pos = {r.id: i for i, r in enumerate(rows)}
         self.endResetModel()
 
+    def set_filters(self, unit_id=None, category=None, status=None) -> None:
+        self.unit_id, self.category, self.status = unit_id, category, status
+        self._apply()
+
+    def set_hits(self, query: str, ids: list[int] | None) -> None:
+        self.query = query
+        self.hits = None if ids is None else {i: n for n, i in enumerate(ids)}
+        self.rank_sort = ids is not None
+        self._apply()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if column not in SORT_KEYS:
+            return
+        self.sort_column, self.sort_order = column, order
+        self.rank_sort = False
+        self._apply()
+
     def update_rows(self, ids: list[int], fresh: list[EntryRow]) -> None:
+        """Rows re-read after an edit: changed in place when they stay in view, else re-filtered."""
         by_id = {r.id: r for r in fresh}
-        gone = sorted((self._index[i] for i in ids if i not in by_id and i in self._index), reverse=True)
-        for pos in gone:
-            self.beginRemoveRows(QModelIndex(), pos, pos)
-            del self.rows[pos]
-            self.endRemoveRows()
-        if gone:
-            self._index = {r.id: i for i, r in enumerate(self.rows)}
-        new = [r for r in fresh if r.id not in self._index]
-        for r in fresh:
-            pos = self._index.get(r.id)
-            if pos is not None and self.rows[pos] != r:
-                self.rows[pos] = r
+        wanted = set(ids)
+        known = {r.id for r in self.all_rows}
+        self.all_rows = [by_id.get(r.id, r) for r in self.all_rows if r.id not in wanted or r.id in by_id]
+        self.all_rows += [r for r in fresh if r.id not in known]
+        in_place = all(i in self._pos and i in by_id and self.accepts(by_id[i]) for i in wanted)
+        if not in_place or self.hits is not None or self.sort_column != COL_ID:
+            self._apply()
+            return
+        for i in wanted:
+            pos = self._pos[i]
+            if self.rows[pos] != by_id[i]:
+                self.rows[pos] = by_id[i]
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, len(HEADERS) - 1))
-        if new:
-            start = len(self.rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
-            self.rows.extend(new)
-            for i, r in enumerate(new, start=start):
-                self._index[r.id] = i
-            self.endInsertRows()
 
     def row_of(self, entry_id: int) -> int | None:
-        return self._index.get(entry_id)
+        """The shown row of an entry (None when filtered out)."""
+        return self._pos.get(entry_id)
 
+    def is_known(self, entry_id: int) -> bool:
+        return any(r.id == entry_id for r in self.all_rows)
+
+    # -- Qt ---------------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
@@ -121,18 +183,10 @@ class KbTableModel(QAbstractTableModel):
                     return ""
                 return f"{r.open_feedback} 件" + (f"（逾期 {r.overdue_feedback}）" if r.overdue_feedback else "")
             return None
-        if role == SORT_ROLE:
-            if c == COL_ID:
-                return r.id
-            if c == COL_VERSION:
-                return r.version
-            if c == COL_FEEDBACK:
-                return (r.overdue_feedback, r.open_feedback)
-            if c == COL_UNIT:
-                return r.unit_code
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == RAW_ROLE:
             return r
+        if role == SORT_ROLE:
+            return SORT_KEYS[c](r)
         if role == Qt.ItemDataRole.ForegroundRole:
             if c == COL_STATUS:
                 return QBrush(STATUS_COLORS.get(r.status, QColor("#333333")))
@@ -153,62 +207,6 @@ class KbTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-class KbProxy(QSortFilterProxyModel):
-    """Filters by unit, category, status and a full-text hit set; with a search the order is the
-    search's (best match first) until the user sorts by a column."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.unit_id: int | None = None
-        self.category: str | None = None
-        self.status: str | None = None
-        self.hits: dict[int, int] | None = None  # entry id → rank; None: no search
-        self.query = ""
-        self.rank_sort = False  # order by search rank (until a column header is clicked)
-
-    def _refilter(self, change) -> None:
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateFilter()
-
-    def set_filters(self, unit_id=None, category=None, status=None) -> None:
-        self._refilter(lambda: self.__dict__.update(unit_id=unit_id, category=category, status=status))
-
-    def set_hits(self, query: str, ids: list[int] | None) -> None:
-        hits = None if ids is None else {i: n for n, i in enumerate(ids)}
-        self._refilter(lambda: self.__dict__.update(hits=hits, query=query))
-
-    def filterAcceptsRow(self, source_row, source_parent) -> bool:
-        r: EntryRow = self.sourceModel().rows[source_row]
-        if self.unit_id is not None and r.unit_id != self.unit_id:
-            return False
-        if self.category is not None and r.category != self.category:
-            return False
-        if self.status is not None:
-            if self.status == "revising":
-                if not r.revising:
-                    return False
-            elif r.status != self.status:
-                return False
-        return self.hits is None or r.id in self.hits
-
-    def lessThan(self, left, right) -> bool:
-        if self.hits is not None and self.rank_sort:
-            lr = self.sourceModel().rows[left.row()].id
-            rr = self.sourceModel().rows[right.row()].id
-            return self.hits.get(lr, 0) < self.hits.get(rr, 0)
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
 
 
 # -- feedback ---------------------------------------------------------------------------------------

@@ -56,7 +56,6 @@ from hotline_desktop.gui.kb.models import (
     COL_VERSION,
     RAW_ROLE,
     FeedbackModel,
-    KbProxy,
     KbTableModel,
     ReviewDueModel,
     SortProxy,
@@ -133,8 +132,7 @@ class KbTab(TabPage):
         self._today = services.kb.today()
         self._units: list = []
         self.model = KbTableModel(self)
-        self.proxy = KbProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = self.model  # filtered and sorted in the model itself (fast on 20,000 rows)
         self.feedback_model = FeedbackModel(self)
         self.feedback_proxy = SortProxy(self)
         self.feedback_proxy.setSourceModel(self.feedback_model)
@@ -231,9 +229,8 @@ class KbTab(TabPage):
         for combo in (self.unit_combo, self.category_combo, self.status_combo):
             combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
 
-        self.table = self.make_row_table(self.proxy, COL_ID)
+        self.table = self.make_row_table(self.model, COL_ID)
         header = self.table.horizontalHeader()
-        header.sectionClicked.connect(self._header_clicked)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, w in COLUMN_WIDTHS.items():
             header.resizeSection(col, w)
@@ -302,11 +299,12 @@ class KbTab(TabPage):
         self._today = svc.today()
         self._units = [u for u in self.services.units.list()]
         self._fill_units()
-        self.model.set_rows(svc.list(), self._today)
+        self.model.all_rows = svc.list(answers=False)
+        self.model.today = self._today
         self._reload_lists()
         self._filters_changed()
-        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
-            self.table.setCurrentIndex(self.proxy.index(0, 0))
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
         self._selection_changed()
 
     def _fill_units(self) -> None:
@@ -324,7 +322,9 @@ class KbTab(TabPage):
     def _reload_lists(self) -> None:
         svc = self.services.kb
         self.feedback_model.set_rows(svc.feedback_rows(), self._today)
-        self.review_model.set_rows(svc.review_due(), self._today)
+        due = [r for r in self.model.all_rows
+               if r.status == Status.PUBLISHED.value and kb.review_due(r.review_by, self._today)]
+        self.review_model.set_rows(sorted(due, key=lambda r: (r.review_by, r.id)), self._today)
         open_n = sum(1 for r in self.feedback_model.rows if r[9] is None)
         overdue = sum(1 for r in self.feedback_model.rows if self.feedback_model.overdue(r))
         self.lists.setTabText(1, self.tr("反馈（未办结 {0}，逾期 {1}）").format(open_n, overdue) if open_n
@@ -337,13 +337,16 @@ class KbTab(TabPage):
             self._set_title(self.services.kb.overdue_count())
             return
         ids = list(ids)
+        current = self.selected_row()
+        if self.model.query:  # hits may change with the text
+            self.model.hits = {i: n for n, i in enumerate(self.services.kb.search_ids(self.model.query))}
         if len(ids) > 2000:
-            self.model.set_rows(self.services.kb.list(), self._today)
+            self.model.set_rows(self.services.kb.list(answers=False), self._today)
         else:
-            self.model.update_rows(ids, self.services.kb.rows(ids))
+            self.model.update_rows(ids, self.services.kb.rows(ids, answers=False))
         self._reload_lists()
-        if self.proxy.query:
-            self._on_search(self.search_edit.text())
+        if current is not None and self.model.row_of(current.id) is not None:
+            self.table.setCurrentIndex(self.model.index(self.model.row_of(current.id), 0))
         self._update_count()
         self._selection_changed()
 
@@ -353,45 +356,36 @@ class KbTab(TabPage):
             self._today = today
             self.services.kb_feeds.refresh()  # a feedback item may have become late
             if not self._pending:
-                self.model.set_rows(self.services.kb.list(), today)
+                self.model.set_rows(self.services.kb.list(answers=False), today)
                 self._reload_lists()
             else:
                 self._set_title(self.services.kb.overdue_count())
 
     # -- filters and search ------------------------------------------------------------------
     def _filters_changed(self) -> None:
-        self.proxy.set_filters(self.unit_combo.currentData(), self.category_combo.currentData(),
+        current = self.selected_row()
+        self.model.set_filters(self.unit_combo.currentData(), self.category_combo.currentData(),
                                self.status_combo.currentData())
+        self._after_refilter(current)
+
+    def _after_refilter(self, current) -> None:
+        """Keep the entry selected when it is still shown; sort indicator hidden while ranked."""
+        self.table.horizontalHeader().setSortIndicatorShown(not self.model.rank_sort)
+        pos = self.model.row_of(current.id) if current is not None else None
+        if pos is not None:
+            self.table.setCurrentIndex(self.model.index(pos, 0))
         self._update_count()
 
     def _on_search(self, text: str) -> None:
         q = (text or "").strip()
-        if not q:
-            self.proxy.set_hits("", None)
-            self.delegate.query = ""
-        else:
-            self.proxy.set_hits(q, self.services.kb.search_ids(q))
-            self.delegate.query = q
-            self.sort_by_rank()
-        self.table.viewport().update()
-        self._update_count()
+        current = self.selected_row()
+        self.model.set_hits(q, self.services.kb.search_ids(q) if q else None)  # best match first
+        self.delegate.query = q
+        self._after_refilter(current)
         self._selection_changed()
 
-    def sort_by_rank(self) -> None:
-        """Best match first; clicking a column header sorts by that column instead."""
-        self.proxy.rank_sort = True
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self.proxy.sort(-1)
-        self.proxy.sort(COL_ID, Qt.SortOrder.AscendingOrder)
-
-    def _header_clicked(self, _section: int) -> None:
-        if self.proxy.rank_sort:
-            self.proxy.rank_sort = False
-            self.table.horizontalHeader().setSortIndicatorShown(True)
-            self.proxy.invalidate()
-
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), len(self.model.all_rows)
         self.count_label.setText(self.tr("显示 {0} / {1} 条").format(shown, total))
 
     # -- selection and detail ----------------------------------------------------------------
@@ -399,19 +393,20 @@ class KbTab(TabPage):
         ix = self.table.currentIndex()
         if not ix.isValid():
             return None
-        return self.proxy.index(ix.row(), 0).data(RAW_ROLE)
+        return self.model.index(ix.row(), 0).data(RAW_ROLE)
 
     def select_entry(self, entry_id: int) -> bool:
-        pos = self.model.row_of(entry_id)
-        if pos is None:
-            return False
-        pix = self.proxy.mapFromSource(self.model.index(pos, 0))
-        if not pix.isValid():
+        if self.model.row_of(entry_id) is None:
+            if not self.model.is_known(entry_id):
+                return False
             self.search_edit.clear()
             self.status_combo.setCurrentIndex(0)
             self.category_combo.setCurrentIndex(0)
             self.unit_combo.setCurrentIndex(0)
-            pix = self.proxy.mapFromSource(self.model.index(pos, 0))
+        pos = self.model.row_of(entry_id)
+        if pos is None:
+            return False
+        pix = self.model.index(pos, 0)
         self.lists.setCurrentIndex(0)
         self.table.setCurrentIndex(pix)
         self.table.scrollTo(pix)
@@ -433,7 +428,7 @@ class KbTab(TabPage):
         except ServiceError as e:
             self.detail.setPlainText(str(e))
             return
-        self.detail.setHtml(self.detail_html(d, self.proxy.query))
+        self.detail.setHtml(self.detail_html(d, self.model.query))
 
     def detail_html(self, d, query: str = "") -> str:
         r = d.row
