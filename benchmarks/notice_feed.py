@@ -67,8 +67,11 @@ def bench(services, year: int, scheme_id: str, issues: int, rng: random.Random) 
     values_timer = _Timer(tab._on_values)
     tab._on_values = values_timer
     feeds = services.feeds
-    feed_timer = _Timer(feeds._on_notices)
-    services.notices.changed._subs = [feed_timer if s == feeds._on_notices else s for s in services.notices.changed._subs]
+    subs = services.notices.changed._subs
+    feed_timer = next((s for s in subs if isinstance(s, _Timer)), None)
+    if feed_timer is None:
+        feed_timer = _Timer(feeds._on_notices)
+        services.notices.changed._subs = [feed_timer if s == feeds._on_notices else s for s in subs]
     units = services.assessment.participants(ys.id)
     totals, commit, feed, engine, model, moved = [], [], [], [], [], 0
     for _ in range(issues):

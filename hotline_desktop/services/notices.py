@@ -125,6 +125,13 @@ def _clean(value: str, what: str = "文字", multiline: bool = True) -> str:
         raise ServiceError(f"{what}{e.reason}") from None
 
 
+def _orders(orders) -> tuple[str, ...]:
+    """Work-order numbers from a typed text ("A1, A2；A3") or a list; cleaned, without repeats."""
+    if isinstance(orders, str):
+        orders = rules.split_orders(orders)
+    return rules.split_orders("\n".join(_clean(o, "关联工单", multiline=False) for o in orders))
+
+
 def _setting(settings: Any, name: str, default):
     if settings is None:
         return default
@@ -242,8 +249,8 @@ class NoticeService:
 
     def issue(self, draft: NoticeDraft) -> NoticeRow:
         """Give the next number of the issue year and store the notice with its computed due date."""
-        draft = replace(draft, content=_clean(draft.content), notes=_clean(draft.notes),
-                        orders=tuple(_clean(o) for o in draft.orders if _clean(o)))
+        draft = replace(draft, content=_clean(draft.content, "督办内容"), notes=_clean(draft.notes, "备注"),
+                        orders=_orders(draft.orders))
         due, _note = self.preview_due(draft.issued, draft.days, draft.calendar_days)
         prefix = self.prefix()
         with self.store.session() as s:
@@ -281,7 +288,7 @@ class NoticeService:
             if k in ("content", "result", "notes"):
                 v = _clean(v or "")
             elif k == "orders":
-                v = orders_text(tuple(_clean(o) for o in v if _clean(o)))
+                v = orders_text(_orders(v))
             elif k == "channel":
                 v = Channel(v).value
             elif k == "level":

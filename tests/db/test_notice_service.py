@@ -282,3 +282,11 @@ def test_a_notice_to_a_unit_that_takes_no_part_moves_no_ranking(services, unit_i
     services.notices.issue(draft(gone, issued=date(2026, 3, 10)))
     assert heard == [] and live.engine is engine  # no change reported, no rebuild of the engine
     assert services.assessment.participating(ys.id, [gone, unit_ids["C02"]]) == {unit_ids["C02"]}
+
+
+def test_work_orders_typed_as_text_or_given_as_a_list(services, unit_ids):
+    ns = services.notices
+    n = ns.issue(draft(unit_ids["C01"], orders="A1, A2；A1\nA3"))
+    assert n.orders == ("A1", "A2", "A3") and ns.get(n.id).orders == ("A1", "A2", "A3")
+    assert ns.update(n.id, orders="B7，B8").orders == ("B7", "B8")
+    assert ns.update(n.id, orders=["C1", " C1 ", "C2"]).orders == ("C1", "C2")
