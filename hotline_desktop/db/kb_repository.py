@@ -393,8 +393,9 @@ class KbRepository:
             facts[eid] = EntryFacts(eid, uid, Form(form), _d(first), _d(withdrawn))
         if not facts:
             return []
+        only = "" if unit_ids is None else f" AND entry_id IN ({','.join(str(i) for i in facts)})"
         for eid, kind, day, num in self.s.execute(
-            text("SELECT entry_id, kind, day, version_number FROM kb_events WHERE kind IN ('publish','verify')")
+            text("SELECT entry_id, kind, day, version_number FROM kb_events WHERE kind IN ('publish','verify')" + only)
         ):
             f = facts.get(eid)
             if f is None:
@@ -404,12 +405,30 @@ class KbRepository:
             elif num and num > 1:
                 f.revised_published.append(_d(day))
         for eid, raised, due, closed in self.s.execute(
-            text("SELECT entry_id, raised_on, due_on, closed_on FROM kb_feedback")
+            text("SELECT entry_id, raised_on, due_on, closed_on FROM kb_feedback WHERE 1" + only)
         ):
             f = facts.get(eid)
             if f is not None:
                 f.feedback.append(FeedbackFacts(_d(raised), _d(due), _d(closed)))
         return list(facts.values())
+
+    def feeds_year(self, year: int) -> bool:
+        """Whether the register holds anything of `year` that counts: an entry published in it
+        (first published by its end, not withdrawn before it) or a feedback item raised in it."""
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        q = text(
+            "SELECT EXISTS (SELECT 1 FROM kb_entries WHERE first_published <= :end "
+            "AND (withdrawn_on IS NULL OR withdrawn_on >= :start)) "
+            "OR EXISTS (SELECT 1 FROM kb_feedback WHERE raised_on BETWEEN :start AND :end)"
+        )
+        return bool(self.s.execute(q, {"start": start, "end": end}).scalar_one())
+
+    def unit_ids_of(self, entry_ids: Iterable[int]) -> dict[int, int]:
+        ids = sorted(set(entry_ids))
+        if not ids:
+            return {}
+        q = f"SELECT id, unit_id FROM kb_entries WHERE id IN ({','.join(str(int(i)) for i in ids)})"
+        return dict(self.s.connection().exec_driver_sql(q).fetchall())
 
     def count(self) -> int:
         return self.s.execute(text("SELECT count(*) FROM kb_entries")).scalar_one()

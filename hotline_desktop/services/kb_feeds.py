@@ -52,7 +52,8 @@ class KbFeedService:
         self.kb = kb_service
         self._cache: dict[int, _Year] = {}
         assessment.annual_feeds = self
-        kb_service.changed.connect(lambda _ids, _label: self.refresh())
+        kb_service.changed.connect(lambda ids, _label: self.refresh(ids))
+        self._units_of: dict[int, int] = {}  # entry id → unit id, as last seen (an undone entry is gone)
 
     def invalidate(self) -> None:
         self._cache.clear()
@@ -63,24 +64,30 @@ class KbFeedService:
         return tuple(f for f in feed_rules.feeds_for(sch.id, feed_rules.KB)
                      if f.period == "annual" and sch.has_input(f.key))
 
-    def _compute(self, year_scheme_id: int) -> _Year:
+    DEFAULTS = {"kb_format": kb_rules.FedValue("none", ()), "kb_updated": kb_rules.FedValue(False, ()),
+                "kb_late_updates": kb_rules.FedValue(0, ())}
+
+    def _compute(self, year_scheme_id: int, old: _Year | None = None, unit_ids: set[int] | None = None) -> _Year:
+        """The year's fed values; with `old` and `unit_ids`, only those units are recounted."""
         year = self.assessment.get(year_scheme_id).year
         keys = tuple(f.key for f in self.feeds(year_scheme_id))
         if not keys:
             return _Year(year, keys, False)
         with self.assessment.store.session() as s:
-            facts = KbRepository(s).facts()
-        active = any(f.published_in(year) or any(fb.raised_on.year == year for fb in f.feedback) for f in facts)
-        if not active:
-            return _Year(year, keys, False)
+            repo = KbRepository(s)
+            if not repo.feeds_year(year):
+                return _Year(year, keys, False)
+            partial = old is not None and old.active and unit_ids is not None
+            facts = repo.facts(unit_ids if partial else None)
         fed = kb_rules.fed_values(facts, year, self.kb.today())
-        defaults = {"kb_format": kb_rules.FedValue("none", ()), "kb_updated": kb_rules.FedValue(False, ()),
-                    "kb_late_updates": kb_rules.FedValue(0, ())}
-        values = {}
-        for u in self.assessment.participants(year_scheme_id):
+        participants = self.assessment.participants(year_scheme_id)
+        values = dict(old.values) if partial else {}
+        for u in participants:
+            if partial and u.id not in unit_ids:
+                continue
             per = fed.get(u.id, {})
             for k in keys:
-                values[(u.id, k)] = per.get(k, defaults[k])
+                values[(u.id, k)] = per.get(k, self.DEFAULTS[k])
         return _Year(year, keys, True, values)
 
     def _year(self, year_scheme_id: int) -> _Year:
@@ -148,14 +155,22 @@ class KbFeedService:
         return CellChange(ch.unit_id, None, ch.key, old, new)
 
     # -- register changes -------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Recount every cached year; report the scored cells that moved (a publication, a feedback
-        item closed or gone late) through values_changed."""
+    def refresh(self, entry_ids=None) -> None:
+        """Recount every cached year (only the units of `entry_ids` when given); report the scored
+        cells that moved (a publication, a feedback item closed or gone late) via values_changed."""
+        units = None
+        if entry_ids is not None and len(entry_ids) <= 500:
+            with self.assessment.store.session() as s:
+                now = KbRepository(s).unit_ids_of(entry_ids)
+            units = set(now.values()) | {self._units_of[i] for i in entry_ids if i in self._units_of}
+            if any(i not in now and i not in self._units_of for i in entry_ids):
+                units = None  # an entry we never saw is gone: its unit is unknown, recount all
+            self._units_of.update(now)
         for ysid in list(self._cache):
             old = self._cache[ysid]
             if not old.keys:
                 continue
-            new = self._compute(ysid)
+            new = self._compute(ysid, old, units)
             if (old.active, old.values) == (new.active, new.values):
                 continue
             typed = self.assessment.annual_cells(ysid)

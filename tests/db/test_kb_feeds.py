@@ -122,3 +122,32 @@ def test_undo_of_a_publication_is_followed_live(services, year):
     k.redo(pub)
     assert annual_values(lr, "T02")["kb_format"] == "none"
     _fresh_equals_live(services, ys)
+
+
+def test_export_case_writes_the_fed_values_the_engine_scored(services, year):
+    from hotline_desktop.services.case_export import case_data
+
+    ys, ids = year
+    publish_entry(services.kb, "T01")
+    data, _frozen = case_data(services, "ganxian-2023-hotline", 2026)
+    annual = {a["unit"]: a["values"] for a in data["annual"]}
+    assert annual["T01"]["kb_format"] == "qa" and annual["T02"]["kb_format"] == "none"
+    assert annual["T01"]["kb_updated"] is False and annual["T01"]["kb_late_updates"] == 0
+    lr = services.rankings.live(ys.id)
+    assert annual["T01"]["kb_format"] == lr.engine.annual_values("T01")["kb_format"]
+
+
+def test_a_big_register_recounts_only_the_units_an_edit_touches(services, year):
+    ys, ids = year
+    k = services.kb
+    e1 = publish_entry(k, "T01")
+    lr = services.rankings.live(ys.id)
+    seen = []
+    services.assessment.values_changed.connect(lambda ysid, changes: seen.append(changes))
+    k.verify(e1, date(2026, 5, 1))
+    assert annual_values(lr, "T01")["kb_updated"] is True
+    assert {c.unit_id for c in seen[-1]} == {ids["T01"]}  # T02 untouched
+    create = k.create("T02", "社会民生", "其他", Content("新问题？", "答。"))
+    k.undo(create)  # an entry that is gone again
+    assert annual_values(lr, "T02")["kb_format"] == "none"
+    _fresh_equals_live(services, ys)
