@@ -101,11 +101,13 @@ class AppServices:
     def kb(self):
         from hotline_desktop.services.kb import KbService
 
-        return KbService(
+        kb = KbService(
             self.store,
             calendar=lambda: self.calendar.calendar(),
             feedback_workdays=lambda: self.settings.kb_feedback_workdays,
         )
+        kb.register_with_calendar(self.calendar)  # open feedback due dates follow office-calendar edits
+        return kb
 
     @cached_property
     def kb_io(self):

@@ -404,6 +404,45 @@ class KbService:
 
         return self._edit("反馈知识库问题", entry_id, do)
 
+    # -- calendar edits ---------------------------------------------------------------------------
+    # Registered with CalendarService: an office-calendar edit lists the open feedback items whose
+    # due date it would move; the operator applies it to those chosen (audited) or leaves them.
+    def register_with_calendar(self, calendar_service) -> None:
+        reg = getattr(calendar_service, "register_dependent", None)
+        if reg is not None:
+            reg("kb", self._calendar_preview, self._calendar_apply, self._calendar_after)
+
+    def _calendar_preview(self, current: WorkCalendar, proposed: WorkCalendar):
+        from hotline_desktop.services.calendar import AffectedItem
+
+        n = self._feedback_workdays()
+        items = []
+        for fid, eid, _code, name, question, ptype, _note, raised, due, closed, _v in self.feedback_rows():
+            if closed is not None:
+                continue
+            before, after = kb.feedback_due(current, raised, n), kb.feedback_due(proposed, raised, n)
+            if before != after and due != after:
+                label = f"知识库反馈 条目{eid} {name}：{kb.clip(question, 20)}"
+                items.append(AffectedItem("kb", fid, label, due, after, f"{ptype}，反馈办结期限"))
+        return items
+
+    def _calendar_apply(self, session, items) -> None:
+        repo, audit = KbRepository(session), AuditRepository(session)
+        moved = []
+        for it in items:
+            f = repo.feedback_item(int(it.key))
+            if f is None or f.closed_on is not None or f.due_on != it.old_due:
+                continue
+            audit.record("kb_feedback", f.id, "update", {"due_on": (f.due_on, it.new_due), "操作": (None, "工作日历调整")})
+            f.due_on = it.new_due
+            moved.append(f.entry_id)
+        self._calendar_moved = moved
+
+    def _calendar_after(self, _items) -> None:
+        moved, self._calendar_moved = getattr(self, "_calendar_moved", []), []
+        if moved:
+            self.changed.emit(sorted(set(moved)), "工作日历调整")
+
     # -- undo / redo ----------------------------------------------------------------------------
     def restore(self, snapshots: dict[int, Snapshot | None], label: str = "撤销/重做") -> None:
         """Put entries back exactly as in `snapshots` (one transaction, audited)."""

@@ -247,3 +247,23 @@ def test_export_register_and_report_xlsx_and_pdf(k, services, tmp_path):
     # the export is importable after the first columns are matched by header
     plan = services.kb_io.plan(out)
     assert all("已有相同的问题" in p.message for p in plan.problems)
+
+
+def test_an_office_calendar_edit_moves_open_feedback_due_dates_when_applied(k, services):
+    from hotline_desktop.core.workdays import DayKind, OfficeDay
+
+    eid = new_entry(k)
+    publish(k, eid, date(2026, 12, 1))
+    k.add_feedback(eid, "内容不完整", "缺办理地点", date(2026, 12, 4))  # Fri → due Fri 2026-12-11
+    assert k.feedback_rows()[0][8] == date(2026, 12, 11)
+    assert services.calendar.preview_change({}) == []
+
+    change = {date(2026, 12, 8): OfficeDay(date(2026, 12, 8), DayKind.HOLIDAY, "停电")}
+    items = [i for i in services.calendar.preview_change(change) if i.dependent == "kb"]
+    assert len(items) == 1 and (items[0].old_due, items[0].new_due) == (date(2026, 12, 11), date(2026, 12, 14))
+    assert "知识库反馈" in items[0].label
+    services.calendar.change(change, apply_to=items)
+    assert k.feedback_rows()[0][8] == date(2026, 12, 14)
+    with services.store.session() as s:
+        rows = AuditRepository(s).recent(20, table="kb_feedback")
+    assert any(r.field == "due_on" and r.new_value == "2026-12-14" for r in rows)
