@@ -409,3 +409,15 @@ def test_unit_box_searches_as_you_type(qtbot, tab):
     assert c.completionCount() == 2  # 花园社区（SQ001）, 文化东路社区（SQ002）; the inactive SQ010 is not offered
     assert {c.completionModel().index(i, 0).data() for i in range(2)} == {"花园社区（SQ001）", "文化东路社区（SQ002）"}
     dlg.reject()
+
+
+def test_a_renamed_unit_shows_in_the_register(qtbot, tab, register):
+    from hotline_desktop.services.units import draft_of
+
+    uid = register.ids["SQ001"]
+    d = draft_of(register.units.get(uid))
+    d.name = "花园新村社区"
+    tab.hide()
+    register.units.update(uid, d)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.model.view(register.overdue.id).row.unit_name == "花园新村社区")

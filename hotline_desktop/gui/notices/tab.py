@@ -75,6 +75,7 @@ class NoticesTab(TabPage):
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._dialog = None
         self._title = ""
+        self._units_stale = False
         self._today = services.notices.today()
         self.model = NoticesTableModel(self)
         self._build_ui()
@@ -87,7 +88,7 @@ class NoticesTab(TabPage):
             b.fired.connect(lambda _args: self.restatus())
             self._bridges.append(b)
         units = EventBridge(services.units.changed, self)
-        units.fired.connect(lambda _args: self.reload(keep_undo=True))
+        units.fired.connect(lambda _args: self._units_changed())
         self._bridges.append(units)
         for sig in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged,
                     self.model.layoutChanged):
@@ -250,6 +251,19 @@ class NoticesTab(TabPage):
             self.select_notice(nid, add=True)
         self._update_counts()
         self._update_actions()
+
+    def _units_changed(self) -> None:
+        """A unit renamed: its notices show the new name (now when shown, else when next shown)."""
+        if self.isVisible():
+            self.reload(keep_undo=True)
+        else:
+            self._units_stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._units_stale:
+            self._units_stale = False
+            self.reload(keep_undo=True)
 
     def set_year(self, year: int) -> None:
         super().set_year(year)
