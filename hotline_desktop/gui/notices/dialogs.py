@@ -403,7 +403,9 @@ class CompleteDialog(_SimpleForm):
     def __init__(self, notice: NoticeRow, today: date, parent: QWidget | None = None, *, submit: Submit | None = None):
         super().__init__(_tr("办结督办通知"), _heading(notice), _tr("办结"), submit, parent)
         self.notice = notice
-        self.date_edit = self._date_edit(notice.completed or max(today, notice.issued))
+        self.date_edit = self._date_edit(notice.completed or max(today, notice.issued), notice.issued)
+        if today >= notice.issued:  # a completion is recorded once it happened
+            self.date_edit.setMaximumDate(qdate(max(today, notice.completed or today)))
         self.result_edit = QPlainTextEdit(self)
         self.result_edit.setTabChangesFocus(True)
         self.result_edit.setPlaceholderText(self.tr("承办单位的办理情况和结果"))
