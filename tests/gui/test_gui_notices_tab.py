@@ -177,6 +177,9 @@ def test_edit_then_undo(qtbot, tab, register):
 def test_complete_changes_status_and_title_and_undo_reverts(qtbot, tab, register):
     tab.select_notice(register.overdue.id)
     dlg = tab.open_complete_dialog()
+    assert dlg.completed() == TODAY
+    assert (dlg.date_edit.minimumDate().toPython(), dlg.date_edit.maximumDate().toPython()) == (
+        register.overdue.issued, TODAY)  # between the issue date and today
     qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
     assert dlg.errors() == {"": "请填写办理结果"}
     dlg.result_edit.setPlainText("路灯已更换")
