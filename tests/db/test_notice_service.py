@@ -290,3 +290,27 @@ def test_work_orders_typed_as_text_or_given_as_a_list(services, unit_ids):
     assert n.orders == ("A1", "A2", "A3") and ns.get(n.id).orders == ("A1", "A2", "A3")
     assert ns.update(n.id, orders="B7，B8").orders == ("B7", "B8")
     assert ns.update(n.id, orders=["C1", " C1 ", "C2"]).orders == ("C1", "C2")
+
+
+def test_reimporting_an_exported_month_keeps_counts_fed_and_a_changed_figure_overrides(services, unit_ids, tmp_path):
+    from openpyxl import load_workbook
+
+    ys = _ganxian(services, unit_ids)
+    c01, c02 = unit_ids["C01"], unit_ids["C02"]
+    services.notices.issue(draft(c01, issued=date(2026, 3, 10)))
+    path = tmp_path / "m.xlsx"
+    services.monthly_io.export_month(ys.id, "2026-03", path)
+    plan = services.monthly_io.plan(ys.id, "2026-03", path)
+    assert not [e for e in plan.edits if e.key == "supervision_light"]  # the file holds the counts: nothing typed
+    services.monthly_io.apply(plan)
+    assert not services.feeds.fed_cells(ys.id, "2026-03")[(c01, "supervision_light")].overridden
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    col = next(c.column for row in ws.iter_rows(max_row=6) for c in row if "短信" in str(c.value or ""))
+    for r in ws.iter_rows(min_row=1):
+        if any(c.value == "C02" for c in r):
+            ws.cell(r[0].row, col).value = 3
+    wb.save(path)
+    services.monthly_io.apply(services.monthly_io.plan(ys.id, "2026-03", path))
+    assert services.feeds.fed_cells(ys.id, "2026-03")[(c02, "supervision_light")].overridden
+    assert services.assessment.scored_monthly_cells(ys.id, "2026-03")[(c02, "2026-03", "supervision_light")].value == 3
