@@ -424,3 +424,11 @@ def test_a_renamed_unit_shows_in_the_register(qtbot, tab, register):
     register.units.update(uid, d)
     tab.show()
     qtbot.waitUntil(lambda: tab.model.view(register.overdue.id).row.unit_name == "花园新村社区")
+
+
+def test_a_new_notice_hidden_by_the_filters_is_shown_and_selected(tab, register):
+    tab.set_filters(status=NoticeStatus.OVERDUE)
+    tab.search_edit.setText("路灯")
+    row = tab.commit_issue(draft(register.ids["KS01"], TODAY, content="新的督办事项"))
+    assert tab.selected_view().row.id == row.id
+    assert tab.search_edit.text() == "" and tab.status_combo.currentIndex() == 0
