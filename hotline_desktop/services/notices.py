@@ -498,7 +498,10 @@ class NoticeService:
         for it in items:
             n = repo.get(int(it.key))
             if n is None:
-                continue
+                continue  # removed since (undo of its issue): nothing to move
+            if n.due != it.old_due:
+                raise ServiceError(f"{n.number} 的办结时限已被修改（现为 {n.due.isoformat()}），"
+                                   "请重新查看受影响的督办通知后再改动日历")
             olds.append(repo.row(n.id))
             fields: dict[str, Any] = {"due": it.new_due}
             if n.original_due == n.due:  # not extended: the original due date moves with it

@@ -314,3 +314,14 @@ def test_reimporting_an_exported_month_keeps_counts_fed_and_a_changed_figure_ove
     services.monthly_io.apply(services.monthly_io.plan(ys.id, "2026-03", path))
     assert services.feeds.fed_cells(ys.id, "2026-03")[(c02, "supervision_light")].overridden
     assert services.assessment.scored_monthly_cells(ys.id, "2026-03")[(c02, "2026-03", "supervision_light")].value == 3
+
+
+def test_a_calendar_edit_refuses_to_move_a_notice_changed_since_the_preview(services, unit_ids):
+    ns = services.notices
+    n = ns.issue(draft(unit_ids["C01"], issued=date(2026, 12, 29), days=5))
+    items = services.calendar.preview_change({date(2027, 1, 4): _holiday(date(2027, 1, 4))})
+    ns.extend(n.id, days=2)  # moved by the operator in between
+    with pytest.raises(ServiceError, match="办结时限已被修改"):
+        services.calendar.set_day(date(2027, 1, 4), DayKind.HOLIDAY, "元旦", apply_to=items)
+    assert services.calendar.office_days() == []  # nothing half-applied
+    assert ns.get(n.id).due == date(2027, 1, 7)
