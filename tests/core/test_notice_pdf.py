@@ -115,3 +115,12 @@ def test_one_notice_pdf_is_quick_when_warm(tmp_path):
     t = time.perf_counter()
     write_notices_pdf([short], tmp_path / "w.pdf", CTX)
     assert time.perf_counter() - t < 1.5  # generous here; benchmarks/notice_pdf.py measures the 150 ms target
+
+
+@needs_poppler
+def test_a_long_unbroken_latin_run_still_wraps_inside_the_frame(tmp_path):
+    n = row(unit="X" * 100, content="网址：https://example.com/" + "a" * 400 + " 结束", orders=("A" * 120,))
+    pdf = write_notices_pdf([n], tmp_path / "w.pdf", CTX)
+    assert "a" * 40 in _text(pdf) and "结束" in _text(pdf)
+    for _page, x0, _y0, x1, _y1 in _words(pdf):
+        assert notice_pdf.MARGIN_LEFT - 1 <= x0 and x1 <= notice_pdf.PAGE_W - notice_pdf.MARGIN_RIGHT + 1
