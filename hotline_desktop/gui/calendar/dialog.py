@@ -223,6 +223,9 @@ class CalendarDialog(QDialog):
         self.grid.set_days(year, days)
         source = cal.year_source(year)
         self.source_label.setText(year_source_label(cal, year))
+        self.source_label.setToolTip(
+            self.tr("国务院尚未公布或本程序未收录该年安排：请在日历上标记该年的节假日和调休上班，或导入年度日历文件。")
+            if source == SOURCE_ASSUMED else "")
         if source == SOURCE_ASSUMED:
             self.source_label.setStyleSheet(
                 "QLabel#calendarSource { background:#fff4ce; color:#8a5a00; border:1px solid #e0b84f;"
