@@ -125,8 +125,8 @@ def test_a_refused_dependent_leaves_the_calendar_unchanged(services):
 
 
 def test_unknown_dependent_is_refused(services):
-    item = AffectedItem("kb", 1, "x", date(2026, 1, 5), date(2026, 1, 6))
-    with pytest.raises(ServiceError, match="未知的登记簿 kb"):
+    item = AffectedItem("nosuch", 1, "x", date(2026, 1, 5), date(2026, 1, 6))  # "kb" is a real dependent now
+    with pytest.raises(ServiceError, match="未知的登记簿 nosuch"):
         services.calendar.clear_day(date(2026, 1, 5), apply_to=[item])
 
 
