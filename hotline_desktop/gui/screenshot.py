@@ -98,6 +98,7 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
     saved.append(p)
     pd.close()
     saved += _calendar_shots(app, win, out)
+    saved += _notice_shots(app, win, out)
     return saved
 
 
@@ -117,6 +118,22 @@ def _calendar_shots(app, win, out: Path) -> list[Path]:
         dlg.close()
         dlg.deleteLater()
     return saved
+
+
+def _notice_shots(app, win, out: Path) -> list[Path]:
+    """notice_dialog.png: 督办通知 → 新建, filled in for the first unit."""
+    page = win.page("notices")
+    units = [u for u in win.services.units.list() if u.active]
+    if page is None or not units:
+        return []
+    dlg = page.open_new_dialog()
+    dlg.set_fields(unit_id=units[0].id, content="市民来电反映：小区供暖温度不达标，居民室温低于16℃，请尽快核实处理并答复。",
+                   orders="GD2026120100012")
+    _settle(app)
+    p = out / "notice_dialog.png"
+    dlg.grab().save(str(p))
+    dlg.reject()
+    return [p]
 
 
 def _quiet_offscreen_hints() -> None:
