@@ -3,6 +3,7 @@ per-unit maintenance report (定期通报). No Qt; the service does the cross-ta
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -146,6 +147,15 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
 
 
 # -- writing ------------------------------------------------------------------------------------
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: CJK characters are about two width units, others one."""
+    total = 0
+    for part in text.split("\n"):
+        units = sum(1.8 if ord(ch) > 0x2E80 else 1 for ch in part)
+        total += max(1, math.ceil(units / max(1, width - 1)))
+    return total
+
+
 def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, wrap_cols: Sequence[int] = (),
            title: str | None = None) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -166,7 +176,10 @@ def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, 
         cell.border = border
         ws.column_dimensions[column_letter(c - 1)].width = w
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    widths = [w for _h, w in headers]
     for r, row in enumerate(rows, start=r0 + 1):
+        lines = 1
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
             if isinstance(v, int) and not isinstance(v, bool):
@@ -176,6 +189,11 @@ def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, 
             cell.border = border
             if c - 1 in wrap_cols:
                 cell.alignment = wrap
+                lines = max(lines, _lines(str(v or ""), widths[c - 1]))
+            else:
+                cell.alignment = top
+        if lines > 1:  # Excel does not grow a row for wrapped text written by openpyxl
+            ws.row_dimensions[r].height = min(409, 15 * lines)
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
     ws.print_title_rows = f"{r0}:{r0}"
     ws.page_setup.orientation = "landscape"
@@ -251,6 +269,11 @@ class ReportRow:
                 self.updated_this_year, self.open_feedback, self.overdue_feedback, self.late_updates]
 
 
+def totals(rows: Sequence[ReportRow]) -> list[int]:
+    """Column sums of the figures (条目数 … 本年逾期未更新)."""
+    return [sum(r.cells()[i] for r in rows) for i in range(2, len(REPORT_HEADERS))]
+
+
 def report_title(year: int, office: str) -> str:
     return f"{office}{year} 年度知识库维护情况通报"
 
@@ -262,8 +285,8 @@ def write_kb_report_xlsx(path: str | Path, title: str, subtitle: str, rows: Sequ
     wb = Workbook()
     ws = wb.active
     ws.title = "定期通报"
-    _sheet(ws, REPORT_HEADERS, [r.cells() for r in rows], title=title)
-    n = len(rows) + 3
+    _sheet(ws, REPORT_HEADERS, [r.cells() for r in rows] + [["", "合计", *totals(rows)]], title=title)
+    n = len(rows) + 4
     ws.cell(row=n, column=1, value=subtitle).alignment = Alignment(wrap_text=True)
     ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=len(REPORT_HEADERS))
     p = Path(path)
@@ -293,6 +316,7 @@ def write_kb_report_pdf(path: str | Path, title: str, subtitle: str, rows: Seque
     data = [[Paragraph(escape(h), s_head) for h, _ in REPORT_HEADERS]]
     for r in rows:
         data.append([Paragraph(escape(str(v)), s_body) if i < 2 else str(v) for i, v in enumerate(r.cells())])
+    data.append(["", "合计"] + [str(v) for v in totals(rows)])
     table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, -1), font, 8.5),
@@ -304,8 +328,11 @@ def write_kb_report_pdf(path: str | Path, title: str, subtitle: str, rows: Seque
     for i, r in enumerate(rows, start=1):
         if i % 2 == 0:
             style.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F5F8FC")))
-        if r.overdue_feedback or r.late_updates:
-            style.append(("TEXTCOLOR", (7, i), (8, i), colors.HexColor("#C00000")))
+        for col, v in ((7, r.overdue_feedback), (8, r.late_updates)):
+            if v:
+                style.append(("TEXTCOLOR", (col, i), (col, i), colors.HexColor("#C00000")))
+    n = len(rows) + 1
+    style += [("FONT", (0, n), (-1, n), bold, 8.5), ("LINEABOVE", (0, n), (-1, n), 0.8, colors.black)]
     table.setStyle(TableStyle(style))
 
     def foot(canvas, doc) -> None:
