@@ -293,8 +293,11 @@ class AssessmentService:
         fed_edits: list[tuple[int, bool]] = []  # (index in changes, the row was an override before)
         changes: list[CellChange] = []
         audit_rows: list[dict] = []
+        touched = sorted({e.month for e in monthly}) if fed_keys else []
+        flipped: dict[str, bool] = {}  # month → it now has figures (True) / lost its last one (False)
         with self.store.session() as s:
             con = s.connection()
+            had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
             if monthly:
                 q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
                            MonthlyValue.value, MonthlyValue.override).where(
@@ -412,6 +415,14 @@ class AssessmentService:
                     con.execute(insert(AnnualValue), list(ins_a.values()))
             if audit_rows:
                 con.execute(insert(AuditEntry), audit_rows)
+            for m in touched:
+                has = _month_has_data(con, year_scheme_id, m)
+                if has != (m in had):
+                    flipped[m] = has
+        for m, started in flipped.items():  # fed counts join (or leave) a month with its first (last) figure
+            reported = {(c.unit_id, c.month, c.key) for c in changes}
+            changes += self.feeds.month_flip(year_scheme_id, m, started,
+                                             {c.unit_id for c in changes if c.month == m}, reported)
         if changes:
             self.values_changed.emit(year_scheme_id, changes)
         return changes
@@ -483,6 +494,11 @@ class AssessmentService:
             if miss:
                 out[u.id] = miss
         return out
+
+
+def _month_has_data(con, year_scheme_id: int, month: str) -> bool:
+    q = text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1")
+    return con.execute(q, {"y": year_scheme_id, "m": month}).first() is not None
 
 
 def _takes_part(sch: Scheme, kind: str, active: bool, has_data: bool) -> bool:

@@ -118,7 +118,10 @@ class FeedService:
             return typed
         yf = self._year(year_scheme_id)
         overrides = self._overrides(year_scheme_id, month)
-        months = {month} if month is not None else set(self.assessment.months_with_data(year_scheme_id))
+        if month is not None:
+            months = {month} if typed else set()  # a month without any figure gets no fed cells either
+        else:
+            months = set(self.assessment.months_with_data(year_scheme_id))
         records = {(u, m) for (u, m, k) in typed if k not in keys or (u, m, k) in overrides}
         out = {ident: c for ident, c in typed.items() if ident[2] not in keys or ident in overrides}
         for (u, m, k), fv in yf.counts.items():
@@ -155,6 +158,28 @@ class FeedService:
         old = ch.old if was_override else fed_cell
         new = ch.new if ch.new is not None else fed_cell
         return CellChange(ch.unit_id, ch.month, ch.key, old, new)
+
+    def month_flip(self, year_scheme_id: int, month: str, started: bool, batch_units: set[int],
+                   exclude: set[tuple[int, str, str]]) -> list[CellChange]:
+        """A typed edit gave a month its first figure (its fed cells join the scores) or removed its last
+        one (they leave): the fed cells' changes, beyond the `exclude`d cells the edit itself reported."""
+        keys = self.active_keys(year_scheme_id)
+        if not keys:
+            return []
+        if started:
+            cells = self.merge(year_scheme_id, self.assessment.monthly_cells(year_scheme_id, month), month)
+            cand = {i: c for i, c in cells.items() if i[2] in keys and i not in exclude}
+            taking = self.assessment.participating(year_scheme_id, {u for u, _m, _k in cand})
+            return [CellChange(u, m, k, None, c) for (u, m, k), c in sorted(cand.items()) if u in taking]
+        yf = self._year(year_scheme_id)
+        units = set(batch_units) | {u for (u, m, _k) in yf.counts if m == month}
+        out = []
+        for u in sorted(self.assessment.participating(year_scheme_id, units)):
+            for k in sorted(keys):
+                if (u, month, k) not in exclude:
+                    old = self._cell(year_scheme_id, k, yf.counts.get((u, month, k), FedValue(0)).value)
+                    out.append(CellChange(u, month, k, old, None))
+        return out
 
     # -- register changes ----------------------------------------------------------------------
     def refresh(self) -> int:

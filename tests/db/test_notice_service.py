@@ -325,3 +325,26 @@ def test_a_calendar_edit_refuses_to_move_a_notice_changed_since_the_preview(serv
         services.calendar.set_day(date(2027, 1, 4), DayKind.HOLIDAY, "元旦", apply_to=items)
     assert services.calendar.office_days() == []  # nothing half-applied
     assert ns.get(n.id).due == date(2027, 1, 7)
+
+
+def test_a_month_s_first_and_last_figure_bring_and_take_its_fed_counts(services, unit_ids):
+    from hotline_desktop.services.ranking import LiveRanking
+
+    ys = _ganxian(services, unit_ids)  # March has figures; April none yet
+    c01, c02 = unit_ids["C01"], unit_ids["C02"]
+    live = services.rankings.live(ys.id)
+    services.notices.issue(draft(c01, issued=date(2026, 4, 8)))  # counted in April: no figures there yet
+    assert live.engine.monthly_values("C01", "2026-04") is None
+    assert (c01, "2026-04", "supervision_light") not in services.assessment.scored_monthly_cells(ys.id, "2026-04")
+
+    def same_as_fresh():
+        fresh = LiveRanking(services.assessment, ys.id)
+        for code in ("C01", "C02"):
+            assert fresh.engine.monthly_values(code, "2026-04") == live.engine.monthly_values(code, "2026-04")
+
+    services.assessment.set_values(ys.id, [CellEdit(c02, "2026-04", "volume", "80")])  # April's first figure
+    assert live.engine.monthly_values("C01", "2026-04") == {"supervision_light": 1}
+    same_as_fresh()
+    services.assessment.set_values(ys.id, [CellEdit(c02, "2026-04", "volume", None)])  # and its last
+    assert live.engine.monthly_values("C01", "2026-04") is None
+    same_as_fresh()
