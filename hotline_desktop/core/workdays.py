@@ -9,10 +9,12 @@ has not entered are computed Monday–Friday and flagged by ``assumption_note``.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -90,6 +92,11 @@ class DayInfo:
     @property
     def weekend(self) -> bool:
         return self.day.weekday() >= 5
+
+
+@lru_cache(maxsize=512)
+def _jan1(year: int) -> int:
+    return date(year, 1, 1).toordinal()
 
 
 def _library_knows(year: int) -> bool:
@@ -189,22 +196,26 @@ class WorkCalendar:
         return t
 
     def is_workday(self, d: date) -> bool:
-        return bool(self._table(d.year)[0][d.timetuple().tm_yday - 1])
+        return bool(self._table(d.year)[0][d.toordinal() - _jan1(d.year)])
 
     def _through(self, d: date) -> int:
         """Working days from 1 January of d's year through d."""
-        return self._table(d.year)[1][d.timetuple().tm_yday]
+        return self._table(d.year)[1][d.toordinal() - _jan1(d.year) + 1]
 
     # --- counting ----------------------------------------------------------------
     def add_workdays(self, start: date, n: int) -> date:
         """The n-th working day after start (start not counted); n <= 0 gives start."""
-        d = start
-        left = n
-        while left > 0:
-            d += timedelta(days=1)
-            if self.is_workday(d):
-                left -= 1
-        return d
+        if n <= 0:
+            return start
+        year = start.year
+        target = self._through(start) + n  # running count the due day has, in start's year
+        while True:
+            cum = self._table(year)[1]
+            if target <= cum[-1]:
+                # the first day whose running count reaches target is a working day
+                return date(year, 1, 1) + timedelta(days=bisect_left(cum, target) - 1)
+            target -= cum[-1]
+            year += 1
 
     def add_days(self, start: date, n: int) -> date:
         return start + timedelta(days=n)

@@ -125,7 +125,8 @@ def test_counts_across_years_match_a_day_by_day_count():
             b = a + timedelta(days=span)
             assert cal.workdays_between(a, b) == _naive_between(cal, a, b)
     # the N-th working day after start is the first day with N working days in (start, day]
-    for n in (1, 5, 20, 250):
+    for n in (1, 5, 20, 250, 600):
         due = cal.add_workdays(date(2026, 9, 30), n)
         assert cal.workdays_between(date(2026, 9, 30), due) == n and cal.is_workday(due)
+        assert cal.workdays_between(date(2026, 9, 30), due - timedelta(days=1)) == n - 1
     assert cal.is_workday(date(2028, 2, 29)) and cal.workdays_between(date(2028, 2, 28), date(2028, 3, 1)) == 2
