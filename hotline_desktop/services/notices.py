@@ -132,6 +132,16 @@ def _orders(orders) -> tuple[str, ...]:
     return rules.split_orders("\n".join(_clean(o, "关联工单", multiline=False) for o in orders))
 
 
+def _enum(kind, value):
+    """Channel / Level from a member, its value or its Chinese label; ServiceError otherwise."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind.parse(str(value))
+    except ValueError as e:
+        raise ServiceError(str(e)) from None
+
+
 def _setting(settings: Any, name: str, default):
     if settings is None:
         return default
@@ -239,36 +249,39 @@ class NoticeService:
         return due, (None if calendar_days else cal.span_note(issued, due))
 
     # -- writing -------------------------------------------------------------------------------
-    def _check_draft(self, s, d: NoticeDraft) -> None:
-        if UnitRepository(s).get(d.unit_id) is None:
-            raise ServiceError(f"承办单位（ID {d.unit_id}）不存在")
-        if not isinstance(d.days, int) or not 1 <= d.days <= MAX_DAYS:
-            raise ServiceError(f"督办时限应为 1–{MAX_DAYS} 的整数天数，而不是“{d.days}”")
-        if not 2000 <= d.issued.year <= 2100:
-            raise ServiceError(f"下达日期无效：{d.issued.isoformat()}")
+    @staticmethod
+    def _check_deadline(issued: date, days: Any) -> None:
+        """Checked before any date is counted (a huge N would count for ever)."""
+        if not isinstance(issued, date) or not 2000 <= issued.year <= 2100:
+            raise ServiceError(f"下达日期无效：{issued}")
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise ServiceError(f"督办时限应为 1–{MAX_DAYS} 的整数天数，而不是“{days}”")
 
     def issue(self, draft: NoticeDraft) -> NoticeRow:
         """Give the next number of the issue year and store the notice with its computed due date."""
         draft = replace(draft, content=_clean(draft.content, "督办内容"), notes=_clean(draft.notes, "备注"),
                         orders=_orders(draft.orders))
+        self._check_deadline(draft.issued, draft.days)
+        channel, level = _enum(Channel, draft.channel), _enum(Level, draft.level)
         due, _note = self.preview_due(draft.issued, draft.days, draft.calendar_days)
         prefix = self.prefix()
         with self.store.session() as s:
-            self._check_draft(s, draft)
             unit = UnitRepository(s).get(draft.unit_id)
+            if unit is None:
+                raise ServiceError(f"承办单位（ID {draft.unit_id}）不存在")
             repo = NoticeRepository(s)
             year = draft.issued.year
             seq = repo.next_seq(year)
             fields = dict(
                 number=rules.format_number(prefix, year, seq), year=year, seq=seq, unit_id=draft.unit_id,
-                channel=Channel(draft.channel).value, level=Level(draft.level).value, issued=draft.issued,
+                channel=channel.value, level=level.value, issued=draft.issued,
                 days=draft.days, calendar_days=draft.calendar_days, due=due, original_due=due,
                 content=draft.content, orders=orders_text(draft.orders), result="", completed=None,
                 voided=False, void_reason="", notes=draft.notes,
             )
             nid = repo.insert(fields)
             row = NoticeRow(nid, fields["number"], year, seq, draft.unit_id, unit.code, unit.name,
-                            Channel(draft.channel), Level(draft.level), draft.issued, draft.days,
+                            channel, level, draft.issued, draft.days,
                             draft.calendar_days, due, due, draft.content, draft.orders, "", None, False, "",
                             draft.notes)
         self.changed.emit([NoticeChange(None, row)])
@@ -290,9 +303,9 @@ class NoticeService:
             elif k == "orders":
                 v = orders_text(_orders(v))
             elif k == "channel":
-                v = Channel(v).value
+                v = _enum(Channel, v).value
             elif k == "level":
-                v = Level(v).value
+                v = _enum(Level, v).value
             new_vals[k] = v
         issued = new_vals.get("issued", old.issued)
         days = new_vals.get("days", old.days)
@@ -300,6 +313,7 @@ class NoticeService:
         if (issued, days, cal_days) != (old.issued, old.days, old.calendar_days):
             if old.extended:
                 raise ServiceError(f"{old.number} 已批准延期，不能再修改下达日期或督办时限")
+            self._check_deadline(issued, days)
             if issued.year != old.year:
                 raise ServiceError(f"{old.number} 的下达日期不能改到其他年度（编号按下达年度编排）")
             due, _ = self.preview_due(issued, days, cal_days)
@@ -313,8 +327,6 @@ class NoticeService:
             n = repo.get(notice_id)
             if "unit_id" in new_vals and UnitRepository(s).get(new_vals["unit_id"]) is None:
                 raise ServiceError(f"承办单位（ID {new_vals['unit_id']}）不存在")
-            if "days" in new_vals and not (isinstance(days, int) and 1 <= days <= MAX_DAYS):
-                raise ServiceError(f"督办时限应为 1–{MAX_DAYS} 的整数天数，而不是“{days}”")
             changes = repo.update(n, **new_vals)
             row = repo.row(notice_id)
         if changes:

@@ -123,8 +123,16 @@ def test_bad_input_is_refused_with_chinese_messages_and_nothing_written(services
         ns.issue(draft(9999))
     with pytest.raises(ServiceError, match="督办时限"):
         ns.issue(draft(unit_ids["C01"], days=0))
+    with pytest.raises(ServiceError, match="督办时限"):
+        ns.issue(draft(unit_ids["C01"], days=10**9))  # refused before counting a billion days
+    with pytest.raises(ServiceError, match="督办方式无效"):
+        ns.issue(draft(unit_ids["C01"], level="口头"))
+    assert ns.issue(draft(unit_ids["C01"], level="领导批示", channel="网络问政")).level is Level.LEADER
+    ns.unissue(ns.rows()[0].id)
     assert ns.rows() == []
     n = ns.issue(draft(unit_ids["C01"]))
+    with pytest.raises(ServiceError, match="督办时限"):
+        ns.update(n.id, days=10**9)
     with pytest.raises(ServiceError, match="早于下达日期"):
         ns.complete(n.id, date(2026, 10, 1), "x")
     with pytest.raises(ServiceError, match="原因"):
