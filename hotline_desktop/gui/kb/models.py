@@ -248,6 +248,8 @@ class FeedbackModel(RowTableModel):
             return None
         r = self._rows[index.row()]
         c = index.column()
+        if role == SORT_ROLE and c == FB_STATE:  # overdue first, then open, then closed; by due date
+            return (0 if self.overdue(r) else 1 if r[9] is None else 2, r[8], r[0])
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
             values = (r[1] if role == SORT_ROLE else str(r[1]), r[3], r[4], r[5], r[6], day_text(r[7]),
                       day_text(r[8]), day_text(r[9]), self.state(r))
@@ -305,6 +307,13 @@ class SortProxy(SearchProxy):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
+
+    def lessThan(self, left, right) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)  # Python values (tuples): compared here, not by Qt
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         if not self.search:

@@ -54,6 +54,7 @@ from hotline_desktop.gui.kb.models import (
     COL_STATUS,
     COL_UNIT,
     COL_VERSION,
+    FB_STATE,
     RAW_ROLE,
     FeedbackModel,
     KbTableModel,
@@ -240,11 +241,11 @@ class KbTab(TabPage):
         self.table.doubleClicked.connect(lambda _ix: self.open_edit_dialog())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
-        self.feedback_table = self.make_row_table(self.feedback_proxy, 6)
+        self.feedback_table = self.make_row_table(self.feedback_proxy, FB_STATE)  # overdue, open, closed
         self.feedback_table.doubleClicked.connect(lambda ix: self._jump(self.feedback_proxy, ix))
         self.review_table = self.make_row_table(self.review_proxy, 4)
         self.review_table.doubleClicked.connect(lambda ix: self._jump(self.review_proxy, ix))
-        for t, widths in ((self.feedback_table, (56, 120, 260, 110, 220, 92, 92, 92)),
+        for t, widths in ((self.feedback_table, (52, 116, 220, 100, 170, 88, 88, 88)),
                           (self.review_table, (56, 140, 380, 92, 92))):
             for i, w in enumerate(widths):
                 t.horizontalHeader().resizeSection(i, w)
