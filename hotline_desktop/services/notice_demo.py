@@ -66,6 +66,7 @@ NOTICES: list[tuple] = [
     ("D07", H, P, date(2026, 11, 9), 5, False, None, ""),
     ("C0701", H, S, date(2026, 11, 16), 7, True, None, ""),
     ("D25", H, L, date(2026, 11, 23), 10, False, None, "ask"),
+    ("C0302", H, P, date(2026, 11, 23), 5, False, None, ""),  # due 11-30: 催办通知 as of 12-01
     ("C0903", NET, W, date(2026, 11, 26), 5, False, None, ""),
     ("T01", H, B, date(2026, 11, 27), 3, False, None, ""),
     ("C1105", H, S, date(2026, 11, 30), 10, False, None, ""),

@@ -126,6 +126,7 @@ def test_demo_register_has_every_status(demo_dir, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert 35 <= len(rows) <= 45
     assert {r["status"] for r in rows} == {"已下达", "即将到期", "逾期未办结", "按期办结", "逾期办结", "已作废"}
+    assert {r["escalation"] for r in rows} == {"", "提醒", "催办通知", "通报"}
 
 
 @pytest.mark.parametrize(("scheme", "year"), [("licheng-2020", 2025), ("ganxian-2023-hotline", 2026),
