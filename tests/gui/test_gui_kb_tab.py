@@ -191,3 +191,18 @@ def test_question_column_paints_highlight_without_errors(tab, qtbot):
             found = True
             break
     assert found
+
+
+def test_feedback_list_puts_overdue_first_then_open_then_closed(tab, qtbot):
+    t, s, ids = tab
+    k = s.kb
+    k.add_feedback(ids["a"], "其他", "尚未到期", date(2026, 11, 30))  # due 2026-12-07: open
+    k.add_feedback(ids["a"], "内容不完整", "已逾期", date(2026, 11, 2))  # overdue
+    qtbot.waitUntil(lambda: len(t.feedback_model.rows) == 2)
+    t.feedback_table.sortByColumn(FB_STATE, Qt.SortOrder.DescendingOrder)
+    t.feedback_table.sortByColumn(FB_STATE, Qt.SortOrder.AscendingOrder)
+    states = [t.feedback_proxy.index(r, FB_STATE).data() for r in range(t.feedback_proxy.rowCount())]
+    assert states == ["逾期未办结", "办理中"]
+    t.feedback_table.sortByColumn(FB_STATE, Qt.SortOrder.DescendingOrder)
+    states = [t.feedback_proxy.index(r, FB_STATE).data() for r in range(t.feedback_proxy.rowCount())]
+    assert states == ["办理中", "逾期未办结"]
