@@ -306,8 +306,10 @@ class KbService:
             e.status = new.value
             e.published_version_id = w.id
             e.published_on = day
+            first = e.first_published is None
             e.first_published = e.first_published or day
-            e.review_by = kb.default_review_by(day)
+            if not (first and e.review_by is not None and e.review_by > day):  # a date chosen in 采集 stands
+                e.review_by = kb.default_review_by(day)
             repo.add(KbEvent(entry_id=e.id, kind="publish", day=day, version_number=w.number, note=""))
             return f"已发布第 {w.number} 版"
 

@@ -267,3 +267,16 @@ def test_an_office_calendar_edit_moves_open_feedback_due_dates_when_applied(k, s
     with services.store.session() as s:
         rows = AuditRepository(s).recent(20, table="kb_feedback")
     assert any(r.field == "due_on" and r.new_value == "2026-12-14" for r in rows)
+
+
+def test_review_by_chosen_in_collection_stands_at_first_publication(k):
+    eid = k.create("D01", "政策法规", "一问一答", Content("问？", "答。"), review_by=date(2026, 9, 30)).entry_id
+    publish(k, eid, date(2026, 3, 2))
+    assert k.list()[0].review_by == date(2026, 9, 30)
+    k.revise(eid)
+    k.edit(eid, Content("问？", "新答。"))
+    publish(k, eid, date(2026, 5, 1))
+    assert k.list()[0].review_by == date(2027, 5, 1)  # a revision: one year after its publication
+    eid2 = k.create("D01", "政策法规", "一问一答", Content("问二？", "答。"), review_by=date(2026, 1, 1)).entry_id
+    publish(k, eid2, date(2026, 3, 2))  # a date already past would list it at once: one year instead
+    assert k.rows([eid2])[0].review_by == date(2027, 3, 2)

@@ -132,9 +132,17 @@ class EntryDialog(_SubmitDialog):
         self.effective_edit = _date_edit(self, date.today())
         self.effective_edit.setEnabled(False)
         self.effective_check.toggled.connect(self.effective_edit.setEnabled)
+        self.review_check = QCheckBox(self.tr("校核期限"), self)
+        self.review_check.setToolTip(self.tr("到期前 30 天起列入“到期校核”；不填时发布或校核后自动定为一年后"))
+        self.review_edit = _date_edit(self, date.today())
+        self.review_edit.setEnabled(False)
+        self.review_check.toggled.connect(self.review_edit.setEnabled)
         eff = QHBoxLayout()
         eff.addWidget(self.effective_check)
         eff.addWidget(self.effective_edit)
+        eff.addSpacing(24)
+        eff.addWidget(self.review_check)
+        eff.addWidget(self.review_edit)
         eff.addStretch(1)
         form.addRow(self.tr("承办单位"), self.unit_combo)
         form.addRow(self.tr("类别"), self.category_combo)
@@ -159,6 +167,9 @@ class EntryDialog(_SubmitDialog):
             self.unit_combo.setCurrentIndex(max(0, i))
             self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(row.category)))
             self.form_combo.setCurrentIndex(max(0, self.form_combo.findData(row.form)))
+            if row.review_by is not None:
+                self.review_check.setChecked(True)
+                self.review_edit.setDate(qdate(row.review_by))
         if content is not None:
             self.set_content(content)
 
@@ -183,6 +194,9 @@ class EntryDialog(_SubmitDialog):
 
     def form(self) -> str:
         return self.form_combo.currentData()
+
+    def review_by(self) -> date | None:
+        return pydate(self.review_edit.date()) if self.review_check.isChecked() else None
 
     def content(self) -> Content:
         return Content(

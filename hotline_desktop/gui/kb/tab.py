@@ -522,7 +522,8 @@ class KbTab(TabPage):
         unit_id = self.unit_combo.currentData()
 
         def submit(d):
-            return self._run(lambda: self.services.kb.create(d.unit_code(), d.category(), d.form(), d.content()))
+            return self._run(lambda: self.services.kb.create(d.unit_code(), d.category(), d.form(), d.content(),
+                                                             review_by=d.review_by()))
 
         dlg = EntryDialog(units, submit, self)
         if unit_id is not None:
@@ -540,7 +541,8 @@ class KbTab(TabPage):
 
         def submit(dlg):
             return self._run(lambda: self.services.kb.edit(
-                r.id, dlg.content(), category=dlg.category(), form=dlg.form(), unit_code=dlg.unit_code()))
+                r.id, dlg.content(), category=dlg.category(), form=dlg.form(), unit_code=dlg.unit_code(),
+                review_by=dlg.review_by()))
 
         title = self.tr("修改修订稿（第 {0} 版）").format(r.working_version) if r.revising else None
         self._open(EntryDialog(self._units, submit, self, row=r, content=d.working, title=title))
