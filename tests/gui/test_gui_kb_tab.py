@@ -206,3 +206,35 @@ def test_feedback_list_puts_overdue_first_then_open_then_closed(tab, qtbot):
     t.feedback_table.sortByColumn(FB_STATE, Qt.SortOrder.DescendingOrder)
     states = [t.feedback_proxy.index(r, FB_STATE).data() for r in range(t.feedback_proxy.rowCount())]
     assert states == ["办理中", "逾期未办结"]
+
+
+def _kb_xlsx(path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位编码", "类别", "问题", "答案"])
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+def test_tab_import_all_or_nothing_then_undo(tab, qtbot, tmp_path, message_boxes):
+    t, s, _ids = tab
+    bad = _kb_xlsx(tmp_path / "bad.xlsx", [("D01", "社会民生", "问一？", "答一。"), ("D77", "社会民生", "问二？", "答二。")])
+    t.import_file(bad)
+    qtbot.waitUntil(lambda: t._dialog is not None and t._dialog.isVisible(), timeout=10000)
+    rows = t._dialog.problem_rows()
+    assert any("D77" in r[2] for r in rows) and s.kb.count() == 2
+    t._dialog.reject()
+    good = _kb_xlsx(tmp_path / "good.xlsx", [("D01", "社会民生", "问一？", "答一。"), ("D02", "政策法规", "问二？", "答二。")])
+    done = []
+    t.import_finished.connect(done.append)
+    t.import_file(good)
+    qtbot.waitUntil(lambda: done == [2], timeout=10000)
+    qtbot.waitUntil(lambda: len(t.model.all_rows) == 4)
+    assert "确定导入吗" in message_boxes.texts("question")[-1]
+    t.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(t.model.all_rows) == 2)
+    assert s.kb.count() == 2
