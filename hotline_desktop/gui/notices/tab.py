@@ -454,6 +454,7 @@ class NoticesTab(TabPage):
 
     def _check_day(self) -> None:
         if self.services.notices.today() != self._today:
+            self.services.feeds.refresh()  # notices whose due date just passed start counting (E2a)
             self.restatus()
 
     def restatus(self) -> int:
