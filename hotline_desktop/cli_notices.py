@@ -11,7 +11,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from hotline_desktop.core.calendar_file import parse_date
 from hotline_desktop.core.notices import Channel, Level, NoticeStatus, split_orders
 
 
@@ -22,6 +21,8 @@ def _cli_error(msg: str) -> Exception:
 
 
 def _date(text: str | None, what: str) -> date:
+    from hotline_desktop.core.calendar_file import parse_date  # imported when used: `score` starts fast
+
     d = parse_date(text or "")
     if d is None:
         raise _cli_error(f"{what}“{text}”不是有效日期（应如 2026-12-01）")
