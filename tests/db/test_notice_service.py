@@ -356,3 +356,30 @@ def test_a_month_s_first_and_last_figure_bring_and_take_its_fed_counts(services,
     services.assessment.set_values(ys.id, [CellEdit(c02, "2026-04", "volume", None)])  # and its last
     assert live.engine.monthly_values("C01", "2026-04") is None
     same_as_fresh()
+
+
+WRITER = """
+import sys
+from datetime import date
+from hotline_desktop.core.notices import Channel, Level
+from hotline_desktop.db.store import Store
+from hotline_desktop.paths import DataPaths
+from hotline_desktop.services.notices import NoticeDraft, NoticeService
+store = Store.open(DataPaths(sys.argv[1]), lock=False, auto_backup=False)
+ns = NoticeService(store)
+for _ in range(12):
+    print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5)).number)
+store.close()
+"""
+
+
+def test_two_processes_never_get_the_same_number(services, unit_ids, paths):
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(paths.root), str(unit_ids["C01"])],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [e for _o, e in outs]
+    numbers = [line for o, _e in outs for line in o.split()]
+    assert sorted(numbers) == sorted(f"督（2026）{i}号" for i in range(1, 25))
