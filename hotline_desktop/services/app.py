@@ -47,7 +47,9 @@ class AppServices:
     @property
     def feeds(self):
         """Fed inputs (registers → scheme inputs); created with the assessment service."""
-        return self.__dict__["feeds"] if "feeds" in self.__dict__ else (self.assessment, self.__dict__["feeds"])[1]
+        if "feeds" not in self.__dict__:
+            self.assessment  # noqa: B018 - creates the feed service with it
+        return self.__dict__["feeds"]
 
     @property
     def kb_feeds(self):
