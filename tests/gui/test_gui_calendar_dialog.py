@@ -216,3 +216,11 @@ def test_right_click_and_enter_ask_for_the_days_menu(dialog, qtbot):
     qtbot.keyClick(grid, Qt.Key.Key_Return)
     assert asked == [date(2026, 2, 14), date(2026, 2, 15)]
     assert "调休上班" in dialog.day_label.text() or "节假日" in dialog.day_label.text()
+
+
+def test_ctrl_z_and_ctrl_y_in_the_dialog(dialog, services, qtbot):
+    assert dialog.mark_day(date(2027, 1, 1), DayKind.HOLIDAY, "元旦")
+    qtbot.keyClick(dialog.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert services.calendar.office_days() == []
+    qtbot.keyClick(dialog.grid, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert services.calendar.office_days(2027)[0].name == "元旦"
