@@ -97,10 +97,16 @@ def main() -> int:
     plan = s.kb_io.plan(xlsx)
     t1 = time.perf_counter()
     assert plan.ok, plan.problems[:3]
-    s.kb_io.apply(plan)
+    edit = s.kb_io.apply(plan)
     t2 = time.perf_counter()
     print(f"import {args.import_rows} rows: {t2 - t0:.2f} s (read+check {t1 - t0:.2f} s, write {t2 - t1:.2f} s);"
           f" target ≤ 2 s")
+    t0 = time.perf_counter()
+    s.kb.undo(edit)
+    t1 = time.perf_counter()
+    s.kb.redo(edit)
+    t2 = time.perf_counter()
+    print(f"  undo of that import {t1 - t0:.2f} s, redo {t2 - t1:.2f} s")
     s.close()
 
     # -- a register of N entries -------------------------------------------------------------------

@@ -167,6 +167,56 @@ class KbRepository:
             tuple(_row(f, FEEDBACK_COLS) for f in self.feedback(entry_id)),
         )
 
+    def snapshots(self, entry_ids: Iterable[int]) -> dict[int, Snapshot | None]:
+        """`snapshot` of many entries in a few queries (undo of an import touches thousands)."""
+        ids = sorted(set(entry_ids))
+        out: dict[int, Snapshot | None] = dict.fromkeys(ids)
+        if len(ids) < 50:
+            return {i: self.snapshot(i) for i in ids}
+        con = self.s.connection()
+
+        def fetch(table: str, cols: Sequence[str], key: str, keys: list[int]) -> list[dict]:
+            rows = []
+            for i in range(0, len(keys), 500):
+                chunk = ",".join(str(int(x)) for x in keys[i:i + 500])
+                q = f"SELECT id, {key}, {', '.join(cols)} FROM {table} WHERE {key} IN ({chunk}) ORDER BY id"
+                rows += con.exec_driver_sql(q).fetchall()
+            return [dict(zip(("id", "_k", *cols), r, strict=True)) for r in rows]
+
+        dates = {"first_published", "published_on", "review_by", "withdrawn_on", "effective_date", "reviewed_on",
+                 "day", "raised_on", "due_on", "closed_on"}
+
+        def typed(d: dict) -> dict:
+            for k, v in d.items():
+                if k in dates and isinstance(v, str):
+                    d[k] = date.fromisoformat(v[:10])
+                elif k == "passed":
+                    d[k] = bool(v)
+            return d
+
+        entries = {r["id"]: typed(r) for r in fetch("kb_entries", ENTRY_COLS, "id", ids)}
+        versions = [typed(r) for r in fetch("kb_versions", VERSION_COLS, "entry_id", list(entries))]
+        by_v = {v["id"]: v["_k"] for v in versions}
+        number = {v["id"]: v["number"] for v in versions}
+        checks = [typed(r) for r in fetch("kb_checks", CHECK_COLS[1:], "version_id", sorted(by_v))]
+        events = [typed(r) for r in fetch("kb_events", EVENT_COLS, "entry_id", list(entries))]
+        feedback = [typed(r) for r in fetch("kb_feedback", FEEDBACK_COLS, "entry_id", list(entries))]
+        group: dict[int, dict[str, list]] = {i: {"v": [], "c": [], "e": [], "f": []} for i in entries}
+        for v in sorted(versions, key=lambda v: (v["_k"], v["number"])):
+            group[v.pop("_k")]["v"].append(v)
+        for c in checks:
+            c["version_id"] = c.pop("_k")
+            group[by_v[c["version_id"]]]["c"].append(c)
+        for name, rows in (("e", events), ("f", feedback)):
+            for r in rows:
+                group[r.pop("_k")][name].append(r)
+        for i, e in entries.items():
+            e.pop("_k")
+            g = group[i]
+            checks_sorted = sorted(g["c"], key=lambda c: (number[c["version_id"]], c["round"], c["item"]))
+            out[i] = Snapshot(e, tuple(g["v"]), tuple(checks_sorted), tuple(g["e"]), tuple(g["f"]))
+        return out
+
     def restore(self, entry_id: int, snap: Snapshot | None) -> None:
         """Make the entry's rows exactly `snap` (None: the entry does not exist)."""
         con = self.s.connection()

@@ -450,7 +450,7 @@ class KbService:
         """Put entries back exactly as in `snapshots` (one transaction, audited)."""
         with self.store.session() as s:
             repo, audit = KbRepository(s), AuditRepository(s)
-            befores = {eid: repo.snapshot(eid) for eid in snapshots}
+            befores = repo.snapshots(snapshots)
             repo.restore_many(snapshots)
             for eid, snap in snapshots.items():
                 _audit(audit, eid, befores[eid], snap, label)

@@ -280,3 +280,23 @@ def test_review_by_chosen_in_collection_stands_at_first_publication(k):
     eid2 = k.create("D01", "政策法规", "一问一答", Content("问二？", "答。"), review_by=date(2026, 1, 1)).entry_id
     publish(k, eid2, date(2026, 3, 2))  # a date already past would list it at once: one year instead
     assert k.rows([eid2])[0].review_by == date(2027, 3, 2)
+
+
+def test_bulk_snapshots_equal_single_ones_on_the_demo_register(services):
+    from hotline_desktop.db.kb_repository import KbRepository
+    from hotline_desktop.services.demo import demo_units
+    from hotline_desktop.services.kb_demo import fill_demo_kb
+
+    services.units.create_many(demo_units())
+    n = fill_demo_kb(services, today=date(2026, 12, 1))
+    assert n > 200
+    with services.store.session() as s:
+        repo = KbRepository(s)
+        ids = [r.id for r in KbRepository(s).rows(date(2026, 12, 1))]
+        bulk = repo.snapshots(ids)
+        single = {i: repo.snapshot(i) for i in ids}
+    assert bulk == single
+    assert any(len(sn.versions) > 1 and sn.checks and sn.events and sn.feedback for sn in bulk.values())
+    statuses = {r.status for r in services.kb.list()} | {r.working_status for r in services.kb.list()}
+    assert statuses >= {"draft", "returned", "approved", "published", "withdrawn"}  # every status in the demo
+    assert any(r.revising for r in services.kb.list())
