@@ -185,6 +185,8 @@ def cmd_export(args) -> int:
         return _export_ranking(args)
     if args.what == "monthly":
         return _export_monthly(args)
+    if args.what == "case":
+        return _export_case(args)
     for opt in ("scheme", "year", "month", "group"):
         if getattr(args, opt) is not None:
             raise CliError(f"--{opt} 只用于 export ranking / export board")
@@ -229,10 +231,21 @@ def _export_ranking(args) -> int:
     except ValueError:
         raise CliError(f"考核年度应为整数：{args.year}") from None
     out = Path(args.file or args.out)
-    if out.suffix.lower() not in (".xlsx", ".pdf"):
-        raise CliError(f"导出文件须为 .xlsx 或 .pdf：{out}")
+    if out.suffix.lower() not in (".xlsx", ".pdf", ".json"):
+        raise CliError(f"导出文件须为 .xlsx、.pdf 或 .json：{out}")
     if not out.parent.exists():
         raise CliError(f"导出目录不存在：{out.parent}")
+    if out.suffix.lower() == ".json":
+        if args.month is not None or args.group is not None:
+            raise CliError("导出 .json（score 输出格式）时不能指定 --month 或 --group")
+        from hotline_desktop.services.case_export import export_ranking_json
+
+        services = _open(args, lock=False)
+        try:
+            print(f"已导出排名（score 输出格式）：{export_ranking_json(services, scheme_id=args.scheme, year=year, out=out)}")
+            return 0
+        finally:
+            services.close()
     from hotline_desktop.services.ranking_export import export_ranking
 
     services = _open(args, lock=False)
@@ -242,6 +255,35 @@ def _export_ranking(args) -> int:
             services, scheme_id=args.scheme, year=year, month=args.month, group=args.group, out=out, board=board
         )
         print(f"已导出{'红黑榜' if board else '排名表'}：{path}")
+        return 0
+    finally:
+        services.close()
+
+
+def _export_case(args) -> int:
+    """`export case --scheme S --year Y --out FILE.json`: the inputs the engine scored, as a `score` case."""
+    missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
+    if not (args.file or args.out):
+        missing.append("--out")
+    if missing:
+        raise CliError("export case 缺少 " + "、".join(missing)
+                       + "（用法：hotline-desktop export case --scheme 方案 --year 年度 --out 文件.json）")
+    if args.month is not None or args.group is not None:
+        raise CliError("export case 不能指定 --month 或 --group（导出全年）")
+    out = Path(args.file or args.out)
+    if out.suffix.lower() != ".json":
+        raise CliError(f"导出文件须为 .json：{out}")
+    if not out.parent.exists():
+        raise CliError(f"导出目录不存在：{out.parent}")
+    from hotline_desktop.services.case_export import export_case
+
+    services = _open(args, lock=False)
+    try:
+        path, side = export_case(services, scheme_id=args.scheme, year=args.year, out=out)
+        print(f"已导出计分案例（可用 hotline-desktop score 复核）：{path}")
+        if side is not None:
+            print(f"该年度冻结的方案与内置方案不同，已另存为：{side}\n"
+                  f"复核时请用：hotline-desktop score {path} --scheme-file {side}")
         return 0
     finally:
         services.close()
@@ -368,12 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--scheme", metavar="SCHEME", help="月度数据：考核方案，如 ganxian-2023-hotline")
     sp.add_argument("--year", metavar="YEAR", help="月度数据：考核年度")
     sp.add_argument("--month", metavar="YYYY-MM", help="月度数据：月份")
-    sp = add("export", cmd_export, "导出到 Excel / PDF（单位、导入模板、排名表、红黑榜、月度数据）")
-    sp.add_argument("what", choices=["units", "template", "ranking", "board", "monthly"])
+    sp = add("export", cmd_export, "导出到 Excel / PDF / JSON（单位、导入模板、排名表、红黑榜、月度数据、计分案例）")
+    sp.add_argument("what", choices=["units", "template", "ranking", "board", "monthly", "case"])
     sp.add_argument("file", metavar="FILE", nargs="?", help="导出文件（也可用 --out）")
-    sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf）")
-    sp.add_argument("--scheme", metavar="SCHEME", help="排名表、月度数据：考核方案，如 licheng-2020")
-    sp.add_argument("--year", metavar="YEAR", help="排名表、月度数据：考核年度，如 2025")
+    sp.add_argument("--out", metavar="FILE", help="导出文件：.xlsx（排名表也可 .pdf / .json；case 为 .json）")
+    sp.add_argument("--scheme", metavar="SCHEME", help="排名表、月度数据、计分案例：考核方案，如 licheng-2020")
+    sp.add_argument("--year", metavar="YEAR", help="排名表、月度数据、计分案例：考核年度，如 2025")
     sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）；月度数据：月份")
     sp.add_argument("--group", metavar="GROUP", help="排名表：排名组，如 community / 社区（默认全部，每组一页）")
     sp = add("scheme", cmd_scheme, "考核方案：列出（scheme list）、为年度指定（scheme assign）")
@@ -384,6 +426,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
     sp.add_argument("--scheme-file", metavar="F.toml", help="用方案文件计分（案例中的 scheme 只能是内置方案编号）")
+    from hotline_desktop.cli_calendar import add_calendar_parser, add_settings_parser
+
+    add_calendar_parser(add, common)
+    add_settings_parser(add, common)
+    from hotline_desktop.cli_notices import add_notice_parser
+
+    add_notice_parser(add, common)
+    from hotline_desktop.cli_kb import add_kb_parser
+
+    add_kb_parser(add, common)
     return p
 
 

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -91,6 +102,7 @@ class MonthlyValue(Base):
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(Text)
     valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)  # typed over a fed value (0004)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
@@ -130,3 +142,175 @@ class EvidenceFile(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --- registers: working-day calendar (E1) -------------------------------------------------------
+
+
+class CalendarDay(Base):
+    """A day the office marks 节假日 or 调休上班; overrides chinesecalendar for that day."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # core.workdays.DayKind value
+    name: Mapped[str] = mapped_column(String(50), default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+# --- registers: 督办通知 (E2) ----------------------------------------------------------------------
+
+
+class NoticeCounter(Base):
+    """The last notice number given in a year; it never goes down, so no number is reused."""
+
+    __tablename__ = "notice_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class Notice(Base):
+    """A supervision notice (督办通知) 督（YYYY）N号."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_notices_number"),
+        UniqueConstraint("year", "seq", name="uq_notices_year_seq"),
+        Index("ix_notices_unit", "unit_id"),
+        Index("ix_notices_issued", "issued"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    channel: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    issued: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    calendar_days: Mapped[bool] = mapped_column(Boolean, default=False)
+    due: Mapped[date] = mapped_column(Date)
+    original_due: Mapped[date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text, default="")
+    orders: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    completed: Mapped[date | None] = mapped_column(Date)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class NoticeExtension(Base):
+    """A unit's request for more time (延期) and the operator's decision."""
+
+    __tablename__ = "notice_extensions"
+    __table_args__ = (Index("ix_notice_extensions_notice", "notice_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    asked: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    days: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[date | None] = mapped_column(Date)
+    decided: Mapped[date | None] = mapped_column(Date)
+    old_due: Mapped[date | None] = mapped_column(Date)
+    new_due: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+# --- registers: 知识库 (F) ------------------------------------------------------------------------
+# kb_fts (FTS5, trigram) is a virtual table created and kept in sync by migration 0005's triggers;
+# it has no model.
+
+
+class KbEntry(Base):
+    """A knowledge-base entry of a unit; its content lives in versions (core/kb.py)."""
+
+    __tablename__ = "kb_entries"
+    __table_args__ = (Index("ix_kb_entries_unit", "unit_id"), Index("ix_kb_entries_status", "status"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    category: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    published_version_id: Mapped[int | None] = mapped_column(Integer)
+    working_version_id: Mapped[int | None] = mapped_column(Integer)
+    first_published: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    review_by: Mapped[date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdraw_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class KbVersion(Base):
+    __tablename__ = "kb_versions"
+    __table_args__ = (UniqueConstraint("entry_id", "number", name="uq_kb_versions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    basis_name: Mapped[str] = mapped_column(Text, default="")
+    basis_number: Mapped[str] = mapped_column(String(100), default="")
+    basis_attachments: Mapped[int] = mapped_column(Integer, default=0)
+    effective_date: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class KbCheck(Base):
+    """One of the four checks (第九条) of one review round of a version."""
+
+    __tablename__ = "kb_checks"
+    __table_args__ = (UniqueConstraint("version_id", "round", "item", name="uq_kb_checks_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("kb_versions.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer)
+    item: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_on: Mapped[date] = mapped_column(Date)
+
+
+class KbEvent(Base):
+    """发布 / 校核 / 撤销 of an entry, dated."""
+
+    __tablename__ = "kb_events"
+    __table_args__ = (Index("ix_kb_events_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class KbFeedback(Base):
+    """A problem the office flagged on a published entry (第十三条), due in N working days."""
+
+    __tablename__ = "kb_feedback"
+    __table_args__ = (Index("ix_kb_feedback_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
+    problem_type: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    raised_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_version: Mapped[int | None] = mapped_column(Integer)

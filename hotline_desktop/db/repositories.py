@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
-from hotline_desktop.db.models import AuditEntry, Meta, Unit
+from hotline_desktop.db.models import AuditEntry, CalendarDay, Meta, Unit
 
 
 def _text(v: Any) -> str | None:
@@ -212,3 +212,95 @@ class UnitRepository:
         self.s.connection().execute(
             delete(Unit.__table__).where(Unit.__table__.c.id == bindparam("b_id")), [{"b_id": i} for i in rows]
         )
+
+# --- registers: working-day calendar and settings (E1) -----------------------------------------
+
+
+def calendar_row_id(d) -> int:
+    """The audit row id of a calendar day: its date as YYYYMMDD."""
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+class CalendarRepository:
+    """The office's 节假日 / 调休上班 days (calendar_days); every change audited old → new."""
+
+    TABLE = "calendar_days"
+
+    def __init__(self, session: Session):
+        self.s = session
+        self.audit = AuditRepository(session)
+
+    def all(self) -> list[CalendarDay]:
+        return list(self.s.scalars(select(CalendarDay).order_by(CalendarDay.day)))
+
+    def in_years(self, years: Iterable[int]) -> list[CalendarDay]:
+        from datetime import date
+
+        out: list[CalendarDay] = []
+        for y in sorted(set(years)):
+            q = select(CalendarDay).where(CalendarDay.day >= date(y, 1, 1), CalendarDay.day <= date(y, 12, 31))
+            out.extend(self.s.scalars(q.order_by(CalendarDay.day)))
+        return out
+
+    def get(self, day) -> CalendarDay | None:
+        return self.s.get(CalendarDay, day)
+
+    def put(self, day, kind: str, name: str) -> None:
+        """Set a day (insert or update); no-op when unchanged."""
+        row = self.s.get(CalendarDay, day)
+        if row is None:
+            self.s.add(CalendarDay(day=day, kind=kind, name=name))
+            self.s.flush()
+            self.audit.record(self.TABLE, calendar_row_id(day), "insert",
+                              {"day": (None, day.isoformat()), "kind": (None, kind), "name": (None, name)})
+            return
+        changes = {}
+        if row.kind != kind:
+            changes["kind"] = (row.kind, kind)
+            row.kind = kind
+        if row.name != name:
+            changes["name"] = (row.name, name)
+            row.name = name
+        if changes:
+            self.s.flush()
+            self.audit.record(self.TABLE, calendar_row_id(day), "update", changes)
+
+    def remove(self, day) -> None:
+        row = self.s.get(CalendarDay, day)
+        if row is None:
+            return
+        self.audit.record(self.TABLE, calendar_row_id(day), "delete",
+                          {"day": (day.isoformat(), None), "kind": (row.kind, None), "name": (row.name, None)})
+        self.s.delete(row)
+        self.s.flush()
+
+
+class SettingsRepository:
+    """Settings as app_meta rows "setting.<name>"; every change audited old → new."""
+
+    PREFIX = "setting."
+
+    def __init__(self, session: Session):
+        self.s = session
+        self.meta = MetaRepository(session)
+        self.audit = AuditRepository(session)
+
+    def all(self) -> dict[str, str]:
+        q = select(Meta.key, Meta.value).where(Meta.key.startswith(self.PREFIX))
+        return {k[len(self.PREFIX):]: v for k, v in self.s.execute(q)}
+
+    def put(self, name: str, value: str | None) -> None:
+        """Store a value (None removes it: back to the default)."""
+        key = self.PREFIX + name
+        m = self.s.get(Meta, key)
+        old = m.value if m else None
+        if old == value:
+            return
+        if value is None:
+            self.s.delete(m)
+        elif m is None:
+            self.s.add(Meta(key=key, value=value))
+        else:
+            m.value = value
+        self.s.flush()
+        self.audit.record("app_meta", 0, "update", {key: (old, value)})

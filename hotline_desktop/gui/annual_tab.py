@@ -68,6 +68,7 @@ from hotline_desktop.gui.annual_models import (
     UnitState,
 )
 from hotline_desktop.gui.bridge import EventBridge
+from hotline_desktop.gui.kb.annual_fed import show_fed, typed_text
 from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ServiceError
@@ -654,7 +655,7 @@ class AnnualTab(TabPage):
         try:
             scheme = a.scheme(ys.id)
             units = a.participants(ys.id)
-            self._cells = a.annual_cells(ys.id)
+            self._cells = a.scored_annual_cells(ys.id)  # fed items (知识库) as scored
             self._missing = a.missing_annual(ys.id)
             self._load_file_counts(ys.id)
             live = self.services.rankings.live(ys.id)
@@ -841,6 +842,7 @@ class AnnualTab(TabPage):
             card.show_cell(self._cells.get((unit_id, key)))
             card.show_note(self._notes.get(key, ""))
             card.show_files(files.get(key, []))
+        show_fed(self, unit_id)
         self._update_header()
         self.scroll.verticalScrollBar().setValue(0)
         self.unit_shown.emit(unit_id)
@@ -913,6 +915,8 @@ class AnnualTab(TabPage):
             except ServiceError:
                 pass
         self._refresh_states({c.unit_id for c in annual})
+        if self._unit_id in {c.unit_id for c in annual}:
+            show_fed(self, self._unit_id)
         if self._unit_id is not None:
             for c in annual:
                 card = self.cards.get(c.key)
@@ -939,6 +943,7 @@ class AnnualTab(TabPage):
             return
         ys_id = self._ys.id
         old = self._cells.get((unit_id, key))
+        old_typed = typed_text(self, unit_id, key, old)  # a fed item not overridden: undo clears it
         try:
             changes = self.services.assessment.set_values(ys_id, [CellEdit(unit_id, None, key, text)])
         except ServiceError as e:
@@ -958,7 +963,7 @@ class AnnualTab(TabPage):
         label = self.tr("{0}：{1} → {2}").format(
             self._label(unit_id, key), old.text if old else none, new.text if new else none)
         self.undo_stack.push(SetAnnualValueCommand(
-            self.services, ys_id, unit_id, key, old.text if old else None, new.text if new else None, label,
+            self.services, ys_id, unit_id, key, old_typed, new.text if new and text is not None else None, label,
             mergeable=inp.kind == "count", on_error=self._report))
         if new is not None and not new.valid:
             self.show_status(self.tr("{0}：{1}（已保存，改正前不计分）").format(self._label(unit_id, key), new.error))

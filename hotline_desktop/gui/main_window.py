@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.gui.annual_tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
+from hotline_desktop.gui.kb.tab import KbTab
 from hotline_desktop.gui.monthly_tab import MonthlyTab
+from hotline_desktop.gui.notices.tab import NoticesTab
 from hotline_desktop.gui.ranking_tab import RankingTab
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units_tab import UnitsTab
@@ -51,6 +53,8 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE)
 
         self.undo_group = QUndoGroup(self)
+        self.registers_undo = QUndoStack(self)  # calendar and settings edits (their dialogs show it)
+        self.undo_group.addStack(self.registers_undo)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(False)
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -63,6 +67,8 @@ class MainWindow(QMainWindow):
         self.add_page(UnitsTab(services, self))
         self.add_page(MonthlyTab(services, self))
         self.add_page(AnnualTab(services, self))
+        self.add_page(NoticesTab(services, self))
+        self.add_page(KbTab(services, self))
         self.add_page(RankingTab(services, self))
         self.refresh_backup_label()
         if remember:
@@ -84,6 +90,9 @@ class MainWindow(QMainWindow):
             for a in actions:
                 menu.addAction(a)
         self.tabs.addTab(page, page.title)
+        title_changed = getattr(page, "title_changed", None)  # a tab whose title counts something live
+        if title_changed is not None:
+            title_changed.connect(lambda text, p=page: self.tabs.setTabText(self.tabs.indexOf(p), text))
         if self.tabs.count() == 1:
             self._on_tab_changed(0)
 
@@ -110,6 +119,9 @@ class MainWindow(QMainWindow):
         self.backup_action = file_menu.addAction(self.tr("备份(&B)…"), self.backup_to_file)
         self.backup_now_action = file_menu.addAction(self.tr("立即备份"), self.backup_now)
         self.restore_action = file_menu.addAction(self.tr("恢复(&R)…"), self.restore_dialog)
+        file_menu.addSeparator()
+        self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
+        self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
         self.export_menu = QMenu(self.tr("导出(&E)"), self)
@@ -289,6 +301,29 @@ class MainWindow(QMainWindow):
             msg += self.tr("；恢复前的数据库已保存为 {0}").format(safety)
         self.show_message(msg, 20000)
         return safety or Path(source)
+
+    # -- calendar and settings -----------------------------------------------------------
+    def calendar_dialog(self, year: int | None = None, *, modal: bool = True):
+        from hotline_desktop.gui.calendar.dialog import CalendarDialog
+
+        return self._registers_dialog(CalendarDialog(self.services, self.registers_undo, year or self.year, self),
+                                      modal)
+
+    def settings_dialog(self, *, modal: bool = True):
+        from hotline_desktop.gui.settings_dialog import SettingsDialog
+
+        return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def _registers_dialog(self, dlg, modal: bool):
+        """While the dialog is open its undo stack is the active one; afterwards the tab's again."""
+        self.undo_group.setActiveStack(self.registers_undo)
+        dlg.finished.connect(lambda _r: self._on_tab_changed(self.tabs.currentIndex()))
+        dlg.finished.connect(dlg.deleteLater)
+        if modal:
+            dlg.exec()
+            return None
+        dlg.show()
+        return dlg
 
     # -- misc ----------------------------------------------------------------------------
     def about(self) -> None:

@@ -21,8 +21,14 @@ def _tr(text: str) -> str:
 class SetCellsCommand(ServiceCommand):
     def __init__(self, services, year_scheme_id: int, changes: list[CellChange], text: str,
                  on_error: Callable[[str], None] | None = None,
-                 show_month: Callable[[str], None] | None = None):
+                 show_month: Callable[[str], None] | None = None,
+                 counted: frozenset = frozenset(), typed: dict | None = None):
+        """`counted`: (unit_id, month, key) cells that showed a register's count before the edit
+        (undo clears the typed value there); `typed`: the texts typed into fed cells (redo types
+        them again, so a revert to the count stays a revert)."""
         super().__init__(text, on_error)
+        self.counted = frozenset(counted)
+        self.typed = dict(typed or {})
         self.services = services
         self.year_scheme_id = year_scheme_id
         self.changes = list(changes)
@@ -33,10 +39,14 @@ class SetCellsCommand(ServiceCommand):
         return sorted({c.month for c in self.changes if c.month})
 
     def old_edits(self) -> list[CellEdit]:
-        return [CellEdit(c.unit_id, c.month, c.key, c.old.text if c.old else None) for c in self.changes]
+        return [CellEdit(c.unit_id, c.month, c.key,
+                         None if (c.unit_id, c.month, c.key) in self.counted else (c.old.text if c.old else None))
+                for c in self.changes]
 
     def new_edits(self) -> list[CellEdit]:
-        return [CellEdit(c.unit_id, c.month, c.key, c.new.text if c.new else None) for c in self.changes]
+        typed = self.typed
+        return [CellEdit(c.unit_id, c.month, c.key, typed[i] if (i := (c.unit_id, c.month, c.key)) in typed
+                         else (c.new.text if c.new else None)) for c in self.changes]
 
     def _apply(self, edits: list[CellEdit]) -> None:
         months = self.months

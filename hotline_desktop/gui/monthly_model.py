@@ -24,6 +24,7 @@ from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.monthly_checks import blank_volume_warning
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.results import describe_missing
+from hotline_desktop.gui.notices.fed_cells import FED_ROLE, FedCells
 from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units_model import natural_key
 from hotline_desktop.services.assessment import Cell, CellEdit
@@ -48,6 +49,9 @@ WARN_FOREGROUND = QColor("#7a4d00")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _EMPTY_KEY = (2,)
+
+_FED_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+                        Qt.ItemDataRole.ToolTipRole, FED_ROLE))
 
 # Committer: writes edits (through the undo stack) and returns whether anything was written.
 Committer = Callable[[list[CellEdit], str], object]
@@ -130,6 +134,7 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live_bg = QBrush(LIVE_BACKGROUND)
         self._live_fg = QBrush(LIVE_FOREGROUND)
         self._muted = QBrush(MUTED)
+        self.fed = FedCells()  # inputs counted from the 督办通知 register (kept current by the tab)
 
     # -- loading -------------------------------------------------------------------------
     def set_month_data(self, scheme, units: Iterable[UnitRow], month: str | None,
@@ -381,6 +386,13 @@ class MonthlyGridModel(QAbstractTableModel):
         if self._unsaved.pop(ident, None) is not None:
             ix = self.index(row, col)
             self.dataChanged.emit(ix, ix)
+    def fed_changed(self, cells) -> None:
+        """The fed state of these (unit_id, key) changed: repaint them."""
+        for uid, key in cells:
+            row, col = self._row_of_id.get(uid), self._col_of_key.get(key)
+            if row is not None and col is not None:
+                ix = self.index(row, col)
+                self.dataChanged.emit(ix, ix)
 
     # -- access ----------------------------------------------------------------------------
     @property
@@ -531,6 +543,8 @@ class MonthlyGridModel(QAbstractTableModel):
             return _RIGHT if col >= FIXED_COLUMNS else _LEFT
         if is_input:
             key = self._inputs[col - FIXED_COLUMNS].key
+            if key in self.fed.keys and role in _FED_ROLES and (u.id, key) not in self._errors:
+                return self.fed.role(u.id, key, role)
             if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
                         Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
                 pending = self._unsaved.get((u.id, key)) if self._unsaved else None
@@ -593,7 +607,8 @@ class MonthlyGridModel(QAbstractTableModel):
         inp = self._inputs[index.column() - FIXED_COLUMNS]
         text = "" if value is None else str(value).strip()
         cur = self._cells.get((u.id, inp.key))
-        if (cur.text if cur else "") == text:
+        if (cur.text if cur else "") == text and not (text and self.fed.counted(u.id, inp.key)):
+            # (typing a register's count over itself still makes it an explicit override)
             self._drop_unsaved((u.id, inp.key), index.row(), index.column())
             return True
         self.committer([CellEdit(u.id, self.month, inp.key, text or None)],

@@ -108,6 +108,11 @@ class MonthlyTab(TabPage):
         self._values_relay.fired.connect(self._on_values)
         self._units_relay = EventBridge(services.units.changed, self)
         self._units_relay.fired.connect(lambda _a: self._load(self.month, clear_undo=False))
+        # 督办通知 changes move fed counts (and the notices named in their tooltips), even under an override
+        self._fed_stale = False
+        self._notices_relay = EventBridge(services.notices.changed, self) if hasattr(services, "notices") else None
+        if self._notices_relay is not None:
+            self._notices_relay.fired.connect(lambda _a: self._refresh_fed())
         self.model.errors_changed.connect(self._rebuild_errors)
         self.model.modelReset.connect(self._after_reset)
         for sig in (self.proxy.layoutChanged, self.proxy.rowsInserted, self.proxy.rowsRemoved):
@@ -169,6 +174,8 @@ class MonthlyTab(TabPage):
             v.copy_requested.connect(self.copy_selection)
             v.paste_requested.connect(self.paste)
             v.clear_requested.connect(self.clear_selection)
+            v.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            v.customContextMenuRequested.connect(lambda pos, view=v: self._grid_menu(view, pos))
         for v in (self.fixed_view, self.live_view):
             v.setSelectionModel(self.table.selectionModel())
             v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -323,6 +330,18 @@ class MonthlyTab(TabPage):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._ensure_loaded()
+        if self._fed_stale:
+            self._refresh_fed()
+
+    def _refresh_fed(self) -> None:
+        """Re-read the shown month's fed cells (now when visible, else when next shown)."""
+        if self.ys_id is None or self.month is None or self.model.scheme is None:
+            return
+        if not self.isVisible():
+            self._fed_stale = True
+            return
+        self._fed_stale = False
+        self.model.fed_changed(self.model.fed.load(self.services, self.ys_id, self.month))
 
     def set_year(self, year: int) -> None:
         super().set_year(year)
@@ -353,6 +372,8 @@ class MonthlyTab(TabPage):
     def shutdown(self) -> None:
         self._values_relay.detach()
         self._units_relay.detach()
+        if self._notices_relay is not None:
+            self._notices_relay.detach()
         if self._live_relay is not None:
             self._live_relay.detach()
             self._live_relay = None
@@ -395,7 +416,8 @@ class MonthlyTab(TabPage):
         live = self.services.rankings.live(ys.id)
         self._live_relay = EventBridge(live.changed, self)
         self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
-        self.model.set_month_data(scheme, a.participants(ys.id), month, a.monthly_cells(ys.id, month), live)
+        self.model.fed.load(self.services, ys.id, month)  # before the reset that shows it
+        self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live)
         self._fill_month_combo(ys.year)
         self._show_hint(False)
         self._update_actions()
@@ -474,6 +496,9 @@ class MonthlyTab(TabPage):
         """Write a batch (one transaction) and push it as one undo step; returns the changes."""
         if not edits or self.ys_id is None:
             return []
+        fed = self.model.fed
+        counted = fed.undo_texts((e.unit_id, e.month, e.key) for e in edits if e.month == self.month)
+        typed = {(e.unit_id, e.month, e.key): e.text for e in edits if fed.is_fed_key(e.key)}
         try:
             changes = self.services.assessment.set_values(self.ys_id, edits)
         except StoreWriteError as e:
@@ -486,7 +511,8 @@ class MonthlyTab(TabPage):
             return []
         if changes:
             self.undo_stack.push(SetCellsCommand(self.services, self.ys_id, changes, text,
-                                                 on_error=self.show_error, show_month=self._show_month_of))
+                                                 on_error=self.show_error, show_month=self._show_month_of,
+                                                 counted=counted, typed=typed))
         return changes
 
     def _show_month_of(self, month: str) -> None:
@@ -502,6 +528,11 @@ class MonthlyTab(TabPage):
         if ys_id != self.ys_id:
             return
         self._refresh_month_labels(changes)
+        feeds = getattr(self.services, "feeds", None)
+        if feeds is not None:
+            keys = self.model.fed.keys | feeds.active_keys(ys_id)
+            if any(ch.key in keys and ch.month == self.month for ch in changes):
+                self._refresh_fed()  # before the cells repaint: their fed state goes with them
         if self.model.apply_changes(changes):
             self._counts_timer.start()
 
@@ -532,6 +563,40 @@ class MonthlyTab(TabPage):
         changes = self.apply_edits(edits, self.tr("清除 {0} 个数值").format(len(edits)))
         self.show_status(self.tr("已清除 {0} 个数值（可撤销）").format(len(changes)))
         return len(changes)
+
+    # -- fed cells (督办通知 counts): revert an override ------------------------------------
+    def overridden_fed_cells(self) -> list[tuple[int, str]]:
+        """Selected (unit_id, key) cells typed over a register's count."""
+        out = []
+        for ix in self.selected_indexes():
+            e = self._edit_of(ix, None)
+            if e is not None and (fc := self.model.fed.get(e.unit_id, e.key)) is not None and fc.overridden:
+                out.append((e.unit_id, e.key))
+        return out
+
+    def revert_fed(self) -> int:
+        """恢复自动计数: drop the selected overrides; the register's counts apply again (undoable)."""
+        edits = self.model.fed.revert_edits(self.month, self.overridden_fed_cells()) if self.month else []
+        if not edits:
+            return 0
+        changes = self.apply_edits(edits, self.tr("恢复自动计数（{0} 格）").format(len(edits)))
+        self.show_status(self.tr("已恢复 {0} 格为督办通知自动计数（可撤销）").format(len(changes)))
+        return len(changes)
+
+    def _grid_menu(self, view, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction(self.tr("复制"), self.copy_selection)
+        menu.addAction(self.tr("粘贴"), self.paste)
+        menu.addAction(self.tr("清除"), self.clear_selection)
+        n = len(self.overridden_fed_cells())
+        if self.model.fed.keys:
+            menu.addSeparator()
+            a = menu.addAction(self.tr("恢复自动计数") + (f"（{n}）" if n > 1 else ""), self.revert_fed)
+            a.setEnabled(n > 0)
+            a.setToolTip(self.tr("去掉手工覆盖的数值，改回按督办通知自动计数"))
+        menu.exec(view.viewport().mapToGlobal(pos))
 
     def copy_text(self) -> str:
         """The selected rectangle as tab-separated text (rows joined with \\r\\n, like Excel)."""

@@ -50,6 +50,9 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
                 p = out / f"{getattr(page, 'key', '') or f'tab{i}'}.png"
                 win.grab().save(str(p))
                 saved.append(p)
+        from hotline_desktop.gui.kb.screenshots import kb_shots
+
+        saved += [p for p in kb_shots(win, out, lambda: _settle(app)) if p not in saved]
         if dialogs:
             saved += _dialog_shots(app, win, out)
     finally:
@@ -95,7 +98,43 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
     pd.grab().save(str(p))
     saved.append(p)
     pd.close()
+    saved += _calendar_shots(app, win, out)
+    saved += _notice_shots(app, win, out)
     return saved
+
+
+def _calendar_shots(app, win, out: Path) -> list[Path]:
+    """calendar.png (文件 → 工作日历…, the toolbar's year) and settings.png (文件 → 设置…)."""
+    from hotline_desktop.gui.calendar.dialog import CalendarDialog
+    from hotline_desktop.gui.settings_dialog import SettingsDialog
+
+    saved = []
+    for name, dlg in (("calendar", CalendarDialog(win.services, win.registers_undo, win.year, win)),
+                      ("settings", SettingsDialog(win.services, win.registers_undo, win))):
+        dlg.show()
+        _settle(app)
+        p = out / f"{name}.png"
+        dlg.grab().save(str(p))
+        saved.append(p)
+        dlg.close()
+        dlg.deleteLater()
+    return saved
+
+
+def _notice_shots(app, win, out: Path) -> list[Path]:
+    """notice_dialog.png: 督办通知 → 新建, filled in for the first unit."""
+    page = win.page("notices")
+    units = [u for u in win.services.units.list() if u.active]
+    if page is None or not units:
+        return []
+    dlg = page.open_new_dialog()
+    dlg.set_fields(unit_id=units[0].id, content="市民来电反映：小区供暖温度不达标，居民室温低于16℃，请尽快核实处理并答复。",
+                   orders="GD2026120100012")
+    _settle(app)
+    p = out / "notice_dialog.png"
+    dlg.grab().save(str(p))
+    dlg.reject()
+    return [p]
 
 
 def _quiet_offscreen_hints() -> None:

@@ -9,6 +9,8 @@ from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.units import UnitService
 from hotline_desktop.services.units_io import UnitImportExport
 
+CALENDAR_DEPENDENTS = ("notices", "kb")  # services that register with CalendarService
+
 
 class AppServices:
     def __init__(self, store: Store):
@@ -33,8 +35,28 @@ class AppServices:
     @cached_property
     def assessment(self):
         from hotline_desktop.services.assessment import AssessmentService
+        from hotline_desktop.services.feeds import FeedService
 
-        return AssessmentService(self.store)
+        assessment = AssessmentService(self.store)
+        self.__dict__["feeds"] = FeedService(assessment, self.notices)  # fed inputs before any engine is built
+        from hotline_desktop.services.kb_feeds import KbFeedService
+
+        self.__dict__["kb_feeds"] = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
+        return assessment
+
+    @property
+    def feeds(self):
+        """Fed inputs (registers → scheme inputs); created with the assessment service."""
+        if "feeds" not in self.__dict__:
+            self.assessment  # noqa: B018 - creates the feed service with it
+        return self.__dict__["feeds"]
+
+    @property
+    def kb_feeds(self):
+        """Annual inputs fed by the knowledge base; created with the assessment service."""
+        if "kb_feeds" not in self.__dict__:
+            self.assessment  # noqa: B018
+        return self.__dict__["kb_feeds"]
 
     @cached_property
     def monthly_io(self):
@@ -54,6 +76,47 @@ class AppServices:
 
         return EvidenceService(self.store)
 
+    @cached_property
+    def calendar(self):
+        from hotline_desktop.services.calendar import CalendarService
+
+        svc = CalendarService(self.store)
+        # registers whose stored dates come from the calendar register themselves when created
+        for name in CALENDAR_DEPENDENTS:
+            if hasattr(type(self), name):
+                svc.add_dependent_loader(lambda name=name: getattr(self, name))
+        return svc
+
+    @cached_property
+    def settings(self):
+        from hotline_desktop.services.settings import SettingsService
+
+        return SettingsService(self.store)
+
+    @cached_property
+    def notices(self):
+        from hotline_desktop.services.notices import NoticeService
+
+        return NoticeService(self.store, self.calendar, self.settings)
+
+    @cached_property
+    def kb(self):
+        from hotline_desktop.services.kb import KbService
+
+        kb = KbService(
+            self.store,
+            calendar=lambda: self.calendar.calendar(),
+            feedback_workdays=lambda: self.settings.kb_feedback_workdays,
+        )
+        kb.register_with_calendar(self.calendar)  # open feedback due dates follow office-calendar edits
+        return kb
+
+    @cached_property
+    def kb_io(self):
+        from hotline_desktop.services.kb_io import KbImportExport
+
+        return KbImportExport(self.kb)
+
     def restore_from(self, source):
         """Restore a backup (the current database is kept first) and forget every cache."""
         safety = self.store.restore_from(source)
@@ -66,6 +129,9 @@ class AppServices:
             self.assessment.invalidate()
         if "rankings" in self.__dict__:
             self.rankings.invalidate()
+        for name in ("calendar", "settings"):
+            if name in self.__dict__:
+                self.__dict__[name].invalidate()
 
     def is_empty(self) -> bool:
         from hotline_desktop.db.repositories import UnitRepository

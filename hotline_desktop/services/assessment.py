@@ -17,7 +17,6 @@ from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
 from hotline_desktop.core.text import TextProblem, clean_text, clip
-from hotline_desktop.db import value_rows
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
 from hotline_desktop.db.store import Store
@@ -120,11 +119,17 @@ class AssessmentService:
         self._years: dict[int, int] = {}
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
+        self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
+        self.annual_feeds = None  # services.kb_feeds.KbFeedService (fed annual inputs, overrides)
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
         self._schemes.clear()
         self._years.clear()
+        if self.feeds is not None:
+            self.feeds.invalidate()
+        if self.annual_feeds is not None:
+            self.annual_feeds.invalidate()
 
     # -- schemes per year ----------------------------------------------------------------------
     def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
@@ -197,7 +202,26 @@ class AssessmentService:
                 s.scalars(select(MonthlyValue.unit_id).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id))
             ) | set(s.scalars(select(AnnualValue.unit_id).distinct().where(AnnualValue.year_scheme_id == year_scheme_id)))
             rows = UnitRepository(s).rows()
-        return [r for r in rows if r.kind.value in sch.unit_kinds and (r.active or r.id in with_data)]
+        return [r for r in rows if _takes_part(sch, r.kind.value, r.active, r.id in with_data)]
+
+    def participating(self, year_scheme_id: int, unit_ids: Iterable[int]) -> set[int]:
+        """Which of a few units take part (the rule of `participants`, with indexed look-ups)."""
+        sch = self.scheme(year_scheme_id)
+        out = set()
+        with self.store.session() as s:
+            con = s.connection()
+            for uid in sorted(set(unit_ids)):
+                unit = con.execute(text("SELECT kind, active FROM units WHERE id = :u"), {"u": uid}).first()
+                if unit is None:
+                    continue
+                has_data = unit[1] or any(
+                    con.execute(text(f"SELECT 1 FROM {t} WHERE year_scheme_id = :y AND unit_id = :u LIMIT 1"),
+                                {"y": year_scheme_id, "u": uid}).first() is not None
+                    for t in ("monthly_values", "annual_values")
+                )
+                if _takes_part(sch, unit[0], bool(unit[1]), bool(has_data)):
+                    out.add(uid)
+        return out
 
     # -- reading -------------------------------------------------------------------------------
     def monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
@@ -227,6 +251,12 @@ class AssessmentService:
                 MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
             )
             return {(u, k): v for u, k, v in s.execute(q)}
+    def scored_monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
+        """The cells the engine scores: typed cells with fed inputs applied (override > fed > typed)."""
+        cells = self.monthly_cells(year_scheme_id, month)
+        if self.feeds is not None:
+            cells = self.feeds.merge(year_scheme_id, cells, month)
+        return cells
 
     def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
         sch = self.scheme(year_scheme_id)
@@ -245,12 +275,12 @@ class AssessmentService:
                     out[(uid, key)] = cell
         return out
 
-    def stored_cells(self, year_scheme_id: int) -> tuple[list[tuple], list[tuple]]:
-        """Every stored monthly cell ``(unit_id, month, key, text)`` and annual value
-        ``(unit_id, key, text)`` of a year-scheme: what the scoring engine loads (THE seam where
-        its inputs come from the store; fed counts arrive as stored values too)."""
-        with self.store.session() as s:
-            return value_rows.monthly_rows(s, year_scheme_id), value_rows.annual_rows(s, year_scheme_id)
+    def scored_annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
+        """The annual cells the engine scores: fed inputs applied (override > fed > typed)."""
+        cells = self.annual_cells(year_scheme_id, unit_id)
+        if self.annual_feeds is not None:
+            cells = self.annual_feeds.merge(year_scheme_id, cells, unit_id)
+        return cells
 
     def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
         with self.store.session() as s:
@@ -284,19 +314,31 @@ class AssessmentService:
                 raise ServiceError(f"月份“{e.month}”不属于 {year} 年")
         monthly = [e for e in edits if e.month is not None]
         annual = [e for e in edits if e.month is None]
+        # Typing a fed input (a register counts it this year) is an explicit override.
+        fed_keys = self.feeds.active_keys(year_scheme_id) if self.feeds is not None and monthly else frozenset()
+        fed_edits: list[tuple[int, bool]] = []  # (index in changes, the row was an override before)
         changes: list[CellChange] = []
         audit_rows: list[dict] = []
+        touched = sorted({e.month for e in monthly}) if fed_keys else []
+        flipped: dict[str, bool] = {}  # month → it now has figures (True) / lost its last one (False)
         with self.store.session() as s:
             con = s.connection()
+            had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
             if monthly:
                 q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                           MonthlyValue.value).where(MonthlyValue.year_scheme_id == year_scheme_id)
+                           MonthlyValue.value, MonthlyValue.override).where(
+                    MonthlyValue.year_scheme_id == year_scheme_id)
                 if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
                     cells = {(e.unit_id, e.month, e.key) for e in monthly}
                     q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
                 else:
                     q = q.where(MonthlyValue.month.in_(sorted({e.month for e in monthly})))
-                existing = {(u, m, k): (i, v) for i, u, m, k, v in con.execute(q)}
+                existing = {}
+                overridden = set()
+                for i, u, m, k, v, o in con.execute(q):
+                    existing[(u, m, k)] = (i, v)
+                    if o:
+                        overridden.add((u, m, k))
                 ins, upd, dels = {}, {}, {}
                 for e in monthly:
                     inp = sch.input(e.key)
@@ -304,7 +346,10 @@ class AssessmentService:
                     cur = existing.get(ident)
                     old = check(inp, cur[1]) if cur else None
                     new = check(inp, e.text)
-                    if (old.text if old else None) == (new.text if new else None):
+                    fed = e.key in fed_keys
+                    if (old.text if old else None) == (new.text if new else None) and (
+                        not fed or ident in overridden or new is None
+                    ):
                         continue
                     if new is None:
                         dels[ident] = {"i": cur[0]}
@@ -319,9 +364,16 @@ class AssessmentService:
                     else:
                         upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid}
                         existing[ident] = (cur[0], new.text)
+                    if fed:
+                        fed_edits.append((len(changes), ident in overridden))
+                        if new is not None:
+                            overridden.add(ident)
+                        else:
+                            overridden.discard(ident)
                     changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
                     audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
-                                           field=f"{e.month}/{e.key}", old_value=old.text if old else None,
+                                           field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
+                                           old_value=old.text if old else None,
                                            new_value=new.text if new else None))
                 if dels:
                     con.execute(text("DELETE FROM monthly_values WHERE id = :i"), list(dels.values()))
@@ -333,15 +385,19 @@ class AssessmentService:
                     )
                 if ins:
                     con.execute(insert(MonthlyValue), list(ins.values()))
+                if fed_edits:
+                    self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
             if annual:
-                existing_a = {
-                    (u, k): (i, v)
-                    for i, u, k, v in con.execute(
-                        select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
-                            AnnualValue.year_scheme_id == year_scheme_id
-                        )
-                    )
-                }
+                # Typing a fed annual input (the knowledge base feeds it this year) is an override.
+                fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
+                existing_a, overridden_a = {}, set()
+                for i, u, k, v, o in con.execute(
+                    select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
+                           AnnualValue.override).where(AnnualValue.year_scheme_id == year_scheme_id)
+                ):
+                    existing_a[(u, k)] = (i, v)
+                    if o and v is not None:
+                        overridden_a.add((u, k))
                 ins_a: dict[tuple[int, str], dict] = {}
                 upd_a: dict[tuple[int, str], dict] = {}
                 for e in annual:
@@ -350,36 +406,71 @@ class AssessmentService:
                     cur = existing_a.get(ident)
                     old = check(inp, cur[1]) if cur and cur[1] is not None else None
                     new = check(inp, e.text)
-                    if (old.text if old else None) == (new.text if new else None):
+                    fed = e.key in fed_a
+                    if (old.text if old else None) == (new.text if new else None) and (
+                        not fed or ident in overridden_a or new is None
+                    ):
                         continue
                     value, ok = (new.text, new.valid) if new else (None, True)
+                    ov = fed and new is not None
                     if cur is None:
                         ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
-                                            value=value, valid=ok, note="")
+                                            value=value, valid=ok, note="", override=ov)
                         existing_a[ident] = (None, value)
                     elif cur[0] is None:
-                        ins_a[ident].update(value=value, valid=ok)
+                        ins_a[ident].update(value=value, valid=ok, override=ov)
                         existing_a[ident] = (None, value)
                     else:
-                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok}
+                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov}
                         existing_a[ident] = (cur[0], value)
-                    changes.append(CellChange(e.unit_id, None, e.key, old, new))
+                    ch = CellChange(e.unit_id, None, e.key, old, new)
+                    if fed:
+                        ch = self.annual_feeds.effective_change(year_scheme_id, ch, ident in overridden_a)
+                        (overridden_a.add if ov else overridden_a.discard)(ident)
+                    changes.append(ch)
                     audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
                                            field=e.key, old_value=old.text if old else None,
                                            new_value=new.text if new else None))
                 if upd_a:
                     con.execute(
-                        text("UPDATE annual_values SET value = :v, valid = :ok, updated_at = CURRENT_TIMESTAMP "
-                             "WHERE id = :i"),
+                        text("UPDATE annual_values SET value = :v, valid = :ok, override = :o, "
+                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i"),
                         list(upd_a.values()),
                     )
                 if ins_a:
                     con.execute(insert(AnnualValue), list(ins_a.values()))
             if audit_rows:
                 con.execute(insert(AuditEntry), audit_rows)
+            for m in touched:
+                has = _month_has_data(con, year_scheme_id, m)
+                if has != (m in had):
+                    flipped[m] = has
+        for m, started in flipped.items():  # fed counts join (or leave) a month with its first (last) figure
+            reported = {(c.unit_id, c.month, c.key) for c in changes}
+            changes += self.feeds.month_flip(year_scheme_id, m, started,
+                                             {c.unit_id for c in changes if c.month == m}, reported)
         if changes:
             self.values_changed.emit(year_scheme_id, changes)
         return changes
+
+    def _apply_overrides(self, con, year_scheme_id: int, changes: list[CellChange],
+                         fed_edits: list[tuple[int, bool]], fed_keys: frozenset[str]) -> None:
+        """Mark typed fed cells as overrides; report each as the engine sees it (fed ↔ typed)."""
+        typed = [{"y": year_scheme_id, "u": changes[i].unit_id, "m": changes[i].month, "k": changes[i].key}
+                 for i, _was in fed_edits if changes[i].new is not None]
+        if typed:
+            con.execute(text("UPDATE monthly_values SET override = 1 WHERE year_scheme_id = :y AND unit_id = :u "
+                             "AND month = :m AND key = :k"), typed)
+        pairs = {(changes[i].unit_id, changes[i].month) for i, _was in fed_edits}
+        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
+            MonthlyValue.year_scheme_id == year_scheme_id,
+            MonthlyValue.unit_id.in_(sorted({u for u, _m in pairs})),
+            MonthlyValue.month.in_(sorted({m for _u, m in pairs})),
+        )
+        records = {(u, m) for u, m, k, o in con.execute(q) if (k not in fed_keys or o)}
+        for i, was in fed_edits:
+            ch = changes[i]
+            changes[i] = self.feeds.effective_change(year_scheme_id, ch, was, (ch.unit_id, ch.month) in records)
 
     def set_note(self, year_scheme_id: int, unit_id: int, key: str, note: str) -> None:
         try:
@@ -408,12 +499,13 @@ class AssessmentService:
         src = self.monthly_cells(year_scheme_id, source)
         dst = self.monthly_cells(year_scheme_id, target)
         wanted = set(unit_ids) if unit_ids is not None else None
+        fed = self.feeds.active_keys(year_scheme_id) if self.feeds is not None else frozenset()
         edits = []
         for (uid, _m, key), cell in src.items():
-            if wanted is None or uid in wanted:
+            if (wanted is None or uid in wanted) and key not in fed:  # a register counts each month itself
                 edits.append(CellEdit(uid, target, key, cell.text))
         for (uid, _m, key) in dst:
-            if (uid, source, key) not in src and (wanted is None or uid in wanted):
+            if (uid, source, key) not in src and (wanted is None or uid in wanted) and key not in fed:
                 edits.append(CellEdit(uid, target, key, None))
         return self.set_values(year_scheme_id, edits)
 
@@ -434,6 +526,16 @@ class AssessmentService:
             if miss:
                 out[u.id] = miss
         return out
+
+
+def _month_has_data(con, year_scheme_id: int, month: str) -> bool:
+    q = text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1")
+    return con.execute(q, {"y": year_scheme_id, "m": month}).first() is not None
+
+
+def _takes_part(sch: Scheme, kind: str, active: bool, has_data: bool) -> bool:
+    """Who takes part in a (year, scheme): units of its kinds active now, or holding figures of it."""
+    return kind in sch.unit_kinds and (active or has_data)
 
 
 def current_year() -> int:

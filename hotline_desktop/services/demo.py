@@ -136,6 +136,11 @@ def _build(build: DataPaths) -> DemoSummary:
             ys = demo.assessment.find(year, scheme_id)
             attach_demo_evidence(demo, ys.id, demo.assessment.participants(ys.id))
             years.append(f"{year} 年 {ys.title}")
+        from hotline_desktop.services.kb_demo import fill_demo_kb  # 知识库
+        from hotline_desktop.services.notice_demo import fill_demo_notices  # 督办通知
+
+        fill_demo_kb(demo)
+        fill_demo_notices(demo)
         with demo.store.session() as s:
             MetaRepository(s).set(DEMO_FLAG, "1")
     finally:

@@ -74,7 +74,7 @@ class MonthlyImportExport:
         values = {}
         if with_values:
             code = {u.id: u.code for u in units}
-            for (uid, _m, key), cell in self.assessment.monthly_cells(year_scheme_id, month).items():
+            for (uid, _m, key), cell in self.assessment.scored_monthly_cells(year_scheme_id, month).items():
                 if uid in code:
                     values[(code[uid], key)] = cell.text
         return write_month_workbook(path, scheme, month, units, values)
@@ -87,6 +87,7 @@ class MonthlyImportExport:
         plan = MonthImportPlan(year_scheme_id, month, Path(path), problems=parsed.problems, rows=parsed.rows,
                                fatal=parsed.fatal)
         stored = self.assessment.monthly_texts(year_scheme_id, month)
+        fed_unchanged = self._fed_unchanged(year_scheme_id, month)
         for row, code, key, text in parsed.cells:
             u = units[code]
             old_text = stored.get((u.id, key)) or ""
@@ -95,13 +96,34 @@ class MonthlyImportExport:
             inp = scheme.input(key)
             new = check(inp, text)
             new_text = new.text if new else ""
-            if old_text == new_text:
+            if old_text == new_text or (fed_unchanged is not None and fed_unchanged(u.id, key, new)):
                 continue
             plan.edits.append(CellEdit(u.id, month, key, text or None))
             plan.edit_rows.append(row)
             plan.changes.append(PlannedValue(row, u.code, u.name, inp.label, old_text, new_text))
         plan.problems.sort(key=lambda p: (p.row, p.column))
         return plan
+
+    def _fed_unchanged(self, year_scheme_id: int, month: str):
+        """A fed cell (counted from a register) that the file leaves at the scored count is not typed over:
+        re-importing an exported month must not turn counts into overrides; a different figure is one.
+        Returns `unchanged(unit_id, key, new_cell) -> bool`, or None when nothing is fed."""
+        feeds = self.assessment.feeds
+        fed = feeds.active_keys(year_scheme_id) if feeds is not None else frozenset()
+        if not fed:
+            return None
+        scored = self.assessment.scored_monthly_cells(year_scheme_id, month)
+        overridden = {ident for ident, fc in feeds.fed_cells(year_scheme_id, month).items() if fc.overridden}
+
+        def unchanged(unit_id: int, key: str, new) -> bool:
+            if key not in fed or (unit_id, key) in overridden:
+                return False
+            cur = scored.get((unit_id, month, key))
+            if new is None:
+                return cur is None or cur.value == 0
+            return cur is not None and new.text == cur.text
+
+        return unchanged
 
     def apply(self, plan: MonthImportPlan, *, only_good_rows: bool = False) -> list[CellChange]:
         """One batch (one undo step). Refused while the plan has problems, unless `only_good_rows`

@@ -17,6 +17,28 @@ from hotline_desktop.services.assessment import AssessmentService, CellChange
 from hotline_desktop.services.events import Event
 
 
+def engine_inputs(assessment: AssessmentService, year_scheme_id: int):
+    """What the engine scores for a (year, scheme): participants, monthly records by (code, month)
+    and annual values by code — valid cells only, fed inputs applied (override > fed > typed).
+    `export case` writes exactly this."""
+    units = assessment.participants(year_scheme_id)
+    code_of = {u.id: u.code for u in units}
+    monthly: dict[tuple[str, str], dict[str, object]] = {}
+    for (uid, month, key), cell in assessment.scored_monthly_cells(year_scheme_id).items():
+        code = code_of.get(uid)
+        if code is None:
+            continue
+        rec = monthly.setdefault((code, month), {})
+        if cell.valid:
+            rec[key] = cell.value
+    annual: dict[str, dict[str, object]] = {}
+    for (uid, key), cell in assessment.scored_annual_cells(year_scheme_id).items():
+        code = code_of.get(uid)
+        if code is not None and cell.valid:
+            annual.setdefault(code, {})[key] = cell.value
+    return units, monthly, annual
+
+
 class LiveRanking:
     def __init__(self, assessment: AssessmentService, year_scheme_id: int):
         self.assessment = assessment
@@ -27,17 +49,16 @@ class LiveRanking:
         self._load()
 
     def _load(self) -> None:
-        units = self.assessment.participants(self.year_scheme_id)
+        units, monthly, annual = engine_inputs(self.assessment, self.year_scheme_id)
         self.code_of = {u.id: u.code for u in units}
         self.id_of = {u.code: u.id for u in units}
         self.unit_rows = {u.code: u for u in units}
-        mrows, arows = self.assessment.stored_cells(self.year_scheme_id)
-        code_of = self.code_of
-        self.engine = ScoringEngine.from_stored(
+        self.engine = ScoringEngine(
             self.scheme,
             [UnitRef(u.code, u.name, u.kind.value) for u in units],
-            ((code_of.get(uid), month, key, text) for uid, month, key, text in mrows),
-            ((code_of.get(uid), key, text) for uid, key, text in arows),
+            None,
+            monthly,
+            annual,
             year=self.row.year,
         )
 

@@ -73,7 +73,7 @@ def test_bad_requests_exit_2_and_write_nothing(demo_dir, tmp_path, capsys, args,
 def test_bad_suffix_and_units_export_still_works(demo_dir, tmp_path, capsys):
     assert run("--data-dir", demo_dir, "export", "ranking", "--scheme", "licheng-2020", "--year", "2025",
                "--out", tmp_path / "x.csv") == 2
-    assert ".xlsx 或 .pdf" in capsys.readouterr().err
+    assert ".xlsx、.pdf 或 .json" in capsys.readouterr().err
     assert run("--data-dir", demo_dir, "export", "units", tmp_path / "u.xlsx") == 0
     assert run("--data-dir", demo_dir, "export", "units", "--out", tmp_path / "u2.xlsx") == 0
     assert run("--data-dir", demo_dir, "export", "units") == 2

@@ -18,8 +18,12 @@ def test_models_match_migrations(tmp_path):
     upgrade(engine)
     with engine.connect() as con:
         diff = compare_metadata(MigrationContext.configure(con), Base.metadata)
-    # server defaults are compared loosely by alembic; anything structural must match
-    assert [d for d in diff if d[0] not in ("modify_default",)] == []
+    # server defaults are compared loosely by alembic; anything structural must match.
+    # kb_fts is an FTS5 virtual table (and its shadow tables): created by migration 0005, no model.
+    def fts(d) -> bool:
+        return d[0] == "remove_table" and d[1].name.startswith("kb_fts")
+
+    assert [d for d in diff if d[0] not in ("modify_default",) and not fts(d)] == []
 
 
 BURST = r"""

@@ -280,51 +280,6 @@ class ScoringEngine:
         self._groups = [s.group_of_kind(r.kind) for r in self._refs]
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
 
-    @classmethod
-    def from_stored(cls, scheme: Scheme, units: Iterable[UnitRef], monthly_rows: Iterable[tuple],
-                    annual_rows: Iterable[tuple], *, year: int | None = None) -> ScoringEngine:
-        """An engine over cells as the store holds them: ``(code, month, key, text)`` and
-        ``(code, key, text)`` rows, loaded straight into the columns. Each distinct text is
-        parsed once by ``InputDef.parse``; a text that does not parse (shown red in the grid) or
-        a key the scheme lacks is no input, but its unit-month still has a record; a blank text
-        is no cell. Rows of units not given are skipped."""
-        self = cls.__new__(cls)
-        self._setup(scheme, units, None, year)
-        self._init_state()
-        index, memo = self._index, self._memo
-        months: dict[str, tuple[list, dict]] = {}  # month -> (units with a record, {k: (rows, values)})
-        for code, month, key, raw in monthly_rows:
-            i = index.get(code)
-            if i is None:
-                continue
-            hit = memo.get((key, str, raw))
-            if hit is None:
-                hit = memo[(key, str, raw)] = self._parse_value(self._mkey, "monthly", key, raw)
-            if type(hit) is tuple and hit[1] is None:
-                continue  # blank
-            present, columns = months.get(month) or months.setdefault(month, ([], {}))
-            present.append(i)
-            if type(hit) is tuple:
-                rows, values = columns.get(hit[0]) or columns.setdefault(hit[0], ([], []))
-                rows.append(i)
-                values.append(hit[1])
-        problems = [InputProblem(None, m, None, m, msg) for m in months if (msg := self._month_problem(m))]
-        if problems:
-            raise ScoringInputError(problems)
-        for month, (present, columns) in months.items():
-            self._tables[month] = self._columns_table(present, columns, self._mdefaults)
-        acolumns: dict[int, tuple[list, list]] = {}
-        for code, key, raw in annual_rows:
-            i = index.get(code)
-            hit = None if i is None else self._parse_value(self._akey, "annual", key, raw)
-            if type(hit) is tuple and hit[1] is not None:
-                rows, values = acolumns.setdefault(hit[0], ([], []))
-                rows.append(i)
-                values.append(hit[1])
-        self._annual_table = self._columns_table(range(len(self._codes)), acolumns, self._adefaults)
-        self._rescore(None, True)
-        return self
-
     def _init_state(self) -> None:
         self._mdefaults = np.array([self._default(i) for i in self._minputs], np.int64)
         self._adefaults = np.array([self._default(i) for i in self._ainputs], np.int64)

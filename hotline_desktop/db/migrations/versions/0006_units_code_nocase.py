@@ -1,7 +1,7 @@
 """Unit codes are unique whatever their case (c0101 is C0101).
 
-Revision ID: 0020
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 
 A database that already holds codes differing only in case (the old rule allowed them) gets
 a plain NOCASE index instead, so the upgrade never fails on existing data; the service then
@@ -11,8 +11,8 @@ refuses any new clash and the operator can rename one of the pair.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0002"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,181 @@
+"""`hotline-desktop kb …`: the knowledge-base register headlessly (issue 10 §5).
+
+Every refusal raises CliError / ServiceError / ValueError, which cli.main turns into exit 2
+with a Chinese message; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _cli_error(msg: str) -> Exception:
+    from hotline_desktop.cli import CliError
+
+    return CliError(msg)
+
+
+def _date(text: str | None, what: str) -> date | None:
+    if text is None:
+        return None
+    from hotline_desktop.core.kb_excel import parse_date_cell
+
+    try:
+        return parse_date_cell(text.strip())
+    except ValueError as e:
+        raise _cli_error(f"{what}：{e}") from None
+
+
+def _id(text: str) -> int:
+    try:
+        v = int(str(text).strip())
+    except ValueError:
+        raise _cli_error(f"条目 ID 应为整数：{text}") from None
+    if v <= 0:
+        raise _cli_error(f"条目 ID 应为正整数：{text}")
+    return v
+
+
+def _out(path: str | None, suffixes: tuple[str, ...], usage: str) -> Path:
+    if not path:
+        raise _cli_error(f"请用 --out 指定导出文件（{usage}）")
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise _cli_error(f"导出文件须为 {' 或 '.join(suffixes)}：{p}")
+    if not p.parent.exists():
+        raise _cli_error(f"导出目录不存在：{p.parent}")
+    return p
+
+
+def row_json(r) -> dict:
+    return {
+        "id": r.id, "unit": r.unit_code, "category": r.category, "form": r.form, "question": r.question,
+        "status": r.status, "version": r.version,
+        "published": r.published_on.isoformat() if r.published_on else None,
+        "review_by": r.review_by.isoformat() if r.review_by else None,
+    }
+
+
+def _print_rows(rows, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([row_json(r) for r in rows], ensure_ascii=False, indent=1))
+        return
+    from hotline_desktop.core.kb import Status
+
+    for r in rows:
+        pub = r.published_on.isoformat() if r.published_on else "—"
+        print(f"{r.id}\t{r.unit_code}\t{r.category}\t{Status(r.status).label}\tv{r.version}\t{pub}\t{r.question}")
+    print(f"共 {len(rows)} 条", file=sys.stderr)
+
+
+def cmd_kb(args) -> int:
+    from hotline_desktop.cli import _open
+
+    what = args.kb_command
+    if what is None:
+        raise _cli_error("请指定 kb 子命令：import / export / report / list / search / review / publish / withdraw / "
+                         "feedback / verify")
+    # Check arguments before opening anything, so a bad call writes nothing.
+    day = _date(getattr(args, "date", None), "日期")
+    if what == "export":
+        out = _out(args.out, (".xlsx",), "kb export --out 文件.xlsx")
+    elif what == "report":
+        out = _out(args.out, (".xlsx", ".pdf"), "kb report --year 年度 --out 文件.xlsx|文件.pdf")
+        try:
+            year = int(str(args.year).strip())
+        except ValueError:
+            raise _cli_error(f"年度应为整数：{args.year}") from None
+        if not 2000 <= year <= 2100:
+            raise _cli_error(f"年度无效：{year}")
+    checks = []
+    if what == "review":
+        from hotline_desktop.core.kb import KbError, parse_check_arg, validate_review
+
+        try:
+            checks = validate_review(parse_check_arg(c) for c in (args.check or []))
+        except KbError as e:
+            raise _cli_error(str(e)) from None
+    read_only = what in ("export", "report", "list", "search")
+    services = _open(args, lock=not read_only)
+    try:
+        kb, io = services.kb, services.kb_io
+        if what == "import":
+            plan = io.plan(args.file)
+            for p in plan.problems:
+                print(f"{Path(args.file).name} {p}", file=sys.stderr)
+            if plan.problems:
+                print(f"{plan.summary()}。未写入任何数据", file=sys.stderr)
+                return 2
+            edit = io.apply(plan)
+            print(f"{plan.summary()}。{edit.message}")
+        elif what == "export":
+            io.export(out)
+            print(f"已导出 {kb.count()} 条知识：{out}")
+        elif what == "report":
+            io.report(year, out, office=services.settings.office_name)
+            print(f"已导出 {year} 年知识库定期通报：{out}")
+        elif what == "list":
+            _print_rows(kb.list(unit_code=args.unit, status=args.status), args.json)
+        elif what == "search":
+            _print_rows([h.row for h in kb.search(args.text)], args.json)
+        elif what == "review":
+            edit = kb.review(_id(args.id), checks, day)
+            print(edit.message)
+        elif what == "publish":
+            print(kb.publish(_id(args.id), day).message)
+        elif what == "withdraw":
+            print(kb.withdraw(_id(args.id), args.reason, day).message)
+        elif what == "feedback":
+            print(kb.add_feedback(_id(args.id), args.type, args.note, day).message)
+        elif what == "verify":
+            print(kb.verify(_id(args.id), day).message)
+        return 0
+    finally:
+        services.close()
+
+
+def add_kb_parser(add, common: argparse.ArgumentParser) -> None:
+    """Register `kb` and its subcommands (called from cli.build_parser)."""
+    sp = add("kb", cmd_kb, "知识库：导入、导出、通报、查询、审核、发布、撤销、反馈、校核")
+    sub = sp.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
+
+    def k(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, parents=[common])
+
+    p = k("import", "从 Excel（一问一答）导入，整表校验，有错误时不写入")
+    p.add_argument("file", metavar="FILE.xlsx")
+    p = k("export", "导出知识库登记表")
+    p.add_argument("--out", metavar="FILE.xlsx")
+    p = k("report", "导出各单位知识库维护情况（定期通报）")
+    p.add_argument("--year", required=True, metavar="YEAR")
+    p.add_argument("--out", metavar="FILE.xlsx|FILE.pdf")
+    p = k("list", "列出条目")
+    p.add_argument("--unit", metavar="CODE")
+    p.add_argument("--status", metavar="S", help="draft/returned/approved/published/withdrawn 或 采集/退回修改/审核通过/已发布/已撤销")
+    p.add_argument("--json", action="store_true")
+    p = k("search", "全文检索（问题、答案、依据），最匹配的在前")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--json", action="store_true")
+    p = k("review", "审核：四项检查逐项填写，如 --check 1=通过 --check 2=不通过:理由")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--check", action="append", metavar="N=通过|N=不通过:理由")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p = k("publish", "发布已审核通过的版本")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p = k("withdraw", "撤销已发布的条目（须填写原因）")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", required=True, metavar="R")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p = k("feedback", "反馈问题（按工作日计算办结期限）")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--type", required=True, metavar="T")
+    p.add_argument("--note", required=True, metavar="N")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
+    p = k("verify", "校核：记录一次无改动的核对")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--date", metavar="YYYY-MM-DD")
