@@ -117,8 +117,7 @@ def child(folder: str, year: int, edits: int) -> dict:
 
     from PySide6.QtWidgets import QApplication
 
-    import hotline_desktop.gui  # noqa: F401 - installs gui/refguard (PySide6 6.12 on Python 3.11)
-    from hotline_desktop.gui.app import setup_application
+    from hotline_desktop.gui.app import ensure_application
     from hotline_desktop.gui.monthly_tab import MonthlyTab
     from hotline_desktop.gui.ranking_tab import RankingTab
     from hotline_desktop.paths import DataPaths
@@ -126,8 +125,8 @@ def child(folder: str, year: int, edits: int) -> dict:
     from hotline_desktop.services.assessment import CellEdit
     from hotline_desktop.services.ranking_export import export_ranking
 
-    app = QApplication.instance() or QApplication([])
-    setup_application(app)
+    app = ensure_application()  # installs gui/refguard (PySide6 6.12 on Python 3.11), as the app does
+    assert QApplication.instance() is app
     s = AppServices.open(DataPaths(Path(folder)), auto_backup=False)
     ys = s.assessment.find(year, SCHEME)
     out: dict[str, list[float]] = {}
@@ -224,9 +223,8 @@ def child(folder: str, year: int, edits: int) -> dict:
 
 COLD = r"""
 import os, resource, sys, time
-import hotline_desktop.gui  # noqa - the app's refguard
 from PySide6.QtCore import QEvent, QObject
-from hotline_desktop.gui.app import ensure_application, open_services
+from hotline_desktop.gui.app import ensure_application, open_services  # ensure_application: the refguard
 from hotline_desktop.paths import DataPaths
 t0 = float(os.environ["HOTLINE_T0"])
 app = ensure_application()
