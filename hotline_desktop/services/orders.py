@@ -1,0 +1,470 @@
+"""工单明细 import: a platform's work-order export becomes the month's figures, traceable to orders.
+
+plan() reads and checks a file (nothing written); apply() replaces the months it covers in one
+transaction (dedup by 工单编号; cancel or any error leaves nothing) and stores the figures the
+definitions (core/order_figures.py) give every unit; OrderFeeds makes them the scored values of
+the 月度数据 cells ("from orders"; a typed value overrides explicitly, as for fed notice counts).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hotline_desktop.core import order_figures as figs
+from hotline_desktop.core.orders import (
+    BadRow,
+    ColumnMatch,
+    OrderTable,
+    find_header_row,
+    match_columns,
+    month_of,
+    normalize_header,
+    parse_orders,
+)
+from hotline_desktop.core.xlsx import read_rows
+from hotline_desktop.db.orders_repository import OrdersRepository
+from hotline_desktop.db.repositories import AuditRepository, UnitRepository
+from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.events import Event
+
+Progress = Callable[[int, int], bool]  # (done, total) → keep going
+
+
+def read_table_file(path: str | Path) -> list[list]:
+    """Rows of an xlsx/xls (python-calamine, via core.xlsx) or a csv in UTF-8 or GB18030 (detected)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ServiceError(f"找不到文件：{p}")
+    if p.suffix.lower() in (".csv", ".txt"):
+        raw = p.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise ServiceError(f"无法识别“{p.name}”的编码（应为 UTF-8 或 GB18030）")
+        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
+        raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
+    try:
+        return read_rows(p)
+    except ValueError as e:
+        raise ServiceError(str(e)) from None
+
+
+@dataclass
+class OrderPlan:
+    """What an import would do; nothing is written until apply()."""
+
+    file_name: str
+    match: ColumnMatch
+    table: OrderTable  # the good rows (unit_id filled)
+    bad: list[BadRow]
+    unmatched: dict[str, list[int]]  # the platform's unit name → row numbers (not imported)
+    months: list[str]
+    duplicates: int = 0
+    replaced: dict[str, int] = field(default_factory=dict)  # month → stored orders it replaces
+    mapping: dict[str, str] = field(default_factory=dict)  # field name → header (for a profile)
+
+    @property
+    def problems(self) -> list[str]:
+        out = [str(b) for b in self.bad]
+        for name, rows in sorted(self.unmatched.items()):
+            shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+            out.append(f"承办单位“{name}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
+        return out
+
+    @property
+    def bad_count(self) -> int:
+        return len(self.bad) + sum(len(r) for r in self.unmatched.values())
+
+    def summary(self) -> str:
+        ms = "、".join(self.months) or "无"
+        s = f"可导入 {len(self.table)} 件工单（{ms}）"
+        if self.bad_count:
+            s += f"，有问题 {self.bad_count} 行"
+        if self.duplicates:
+            s += f"，重复工单编号 {self.duplicates} 行（保留后出现的一行）"
+        return s
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    months: tuple[str, ...]
+    orders: int
+    replaced: int
+    changed_cells: int
+
+    def summary(self) -> str:
+        s = f"已导入 {self.orders} 件工单（{'、'.join(self.months)}）"
+        if self.replaced:
+            s += f"，替换原有 {self.replaced} 件"
+        return s + f"；月度数据更新 {self.changed_cells} 项"
+
+
+class OrderService:
+    def __init__(self, store, assessment, calendar=None, settings=None):
+        self.store = store
+        self.assessment = assessment
+        self.calendar_service = calendar
+        self.settings = settings
+        self.book = figs.builtin_figures()
+        self.changed = Event()  # emits (months) after an import
+        self._figures: dict[str, dict] = {}  # scheme id → (unit, month, key) → (hit, base)
+        self._months: list[str] | None = None
+
+    # -- context ----------------------------------------------------------------------------------
+    def calendar(self):
+        from hotline_desktop.core.workdays import WorkCalendar
+
+        return self.calendar_service.calendar() if self.calendar_service is not None else WorkCalendar()
+
+    def hours(self):
+        from hotline_desktop.core.settings import DEFAULTS
+
+        return self.settings.office_hours if self.settings is not None else DEFAULTS.office_hours
+
+    def invalidate(self) -> None:
+        self._figures.clear()
+        self._months = None
+
+    def months(self) -> list[str]:
+        if self._months is None:
+            with self.store.session() as s:
+                self._months = OrdersRepository(s).months()
+        return self._months
+
+    def figures(self, scheme_id: str) -> dict[tuple[int, str, str], tuple[int, int]]:
+        f = self._figures.get(scheme_id)
+        if f is None:
+            with self.store.session() as s:
+                f = self._figures[scheme_id] = OrdersRepository(s).figures(scheme_id)
+        return f
+
+    def value(self, scheme_id: str, unit_id: int, month: str, key: str):
+        """The figure the orders give (int count, Decimal rate), or None (no base order / not fed)."""
+        fig = self.book.get(scheme_id, key)
+        if fig is None or month not in self.months():
+            return None
+        t = self.figures(scheme_id).get((unit_id, month, key))
+        if t is None:
+            return 0 if fig.kind == "count" else None
+        return figs.figure_value(fig, figs.Tally(*t), self.book.decimals)
+
+    # -- profiles and aliases ---------------------------------------------------------------------
+    def profiles(self) -> dict[str, dict[str, str]]:
+        with self.store.session() as s:
+            return OrdersRepository(s).profiles()
+
+    def save_profile(self, name: str, mapping: dict[str, str]) -> None:
+        name = (name or "").strip()
+        if not name or len(name) > 64:
+            raise ServiceError("列对应方案名称不能为空，且不超过 64 个字")
+        with self.store.session() as s:
+            old = OrdersRepository(s).put_profile(name, mapping)
+            AuditRepository(s).record("order_profiles", 0, "update" if old else "create",
+                                      {name: (old, mapping)})
+
+    def aliases(self) -> dict[str, int]:
+        with self.store.session() as s:
+            return OrdersRepository(s).aliases()
+
+    def set_alias(self, alias: str, unit_code: str) -> None:
+        alias = (alias or "").strip()
+        if not alias:
+            raise ServiceError("别名不能为空")
+        with self.store.session() as s:
+            u = UnitRepository(s).by_code(unit_code)
+            if u is None:
+                raise ServiceError(f"没有编码为“{unit_code}”的单位")
+            old = OrdersRepository(s).put_alias(normalize_header(alias), u.id)
+            AuditRepository(s).record("unit_aliases", u.id, "update", {alias: (old, u.id)})
+
+    # -- import -----------------------------------------------------------------------------------
+    def _unit_lookup(self) -> dict[str, int]:
+        with self.store.session() as s:
+            rows = UnitRepository(s).rows()
+            aliases = OrdersRepository(s).aliases()
+        look: dict[str, int] = {}
+        for u in rows:
+            look.setdefault(normalize_header(u.name), u.id)
+        look.update(aliases)
+        for u in rows:
+            look[normalize_header(u.code)] = u.id  # a code always wins
+        return look
+
+    def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
+             month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
+        """Read and check a file; ServiceError (Chinese) when it cannot be imported at all."""
+        p = Path(path)
+        if profile:
+            profiles = self.profiles()
+            if profile not in profiles:
+                raise ServiceError(f"没有名为“{profile}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
+            mapping = {**profiles[profile], **(mapping or {})}
+        if month is not None:
+            import re
+
+            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+                raise ServiceError(f"月份应写作 YYYY-MM：{month}")
+        rows = list(rows) if rows is not None else read_table_file(p)
+        if not rows:
+            raise ServiceError(f"“{p.name}”是空的")
+        h = find_header_row(rows)
+        try:
+            match = match_columns(rows[h], mapping)
+        except ValueError as e:
+            raise ServiceError(str(e)) from None
+        if match.missing:
+            raise ServiceError(
+                f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
+                f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
+        parsed = parse_orders(rows[h + 1:], match, first_row=h + 2)
+        t = parsed.table
+        bad = list(parsed.bad)
+        look = self._unit_lookup()
+        uid = np.zeros(len(t), np.int64)
+        unmatched: dict[str, list[int]] = {}
+        for i in range(len(t)):
+            u = look.get(normalize_header(t.unit_code[i])) if t.unit_code[i] else None
+            if u is None:
+                u = look.get(normalize_header(t.unit[i]))
+            if u is None:
+                unmatched.setdefault(t.unit[i] or t.unit_code[i], []).append(int(t.rows[i]))
+            else:
+                uid[i] = u
+        t.unit_id = uid
+        keep = uid > 0
+        if month is not None:
+            mon = month_of(t.times["accepted"])
+            want = int(month.replace("-", ""))
+            for i in np.nonzero(keep & (mon != want))[0]:
+                bad.append(BadRow(int(t.rows[i]), f"受理时间不在 {month}"))
+            keep &= mon == want
+        if not keep.all():
+            t = t.take(np.nonzero(keep)[0])
+        bad.sort(key=lambda b: b.row)
+        ms = month_of(t.times["accepted"])
+        months = [f"{m // 100}-{m % 100:02d}" for m in np.unique(ms) if m]
+        if month is not None:
+            months = [month]
+        with self.store.session() as s:
+            counts = OrdersRepository(s).month_counts()
+        return OrderPlan(p.name, match, t, bad, unmatched, months, parsed.duplicates,
+                         {m: counts[m] for m in months if m in counts}, match.mapping_names())
+
+    def apply(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> ImportResult:
+        """Import the plan's good rows, replacing its months, atomically; then feed the figures.
+
+        With problems and not only_good: nothing is written (ServiceError). A progress callback
+        returning False cancels: nothing is written either (InterruptedError)."""
+        if plan.problems and not only_good:
+            raise ServiceError(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请选“只导入无误的行”）")
+        if not plan.months or not len(plan.table):
+            raise ServiceError("文件中没有可导入的工单")
+        t = plan.table
+        ms = month_of(t.times["accepted"])
+        order_months = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
+        affected = set(plan.months)
+        for f in self.book.figures:
+            if f.month_by != "accepted":
+                affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
+        before = self._scored_snapshot(affected)
+        total = len(t)
+
+        def step(done: int, _n: int) -> bool:
+            return progress(done, total + total // 4) if progress is not None else True
+
+        with self.store.session() as s:
+            repo = OrdersRepository(s)
+            replaced = sum(plan.replaced.values())
+            repo.replace(plan.file_name, plan.months, t, order_months, step)
+            # figures of every affected month, over every stored order touching it
+            fields = {f.month_by for f in self.book.figures}
+            table = repo.load_touching(sorted(affected), fields)
+            if progress is not None and not progress(total + total // 8, total + total // 4):
+                raise InterruptedError
+            cal, hours = self.calendar(), self.hours()
+            tallies = {}
+            for scheme in self.book.schemes():
+                for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, affected).items():
+                    tallies[(u, m, scheme, k)] = tl
+            stored_months = set(repo.months())
+            repo.put_figures(sorted(affected & stored_months), tallies)
+            AuditRepository(s).record("work_orders", 0, "import",
+                                      {"file": (None, plan.file_name), "months": (None, "、".join(plan.months)),
+                                       "orders": (replaced or None, total)})
+            if progress is not None and not progress(total + total // 4, total + total // 4):
+                raise InterruptedError
+        self.invalidate()
+        changed = self._emit_changes(before, affected)
+        self.changed.emit(sorted(affected))
+        return ImportResult(tuple(plan.months), total, replaced, changed)
+
+    # -- change notification ----------------------------------------------------------------------
+    def _year_schemes(self, months: set[str]):
+        years = {int(m[:4]) for m in months}
+        return [ys for ys in self.assessment.assignments() if ys.year in years and self.book.for_scheme(ys.scheme_id)]
+
+    def _scored_snapshot(self, months: set[str]) -> dict:
+        out = {}
+        for ys in self._year_schemes(months):
+            for m in sorted(months):
+                if m.startswith(f"{ys.year}-"):
+                    out[(ys.id, m)] = self.assessment.scored_monthly_cells(ys.id, m)
+        return out
+
+    def _emit_changes(self, before: dict, months: set[str]) -> int:
+        from hotline_desktop.services.assessment import CellChange
+
+        after = self._scored_snapshot(months)
+        n = 0
+        for ys in self._year_schemes(months):
+            changes = []
+            for m in sorted(months):
+                if (ys.id, m) not in after:
+                    continue
+                b, a = before.get((ys.id, m), {}), after[(ys.id, m)]
+                for ident in sorted(set(b) | set(a)):
+                    cb, ca = b.get(ident), a.get(ident)
+                    if (cb.text if cb else None) != (ca.text if ca else None):
+                        changes.append(CellChange(ident[0], ident[1], ident[2], cb, ca))
+            if changes:
+                n += len(changes)
+                self.assessment.values_changed.emit(ys.id, changes)
+        return n
+
+    # -- drill-down -------------------------------------------------------------------------------
+    def figure(self, scheme_id: str, key: str) -> figs.Figure:
+        f = self.book.get(scheme_id, key)
+        if f is None:
+            keys = "、".join(x.key for x in self.book.for_scheme(scheme_id))
+            raise ServiceError(f"方案 {scheme_id} 中“{key}”不是由工单计算的项目（可用：{keys or '无'}）")
+        return f
+
+    def explain(self, scheme_id: str, unit_id: int, month: str, key: str) -> tuple[figs.Drill, OrderTable]:
+        """The orders in the figure's denominator and numerator (the counts equal the stored figure)."""
+        fig = self.figure(scheme_id, key)
+        with self.store.session() as s:
+            table = OrdersRepository(s).load_touching([month], {fig.month_by})
+        table = table.take(np.nonzero(table.unit_id == unit_id)[0])
+        return figs.drill(fig, table, unit_id, month, self.calendar(), self.hours()), table
+
+
+class OrderFeeds:
+    """The fed-inputs seam for orders: wraps the notice FeedService (services.feeds) so the engine's
+    monthly cells are override > orders figure > notice count > typed value, in imported months.
+
+    Every attribute not defined here is the inner FeedService's."""
+
+    def __init__(self, inner, orders: OrderService):
+        self.inner = inner
+        self.orders = orders
+        self.assessment = inner.assessment
+        self.assessment.feeds = self
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def invalidate(self) -> None:
+        self.inner.invalidate()
+        self.orders.invalidate()
+
+    def order_keys(self, ysid: int) -> frozenset[str]:
+        sch = self.assessment.scheme(ysid)
+        return frozenset(f.key for f in self.orders.book.for_scheme(sch.id)
+                         if sch.has_input(f.key) and sch.input(f.key).period == "monthly")
+
+    def order_months(self, ysid: int) -> set[str]:
+        year = self.assessment.get(ysid).year
+        return {m for m in self.orders.months() if m.startswith(f"{year}-")}
+
+    def feeds(self, ysid: int):
+        from hotline_desktop.core.feeds import Feed
+
+        sch = self.assessment.scheme(ysid)
+        own = tuple(Feed(sch.id, k, "monthly", "orders", "orders", self.orders.book.get(sch.id, k).label)
+                    for k in sorted(self.order_keys(ysid)))
+        return tuple(self.inner.feeds(ysid)) + own
+
+    def active_keys(self, ysid: int) -> frozenset[str]:
+        keys = self.inner.active_keys(ysid)
+        return keys | self.order_keys(ysid) if self.order_months(ysid) else keys
+
+    def _cell(self, ysid: int, key: str, value):
+        from hotline_desktop.services.assessment import check
+
+        return check(self.assessment.scheme(ysid).input(key), str(value))
+
+    def merge(self, ysid: int, typed: dict, month: str | None = None) -> dict:
+        out = self.inner.merge(ysid, typed, month)
+        months = self.order_months(ysid)
+        if month is not None:
+            months &= {month}
+        keys = self.order_keys(ysid)
+        if not months or not keys:
+            return out
+        sid = self.assessment.scheme(ysid).id
+        overrides = {i for i in self.inner._overrides(ysid, month) if i[2] in keys}
+        out = {i: c for i, c in out.items() if i[2] not in keys or i[1] not in months or i in overrides}
+        records = {(u, m) for (u, m, _k) in out if m in months}
+        counted = set()
+        for (u, m, k), (hit, base) in self.orders.figures(sid).items():
+            if m in months and k in keys:
+                counted.add((u, m))
+                if (u, m, k) not in overrides:
+                    v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
+                    if v is not None:
+                        out[(u, m, k)] = self._cell(ysid, k, v)
+        count_keys = [k for k in keys if self.orders.book.get(sid, k).kind == "count"]
+        for (u, m) in records | counted:  # a unit-month without orders: its counts are 0 (volume 0)
+            for k in count_keys:
+                if (u, m, k) not in out and (u, m, k) not in overrides:
+                    out[(u, m, k)] = self._cell(ysid, k, 0)
+        return out
+
+    def fed_cells(self, ysid: int, month: str) -> dict:
+        from hotline_desktop.core.feeds import FedValue
+        from hotline_desktop.services.feeds import FedCell
+
+        out = dict(self.inner.fed_cells(ysid, month)) if self.inner.active_keys(ysid) else {}
+        if month not in self.order_months(ysid):
+            return out
+        keys = self.order_keys(ysid)
+        sid = self.assessment.scheme(ysid).id
+        typed = self.assessment.monthly_cells(ysid, month)
+        overrides = {i for i in self.inner._overrides(ysid, month) if i[2] in keys}
+        for (u, m, k), (hit, base) in self.orders.figures(sid).items():
+            if m == month and k in keys:
+                v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
+                out[(u, k)] = FedCell(FedValue(v if v is not None else "", (f"工单 {hit}/{base}",)),
+                                      typed.get((u, m, k)) if (u, m, k) in overrides else None)
+        for (u, m, k) in overrides:
+            if (u, k) not in out:
+                out[(u, k)] = FedCell(FedValue(0, ()), typed.get((u, m, k)))
+        return out
+
+    def effective_change(self, ysid: int, ch, was_override: bool, has_record_after: bool):
+        from hotline_desktop.services.assessment import CellChange
+
+        if ch.key not in self.order_keys(ysid) or ch.month not in self.order_months(ysid):
+            if ch.key in self.inner.active_keys(ysid):
+                return self.inner.effective_change(ysid, ch, was_override, has_record_after)
+            return ch
+        sid = self.assessment.scheme(ysid).id
+        v = self.orders.value(sid, ch.unit_id, ch.month, ch.key)
+        fed = self._cell(ysid, ch.key, v) if v is not None else None
+        if fed is not None and v == 0 and not has_record_after and \
+                (ch.unit_id, ch.month, ch.key) not in self.orders.figures(sid):
+            fed = None
+        old = ch.old if was_override else fed
+        new = ch.new if ch.new is not None else fed
+        return CellChange(ch.unit_id, ch.month, ch.key, old, new)
