@@ -124,10 +124,19 @@ def field_by_name(name: str, fields: Sequence[FieldDef] | None = None) -> FieldD
 _HEADER_STRIP = re.compile(r"[\s\u3000()（）\[\]【】:：*＊]")
 
 
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII → ASCII
+
+
 def normalize_header(text: object) -> str:
-    t = cell_text(text)
-    t = t.translate({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})  # full-width ASCII → ASCII
-    return _HEADER_STRIP.sub("", t).lower()
+    """A header, unit name or choice as compared: no spaces/brackets, half-width, lower case."""
+    if type(text) is str:
+        return _normalize(text)
+    return _normalize(cell_text(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalize(t: str) -> str:
+    return _HEADER_STRIP.sub("", t.strip().translate(_FULL_WIDTH)).lower()
 
 
 # -- column matching ------------------------------------------------------------------------------
@@ -273,6 +282,7 @@ def month_of(secs: np.ndarray) -> np.ndarray:
     return m
 
 
+_MISS = object()
 _TRUE = {"是", "y", "yes", "true", "1", "匿名", "√"}
 _FALSE = {"否", "n", "no", "false", "0", "实名", "非匿名", ""}
 
@@ -356,17 +366,31 @@ class ParsedOrders:
 
 
 def _fast_times(col: list, date_only: str) -> np.ndarray | None:
-    """Vectorised parse of a column of ISO-like text or datetimes; None when a cell needs the slow path."""
+    """Vectorised parse of a column of ISO text (YYYY-MM-DD[ HH:MM[:SS]]) or datetimes; None when a
+    cell needs the per-cell path."""
+    types = set(map(type, col))
     try:
-        if all(isinstance(v, str) and (len(v) == 19 or len(v) == 16) and v[4] == "-" for v in col if v):
-            arr = np.array([v.replace(" ", "T") if v else "NaT" for v in col], dtype="datetime64[s]")
-        elif all(isinstance(v, datetime) or v is None or v == "" for v in col):
-            arr = np.array([v if isinstance(v, datetime) else "NaT" for v in col], dtype="datetime64[s]")
-        else:
-            return None
+        if types <= {str}:
+            lens = set(map(len, col))
+            if not lens <= {0, 10, 16, 19}:
+                return None
+            arr = np.array(col, dtype="datetime64[s]").astype(np.int64)  # "" → NaT == NAT
+            if date_only == "end" and 10 in lens:
+                arr[[i for i, v in enumerate(col) if len(v) == 10]] += 86399
+            return arr
+        if types <= {datetime, str, type(None)}:
+            if any(type(v) is str and v for v in col):
+                return None
+            return np.array([v if type(v) is datetime else "NaT" for v in col], dtype="datetime64[s]").astype(np.int64)
     except ValueError:
         return None
-    return arr.astype(np.int64)  # NaT → int64 min == NAT
+    return None
+
+
+def _texts(col: list) -> list[str]:
+    if all(type(v) is str for v in col):
+        return [v.strip() for v in col]
+    return [cell_text(v) for v in col]
 
 
 def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
@@ -381,23 +405,27 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     cols = match.columns
     bad: dict[int, list[str]] = {}
 
+    width = max(cols.values(), default=-1) + 1
+    rect = rows if all(len(r) >= width for r in rows) else [list(r) + [None] * (width - len(r)) for r in rows]
+    transposed = list(zip(*rect, strict=False)) if n else []
+
     def column(key: str) -> list:
         i = cols.get(key)
-        if i is None:
+        if i is None or not n:
             return [None] * n
-        return [r[i] if i < len(r) else None for r in rows]
+        return list(transposed[i])
 
     def flag(i: int, reason: str) -> None:
         bad.setdefault(i, []).append(reason)
 
-    number = [cell_text(v) for v in column("number")]
-    unit = [cell_text(v) for v in column("unit")]
-    unit_code = [cell_text(v) for v in column("unit_code")]
-    route = [cell_text(v) for v in column("route")]
-    for i in range(n):
-        if not number[i]:
-            flag(i, "缺少工单编号")
-        if not unit[i] and not unit_code[i]:
+    number = _texts(column("number"))
+    unit = _texts(column("unit"))
+    unit_code = _texts(column("unit_code"))
+    route = _texts(column("route"))
+    for i in [i for i, v in enumerate(number) if not v]:
+        flag(i, "缺少工单编号")
+    for i in [i for i, v in enumerate(unit) if not v]:
+        if not unit_code[i]:
             flag(i, "缺少承办单位")
     times: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
@@ -419,14 +447,16 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
         elif f.type == "int":
             arr = np.zeros(n, np.int32)
             if f.key in cols:
+                memo: dict[object, int | None] = {}
                 for i, v in enumerate(column(f.key)):
-                    t = cell_text(v)
-                    if not t:
-                        continue
-                    if t.isdigit() and len(t) <= 6:
-                        arr[i] = int(t)
-                    else:
-                        flag(i, f"{f.name}“{t[:20]}”应为不小于 0 的整数")
+                    j = memo.get(v, _MISS)
+                    if j is _MISS:
+                        t = cell_text(v)
+                        j = memo[v] = (0 if not t else int(t) if t.isdigit() and len(t) <= 6 else None)
+                    if j is None:
+                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为不小于 0 的整数")
+                    elif j:
+                        arr[i] = j
             counts[f.key] = arr
         elif f.type == "choice":
             lookup = {normalize_header(s): j for j, (_v, spellings) in enumerate(f.choices) for s in spellings}
@@ -447,12 +477,16 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
         elif f.type == "bool":
             arr = np.zeros(n, bool)
             if f.key in cols:
+                bmemo: dict[object, bool | None] = {}
                 for i, v in enumerate(column(f.key)):
-                    t = normalize_header(v)
-                    if t in _TRUE:
-                        arr[i] = True
-                    elif t not in _FALSE:
+                    b = bmemo.get(v, _MISS)
+                    if b is _MISS:
+                        t = normalize_header(v)
+                        b = bmemo[v] = True if t in _TRUE else False if t in _FALSE else None
+                    if b is None:
                         flag(i, f"{f.name}“{cell_text(v)[:20]}”应为“是”或“否”")
+                    elif b:
+                        arr[i] = True
             flags[f.key] = arr
     acc = times["accepted"]
     done = times.get("completed")
@@ -475,6 +509,17 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     table = OrderTable(number, unit, unit_code, times, counts, choices, flags, route, rownums,
                        np.zeros(n, np.int64))
     return ParsedOrders(table.take(good) if len(good) != n else table, bad_rows, dups)
+
+
+def dedup_last(table: OrderTable) -> tuple[OrderTable, int]:
+    """The table with each 工单编号 once (its last row kept), and how many rows were dropped."""
+    last: dict[str, int] = {}
+    for i, num in enumerate(table.number):
+        last[num] = i
+    dups = len(table) - len(last)
+    if not dups:
+        return table, 0
+    return table.take(np.array(sorted(last.values()), dtype=np.int64)), dups
 
 
 def months_in(table: OrderTable) -> list[str]:

@@ -64,25 +64,19 @@ class OrdersRepository:
         self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in months),
                    tuple(x for m in months for x in (m, imp)))
         t = table
-        cols = [t.times[k].tolist() for k in TIME_COLS]
-        cols = [[None if v == NAT else v for v in c] for c in cols]
-        ty, vi = t.choices["type"].tolist(), t.choices["visit"].tolist()
-        rw, rt, ex = (t.counts[k].tolist() for k in ("rework", "returns", "extensions"))
-        an = t.flags["anonymous"].tolist()
-        uid = t.unit_id.tolist()
-        rows = t.rows.tolist()
         sql = ("INSERT INTO work_orders (number, month, import_id, unit_id, unit_name, accepted, dispatched, signed, "
                "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
                "source_row) VALUES (" + _placeholders(20) + ")")
         n = len(t)
-        for lo in range(0, n, CHUNK):
+        raw = self.con.connection.driver_connection
+        for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
-            batch = [
-                (nums[i], order_months[i], imp, uid[i], t.unit[i], cols[0][i], cols[1][i], cols[2][i], cols[3][i],
-                 cols[4][i], cols[5][i], cols[6][i], ty[i], vi[i], rw[i], rt[i], ex[i], an[i], t.route[i], rows[i])
-                for i in range(lo, hi)
-            ]
-            self.con.connection.driver_connection.executemany(sql, batch)
+            times = [[None if v == NAT else v for v in t.times[k][lo:hi].tolist()] for k in TIME_COLS]
+            small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
+                     *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
+                     t.flags["anonymous"][lo:hi].tolist()]
+            raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
+                                     t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
                 raise InterruptedError
         return imp
@@ -115,6 +109,14 @@ class OrdersRepository:
 
     def load_touching(self, months: Iterable[str], fields: Iterable[str]) -> OrderTable:
         """Orders whose month (受理) or any of the given time fields falls in one of `months`."""
+        where, params = self._touching(months, fields)
+        return self.load(where, params)
+
+    def count_touching(self, months: Iterable[str], fields: Iterable[str]) -> int:
+        where, params = self._touching(months, fields)
+        return self._exec(f"SELECT COUNT(*) FROM work_orders {where}", tuple(params)).scalar()
+
+    def _touching(self, months: Iterable[str], fields: Iterable[str]) -> tuple[str, list]:
         months = sorted(set(months))
         conds, params = ["month IN (" + _placeholders(len(months)) + ")"], list(months)
         for f in sorted(set(fields) - {"accepted"}):
@@ -125,7 +127,7 @@ class OrdersRepository:
                 hi = _month_start(y + mo // 12, mo % 12 + 1)
                 conds.append(f"({f} >= ? AND {f} < ?)")
                 params += [lo, hi]
-        return self.load("WHERE " + " OR ".join(conds), params)
+        return "WHERE " + " OR ".join(conds), params
 
     # -- figures --------------------------------------------------------------------------------
     def put_figures(self, months: Sequence[str], tallies: dict) -> None:

@@ -9,8 +9,8 @@ the 月度数据 cells ("from orders"; a typed value overrides explicitly, as fo
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from hotline_desktop.core.orders import (
     BadRow,
     ColumnMatch,
     OrderTable,
+    dedup_last,
     find_header_row,
     match_columns,
     month_of,
@@ -34,30 +35,47 @@ from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
 
 Progress = Callable[[int, int], bool]  # (done, total) → keep going
+CHUNK_ROWS = 100_000  # rows parsed at a time
 
 
-def read_table_file(path: str | Path) -> list[list]:
-    """Rows of an xlsx/xls (python-calamine, via core.xlsx) or a csv in UTF-8 or GB18030 (detected)."""
+def _csv_encoding(p: Path) -> str:
+    """UTF-8 when the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with open(p, "rb") as f:
+            while block := f.read(1 << 20):
+                dec.decode(block)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def iter_table_file(path: str | Path) -> Iterator[list]:
+    """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8 or GB18030
+    (detected), one at a time: a city year of orders is never held as text cells all at once."""
     p = Path(path)
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        raw = p.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise ServiceError(f"无法识别“{p.name}”的编码（应为 UTF-8 或 GB18030）")
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        enc = _csv_encoding(p)
+
+        def gen():
+            with open(p, encoding=enc, newline="") as f:
+                yield from csv.reader(f)
+        return gen()
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:
-        return read_rows(p)
+        return iter(read_rows(p))
     except ValueError as e:
         raise ServiceError(str(e)) from None
+
+
+def read_table_file(path: str | Path) -> list[list]:
+    return list(iter_table_file(path))
 
 
 @dataclass
@@ -215,21 +233,31 @@ class OrderService:
 
             if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
                 raise ServiceError(f"月份应写作 YYYY-MM：{month}")
-        rows = list(rows) if rows is not None else read_table_file(p)
-        if not rows:
+        it = iter(rows) if rows is not None else iter_table_file(p)
+        head = list(itertools.islice(it, 10))
+        if not head:
             raise ServiceError(f"“{p.name}”是空的")
-        h = find_header_row(rows)
+        h = find_header_row(head)
         try:
-            match = match_columns(rows[h], mapping)
+            match = match_columns(head[h], mapping)
         except ValueError as e:
             raise ServiceError(str(e)) from None
         if match.missing:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
                 f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parsed = parse_orders(rows[h + 1:], match, first_row=h + 2)
-        t = parsed.table
-        bad = list(parsed.bad)
+        parts, bad, first = [], [], h + 2
+        chunk = head[h + 1:]
+        while True:
+            chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
+            if not chunk:
+                break
+            parsed = parse_orders(chunk, match, first_row=first)
+            parts.append(parsed.table)
+            bad += parsed.bad
+            first += len(chunk)
+            chunk = []
+        t, dups = dedup_last(OrderTable.concat(parts))
         look = self._unit_lookup()
         uid = np.zeros(len(t), np.int64)
         unmatched: dict[str, list[int]] = {}
@@ -258,7 +286,7 @@ class OrderService:
             months = [month]
         with self.store.session() as s:
             counts = OrdersRepository(s).month_counts()
-        return OrderPlan(p.name, match, t, bad, unmatched, months, parsed.duplicates,
+        return OrderPlan(p.name, match, t, bad, unmatched, months, dups,
                          {m: counts[m] for m in months if m in counts}, match.mapping_names())
 
     def apply(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> ImportResult:
@@ -277,7 +305,8 @@ class OrderService:
         for f in self.book.figures:
             if f.month_by != "accepted":
                 affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
-        before = self._scored_snapshot(affected)
+        fed_months = affected & (set(self.months()) | set(plan.months))  # only imported months are fed
+        before = self._scored_snapshot(fed_months)
         total = len(t)
 
         def step(done: int, _n: int) -> bool:
@@ -289,7 +318,10 @@ class OrderService:
             repo.replace(plan.file_name, plan.months, t, order_months, step)
             # figures of every affected month, over every stored order touching it
             fields = {f.month_by for f in self.book.figures}
-            table = repo.load_touching(sorted(affected), fields)
+            if repo.count_touching(sorted(affected), fields) == total:
+                table = t  # nothing else stored touches these months: count the rows just written
+            else:
+                table = repo.load_touching(sorted(affected), fields)
             if progress is not None and not progress(total + total // 8, total + total // 4):
                 raise InterruptedError
             cal, hours = self.calendar(), self.hours()
@@ -305,7 +337,7 @@ class OrderService:
             if progress is not None and not progress(total + total // 4, total + total // 4):
                 raise InterruptedError
         self.invalidate()
-        changed = self._emit_changes(before, affected)
+        changed = self._emit_changes(before, fed_months)
         self.changed.emit(sorted(affected))
         return ImportResult(tuple(plan.months), total, replaced, changed)
 
@@ -314,25 +346,29 @@ class OrderService:
         years = {int(m[:4]) for m in months}
         return [ys for ys in self.assessment.assignments() if ys.year in years and self.book.for_scheme(ys.scheme_id)]
 
-    def _scored_snapshot(self, months: set[str]) -> dict:
-        out = {}
+    def _scored_snapshot(self, months: set[str], typed: dict | None = None) -> tuple[dict, dict]:
+        """(year_scheme_id, month) → the scored cells, and the typed cells they came from (reused after)."""
+        out, typed = {}, dict(typed or {})
         for ys in self._year_schemes(months):
             for m in sorted(months):
                 if m.startswith(f"{ys.year}-"):
-                    out[(ys.id, m)] = self.assessment.scored_monthly_cells(ys.id, m)
-        return out
+                    if (ys.id, m) not in typed:
+                        typed[(ys.id, m)] = self.assessment.monthly_cells(ys.id, m)
+                    out[(ys.id, m)] = self.assessment.feeds.merge(ys.id, typed[(ys.id, m)], m)
+        return out, typed
 
-    def _emit_changes(self, before: dict, months: set[str]) -> int:
+    def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
         from hotline_desktop.services.assessment import CellChange
 
-        after = self._scored_snapshot(months)
+        before_cells, typed = before
+        after, _ = self._scored_snapshot(months, typed)
         n = 0
         for ys in self._year_schemes(months):
             changes = []
             for m in sorted(months):
                 if (ys.id, m) not in after:
                     continue
-                b, a = before.get((ys.id, m), {}), after[(ys.id, m)]
+                b, a = before_cells.get((ys.id, m), {}), after[(ys.id, m)]
                 for ident in sorted(set(b) | set(a)):
                     cb, ca = b.get(ident), a.get(ident)
                     if (cb.text if cb else None) != (ca.text if ca else None):
@@ -357,6 +393,135 @@ class OrderService:
             table = OrdersRepository(s).load_touching([month], {fig.month_by})
         table = table.take(np.nonzero(table.unit_id == unit_id)[0])
         return figs.drill(fig, table, unit_id, month, self.calendar(), self.hours()), table
+
+    def explain_sheet(self, scheme_id: str, unit_id: int, month: str, key: str):
+        """(intro lines, headers, rows) of the drill-down: every denominator order, whether it is in
+        the numerator, and the fields that decided."""
+        from hotline_desktop.core.orders import builtin_fields, format_time
+
+        drill, t = self.explain(scheme_id, unit_id, month, key)
+        fig = drill.figure
+        by_key = {f.key: f for f in builtin_fields()}
+        deciding = fig.deciding_fields
+        hit = set(drill.hit.tolist())
+        value = figs.figure_value(fig, drill.tally, self.book.decimals)
+        with self.store.session() as s:
+            u = UnitRepository(s).get(unit_id)
+            unit = f"{u.code} {u.name}" if u else str(unit_id)
+        shown = "无（没有应计工单）" if value is None else str(value)
+        intro = [f"{unit} · {month} · {fig.label}",
+                 f"结果：{shown}（分子 {drill.tally.hit} 件 / 分母 {drill.tally.base} 件）"]
+        workday = any(c.type.endswith("workdays") for c in fig.base + fig.hit)
+        headers = ["工单编号", "计入分子"] + [by_key[k].name for k in deciding] + (["工作时长"] if workday else [])
+        rows = []
+        cal, hours = self.calendar(), self.hours()
+        for i in drill.base.tolist():
+            vals = []
+            for k in deciding:
+                if k in t.times:
+                    vals.append(format_time(int(t.times[k][i])))
+                elif k in t.choices:
+                    vals.append(t.choice_text(k, i))
+                elif k in t.counts:
+                    vals.append(str(int(t.counts[k][i])))
+                elif k in t.flags:
+                    vals.append("是" if t.flags[k][i] else "否")
+                else:
+                    vals.append(str(getattr(t, k)[i]))
+            row = [t.number[i], "是" if i in hit else "否", *vals]
+            if workday:
+                row.append(figs.working_span_text(fig, t, i, cal, hours))
+            rows.append(row)
+        return intro, headers, rows
+
+    def export_explain(self, scheme_id: str, unit_id: int, month: str, key: str, out: str | Path) -> Path:
+        from hotline_desktop.core.orders_xlsx import write_sheets
+
+        intro, headers, rows = self.explain_sheet(scheme_id, unit_id, month, key)
+        return write_sheets(out, [("工单明细", intro, headers, rows)])
+
+    # -- reconcile ----------------------------------------------------------------------------------
+    def reconcile(self, path: str | Path, month: str, year_scheme_id: int) -> list[dict]:
+        """Compare the platform's monthly report (the 月度数据 workbook the office fills today) with
+        the figures computed from orders: every unit × field that differs, with the orders behind it."""
+        from hotline_desktop.core.excel_monthly import parse_month_workbook
+
+        sch = self.assessment.scheme(year_scheme_id)
+        if month not in self.months():
+            raise ServiceError(f"{month} 尚未导入工单明细，无法核对")
+        with self.store.session() as s:
+            units = {u.code: u for u in UnitRepository(s).rows()}
+        parsed = parse_month_workbook(path, sch, set(units), month)
+        if parsed.problems:
+            raise ServiceError("；".join(str(p) for p in parsed.problems[:10]))
+        out = []
+        for _row, code, key, text in parsed.cells:
+            fig = self.book.get(sch.id, key)
+            if fig is None or not text:
+                continue
+            u = units[code]
+            reported = check_cell(sch, key, text)
+            computed = self.value(sch.id, u.id, month, key)
+            comp_cell = check_cell(sch, key, str(computed)) if computed is not None else None
+            if (reported.text if reported else None) == (comp_cell.text if comp_cell else None):
+                continue
+            drill, t = self.explain(sch.id, u.id, month, key)
+            hit = set(drill.hit.tolist())
+            misses = [t.number[i] for i in drill.base.tolist() if i not in hit]
+            out.append(dict(code=code, name=u.name, key=key, label=sch.input(key).label,
+                            reported=reported.text if reported else "", computed=comp_cell.text if comp_cell else "",
+                            hit=drill.tally.hit, base=drill.tally.base,
+                            orders=[t.number[i] for i in drill.hit.tolist()] if fig.kind == "count" else misses))
+        return out
+
+    def export_reconcile(self, diffs: list[dict], month: str, out: str | Path) -> Path:
+        from hotline_desktop.core.orders_xlsx import write_sheets
+
+        rows = [[d["code"], d["name"], d["label"], d["reported"], d["computed"], f"{d['hit']}/{d['base']}",
+                 "、".join(d["orders"][:200])] for d in diffs]
+        intro = [f"{month} 平台月报与工单明细核对：{len(diffs)} 处不一致",
+                 "比率：列出分母中未计入分子的工单；数量：列出计入的工单"]
+        return write_sheets(out, [("核对", intro, ["单位编码", "单位名称", "项目", "月报数值", "工单计算", "分子/分母",
+                                                  "相关工单"], rows)])
+
+    # -- anomalies → 督办通知 candidates -------------------------------------------------------------
+    def anomalies(self, month: str, today=None) -> list[dict]:
+        """Orders of the month that are overdue (due passed, not completed by it), reworked ≥ 3 times,
+        or bounced between 3+ units: per unit, candidates for a 督办通知 with the order numbers."""
+        from datetime import datetime
+
+        from hotline_desktop.core.orders import NAT, split_route
+
+        with self.store.session() as s:
+            t = OrdersRepository(s).load("WHERE month = ?", (month,))
+        now = int(((today or datetime.now()) - datetime(1970, 1, 1)).total_seconds())
+        due, done = t.times["due"], t.times["completed"]
+        overdue = (due != NAT) & (due < now) & ((done == NAT) | (done > due))
+        rework = t.counts["rework"] >= 3
+        bounced = np.array([len(set(split_route(r))) >= 3 for r in t.route], bool) if len(t) else np.zeros(0, bool)
+        by_unit: dict[int, dict] = {}
+        for i in np.nonzero(overdue | rework | bounced)[0].tolist():
+            d = by_unit.setdefault(int(t.unit_id[i]), {"unit_id": int(t.unit_id[i]), "orders": [], "reasons": {}})
+            d["orders"].append(t.number[i])
+            why = [w for w, m in (("超期", overdue), ("重办≥3次", rework), ("流转3个以上单位", bounced)) if m[i]]
+            d["reasons"][t.number[i]] = "、".join(why)
+        return sorted(by_unit.values(), key=lambda d: -len(d["orders"]))
+
+    def notice_draft(self, candidate: dict, issued, days: int = 5):
+        """A 督办通知 draft pre-filled with the candidate's order numbers (issued via NoticeService)."""
+        from hotline_desktop.core.notices import Channel, Level
+        from hotline_desktop.services.notices import NoticeDraft
+
+        lines = [f"{n}（{candidate['reasons'][n]}）" for n in candidate["orders"][:50]]
+        content = "以下工单请按时限办理并回复：\n" + "\n".join(lines)
+        return NoticeDraft(candidate["unit_id"], Channel.HOTLINE, Level.SMS, issued, days, content=content,
+                           orders=tuple(candidate["orders"]))
+
+
+def check_cell(sch, key: str, text: str):
+    from hotline_desktop.services.assessment import check
+
+    return check(sch.input(key), text)
 
 
 class OrderFeeds:
