@@ -55,7 +55,7 @@ def rows(n: int, units: list[str], month: str, dialect: str = "standard", bad: i
         done = "" if rnd.random() < 0.03 else acc + timedelta(hours=rnd.randrange(2, 24 * 16))
         returns = rnd.choice((0,) * 20 + (1, 1, 2, 3))
         returned = disp + timedelta(hours=rnd.randrange(1, 72)) if returns else ""
-        route_n = min(5, 1 + returns)
+        route_n = min(5, 1 + returns, len(units))
         unit = units[rnd.randrange(len(units))]
         route = "→".join(rnd.sample(units, route_n - 1) + [unit]) if route_n > 1 else unit
 

@@ -9,8 +9,10 @@ the 月度数据 cells ("from orders"; a typed value overrides explicitly, as fo
 from __future__ import annotations
 
 import csv
+import gc
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,19 @@ from hotline_desktop.services.events import Event
 
 Progress = Callable[[int, int], bool]  # (done, total) → keep going
 CHUNK_ROWS = 100_000  # rows parsed at a time
+
+
+@contextmanager
+def _bulk():
+    """No cyclic GC passes while a million order cells are built (they hold no cycles): its
+    repeated full scans of the growing heap would make an import quadratic."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _csv_encoding(p: Path) -> str:
@@ -222,6 +237,10 @@ class OrderService:
     def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
              month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
         """Read and check a file; ServiceError (Chinese) when it cannot be imported at all."""
+        with _bulk():
+            return self._plan(path, mapping, profile, month, rows)
+
+    def _plan(self, path, mapping, profile, month, rows) -> OrderPlan:
         p = Path(path)
         if profile:
             profiles = self.profiles()
@@ -246,7 +265,7 @@ class OrderService:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
                 f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parts, bad, first = [], [], h + 2
+        parts, bad, first, chunk_dups = [], [], h + 2, 0
         chunk = head[h + 1:]
         while True:
             chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
@@ -255,9 +274,11 @@ class OrderService:
             parsed = parse_orders(chunk, match, first_row=first)
             parts.append(parsed.table)
             bad += parsed.bad
+            chunk_dups += parsed.duplicates
             first += len(chunk)
             chunk = []
-        t, dups = dedup_last(OrderTable.concat(parts))
+        t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
+        dups += chunk_dups
         look = self._unit_lookup()
         uid = np.zeros(len(t), np.int64)
         unmatched: dict[str, list[int]] = {}
@@ -294,6 +315,10 @@ class OrderService:
 
         With problems and not only_good: nothing is written (ServiceError). A progress callback
         returning False cancels: nothing is written either (InterruptedError)."""
+        with _bulk():
+            return self._apply(plan, only_good, progress)
+
+    def _apply(self, plan: OrderPlan, only_good: bool, progress: Progress | None) -> ImportResult:
         if plan.problems and not only_good:
             raise ServiceError(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请选“只导入无误的行”）")
         if not plan.months or not len(plan.table):
