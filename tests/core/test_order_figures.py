@@ -1,6 +1,6 @@
 """Figures from work orders, as data (core/order_figures.py): each definition on hand-made orders."""
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import numpy as np
@@ -9,8 +9,6 @@ import pytest
 from hotline_desktop.core import order_figures as figs
 from hotline_desktop.core.orders import match_columns, parse_orders
 from hotline_desktop.core.scoring.scheme import load_scheme
-from datetime import date
-
 from hotline_desktop.core.workdays import DayKind, OfficeDay, WorkCalendar
 
 HOURS = ((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30)))  # 7.5 h a working day
