@@ -143,6 +143,16 @@ class ImportResult:
         return s + f"；月度数据更新 {self.changed_cells} 项"
 
 
+@dataclass(frozen=True)
+class _Written:
+    months: tuple[str, ...]
+    orders: int
+    replaced: int
+    before: tuple
+    fed_months: set
+    affected: set
+
+
 class OrderService:
     def __init__(self, store, assessment, calendar=None, settings=None):
         self.store = store
@@ -315,10 +325,21 @@ class OrderService:
 
         With problems and not only_good: nothing is written (ServiceError). A progress callback
         returning False cancels: nothing is written either (InterruptedError)."""
+        return self.publish(self.write(plan, only_good=only_good, progress=progress))
+
+    def write(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> _Written:
+        """The database half of apply() (safe in a worker thread: no event is emitted)."""
         with _bulk():
             return self._apply(plan, only_good, progress)
 
-    def _apply(self, plan: OrderPlan, only_good: bool, progress: Progress | None) -> ImportResult:
+    def publish(self, w: _Written) -> ImportResult:
+        """The other half, in the thread that owns the listeners: caches dropped, changed cells reported."""
+        self.invalidate()
+        changed = self._emit_changes(w.before, w.fed_months)
+        self.changed.emit(sorted(w.affected))
+        return ImportResult(w.months, w.orders, w.replaced, changed)
+
+    def _apply(self, plan: OrderPlan, only_good: bool, progress: Progress | None) -> _Written:
         if plan.problems and not only_good:
             raise ServiceError(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请选“只导入无误的行”）")
         if not plan.months or not len(plan.table):
@@ -361,10 +382,7 @@ class OrderService:
                                        "orders": (replaced or None, total)})
             if progress is not None and not progress(total + total // 4, total + total // 4):
                 raise InterruptedError
-        self.invalidate()
-        changed = self._emit_changes(before, fed_months)
-        self.changed.emit(sorted(affected))
-        return ImportResult(tuple(plan.months), total, replaced, changed)
+        return _Written(tuple(plan.months), total, replaced, before, fed_months, affected)
 
     # -- change notification ----------------------------------------------------------------------
     def _year_schemes(self, months: set[str]):
@@ -588,6 +606,11 @@ class OrderFeeds:
     def active_keys(self, ysid: int) -> frozenset[str]:
         keys = self.inner.active_keys(ysid)
         return keys | self.order_keys(ysid) if self.order_months(ysid) else keys
+
+    def active_keys_in(self, ysid: int, month: str | None) -> frozenset[str]:
+        """The fed keys of one month: order figures only where that month's orders were imported."""
+        keys = self.inner.active_keys(ysid)
+        return keys | self.order_keys(ysid) if month in self.order_months(ysid) else keys
 
     def _cell(self, ysid: int, key: str, value):
         from hotline_desktop.services.assessment import check

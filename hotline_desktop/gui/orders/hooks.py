@@ -1,0 +1,52 @@
+"""The few places the 月度数据 tab calls into the 工单明细 GUI (kept here so the tab's own code stays
+small and the hooks can be re-applied on a rewritten tab)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("OrdersHooks", text)
+
+
+def open_import(tab) -> object:
+    """月度数据 → 导入工单明细…"""
+    from hotline_desktop.gui.orders.import_dialog import OrdersImportDialog
+
+    dlg = OrdersImportDialog(tab.services, tab.month, tab)
+    dlg.imported.connect(lambda r: tab.show_status(r.summary(), 15000))
+    dlg.finished.connect(dlg.deleteLater)
+    tab._orders_dialog = dlg
+    dlg.open()
+    return dlg
+
+
+def drill_target(tab, proxy_index):
+    """(scheme_id, unit_id, month, key) when the cell is computed from imported orders, else None."""
+    feeds = getattr(tab.services, "feeds", None)
+    if feeds is None or not hasattr(feeds, "order_keys") or tab.ys_id is None or not proxy_index.isValid():
+        return None
+    e = tab._edit_of(proxy_index, None)
+    if e is None or e.key not in feeds.order_keys(tab.ys_id) or e.month not in feeds.order_months(tab.ys_id):
+        return None
+    return tab.services.assessment.scheme(tab.ys_id).id, e.unit_id, e.month, e.key
+
+
+def add_drill_action(tab, menu, proxy_index) -> None:
+    target = drill_target(tab, proxy_index)
+    if target is None:
+        return
+    menu.addSeparator()
+    a = menu.addAction(_tr("查看工单明细…"), lambda: open_drill(tab, *target))
+    a.setToolTip(_tr("列出计入该数值分子、分母的工单，可导出 Excel"))
+
+
+def open_drill(tab, scheme_id: str, unit_id: int, month: str, key: str):
+    from hotline_desktop.gui.orders.drill_dialog import OrderDrillDialog
+
+    dlg = OrderDrillDialog(tab.services, scheme_id, unit_id, month, key, tab)
+    dlg.finished.connect(dlg.deleteLater)
+    tab._drill_dialog = dlg
+    dlg.open()
+    return dlg
