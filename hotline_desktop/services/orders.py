@@ -163,6 +163,11 @@ class OrderService:
         self.changed = Event()  # emits (months) after an import
         self._figures: dict[str, dict] = {}  # scheme id → (unit, month, key) → (hit, base)
         self._months: list[str] | None = None
+        # working-day spans depend on the calendar and the office hours: recount when they change
+        if calendar is not None and hasattr(calendar, "changed"):
+            calendar.changed.connect(lambda _days: self.recompute())
+        if settings is not None and hasattr(settings, "changed"):
+            settings.changed.connect(lambda _s, names: self.recompute() if "office_hours" in names else None)
 
     # -- context ----------------------------------------------------------------------------------
     def calendar(self):
@@ -383,6 +388,25 @@ class OrderService:
             if progress is not None and not progress(total + total // 4, total + total // 4):
                 raise InterruptedError
         return _Written(tuple(plan.months), total, replaced, before, fed_months, affected)
+
+    def recompute(self, months: Sequence[str] | None = None) -> int:
+        """Recount the stored figures of imported months (after a calendar or office-hours edit);
+        returns the number of 月度数据 cells whose scored value moved (reported via values_changed)."""
+        months = set(months if months is not None else self.months()) & set(self.months())
+        if not months or not any(c.type.endswith("workdays") for f in self.book.figures for c in f.base + f.hit):
+            return 0
+        before = self._scored_snapshot(months)
+        with _bulk(), self.store.session() as s:
+            repo = OrdersRepository(s)
+            table = repo.load_touching(sorted(months), {f.month_by for f in self.book.figures})
+            cal, hours = self.calendar(), self.hours()
+            tallies = {}
+            for scheme in self.book.schemes():
+                for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, months).items():
+                    tallies[(u, m, scheme, k)] = tl
+            repo.put_figures(sorted(months), tallies)
+        self.invalidate()
+        return self._emit_changes(before, months)
 
     # -- change notification ----------------------------------------------------------------------
     def _year_schemes(self, months: set[str]):

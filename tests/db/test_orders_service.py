@@ -247,3 +247,24 @@ def test_anomalies_become_notice_candidates_with_their_order_numbers(setup, tmp_
     row = services.notices.issue(draft)
     assert row.orders == ("A2", "A3") and "A2（超期）" in row.content
 
+
+
+
+def test_office_hours_or_calendar_edits_recount_the_working_day_figures(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1", disp="2026-11-02 11:00", signed="2026-11-02 15:30"),  # Monday: 1 h + 2 h = 3 h ≤ 3 h 45
+        order("A2", disp="2026-11-06 17:00", signed="2026-11-09 11:00")])))  # Fri 30 min + Mon 2 h 30: in
+    t1 = ids["T01"]
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "100"
+    got = []
+    services.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+    # a short day 10:00–12:00, 12:30–13:00: half a day is 1 h 15; A1 counts 1 h + 30 min; A2 0 + 1 h
+    services.settings.update({"office_hours": "10:00–12:00、12:30–13:00"})
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
+    assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "100", "50")]
+    services.settings.update({"office_hours": "8:30–12:00、13:30–17:30"})
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "100"
+    # the office makes Saturday 11-07 a working day (调休上班): A2 now spans a full extra day
+    services.calendar.set_day(date(2026, 11, 7), "workday", "调休")
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
