@@ -47,22 +47,35 @@ class OrdersRepository:
                                   tuple(part)).all())
         return out
 
-    def replace(self, file_name: str, months: Sequence[str], table: OrderTable, order_months: np.ndarray,
-                progress=None) -> int:
-        """Delete the orders of `months` (and any stored order with a number in `table`), insert the
-        table; all inside the caller's transaction. Returns the import id."""
+    def stage_numbers(self, numbers: Sequence[str]) -> None:
+        """Put `numbers` in a temporary table (new_numbers) for set-based deletes and look-ups."""
+        self._exec("CREATE TEMP TABLE IF NOT EXISTS new_numbers (number TEXT PRIMARY KEY)")
+        self._exec("DELETE FROM new_numbers")
+        self.con.connection.driver_connection.executemany(
+            "INSERT OR IGNORE INTO new_numbers (number) VALUES (?)", ((n,) for n in numbers))
+
+    def load_replaced(self, months: Sequence[str]) -> OrderTable:
+        """The stored orders a replace of `months` by the staged numbers would delete."""
+        return self.load(f"WHERE month IN ({_placeholders(len(months))}) OR number IN (SELECT number FROM new_numbers)",
+                         tuple(months))
+
+    def replace(self, file_name: str, months: Sequence[str], table: OrderTable, order_months: Sequence[str],
+                progress=None, mark: Sequence[str] | None = None) -> int:
+        """Delete the orders of `months` (and any stored order with a number staged by stage_numbers),
+        insert the table, mark `mark` (default: months) as imported; all inside the caller's
+        transaction. Returns the import id."""
+        mark = list(months if mark is None else mark)
         imp = self._exec("INSERT INTO order_imports (file_name, months, orders) VALUES (?, ?, ?)",
                          (file_name, ",".join(months), len(table))).lastrowid
         ph = _placeholders(len(months))
         self._exec(f"DELETE FROM work_orders WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_months WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_figures WHERE month IN ({ph})", tuple(months))
+        self._exec("DELETE FROM work_orders WHERE number IN (SELECT number FROM new_numbers)")
         nums = table.number
-        for i in range(0, len(nums), 900):
-            part = nums[i:i + 900]
-            self._exec(f"DELETE FROM work_orders WHERE number IN ({_placeholders(len(part))})", tuple(part))
-        self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in months),
-                   tuple(x for m in months for x in (m, imp)))
+        if mark:
+            self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in mark),
+                       tuple(x for m in mark for x in (m, imp)))
         t = table
         sql = ("INSERT INTO work_orders (number, month, import_id, unit_id, unit_name, accepted, dispatched, signed, "
                "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "

@@ -145,12 +145,17 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class _Written:
+    """What write() did, for publish() and for undo (the orders it replaced and the months they fed)."""
+
     months: tuple[str, ...]
     orders: int
     replaced: int
     before: tuple
     fed_months: set
     affected: set
+    previous: OrderTable
+    previous_months: tuple[str, ...]
+    label: str
 
 
 class OrderService:
@@ -349,15 +354,20 @@ class OrderService:
             raise ServiceError(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请选“只导入无误的行”）")
         if not plan.months or not len(plan.table):
             raise ServiceError("文件中没有可导入的工单")
-        t = plan.table
+        return self._replace_orders(plan.file_name, tuple(plan.months), plan.table, tuple(plan.months), progress)
+
+    def undo_import(self, w: _Written) -> _Written:
+        """Put back what an import replaced (its months' earlier orders, or none); publish() after."""
+        with _bulk():
+            return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, None)
+
+    def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
+                        progress: Progress | None) -> _Written:
         ms = month_of(t.times["accepted"])
         order_months = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
-        affected = set(plan.months)
+        affected = set(months)
         for f in self.book.figures:
-            if f.month_by != "accepted":
-                affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
-        fed_months = affected & (set(self.months()) | set(plan.months))  # only imported months are fed
-        before = self._scored_snapshot(fed_months)
+            affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
         total = len(t)
 
         def step(done: int, _n: int) -> bool:
@@ -365,8 +375,14 @@ class OrderService:
 
         with self.store.session() as s:
             repo = OrdersRepository(s)
-            replaced = sum(plan.replaced.values())
-            repo.replace(plan.file_name, plan.months, t, order_months, step)
+            repo.stage_numbers(t.number)
+            previous = repo.load_replaced(months)  # kept for undo
+            previous_months = tuple(m for m in repo.months() if m in set(months))
+            affected |= {f"{m // 100}-{m % 100:02d}" for f in self.book.figures
+                         for m in np.unique(month_of(previous.times[f.month_by])) if m}
+            fed_months = affected & (set(self.months()) | set(months))  # only imported months are fed
+            before = self._scored_snapshot(fed_months)  # other connections: the state before this write
+            repo.replace(label, months, t, order_months, step, mark)
             # figures of every affected month, over every stored order touching it
             fields = {f.month_by for f in self.book.figures}
             if repo.count_touching(sorted(affected), fields) == total:
@@ -383,11 +399,11 @@ class OrderService:
             stored_months = set(repo.months())
             repo.put_figures(sorted(affected & stored_months), tallies)
             AuditRepository(s).record("work_orders", 0, "import",
-                                      {"file": (None, plan.file_name), "months": (None, "、".join(plan.months)),
-                                       "orders": (replaced or None, total)})
+                                      {"file": (None, label), "months": (None, "、".join(months)),
+                                       "orders": (len(previous) or None, total)})
             if progress is not None and not progress(total + total // 4, total + total // 4):
                 raise InterruptedError
-        return _Written(tuple(plan.months), total, replaced, before, fed_months, affected)
+        return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label)
 
     def recompute(self, months: Sequence[str] | None = None) -> int:
         """Recount the stored figures of imported months (after a calendar or office-hours edit);

@@ -268,3 +268,27 @@ def test_office_hours_or_calendar_edits_recount_the_working_day_figures(setup, t
     # the office makes Saturday 11-07 a working day (调休上班): A2 now spans a full extra day
     services.calendar.set_day(date(2026, 11, 7), "workday", "调休")
     assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
+
+
+def test_an_import_is_undone_and_redone_with_the_cells_it_moved(setup, tmp_path):
+    services, ys, ids = setup
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "9")])
+    first = services.orders.write(services.orders.plan(write_csv(tmp_path / "a.csv", [order("A1"), order("A2")])))
+    services.orders.publish(first)
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+    plan = services.orders.plan(write_csv(tmp_path / "b.csv", [order("A1"), order("A3"), order("A4")]))
+    second = services.orders.write(plan)
+    services.orders.publish(second)
+    assert scored(services, ys)[(ids["T01"], "volume")] == "3"
+    got = []
+    services.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+    services.orders.publish(services.orders.undo_import(second))  # back to the first import
+    with services.store.session() as s:
+        assert sorted(s.scalars(select(WorkOrder.number))) == ["A1", "A2"]
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+    assert [(c.key, c.old.text, c.new.text) for c in got if c.key == "volume"] == [("volume", "3", "2")]
+    services.orders.publish(services.orders.undo_import(first))  # before any import: the typed 9 again
+    assert count_orders(services) == 0 and services.orders.months() == []
+    assert scored(services, ys)[(ids["T01"], "volume")] == "9"
+    services.orders.publish(services.orders.write(plan))  # redo
+    assert scored(services, ys)[(ids["T01"], "volume")] == "3"

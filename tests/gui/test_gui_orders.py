@@ -74,6 +74,12 @@ def test_unknown_headers_are_mapped_once_saved_and_the_import_fills_the_grid(qtb
     assert idx.data(Qt.ItemDataRole.BackgroundRole).color() == FED_BACKGROUND
     assert "由工单计算" in idx.data(Qt.ItemDataRole.ToolTipRole)
     assert idx.data(FED_ROLE) is not None
+    # undo puts the typed figure back, redo the import
+    tab.undo_stack.undo()
+    qtbot.waitUntil(lambda: idx.data() == "5")
+    assert tab.services.orders.months() == []
+    tab.undo_stack.redo()
+    qtbot.waitUntil(lambda: idx.data() == str(counted))
     # a month not imported shows no order-fed style
     tab.set_month("2026-10")
     qtbot.waitUntil(lambda: tab.month == "2026-10")

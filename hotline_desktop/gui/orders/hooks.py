@@ -15,7 +15,16 @@ def open_import(tab) -> object:
     from hotline_desktop.gui.orders.import_dialog import OrdersImportDialog
 
     dlg = OrdersImportDialog(tab.services, tab.month, tab)
-    dlg.imported.connect(lambda r: tab.show_status(r.summary(), 15000))
+
+    def imported(result) -> None:
+        from hotline_desktop.gui.orders.commands import ImportOrdersCommand
+
+        tab.undo_stack.push(ImportOrdersCommand(
+            tab.services, dlg.plan, dlg.only_good.isChecked(), dlg.written,
+            _tr("导入工单明细 {0}（{1} 件）").format("、".join(result.months), result.orders), tab.show_error))
+        tab.show_status(result.summary() + _tr("（可撤销）"), 15000)
+
+    dlg.imported.connect(imported)
     dlg.finished.connect(dlg.deleteLater)
     tab._orders_dialog = dlg
     dlg.open()

@@ -40,6 +40,7 @@ class OrdersImportDialog(QDialog):
         self.services, self.month = services, month
         self.path: Path | None = None
         self.plan = None
+        self.written = None
         self.task = None
         self.headers: list[str] = []
         self.setWindowTitle(self.tr("导入工单明细"))
@@ -208,6 +209,7 @@ class OrdersImportDialog(QDialog):
         self.task = run_with_progress(self, self.tr("正在导入工单明细…"), work, self._written, self._import_failed)
 
     def _written(self, written) -> None:
+        self.written = written  # for the undo command
         result = self.services.orders.publish(written)  # GUI thread: listeners update here
         if self.save_check.isChecked() and self.save_name.text().strip():
             try:
