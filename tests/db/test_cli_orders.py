@@ -116,3 +116,28 @@ def test_reconcile_against_the_monthly_workbook(data_dir, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "T01 梅林镇 当月办件量：月报 1，工单计算" in text and "2026-11：1 处不一致" in text
     assert out.exists()
+
+
+def test_export_case_carries_the_figures_from_orders_and_score_reproduces_the_ranking(data_dir, tmp_path):
+    import json
+
+    from hotline_desktop.core.scoring.case import run_score_case
+
+    f = gen_orders.write(tmp_path / "o.csv", 200, NAMES, "2026-11")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 0
+    s = AppServices.open(DataPaths(data_dir), lock=False)
+    try:
+        computed = s.orders.value("ganxian-2023-hotline", 1, "2026-11", "sign_in_rate")
+    finally:
+        s.close()
+    ranking, case, scored = tmp_path / "ranking.json", tmp_path / "case.json", tmp_path / "scored.json"
+    args = ["--scheme", "ganxian-2023-hotline", "--year", 2026]
+    assert run("--data-dir", data_dir, "export", "ranking", *args, "--out", ranking) == 0
+    assert run("--data-dir", data_dir, "export", "case", "--scheme", "ganxian-2023-hotline", "--year", 2026,
+               "--out", case) == 0
+    data = json.loads(case.read_text(encoding="utf-8"))
+    rows = [r for r in data["monthly"] if r.get("unit") == "T01" and r.get("month") == "2026-11"]
+    assert rows and str(rows[0]["values"]["sign_in_rate"]).rstrip("0").rstrip(".") == \
+        str(computed).rstrip("0").rstrip(".")
+    assert run_score_case(str(case), str(scored)) == 0
+    assert scored.read_bytes() == ranking.read_bytes()
