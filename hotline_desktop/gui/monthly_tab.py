@@ -132,9 +132,9 @@ class MonthlyTab(TabPage):
         self.template_action = QAction(self.tr("空白模板…"), self)
         self.template_action.setToolTip(self.tr("导出本月的空白导入模板（含参评单位）"))
         self.template_action.triggered.connect(self.export_template)
-        self.orders_action = QAction(self.tr("导入工单明细…"), self)
-        self.orders_action.setToolTip(self.tr("导入平台导出的工单明细，由工单计算各项数值（可查看每个数值的工单）"))
-        self.orders_action.triggered.connect(self.import_orders)
+        from hotline_desktop.gui.orders.hooks import make_actions
+
+        self.orders_action, self.anomalies_action = make_actions(self)  # 工单明细 (gui/orders)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
@@ -146,7 +146,7 @@ class MonthlyTab(TabPage):
         bar.addSpacing(12)
         self.add_action_buttons(
             bar, (self.copy_last_action, None, self.import_action, self.export_action, self.template_action, None,
-                  self.orders_action))
+                  self.orders_action, self.anomalies_action))
         bar.addStretch(1)
         self.search_edit = self.make_search_box(self.tr("筛选：编码、名称或类型"), self._on_search)
         bar.addWidget(self.search_edit)

@@ -119,3 +119,37 @@ def test_drill_down_from_a_computed_cell_lists_its_orders_and_exports(qtbot, tab
     assert out and Path(out).exists()
     d.resize(900, 400)
     d.grab().save(str(tmp_path / "drill.png"))
+
+
+def test_anomalous_orders_prefill_a_notice_that_is_issued(qtbot, tab, tmp_path):
+    import csv
+    from datetime import datetime
+
+    f = tmp_path / "o.csv"
+    with open(f, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["工单编号", "承办单位", "受理时间", "办理时限", "办结时间", "重办次数", "流转单位"],
+            ["X1", "洪家楼街道", "2026-11-02 09:00", "2026-11-05 17:30", "", "0", ""],
+            ["X2", "洪家楼街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "3", ""],
+            ["X3", "山大路街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "0",
+             "区民政局→洪家楼街道→山大路街道"],
+            ["X4", "山大路街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "0", ""],
+        ])
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    from hotline_desktop.gui.orders.anomalies_dialog import AnomaliesDialog
+
+    a = AnomaliesDialog(tab.services, MONTH, tab, today=datetime(2026, 12, 1))
+    qtbot.addWidget(a)
+    assert a.table.rowCount() == 2
+    assert a.table.item(0, 0).text() == "JD01 洪家楼街道" and a.table.item(0, 1).text() == "2"
+    assert "X1（超期）" in a.table.item(0, 2).text() and "X2（重办≥3次）" in a.table.item(0, 2).text()
+    assert "X3（流转3个以上单位）" in a.table.item(1, 2).text()
+    n = a.open_notice(0)
+    assert n.draft().orders == ("X1", "X2") and n.draft().unit_id == tab.services.ids["JD01"]
+    before = len(tab.services.notices.rows())
+    n.accept()
+    assert len(tab.services.notices.rows()) == before + 1
+    a.resize(900, 300)
+    a.grab().save(str(tmp_path / "anomalies.png"))

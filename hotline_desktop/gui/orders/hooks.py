@@ -10,6 +10,31 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("OrdersHooks", text)
 
 
+def make_actions(tab) -> list:
+    """The tab's 工单明细 actions: 导入工单明细… and 异常工单…"""
+    from PySide6.QtGui import QAction
+
+    imp = QAction(_tr("导入工单明细…"), tab)
+    imp.setToolTip(_tr("导入平台导出的工单明细，由工单计算各项数值（可查看每个数值的工单）"))
+    imp.triggered.connect(tab.import_orders)
+    odd = QAction(_tr("异常工单…"), tab)
+    odd.setToolTip(_tr("本月超期、重办 3 次以上或多次流转的工单，可生成督办通知"))
+    odd.triggered.connect(lambda: open_anomalies(tab))
+    return [imp, odd]
+
+
+def open_anomalies(tab):
+    from hotline_desktop.gui.orders.anomalies_dialog import AnomaliesDialog
+
+    if tab.month is None:
+        return None
+    dlg = AnomaliesDialog(tab.services, tab.month, tab)
+    dlg.finished.connect(dlg.deleteLater)
+    tab._anomalies_dialog = dlg
+    dlg.open()
+    return dlg
+
+
 def open_import(tab) -> object:
     """月度数据 → 导入工单明细…"""
     from hotline_desktop.gui.orders.import_dialog import OrdersImportDialog
