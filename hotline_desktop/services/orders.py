@@ -433,11 +433,19 @@ class OrderService:
         """(year_scheme_id, month) → the scored cells, and the typed cells they came from (reused after)."""
         out, typed = {}, dict(typed or {})
         for ys in self._year_schemes(months):
-            for m in sorted(months):
-                if m.startswith(f"{ys.year}-"):
-                    if (ys.id, m) not in typed:
-                        typed[(ys.id, m)] = self.assessment.monthly_cells(ys.id, m)
-                    out[(ys.id, m)] = self.assessment.feeds.merge(ys.id, typed[(ys.id, m)], m)
+            ms = [m for m in sorted(months) if m.startswith(f"{ys.year}-")]
+            todo = [m for m in ms if (ys.id, m) not in typed]
+            if len(todo) > 1:  # several months: one read of the year, split by month
+                year = self.assessment.monthly_cells(ys.id)
+                for m in todo:
+                    typed[(ys.id, m)] = {}
+                for ident, c in year.items():
+                    if (ys.id, ident[1]) in typed and ident[1] in todo:
+                        typed[(ys.id, ident[1])][ident] = c
+            elif todo:
+                typed[(ys.id, todo[0])] = self.assessment.monthly_cells(ys.id, todo[0])
+            for m in ms:
+                out[(ys.id, m)] = self.assessment.feeds.merge(ys.id, typed[(ys.id, m)], m)
         return out, typed
 
     def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
