@@ -708,9 +708,13 @@ class OrderFeeds:
                 v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
                 out[(u, k)] = FedCell(FedValue(v if v is not None else "", (f"工单 {hit}/{base}",)),
                                       typed.get((u, m, k)) if (u, m, k) in overrides else None)
-        for (u, m, k) in overrides:
-            if (u, k) not in out:
-                out[(u, k)] = FedCell(FedValue(0, ()), typed.get((u, m, k)))
+        units = {u for (u, _m, _k) in typed} | {u for (u, k) in out if k in keys}
+        for u in units:  # no base order: a count of 0, no rate (“无”)
+            for k in keys:
+                if (u, k) not in out:
+                    kind = self.orders.book.get(sid, k).kind
+                    out[(u, k)] = FedCell(FedValue(0 if kind == "count" else "", ("工单 0/0",)),
+                                          typed.get((u, month, k)) if (u, month, k) in overrides else None)
         return out
 
     def effective_change(self, ysid: int, ch, was_override: bool, has_record_after: bool):

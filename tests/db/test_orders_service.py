@@ -77,6 +77,7 @@ def test_import_fills_the_months_cells_from_orders_and_reports_the_changes(setup
     assert moved[(t1, "volume")] == ("99", "3") and moved[(t2, "volume")] == (None, "0")
     fed = services.feeds.fed_cells(ys.id, "2026-11")
     assert fed[(t1, "on_time_completion_rate")].fed.sources == ("工单 2/3",)
+    assert (fed[(t2, "volume")].fed.value, fed[(t2, "satisfaction_rate")].fed.value) == (0, "")  # shown as 无
     with services.store.session() as s:
         logged = s.scalars(select(AuditEntry.new_value).where(AuditEntry.table_name == "work_orders")).all()
     assert {"o.csv", "2026-11", "3"} <= set(logged)
