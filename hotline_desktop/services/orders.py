@@ -383,6 +383,7 @@ class OrderService:
             fed_months = affected & (set(self.months()) | set(months))  # only imported months are fed
             before = self._scored_snapshot(fed_months)  # other connections: the state before this write
             repo.replace(label, months, t, order_months, step, mark)
+            self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
             # figures of every affected month, over every stored order touching it
             fields = {f.month_by for f in self.book.figures}
             if repo.count_touching(sorted(affected), fields) == total:
@@ -404,6 +405,23 @@ class OrderService:
             if progress is not None and not progress(total + total // 4, total + total // 4):
                 raise InterruptedError
         return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label)
+
+    def _clear_stale_overrides(self, session, months: list[str]) -> None:
+        """A month imported for the first time: values typed there before were typed figures, not
+        overrides of a computed one (set_values marks every fed key of the year), so the orders win."""
+        if not months:
+            return
+        from sqlalchemy import text
+
+        feeds = self.assessment.feeds
+        con = session.connection()
+        for ys in self._year_schemes(set(months)):
+            keys = sorted(feeds.order_keys(ys.id)) if hasattr(feeds, "order_keys") else []
+            ms = [m for m in months if m.startswith(f"{ys.year}-")]
+            if keys and ms:
+                con.execute(text(f"UPDATE monthly_values SET override = 0 WHERE year_scheme_id = :y AND override = 1 "
+                                 f"AND month IN ({','.join(repr(m) for m in ms)}) "
+                                 f"AND key IN ({','.join(repr(k) for k in keys)})"), {"y": ys.id})
 
     def recompute(self, months: Sequence[str] | None = None) -> int:
         """Recount the stored figures of imported months (after a calendar or office-hours edit);

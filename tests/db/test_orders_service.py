@@ -293,3 +293,17 @@ def test_an_import_is_undone_and_redone_with_the_cells_it_moved(setup, tmp_path)
     assert scored(services, ys)[(ids["T01"], "volume")] == "9"
     services.orders.publish(services.orders.write(plan))  # redo
     assert scored(services, ys)[(ids["T01"], "volume")] == "3"
+
+
+def test_a_value_typed_before_its_month_was_imported_is_not_an_override(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "oct.csv", [order("B1", acc="2026-10-05 09:00")])))
+    t1 = ids["T01"]
+    services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "volume", "9")])  # November not imported yet
+    assert scored(services, ys)[(t1, "volume")] == "9"
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "nov.csv", [order("A1"), order("A2")])))
+    assert scored(services, ys)[(t1, "volume")] == "2"
+    assert not services.feeds.fed_cells(ys.id, "2026-11")[(t1, "volume")].overridden
+    services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "volume", "7")])  # typed over the figure
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "nov2.csv", [order("A1")])))  # re-import
+    assert scored(services, ys)[(t1, "volume")] == "7"  # an explicit override stays
