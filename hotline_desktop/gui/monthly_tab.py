@@ -134,7 +134,7 @@ class MonthlyTab(TabPage):
         self.template_action.triggered.connect(self.export_template)
         from hotline_desktop.gui.orders.hooks import make_actions
 
-        self.orders_action, self.anomalies_action = make_actions(self)  # 工单明细 (gui/orders)
+        self.orders_actions = make_actions(self)  # 工单明细: import, anomalies, reconcile (gui/orders)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
@@ -146,7 +146,7 @@ class MonthlyTab(TabPage):
         bar.addSpacing(12)
         self.add_action_buttons(
             bar, (self.copy_last_action, None, self.import_action, self.export_action, self.template_action, None,
-                  self.orders_action, self.anomalies_action))
+                  *self.orders_actions))
         bar.addStretch(1)
         self.search_edit = self.make_search_box(self.tr("筛选：编码、名称或类型"), self._on_search)
         bar.addWidget(self.search_edit)

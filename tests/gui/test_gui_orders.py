@@ -153,3 +153,21 @@ def test_anomalous_orders_prefill_a_notice_that_is_issued(qtbot, tab, tmp_path):
     assert len(tab.services.notices.rows()) == before + 1
     a.resize(900, 300)
     a.grab().save(str(tmp_path / "anomalies.png"))
+
+
+def test_reconcile_dialog_lists_the_differences_and_exports(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 90, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    from hotline_desktop.core.excel_monthly import write_month_workbook
+    from hotline_desktop.gui.orders.hooks import open_reconcile
+
+    services = tab.services
+    report = write_month_workbook(tmp_path / "r.xlsx", services.assessment.scheme(tab.ys_id), MONTH,
+                                  services.units.list(), {("JD01", "volume"): "999"})
+    d = open_reconcile(tab)
+    assert d.load(str(report)) == 1
+    assert d.table.item(0, 0).text() == "JD01" and d.table.item(0, 3).text() == "999"
+    assert "1 处不一致" in d.label.text()
+    assert d.export(str(tmp_path / "diff.xlsx"))

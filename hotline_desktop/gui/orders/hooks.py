@@ -20,7 +20,25 @@ def make_actions(tab) -> list:
     odd = QAction(_tr("异常工单…"), tab)
     odd.setToolTip(_tr("本月超期、重办 3 次以上或多次流转的工单，可生成督办通知"))
     odd.triggered.connect(lambda: open_anomalies(tab))
-    return [imp, odd]
+    rec = QAction(_tr("核对月报…"), tab)
+    rec.setToolTip(_tr("与平台月报核对：列出与工单计算不一致的单位和项目"))
+    rec.triggered.connect(lambda: open_reconcile(tab))
+    return [imp, odd, rec]
+
+
+def open_reconcile(tab):
+    from hotline_desktop.gui.orders.reconcile_dialog import ReconcileDialog
+
+    if tab.month is None or tab.ys_id is None:
+        return None
+    if tab.month not in tab.services.orders.months():
+        tab.show_error(_tr("{0} 尚未导入工单明细，无法核对").format(tab.month))
+        return None
+    dlg = ReconcileDialog(tab.services, tab.ys_id, tab.month, tab)
+    dlg.finished.connect(dlg.deleteLater)
+    tab._reconcile_dialog = dlg
+    dlg.open()
+    return dlg
 
 
 def open_anomalies(tab):
