@@ -300,16 +300,19 @@ class OrderService:
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
         look = self._unit_lookup()
-        uid = np.zeros(len(t), np.int64)
         unmatched: dict[str, list[int]] = {}
-        for i in range(len(t)):
-            u = look.get(normalize_header(t.unit_code[i])) if t.unit_code[i] else None
+        memo: dict[tuple[str, str], int] = {}  # (code, name) → unit id (0: unmatched); a few hundred pairs
+        ids = []
+        for pair in zip(t.unit_code, t.unit, strict=True):
+            u = memo.get(pair)
             if u is None:
-                u = look.get(normalize_header(t.unit[i]))
-            if u is None:
-                unmatched.setdefault(t.unit[i] or t.unit_code[i], []).append(int(t.rows[i]))
-            else:
-                uid[i] = u
+                code, name = pair
+                u = memo[pair] = (look.get(normalize_header(code)) if code else None) or \
+                    look.get(normalize_header(name)) or 0
+            ids.append(u)
+        uid = np.array(ids, dtype=np.int64)
+        for i in np.nonzero(uid == 0)[0].tolist():
+            unmatched.setdefault(t.unit[i] or t.unit_code[i], []).append(int(t.rows[i]))
         t.unit_id = uid
         keep = uid > 0
         if month is not None:
@@ -462,8 +465,18 @@ class OrderService:
                         typed[(ys.id, ident[1])][ident] = c
             elif todo:
                 typed[(ys.id, todo[0])] = self.assessment.monthly_cells(ys.id, todo[0])
+            keys = self.assessment.feeds.order_keys(ys.id) if hasattr(self.assessment.feeds, "order_keys") else None
             for m in ms:
-                out[(ys.id, m)] = self.assessment.feeds.merge(ys.id, typed[(ys.id, m)], m)
+                cells = typed[(ys.id, m)]
+                if keys is not None:  # only order-fed cells can move: keep them and one cell per unit-month record
+                    marks = {}
+                    for ident in cells:
+                        if ident[2] not in keys:
+                            marks.setdefault((ident[0], ident[1]), ident)
+                    cells = {i: c for i, c in cells.items() if i[2] in keys}
+                    cells.update({i: typed[(ys.id, m)][i] for i in marks.values()})
+                merged = self.assessment.feeds.merge(ys.id, cells, m)
+                out[(ys.id, m)] = merged if keys is None else {i: c for i, c in merged.items() if i[2] in keys}
         return out, typed
 
     def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
