@@ -54,6 +54,10 @@ class OrdersRepository:
         self.con.connection.driver_connection.executemany(
             "INSERT OR IGNORE INTO new_numbers (number) VALUES (?)", ((n,) for n in numbers))
 
+    def has_orders_outside(self, months: Sequence[str]) -> bool:
+        return self._exec(f"SELECT 1 FROM work_orders WHERE month NOT IN ({_placeholders(len(months))}) LIMIT 1",
+                          tuple(months)).first() is not None
+
     def load_replaced(self, months: Sequence[str]) -> OrderTable:
         """The stored orders a replace of `months` by the staged numbers would delete."""
         return self.load(f"WHERE month IN ({_placeholders(len(months))}) OR number IN (SELECT number FROM new_numbers)",

@@ -378,7 +378,8 @@ class OrderService:
 
         with self.store.session() as s:
             repo = OrdersRepository(s)
-            repo.stage_numbers(t.number)
+            # a number stored under another month moves here (dedup); none stored elsewhere: nothing to stage
+            repo.stage_numbers(t.number if repo.has_orders_outside(months) else [])
             previous = repo.load_replaced(months)  # kept for undo
             previous_months = tuple(m for m in repo.months() if m in set(months))
             affected |= {f"{m // 100}-{m % 100:02d}" for f in self.book.figures

@@ -307,3 +307,17 @@ def test_a_value_typed_before_its_month_was_imported_is_not_an_override(setup, t
     services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "volume", "7")])  # typed over the figure
     services.orders.apply(services.orders.plan(write_csv(tmp_path / "nov2.csv", [order("A1")])))  # re-import
     assert scored(services, ys)[(t1, "volume")] == "7"  # an explicit override stays
+
+
+def test_an_order_number_seen_in_another_month_moves_to_the_new_import(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "oct.csv", [
+        order("A9", acc="2026-10-30 09:00"), order("B1", acc="2026-10-05 09:00")])))
+    assert scored(services, ys, "2026-10")[(ids["T01"], "volume")] == "2"
+    plan = services.orders.plan(write_csv(tmp_path / "nov.csv", [order("A9"), order("A1")]))
+    services.orders.apply(plan)
+    with services.store.session() as s:
+        assert dict(s.execute(select(WorkOrder.number, WorkOrder.month)).all()) == {
+            "A9": "2026-11", "B1": "2026-10", "A1": "2026-11"}
+    assert scored(services, ys, "2026-10")[(ids["T01"], "volume")] == "1"
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
