@@ -166,7 +166,7 @@ class OrderService:
         self.settings = settings
         self.book = figs.builtin_figures()
         self.changed = Event()  # emits (months) after an import
-        self._figures: dict[str, dict] = {}  # scheme id → (unit, month, key) → (hit, base)
+        self._figures: dict = {}  # scheme id → (unit, month, key) → (hit, base); ("by-month", id) → month → …
         self._months: list[str] | None = None
         # working-day spans depend on the calendar and the office hours: recount when they change
         if calendar is not None and hasattr(calendar, "changed"):
@@ -201,6 +201,16 @@ class OrderService:
             with self.store.session() as s:
                 f = self._figures[scheme_id] = OrdersRepository(s).figures(scheme_id)
         return f
+
+    def figures_of_month(self, scheme_id: str, month: str) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """The stored figures of one month (indexed once per scheme; dropped with the cache)."""
+        by = self._figures.get(("by-month", scheme_id))
+        if by is None:
+            by = {}
+            for ident, t in self.figures(scheme_id).items():
+                by.setdefault(ident[1], {})[ident] = t
+            self._figures[("by-month", scheme_id)] = by
+        return by.get(month, {})
 
     def value(self, scheme_id: str, unit_id: int, month: str, key: str):
         """The figure the orders give (int count, Decimal rate), or None (no base order / not fed)."""
@@ -693,9 +703,18 @@ class OrderFeeds:
         return keys | self.order_keys(ysid) if month in self.order_months(ysid) else keys
 
     def _cell(self, ysid: int, key: str, value):
+        """The Cell of a computed value (memoised: the same figures repeat across units and months)."""
         from hotline_desktop.services.assessment import check
 
-        return check(self.assessment.scheme(ysid).input(key), str(value))
+        inp = self.assessment.scheme(ysid).input(key)
+        memo = self.__dict__.setdefault("_cells", {})
+        ident = (id(inp), str(value))
+        c = memo.get(ident)
+        if c is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            c = memo[ident] = (inp, check(inp, str(value)))
+        return c[1]
 
     def merge(self, ysid: int, typed: dict, month: str | None = None) -> dict:
         out = self.inner.merge(ysid, typed, month)
@@ -710,8 +729,9 @@ class OrderFeeds:
         out = {i: c for i, c in out.items() if i[2] not in keys or i[1] not in months or i in overrides}
         records = {(u, m) for (u, m, _k) in out if m in months}
         counted = set()
-        for (u, m, k), (hit, base) in self.orders.figures(sid).items():
-            if m in months and k in keys:
+        month_figures = ((i, t) for m in sorted(months) for i, t in self.orders.figures_of_month(sid, m).items())
+        for (u, m, k), (hit, base) in month_figures:
+            if k in keys:
                 counted.add((u, m))
                 if (u, m, k) not in overrides:
                     v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
@@ -735,8 +755,8 @@ class OrderFeeds:
         sid = self.assessment.scheme(ysid).id
         typed = self.assessment.monthly_cells(ysid, month)
         overrides = {i for i in self.inner._overrides(ysid, month) if i[2] in keys}
-        for (u, m, k), (hit, base) in self.orders.figures(sid).items():
-            if m == month and k in keys:
+        for (u, m, k), (hit, base) in self.orders.figures_of_month(sid, month).items():
+            if k in keys:
                 v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
                 out[(u, k)] = FedCell(FedValue(v if v is not None else "", (f"工单 {hit}/{base}",)),
                                       typed.get((u, m, k)) if (u, m, k) in overrides else None)
