@@ -1,15 +1,15 @@
 """工单明细: imported work orders, import batches, the figures counted from them, saved column
 maps (profiles) and the unit alias table.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
