@@ -436,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline_desktop.cli_kb import add_kb_parser
 
     add_kb_parser(add, common)
+    from hotline_desktop.cli_orders import add_orders_parser
+
+    add_orders_parser(add, common)
     return p
 
 

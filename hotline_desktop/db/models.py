@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -314,3 +315,94 @@ class KbFeedback(Base):
     due_on: Mapped[date] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closed_version: Mapped[int | None] = mapped_column(Integer)
+
+
+# --- 工单明细 (G, migration 0006) -------------------------------------------------------------------
+
+
+class OrderImport(Base):
+    """One import of a platform's work-order export (the months it replaced)."""
+
+    __tablename__ = "order_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    months: Mapped[str] = mapped_column(Text, default="")
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class WorkOrder(Base):
+    """An imported work order; times are local seconds since 1970 (core.orders), month of 受理时间."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_work_orders_number"),
+        Index("ix_work_orders_month_unit", "month", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    import_id: Mapped[int] = mapped_column(ForeignKey("order_imports.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    unit_name: Mapped[str] = mapped_column(Text, default="")
+    accepted: Mapped[int] = mapped_column(BigInteger)
+    dispatched: Mapped[int | None] = mapped_column(BigInteger)
+    signed: Mapped[int | None] = mapped_column(BigInteger)
+    contacted: Mapped[int | None] = mapped_column(BigInteger)
+    due: Mapped[int | None] = mapped_column(BigInteger)
+    completed: Mapped[int | None] = mapped_column(BigInteger)
+    returned: Mapped[int | None] = mapped_column(BigInteger)
+    order_type: Mapped[int] = mapped_column(Integer, default=0)
+    visit: Mapped[int] = mapped_column(Integer, default=-1)
+    rework: Mapped[int] = mapped_column(Integer, default=0)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    route: Mapped[str] = mapped_column(Text, default="")
+    source_row: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrderFigure(Base):
+    """What the orders give one scheme input of a unit in a month (numerator and denominator)."""
+
+    __tablename__ = "order_figures"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    scheme_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hit: Mapped[int] = mapped_column(Integer)
+    base: Mapped[int] = mapped_column(Integer)
+
+
+class OrderMonth(Base):
+    """A month whose figures come from imported orders."""
+
+    __tablename__ = "order_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("order_imports.id", ondelete="CASCADE"))
+
+
+class OrderProfile(Base):
+    """A saved column map (field name → header) for one platform's export."""
+
+    __tablename__ = "order_profiles"
+    __table_args__ = (UniqueConstraint("name", name="uq_order_profiles_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    mapping: Mapped[str] = mapped_column(Text)
+
+
+class UnitAlias(Base):
+    """Another name a platform uses for a unit (历城区XX街道办事处 → the register's unit)."""
+
+    __tablename__ = "unit_aliases"
+    __table_args__ = (UniqueConstraint("alias", name="uq_unit_aliases_alias"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))

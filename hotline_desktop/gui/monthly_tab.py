@@ -136,6 +136,9 @@ class MonthlyTab(TabPage):
         self.template_action = QAction(self.tr("空白模板…"), self)
         self.template_action.setToolTip(self.tr("导出本月的空白导入模板（含参评单位）"))
         self.template_action.triggered.connect(self.export_template)
+        from hotline_desktop.gui.orders.hooks import make_actions
+
+        self.orders_actions = make_actions(self)  # 工单明细: import, anomalies, reconcile (gui/orders)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
@@ -146,7 +149,8 @@ class MonthlyTab(TabPage):
         bar.addWidget(self.month_combo)
         bar.addSpacing(12)
         self.add_action_buttons(
-            bar, (self.copy_last_action, None, self.import_action, self.export_action, self.template_action))
+            bar, (self.copy_last_action, None, self.import_action, self.export_action, self.template_action, None,
+                  *self.orders_actions))
         bar.addStretch(1)
         self.search_edit = self.make_search_box(self.tr("筛选：编码、名称或类型"), self._on_search)
         bar.addWidget(self.search_edit)
@@ -596,7 +600,16 @@ class MonthlyTab(TabPage):
             a = menu.addAction(self.tr("恢复自动计数") + (f"（{n}）" if n > 1 else ""), self.revert_fed)
             a.setEnabled(n > 0)
             a.setToolTip(self.tr("去掉手工覆盖的数值，改回按督办通知自动计数"))
+        from hotline_desktop.gui.orders.hooks import add_drill_action
+
+        add_drill_action(self, menu, view.indexAt(pos))
         menu.exec(view.viewport().mapToGlobal(pos))
+
+    def import_orders(self):
+        """月度数据 → 导入工单明细… (gui/orders)."""
+        from hotline_desktop.gui.orders.hooks import open_import
+
+        return open_import(self)
 
     def copy_text(self) -> str:
         """The selected rectangle as tab-separated text (rows joined with \\r\\n, like Excel)."""

@@ -38,7 +38,11 @@ class AppServices:
         from hotline_desktop.services.feeds import FeedService
 
         assessment = AssessmentService(self.store)
-        self.__dict__["feeds"] = FeedService(assessment, self.notices)  # fed inputs before any engine is built
+        from hotline_desktop.services.orders import OrderFeeds, OrderService
+
+        # fed inputs before any engine is built: 工单明细 figures over notice counts over typed values
+        orders = self.__dict__["orders"] = OrderService(self.store, assessment, self.calendar, self.settings)
+        self.__dict__["feeds"] = OrderFeeds(FeedService(assessment, self.notices), orders)
         from hotline_desktop.services.kb_feeds import KbFeedService
 
         self.__dict__["kb_feeds"] = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
@@ -50,6 +54,13 @@ class AppServices:
         if "feeds" not in self.__dict__:
             self.assessment  # noqa: B018 - creates the feed service with it
         return self.__dict__["feeds"]
+
+    @property
+    def orders(self):
+        """工单明细 import and the figures it feeds; created with the assessment service."""
+        if "orders" not in self.__dict__:
+            self.assessment  # noqa: B018
+        return self.__dict__["orders"]
 
     @property
     def kb_feeds(self):

@@ -32,8 +32,11 @@ def _tr(text: str) -> str:
 def fed_tip(fc, label: str = "") -> str:
     """The tooltip of a fed cell: where its count comes from, or that it is overridden."""
     fed = fc.fed
-    src = short_numbers(list(fed.sources)) if fed.sources else ""
-    count = _tr("自动计数 {0}").format(fed.value) + (_tr("：{0}").format(src) if src else _tr("（没有督办通知）"))
+    if fed.sources and str(fed.sources[0]).startswith("工单"):  # computed from imported 工单明细
+        count = _tr("由工单计算 {0}（{1}）").format(fed.value if fed.value != "" else _tr("无"), fed.sources[0])
+    else:
+        src = short_numbers(list(fed.sources)) if fed.sources else ""
+        count = _tr("自动计数 {0}").format(fed.value) + (_tr("：{0}").format(src) if src else _tr("（没有督办通知）"))
     if fc.overridden:
         typed = fc.override.text if fc.override is not None else ""
         return _tr("手工覆盖为 {0}（{1}）\n右键“恢复自动计数”可改回").format(typed, count)
@@ -59,7 +62,8 @@ class FedCells:
         if feeds is None:
             new, keys, labels = {}, frozenset(), {}
         else:
-            keys = feeds.active_keys(year_scheme_id)
+            month_keys = getattr(feeds, "active_keys_in", None)  # 工单明细 feeds only the months imported
+            keys = month_keys(year_scheme_id, month) if month_keys else feeds.active_keys(year_scheme_id)
             new = feeds.fed_cells(year_scheme_id, month) if keys else {}
             labels = {f.key: f.label for f in feeds.feeds(year_scheme_id)}
         changed = {k for k in set(new) | set(self.cells) if new.get(k) != self.cells.get(k)}

@@ -1,0 +1,145 @@
+"""`hotline-desktop orders import|explain|reconcile`: the 工单明细 import headlessly, through the same
+OrderService as the GUI. Every argument is checked first; bad input exits 2 with a Chinese message."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+
+def _cli_error(msg: str) -> Exception:
+    from hotline_desktop.cli import CliError
+
+    return CliError(msg)
+
+
+def _month(text: str | None) -> str:
+    t = (text or "").strip()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t):
+        raise _cli_error(f"月份应写作 YYYY-MM：{text}")
+    return t
+
+
+def _out(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise _cli_error(f"输出文件须为 .xlsx：{out}")
+    if not out.parent.is_dir():
+        raise _cli_error(f"输出目录不存在：{out.parent}")
+    return out
+
+
+def _year_scheme(services, month: str, key: str | None, scheme: str | None):
+    orders = services.orders
+    year = int(month[:4])
+    cands = [ys for ys in services.assessment.assignments(year)
+             if orders.book.for_scheme(ys.scheme_id) and (scheme is None or ys.scheme_id == scheme)
+             and (key is None or orders.book.get(ys.scheme_id, key) is not None)]
+    if not cands:
+        what = f"“{key}”" if key else "由工单计算的项目"
+        raise _cli_error(f"{year} 年没有含{what}的考核方案" + (f"（--scheme {scheme}）" if scheme else ""))
+    if len(cands) > 1:
+        raise _cli_error(f"{year} 年有多个方案：{'、'.join(c.scheme_id for c in cands)}，请用 --scheme 指定")
+    return cands[0]
+
+
+def cmd_orders(args, open_services) -> int:
+    from hotline_desktop.core.orders import parse_map_args
+
+    action = args.orders_action
+    if action == "import":
+        if args.profile and args.map:
+            raise _cli_error("--profile 与 --map 只能用其一")
+        try:
+            mapping = parse_map_args(args.map or [])
+        except ValueError as e:
+            raise _cli_error(str(e)) from None
+        month = _month(args.month) if args.month else None
+        if not Path(args.file).is_file():
+            raise _cli_error(f"找不到文件：{args.file}")
+    elif action == "explain":
+        month = _month(args.month)
+        out = _out(args.out)
+    else:
+        month = _month(args.month)
+        out = _out(args.out)
+        if not Path(args.report).is_file():
+            raise _cli_error(f"找不到文件：{args.report}")
+    services = open_services(args)
+    try:
+        orders = services.orders
+        if action == "import":
+            plan = orders.plan(args.file, mapping=mapping or None, profile=args.profile, month=month)
+            for p in plan.problems:
+                print(f"{plan.file_name} {p}", file=sys.stderr)
+            if plan.problems and not args.only_good:
+                print(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请加 --only-good）", file=sys.stderr)
+                return 2
+            result = orders.apply(plan, only_good=args.only_good)
+            if args.save_profile:
+                orders.save_profile(args.save_profile, plan.mapping)
+                print(f"列对应方案已保存：{args.save_profile}")
+            print(result.summary())
+            return 0
+        if action == "explain":
+            ys = _year_scheme(services, month, args.field, args.scheme)
+            from hotline_desktop.db.repositories import UnitRepository
+
+            with services.store.session() as s:
+                u = UnitRepository(s).by_code(args.unit)
+                uid = u.id if u is not None else None
+            if uid is None:
+                raise _cli_error(f"没有编码为“{args.unit}”的单位")
+            if month not in orders.months():
+                raise _cli_error(f"{month} 尚未导入工单明细")
+            if out is not None:
+                orders.export_explain(ys.scheme_id, uid, month, args.field, out)
+                print(f"已导出：{out}")
+                return 0
+            intro, headers, rows = orders.explain_sheet(ys.scheme_id, uid, month, args.field)
+            print("\n".join(intro))
+            print("\t".join(headers))
+            for r in rows:
+                print("\t".join(str(v) for v in r))
+            return 0
+        ys = _year_scheme(services, month, None, args.scheme)
+        diffs = orders.reconcile(args.report, month, ys.id)
+        if out is not None:
+            orders.export_reconcile(diffs, month, out)
+            print(f"已导出：{out}")
+        for d in diffs:
+            print(f"{d['code']} {d['name']} {d['label']}：月报 {d['reported'] or '空'}，工单计算 "
+                  f"{d['computed'] or '无'}（{d['hit']}/{d['base']}）{'、'.join(d['orders'][:10])}")
+        print(f"{month}：{len(diffs)} 处不一致")
+        return 0
+    finally:
+        services.close()
+
+
+def add_orders_parser(add, common) -> None:
+    """Register `orders …` on the CLI (cli.build_parser's `add` helper)."""
+    from hotline_desktop import cli
+
+    sp = add("orders", lambda a: cmd_orders(a, cli._open), "工单明细：导入、指标明细、与平台月报核对")
+    ns = sp.add_subparsers(dest="orders_action", metavar="ACTION", required=True)
+    c = ns.add_parser("import", help="导入平台导出的工单明细（xlsx/xls/csv）", parents=[common])
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--profile", metavar="NAME", help="使用已保存的列对应方案")
+    c.add_argument("--map", metavar="字段=列名", nargs="+", action="extend", help="指定列对应，如 工单编号=流水号")
+    c.add_argument("--save-profile", metavar="NAME", help="把本次的列对应保存为方案")
+    c.add_argument("--month", metavar="YYYY-MM", help="只导入该月受理的工单")
+    c.add_argument("--only-good", action="store_true", help="只导入无误的行")
+    c = ns.add_parser("explain", help="列出某单位某月某项的分子、分母工单", parents=[common])
+    c.add_argument("--unit", required=True, metavar="CODE")
+    c.add_argument("--month", required=True, metavar="YYYY-MM")
+    c.add_argument("--field", required=True, metavar="KEY", help="方案项目，如 on_time_completion_rate")
+    c.add_argument("--scheme", metavar="SCHEME", help="年度有多个方案时指定")
+    c.add_argument("--out", metavar="FILE.xlsx")
+    c = ns.add_parser("reconcile", help="与平台月报（月度数据表格）核对", parents=[common])
+    c.add_argument("report", metavar="REPORT.xlsx")
+    c.add_argument("--month", required=True, metavar="YYYY-MM")
+    c.add_argument("--scheme", metavar="SCHEME")
+    c.add_argument("--out", metavar="FILE.xlsx")

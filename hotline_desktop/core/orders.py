@@ -1,0 +1,547 @@
+"""工单明细: reading a platform's work-order export into columns. Qt-free.
+
+The fields and the headers each is known by are data (data/orders/columns.toml, validated on
+load). `match_columns` maps a file's header row onto the fields (aliases, a saved profile or an
+explicit map); `parse_orders` turns the rows into an `OrderTable` of numpy columns and lists every
+bad row with its row number and a Chinese reason (nothing about a bad row is kept).
+
+Times are naive local wall-clock seconds since 1970-01-01 (int64), `NAT` when empty.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from hotline_desktop.core.xlsx import cell_text
+
+NAT = np.iinfo(np.int64).min
+FIELD_TYPES = ("text", "datetime", "int", "bool", "choice")
+_EPOCH = datetime(1970, 1, 1)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    key: str
+    names: tuple[str, ...]  # names[0] is the canonical (Chinese) name
+    type: str
+    required: bool = False
+    date_only: str = "start"  # a date without time: "start" (00:00) or "end" (23:59:59) of the day
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # value → accepted spellings
+    default: str = ""  # choice given when the cell is empty
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.choices)
+
+
+def builtin_columns_path() -> Path:
+    from hotline_desktop.paths import builtin_data_dir
+
+    return builtin_data_dir() / "orders" / "columns.toml"
+
+
+def load_fields(path: str | Path | None = None) -> tuple[FieldDef, ...]:
+    """The field definitions; ValueError (Chinese, naming the field) when the file is malformed."""
+    p = Path(path) if path is not None else builtin_columns_path()
+    try:
+        raw = tomllib.loads(p.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f"工单字段定义文件“{p.name}”无法读取：{e}") from None
+    out: list[FieldDef] = []
+    seen_keys: set[str] = set()
+    seen_names: dict[str, str] = {}
+    for i, f in enumerate(raw.get("field") or [], 1):
+        where = f"工单字段定义第 {i} 项"
+        key = f.get("key")
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z_]+", key) or key in seen_keys:
+            raise ValueError(f"{where}：key 缺失、格式不对或重复（{key!r}）")
+        names = f.get("names")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValueError(f"{where}（{key}）：names 应为非空的列名列表")
+        ftype = f.get("type")
+        if ftype not in FIELD_TYPES:
+            raise ValueError(f"{where}（{key}）：type 应为 {'/'.join(FIELD_TYPES)} 之一，而不是 {ftype!r}")
+        for n in names:
+            norm = normalize_header(n)
+            if norm in seen_names:
+                raise ValueError(f"{where}（{key}）：列名“{n}”已属于字段 {seen_names[norm]}")
+            seen_names[norm] = key
+        choices: list[tuple[str, tuple[str, ...]]] = []
+        if ftype == "choice":
+            ch = f.get("choices")
+            if not isinstance(ch, dict) or not ch:
+                raise ValueError(f"{where}（{key}）：choice 字段须有 choices")
+            for v, spellings in ch.items():
+                if not isinstance(spellings, list) or not all(isinstance(s, str) for s in spellings):
+                    raise ValueError(f"{where}（{key}）：choices.{v} 应为写法列表")
+                choices.append((v, tuple(spellings)))
+        default = f.get("default", "")
+        if default and default not in {v for v, _ in choices}:
+            raise ValueError(f"{where}（{key}）：default“{default}”不在 choices 中")
+        date_only = f.get("date_only", "start")
+        if date_only not in ("start", "end"):
+            raise ValueError(f"{where}（{key}）：date_only 应为 start 或 end")
+        seen_keys.add(key)
+        out.append(FieldDef(key, tuple(n.strip() for n in names), ftype, bool(f.get("required", False)),
+                            date_only, tuple(choices), default))
+    for must in ("number", "unit", "accepted"):
+        if must not in seen_keys:
+            raise ValueError(f"工单字段定义缺少必需字段 {must}")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def builtin_fields() -> tuple[FieldDef, ...]:
+    return load_fields()
+
+
+def field_by_key(key: str, fields: Sequence[FieldDef] | None = None) -> FieldDef:
+    return next(f for f in (fields or builtin_fields()) if f.key == key)
+
+
+def field_by_name(name: str, fields: Sequence[FieldDef] | None = None) -> FieldDef | None:
+    """A field by its canonical Chinese name, any alias, or its key."""
+    norm = normalize_header(name)
+    for f in fields or builtin_fields():
+        if name == f.key or norm in {normalize_header(n) for n in f.names}:
+            return f
+    return None
+
+
+_HEADER_STRIP = re.compile(r"[\s\u3000()（）\[\]【】:：*＊]")
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII → ASCII
+
+
+def normalize_header(text: object) -> str:
+    """A header, unit name or choice as compared: no spaces/brackets, half-width, lower case."""
+    if type(text) is str:
+        return _normalize(text)
+    return _normalize(cell_text(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalize(t: str) -> str:
+    return _HEADER_STRIP.sub("", t.strip().translate(_FULL_WIDTH)).lower()
+
+
+# -- column matching ------------------------------------------------------------------------------
+@dataclass
+class ColumnMatch:
+    """Which column (0-based) holds each field, and what is still missing or unknown."""
+
+    columns: dict[str, int]  # field key → column index
+    headers: list[str]
+    missing: list[FieldDef]  # required fields without a column
+    unknown: list[str]  # headers that match no field (shown to the operator, not an error)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def mapping_names(self) -> dict[str, str]:
+        """Canonical field name → header text (what a saved profile stores)."""
+        by_key = {f.key: f for f in builtin_fields()}
+        return {by_key[k].name: self.headers[i] for k, i in self.columns.items() if k in by_key}
+
+
+def find_header_row(rows: Sequence[Sequence[object]], fields: Sequence[FieldDef] | None = None,
+                    limit: int = 10) -> int:
+    """The index of the row (among the first few) matching most field names; 0 when none match."""
+    fields = fields or builtin_fields()
+    names = {normalize_header(n) for f in fields for n in f.names}
+    best, best_hits = 0, 0
+    for i, row in enumerate(rows[:limit]):
+        hits = sum(1 for c in row if normalize_header(c) in names)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def match_columns(headers: Sequence[object], mapping: dict[str, str] | None = None,
+                  fields: Sequence[FieldDef] | None = None) -> ColumnMatch:
+    """Map headers to fields: `mapping` (field name or key → header text) first, then the aliases.
+
+    ValueError (Chinese) when the mapping names an unknown field or a header not in the file."""
+    fields = fields or builtin_fields()
+    texts = [cell_text(h) for h in headers]
+    norm = [normalize_header(h) for h in headers]
+    columns: dict[str, int] = {}
+    used: set[int] = set()
+    for fname, header in (mapping or {}).items():
+        f = field_by_name(fname, fields)
+        if f is None:
+            raise ValueError(f"没有名为“{fname}”的工单字段（可用：{'、'.join(x.name for x in fields)}）")
+        h = normalize_header(header)
+        if h not in norm:
+            raise ValueError(f"文件中没有“{header}”这一列（字段“{f.name}”）")
+        idx = norm.index(h)
+        columns[f.key] = idx
+        used.add(idx)
+    for f in fields:
+        if f.key in columns:
+            continue
+        aliases = {normalize_header(n) for n in f.names}
+        for i, h in enumerate(norm):
+            if i not in used and h in aliases:
+                columns[f.key] = i
+                used.add(i)
+                break
+    missing = [f for f in fields if f.required and f.key not in columns]
+    unknown = [texts[i] for i in range(len(texts)) if i not in used and texts[i]]
+    return ColumnMatch(columns, texts, missing, unknown)
+
+
+# -- values ---------------------------------------------------------------------------------------
+_DT_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?)?$"
+)
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\s*(\d{2})(\d{2})(\d{2})?)?$")
+
+
+def _seconds(dt: datetime) -> int:
+    return int((dt - _EPOCH).total_seconds())
+
+
+def parse_datetime(v: object, date_only: str = "start") -> int | None:
+    """A cell → seconds since 1970 (local), NAT for an empty cell; None when it is not a time.
+
+    Accepts datetime/date objects, Excel serial numbers, and text such as 2026-11-03 09:15,
+    2026/11/3 9:15:07, 2026年11月3日 9时15分, 20261103 091500."""
+    if v is None or v == "":
+        return NAT
+    if isinstance(v, datetime):
+        return _seconds(v.replace(tzinfo=None, microsecond=0))
+    if isinstance(v, date):
+        d = datetime(v.year, v.month, v.day)
+        return _seconds(d) + (86399 if date_only == "end" else 0)
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        if not 20000 <= v <= 80000:  # Excel serials 1954–2119
+            return None
+        days = float(v)
+        secs = round(days * 86400)
+        if days.is_integer() and date_only == "end":
+            secs += 86399
+        return _seconds(_EXCEL_EPOCH) + secs
+    t = str(v).strip()
+    if not t:
+        return NAT
+    m = _DT_RE.match(t) or _COMPACT_RE.match(t)
+    if not m:
+        try:
+            f = float(t)
+        except ValueError:
+            return None
+        return parse_datetime(f, date_only)
+    y, mo, d, hh, mm, ss = m.groups()
+    try:
+        base = datetime(int(y), int(mo), int(d))
+        if hh is None:
+            return _seconds(base) + (86399 if date_only == "end" else 0)
+        if not (0 <= int(hh) <= 23 and 0 <= int(mm) <= 59 and 0 <= int(ss or 0) <= 59):
+            return None
+        return _seconds(base) + int(hh) * 3600 + int(mm) * 60 + int(ss or 0)
+    except ValueError:
+        return None
+
+
+def format_time(secs: int) -> str:
+    if secs == NAT:
+        return ""
+    return (_EPOCH + timedelta(seconds=int(secs))).strftime("%Y-%m-%d %H:%M")
+
+
+def to_datetime(secs: int) -> datetime | None:
+    return None if secs == NAT else _EPOCH + timedelta(seconds=int(secs))
+
+
+def month_of(secs: np.ndarray) -> np.ndarray:
+    """YYYYMM (int) of each time; 0 for NAT."""
+    ok = secs != NAT
+    m = np.zeros(len(secs), dtype=np.int32)
+    if ok.any():
+        d = secs[ok].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        m[ok] = (d // 12 + 1970) * 100 + d % 12 + 1
+    return m
+
+
+_MISS = object()
+_TRUE = {"是", "y", "yes", "true", "1", "匿名", "√"}
+_FALSE = {"否", "n", "no", "false", "0", "实名", "非匿名", ""}
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int  # 1-based row number in the file
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.reason}"
+
+
+@dataclass
+class OrderTable:
+    """The orders of a file (or of the store), column by column."""
+
+    number: list[str]
+    unit: list[str]  # the unit name (or code) as the platform wrote it
+    unit_code: list[str]
+    times: dict[str, np.ndarray]  # datetime field key → int64 seconds (NAT when empty)
+    counts: dict[str, np.ndarray]  # int field key → int32 (0 when empty)
+    choices: dict[str, np.ndarray]  # choice field key → int8 index into FieldDef.values
+    flags: dict[str, np.ndarray]  # bool field key → bool
+    route: list[str]
+    rows: np.ndarray  # source row numbers
+    unit_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # 0 = unmatched
+
+    def __len__(self) -> int:
+        return len(self.number)
+
+    def take(self, idx: np.ndarray) -> OrderTable:
+        idx = np.asarray(idx, dtype=np.int64)
+        pick = [int(i) for i in idx]
+        return OrderTable(
+            [self.number[i] for i in pick], [self.unit[i] for i in pick], [self.unit_code[i] for i in pick],
+            {k: v[idx] for k, v in self.times.items()}, {k: v[idx] for k, v in self.counts.items()},
+            {k: v[idx] for k, v in self.choices.items()}, {k: v[idx] for k, v in self.flags.items()},
+            [self.route[i] for i in pick], self.rows[idx],
+            self.unit_id[idx] if len(self.unit_id) == len(self.number) else np.zeros(len(pick), dtype=np.int64),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[OrderTable]) -> OrderTable:
+        parts = [p for p in parts if len(p)] or list(parts[:1])
+        if not parts:
+            return empty_table()
+        return cls(
+            [x for p in parts for x in p.number], [x for p in parts for x in p.unit],
+            [x for p in parts for x in p.unit_code],
+            {k: np.concatenate([p.times[k] for p in parts]) for k in parts[0].times},
+            {k: np.concatenate([p.counts[k] for p in parts]) for k in parts[0].counts},
+            {k: np.concatenate([p.choices[k] for p in parts]) for k in parts[0].choices},
+            {k: np.concatenate([p.flags[k] for p in parts]) for k in parts[0].flags},
+            [x for p in parts for x in p.route], np.concatenate([p.rows for p in parts]),
+            np.concatenate([p.unit_id if len(p.unit_id) == len(p) else np.zeros(len(p), np.int64) for p in parts]),
+        )
+
+    def choice_text(self, key: str, i: int) -> str:
+        f = field_by_key(key)
+        c = int(self.choices[key][i])
+        return f.values[c] if c >= 0 else ""
+
+
+def empty_table(fields: Sequence[FieldDef] | None = None) -> OrderTable:
+    fields = fields or builtin_fields()
+    return OrderTable(
+        [], [], [], {f.key: np.zeros(0, np.int64) for f in fields if f.type == "datetime"},
+        {f.key: np.zeros(0, np.int32) for f in fields if f.type == "int"},
+        {f.key: np.zeros(0, np.int8) for f in fields if f.type == "choice"},
+        {f.key: np.zeros(0, bool) for f in fields if f.type == "bool"}, [], np.zeros(0, np.int32),
+        np.zeros(0, np.int64),
+    )
+
+
+@dataclass
+class ParsedOrders:
+    table: OrderTable
+    bad: list[BadRow]
+    duplicates: int  # rows whose 工单编号 repeats an earlier row (the later row is kept)
+
+
+def _fast_times(col: list, date_only: str) -> np.ndarray | None:
+    """Vectorised parse of a column of ISO text (YYYY-MM-DD[ HH:MM[:SS]]) or datetimes; None when a
+    cell needs the per-cell path."""
+    types = set(map(type, col))
+    try:
+        if types <= {str}:
+            lens = set(map(len, col))
+            if not lens <= {0, 10, 16, 19}:
+                return None
+            arr = np.array(col, dtype="datetime64[s]").astype(np.int64)  # "" → NaT == NAT
+            if date_only == "end" and 10 in lens:
+                arr[[i for i, v in enumerate(col) if len(v) == 10]] += 86399
+            return arr
+        if types <= {datetime, str, type(None)}:
+            if any(type(v) is str and v for v in col):
+                return None
+            return np.array([v if type(v) is datetime else "NaT" for v in col], dtype="datetime64[s]").astype(np.int64)
+    except ValueError:
+        return None
+    return None
+
+
+def _texts(col: list) -> list[str]:
+    if all(type(v) is str for v in col):
+        return [v.strip() for v in col]
+    return [cell_text(v) for v in col]
+
+
+def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
+                 fields: Sequence[FieldDef] | None = None) -> ParsedOrders:
+    """Data rows (after the header) → an OrderTable of the good rows and the bad rows listed.
+
+    `first_row` is the file's row number of rows[0]. A bad row: no 工单编号 or 承办单位, a time that
+    is not a time, 受理时间 missing, 办结 before 受理, a count that is not a whole number ≥ 0, a value
+    outside a choice field's values. A repeated 工单编号 keeps the later row (dedup)."""
+    fields = fields or builtin_fields()
+    n = len(rows)
+    cols = match.columns
+    bad: dict[int, list[str]] = {}
+
+    width = max(cols.values(), default=-1) + 1
+    rect = rows if all(len(r) >= width for r in rows) else [list(r) + [None] * (width - len(r)) for r in rows]
+    transposed = list(zip(*rect, strict=False)) if n else []
+
+    def column(key: str) -> list:
+        i = cols.get(key)
+        if i is None or not n:
+            return [None] * n
+        return list(transposed[i])
+
+    def flag(i: int, reason: str) -> None:
+        bad.setdefault(i, []).append(reason)
+
+    number = _texts(column("number"))
+    unit = _texts(column("unit"))
+    unit_code = _texts(column("unit_code"))
+    route = _texts(column("route"))
+    for i in [i for i, v in enumerate(number) if not v]:
+        flag(i, "缺少工单编号")
+    for i in [i for i, v in enumerate(unit) if not v]:
+        if not unit_code[i]:
+            flag(i, "缺少承办单位")
+    times: dict[str, np.ndarray] = {}
+    counts: dict[str, np.ndarray] = {}
+    choices: dict[str, np.ndarray] = {}
+    flags: dict[str, np.ndarray] = {}
+    for f in fields:
+        if f.type == "datetime":
+            col = column(f.key)
+            arr = _fast_times(col, f.date_only) if f.key in cols else np.full(n, NAT, np.int64)
+            if arr is None:
+                arr = np.full(n, NAT, np.int64)
+                for i, v in enumerate(col):
+                    s = parse_datetime(v, f.date_only)
+                    if s is None:
+                        flag(i, f"{f.name}“{cell_text(v)[:30]}”不是有效的日期时间")
+                    else:
+                        arr[i] = s
+            times[f.key] = arr
+        elif f.type == "int":
+            arr = np.zeros(n, np.int32)
+            if f.key in cols:
+                memo: dict[object, int | None] = {}
+                for i, v in enumerate(column(f.key)):
+                    j = memo.get(v, _MISS)
+                    if j is _MISS:
+                        t = cell_text(v)
+                        j = memo[v] = (0 if not t else int(t) if t.isdigit() and len(t) <= 6 else None)
+                    if j is None:
+                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为不小于 0 的整数")
+                    elif j:
+                        arr[i] = j
+            counts[f.key] = arr
+        elif f.type == "choice":
+            lookup = {normalize_header(s): j for j, (_v, spellings) in enumerate(f.choices) for s in spellings}
+            default = f.values.index(f.default) if f.default else -1
+            arr = np.full(n, default, np.int8)
+            if f.key in cols:
+                cache: dict[object, int | None] = {}
+                for i, v in enumerate(column(f.key)):
+                    j = cache.get(v, -2)
+                    if j == -2:
+                        t = normalize_header(v)
+                        j = cache[v] = (default if not t else lookup.get(t))
+                    if j is None:
+                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为{'、'.join(f.values)}之一")
+                    else:
+                        arr[i] = j
+            choices[f.key] = arr
+        elif f.type == "bool":
+            arr = np.zeros(n, bool)
+            if f.key in cols:
+                bmemo: dict[object, bool | None] = {}
+                for i, v in enumerate(column(f.key)):
+                    b = bmemo.get(v, _MISS)
+                    if b is _MISS:
+                        t = normalize_header(v)
+                        b = bmemo[v] = True if t in _TRUE else False if t in _FALSE else None
+                    if b is None:
+                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为“是”或“否”")
+                    elif b:
+                        arr[i] = True
+            flags[f.key] = arr
+    acc = times["accepted"]
+    done = times.get("completed")
+    for i in np.nonzero(acc == NAT)[0]:
+        if not any("受理" in r for r in bad.get(int(i), ())):
+            flag(int(i), f"缺少{field_by_key('accepted', fields).name}")
+    if done is not None:
+        for i in np.nonzero((done != NAT) & (acc != NAT) & (done < acc))[0]:
+            flag(int(i), "办结时间早于受理时间")
+    rownums = np.arange(first_row, first_row + n, dtype=np.int32)
+    bad_rows = [BadRow(int(rownums[i]), "；".join(bad[i])) for i in sorted(bad)]
+    good = np.array([i for i in range(n) if i not in bad], dtype=np.int64) if bad else np.arange(n, dtype=np.int64)
+    # dedup by 工单编号: the last good row of a number wins
+    last: dict[str, int] = {}
+    for i in good:
+        last[number[int(i)]] = int(i)
+    dups = len(good) - len(last)
+    if dups:
+        good = np.array(sorted(last.values()), dtype=np.int64)
+    table = OrderTable(number, unit, unit_code, times, counts, choices, flags, route, rownums,
+                       np.zeros(n, np.int64))
+    return ParsedOrders(table.take(good) if len(good) != n else table, bad_rows, dups)
+
+
+def dedup_last(table: OrderTable) -> tuple[OrderTable, int]:
+    """The table with each 工单编号 once (its last row kept), and how many rows were dropped."""
+    last: dict[str, int] = {}
+    for i, num in enumerate(table.number):
+        last[num] = i
+    dups = len(table) - len(last)
+    if not dups:
+        return table, 0
+    return table.take(np.array(sorted(last.values()), dtype=np.int64)), dups
+
+
+def months_in(table: OrderTable) -> list[str]:
+    """YYYY-MM of every 受理时间 in the table, sorted."""
+    ms = np.unique(month_of(table.times["accepted"]))
+    return [f"{m // 100}-{m % 100:02d}" for m in ms if m]
+
+
+def split_route(text: str) -> list[str]:
+    return [p for p in re.split(r"\s*(?:→|->|—>|>|；|;|、|,|，|\|)\s*", text or "") if p]
+
+
+def parse_map_args(items: Iterable[str]) -> dict[str, str]:
+    """CLI --map 字段=列名 items → {field name: header}; ValueError (Chinese) on a malformed one."""
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise ValueError(f"--map 应写作 字段=列名：{it}")
+        k, v = it.split("=", 1)
+        if not k.strip() or not v.strip():
+            raise ValueError(f"--map 应写作 字段=列名：{it}")
+        if field_by_name(k.strip()) is None:
+            raise ValueError(f"没有名为“{k.strip()}”的工单字段（可用：{'、'.join(f.name for f in builtin_fields())}）")
+        out[k.strip()] = v.strip()
+    return out

@@ -1,0 +1,143 @@
+"""`hotline-desktop orders import|explain|reconcile`: exit 0 with results, exit 2 + Chinese on bad input."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from hotline_desktop.cli import main
+from hotline_desktop.core.domain import UnitDraft, UnitKind
+from hotline_desktop.paths import DataPaths
+from hotline_desktop.services.app import AppServices
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_orders  # noqa: E402
+
+NAMES = ["梅林镇", "储潭乡"]
+
+
+def run(*args):
+    return main([str(a) for a in args])
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    d = tmp_path / "data"
+    s = AppServices.open(DataPaths(d))
+    s.units.create_many([UnitDraft(code="T01", name="梅林镇", kind=UnitKind.TOWN),
+                         UnitDraft(code="T02", name="储潭乡", kind=UnitKind.TOWN)])
+    s.assessment.assign(2026, "ganxian-2023-hotline")
+    s.close()
+    return d
+
+
+def _orders(d):
+    s = AppServices.open(DataPaths(d), lock=False)
+    try:
+        return s.orders.months(), s.assessment.scored_monthly_cells(1, "2026-11")
+    finally:
+        s.close()
+
+
+def test_import_with_a_map_saves_a_profile_reused_later(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 120, NAMES, "2026-11", "custom", "gb18030")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 2
+    assert "缺少列：工单编号、承办单位、受理时间" in capsys.readouterr().err
+    maps = [f"{k}={v}" for k, v in gen_orders.CUSTOM_MAP.items()]
+    assert run("--data-dir", data_dir, "orders", "import", f, "--map", *maps, "--save-profile", "区平台",
+               "--month", "2026-11") == 0
+    out = capsys.readouterr().out
+    assert "已导入 120 件工单（2026-11）" in out and "列对应方案已保存：区平台" in out
+    assert run("--data-dir", data_dir, "orders", "import", f, "--profile", "区平台") == 0
+    assert "替换原有 120 件" in capsys.readouterr().out
+    months, cells = _orders(data_dir)
+    assert months == ["2026-11"]
+    assert sum(int(c.text) for (_u, _m, k), c in cells.items() if k == "volume") == 120
+
+
+def test_bad_rows_refuse_the_import_unless_only_good(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 60, NAMES + ["历城区某某街道办事处"], "2026-11", bad=3)
+    assert run("--data-dir", data_dir, "orders", "import", f) == 2
+    err = capsys.readouterr().err
+    assert "未写入任何数据（如只导入无误的行，请加 --only-good）" in err
+    assert "承办单位“历城区某某街道办事处”在单位名册中找不到" in err and "行：" in err
+    assert _orders(data_dir)[0] == []
+    assert run("--data-dir", data_dir, "orders", "import", f, "--only-good") == 0
+    assert _orders(data_dir)[0] == ["2026-11"]
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["import", "nofile.csv"], "找不到文件"),
+    (["import", "{f}", "--month", "2026-13"], "月份应写作 YYYY-MM"),
+    (["import", "{f}", "--map", "颜色=红"], "没有名为“颜色”的工单字段"),
+    (["import", "{f}", "--map", "工单编号=无此列"], "文件中没有“无此列”这一列"),
+    (["import", "{f}", "--profile", "无"], "没有名为“无”的列对应方案"),
+    (["explain", "--unit", "T01", "--month", "2026-11", "--field", "volume", "--out", "x.pdf"], "输出文件须为 .xlsx"),
+    (["explain", "--unit", "T01", "--month", "2026-11", "--field", "volume"], "2026-11 尚未导入工单明细"),
+    (["explain", "--unit", "T01", "--month", "2026-11", "--field", "praise"], "没有含“praise”的考核方案"),
+    (["reconcile", "nofile.xlsx", "--month", "2026-11"], "找不到文件"),
+])
+def test_bad_input_exits_2_with_a_chinese_message_and_no_traceback(data_dir, tmp_path, capsys, args, msg):
+    f = gen_orders.write(tmp_path / "o.csv", 10, NAMES, "2026-11")
+    args = [a.replace("{f}", str(f)) for a in args]
+    assert run("--data-dir", data_dir, "orders", *args) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err
+
+
+def test_explain_lists_the_orders_and_exports_them(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 80, NAMES, "2026-11")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 0
+    capsys.readouterr()
+    assert run("--data-dir", data_dir, "orders", "explain", "--unit", "T01", "--month", "2026-11",
+               "--field", "on_time_completion_rate") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("T01 梅林镇 · 2026-11 · 按期办结率")
+    base = int(lines[1].split("分母 ")[1].split(" 件")[0])
+    assert lines[2].split("\t")[:2] == ["工单编号", "计入分子"] and len(lines) - 3 == base
+    out = tmp_path / "x.xlsx"
+    assert run("--data-dir", data_dir, "orders", "explain", "--unit", "T01", "--month", "2026-11",
+               "--field", "on_time_completion_rate", "--out", out) == 0
+    assert out.exists()
+
+
+def test_reconcile_against_the_monthly_workbook(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 80, NAMES, "2026-11")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 0
+    report = tmp_path / "r.xlsx"
+    s = AppServices.open(DataPaths(data_dir), lock=False)
+    from hotline_desktop.core.excel_monthly import write_month_workbook
+
+    write_month_workbook(report, s.assessment.scheme(1), "2026-11", s.units.list(), {("T01", "volume"): "1"})
+    s.close()
+    capsys.readouterr()
+    out = tmp_path / "diff.xlsx"
+    assert run("--data-dir", data_dir, "orders", "reconcile", report, "--month", "2026-11", "--out", out) == 0
+    text = capsys.readouterr().out
+    assert "T01 梅林镇 当月办件量：月报 1，工单计算" in text and "2026-11：1 处不一致" in text
+    assert out.exists()
+
+
+def test_export_case_carries_the_figures_from_orders_and_score_reproduces_the_ranking(data_dir, tmp_path):
+    import json
+
+    from hotline_desktop.core.scoring.case import run_score_case
+
+    f = gen_orders.write(tmp_path / "o.csv", 200, NAMES, "2026-11")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 0
+    s = AppServices.open(DataPaths(data_dir), lock=False)
+    try:
+        computed = s.orders.value("ganxian-2023-hotline", 1, "2026-11", "sign_in_rate")
+    finally:
+        s.close()
+    ranking, case, scored = tmp_path / "ranking.json", tmp_path / "case.json", tmp_path / "scored.json"
+    args = ["--scheme", "ganxian-2023-hotline", "--year", 2026]
+    assert run("--data-dir", data_dir, "export", "ranking", *args, "--out", ranking) == 0
+    assert run("--data-dir", data_dir, "export", "case", "--scheme", "ganxian-2023-hotline", "--year", 2026,
+               "--out", case) == 0
+    data = json.loads(case.read_text(encoding="utf-8"))
+    rows = [r for r in data["monthly"] if r.get("unit") == "T01" and r.get("month") == "2026-11"]
+    assert rows and str(rows[0]["values"]["sign_in_rate"]).rstrip("0").rstrip(".") == \
+        str(computed).rstrip("0").rstrip(".")
+    assert run_score_case(str(case), str(scored)) == 0
+    assert scored.read_bytes() == ranking.read_bytes()

@@ -1,0 +1,323 @@
+"""工单明细 import through the services: grid cells fed from orders, overrides, dedup, all-or-nothing,
+unmatched units and aliases, encodings, drill-down, reconcile, anomalies → 督办通知."""
+
+import csv
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from hotline_desktop.core.domain import UnitDraft, UnitKind
+from hotline_desktop.db.models import AuditEntry, WorkOrder
+from hotline_desktop.services.assessment import CellEdit
+from hotline_desktop.services.errors import ServiceError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_orders  # noqa: E402
+
+HEADER = ["工单号", "处理部门", "受理时间", "派单时间", "签收时间", "应办结时间", "办结时间", "满意度", "重办次数"]
+G = "ganxian-2023-hotline"
+
+
+@pytest.fixture
+def setup(services):
+    services.units.create_many([UnitDraft(code="T01", name="梅林镇", kind=UnitKind.TOWN),
+                                UnitDraft(code="T02", name="储潭乡", kind=UnitKind.TOWN)])
+    ys = services.assessment.assign(2026, G)
+    ids = {u.code: u.id for u in services.units.list()}
+    return services, ys, ids
+
+
+def write_csv(path, rows, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    return path
+
+
+def order(num, unit="梅林镇", acc="2026-11-02 09:00", due="2026-11-10 17:30", done="2026-11-09 10:00",
+          visit="满意", rework="0", disp="2026-11-02 09:10", signed="2026-11-02 10:00"):
+    return [num, unit, acc, disp, signed, due, done, visit, rework]
+
+
+def scored(services, ys, month="2026-11"):
+    return {(u, k): c.text for (u, _m, k), c in services.assessment.scored_monthly_cells(ys.id, month).items()}
+
+
+def count_orders(services):
+    with services.store.session() as s:
+        return s.scalar(select(func.count()).select_from(WorkOrder))
+
+
+def test_import_fills_the_months_cells_from_orders_and_reports_the_changes(setup, tmp_path):
+    services, ys, ids = setup
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "99"),
+                                           CellEdit(ids["T02"], "2026-11", "praise", "1"),
+                                           CellEdit(ids["T01"], "2026-10", "volume", "40")])
+    got = []
+    services.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+    f = write_csv(tmp_path / "o.csv", [order("A1"), order("A2", done="2026-11-11 09:00", visit="不满意", rework="2"),
+                                       order("A3", visit="未回访")], encoding="gb18030")
+    plan = services.orders.plan(f)
+    assert not plan.problems and plan.months == ["2026-11"]
+    res = services.orders.apply(plan)
+    assert res.orders == 3
+    cells = scored(services, ys)
+    t1, t2 = ids["T01"], ids["T02"]
+    assert cells[(t1, "volume")] == "3"  # the typed 99 is replaced by the orders' count
+    assert cells[(t1, "on_time_completion_rate")] == "66.67"
+    assert cells[(t1, "satisfaction_rate")] == "50"  # 1 of the 2 visited
+    assert cells[(t1, "rework_rate")] == "33.33"
+    assert cells[(t2, "volume")] == "0"  # figures typed, but no order this month: volume 0, no made-up rate
+    assert (t2, "satisfaction_rate") not in cells
+    assert scored(services, ys, "2026-10")[(t1, "volume")] == "40"  # a month not imported keeps typed figures
+    moved = {(c.unit_id, c.key): (c.old.text if c.old else None, c.new.text if c.new else None) for c in got}
+    assert moved[(t1, "volume")] == ("99", "3") and moved[(t2, "volume")] == (None, "0")
+    fed = services.feeds.fed_cells(ys.id, "2026-11")
+    assert fed[(t1, "on_time_completion_rate")].fed.sources == ("工单 2/3",)
+    assert (fed[(t2, "volume")].fed.value, fed[(t2, "satisfaction_rate")].fed.value) == (0, "")  # shown as 无
+    with services.store.session() as s:
+        logged = s.scalars(select(AuditEntry.new_value).where(AuditEntry.table_name == "work_orders")).all()
+    assert {"o.csv", "2026-11", "3"} <= set(logged)
+
+
+def test_a_typed_value_overrides_a_computed_figure_explicitly_and_reversibly(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [order("A1"), order("A2", visit="不满意")])))
+    t1 = ids["T01"]
+    assert scored(services, ys)[(t1, "satisfaction_rate")] == "50"
+    ch = services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "satisfaction_rate", "96")])
+    assert (ch[0].old.text, ch[0].new.text) == ("50", "96")
+    assert scored(services, ys)[(t1, "satisfaction_rate")] == "96"
+    fc = services.feeds.fed_cells(ys.id, "2026-11")[(t1, "satisfaction_rate")]
+    assert fc.overridden and fc.override.text == "96" and fc.fed.value == Decimal("50.00")
+    ch = services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "satisfaction_rate", None)])
+    assert (ch[0].old.text, ch[0].new.text) == ("96", "50")
+    assert scored(services, ys)[(t1, "satisfaction_rate")] == "50"
+
+
+def test_reimport_replaces_the_month_atomically_with_dedup(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "a.csv", [order("A1"), order("A2"), order("A3")])))
+    assert count_orders(services) == 3
+    plan = services.orders.plan(write_csv(tmp_path / "b.csv", [order("A1", visit="不满意"), order("A4"),
+                                                               order("A1", visit="基本满意")]))
+    assert plan.duplicates == 1 and plan.replaced == {"2026-11": 3}
+    services.orders.apply(plan)
+    with services.store.session() as s:
+        rows = dict(s.execute(select(WorkOrder.number, WorkOrder.visit)).all())
+    assert set(rows) == {"A1", "A4"} and rows["A1"] == 1  # 基本满意: the later row of A1 kept
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+
+
+def test_bad_rows_import_the_rest_or_nothing(setup, tmp_path):
+    services, ys, ids = setup
+    f = write_csv(tmp_path / "o.csv", [order("A1"), order("", unit="梅林镇"), order("A3", acc="2026-11-31 09:00"),
+                                       order("A4", done="2026-11-01 08:00"), order("A5", unit="历城区某某街道办事处")])
+    plan = services.orders.plan(f)
+    assert plan.problems == [
+        "第 3 行：缺少工单编号", "第 4 行：受理时间“2026-11-31 09:00”不是有效的日期时间",
+        "第 5 行：办结时间早于受理时间", "承办单位“历城区某某街道办事处”在单位名册中找不到（第 6 行，共 1 行）"]
+    with pytest.raises(ServiceError, match="未写入任何数据"):
+        services.orders.apply(plan)
+    assert count_orders(services) == 0 and services.orders.months() == []
+    services.orders.apply(plan, only_good=True)
+    assert count_orders(services) == 1
+
+
+def test_unmatched_unit_is_matched_by_a_saved_alias_or_by_code(setup, tmp_path):
+    services, ys, ids = setup
+    f = write_csv(tmp_path / "o.csv", [order("A1", unit="赣县区储潭乡人民政府"), order("A2", unit="T01")])
+    assert list(services.orders.plan(f).unmatched) == ["赣县区储潭乡人民政府"]
+    services.orders.set_alias("赣县区储潭乡人民政府", "T02")
+    plan = services.orders.plan(f)
+    assert not plan.problems
+    services.orders.apply(plan)
+    cells = scored(services, ys)
+    assert cells[(ids["T02"], "volume")] == "1" and cells[(ids["T01"], "volume")] == "1"
+
+
+def test_cancel_leaves_nothing_half_imported(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "a.csv", [order("A1"), order("A2")])))
+    before = scored(services, ys)
+    names = ["梅林镇", "储潭乡"]
+    f = gen_orders.write(tmp_path / "big.csv", 3000, names, "2026-11")
+    plan = services.orders.plan(f)
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        return done < 2000  # cancel part-way through the writing
+
+    import hotline_desktop.db.orders_repository as repo
+
+    old = repo.CHUNK
+    repo.CHUNK = 1000
+    try:
+        with pytest.raises(InterruptedError):
+            services.orders.apply(plan, progress=progress)
+    finally:
+        repo.CHUNK = old
+    assert seen and count_orders(services) == 2
+    assert scored(services, ys) == before
+
+
+def test_generated_dialects_and_encodings_import_alike(setup, tmp_path):
+    services, ys, ids = setup
+    names = ["梅林镇", "储潭乡"]
+    a = services.orders.plan(gen_orders.write(tmp_path / "a.csv", 200, names, "2026-11", "standard", "gb18030"))
+    b = services.orders.plan(gen_orders.write(tmp_path / "b.csv", 200, names, "2026-11", "platform", "utf-8"))
+    c = services.orders.plan(gen_orders.write(tmp_path / "c.xlsx", 200, names, "2026-11", "standard"))
+    with pytest.raises(ServiceError, match="缺少列：工单编号、承办单位、受理时间"):
+        services.orders.plan(gen_orders.write(tmp_path / "d.csv", 200, names, "2026-11", "custom"))
+    d = services.orders.plan(tmp_path / "d.csv", mapping=gen_orders.CUSTOM_MAP)
+    for p in (a, b, c, d):
+        assert not p.problems and len(p.table) == 200
+    assert a.table.number == b.table.number == c.table.number == d.table.number
+    assert (a.table.times["completed"] == c.table.times["completed"]).all()
+    services.orders.save_profile("区平台", d.mapping)
+    again = services.orders.plan(tmp_path / "d.csv", profile="区平台")
+    assert len(again.table) == 200 and not again.problems
+    with pytest.raises(ServiceError, match="没有名为“无此方案”的列对应方案"):
+        services.orders.plan(tmp_path / "d.csv", profile="无此方案")
+
+
+def test_generated_bad_rows_are_all_listed(setup, tmp_path):
+    services, _ys, _ids = setup
+    plan = services.orders.plan(gen_orders.write(tmp_path / "a.csv", 300, ["梅林镇"], "2026-11", bad=9))
+    assert len(plan.bad) == 9 and len(plan.table) == 291
+
+
+def test_drill_down_counts_equal_the_scored_figure_and_export(setup, tmp_path):
+    services, ys, ids = setup
+    names = ["梅林镇", "储潭乡"]
+    services.orders.apply(services.orders.plan(gen_orders.write(tmp_path / "a.csv", 400, names, "2026-11")))
+    cells = scored(services, ys)
+    t1 = ids["T01"]
+    for key in ("on_time_completion_rate", "sign_in_rate", "response_rate", "satisfaction_rate", "volume"):
+        drill, _t = services.orders.explain(G, t1, "2026-11", key)
+        fig = drill.figure
+        if fig.kind == "count":
+            assert str(drill.tally.hit) == cells[(t1, key)]
+        else:
+            shown = Decimal(drill.tally.hit * 100) / drill.tally.base
+            assert abs(Decimal(cells[(t1, key)]) - shown) <= Decimal("0.005")
+    out = services.orders.export_explain(G, t1, "2026-11", "sign_in_rate", tmp_path / "x.xlsx")
+    from hotline_desktop.core.xlsx import read_rows
+
+    rows = read_rows(out)
+    drill, _t = services.orders.explain(G, t1, "2026-11", "sign_in_rate")
+    assert rows[0][0].startswith("T01 梅林镇 · 2026-11 · 工单签收率")
+    assert rows[2][:2] == ["工单编号", "计入分子"] and "工作时长" in rows[2]
+    assert len(rows) - 3 == drill.tally.base
+    assert sum(1 for r in rows[3:] if r[1] == "是") == drill.tally.hit
+
+
+def test_reconcile_lists_units_and_fields_that_differ_with_the_orders(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1"), order("A2", done="2026-11-11 09:00"), order("A3", unit="储潭乡")])))
+    from hotline_desktop.core.excel_monthly import write_month_workbook
+
+    units = services.units.list()
+    sch = services.assessment.scheme(ys.id)
+    report = write_month_workbook(tmp_path / "r.xlsx", sch, "2026-11", units, {
+        ("T01", "volume"): "3", ("T01", "on_time_completion_rate"): "100", ("T02", "volume"): "1",
+        ("T01", "praise"): "3"})
+    diffs = services.orders.reconcile(report, "2026-11", ys.id)
+    assert [(d["code"], d["key"], d["reported"], d["computed"], d["hit"], d["base"], d["orders"]) for d in diffs] == [
+        ("T01", "volume", "3", "2", 2, 2, ["A1", "A2"]),  # a count: the orders counted
+        ("T01", "on_time_completion_rate", "100", "50", 1, 2, ["A2"]),  # a rate: the base orders not in it
+    ]
+    out = services.orders.export_reconcile(diffs, "2026-11", tmp_path / "diff.xlsx")
+    assert out.exists()
+
+
+def test_anomalies_become_notice_candidates_with_their_order_numbers(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1"), order("A2", done="", due="2026-11-05 17:30"), order("A3", rework="3"),
+        order("A4", unit="储潭乡")])))
+    cands = services.orders.anomalies("2026-11", today=datetime(2026, 12, 1))
+    assert [(c["unit_id"], c["orders"]) for c in cands] == [(ids["T01"], ["A2", "A3"])]
+    assert cands[0]["reasons"] == {"A2": "超期", "A3": "重办≥3次"}
+    draft = services.orders.notice_draft(cands[0], date(2026, 12, 1))
+    row = services.notices.issue(draft)
+    assert row.orders == ("A2", "A3") and "A2（超期）" in row.content
+
+
+
+
+def test_office_hours_or_calendar_edits_recount_the_working_day_figures(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1", disp="2026-11-02 11:00", signed="2026-11-02 15:30"),  # Monday: 1 h + 2 h = 3 h ≤ 3 h 45
+        order("A2", disp="2026-11-06 17:00", signed="2026-11-09 11:00")])))  # Fri 30 min + Mon 2 h 30: in
+    t1 = ids["T01"]
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "100"
+    got = []
+    services.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+    # a short day 10:00–12:00, 12:30–13:00: half a day is 1 h 15; A1 counts 1 h + 30 min; A2 0 + 1 h
+    services.settings.update({"office_hours": "10:00–12:00、12:30–13:00"})
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
+    assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "100", "50")]
+    services.settings.update({"office_hours": "8:30–12:00、13:30–17:30"})
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "100"
+    # the office makes Saturday 11-07 a working day (调休上班): A2 now spans a full extra day
+    services.calendar.set_day(date(2026, 11, 7), "workday", "调休")
+    assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
+
+
+def test_an_import_is_undone_and_redone_with_the_cells_it_moved(setup, tmp_path):
+    services, ys, ids = setup
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "9")])
+    first = services.orders.write(services.orders.plan(write_csv(tmp_path / "a.csv", [order("A1"), order("A2")])))
+    services.orders.publish(first)
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+    plan = services.orders.plan(write_csv(tmp_path / "b.csv", [order("A1"), order("A3"), order("A4")]))
+    second = services.orders.write(plan)
+    services.orders.publish(second)
+    assert scored(services, ys)[(ids["T01"], "volume")] == "3"
+    got = []
+    services.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+    services.orders.publish(services.orders.undo_import(second))  # back to the first import
+    with services.store.session() as s:
+        assert sorted(s.scalars(select(WorkOrder.number))) == ["A1", "A2"]
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+    assert [(c.key, c.old.text, c.new.text) for c in got if c.key == "volume"] == [("volume", "3", "2")]
+    services.orders.publish(services.orders.undo_import(first))  # before any import: the typed 9 again
+    assert count_orders(services) == 0 and services.orders.months() == []
+    assert scored(services, ys)[(ids["T01"], "volume")] == "9"
+    services.orders.publish(services.orders.write(plan))  # redo
+    assert scored(services, ys)[(ids["T01"], "volume")] == "3"
+
+
+def test_a_value_typed_before_its_month_was_imported_is_not_an_override(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "oct.csv", [order("B1", acc="2026-10-05 09:00")])))
+    t1 = ids["T01"]
+    services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "volume", "9")])  # November not imported yet
+    assert scored(services, ys)[(t1, "volume")] == "9"
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "nov.csv", [order("A1"), order("A2")])))
+    assert scored(services, ys)[(t1, "volume")] == "2"
+    assert not services.feeds.fed_cells(ys.id, "2026-11")[(t1, "volume")].overridden
+    services.assessment.set_values(ys.id, [CellEdit(t1, "2026-11", "volume", "7")])  # typed over the figure
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "nov2.csv", [order("A1")])))  # re-import
+    assert scored(services, ys)[(t1, "volume")] == "7"  # an explicit override stays
+
+
+def test_an_order_number_seen_in_another_month_moves_to_the_new_import(setup, tmp_path):
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "oct.csv", [
+        order("A9", acc="2026-10-30 09:00"), order("B1", acc="2026-10-05 09:00")])))
+    assert scored(services, ys, "2026-10")[(ids["T01"], "volume")] == "2"
+    plan = services.orders.plan(write_csv(tmp_path / "nov.csv", [order("A9"), order("A1")]))
+    services.orders.apply(plan)
+    with services.store.session() as s:
+        assert dict(s.execute(select(WorkOrder.number, WorkOrder.month)).all()) == {
+            "A9": "2026-11", "B1": "2026-10", "A1": "2026-11"}
+    assert scored(services, ys, "2026-10")[(ids["T01"], "volume")] == "1"
+    assert scored(services, ys)[(ids["T01"], "volume")] == "2"

@@ -1,0 +1,173 @@
+"""月度数据 → 导入工单明细…: mapping an unknown dialect, checking and importing in workers, the grid's
+"from orders" cells, and the drill-down dialog from a computed cell."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from hotline_desktop.gui.notices.fed_cells import FED_BACKGROUND, FED_ROLE
+from hotline_desktop.services.assessment import CellEdit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gen_orders  # noqa: E402
+
+MONTH = "2026-11"
+NAMES = ["洪家楼街道", "山大路街道", "区民政局"]
+
+
+@pytest.fixture
+def tab(qtbot, seeded):
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+
+    ys = seeded.assessment.assign(2026, "ganxian-2023-hotline")
+    seeded.assessment.set_values(ys.id, [CellEdit(seeded.ids["JD01"], MONTH, "volume", "5")])
+    t = MonthlyTab(seeded)
+    qtbot.addWidget(t)
+    t.resize(1300, 600)
+    t.set_year(2026)
+    t.set_year_scheme(ys)
+    t.show()
+    qtbot.waitExposed(t)
+    t.set_month(MONTH)
+    qtbot.waitUntil(lambda: t.model.rowCount() > 0)
+    yield t
+    t.shutdown()
+
+
+def cell(tab, code, key):  # a proxy index, as the views show it
+    return tab.proxy.source_index(tab.services.ids[code], key)
+
+
+def run_import(qtbot, tab, path, mapping=None):
+    dlg = tab.import_orders()
+    dlg.set_file(path)
+    for fname, header in (mapping or {}).items():
+        from hotline_desktop.core.orders import field_by_name
+
+        box = dlg.map_boxes[field_by_name(fname).key]
+        box.setCurrentIndex(box.findData(header))
+    with qtbot.waitSignal(dlg.planned, timeout=20000):
+        dlg.check_button.click()
+    return dlg
+
+
+def test_unknown_headers_are_mapped_once_saved_and_the_import_fills_the_grid(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 150, NAMES, MONTH, "custom", "gb18030")
+    dlg = tab.import_orders()
+    dlg.set_file(f)
+    assert "请为 工单编号、承办单位、受理时间 选择对应的列" in dlg.summary.text()
+    assert not dlg.check_button.isEnabled() or not dlg.import_button.isEnabled()
+    dlg.close()
+    dlg = run_import(qtbot, tab, f, gen_orders.CUSTOM_MAP)
+    assert dlg.plan is not None and not dlg.plan.problems and dlg.import_button.isEnabled()
+    dlg.save_check.setChecked(True)
+    dlg.save_name.setText("区平台")
+    with qtbot.waitSignal(dlg.imported, timeout=30000) as sig:
+        dlg.import_button.click()
+    assert sig.args[0].orders == 150
+    assert "区平台" in tab.services.orders.profiles()
+    idx = cell(tab, "JD01", "volume")
+    counted = sum(1 for n in gen_orders.rows(150, NAMES, MONTH, "custom") if n[1] == "洪家楼街道")
+    qtbot.waitUntil(lambda: idx.data() == str(counted))
+    assert idx.data(Qt.ItemDataRole.BackgroundRole).color() == FED_BACKGROUND
+    assert "由工单计算" in idx.data(Qt.ItemDataRole.ToolTipRole)
+    assert idx.data(FED_ROLE) is not None
+    # undo puts the typed figure back, redo the import
+    tab.undo_stack.undo()
+    qtbot.waitUntil(lambda: idx.data() == "5")
+    assert tab.services.orders.months() == []
+    tab.undo_stack.redo()
+    qtbot.waitUntil(lambda: idx.data() == str(counted))
+    # a month not imported shows no order-fed style
+    tab.set_month("2026-10")
+    qtbot.waitUntil(lambda: tab.month == "2026-10")
+    assert "由工单计算" not in (cell(tab, "JD01", "volume").data(Qt.ItemDataRole.ToolTipRole) or "")
+
+
+def test_bad_rows_block_the_import_until_only_good_is_chosen(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 90, NAMES + ["不存在的单位"], MONTH, bad=4)
+    dlg = run_import(qtbot, tab, f)
+    assert dlg.plan.problems and not dlg.import_button.isEnabled()
+    assert "第 " in dlg.problems.toPlainText() and "不存在的单位" in dlg.problems.toPlainText()
+    dlg.only_good.setChecked(True)
+    assert dlg.import_button.isEnabled()
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    assert tab.services.orders.months() == [MONTH]
+
+
+def test_drill_down_from_a_computed_cell_lists_its_orders_and_exports(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 120, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    idx = cell(tab, "JD01", "sign_in_rate")
+    qtbot.waitUntil(lambda: bool(idx.data()))
+    from hotline_desktop.gui.orders.hooks import drill_target, open_drill
+
+    target = drill_target(tab, idx)
+    assert target == ("ganxian-2023-hotline", tab.services.ids["JD01"], MONTH, "sign_in_rate")
+    assert drill_target(tab, cell(tab, "JD01", "praise")) is None
+    d = open_drill(tab, *target)
+    rows = d.model.rowCount()
+    hits = sum(1 for r in range(rows) if d.model.index(r, 1).data() == "是")
+    assert rows and abs(float(idx.data()) - 100 * hits / rows) < 0.006
+    assert "工单签收率" in d.intro.text()
+    out = d.export(str(tmp_path / "d.xlsx"))
+    assert out and Path(out).exists()
+    d.resize(900, 400)
+    d.grab().save(str(tmp_path / "drill.png"))
+
+
+def test_anomalous_orders_prefill_a_notice_that_is_issued(qtbot, tab, tmp_path):
+    import csv
+    from datetime import datetime
+
+    f = tmp_path / "o.csv"
+    with open(f, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([
+            ["工单编号", "承办单位", "受理时间", "办理时限", "办结时间", "重办次数", "流转单位"],
+            ["X1", "洪家楼街道", "2026-11-02 09:00", "2026-11-05 17:30", "", "0", ""],
+            ["X2", "洪家楼街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "3", ""],
+            ["X3", "山大路街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "0",
+             "区民政局→洪家楼街道→山大路街道"],
+            ["X4", "山大路街道", "2026-11-02 09:00", "2026-11-20 17:30", "2026-11-06 10:00", "0", ""],
+        ])
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    from hotline_desktop.gui.orders.anomalies_dialog import AnomaliesDialog
+
+    a = AnomaliesDialog(tab.services, MONTH, tab, today=datetime(2026, 12, 1))
+    qtbot.addWidget(a)
+    assert a.table.rowCount() == 2
+    assert a.table.item(0, 0).text() == "JD01 洪家楼街道" and a.table.item(0, 1).text() == "2"
+    assert "X1（超期）" in a.table.item(0, 2).text() and "X2（重办≥3次）" in a.table.item(0, 2).text()
+    assert "X3（流转3个以上单位）" in a.table.item(1, 2).text()
+    n = a.open_notice(0)
+    assert n.draft().orders == ("X1", "X2") and n.draft().unit_id == tab.services.ids["JD01"]
+    before = len(tab.services.notices.rows())
+    n.accept()
+    assert len(tab.services.notices.rows()) == before + 1
+    a.resize(900, 300)
+    a.grab().save(str(tmp_path / "anomalies.png"))
+
+
+def test_reconcile_dialog_lists_the_differences_and_exports(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 90, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    from hotline_desktop.core.excel_monthly import write_month_workbook
+    from hotline_desktop.gui.orders.hooks import open_reconcile
+
+    services = tab.services
+    report = write_month_workbook(tmp_path / "r.xlsx", services.assessment.scheme(tab.ys_id), MONTH,
+                                  services.units.list(), {("JD01", "volume"): "999"})
+    d = open_reconcile(tab)
+    assert d.load(str(report)) == 1
+    assert d.table.item(0, 0).text() == "JD01" and d.table.item(0, 3).text() == "999"
+    assert "1 处不一致" in d.label.text()
+    assert d.export(str(tmp_path / "diff.xlsx"))
