@@ -50,6 +50,10 @@ def cmd_orders(args, open_services) -> int:
     from hotline_desktop.core.orders import parse_map_args
 
     action = args.orders_action
+    if action == "alias":
+        return cmd_orders_alias(args, open_services)
+    if action == "profile":
+        return cmd_orders_profile(args, open_services)
     if action == "import":
         if args.profile and args.map:
             raise _cli_error("--profile 与 --map 只能用其一")
@@ -119,6 +123,79 @@ def cmd_orders(args, open_services) -> int:
         services.close()
 
 
+def cmd_orders_alias(args, open_services) -> int:
+    """`orders alias list|add NAME --unit CODE|remove NAME`: the saved platform names of units."""
+    from hotline_desktop.services.errors import ServiceError
+
+    services = open_services(args)
+    try:
+        orders = services.orders
+        try:
+            if args.alias_action == "list":
+                rows = orders.alias_rows()
+                for alias, code, name in rows:
+                    print(f"{alias}\t{code}\t{name}")
+                print(f"共 {len(rows)} 个单位别名")
+            elif args.alias_action == "add":
+                before = orders.set_alias(args.name, args.unit)
+                moved = f"（原对应 {before}）" if before and before != args.unit else ""
+                print(f"已保存单位别名：{args.name.strip()} → {args.unit.strip()}{moved}")
+            else:
+                code = orders.remove_alias(args.name)
+                print(f"已删除单位别名：{args.name.strip()}（原对应 {code}）")
+        except ServiceError as e:
+            raise _cli_error(str(e)) from None
+        return 0
+    finally:
+        services.close()
+
+
+def cmd_orders_profile(args, open_services) -> int:
+    """`orders profile list|rename OLD NEW|delete NAME`: the saved column maps."""
+    from hotline_desktop.services.errors import ServiceError
+
+    services = open_services(args)
+    try:
+        orders = services.orders
+        try:
+            if args.profile_action == "list":
+                profiles = orders.profiles()
+                for name, mapping in profiles.items():
+                    print(f"{name}\t" + "，".join(f"{k}={v}" for k, v in mapping.items()))
+                print(f"共 {len(profiles)} 个列对应方案")
+            elif args.profile_action == "rename":
+                new = orders.rename_profile(args.old, args.new)
+                print(f"已将列对应方案“{args.old}”改名为“{new}”")
+            else:
+                orders.delete_profile(args.name)
+                print(f"已删除列对应方案：{args.name}")
+        except ServiceError as e:
+            raise _cli_error(str(e)) from None
+        return 0
+    finally:
+        services.close()
+
+
+def add_alias_profile_parsers(ns, common) -> None:
+    """`orders alias …` and `orders profile …` under the `orders` subparsers."""
+    c = ns.add_parser("alias", help="单位别名：平台上的单位名称对应到名册中的单位", parents=[common])
+    sub = c.add_subparsers(dest="alias_action", metavar="ACTION", required=True)
+    sub.add_parser("list", help="列出已保存的单位别名", parents=[common])
+    a = sub.add_parser("add", help="保存单位别名", parents=[common])
+    a.add_argument("name", metavar="NAME", help="平台上的单位名称")
+    a.add_argument("--unit", required=True, metavar="CODE", help="名册中的单位编码")
+    a = sub.add_parser("remove", help="删除单位别名", parents=[common])
+    a.add_argument("name", metavar="NAME")
+    c = ns.add_parser("profile", help="已保存的列对应方案：列出、改名、删除", parents=[common])
+    sub = c.add_subparsers(dest="profile_action", metavar="ACTION", required=True)
+    sub.add_parser("list", help="列出列对应方案", parents=[common])
+    a = sub.add_parser("rename", help="改名", parents=[common])
+    a.add_argument("old", metavar="OLD")
+    a.add_argument("new", metavar="NEW")
+    a = sub.add_parser("delete", help="删除", parents=[common])
+    a.add_argument("name", metavar="NAME")
+
+
 def add_orders_parser(add, common) -> None:
     """Register `orders …` on the CLI (cli.build_parser's `add` helper)."""
     from hotline_desktop import cli
@@ -143,3 +220,4 @@ def add_orders_parser(add, common) -> None:
     c.add_argument("--month", required=True, metavar="YYYY-MM")
     c.add_argument("--scheme", metavar="SCHEME")
     c.add_argument("--out", metavar="FILE.xlsx")
+    add_alias_profile_parsers(ns, common)

@@ -175,6 +175,14 @@ class OrdersRepository:
                    (name, json.dumps(mapping, ensure_ascii=False, sort_keys=True)))
         return old
 
+    def delete_profile(self, name: str) -> dict[str, str] | None:
+        old = self.profiles().get(name)
+        self._exec("DELETE FROM order_profiles WHERE name = ?", (name,))
+        return old
+
+    def rename_profile(self, old: str, new: str) -> None:
+        self._exec("UPDATE order_profiles SET name = ? WHERE name = ?", (new, old))
+
     def aliases(self) -> dict[str, int]:
         return dict(self._exec("SELECT alias, unit_id FROM unit_aliases").all())
 
@@ -182,6 +190,11 @@ class OrdersRepository:
         old = self.aliases().get(alias)
         self._exec("INSERT INTO unit_aliases (alias, unit_id) VALUES (?, ?) "
                    "ON CONFLICT(alias) DO UPDATE SET unit_id = excluded.unit_id", (alias, unit_id))
+        return old
+
+    def delete_alias(self, alias: str) -> int | None:
+        old = self.aliases().get(alias)
+        self._exec("DELETE FROM unit_aliases WHERE alias = ?", (alias,))
         return old
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import itertools
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -228,28 +229,71 @@ class OrderService:
             return OrdersRepository(s).profiles()
 
     def save_profile(self, name: str, mapping: dict[str, str]) -> None:
-        name = (name or "").strip()
-        if not name or len(name) > 64:
-            raise ServiceError("列对应方案名称不能为空，且不超过 64 个字")
+        name = _checked_name(name, "列对应方案名称", 64)
         with self.store.session() as s:
             old = OrdersRepository(s).put_profile(name, mapping)
             AuditRepository(s).record("order_profiles", 0, "update" if old else "create",
                                       {name: (old, mapping)})
 
+    def rename_profile(self, old: str, new: str) -> str:
+        """Rename a saved column map; returns the new (trimmed) name."""
+        new = _checked_name(new, "列对应方案名称", 64)
+        with self.store.session() as s:
+            repo = OrdersRepository(s)
+            profiles = repo.profiles()
+            if old not in profiles:
+                raise ServiceError(f"没有名为“{old}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
+            if new != old and new in profiles:
+                raise ServiceError(f"已有名为“{new}”的列对应方案")
+            repo.rename_profile(old, new)
+            AuditRepository(s).record("order_profiles", 0, "update", {"name": (old, new)})
+        return new
+
+    def delete_profile(self, name: str) -> dict[str, str]:
+        """Delete a saved column map; returns its mapping (for undo: save_profile puts it back)."""
+        with self.store.session() as s:
+            repo = OrdersRepository(s)
+            old = repo.delete_profile(name)
+            if old is None:
+                profiles = repo.profiles()
+                raise ServiceError(f"没有名为“{name}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
+            AuditRepository(s).record("order_profiles", 0, "delete", {name: (old, None)})
+        return old
+
     def aliases(self) -> dict[str, int]:
         with self.store.session() as s:
             return OrdersRepository(s).aliases()
 
-    def set_alias(self, alias: str, unit_code: str) -> None:
-        alias = (alias or "").strip()
-        if not alias:
-            raise ServiceError("别名不能为空")
+    def alias_rows(self) -> list[tuple[str, str, str]]:
+        """Saved aliases as (alias, unit code, unit name), by alias."""
         with self.store.session() as s:
-            u = UnitRepository(s).by_code(unit_code)
+            units = {u.id: u for u in UnitRepository(s).rows()}
+            return sorted((a, units[uid].code, units[uid].name) for a, uid in OrdersRepository(s).aliases().items()
+                          if uid in units)
+
+    def set_alias(self, alias: str, unit_code: str) -> str | None:
+        """Save `alias` → the unit coded `unit_code`; returns the code it pointed to before (None: new)."""
+        key = normalize_header(_checked_name(alias, "单位别名", 200))
+        with self.store.session() as s:
+            units = UnitRepository(s)
+            u = units.by_code((unit_code or "").strip())
             if u is None:
                 raise ServiceError(f"没有编码为“{unit_code}”的单位")
-            old = OrdersRepository(s).put_alias(normalize_header(alias), u.id)
-            AuditRepository(s).record("unit_aliases", u.id, "update", {alias: (old, u.id)})
+            old = OrdersRepository(s).put_alias(key, u.id)
+            AuditRepository(s).record("unit_aliases", u.id, "update" if old else "insert", {key: (old, u.id)})
+            prev = units.get(old) if old is not None else None
+            return prev.code if prev is not None else None
+
+    def remove_alias(self, alias: str) -> str:
+        """Delete a saved alias; returns the code of the unit it pointed to (for undo)."""
+        key = normalize_header(alias or "")
+        with self.store.session() as s:
+            old = OrdersRepository(s).delete_alias(key)
+            if old is None:
+                raise ServiceError(f"没有保存别名“{alias}”")
+            AuditRepository(s).record("unit_aliases", old, "delete", {key: (old, None)})
+            u = UnitRepository(s).get(old)
+            return u.code if u is not None else ""
 
     # -- import -----------------------------------------------------------------------------------
     def _unit_lookup(self) -> dict[str, int]:
@@ -649,6 +693,18 @@ class OrderService:
         content = "以下工单请按时限办理并回复：\n" + "\n".join(lines)
         return NoticeDraft(candidate["unit_id"], Channel.HOTLINE, Level.SMS, issued, days, content=content,
                            orders=tuple(candidate["orders"]))
+
+
+def _checked_name(text: str | None, what: str, limit: int) -> str:
+    """A name typed by the operator: trimmed, not empty, at most `limit` characters, no control characters."""
+    t = (text or "").strip()
+    if not t:
+        raise ServiceError(f"{what}不能为空")
+    if len(t) > limit:
+        raise ServiceError(f"{what}不能超过 {limit} 个字（现有 {len(t)} 个）：{t[:20]}…")
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in t):
+        raise ServiceError(f"{what}含有控制字符：{t!r}")
+    return t
 
 
 def check_cell(sch, key: str, text: str):

@@ -141,3 +141,58 @@ def test_export_case_carries_the_figures_from_orders_and_score_reproduces_the_ra
         str(computed).rstrip("0").rstrip(".")
     assert run_score_case(str(case), str(scored)) == 0
     assert scored.read_bytes() == ranking.read_bytes()
+
+
+def test_alias_add_list_remove_and_the_alias_matches_the_import(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 30, ["赣县区梅林镇人民政府"], "2026-11")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 2
+    assert "赣县区梅林镇人民政府" in capsys.readouterr().err
+    assert run("--data-dir", data_dir, "orders", "alias", "add", "赣县区梅林镇人民政府", "--unit", "T01") == 0
+    assert "已保存单位别名：赣县区梅林镇人民政府 → T01" in capsys.readouterr().out
+    assert run("--data-dir", data_dir, "orders", "alias", "list") == 0
+    out = capsys.readouterr().out
+    assert "赣县区梅林镇人民政府\tT01\t梅林镇" in out and "共 1 个单位别名" in out
+    assert run("--data-dir", data_dir, "orders", "import", f) == 0
+    assert "已导入 30 件工单" in capsys.readouterr().out
+    assert run("--data-dir", data_dir, "orders", "alias", "remove", "赣县区梅林镇人民政府") == 0
+    assert "原对应 T01" in capsys.readouterr().out
+    assert run("--data-dir", data_dir, "orders", "alias", "list") == 0
+    assert "共 0 个单位别名" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, msg", [
+    (["add", "某街道", "--unit", "NOPE"], "没有编码为“NOPE”的单位"),
+    (["add", "  ", "--unit", "T01"], "单位别名不能为空"),
+    (["add", "街" * 201, "--unit", "T01"], "单位别名不能超过 200 个字"),
+    (["add", "某\x07街道", "--unit", "T01"], "单位别名含有控制字符"),
+    (["remove", "没有的别名"], "没有保存别名“没有的别名”"),
+])
+def test_bad_alias_input_exits_2_in_chinese_and_writes_nothing(data_dir, capsys, args, msg):
+    assert run("--data-dir", data_dir, "orders", "alias", *args) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err
+    assert run("--data-dir", data_dir, "orders", "alias", "list") == 0
+    assert "共 0 个单位别名" in capsys.readouterr().out
+
+
+def test_profile_list_rename_delete(data_dir, tmp_path, capsys):
+    f = gen_orders.write(tmp_path / "o.csv", 20, NAMES, "2026-11", "custom")
+    maps = [f"{k}={v}" for k, v in gen_orders.CUSTOM_MAP.items()]
+    assert run("--data-dir", data_dir, "orders", "import", f, "--map", *maps, "--save-profile", "区平台") == 0
+    capsys.readouterr()
+    assert run("--data-dir", data_dir, "orders", "profile", "list") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("区平台\t") and "共 1 个列对应方案" in out
+    assert run("--data-dir", data_dir, "orders", "profile", "rename", "区平台", "市平台") == 0
+    assert "已将列对应方案“区平台”改名为“市平台”" in capsys.readouterr().out
+    assert run("--data-dir", data_dir, "orders", "import", f, "--profile", "市平台") == 0
+    capsys.readouterr()
+    assert run("--data-dir", data_dir, "orders", "profile", "rename", "区平台", "X") == 2
+    assert "没有名为“区平台”的列对应方案（已有：市平台）" in capsys.readouterr().err
+    assert run("--data-dir", data_dir, "orders", "profile", "rename", "市平台", " ") == 2
+    assert "列对应方案名称不能为空" in capsys.readouterr().err
+    assert run("--data-dir", data_dir, "orders", "profile", "delete", "市平台") == 0
+    assert run("--data-dir", data_dir, "orders", "profile", "delete", "市平台") == 2
+    assert "没有名为“市平台”" in capsys.readouterr().err
+    assert run("--data-dir", data_dir, "orders", "profile", "list") == 0
+    assert "共 0 个列对应方案" in capsys.readouterr().out

@@ -321,3 +321,38 @@ def test_an_order_number_seen_in_another_month_moves_to_the_new_import(setup, tm
             "A9": "2026-11", "B1": "2026-10", "A1": "2026-11"}
     assert scored(services, ys, "2026-10")[(ids["T01"], "volume")] == "1"
     assert scored(services, ys)[(ids["T01"], "volume")] == "2"
+
+
+def test_aliases_are_listed_removed_and_audited(setup, tmp_path):
+    services, ys, ids = setup
+    orders = services.orders
+    assert orders.set_alias("赣县区储潭乡人民政府", "T02") is None
+    assert orders.set_alias("赣县区储潭乡人民政府", "T01") == "T02"  # re-pointed
+    assert orders.alias_rows() == [("赣县区储潭乡人民政府", "T01", "梅林镇")]
+    assert orders.remove_alias("赣县区储潭乡人民政府") == "T01"
+    assert orders.alias_rows() == []
+    f = write_csv(tmp_path / "o.csv", [order("A1", unit="赣县区储潭乡人民政府")])
+    assert list(orders.plan(f).unmatched) == ["赣县区储潭乡人民政府"]
+    with services.store.session() as s:
+        acts = [(a.table_name, a.action) for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+                if a.table_name == "unit_aliases"]
+    assert acts == [("unit_aliases", "insert"), ("unit_aliases", "update"), ("unit_aliases", "delete")]
+    for bad, msg in [("", "不能为空"), ("x" * 201, "不能超过 200 个字"), ("a\nb", "控制字符")]:
+        with pytest.raises(ServiceError, match=msg):
+            orders.set_alias(bad, "T01")
+    assert orders.alias_rows() == []
+
+
+def test_profiles_rename_and_delete_refuse_unknown_or_taken_names(setup):
+    services, _ys, _ids = setup
+    orders = services.orders
+    orders.save_profile("甲", {"工单编号": "流水号"})
+    orders.save_profile("乙", {"工单编号": "编号"})
+    with pytest.raises(ServiceError, match="已有名为“乙”"):
+        orders.rename_profile("甲", "乙")
+    assert orders.rename_profile("甲", " 丙 ") == "丙"
+    assert orders.profiles() == {"丙": {"工单编号": "流水号"}, "乙": {"工单编号": "编号"}}
+    assert orders.delete_profile("乙") == {"工单编号": "编号"}
+    with pytest.raises(ServiceError, match="没有名为“乙”"):
+        orders.delete_profile("乙")
+    assert list(orders.profiles()) == ["丙"]
