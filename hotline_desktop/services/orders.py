@@ -274,6 +274,8 @@ class OrderService:
     def set_alias(self, alias: str, unit_code: str) -> str | None:
         """Save `alias` → the unit coded `unit_code`; returns the code it pointed to before (None: new)."""
         key = normalize_header(_checked_name(alias, "单位别名", 200))
+        if not key:
+            raise ServiceError(f"单位别名去掉空格和括号后为空：{alias.strip()}")
         with self.store.session() as s:
             units = UnitRepository(s)
             u = units.by_code((unit_code or "").strip())

@@ -337,7 +337,7 @@ def test_aliases_are_listed_removed_and_audited(setup, tmp_path):
         acts = [(a.table_name, a.action) for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
                 if a.table_name == "unit_aliases"]
     assert acts == [("unit_aliases", "insert"), ("unit_aliases", "update"), ("unit_aliases", "delete")]
-    for bad, msg in [("", "不能为空"), ("x" * 201, "不能超过 200 个字"), ("a\nb", "控制字符")]:
+    for bad, msg in [("", "不能为空"), ("x" * 201, "不能超过 200 个字"), ("a\nb", "控制字符"), ("（ ）", "去掉空格和括号后为空")]:
         with pytest.raises(ServiceError, match=msg):
             orders.set_alias(bad, "T01")
     assert orders.alias_rows() == []

@@ -171,3 +171,70 @@ def test_reconcile_dialog_lists_the_differences_and_exports(qtbot, tab, tmp_path
     assert d.table.item(0, 0).text() == "JD01" and d.table.item(0, 3).text() == "999"
     assert "1 处不一致" in d.label.text()
     assert d.export(str(tmp_path / "diff.xlsx"))
+
+
+def test_an_unmatched_unit_is_mapped_from_the_dialog_undoably_and_the_file_checked_again(qtbot, tab, tmp_path):
+    f = gen_orders.write(tmp_path / "o.csv", 90, [*NAMES, "历城区洪家楼街道办事处"], MONTH)
+    dlg = run_import(qtbot, tab, f)
+    assert dlg.unmatched_group.isVisibleTo(dlg)
+    n = len(dlg.plan.unmatched["历城区洪家楼街道办事处"])
+    assert n > 0 and not dlg.import_button.isEnabled()
+    labels = [w.text() for w in dlg.unmatched_area.widget().findChildren(type(dlg.summary))]
+    assert f"历城区洪家楼街道办事处（{n} 件）" in labels
+    picker, button = dlg.unit_pickers["历城区洪家楼街道办事处"]
+    picker.setEditText("JD01")  # search by code
+    assert picker.code() == "JD01"
+    with qtbot.waitSignal(dlg.planned, timeout=20000):
+        button.click()
+    assert not dlg.plan.unmatched and not dlg.plan.problems and dlg.import_button.isEnabled()
+    assert not dlg.unmatched_group.isVisibleTo(dlg)
+    assert dlg.services.orders.alias_rows() == [("历城区洪家楼街道办事处", "JD01", "洪家楼街道")]
+    with qtbot.waitSignal(dlg.planned, timeout=20000):
+        tab.undo_stack.undo()  # the alias goes, the file is checked again
+    assert dlg.services.orders.alias_rows() == []
+    assert len(dlg.plan.unmatched["历城区洪家楼街道办事处"]) == n
+    picker, _button = dlg.unit_pickers["历城区洪家楼街道办事处"]
+    picker.setEditText("山大路")  # search by name
+    assert picker.code() == "JD02"
+    picker.setEditText("街道")  # two units contain it: not chosen
+    assert picker.code() is None and not dlg.map_unit("历城区洪家楼街道办事处")
+    assert "请为“历城区洪家楼街道办事处”选择名册中的单位" in dlg.summary.text()
+    dlg.grab().save(str(tmp_path / "unmatched.png"))
+
+
+def test_saved_aliases_are_listed_and_removed_undoably(qtbot, tab):
+    orders = tab.services.orders
+    orders.set_alias("历城区山大路街道办事处", "JD02")
+    dlg = tab.import_orders()
+    al = dlg.open_aliases()
+    assert al.table.rowCount() == 1 and al.table.item(0, 2).text() == "山大路街道"
+    assert not al.remove_button.isEnabled()
+    al.table.selectRow(0)
+    al.remove_button.click()
+    assert al.table.rowCount() == 0 and orders.alias_rows() == []
+    assert "已删除单位别名“历城区山大路街道办事处”（可撤销）" in al.message.text()
+    tab.undo_stack.undo()
+    assert al.table.rowCount() == 1 and orders.alias_rows() == [("历城区山大路街道办事处", "JD02", "山大路街道")]
+    assert al.message.text() == ""
+
+
+def test_saved_profiles_are_renamed_and_deleted_undoably(qtbot, tab):
+    orders = tab.services.orders
+    orders.save_profile("区平台", dict(gen_orders.CUSTOM_MAP))
+    orders.save_profile("市平台", {"工单编号": "编号"})
+    dlg = tab.import_orders()
+    pd = dlg.open_profiles()
+    assert [pd.table.item(r, 0).text() for r in range(pd.table.rowCount())] == ["区平台", "市平台"]
+    pd.table.selectRow(0)
+    pd.rename_selected("市平台")
+    assert "已有名为“市平台”的列对应方案" in pd.message.text() and "区平台" in orders.profiles()
+    pd.rename_selected("老平台")
+    assert sorted(orders.profiles()) == ["市平台", "老平台"]
+    assert dlg.profile_box.findData("老平台") >= 0 and dlg.profile_box.findData("区平台") < 0
+    pd.table.selectRow([pd.table.item(r, 0).text() for r in range(2)].index("市平台"))
+    pd.delete_selected()
+    assert list(orders.profiles()) == ["老平台"] and dlg.profile_box.findData("市平台") < 0
+    tab.undo_stack.undo()
+    assert orders.profiles()["市平台"] == {"工单编号": "编号"} and dlg.profile_box.findData("市平台") >= 0
+    tab.undo_stack.undo()
+    assert sorted(orders.profiles()) == ["区平台", "市平台"] and pd.table.rowCount() == 2

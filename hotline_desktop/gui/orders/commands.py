@@ -18,3 +18,56 @@ class ImportOrdersCommand(ServiceCommand):
         orders = self.services.orders
         self.written = orders.write(self.plan, only_good=self.only_good)
         orders.publish(self.written)
+
+
+class SetAliasCommand(ServiceCommand):
+    """单位别名 → unit; undo puts back the unit it pointed to before (or removes it)."""
+
+    def __init__(self, services, alias: str, code: str, before: str | None, text: str, on_error=None):
+        super().__init__(text, on_error)
+        self.services, self.alias, self.code, self.before = services, alias, code, before
+
+    def do_undo(self) -> None:
+        if self.before:
+            self.services.orders.set_alias(self.alias, self.before)
+        else:
+            self.services.orders.remove_alias(self.alias)
+
+    def do_redo(self) -> None:
+        self.services.orders.set_alias(self.alias, self.code)
+
+
+class RemoveAliasCommand(ServiceCommand):
+    def __init__(self, services, alias: str, code: str, text: str, on_error=None):
+        super().__init__(text, on_error)
+        self.services, self.alias, self.code = services, alias, code
+
+    def do_undo(self) -> None:
+        self.services.orders.set_alias(self.alias, self.code)
+
+    def do_redo(self) -> None:
+        self.services.orders.remove_alias(self.alias)
+
+
+class RenameProfileCommand(ServiceCommand):
+    def __init__(self, services, old: str, new: str, text: str, on_error=None):
+        super().__init__(text, on_error)
+        self.services, self.old, self.new = services, old, new
+
+    def do_undo(self) -> None:
+        self.services.orders.rename_profile(self.new, self.old)
+
+    def do_redo(self) -> None:
+        self.services.orders.rename_profile(self.old, self.new)
+
+
+class DeleteProfileCommand(ServiceCommand):
+    def __init__(self, services, name: str, mapping: dict[str, str], text: str, on_error=None):
+        super().__init__(text, on_error)
+        self.services, self.name, self.mapping = services, name, mapping
+
+    def do_undo(self) -> None:
+        self.services.orders.save_profile(self.name, self.mapping)
+
+    def do_redo(self) -> None:
+        self.services.orders.delete_profile(self.name)

@@ -57,7 +57,7 @@ def open_import(tab) -> object:
     """月度数据 → 导入工单明细…"""
     from hotline_desktop.gui.orders.import_dialog import OrdersImportDialog
 
-    dlg = OrdersImportDialog(tab.services, tab.month, tab)
+    dlg = OrdersImportDialog(tab.services, tab.month, tab, undo_stack=tab.undo_stack)
 
     def imported(result) -> None:
         from hotline_desktop.gui.orders.commands import ImportOrdersCommand

@@ -1,6 +1,8 @@
 """月度数据 → 导入工单明细…: pick a file, map its columns (aliases pre-filled; a saved profile or the
 operator's choice for unknown headers), check it in a worker, import in a worker with progress and
-cancel (cancel leaves nothing), then the computed figures show in the grid."""
+cancel (cancel leaves nothing), then the computed figures show in the grid. Units the register does
+not know are listed with their order counts; mapping one to a unit saves an alias (undoable) and
+checks again. 单位别名… and 列对应方案… manage what was saved."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,9 +38,17 @@ class OrdersImportDialog(QDialog):
     imported = Signal(object)  # ImportResult
     failed = Signal(str)
 
-    def __init__(self, services, month: str | None = None, parent: QWidget | None = None):
+    def __init__(self, services, month: str | None = None, parent: QWidget | None = None, undo_stack=None):
         super().__init__(parent)
+        from PySide6.QtGui import QUndoStack
+
+        from hotline_desktop.gui.orders.names_dialogs import _undo_actions
+
         self.services, self.month = services, month
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self._gen = 0  # the latest check; an older one finishing late is ignored
+        self._aliases_checked: dict[str, int] | None = None
+        self.unit_pickers: dict[str, tuple] = {}  # unmatched name → (UnitPicker, button)
         self.path: Path | None = None
         self.plan = None
         self.written = None
@@ -57,11 +68,19 @@ class OrdersImportDialog(QDialog):
 
         form = QFormLayout()
         self.profile_box = QComboBox()
-        self.profile_box.addItem(self.tr("（按列名自动对应）"), None)
-        for name in sorted(services.orders.profiles()):
-            self.profile_box.addItem(name, name)
+        self._fill_profiles()
         self.profile_box.currentIndexChanged.connect(self._apply_profile)
-        form.addRow(self.tr("列对应方案"), self.profile_box)
+        prow = QHBoxLayout()
+        prow.addWidget(self.profile_box, 1)
+        self.profiles_button = QPushButton(self.tr("列对应方案…"))
+        self.profiles_button.setToolTip(self.tr("已保存的列对应方案：改名、删除"))
+        self.profiles_button.clicked.connect(lambda: self.open_profiles())
+        self.aliases_button = QPushButton(self.tr("单位别名…"))
+        self.aliases_button.setToolTip(self.tr("平台上的单位名称与名册中单位的对应：查看、删除"))
+        self.aliases_button.clicked.connect(lambda: self.open_aliases())
+        prow.addWidget(self.profiles_button)
+        prow.addWidget(self.aliases_button)
+        form.addRow(self.tr("列对应方案"), prow)
         self.month_check = QCheckBox(self.tr("只导入 {0} 受理的工单").format(month) if month else "")
         self.month_check.setVisible(bool(month))
         form.addRow("", self.month_check)
@@ -88,6 +107,14 @@ class OrdersImportDialog(QDialog):
         self.summary = QLabel(self.tr("请选择文件。"))
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
+        self.unmatched_group = QGroupBox(self.tr("名册中找不到的单位（对应到单位后保存为别名，并重新检查）"))
+        ug = QVBoxLayout(self.unmatched_group)
+        self.unmatched_area = QScrollArea()
+        self.unmatched_area.setWidgetResizable(True)
+        self.unmatched_area.setMaximumHeight(170)
+        ug.addWidget(self.unmatched_area)
+        self.unmatched_group.setVisible(False)
+        lay.addWidget(self.unmatched_group)
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
         self.problems.setMaximumBlockCount(2000)
@@ -105,7 +132,10 @@ class OrdersImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self._update_buttons()
-        self.resize(860, 640)
+        _undo_actions(self, self.undo_stack)
+        self.undo_stack.indexChanged.connect(self._maybe_recheck)
+        self.undo_stack.indexChanged.connect(self._fill_profiles)
+        self.resize(860, 700)
 
     # -- file and mapping ---------------------------------------------------------------------
     def browse(self) -> None:
@@ -148,6 +178,36 @@ class OrdersImportDialog(QDialog):
             box.setCurrentIndex(idx + 1 if idx is not None else 0)
             box.blockSignals(False)
 
+    def _fill_profiles(self) -> None:
+        keep = self.profile_box.currentData()
+        self.profile_box.blockSignals(True)
+        self.profile_box.clear()
+        self.profile_box.addItem(self.tr("（按列名自动对应）"), None)
+        for name in sorted(self.services.orders.profiles()):
+            self.profile_box.addItem(name, name)
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(keep)) if keep else 0)
+        self.profile_box.blockSignals(False)
+
+    def open_profiles(self):
+        from hotline_desktop.gui.orders.names_dialogs import ProfilesDialog
+
+        dlg = ProfilesDialog(self.services, self.undo_stack, self)
+        dlg.finished.connect(dlg.deleteLater)
+        dlg.changed.connect(self._fill_profiles)
+        self.profiles_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def open_aliases(self):
+        from hotline_desktop.gui.orders.names_dialogs import AliasesDialog
+
+        dlg = AliasesDialog(self.services, self.undo_stack, self)
+        dlg.finished.connect(dlg.deleteLater)
+        dlg.changed.connect(self._maybe_recheck)
+        self.aliases_dialog = dlg
+        dlg.open()
+        return dlg
+
     def _apply_profile(self) -> None:
         name = self.profile_box.currentData()
         if not name or not self.headers:
@@ -174,12 +234,17 @@ class OrdersImportDialog(QDialog):
         orders, path, mapping = self.services.orders, self.path, self.mapping()
         month = self.month if self.month_check.isChecked() else None
         self.summary.setText(self.tr("正在检查…"))
+        self._gen += 1
+        gen = self._gen
+        self._aliases_checked = orders.aliases()
         self.task = run_in_background(self, self.tr("正在检查工单明细…"),
                                       lambda: orders.plan(path, mapping=mapping, month=month),
-                                      self._planned, self._failed)
+                                      lambda p: gen == self._gen and self._planned(p),
+                                      lambda e: gen == self._gen and self._failed(e))
 
     def _planned(self, plan) -> None:
         self.plan = plan
+        self._fill_unmatched(plan)
         replaced = "".join(self.tr("；将替换 {0} 原有 {1} 件").format(m, n) for m, n in plan.replaced.items())
         self.summary.setText(plan.summary() + replaced)
         self.problems.setPlainText("\n".join(plan.problems))
@@ -191,6 +256,53 @@ class OrdersImportDialog(QDialog):
         self.plan = None
         self._update_buttons()
         self.failed.emit(str(e))
+
+    # -- unmatched units ------------------------------------------------------------------------
+    def _fill_unmatched(self, plan) -> None:
+        from hotline_desktop.gui.orders.names_dialogs import UnitPicker
+
+        self.unit_pickers = {}
+        box = QWidget()
+        grid = QGridLayout(box)
+        units = self.services.units.list() if plan.unmatched else []
+        for r, (name, rows) in enumerate(sorted(plan.unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+            label = QLabel(self.tr("{0}（{1} 件）").format(name, len(rows)))
+            label.setWordWrap(True)
+            picker = UnitPicker(units)
+            button = QPushButton(self.tr("对应到单位"))
+            button.clicked.connect(lambda _=False, n=name: self.map_unit(n))
+            grid.addWidget(label, r, 0)
+            grid.addWidget(picker, r, 1)
+            grid.addWidget(button, r, 2)
+            self.unit_pickers[name] = (picker, button)
+        grid.setColumnStretch(0, 1)
+        self.unmatched_area.setWidget(box)
+        self.unmatched_group.setVisible(bool(plan.unmatched))
+
+    def map_unit(self, name: str, code: str | None = None) -> bool:
+        """Save `name` as an alias of the picked unit (undoable) and check the file again."""
+        from hotline_desktop.gui.orders.commands import SetAliasCommand
+
+        picker, _button = self.unit_pickers[name]
+        code = code or picker.code()
+        if not code:
+            self.summary.setText(self.tr("请为“{0}”选择名册中的单位（输入名称或编码搜索）").format(name))
+            return False
+        try:
+            before = self.services.orders.set_alias(name, code)
+        except ServiceError as e:
+            self.summary.setText(str(e))
+            return False
+        self.undo_stack.push(SetAliasCommand(self.services, name, code, before,
+                                             self.tr("单位别名 {0} → {1}").format(name, code), self.summary.setText))
+        self.check()
+        return True
+
+    def _maybe_recheck(self, *_args) -> None:
+        """An alias was undone/redone/removed: a checked plan may be stale, so check again."""
+        if self.plan is not None and self._aliases_checked is not None and \
+                self.services.orders.aliases() != self._aliases_checked:
+            self.check()
 
     def start_import(self) -> None:
         from hotline_desktop.gui.workers import run_with_progress
