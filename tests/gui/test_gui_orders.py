@@ -238,3 +238,30 @@ def test_saved_profiles_are_renamed_and_deleted_undoably(qtbot, tab):
     assert orders.profiles()["市平台"] == {"工单编号": "编号"} and dlg.profile_box.findData("市平台") >= 0
     tab.undo_stack.undo()
     assert sorted(orders.profiles()) == ["区平台", "市平台"] and pd.table.rowCount() == 2
+
+
+def test_name_dialogs_destroyed_with_their_tab_raise_nothing(qtbot, seeded):
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+
+    seeded.orders.set_alias("历城区山大路街道办事处", "JD02")
+    seeded.orders.save_profile("区平台", {"工单编号": "编号"})
+    t = MonthlyTab(seeded)
+    t.set_year(2026)
+    t.set_year_scheme(seeded.assessment.assign(2026, "ganxian-2023-hotline"))
+    t.set_month(MONTH)
+    dlg = t.import_orders()
+    al, pd = dlg.open_aliases(), dlg.open_profiles()
+    al.table.selectRow(0)
+    pd.table.selectRow(0)
+    pd.delete_selected()
+    t.shutdown()
+    t.deleteLater()  # the tab goes with the dialogs open and a command on its stack
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del t, dlg, al, pd
+    import gc
+
+    gc.collect()
+    QCoreApplication.processEvents()
+    assert "区平台" not in seeded.orders.profiles()

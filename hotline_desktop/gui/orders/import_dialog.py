@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hotline_desktop.core.orders import builtin_fields, find_header_row, match_columns
 from hotline_desktop.services.errors import ServiceError
@@ -179,6 +180,8 @@ class OrdersImportDialog(QDialog):
             box.blockSignals(False)
 
     def _fill_profiles(self) -> None:
+        if not isValid(self.profile_box):  # the undo stack outlived the dialog's widgets
+            return
         keep = self.profile_box.currentData()
         self.profile_box.blockSignals(True)
         self.profile_box.clear()
@@ -300,6 +303,8 @@ class OrdersImportDialog(QDialog):
 
     def _maybe_recheck(self, *_args) -> None:
         """An alias was undone/redone/removed: a checked plan may be stale, so check again."""
+        if not isValid(self.summary):
+            return
         if self.plan is not None and self._aliases_checked is not None and \
                 self.services.orders.aliases() != self._aliases_checked:
             self.check()

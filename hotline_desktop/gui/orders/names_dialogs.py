@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hotline_desktop.services.errors import ServiceError
 
@@ -104,6 +105,8 @@ class AliasesDialog(QDialog):
         self.resize(620, 400)
 
     def refresh(self) -> None:
+        if not isValid(self.table):
+            return
         rows = self.services.orders.alias_rows()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -115,6 +118,8 @@ class AliasesDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
+        if not isValid(self.remove_button):  # the table's selection clears while the dialog is destroyed
+            return
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def remove_selected(self) -> None:
@@ -166,6 +171,8 @@ class ProfilesDialog(QDialog):
         self.resize(720, 400)
 
     def refresh(self) -> None:
+        if not isValid(self.table):
+            return
         profiles = self.services.orders.profiles()
         self.table.setRowCount(len(profiles))
         for r, (name, mapping) in enumerate(profiles.items()):
@@ -181,6 +188,8 @@ class ProfilesDialog(QDialog):
         return self.table.item(sel[0].row(), 0).text() if sel else None
 
     def _update(self) -> None:
+        if not (isValid(self.rename_button) and isValid(self.delete_button)):  # being destroyed
+            return
         on = self._selected() is not None
         self.rename_button.setEnabled(on)
         self.delete_button.setEnabled(on)
