@@ -85,6 +85,17 @@ class TabPage(QWidget):
             b.setMinimumWidth(64)
             bar.addWidget(b)
 
+    def make_action(self, text: str, tip: str, slot: Callable[[], object], shortcut=None) -> QAction:
+        """A tab action running `slot()`; a shortcut works while focus is inside the tab."""
+        a = QAction(text, self)
+        a.setToolTip(tip)
+        a.triggered.connect(lambda _c=False: slot())
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(a)
+        return a
+
     def make_search_box(self, placeholder: str, on_text: Callable[[str], None], min_width: int = 220) -> QLineEdit:
         """A filter box that reacts as you type; Ctrl+F on the tab focuses it."""
         edit = QLineEdit(self)
