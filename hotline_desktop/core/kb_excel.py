@@ -14,7 +14,7 @@ from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.kb import Content, KbError, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
+from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_rows, set_text
 
 # (field, header, width, help); the first four are required
 IMPORT_COLUMNS: list[tuple[str, str, int, str]] = [
@@ -195,12 +195,7 @@ def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, 
         if lines > 1:  # Excel does not grow a row for wrapped text written by openpyxl
             ws.row_dimensions[r].height = min(409, 15 * lines)
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
-    ws.print_title_rows = f"{r0}:{r0}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, f"{r0}:{r0}")
 
 
 def write_kb_template(path: str | Path) -> Path:
