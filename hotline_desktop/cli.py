@@ -11,11 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hotline_desktop import APP_TITLE, __version__
+from hotline_desktop.cli_args import CliError, out_file
 from hotline_desktop.core.text import clip
-
-
-class CliError(Exception):
-    pass
 
 
 def _err(msg: str) -> int:
@@ -172,12 +169,7 @@ def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
         raise CliError("导出文件只能指定一个（FILE 或 --out）")
     if not (args.file or args.out):
         raise CliError(f"请指定导出文件：hotline-desktop export {what} --out 文件{suffixes[0]}")
-    out = Path(args.file or args.out)
-    if out.suffix.lower() not in suffixes:
-        raise CliError(f"导出文件须为 {' 或 '.join(suffixes)}：{clip(str(out), 80)}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{clip(str(out.parent), 80)}")
-    return out
+    return out_file(args.file or args.out, suffixes)
 
 
 def cmd_export(args) -> int:
