@@ -70,11 +70,12 @@ def _col_label(idx: int, header: str) -> str:
     return f"{column_letter(idx)}（{clip(header, 20)}）"
 
 
-def find_header(rows: list[list], wanted: dict[str, str], required: str, *, limit: int = HEADER_SCAN) -> int | None:
-    """Index of the first row (within `limit`) naming the `required` column; headers are matched
-    without spaces and line breaks. One rule for every import's header row."""
+def find_header(rows: list[list], wanted: dict[str, str], required: str | None, *,
+                limit: int = HEADER_SCAN) -> int | None:
+    """Index of the first row (within `limit`) naming the `required` column (None: any wanted
+    column); headers are matched without spaces and line breaks. One rule for every import's header row."""
     for i, r in enumerate(rows[:limit]):
-        if any(wanted.get(header_text(c)) == required for c in r):
+        if any((f := wanted.get(header_text(c))) is not None and (required is None or f == required) for c in r):
             return i
     return None
 
