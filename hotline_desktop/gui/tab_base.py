@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -95,6 +96,18 @@ class TabPage(QWidget):
             a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a)
         return a
+
+    def export_dir(self, last: Path | None = None) -> Path:
+        """Where a save dialog opens: `last` (the folder used last), else the data folder's exports/
+        (home when it cannot be made)."""
+        if last is not None:
+            return last
+        d = self.services.paths.exports
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()
+        return d
 
     def make_search_box(self, placeholder: str, on_text: Callable[[str], None], min_width: int = 220) -> QLineEdit:
         """A filter box that reacts as you type; Ctrl+F on the tab focuses it."""

@@ -613,23 +613,13 @@ class KbTab(TabPage):
         self._open(dlg)
 
     # -- import / export -----------------------------------------------------------------------
-    def _export_dir(self) -> Path:
-        if self._last_dir is not None:
-            return self._last_dir
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     def _task_error(self, what: str, e: BaseException) -> None:
         msg = f"{what}：{e}" if isinstance(e, ServiceError | ValueError | OSError) else f"{what}：{type(e).__name__}"
         self.task_failed.emit(msg)
         self.show_error(msg)
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入知识库"), str(self._export_dir()),
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入知识库"), str(self.export_dir(self._last_dir)),
                                               self.tr("Excel 工作簿 (*.xlsx *.xlsm)"))
         if path:
             self.import_file(path)
@@ -665,7 +655,7 @@ class KbTab(TabPage):
                           lambda e: self._task_error(self.tr("导入失败，未写入任何数据"), e))
 
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(self._export_dir() / name), filters)
+        path, _ = QFileDialog.getSaveFileName(self, title, str(self.export_dir(self._last_dir) / name), filters)
         if not path:
             return None
         p = Path(path)

@@ -629,16 +629,6 @@ class NoticesTab(TabPage):
             self._tmpdir = tempfile.TemporaryDirectory(prefix="hotline-notices-")
         return Path(self._tmpdir.name) / name
 
-    def _export_dir(self) -> Path:
-        if self._last_dir is not None:
-            return self._last_dir
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     def write_pdf(self, ids: list[int], out: Path, then, *, remind: bool = False):
         """Write the forms (or 催办通知) of `ids` as one PDF in a worker with progress and 取消."""
         from hotline_desktop.gui.workers import run_with_progress
@@ -710,7 +700,7 @@ class NoticesTab(TabPage):
         if not views:
             return
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存督办通知 PDF"),
-                                              str(self._export_dir() / self.default_pdf_name(views)),
+                                              str(self.export_dir(self._last_dir) / self.default_pdf_name(views)),
                                               self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.save_pdf([v.row.id for v in views], path)
@@ -726,7 +716,7 @@ class NoticesTab(TabPage):
     def export_dialog(self) -> None:
         year = self.year_combo.currentData()
         name = f"督办通知登记表-{year or '全部'}-{datetime.now():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出督办通知登记表"), str(self._export_dir() / name),
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出督办通知登记表"), str(self.export_dir(self._last_dir) / name),
                                               self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.export_to(path, year)
