@@ -373,10 +373,13 @@ def _scheme_assign(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    from hotline_desktop.cli_args import chinese_parser_class
+
+    parser_class = chinese_parser_class()
+    common = parser_class(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="数据文件夹（默认：用户数据目录，或环境变量 HOTLINE_HOME）")
-    p = argparse.ArgumentParser(prog="hotline-desktop", description=APP_TITLE, parents=[common])
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p = parser_class(prog="hotline-desktop", description=APP_TITLE, parents=[common])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, fn: Callable, help_text: str) -> argparse.ArgumentParser:

@@ -1,0 +1,46 @@
+"""Command-line usage mistakes (argparse's own checks) answer in Chinese with exit 2, help is Chinese."""
+
+import re
+
+import pytest
+
+from hotline_desktop.cli import main
+
+
+def usage_error(capsys, *argv) -> str:
+    with pytest.raises(SystemExit) as e:
+        main(list(argv))
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：hotline-desktop")
+    return err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["bogus"], "错误：参数 COMMAND 的值“bogus”无效（可选：demo、screenshot、backup、"),
+    (["notice"], "错误：缺少必需的参数：ACTION"),
+    (["notice", "add"], "错误：缺少必需的参数：--unit, --issued, --days, --level, --channel, --content"),
+    (["notice", "add", "--unit"], "错误：参数 --unit 后面需要一个值"),
+    (["kb", "list", "--no-such-option", "1"], "错误：无法识别的参数：--no-such-option 1"),
+    (["export", "rankingg"], "错误：参数 what 的值“rankingg”无效"),
+])
+def test_usage_mistakes_are_explained_in_chinese(capsys, argv, message):
+    line = usage_error(capsys, *argv)
+    assert line.startswith(message)
+    assert line.endswith(" -h")
+    assert not re.search(r"\b(error|argument|required|invalid|choose)\b", line)
+
+
+def test_a_control_character_in_a_bad_choice_is_not_echoed(capsys):
+    line = usage_error(capsys, "notice\x1b[2J")
+    assert "\x1b" not in line and "“notice\\x1b[2J”" in line
+
+
+def test_help_is_chinese(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["notice", "add", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：hotline-desktop notice add")
+    assert "显示本帮助并退出" in out and "show this help" not in out and "usage:" not in out
+    assert "选项" in out and "options" not in out
