@@ -82,6 +82,9 @@ def usage_error_zh(message: str) -> str:
     return f"命令行参数有误：{clip(message, 200)}"
 
 
+_GROUP_TITLES = {"positional arguments": "位置参数", "options": "选项", "optional arguments": "选项"}
+
+
 def _formatter_class():
     import argparse
 
@@ -101,10 +104,14 @@ def chinese_parser_class():
         def __init__(self, *args, add_help: bool = True, **kwargs):
             kwargs.setdefault("formatter_class", _formatter_class())
             super().__init__(*args, add_help=False, **kwargs)
-            self._positionals.title = "位置参数"
-            self._optionals.title = "选项"
             if add_help:
                 self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+        def format_help(self) -> str:
+            # renamed here, not in __init__: a parent's groups join the child's by their title
+            for g in self._action_groups:
+                g.title = _GROUP_TITLES.get(g.title, g.title)
+            return super().format_help()
 
         def error(self, message: str):
             self.print_usage(sys.stderr)
