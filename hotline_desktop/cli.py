@@ -450,8 +450,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except Exception as e:
         if _expected(e):
-            return _err(f"错误：{_os_message(e) if isinstance(e, OSError) else e}")
+            return _err(_printable(f"错误：{_os_message(e) if isinstance(e, OSError) else e}"))
         return _unexpected(args, e)
+
+
+def _printable(msg: str, line_limit: int = 500) -> str:
+    """A message for the terminal: no control characters (an echoed value cannot drive the
+    terminal), no line longer than `line_limit`."""
+    return "\n".join(clip(line, line_limit) for line in msg.split("\n"))
 
 
 def _os_message(e: OSError) -> str:

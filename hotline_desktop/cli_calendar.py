@@ -12,6 +12,7 @@ from datetime import date
 
 from hotline_desktop.cli_args import CliError
 from hotline_desktop.cli_args import date_arg as _date
+from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
     DayKind,
@@ -29,14 +30,14 @@ YEAR_RANGE = (1900, 2100)
 def _year(text: str) -> int:
     t = str(text).strip()
     if not t.isdigit() or not YEAR_RANGE[0] <= int(t) <= YEAR_RANGE[1]:
-        raise CliError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{t}")
+        raise CliError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{clip(t)}")
     return int(t)
 
 
 def _kind(text: str) -> DayKind:
     k = parse_day_kind(text)
     if k is None:
-        raise CliError(f"类型“{text}”应为“节假日”或“调休上班”")
+        raise CliError(f"类型“{clip(text)}”应为“节假日”或“调休上班”")
     return k
 
 
@@ -110,7 +111,7 @@ def cmd_calendar(args, open_services) -> int:
         start = _date(args.date, "下达日期")
         t = str(args.days).strip()
         if not t.isdigit() or not 0 < int(t) <= 365:
-            raise CliError(f"时限应为 1–365 之间的整数：{t}")
+            raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
         n = int(t)
     services = open_services(args, lock=action in ("set", "clear", "import"))
     try:
@@ -217,7 +218,7 @@ def cmd_settings(args, open_services) -> int:
         name = names.get(args.name.strip())
         if name is None:
             known = "、".join(f"{n}（{core.LABELS[n]}）" for n in core.NAMES)
-            raise CliError(f"没有设置项“{args.name}”；可用：{known}")
+            raise CliError(f"没有设置项“{clip(args.name)}”；可用：{known}")
         _, errs = core.parse_settings({name: args.value})
         if errs:
             raise CliError(errs.errors[name])

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.core.text import clip
 
 
 def _date(text: str | None, what: str) -> date | None:
@@ -30,9 +31,9 @@ def _id(text: str) -> int:
     try:
         v = int(str(text).strip())
     except ValueError:
-        raise CliError(f"条目 ID 应为整数：{text}") from None
+        raise CliError(f"条目 ID 应为整数：{clip(text)}") from None
     if v <= 0:
-        raise CliError(f"条目 ID 应为正整数：{text}")
+        raise CliError(f"条目 ID 应为正整数：{clip(text)}")
     return v
 
 
@@ -79,7 +80,7 @@ def cmd_kb(args) -> int:
         try:
             year = int(str(args.year).strip())
         except ValueError:
-            raise CliError(f"年度应为整数：{args.year}") from None
+            raise CliError(f"年度应为整数：{clip(args.year)}") from None
         if not 2000 <= year <= 2100:
             raise CliError(f"年度无效：{year}")
     checks = []

@@ -14,6 +14,7 @@ from hotline_desktop.cli_args import date_arg as _date
 from hotline_desktop.cli_args import out_file as _out
 from hotline_desktop.cli_args import parsed as _parse
 from hotline_desktop.core.notices import Channel, Level, NoticeStatus, split_orders
+from hotline_desktop.core.text import clip
 
 
 def _int(text: str | None, what: str, lo: int = 1, hi: int = 365) -> int:
@@ -69,7 +70,7 @@ def cmd_notice(args, open_services) -> int:
 
             unit = next((u for u in services.units.list() if u.code == args.unit.strip()), None)
             if unit is None:
-                raise CliError(f"找不到承办单位：{args.unit}")
+                raise CliError(f"找不到承办单位：{clip(args.unit)}")
             row = ns.issue(NoticeDraft(unit.id, channel, level, issued, days, args.calendar_days, content, orders))
             print(row.number)
             note = services.calendar.calendar().span_note(row.issued, row.due) if not row.calendar_days else None

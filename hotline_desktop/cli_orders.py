@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.core.text import clip
 
 
 def _month(text: str | None) -> str:
     t = (text or "").strip()
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t):
-        raise CliError(f"月份应写作 YYYY-MM：{text}")
+        raise CliError(f"月份应写作 YYYY-MM：{clip(text)}")
     return t
 
 
@@ -48,7 +49,7 @@ def cmd_orders(args, open_services) -> int:
             raise CliError(str(e)) from None
         month = _month(args.month) if args.month else None
         if not Path(args.file).is_file():
-            raise CliError(f"找不到文件：{args.file}")
+            raise CliError(f"找不到文件：{clip(args.file, 80)}")
     elif action == "explain":
         month = _month(args.month)
         out = _out(args.out)
@@ -56,7 +57,7 @@ def cmd_orders(args, open_services) -> int:
         month = _month(args.month)
         out = _out(args.out)
         if not Path(args.report).is_file():
-            raise CliError(f"找不到文件：{args.report}")
+            raise CliError(f"找不到文件：{clip(args.report, 80)}")
     services = open_services(args)
     try:
         orders = services.orders
@@ -81,7 +82,7 @@ def cmd_orders(args, open_services) -> int:
                 u = UnitRepository(s).by_code(args.unit)
                 uid = u.id if u is not None else None
             if uid is None:
-                raise CliError(f"没有编码为“{args.unit}”的单位")
+                raise CliError(f"没有编码为“{clip(args.unit)}”的单位")
             if month not in orders.months():
                 raise CliError(f"{month} 尚未导入工单明细")
             if out is not None:

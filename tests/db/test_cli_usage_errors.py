@@ -44,3 +44,15 @@ def test_help_is_chinese(capsys):
     assert out.startswith("用法：hotline-desktop notice add")
     assert "显示本帮助并退出" in out and "show this help" not in out and "usage:" not in out
     assert out.count("选项:") == 1 and "options" not in out and "--data-dir DIR" in out
+
+
+def test_a_huge_or_hostile_value_is_echoed_short_and_harmless(tmp_path, capsys):
+    d = tmp_path / "data"
+    code = main(["--data-dir", str(d), "notice", "add", "--unit", "X" * 3000 + "\x1b[2J", "--issued", "2026-12-01",
+                 "--days", "5", "--level", "电话", "--channel", "热线", "--content", "路灯损坏"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("错误：找不到承办单位：XXXX")
+    assert len(err) < 120 and "\x1b" not in err
+    code = main(["--data-dir", str(d), "kb", "publish", "1\x07" + "9" * 3000])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("错误：条目 ID 应为整数") and len(err) < 120 and "\x07" not in err
