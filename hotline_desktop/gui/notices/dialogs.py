@@ -41,7 +41,6 @@ Submit = Callable[["QDialog"], str | None]  # returns a refusal message, or None
 ERROR_STYLE = "color: #c62828;"
 NOTE_STYLE = "color: #9a5b00;"
 WEEKDAYS = "一二三四五六日"
-MAX_ORDER_LEN = 40
 
 
 def _tr(text: str) -> str:
@@ -316,9 +315,9 @@ class NoticeDialog(FieldErrors, _SubmitDialog):
                                else self.tr("请选择承办单位"))
         if not self.ui.contentEdit.toPlainText().strip():
             errs["content"] = self.tr("请填写督办内容")
-        long = [o for o in split_orders(self.ui.ordersEdit.text()) if len(o) > MAX_ORDER_LEN]
-        if long:
-            errs["orders"] = self.tr("工单编号过长（最多 {0} 个字符）：{1}").format(MAX_ORDER_LEN, long[0][:MAX_ORDER_LEN] + "…")
+        problem = rules.orders_problem(split_orders(self.ui.ordersEdit.text()))
+        if problem:
+            errs["orders"] = problem
         if self.notice is not None and self.issued().year != self.notice.year:
             errs["issued"] = self.tr("下达时间不能改到其他年度（编号 {0} 按 {1} 年编排）").format(
                 self.notice.number, self.notice.year)
