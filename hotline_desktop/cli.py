@@ -117,9 +117,12 @@ def _year_scheme(services, args, what: str):
 
 def _year_arg(text) -> int:
     try:
-        return int(str(text).strip())
+        year = int(str(text).strip())
     except ValueError:
         raise CliError(f"考核年度应为整数：{clip(text)}") from None
+    if not 2000 <= year <= 2100:
+        raise CliError(f"考核年度无效：{clip(year)}（应为 2000–2100）")
+    return year
 
 
 def _import_monthly(args) -> int:
@@ -218,15 +221,8 @@ def _export_ranking(args) -> int:
             + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
             " --out 文件.xlsx|文件.pdf）"
         )
-    try:
-        year = int(str(args.year).strip())
-    except ValueError:
-        raise CliError(f"考核年度应为整数：{args.year}") from None
-    out = Path(args.file or args.out)
-    if out.suffix.lower() not in (".xlsx", ".pdf", ".json"):
-        raise CliError(f"导出文件须为 .xlsx、.pdf 或 .json：{out}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{out.parent}")
+    year = _year_arg(args.year)
+    out = out_file(args.file or args.out, (".xlsx", ".pdf", ".json"))
     if out.suffix.lower() == ".json":
         if args.month is not None or args.group is not None:
             raise CliError("导出 .json（score 输出格式）时不能指定 --month 或 --group")
@@ -262,16 +258,13 @@ def _export_case(args) -> int:
                        + "（用法：hotline-desktop export case --scheme 方案 --year 年度 --out 文件.json）")
     if args.month is not None or args.group is not None:
         raise CliError("export case 不能指定 --month 或 --group（导出全年）")
-    out = Path(args.file or args.out)
-    if out.suffix.lower() != ".json":
-        raise CliError(f"导出文件须为 .json：{out}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{out.parent}")
+    out = out_file(args.file or args.out, ".json")
+    year = _year_arg(args.year)
     from hotline_desktop.services.case_export import export_case
 
     services = _open(args, lock=False)
     try:
-        path, side = export_case(services, scheme_id=args.scheme, year=args.year, out=out)
+        path, side = export_case(services, scheme_id=args.scheme, year=year, out=out)
         print(f"已导出计分案例（可用 hotline-desktop score 复核）：{path}")
         if side is not None:
             print(f"该年度冻结的方案与内置方案不同，已另存为：{side}\n"
@@ -346,10 +339,7 @@ def _scheme_assign(args) -> int:
     missing = [f"--{o}" for o in ("year", "scheme") if getattr(args, o) is None]
     if missing:
         raise CliError("scheme assign 缺少 " + "、".join(missing) + "（用法：hotline-desktop scheme assign --year 年度 --scheme 方案）")
-    try:
-        year = int(str(args.year).strip())
-    except ValueError:
-        raise CliError(f"考核年度应为整数：{clip(args.year)}") from None
+    year = _year_arg(args.year)
     scheme: str | Path = args.scheme
     if str(scheme).lower().endswith(".toml"):
         path = Path(scheme)

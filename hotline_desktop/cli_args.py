@@ -22,7 +22,8 @@ def out_file(path: str, suffixes: str | Sequence[str]) -> Path:
     allowed = (suffixes,) if isinstance(suffixes, str) else tuple(suffixes)
     out = Path(path)
     if out.suffix.lower() not in allowed:
-        raise CliError(f"导出文件须为 {' 或 '.join(allowed)}：{clip(str(out), 80)}")
+        names = "、".join(allowed[:-1]) + " 或 " + allowed[-1] if len(allowed) > 1 else allowed[0]
+        raise CliError(f"导出文件须为 {names}：{clip(str(out), 80)}")
     if not out.parent.is_dir():
         raise CliError(f"导出目录不存在：{clip(str(out.parent), 80)}")
     return out

@@ -56,3 +56,11 @@ def test_a_huge_or_hostile_value_is_echoed_short_and_harmless(tmp_path, capsys):
     code = main(["--data-dir", str(d), "kb", "publish", "1\x07" + "9" * 3000])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("错误：条目 ID 应为整数") and len(err) < 120 and "\x07" not in err
+
+
+@pytest.mark.parametrize("what", ["case", "ranking"])
+def test_a_huge_year_is_refused_not_an_internal_error(tmp_path, capsys, what):
+    code = main(["--data-dir", str(tmp_path / "data"), "export", what, "--scheme", "licheng-2020",
+                 "--year", "9" * 20, "--out", str(tmp_path / "c.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("错误：考核年度无效：99999999999999999999（应为 2000–2100）"), err
