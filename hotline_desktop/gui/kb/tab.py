@@ -61,7 +61,7 @@ from hotline_desktop.gui.kb.models import (
     ReviewDueModel,
     SortProxy,
 )
-from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.errors import ServiceError
 
 COLUMN_WIDTHS = {COL_ID: 44, COL_UNIT: 108, COL_CATEGORY: 66, COL_FORM: 62, COL_QUESTION: 250, COL_STATUS: 106,
@@ -164,7 +164,7 @@ class KbTab(TabPage):
     def _build_ui(self) -> None:
         self.new_action = self.make_action(self.tr("新建(&N)…"), self.tr("采集新的知识条目（Ctrl+N）"), self.open_new_dialog,
                                        QKeySequence.StandardKey.New)
-        self.edit_action = self.make_action(self.tr("修改(&E)…"), self.tr("修改采集中、退回或修订中的内容（双击行）"),
+        self.edit_action = self.make_action(self.tr("修改(&E)…"), self.tr("修改采集中、退回或修订中的内容（双击行或按回车）"),
                                         self.open_edit_dialog)
         self.review_action = self.make_action(self.tr("审核…"), self.tr("按第九条四项逐项审核：通过或退回修改"),
                                           self.open_review_dialog)
@@ -228,13 +228,13 @@ class KbTab(TabPage):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(COL_QUESTION, self.delegate)
-        self.table.doubleClicked.connect(lambda _ix: self.open_edit_dialog())
+        on_activated(self.table, lambda _ix: self.open_edit_dialog())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.feedback_table = self.make_row_table(self.feedback_proxy, FB_STATE)  # overdue, open, closed
-        self.feedback_table.doubleClicked.connect(lambda ix: self._jump(self.feedback_proxy, ix))
+        on_activated(self.feedback_table, lambda ix: self._jump(self.feedback_proxy, ix))
         self.review_table = self.make_row_table(self.review_proxy, 4)
-        self.review_table.doubleClicked.connect(lambda ix: self._jump(self.review_proxy, ix))
+        on_activated(self.review_table, lambda ix: self._jump(self.review_proxy, ix))
         for t, widths in ((self.feedback_table, (52, 116, 220, 100, 170, 88, 88, 88)),
                           (self.review_table, (56, 140, 380, 92, 92))):
             for i, w in enumerate(widths):
