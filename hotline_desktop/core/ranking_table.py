@@ -56,9 +56,6 @@ UNRANKED_REASON = "全年没有工单任务，不列入考评"
 AVERAGED_TEXT = "按平均分"
 MAX_REASONS = 6  # missing items listed per unit in the footer before "等 N 项"
 
-#: Known topics of the monthly / annual table titles; other schemes use their title.
-_TOPICS = {"ganxian-2023-hotline": "12345热线", "ganxian-2023-online": "网络问政"}
-
 MonthValues = Callable[[str, str], Mapping[str, object] | None]
 
 
@@ -243,7 +240,7 @@ def _adjust_heading(adj: AdjustmentDef, word: str) -> str:
 
 
 def _topic(scheme: Scheme) -> str:
-    return _TOPICS.get(scheme.id, scheme.title)
+    return scheme.topic or scheme.title
 
 
 # ---------------------------------------------------------------------------- layout builder

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.monthly_checks import blank_volume_warning
-from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO, fmt2
+from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.results import describe_missing
 from hotline_desktop.gui.notices.fed_cells import FED_ROLE, FedCells
 from hotline_desktop.gui.search_proxy import SearchProxy
@@ -279,35 +279,13 @@ class MonthlyGridModel(QAbstractTableModel):
         if kind == "ind":
             v = ur.indicators.get(ref)
             return _NO_LIVE if v is None else LiveCell(fmt2(v, trim=False), (0, v), "", v)
-        engine = self.live.engine
-        months = self._year_months()
-        if kind == "sum":
-            total = 0
-            for m in months:
-                vals = engine.monthly_values(code, m)
-                if vals and vals.get(ref) is not None:
-                    total += vals[ref]
-            return LiveCell(str(total), (0, total), "", total)
-        if kind == "wmean":
-            w = scheme.input(ref).weight
-            num, den = ZERO, 0
-            for m in months:
-                vals = engine.monthly_values(code, m)
-                if not vals or vals.get(ref) is None or not vals.get(w):
-                    continue
-                num += vals[ref] * vals[w]
-                den += vals[w]
-            if not den:
+        if kind in ("sum", "wmean"):  # the year figure the engine scores (one definition, in core)
+            v = self.live.engine.year_figures(code).get(ref)
+            if v is None:
                 return _NO_LIVE
-            v = CONTEXT.divide(num, den)
-            return LiveCell(fmt2(v, trim=False), (0, v), "", v)
+            text = str(v) if kind == "sum" else fmt2(v, trim=False)
+            return LiveCell(text, (0, v), "", v)
         return _NO_LIVE
-
-    def _year_months(self) -> list[str]:
-        if not self.month:
-            return []
-        y = self.month[:4]
-        return [f"{y}-{m:02d}" for m in range(1, 13)]
 
     def refresh_live(self, codes: Iterable[str]) -> int:
         """Recompute the live columns of those units; dataChanged only where a figure changed.

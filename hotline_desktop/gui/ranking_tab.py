@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hotline_desktop.core.boards import TOP_N, build_boards
 from hotline_desktop.core.ranking_table import month_label
@@ -43,10 +44,31 @@ from hotline_desktop.gui.ranking_model import (
     board_entries_of,
 )
 from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.workers import run_quietly
 from hotline_desktop.services.errors import ServiceError
 
 HIGHLIGHT_MS = 1500  # how long changed rows stay marked
 _WIDTH = {"score": 58, "count": 50, "rank": 84, "text": 96, "name": 136}
+
+
+class RowNumberHeader(QHeaderView):
+    """The 序号 column: its width depends only on the number of digits, so its size hint is
+    kept (Qt would otherwise ask headerData of ~200 rows at every layout change, i.e. every
+    rank move)."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+        self._hint = None
+        self._digits = -1
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        digits = len(str(self.count()))
+        if self._hint is None or digits != self._digits:
+            self._digits = digits
+            self._hint = super().sizeHint()
+        return self._hint
 
 
 class RankingTab(TabPage):
@@ -67,6 +89,7 @@ class RankingTab(TabPage):
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._loading = False
         self._attach_pending = False
+        self._building: int | None = None  # year-scheme whose live engine a worker is building
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -127,6 +150,7 @@ class RankingTab(TabPage):
         self.group_bar.currentChanged.connect(self._group_picked)
 
         self.table = QTableView(self)
+        self.table.setVerticalHeader(RowNumberHeader(self.table))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -329,12 +353,18 @@ class RankingTab(TabPage):
         self._live_bridge = None
         self._values_bridge = None
 
+    #: Build a live engine that is not there yet in a worker thread, showing 正在计算….
+    build_in_background = True
+
     def _attach(self) -> None:
         """Subscribe to the live ranking of the toolbar's (year, scheme) and show it whole."""
         self._detach()
         ys = self.year_scheme
         if ys is None:
             self._clear()
+            return
+        if self.build_in_background and self.services.rankings.cached(ys.id) is None:
+            self._build_live(ys)
             return
         try:
             live = self.services.rankings.live(ys.id)
@@ -347,6 +377,35 @@ class RankingTab(TabPage):
         self._values_bridge = EventBridge(self.services.assessment.values_changed, self)
         self._values_bridge.fired.connect(lambda args: self._on_values(*args))
         self._rebuild(keep_month=False)
+
+    def _build_live(self, ys) -> None:
+        """Build the engine off the GUI thread; attach when it is done (if still wanted)."""
+        self._clear(self.tr("正在计算…"))
+        if self._building == ys.id:
+            return
+        self._building = ys.id
+        rankings = self.services.rankings
+        work = rankings.start_build(ys.id)
+
+        def done(built) -> None:
+            if not isValid(self):
+                return
+            self._building = None
+            rankings.install(built)
+            self._request_attach()
+
+        def failed(e: BaseException) -> None:
+            if not isValid(self):
+                return
+            self._building = None
+            self._clear(str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e))
+
+        run_quietly(work, done, failed)
+
+    @property
+    def building(self) -> bool:
+        """Whether the live engine is being built (正在计算… shown)."""
+        return self._building is not None
 
     @property
     def live(self):

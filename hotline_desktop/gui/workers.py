@@ -65,6 +65,23 @@ def run_in_background(
     return signals
 
 
+def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None],
+                on_error: Callable[[BaseException], None]) -> _Signals:
+    """Start fn() in the thread pool without a dialog (the caller shows its own busy state);
+    on_done / on_error run in the GUI thread."""
+    signals = _Signals()
+
+    def finish(callback, value):
+        _running.discard(signals)
+        callback(value)
+
+    signals.done.connect(lambda r: finish(on_done, r))
+    signals.failed.connect(lambda e: finish(on_error, e))
+    _running.add(signals)
+    QThreadPool.globalInstance().start(_Job(fn, signals))
+    return signals
+
+
 class _ProgressSignals(_Signals):
     progress = Signal(int)
 

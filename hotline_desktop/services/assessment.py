@@ -189,7 +189,7 @@ class AssessmentService:
                 if r is None:
                     raise ServiceError(f"考核方案（ID {year_scheme_id}）不存在")
                 text, src = r.definition, f"{r.year} 年冻结的方案 {r.scheme_id}"
-            sch = load_scheme_text(text, source=src)
+            sch = load_scheme_text(text, source=src, frozen=True)
             self._schemes[year_scheme_id] = sch
         return sch
 

@@ -1,13 +1,15 @@
 """Live rankings: one scoring engine per (year, scheme), kept current edit by edit.
 
 Every committed value reaches the engine through the assessment service's `values_changed`
-event; the engine recomputes only what depends on it and says which units changed, and
-`LiveRanking.changed` passes those unit codes on (the GUI updates just those rows).
+event (typed, imported or fed from a register: the same path); the engine rescores the months
+it touched and says which units changed, and `LiveRanking.changed` passes those unit codes on
+(the GUI updates just those rows). An engine can be built in a worker thread (`start_build`,
+then `install` in the GUI thread): values committed meanwhile are applied on install.
 """
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Callable
 
 from hotline_desktop.core.scoring import ScoringEngine, ScoringResult, UnitRef
 from hotline_desktop.core.scoring.scheme import Scheme
@@ -110,6 +112,9 @@ class RankingService:
     def __init__(self, assessment: AssessmentService, units_changed: Event | None = None):
         self.assessment = assessment
         self._live: dict[int, LiveRanking] = {}
+        # builds under way: the changes committed since they started (None: reload on install)
+        self._pending: dict[int, list | None] = {}
+        self._generation = 0  # bumped by invalidate(): a build started before is dropped
         assessment.values_changed.connect(self._on_values)
         if units_changed is not None:
             units_changed.connect(self._on_units)
@@ -119,23 +124,57 @@ class RankingService:
         if lr is None:
             lr = LiveRanking(self.assessment, year_scheme_id)
             self._live[year_scheme_id] = lr
-            # The engine's many long-lived objects would make every later full collection walk
-            # them (tens of ms, landing inside an edit); park everything alive now out of its way.
-            gc.freeze()
+        return lr
+
+    def cached(self, year_scheme_id: int) -> LiveRanking | None:
+        """The live ranking if it is built already."""
+        return self._live.get(year_scheme_id)
+
+    def start_build(self, year_scheme_id: int) -> Callable[[], tuple[int, LiveRanking]]:
+        """Begin collecting the changes committed from now on; returns the build to run in a
+        worker thread, whose result goes to :meth:`install` (in the thread that commits)."""
+        if year_scheme_id not in self._pending:
+            self._pending[year_scheme_id] = []
+        generation = self._generation
+        return lambda: (generation, LiveRanking(self.assessment, year_scheme_id))
+
+    def install(self, built: tuple[int, LiveRanking]) -> LiveRanking | None:
+        """Take a background build: apply what was committed while it ran and keep it (unless
+        one is there already, or the store was replaced meanwhile: then ``None``)."""
+        generation, lr = built
+        pending = self._pending.pop(lr.year_scheme_id, [])
+        if generation != self._generation:
+            return None
+        current = self._live.get(lr.year_scheme_id)
+        if current is not None:
+            return current
+        if pending is None:
+            lr.reload()
+        else:
+            for changes in pending:
+                lr.apply(changes)
+        self._live[lr.year_scheme_id] = lr
         return lr
 
     def result(self, year_scheme_id: int) -> ScoringResult:
         return self.live(year_scheme_id).result()
 
     def _on_values(self, year_scheme_id: int, changes: list[CellChange]) -> None:
+        pending = self._pending.get(year_scheme_id)
+        if pending is not None:
+            pending.append(changes)
         lr = self._live.get(year_scheme_id)
         if lr is not None:
             lr.apply(changes)
 
     def _on_units(self, _ids, _what=None) -> None:
+        for key in self._pending:
+            self._pending[key] = None
         for lr in self._live.values():
             lr.reload()
 
     def invalidate(self) -> None:
         """Drop every engine (after a restore); the next `live()` rebuilds from the store."""
         self._live.clear()
+        self._pending.clear()
+        self._generation += 1

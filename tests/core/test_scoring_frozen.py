@@ -1,11 +1,12 @@
-"""Frozen results: every figure of demo-sized cases of the three schemes, pinned by digests taken
-with the engine as it was before the fixed-point (scaled integer) evaluation was added.
+"""The columnar engine against the previous one: every figure of demo-sized cases of the three
+schemes equals what the Decimal engine of commit 859fcd5 (closures per rule, no numpy) computed.
 
-Two digests per case: one over the displayed texts (``round2`` of every figure, ranks, statuses,
-missing items, vetoes) and one over the exact unrounded values (``Decimal.normalize()``, so
-Decimal *value* equality of every indicator, score, mean and total is pinned, not its exponent).
-A few unrounded totals are also compared directly. The cases include rows the fixed-point path
-must hand to the Decimal path (rates with many decimals, very large counts).
+Each case is pinned twice: by the texts a user sees (``round2`` of every indicator, score,
+average and total, ranks, 并列, statuses, missing items, vetoes) and by the exact unrounded
+values (``Decimal.normalize()``: value equality, not exponent), plus a few unrounded totals
+compared directly. The digests were taken by running this file's cases on that commit. The
+cases include the edges of what the engine computes exactly: rates with 6 decimals, counts
+just under the bound, months without work orders, incomplete and missing months.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 import pytest
 from ranking_cases import licheng_sized_case
 
-from hotline_desktop.core.scoring import ScoringEngine, UnitRef, load_scheme
+from hotline_desktop.core.scoring import ScoringEngine, ScoringInputError, UnitRef, load_scheme
 from hotline_desktop.core.scoring.numbers import round2
 
 KINDS = ("town", "department", "community")
@@ -150,9 +151,9 @@ CASES = {
     "licheng": lambda: licheng_sized_case()[0],
 }
 
-# taken with the engine of commit dce61ec (before the fixed-point path); the hotline odd values
-# were brought inside the input bounds of issue 7 (≤ 6 decimals, counts below 10**9) and re-taken
-# with that same old engine
+# taken by running these cases with the engine of commit 859fcd5 (the Decimal closures, before
+# the columnar engine; the engine of dce61ec, before the fixed-point path, gives the same): the
+# hotline odd values lie inside the input bounds (≤ 6 decimals, counts below 10**9)
 FROZEN = {
     "hotline": ("4fc8b33804642230f64282211cb1a1632a9b6bdb20e43d6252216e385f65bda1",
                 "4c4954bfd2ba7189f7e610a2e549d455ebc9e3edbdce36420958b24153a70516"),
@@ -183,6 +184,21 @@ def test_results_equal_frozen(name):
     # a full recompute gives the same
     engine.recompute()
     assert (_digest(engine.result(), _text), _digest(engine.result(), _exact)) == FROZEN[name]
+
+
+def test_values_beyond_exact_range_are_refused_naming_unit_month_and_key():
+    scheme = load_scheme("ganxian-2023-hotline")
+    units = [UnitRef("T01", "梅林镇", "town")]
+    with pytest.raises(ScoringInputError) as info:
+        ScoringEngine(scheme, units, months=["2023-01"], monthly={("T01", "2023-01"): {
+            "volume": 5, "satisfaction_rate": "99.1234567", "praise": 10**9}})
+    lines = info.value.lines()
+    assert any("T01" in x and "2023-01" in x and "satisfaction_rate" in x and "最多 6 位小数" in x for x in lines)
+    assert any("praise" in x and "最多 9 位数字" in x for x in lines)  # InputDef.parse bounds what the engine computes
+    engine = ScoringEngine(scheme, units, months=["2023-01"], monthly={("T01", "2023-01"): {"volume": 5}})
+    with pytest.raises(ScoringInputError):
+        engine.set_monthly_value("T01", "2023-01", "satisfaction_rate", "1E-7")
+    assert engine.monthly_values("T01", "2023-01") == {"volume": 5}  # nothing applied
 
 
 def _frozen_now():  # pragma: no cover - helper to print the values above

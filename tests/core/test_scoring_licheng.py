@@ -165,3 +165,20 @@ def test_licheng_ties_share_rank(licheng):
     assert [(u.code, u.rank, u.tied) for u in r.ordered()] == [
         ("C2", 1, True), ("C3", 1, True), ("C1", 3, True), ("C4", 3, True)]
     assert r["C2"].rank_text == "1（并列）"
+
+
+def test_year_figures_are_what_the_indicators_score(licheng):
+    """The monthly grid's 全年 columns read these: Σ counts, volume-weighted rate (None without volume)."""
+    units = [UnitRef("A", "a", "community"), UnitRef("B", "b", "community")]
+    monthly = {("A", "2025-01"): {"volume": 30, "satisfaction_rate": "90", "praise": 2},
+               ("A", "2025-02"): {"volume": 10, "satisfaction_rate": "98", "praise": 1},
+               ("A", "2025-03"): {"volume": 0, "satisfaction_rate": "10"},  # no volume: no weight
+               ("B", "2025-01"): {"volume": 0}}
+    e = ScoringEngine(licheng, units, monthly=monthly, annual={})
+    a = e.year_figures("A")
+    assert a["volume"] == 40 and a["praise"] == 3
+    assert a["satisfaction_rate"] == D(92)  # (90 × 30 + 98 × 10) / 40
+    assert e.result()["A"].indicators["satisfaction"] == 50 - (100 - 92)
+    assert e.year_figures("B")["satisfaction_rate"] is None and e.year_figures("B")["volume"] == 0
+    e.set_monthly_value("A", "2025-02", "satisfaction_rate", "90")
+    assert e.year_figures("A")["satisfaction_rate"] == 90

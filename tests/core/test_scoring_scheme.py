@@ -166,3 +166,41 @@ def test_manual_and_choice_parsers(licheng, hotline):
 def test_scoring_package_does_not_import_qt():
     code = "import hotline_desktop.core.scoring, hotline_desktop.core.scoring.case, sys; assert 'PySide6' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _hotline_text():
+    return (builtin_schemes_dir() / "ganxian-2023-hotline.toml").read_text(encoding="utf-8")
+
+
+def test_weights_must_sum_to_one_and_headings_print_the_weight():
+    text = _hotline_text().replace("annual_weight = 0.2", "annual_weight = 0.3")
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(text, source="w.toml")
+    assert any(e.startswith("total.annual_weight: ") and "之和必须为 1" in e for e in info.value.errors)
+    moved = _hotline_text().replace("monthly_weight = 0.8", "monthly_weight = 0.75").replace(
+        "annual_weight = 0.2", "annual_weight = 0.25")
+    s = load_scheme_text(moved, source="w.toml")
+    assert s.category("monthly_work").heading == "月度工作考核（75%）"
+    assert s.category("annual_basic").heading == "年度基础考核（25%）"
+
+
+def test_every_scheme_file_names_its_format_version():
+    for name in list_builtin_schemes():
+        assert "\nformat_version = 1\n" in (builtin_schemes_dir() / f"{name}.toml").read_text(encoding="utf-8")
+    text = _licheng_text().replace("format_version = 1\n", "")
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(text, source="old.toml")
+    assert any(e.startswith("format_version: 缺少必填项") for e in info.value.errors)
+    assert load_scheme_text(text, source="frozen", frozen=True).id == "licheng-2020"  # frozen before versions
+    with pytest.raises(SchemeError, match="不支持的方案文件格式版本"):
+        load_scheme_text(_licheng_text().replace("format_version = 1", "format_version = 2"))
+
+
+def test_printed_titles_come_from_the_scheme_file_not_its_id():
+    from hotline_desktop.core.ranking_table import _topic
+
+    copy = load_scheme_text(_hotline_text().replace('id = "ganxian-2023-hotline"', 'id = "office-2027"')
+                            .replace('topic = "12345热线"', 'topic = "便民热线"'))
+    assert _topic(copy) == "便民热线"
+    untitled = load_scheme_text(_hotline_text().replace('topic = "12345热线"\n', ""))
+    assert _topic(untitled) == untitled.title

@@ -114,3 +114,37 @@ def test_month_import_refuses_another_month(services, year, tmp_path):
     out = services.monthly_io.export_month(ys.id, "2023-01", tmp_path / "m.xlsx")
     plan = services.monthly_io.plan(ys.id, "2023-02", out)
     assert any("2023-01" in p.message for p in plan.problems)
+
+
+def test_a_background_build_takes_the_values_committed_while_it_ran(services, year):
+    ys, ids = year
+    build = services.rankings.start_build(ys.id)
+    built = build()  # (in a worker thread in the app) reads the store as it is now
+    services.assessment.set_values(ys.id, [CellEdit(ids["T02"], "2023-01", "satisfaction_rate", "96.5")])
+    assert services.rankings.cached(ys.id) is None
+    lr = services.rankings.install(built)
+    assert services.rankings.cached(ys.id) is lr
+    assert lr.result()["T02"].months["2023-01"].indicators["satisfaction"] == 25 - 3.5
+    assert lr.result().units == _fresh(services, ys).units
+
+
+def test_a_background_build_started_before_a_restore_is_dropped(services, year):
+    ys, _ids = year
+    build = services.rankings.start_build(ys.id)
+    services.rankings.invalidate()  # what a restore does
+    assert services.rankings.install(build()) is None
+    assert services.rankings.cached(ys.id) is None
+
+
+def test_a_built_engine_scores_only_the_valid_stored_cells(services, year):
+    ys, ids = year
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2023-01", "satisfaction_rate", "abc"),
+                                           CellEdit(ids["T02"], "2023-02", "satisfaction_rate", "abc")])
+    services.rankings.invalidate()
+    lr = services.rankings.live(ys.id)
+    t01 = lr.engine.monthly_values("T01", "2023-01")
+    assert "satisfaction_rate" not in t01 and t01["volume"] == 21 and t01["rework_rate"] == 0
+    assert lr.engine.monthly_values("T02", "2023-02") == {}  # only an invalid cell: a record without values
+    r = lr.result()
+    assert r["T01"].status == "incomplete" and "2023-01:satisfaction_rate" in r["T01"].missing
+    assert r.units == _fresh(services, ys).units

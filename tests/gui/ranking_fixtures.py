@@ -40,4 +40,5 @@ def open_tab(qtbot, services, ys):
     tab.show()
     tab.set_year(ys.year)
     tab.set_year_scheme(ys)
+    qtbot.waitUntil(lambda: not tab.building and tab.live is not None, timeout=10000)
     return tab

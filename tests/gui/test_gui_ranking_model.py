@@ -212,6 +212,7 @@ def test_rescheme_and_shutdown_detach(qtbot, district):
     tab.set_year(2026)
     tab.set_year_scheme(district.ganxian)
     assert len(lic.changed._subs) == 0
+    qtbot.waitUntil(lambda: not tab.building)
     gx = district.rankings.live(district.ganxian.id)
     assert len(gx.changed._subs) == 1
     tab.set_year_scheme(None)
@@ -220,6 +221,23 @@ def test_rescheme_and_shutdown_detach(qtbot, district):
     tab.set_year_scheme(district.ganxian)
     tab.shutdown()
     assert len(gx.changed._subs) == 0
+
+
+def test_first_open_builds_off_the_gui_thread_showing_calculating(qtbot, district):
+    from hotline_desktop.gui.ranking_tab import RankingTab
+
+    tab = RankingTab(district)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.set_year(district.ganxian.year)
+    tab.set_year_scheme(district.ganxian)
+    assert tab.building and tab.stack.currentWidget() is tab.empty_label
+    assert tab.empty_label.text() == "正在计算…"
+    assert district.rankings.cached(district.ganxian.id) is None  # not built on the GUI thread
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10000)
+    assert not tab.building and tab.stack.currentWidget() is not tab.empty_label
+    assert tab.live is district.rankings.cached(district.ganxian.id)
+    tab.shutdown()
 
 
 def test_proxy_group_filter_alone():

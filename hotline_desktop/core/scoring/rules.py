@@ -1,24 +1,30 @@
-"""The fixed set of rule terms a scheme may use, compiled to small closures.
-
-A term turns one input into a signed contribution (a Decimal) to an indicator, or to the
-bonus / penalty of a score. No arbitrary code: only these types exist.
+"""The rule types of a scheme, each one short function over a whole column (every unit of a
+month, or of the year, at once). Read them next to ``docs``/``spec/scoring.md``.
 
 ========== =====================================================================================
-type       contribution
+type       contribution of one term
 ========== =====================================================================================
-shortfall  ± per point × max(0, target − rate) (a missing / not-applicable rate contributes 0)
+shortfall  ± per point × max(0, target − rate) (a rate not entered contributes 0)
 excess     ± per point × max(0, rate − threshold)
 count      ± per item × n
 flag       ± points if the boolean is true
-choice     the points of the chosen option (table)
-manual     the entered score (``None`` when missing: the indicator cannot be computed)
-floor      ± points × ⌊value / per⌋, ``per`` a number or a table by unit kind
-share      ± points × value / Σ value of the unit's ranking group (``scope = "group"``) or of all
-           units (``"all"``); 0 below ``min_by_kind[kind]``
+choice     the points of the chosen option
+manual     the entered score (not entered: the indicator cannot be computed)
+floor      ± points × ⌊n / per⌋, ``per`` a number or a table by unit kind
+share      ± points × n / Σ n of the unit's ranking group (``scope = "group"``) or of all units
+           (``"all"``); 0 below ``min_by_kind[kind]``
 ========== =====================================================================================
 
-``deduct = k`` makes the contribution −k × quantity, ``add = k`` makes it +k × quantity; an
-optional ``cap`` limits the size of the contribution (e.g. each half of 延期率 to 4 points).
+``deduct = k`` makes the contribution −k × quantity, ``add = k`` +k × quantity; ``cap`` limits
+its size. An indicator is clamp(start + Σ terms, 0, max), unless ``fixed_by_kind`` or
+``full_when_zero`` fixes it; a score is Σ indicators + min(Σ bonus, cap) − min(Σ penalty, cap),
+clamped to [min, max].
+
+Exactness: figures are numpy int64 scaled integers (:class:`Scaled`: rates and manual scores
+carry ``RATE_DECIMALS`` decimals, a scheme's constants ``p`` decimals, figures ``e`` = both),
+checked against overflow when a scheme loads; a level whose inputs are themselves fractions
+(a volume-weighted rate, a share of a group's volume) is computed over Decimal columns
+(:class:`Exact`) with the same functions. Nothing is rounded here.
 """
 
 from __future__ import annotations
@@ -26,241 +32,279 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from hotline_desktop.core.scoring.numbers import CONTEXT, ZERO
+import numpy as np
 
-__all__ = ["TERM_TYPES", "TermFn", "compile_term", "compile_fused"]
+from hotline_desktop.core.scoring.numbers import CONTEXT
+
+__all__ = [
+    "TERM_TYPES", "RATE_DECIMALS", "COUNT_LIMIT", "Scaled", "Exact", "Columns", "LevelScores",
+    "score_level", "scale_for",
+]
 
 TERM_TYPES = ("shortfall", "excess", "count", "flag", "choice", "manual", "floor", "share")
 
-#: (filled input values, unit kind, share denominators) -> contribution or None (missing input)
-TermFn = Callable[[Mapping[str, object], str, Mapping[tuple[str, str], Decimal] | None], Decimal | None]
+#: Rates and manual scores are computed with up to this many decimals (exactly).
+RATE_DECIMALS = 6
+#: Counts must stay below this (keeps every scaled figure far inside int64).
+COUNT_LIMIT = 10**9
+_BOUND = 2**62
 
 
-def _capped(cap: Decimal | None, sign: int) -> Callable[[Decimal], Decimal]:
-    if cap is None:
-        if sign < 0:
-            return lambda v: -v
-        return lambda v: v
-    if sign < 0:
-        return lambda v: -(cap if v > cap else v)
-    return lambda v: cap if v > cap else v
+def decimals_of(value: Decimal) -> int:
+    """Decimals of a finite Decimal's value (``2.50`` -> 1)."""
+    _n, d = value.as_integer_ratio()
+    k = 0
+    while 10**k % d:
+        k += 1
+        if k > 30:
+            return 99
+    return k
 
 
-def compile_term(
-    type_: str,
-    input_key: str,
-    *,
-    points: Decimal | None = None,
-    target: Decimal | None = None,
-    threshold: Decimal | None = None,
-    cap: Decimal | None = None,
-    table: Mapping[str, Decimal] | None = None,
-    per: Decimal | Mapping[str, int] | None = None,
-    scope: str = "group",
-    min_by_kind: Mapping[str, Decimal] | None = None,
-) -> TermFn:
-    """Build the closure for one validated term. ``points`` is signed (deduct < 0 < add)."""
-    key = input_key
-    sign = -1 if (points is not None and points < 0) else 1
-    size = abs(points) if points is not None else None
-    apply = _capped(cap, sign)
+class Scaled:
+    """int64 columns: a figure ``v`` is held as ``v × 10**e``."""
 
-    if type_ in ("shortfall", "excess"):
-        ref = target if type_ == "shortfall" else threshold
-        below = type_ == "shortfall"
-        unit_size = size == 1
+    dtype = np.int64
 
-        def rate_term(vals, kind, shares):
-            x = vals[key]
-            if x is None:
-                return ZERO
-            d = (ref - x) if below else (x - ref)
-            if d <= ZERO:
-                return ZERO
-            return apply(d if unit_size else d * size)
+    def __init__(self, p: int):
+        self.p = p
+        self.e = RATE_DECIMALS + p
+        self.count_unit = 10**RATE_DECIMALS  # a count times this has a rate's scale
 
-        negative = sign < 0
+    def value(self, c: Decimal) -> int:  # a figure (max, start, cap, table points)
+        return int(c.scaleb(self.e))
 
-        def rate_batch(rows):
-            # column of contributions, computed exactly as rate_term does (apply() inlined)
-            out = []
-            append = out.append
-            for vals in rows:
-                x = vals[key]
-                if x is None:
-                    append(ZERO)
-                    continue
-                d = (ref - x) if below else (x - ref)
-                if d <= ZERO:
-                    append(ZERO)
-                    continue
-                v = d if unit_size else d * size
-                if cap is not None and v > cap:
-                    v = cap
-                append(-v if negative else v)
-            return out
+    def rate(self, c: Decimal) -> int:  # a rate (target, threshold)
+        return int(c.scaleb(RATE_DECIMALS))
 
-        rate_term.batch = rate_batch
-        return _mark(rate_term, sign < 0)
+    def points(self, c: Decimal) -> int:  # a multiplier (per point, per item)
+        return int(c.scaleb(self.p))
 
-    if type_ == "count":
-        if cap is None:
-            signed = points
+    def zeros(self, n: int):
+        return np.zeros(n, np.int64)
 
-            def count_plain(vals, kind, shares):
-                n = vals[key]
-                return signed * n if n else ZERO
-
-            def count_batch(rows):
-                return [signed * n if (n := vals[key]) else ZERO for vals in rows]
-
-            count_plain.batch = count_batch
-            return _mark(count_plain, sign < 0)
-
-        def count_term(vals, kind, shares):
-            n = vals[key]
-            return apply(size * n) if n else ZERO
-
-        count_term.batch = lambda rows: [apply(size * n) if (n := vals[key]) else ZERO for vals in rows]
-
-        return _mark(count_term, sign < 0)
-
-    if type_ == "flag":
-        value = apply(size)
-
-        def flag_term(vals, kind, shares):
-            return value if vals[key] else ZERO
-
-        flag_term.batch = lambda rows: [value if vals[key] else ZERO for vals in rows]
-
-        return flag_term
-
-    if type_ == "choice":
-        options = dict(table or {})
-
-        def choice_term(vals, kind, shares):
-            return options[vals[key]]
-
-        return choice_term
-
-    if type_ == "manual":
-
-        def manual_term(vals, kind, shares):
-            return vals[key]
-
-        return manual_term
-
-    if type_ == "floor":
-        by_kind = per if isinstance(per, Mapping) else None
-        fixed = None if by_kind is not None else per
-
-        def floor_term(vals, kind, shares):
-            n = vals[key]
-            divisor = by_kind[kind] if by_kind is not None else fixed
-            q = int(n) // int(divisor)
-            return apply(size * q) if q else ZERO
-
-        def floor_batch(rows, kinds):
-            # floor_term over a column, inlined
-            out = []
-            append = out.append
-            for vals, kind in zip(rows, kinds, strict=False):
-                divisor = by_kind[kind] if by_kind is not None else fixed
-                q = int(vals[key]) // int(divisor)
-                append(apply(size * q) if q else ZERO)
-            return out
-
-        floor_term.batch_kinds = floor_batch
-
-        return floor_term
-
-    if type_ == "share":
-        minimum = dict(min_by_kind or {})
-        share_key = (key, scope)
-
-        def share_term(vals, kind, shares):
-            x = vals[key]
-            if not x:
-                return ZERO
-            low = minimum.get(kind)
-            if low is not None and x < low:
-                return ZERO
-            total = shares.get(share_key) if shares else None
-            if not total:
-                return ZERO
-            return apply(CONTEXT.divide(size * x, total))
-
-        return share_term
-
-    raise ValueError(f"unknown term type {type_!r}")
+    def divide(self, a, b):
+        raise TypeError("a share needs Exact columns")
 
 
-def _mark(fn, deducts: bool):
-    fn.deducts = deducts
-    return fn
+class Exact:
+    """Decimal columns (object arrays), for levels whose inputs are fractions."""
+
+    dtype = object
+    p = e = 0
+    count_unit = 1
+
+    def value(self, c: Decimal) -> Decimal:
+        return c
+
+    rate = points = value
+
+    def zeros(self, n: int):
+        return np.zeros(n, np.int64).astype(object)
+
+    divide = staticmethod(np.frompyfunc(CONTEXT.divide, 2, 1))
 
 
+def scale_for(scheme_constants: list[Decimal], weights: list[Decimal]) -> Scaled:
+    """The scale of a scheme: enough decimals for every constant; refuses (``ValueError``) a
+    scheme whose figures could leave int64 (``weights``: every per-point / per-item size)."""
+    p = max((decimals_of(c) for c in scheme_constants), default=0)
+    if p > 6:
+        raise ValueError(f"数值最多 {6 + RATE_DECIMALS} 位小数")
+    ns = Scaled(p)
+    bound = sum(abs(w) for w in weights) * COUNT_LIMIT * 10**ns.e + max(
+        (abs(c) for c in scheme_constants), default=0) * 10**ns.e * 100
+    if bound >= _BOUND:
+        raise ValueError("分值或系数过大，计算可能溢出")
+    return ns
 
-def compile_fused(type_: str, input_key: str, start: Decimal, mx: Decimal, params: Mapping[str, object]):
-    """A faster closure for the common indicator "max − k × shortfall/excess/count" (start = max,
-    one deducting term, no cap), returning exactly what the generic path returns; else ``None``."""
-    points = params.get("points")
-    if (
-        type_ not in ("shortfall", "excess", "count")
-        or points is None
-        or points >= 0
-        or params.get("cap") is not None
-        or start != mx
-    ):
-        return None
-    key = input_key
-    size = -points
-    unit_size = size == 1
-    if type_ == "count":
 
-        def fused_count(vals, kind, shares):
-            n = vals[key]
-            if not n:
-                return start
-            s = start - size * n
-            return s if s > ZERO else ZERO
+class Columns:
+    """The inputs of one level for ``n`` rows, in the level's number system.
 
-        def fused_count_batch(rows, kinds):
-            return [
-                start if not (n := vals[key]) else (s if (s := start - size * n) > ZERO else ZERO)
-                for vals in rows
-            ]
+    ``x(key)`` is the column of values (defaults where nothing was entered), ``given(key)``
+    the mask of values entered; ``kind`` the unit kind per row (index into ``kinds``);
+    ``share_total(key, scope)`` Σ of a column per row's group (or overall).
+    """
 
-        fused_count.batch = fused_count_batch
-        return fused_count
-    below = type_ == "shortfall"
-    ref = params["target"] if below else params["threshold"]
+    def __init__(self, ns, n: int, x: Callable, given: Callable, kind, kinds: tuple[str, ...],
+                 share_total: Callable | None = None):
+        self.ns, self.n, self.x, self.given, self.kind, self.kinds = ns, n, x, given, kind, kinds
+        self.share_total = share_total
 
-    def fused_rate(vals, kind, shares):
-        x = vals[key]
-        if x is None:
-            return start
-        d = (ref - x) if below else (x - ref)
-        if d <= ZERO:
-            return start
-        s = start - (d if unit_size else d * size)
-        return s if s > ZERO else ZERO
+    def by_kind(self, table: Mapping[str, object], default=0):
+        """A column of ``table[kind]`` per row."""
+        values = np.array([table.get(k, default) for k in self.kinds], dtype=object)
+        return values[self.kind]
 
-    def fused_rate_batch(rows, kinds):
-        out = []
-        append = out.append
-        for vals in rows:
-            x = vals[key]
-            if x is None:
-                append(start)
-                continue
-            d = (ref - x) if below else (x - ref)
-            if d <= ZERO:
-                append(start)
-            else:
-                s = start - (d if unit_size else d * size)
-                append(s if s > ZERO else ZERO)
-        return out
 
-    fused_rate.batch = fused_rate_batch
-    return fused_rate
+# ---------------------------------------------------------------------------- term types
+
+
+def _sized(term, qty, ns):
+    """± min(size × quantity, cap): ``qty`` at a rate's scale, the result at a figure's."""
+    p = term.params
+    v = qty * ns.points(abs(p["points"]))
+    if p.get("cap") is not None:
+        v = np.minimum(v, ns.value(p["cap"]))
+    return -v if p["points"] < 0 else v
+
+
+def shortfall(term, c: Columns):
+    x = c.x(term.input)
+    gap = np.maximum(c.ns.rate(term.params["target"]) - x, 0)
+    return _sized(term, np.where(c.given(term.input), gap, 0), c.ns)
+
+
+def excess(term, c: Columns):
+    x = c.x(term.input)
+    over = np.maximum(x - c.ns.rate(term.params["threshold"]), 0)
+    return _sized(term, np.where(c.given(term.input), over, 0), c.ns)
+
+
+def count(term, c: Columns):
+    return _sized(term, c.x(term.input) * c.ns.count_unit, c.ns)
+
+
+def flag(term, c: Columns):
+    return _sized(term, np.where(c.x(term.input) != 0, c.ns.count_unit, 0), c.ns)
+
+
+def floor(term, c: Columns):
+    per = term.params["per"]
+    divisor = c.by_kind(per).astype(np.int64) if isinstance(per, Mapping) else int(per)
+    return _sized(term, (c.x(term.input) // divisor) * c.ns.count_unit, c.ns)
+
+
+def choice(term, c: Columns):
+    table = term.params["table"]
+    points = np.array([c.ns.value(table[v]) for v in term.params["options"]], dtype=c.ns.dtype)
+    return points[c.x(term.input)]
+
+
+def manual(term, c: Columns):
+    return c.x(term.input) * c.ns.points(Decimal(1))
+
+
+def share(term, c: Columns):
+    p = term.params
+    x = c.x(term.input)
+    total = c.share_total(term.input, p["scope"])
+    low = c.by_kind(p["min_by_kind"], default=0)
+    counts = (x != 0) & (x >= low) & (total != 0)
+    safe = np.where(counts, total, 1)
+    v = c.ns.divide(x * abs(p["points"]), safe)
+    if p.get("cap") is not None:
+        v = np.minimum(v, p["cap"])
+    v = np.where(counts, v, 0)
+    return -v if p["points"] < 0 else v
+
+
+TERMS = {
+    "shortfall": shortfall, "excess": excess, "count": count, "flag": flag, "choice": choice,
+    "manual": manual, "floor": floor, "share": share,
+}
+assert tuple(TERMS) == TERM_TYPES or set(TERMS) == set(TERM_TYPES)
+
+
+# ---------------------------------------------------------------------------- indicators and scores
+
+
+def indicator(ind, c: Columns):
+    """(values, computable mask) of one indicator over the rows."""
+    ns = c.ns
+    total = ns.zeros(c.n) + ns.value(ind.start)
+    for term in ind.terms:
+        total = total + TERMS[term.type](term, c)
+    values = np.minimum(np.maximum(total, 0), ns.value(ind.max))
+    ok = np.ones(c.n, bool)
+    for key in ind.manual_inputs:
+        ok &= c.given(key)
+    if ind.full_when_zero is not None:
+        zero = c.x(ind.full_when_zero) == 0
+        values = np.where(zero, ns.value(ind.max), values)
+        ok |= zero
+    for kind, fixed in ind.fixed_by_kind.items():
+        if kind in c.kinds:
+            mine = c.kind == c.kinds.index(kind)
+            values = np.where(mine, ns.value(fixed), values)
+            ok |= mine
+    return values, ok
+
+
+def adjustment(adj, c: Columns):
+    """Σ of a bonus's / penalty's terms, capped."""
+    total = c.ns.zeros(c.n)
+    if adj is None:
+        return total
+    for term in adj.terms:
+        total = total + TERMS[term.type](term, c)
+    return total if adj.cap is None else np.minimum(total, c.ns.value(adj.cap))
+
+
+class LevelScores:
+    """One level's figures over the rows: ``indicators`` (one row per indicator), their
+    ``ok`` masks, and base / bonus / penalty / score (``None`` columns when the scheme has no
+    score for the level)."""
+
+    __slots__ = ("indicators", "ok", "base", "bonus", "penalty", "score")
+
+    def __init__(self, indicators, ok, base, bonus, penalty, score):
+        self.indicators, self.ok = indicators, ok
+        self.base, self.bonus, self.penalty, self.score = base, bonus, penalty, score
+
+
+def score_level(indicators, score_def, c: Columns, counted=None) -> LevelScores:
+    """Every indicator of a level, and its score Σ + bonus − penalty clamped to [min, max]
+    (``counted``: which indicator values the sum takes, per row; default all)."""
+    ns = c.ns
+    if indicators:
+        pairs = [indicator(ind, c) for ind in indicators]
+        values = np.stack([v for v, _ok in pairs])
+        ok = np.stack([o for _v, o in pairs])
+        base = (values if counted is None else np.where(counted, values, 0)).sum(axis=0)
+    else:
+        values = np.zeros((0, c.n), ns.dtype)
+        ok = np.zeros((0, c.n), bool)
+        base = ns.zeros(c.n)
+    if score_def is None:
+        return LevelScores(values, ok, base, None, None, None)
+    bonus = adjustment(score_def.bonus, c)
+    penalty = adjustment(score_def.penalty, c)
+    score = base + bonus - penalty
+    if score_def.min is not None:
+        score = np.maximum(score, ns.value(score_def.min))
+    if score_def.max is not None:
+        score = np.minimum(score, ns.value(score_def.max))
+    return LevelScores(values, ok, base, bonus, penalty, score)
+
+
+def round_cents(values, e: int):
+    """int64 figures at scale ``e`` rounded half-up (away from zero) to cents."""
+    if e <= 2:
+        return values * 10 ** (2 - e)
+    q = 10 ** (e - 2)
+    mag = (np.abs(values) + q // 2) // q
+    return np.where(values < 0, -mag, mag)
+
+
+def competition_ranks(rounded, ranked):
+    """Ranks (1, 2, 2, 4) on ``rounded`` (highest first) over the rows in ``ranked``; rows are
+    in code order, so ties list by code. Returns (rank, tied) arrays (rank 0: not ranked)."""
+    n = len(rounded)
+    rank = np.zeros(n, np.int64)
+    tied = np.zeros(n, bool)
+    idx = np.flatnonzero(ranked)
+    if not len(idx):
+        return rank, tied
+    order = idx[np.argsort(-rounded[idx], kind="stable")]
+    v = rounded[order]
+    start = np.empty(len(v), bool)
+    start[0] = True
+    start[1:] = v[1:] != v[:-1]
+    pos = np.arange(1, len(v) + 1)
+    first = np.maximum.accumulate(np.where(start, pos, 0))
+    size = np.diff(np.append(np.flatnonzero(start), len(v)))
+    rank[order] = first
+    tied[order] = np.repeat(size > 1, size)
+    return rank, tied

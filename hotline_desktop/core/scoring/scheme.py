@@ -17,13 +17,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem
-from hotline_desktop.core.scoring.numbers import CONTEXT, HUNDRED, ZERO, NumberOutOfBounds, fmt2, to_decimal
-from hotline_desktop.core.scoring.rules import TERM_TYPES, TermFn, compile_fused, compile_term
+from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, NumberOutOfBounds, fmt2, to_decimal
+from hotline_desktop.core.scoring.rules import COUNT_LIMIT, RATE_DECIMALS, TERM_TYPES, scale_for
 from hotline_desktop.core.text import clip
 
 COUNT_DIGITS = 9  # a count (办件量 …) has at most this many digits (issue 7.2)
 MAX_COUNT = 10**COUNT_DIGITS  # = the columnar engine's COUNT_LIMIT: what is stored valid can be scored
-MAX_RATE_DECIMALS = 6  # rates and scores: digits after the point
+MAX_RATE_DECIMALS = 6  # rates and scores: digits after the point (= the engine's RATE_DECIMALS)
+assert MAX_COUNT == COUNT_LIMIT and MAX_RATE_DECIMALS == RATE_DECIMALS
 
 __all__ = [
     "UNIT_KINDS",
@@ -45,6 +46,9 @@ __all__ = [
     "list_builtin_schemes",
     "builtin_schemes_dir",
 ]
+
+#: The scheme file format this code reads (``format_version`` in every scheme file).
+FORMAT_VERSION = 1
 
 UNIT_KINDS = ("community", "department", "town")
 UNIT_KIND_LABELS = MappingProxyType(
@@ -231,7 +235,6 @@ class TermDef:
     type: str
     input: str
     params: Mapping[str, object]
-    fn: TermFn = field(repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,89 +264,6 @@ class IndicatorDef:
             return self.sheet_text_by_group[group]
         return self.sheet_text or self.rule_text
 
-    def compute(self, vals: Mapping[str, object], kind: str, shares=None) -> Decimal | None:
-        """The indicator for one unit (clamped to [0, max]); ``None`` if a manual score is missing."""
-        return self.fn(vals, kind, shares)
-
-    @property
-    def fn(self):
-        """The compiled closure ``(vals, kind, shares) -> Decimal | None``."""
-        return self.__dict__["_fn"]
-
-    def batch(self, rows: list, kinds: list) -> list:
-        """The indicator for many unit-months at once (no shares), exactly as ``fn`` computes it."""
-        fn = self.__dict__["_fn"]
-        fast = getattr(fn, "batch", None)
-        if fast is not None:
-            return fast(rows, kinds)
-        return [fn(vals, kind, None) for vals, kind in zip(rows, kinds, strict=False)]
-
-
-def _indicator_fn(start: Decimal, mx: Decimal, fns: tuple[TermFn, ...], fixed, fwz):
-    """Compile an indicator: clamp(start + Σ terms, 0, max), with its by-kind / zero overrides."""
-    if len(fns) == 1 and not fixed and fwz is None:
-        f0 = fns[0]
-
-        def one(vals, kind, shares):
-            v = f0(vals, kind, shares)
-            if v is None:
-                return None
-            s = start + v
-            if s < ZERO:
-                return ZERO
-            if s > mx:
-                return mx
-            return s
-
-        return one
-
-    if not fixed and fwz is None and start == mx and all(getattr(f, "deducts", False) for f in fns):
-        # max − Σ deductions (each deduction ≥ 0): only the lower bound can be reached
-        if len(fns) == 2:
-            f0, f1 = fns
-
-            def two_deductions(vals, kind, shares):
-                s = start + f0(vals, kind, shares) + f1(vals, kind, shares)
-                return s if s > ZERO else ZERO
-
-            b0, b1 = getattr(f0, "batch", None), getattr(f1, "batch", None)
-            if b0 is not None and b1 is not None:
-
-                def two_deductions_batch(rows, kinds):
-                    return [
-                        s if (s := start + a + b) > ZERO else ZERO for a, b in zip(b0(rows), b1(rows), strict=False)
-                    ]
-
-                two_deductions.batch = two_deductions_batch
-            return two_deductions
-
-        def deductions(vals, kind, shares):
-            s = start
-            for f in fns:
-                s += f(vals, kind, shares)
-            return s if s > ZERO else ZERO
-
-        return deductions
-
-    def many(vals, kind, shares):
-        if fixed and kind in fixed:
-            return fixed[kind]
-        if fwz is not None and not vals[fwz]:
-            return mx
-        s = start
-        for f in fns:
-            v = f(vals, kind, shares)
-            if v is None:
-                return None
-            s += v
-        if s < ZERO:
-            return ZERO
-        if s > mx:
-            return mx
-        return s
-
-    return many
-
 
 @dataclass(frozen=True, eq=False)
 class AdjustmentDef:
@@ -353,50 +273,6 @@ class AdjustmentDef:
     cap: Decimal | None
     terms: tuple[TermDef, ...]
     rule_text: str = ""
-
-    def compute(self, vals, kind) -> Decimal:
-        return self.fn(vals, kind)
-
-    @property
-    def fn(self):
-        """Compiled ``(vals, kind) -> capped sum`` of the terms."""
-        fn = self.__dict__.get("_fn")
-        if fn is None:
-            fn = self.__dict__["_fn"] = _adjustment_fn(tuple(t.fn for t in self.terms), self.cap)
-        return fn
-
-
-def _adjustment_fn(fns, cap):
-    def adjustment(vals, kind):
-        total = ZERO
-        for f in fns:
-            total += f(vals, kind, None)
-        return cap if cap is not None and total > cap else total
-
-    def column(f, rows, kinds):
-        if hasattr(f, "batch"):
-            return f.batch(rows)
-        if hasattr(f, "batch_kinds"):
-            return f.batch_kinds(rows, kinds)
-        return [f(v, k, None) for v, k in zip(rows, kinds, strict=False)]
-
-    def adjustment_batch(rows, kinds):
-        # same additions in the same order as ``adjustment``: ((0 + t1) + t2) + …
-        columns = [column(f, rows, kinds) for f in fns]
-        if len(columns) == 1:
-            totals = [ZERO + a for a in columns[0]]
-        elif len(columns) == 2:
-            totals = [ZERO + a + b for a, b in zip(*columns, strict=True)]
-        elif len(columns) == 3:
-            totals = [ZERO + a + b + c for a, b, c in zip(*columns, strict=True)]
-        else:
-            totals = [sum(t, ZERO) for t in zip(*columns, strict=True)]
-        if cap is None:
-            return totals
-        return [cap if t > cap else t for t in totals]
-
-    adjustment.batch = adjustment_batch
-    return adjustment
 
 
 @dataclass(frozen=True, eq=False)
@@ -481,6 +357,8 @@ class Scheme:
     indicators: tuple[IndicatorDef, ...]
     vetoes: tuple[VetoDef, ...]
     origin: str = ""
+    format_version: int = FORMAT_VERSION
+    topic: str = ""  # what the printed monthly / annual tables are about (e.g. 12345热线); default: title
 
     def __post_init__(self) -> None:
         d = self.__dict__
@@ -491,6 +369,15 @@ class Scheme:
         d["_categories"] = {c.key: c for c in self.categories}
         d["_groups"] = {g.key: g for g in self.groups}
         d["_group_of_kind"] = {k: g.key for g in self.groups for k in g.kinds}
+        d["_scale"] = None
+
+    @property
+    def scale(self):
+        """The scaled-integer number system of this scheme's figures (see :mod:`rules`)."""
+        ns = self.__dict__["_scale"]
+        if ns is None:
+            ns = self.__dict__["_scale"] = _scale(self.indicators, (self.monthly_score, self.annual_score))
+        return ns
 
     def __repr__(self) -> str:
         return f"Scheme({self.id!r}, version={self.version!r})"
@@ -564,6 +451,36 @@ class Scheme:
         return out
 
 
+def _scale(indicators, scores):
+    """The number system of a scheme's figures; ``ValueError`` when its constants need too many
+    decimals or its figures could overflow int64."""
+    constants: list[Decimal] = []
+    weights: list[Decimal] = []
+
+    def terms(ts):
+        for t in ts:
+            for name in ("points", "cap", "target", "threshold"):
+                v = t.params.get(name)
+                if isinstance(v, Decimal):
+                    constants.append(v)
+            if t.params.get("points") is not None:
+                weights.append(t.params["points"])
+            constants.extend(t.params.get("table", {}).values())
+
+    for ind in indicators:
+        constants += [ind.max, ind.start, *ind.fixed_by_kind.values()]
+        terms(ind.terms)
+    for sdef in scores:
+        if sdef is None:
+            continue
+        constants += [v for v in (sdef.min, sdef.max) if v is not None]
+        for adj in (sdef.bonus, sdef.penalty):
+            if adj is not None:
+                constants += [adj.cap] if adj.cap is not None else []
+                terms(adj.terms)
+    return scale_for(constants, weights)
+
+
 # ---------------------------------------------------------------------------- loading
 
 
@@ -593,13 +510,15 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
     return load_scheme_text(text, source=str(path))
 
 
-def load_scheme_text(text: str, source: str = "<text>") -> Scheme:
-    """Parse, validate and compile a scheme from its TOML text; raises :class:`SchemeError`."""
+def load_scheme_text(text: str, source: str = "<text>", *, frozen: bool = False) -> Scheme:
+    """Parse and validate a scheme from its TOML text; raises :class:`SchemeError`. ``frozen``:
+    a definition frozen with a year before files carried ``format_version`` (read as version 1)."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(source, [SchemeProblem("", f"TOML 格式错误：{exc}")]) from None
     builder = _Builder(data, text, source)
+    builder.frozen = frozen
     return builder.build()
 
 
@@ -612,6 +531,7 @@ class _Builder:
         self.text = text
         self.source = source
         self.problems: list[SchemeProblem] = []
+        self.frozen = False
 
     # -- small checkers -------------------------------------------------------------------
 
@@ -716,15 +636,21 @@ class _Builder:
         self.unknown_keys(
             data,
             {
-                "id", "title", "version", "source", "unit_kinds", "period", "ranking", "total",
-                "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
+                "format_version", "id", "title", "topic", "version", "source", "unit_kinds", "period", "ranking",
+                "total", "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
             },
             "",
         )
+        version_raw = data.get("format_version")
+        if version_raw is None and not self.frozen:
+            self.err("format_version", f"缺少必填项（方案文件格式版本，目前为 {FORMAT_VERSION}）")
+        elif version_raw is not None and version_raw != FORMAT_VERSION:
+            self.err("format_version", f"不支持的方案文件格式版本 {version_raw!r}（本程序读取版本 {FORMAT_VERSION}）")
         scheme_id = self.string(data, "id", "")
         if scheme_id and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", scheme_id):
             self.err("id", f"只能包含字母、数字、-、_ 和 .：{scheme_id!r}")
         title = self.string(data, "title", "")
+        topic = self.string(data, "topic", "", required=False)
         version = self.string(data, "version", "")
         source = self.string(data, "source", "", required=False)
 
@@ -784,7 +710,7 @@ class _Builder:
         if has_annual and annual_score is None:
             annual_score = ScoreDef(label="年度得分")
 
-        total = self.build_total(has_monthly, has_annual)
+        total = self.total_def = self.build_total(has_monthly, has_annual)
         if not has_monthly and months_required:
             self.err("period.months_required", "方案没有月度指标时不能要求逐月数据")
         if zero_volume and not has_monthly:
@@ -795,6 +721,11 @@ class _Builder:
         vetoes = self.build_vetoes()
         categories = self.finish_categories(categories_raw, indicators)
 
+        if not self.problems:
+            try:
+                _scale(indicators, (monthly_score, annual_score))
+            except ValueError as exc:
+                self.err("indicators", str(exc))
         if self.problems:
             raise SchemeError(self.source, self.problems)
         return Scheme(
@@ -818,6 +749,7 @@ class _Builder:
             indicators=indicators,
             vetoes=vetoes,
             origin=self.source,
+            topic=topic,
         )
 
     def check_input_ref(
@@ -1038,6 +970,12 @@ class _Builder:
             if f["max"] is not None and f["max"] != total:
                 self.err(f"{path}max", f"与所含指标满分之和 {fmt2(total)} 不一致：{fmt2(f['max'])}")
             heading = f["heading"].replace("{label}", f["label"]).replace("{max}", fmt2(total))
+            if "{weight}" in heading:
+                weight = getattr(self.total_def, f"{f['level']}_weight", None)
+                if weight is None:
+                    self.err(f"{path}heading", "{weight} 只能用于按权重合成总分（combine = \"weighted\"）的方案")
+                else:
+                    heading = heading.replace("{weight}", f"{fmt2(weight * 100)}%")
             out.append(
                 CategoryDef(
                     key=f["key"], label=f["label"], level=f["level"], max=total, heading=heading,
@@ -1159,8 +1097,9 @@ class _Builder:
         self.unknown_keys(t, allowed, p)
         if len(self.problems) > n_before or type_ is None or inp is None:
             return None
-        fn = compile_term(type_, inp.key, **params)
-        return TermDef(type=type_, input=inp.key, params=MappingProxyType(params), fn=fn)
+        if type_ == "choice":
+            params["options"] = tuple(c.value for c in inp.choices)
+        return TermDef(type=type_, input=inp.key, params=MappingProxyType(params))
 
     def build_indicators(self, categories_raw) -> tuple[IndicatorDef, ...]:
         cats = {f["key"]: f for _, _, f in categories_raw}
@@ -1245,12 +1184,6 @@ class _Builder:
                 fixed_by_kind=MappingProxyType(fixed), inputs=frozenset(inputs), manual_inputs=manual,
                 uses_share=any(term.type == "share" for term in terms),
             )
-            fused = None
-            if len(terms) == 1 and not fixed and fwz is None:
-                fused = compile_fused(terms[0].type, terms[0].input, start, mx, terms[0].params)
-            ind.__dict__["_fn"] = fused or _indicator_fn(
-                start, mx, tuple(term.fn for term in terms), dict(fixed), fwz
-            )
             out.append(ind)
         # manual inputs take their bounds from the indicator that scores them
         for key, inp in list(self.inputs.items()):
@@ -1311,6 +1244,8 @@ class _Builder:
         if combine == "weighted":
             mw = self.number(t, "monthly_weight", p)
             aw = self.number(t, "annual_weight", p)
+            if mw is not None and aw is not None and mw + aw != 1:
+                self.err(f"{p}annual_weight", f"monthly_weight 与 annual_weight 之和必须为 1：{fmt2(mw)} + {fmt2(aw)}")
             if not has_monthly or not has_annual:
                 self.err(f"{p}combine", "weighted 需要同时有月度指标和年度指标")
         else:
@@ -1343,10 +1278,3 @@ class _Builder:
                 )
             )
         return tuple(out)
-
-
-def weighted_total(scheme: Scheme, monthly_mean: Decimal, annual: Decimal) -> Decimal:
-    total = scheme.total
-    return CONTEXT.add(
-        CONTEXT.multiply(total.monthly_weight, monthly_mean), CONTEXT.multiply(total.annual_weight, annual)
-    )

@@ -1,6 +1,6 @@
 """知识库 measures (issue 10 §6):
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/kb.py [--entries 20000] [--import-rows 5000] [--runs 200]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/kb_bench.py [--entries 20000] [--import-rows 5000] [--runs 200]
 
 - import: an xlsx of N 一问一答 rows, plan (read + check whole) + apply (one transaction), as the
   user waits for it. Target ≤ 2 s for 5,000.

@@ -1,6 +1,6 @@
 """Working-day calendar: deadline arithmetic and the 工作日历 dialog, as a user waits for them.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/calendar.py [--runs 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/workdays_calendar.py [--runs 5]
 
 1. 10,000 notices' due date + working days left (what the register computes on every refresh).
 2. 文件 → 工作日历… : dialog constructed, shown and painted (grab), then switching the year.
