@@ -71,7 +71,7 @@ from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.kb.annual_fed import show_fed, typed_text
 from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.assessment import Cell, CellEdit
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ServiceError, StoreWriteError
 from hotline_desktop.services.evidence import EvidenceRow
 
 EVIDENCE_FILTER = "扫描件/PDF/图片/Word (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.heic *.webp " \
@@ -296,6 +296,18 @@ class ItemCard(QFrame):
             hint = self.tr("未填（按“否”计）")
         self.hint_label.setText(hint)
         self.hint_label.setVisible(bool(hint) and not invalid)
+
+    def show_unsaved(self, reason: str) -> None:
+        """The typed value could not be saved (disk full, read-only): keep it on screen, in red."""
+        ed = self.editor
+        ed.setProperty("invalid", True)
+        ed.style().unpolish(ed)
+        ed.style().polish(ed)
+        text = self.tr("未保存：{0}").format(reason)
+        self.error_label.setText(text)
+        self.error_label.setVisible(True)
+        ed.setToolTip(text)
+        self.hint_label.setVisible(False)
 
     # -- feeds (rule + current points) ----------------------------------------------------
     def _set_feeds_text(self, points: dict[str, str]) -> None:
@@ -946,6 +958,13 @@ class AnnualTab(TabPage):
         old_typed = typed_text(self, unit_id, key, old)  # a fed item not overridden: undo clears it
         try:
             changes = self.services.assessment.set_values(ys_id, [CellEdit(unit_id, None, key, text)])
+        except StoreWriteError as e:
+            # Not saved (disk full, read-only): what was typed stays in the form, marked red.
+            card = self.cards.get(key)
+            if card is not None and card.unit_id == unit_id:
+                card.show_unsaved(str(e))
+            self._report(self.tr("输入的内容没有保存，仍显示在表单中（红色），可稍后重新输入：\n{0}").format(e))
+            return
         except ServiceError as e:
             self._report(str(e))
             card = self.cards.get(key)

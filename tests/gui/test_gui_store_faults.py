@@ -182,3 +182,34 @@ def test_zero_byte_database_at_start_offers_restore_and_keeps_the_file(tmp_path,
         assert len(kept) == 1 and kept[0].stat().st_size == 0
     finally:
         result.close()
+
+
+def test_annual_item_on_full_disk_stays_typed_in_red(qtbot, seeded, failing_writes, message_boxes):
+    """年度考核: a count typed while the disk is full is not saved, but stays in the form, marked."""
+    from hotline_desktop.gui.annual_tab import AnnualTab
+
+    ys = seeded.assessment.assign(2023, "ganxian-2023-hotline")
+    tab = AnnualTab(seeded)
+    qtbot.addWidget(tab)
+    tab.set_year(ys.year)
+    tab.set_year_scheme(ys)
+    tab.resize(1300, 720)
+    tab.show()
+    try:
+        tab.select_unit(seeded.ids["JD01"])
+        card = tab.cards["publicity_articles"]
+        failing_writes(seeded.store)
+        card.editor.setValue(3)
+
+        assert seeded.assessment.annual_cells(ys.id, seeded.ids["JD01"]).get((seeded.ids["JD01"], "publicity_articles")) is None
+        assert card.editor.value() == 3  # what was typed is still there
+        assert card.editor.property("invalid") and "未保存" in card.error_label.text()
+        assert tab.undo_stack.count() == 0
+        assert any("没有保存" in text for _k, _t, text in message_boxes.calls)
+
+        failing_writes.restore()  # space freed: entering it again saves it
+        card.editor.setValue(4)
+        cell = seeded.assessment.annual_cells(ys.id, seeded.ids["JD01"])[(seeded.ids["JD01"], "publicity_articles")]
+        assert cell.text == "4" and not card.error_label.isVisible()
+    finally:
+        tab.shutdown()
