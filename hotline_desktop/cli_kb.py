@@ -23,8 +23,8 @@ def _date(text: str | None, what: str) -> date | None:
 
     try:
         return parse_date_cell(text.strip())
-    except ValueError as e:
-        raise CliError(f"{what}：{e}") from None
+    except ValueError:
+        raise CliError(f"{what}“{clip(text.strip())}”不是有效日期（应如 2026-12-01）") from None
 
 
 def _id(text: str) -> int:

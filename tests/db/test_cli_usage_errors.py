@@ -64,3 +64,16 @@ def test_a_huge_year_is_refused_not_an_internal_error(tmp_path, capsys, what):
                  "--year", "9" * 20, "--out", str(tmp_path / "c.json")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("错误：考核年度无效：99999999999999999999（应为 2000–2100）"), err
+
+
+def test_negative_setting_and_impossible_date_are_named_plainly(tmp_path, capsys):
+    """-1 is an integer out of range (not "应为整数"); a date that does not exist is said once."""
+    from hotline_desktop.cli import main
+
+    data = str(tmp_path / "d")
+    assert main(["--data-dir", data, "settings", "set", "escalation_workdays", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "之间" in err and "应为整数" not in err
+    assert main(["--data-dir", data, "kb", "publish", "1", "--date", "2026-02-30"]) == 2
+    err = capsys.readouterr().err
+    assert "不是有效日期" in err and err.count("日期") == 2  # 日期“…”不是有效日期 — not 日期：日期不存在
