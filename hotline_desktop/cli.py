@@ -11,11 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from hotline_desktop import APP_TITLE, __version__
+from hotline_desktop.cli_args import CliError, out_file
 from hotline_desktop.core.text import clip
-
-
-class CliError(Exception):
-    pass
 
 
 def _err(msg: str) -> int:
@@ -120,9 +117,12 @@ def _year_scheme(services, args, what: str):
 
 def _year_arg(text) -> int:
     try:
-        return int(str(text).strip())
+        year = int(str(text).strip())
     except ValueError:
         raise CliError(f"考核年度应为整数：{clip(text)}") from None
+    if not 2000 <= year <= 2100:
+        raise CliError(f"考核年度无效：{clip(year)}（应为 2000–2100）")
+    return year
 
 
 def _import_monthly(args) -> int:
@@ -172,12 +172,7 @@ def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
         raise CliError("导出文件只能指定一个（FILE 或 --out）")
     if not (args.file or args.out):
         raise CliError(f"请指定导出文件：hotline-desktop export {what} --out 文件{suffixes[0]}")
-    out = Path(args.file or args.out)
-    if out.suffix.lower() not in suffixes:
-        raise CliError(f"导出文件须为 {' 或 '.join(suffixes)}：{clip(str(out), 80)}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{clip(str(out.parent), 80)}")
-    return out
+    return out_file(args.file or args.out, suffixes)
 
 
 def cmd_export(args) -> int:
@@ -226,15 +221,8 @@ def _export_ranking(args) -> int:
             + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
             " --out 文件.xlsx|文件.pdf）"
         )
-    try:
-        year = int(str(args.year).strip())
-    except ValueError:
-        raise CliError(f"考核年度应为整数：{args.year}") from None
-    out = Path(args.file or args.out)
-    if out.suffix.lower() not in (".xlsx", ".pdf", ".json"):
-        raise CliError(f"导出文件须为 .xlsx、.pdf 或 .json：{out}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{out.parent}")
+    year = _year_arg(args.year)
+    out = out_file(args.file or args.out, (".xlsx", ".pdf", ".json"))
     if out.suffix.lower() == ".json":
         if args.month is not None or args.group is not None:
             raise CliError("导出 .json（score 输出格式）时不能指定 --month 或 --group")
@@ -270,16 +258,13 @@ def _export_case(args) -> int:
                        + "（用法：hotline-desktop export case --scheme 方案 --year 年度 --out 文件.json）")
     if args.month is not None or args.group is not None:
         raise CliError("export case 不能指定 --month 或 --group（导出全年）")
-    out = Path(args.file or args.out)
-    if out.suffix.lower() != ".json":
-        raise CliError(f"导出文件须为 .json：{out}")
-    if not out.parent.exists():
-        raise CliError(f"导出目录不存在：{out.parent}")
+    out = out_file(args.file or args.out, ".json")
+    year = _year_arg(args.year)
     from hotline_desktop.services.case_export import export_case
 
     services = _open(args, lock=False)
     try:
-        path, side = export_case(services, scheme_id=args.scheme, year=args.year, out=out)
+        path, side = export_case(services, scheme_id=args.scheme, year=year, out=out)
         print(f"已导出计分案例（可用 hotline-desktop score 复核）：{path}")
         if side is not None:
             print(f"该年度冻结的方案与内置方案不同，已另存为：{side}\n"
@@ -354,10 +339,7 @@ def _scheme_assign(args) -> int:
     missing = [f"--{o}" for o in ("year", "scheme") if getattr(args, o) is None]
     if missing:
         raise CliError("scheme assign 缺少 " + "、".join(missing) + "（用法：hotline-desktop scheme assign --year 年度 --scheme 方案）")
-    try:
-        year = int(str(args.year).strip())
-    except ValueError:
-        raise CliError(f"考核年度应为整数：{clip(args.year)}") from None
+    year = _year_arg(args.year)
     scheme: str | Path = args.scheme
     if str(scheme).lower().endswith(".toml"):
         path = Path(scheme)
@@ -381,10 +363,13 @@ def _scheme_assign(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    from hotline_desktop.cli_args import chinese_parser_class
+
+    parser_class = chinese_parser_class()
+    common = parser_class(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="数据文件夹（默认：用户数据目录，或环境变量 HOTLINE_HOME）")
-    p = argparse.ArgumentParser(prog="hotline-desktop", description=APP_TITLE, parents=[common])
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p = parser_class(prog="hotline-desktop", description=APP_TITLE, parents=[common])
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, fn: Callable, help_text: str) -> argparse.ArgumentParser:
@@ -455,8 +440,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except Exception as e:
         if _expected(e):
-            return _err(f"错误：{_os_message(e) if isinstance(e, OSError) else e}")
+            return _err(_printable(f"错误：{_os_message(e) if isinstance(e, OSError) else e}"))
         return _unexpected(args, e)
+
+
+def _printable(msg: str, line_limit: int = 500) -> str:
+    """A message for the terminal: no control characters (an echoed value cannot drive the
+    terminal), no line longer than `line_limit`."""
+    return "\n".join(clip(line, line_limit) for line in msg.split("\n"))
 
 
 def _os_message(e: OSError) -> str:

@@ -1,6 +1,6 @@
 """`hotline-desktop calendar show|set|clear|import|export|due`: the working-day calendar headlessly.
 
-Errors exit 2 with a Chinese message (cli.CliError); nothing is written then. A calendar edit
+Errors exit 2 with a Chinese message (cli_args.CliError); nothing is written then. A calendar edit
 that would move issued notices' due dates lists them and leaves them unless --apply is given.
 """
 
@@ -10,7 +10,9 @@ import json
 import sys
 from datetime import date
 
-from hotline_desktop.core.calendar_file import parse_date
+from hotline_desktop.cli_args import CliError
+from hotline_desktop.cli_args import date_arg as _date
+from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
     DayKind,
@@ -25,30 +27,17 @@ WEEKDAYS = "一二三四五六日"
 YEAR_RANGE = (1900, 2100)
 
 
-def _cli_error(msg: str) -> Exception:
-    from hotline_desktop.cli import CliError
-
-    return CliError(msg)
-
-
 def _year(text: str) -> int:
     t = str(text).strip()
     if not t.isdigit() or not YEAR_RANGE[0] <= int(t) <= YEAR_RANGE[1]:
-        raise _cli_error(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{t}")
+        raise CliError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{clip(t)}")
     return int(t)
-
-
-def _date(text: str, what: str = "日期") -> date:
-    d = parse_date(text)
-    if d is None:
-        raise _cli_error(f"{what}“{text}”不是有效日期（应如 2027-01-01）")
-    return d
 
 
 def _kind(text: str) -> DayKind:
     k = parse_day_kind(text)
     if k is None:
-        raise _cli_error(f"类型“{text}”应为“节假日”或“调休上班”")
+        raise CliError(f"类型“{clip(text)}”应为“节假日”或“调休上班”")
     return k
 
 
@@ -56,7 +45,7 @@ def _name(text: str | None) -> str:
     try:
         return clean_day_name(text)
     except ValueError as e:
-        raise _cli_error(str(e)) from None
+        raise CliError(str(e)) from None
 
 
 def day_json(info) -> dict:
@@ -110,9 +99,9 @@ def cmd_calendar(args, open_services) -> int:
 
         out = Path(args.file)
         if out.suffix.lower() not in (".csv", ".xlsx"):
-            raise _cli_error(f"日历文件须为 .csv 或 .xlsx：{out}")
+            raise CliError(f"日历文件须为 .csv 或 .xlsx：{out}")
         if not out.parent.exists():
-            raise _cli_error(f"导出目录不存在：{out.parent}")
+            raise CliError(f"导出目录不存在：{out.parent}")
     elif action == "set":
         day = _date(args.date)
         set_to = OfficeDay(day, _kind(args.kind), _name(args.name))
@@ -122,7 +111,7 @@ def cmd_calendar(args, open_services) -> int:
         start = _date(args.date, "下达日期")
         t = str(args.days).strip()
         if not t.isdigit() or not 0 < int(t) <= 365:
-            raise _cli_error(f"时限应为 1–365 之间的整数：{t}")
+            raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
         n = int(t)
     services = open_services(args, lock=action in ("set", "clear", "import"))
     try:
@@ -229,10 +218,10 @@ def cmd_settings(args, open_services) -> int:
         name = names.get(args.name.strip())
         if name is None:
             known = "、".join(f"{n}（{core.LABELS[n]}）" for n in core.NAMES)
-            raise _cli_error(f"没有设置项“{args.name}”；可用：{known}")
+            raise CliError(f"没有设置项“{clip(args.name)}”；可用：{known}")
         _, errs = core.parse_settings({name: args.value})
         if errs:
-            raise _cli_error(errs.errors[name])
+            raise CliError(errs.errors[name])
     services = open_services(args, lock=args.settings_action == "set")
     try:
         st = services.settings

@@ -12,11 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-
-def _cli_error(msg: str) -> Exception:
-    from hotline_desktop.cli import CliError
-
-    return CliError(msg)
+from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.core.text import clip
 
 
 def _date(text: str | None, what: str) -> date | None:
@@ -26,29 +23,24 @@ def _date(text: str | None, what: str) -> date | None:
 
     try:
         return parse_date_cell(text.strip())
-    except ValueError as e:
-        raise _cli_error(f"{what}：{e}") from None
+    except ValueError:
+        raise CliError(f"{what}“{clip(text.strip())}”不是有效日期（应如 2026-12-01）") from None
 
 
 def _id(text: str) -> int:
     try:
         v = int(str(text).strip())
     except ValueError:
-        raise _cli_error(f"条目 ID 应为整数：{text}") from None
+        raise CliError(f"条目 ID 应为整数：{clip(text)}") from None
     if v <= 0:
-        raise _cli_error(f"条目 ID 应为正整数：{text}")
+        raise CliError(f"条目 ID 应为正整数：{clip(text)}")
     return v
 
 
 def _out(path: str | None, suffixes: tuple[str, ...], usage: str) -> Path:
     if not path:
-        raise _cli_error(f"请用 --out 指定导出文件（{usage}）")
-    p = Path(path)
-    if p.suffix.lower() not in suffixes:
-        raise _cli_error(f"导出文件须为 {' 或 '.join(suffixes)}：{p}")
-    if not p.parent.exists():
-        raise _cli_error(f"导出目录不存在：{p.parent}")
-    return p
+        raise CliError(f"请用 --out 指定导出文件（{usage}）")
+    return out_file(path, suffixes)
 
 
 def row_json(r) -> dict:
@@ -77,7 +69,7 @@ def cmd_kb(args) -> int:
 
     what = args.kb_command
     if what is None:
-        raise _cli_error("请指定 kb 子命令：import / export / report / list / search / review / publish / withdraw / "
+        raise CliError("请指定 kb 子命令：import / export / report / list / search / review / publish / withdraw / "
                          "feedback / verify")
     # Check arguments before opening anything, so a bad call writes nothing.
     day = _date(getattr(args, "date", None), "日期")
@@ -88,9 +80,9 @@ def cmd_kb(args) -> int:
         try:
             year = int(str(args.year).strip())
         except ValueError:
-            raise _cli_error(f"年度应为整数：{args.year}") from None
+            raise CliError(f"年度应为整数：{clip(args.year)}") from None
         if not 2000 <= year <= 2100:
-            raise _cli_error(f"年度无效：{year}")
+            raise CliError(f"年度无效：{year}")
     checks = []
     if what == "review":
         from hotline_desktop.core.kb import KbError, parse_check_arg, validate_review
@@ -98,7 +90,7 @@ def cmd_kb(args) -> int:
         try:
             checks = validate_review(parse_check_arg(c) for c in (args.check or []))
         except KbError as e:
-            raise _cli_error(str(e)) from None
+            raise CliError(str(e)) from None
     read_only = what in ("export", "report", "list", "search")
     services = _open(args, lock=not read_only)
     try:

@@ -8,48 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
-from pathlib import Path
 
+from hotline_desktop.cli_args import CliError, int_arg
+from hotline_desktop.cli_args import date_arg as _date
+from hotline_desktop.cli_args import out_file as _out
+from hotline_desktop.cli_args import parsed as _parse
 from hotline_desktop.core.notices import Channel, Level, NoticeStatus, split_orders
-
-
-def _cli_error(msg: str) -> Exception:
-    from hotline_desktop.cli import CliError
-
-    return CliError(msg)
-
-
-def _date(text: str | None, what: str) -> date:
-    from hotline_desktop.core.calendar_file import parse_date  # imported when used: `score` starts fast
-
-    d = parse_date(text or "")
-    if d is None:
-        raise _cli_error(f"{what}“{text}”不是有效日期（应如 2026-12-01）")
-    return d
+from hotline_desktop.core.text import clip
 
 
 def _int(text: str | None, what: str, lo: int = 1, hi: int = 365) -> int:
-    t = str(text or "").strip()
-    if not t.isdigit() or not lo <= int(t) <= hi:
-        raise _cli_error(f"{what}应为 {lo}–{hi} 的整数：{t}")
-    return int(t)
-
-
-def _out(path: str, suffix: str) -> Path:
-    out = Path(path)
-    if out.suffix.lower() != suffix:
-        raise _cli_error(f"输出文件须为 {suffix}：{out}")
-    if not out.parent.is_dir():
-        raise _cli_error(f"输出目录不存在：{out.parent}")
-    return out
-
-
-def _parse(fn, text: str):
-    try:
-        return fn(text)
-    except ValueError as e:
-        raise _cli_error(str(e)) from None
+    return int_arg(text, what, lo, hi)
 
 
 def _note_lines(cal, rows) -> list[str]:
@@ -67,7 +36,7 @@ def cmd_notice(args, open_services) -> int:
         channel = _parse(Channel.parse, args.channel)
         content = args.content or ""
         if not content.strip():
-            raise _cli_error("督办内容不能为空（--content）")
+            raise CliError("督办内容不能为空（--content）")
         orders = split_orders(args.orders or "")
     elif action == "list":
         year = _int(args.year, "年度", 2000, 2100) if args.year else None
@@ -76,15 +45,15 @@ def cmd_notice(args, open_services) -> int:
     elif action == "complete":
         done = _date(args.date, "办结日期")
         if not (args.result or "").strip():
-            raise _cli_error("请填写办理结果（--result）")
+            raise CliError("请填写办理结果（--result）")
     elif action == "extend":
         if (args.days is None) == (args.until is None):
-            raise _cli_error("延期须给出 --days N 或 --until YYYY-MM-DD（二者选一）")
+            raise CliError("延期须给出 --days N 或 --until YYYY-MM-DD（二者选一）")
         ext_days = _int(args.days, "延期天数") if args.days is not None else None
         until = _date(args.until, "延期后的办结时限") if args.until is not None else None
     elif action == "void":
         if not (args.reason or "").strip():
-            raise _cli_error("作废须填写原因（--reason）")
+            raise CliError("作废须填写原因（--reason）")
     elif action in ("pdf", "remind"):
         out = _out(args.out, ".pdf")
         as_of = _date(args.as_of, "--as-of 日期") if getattr(args, "as_of", None) else None
@@ -101,7 +70,7 @@ def cmd_notice(args, open_services) -> int:
 
             unit = next((u for u in services.units.list() if u.code == args.unit.strip()), None)
             if unit is None:
-                raise _cli_error(f"找不到承办单位：{args.unit}")
+                raise CliError(f"找不到承办单位：{clip(args.unit)}")
             row = ns.issue(NoticeDraft(unit.id, channel, level, issued, days, args.calendar_days, content, orders))
             print(row.number)
             note = services.calendar.calendar().span_note(row.issued, row.due) if not row.calendar_days else None
@@ -156,7 +125,7 @@ def cmd_notice(args, open_services) -> int:
             path = ns.export_xlsx(year, out, as_of)
             print(f"已导出 {year} 年督办通知登记表：{path}")
             return 0
-        raise _cli_error(f"未知的操作：{action}")
+        raise CliError(f"未知的操作：{action}")
     finally:
         services.close()
 

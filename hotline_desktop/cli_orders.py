@@ -7,29 +7,19 @@ import re
 import sys
 from pathlib import Path
 
-
-def _cli_error(msg: str) -> Exception:
-    from hotline_desktop.cli import CliError
-
-    return CliError(msg)
+from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.core.text import clip
 
 
 def _month(text: str | None) -> str:
     t = (text or "").strip()
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", t):
-        raise _cli_error(f"月份应写作 YYYY-MM：{text}")
+        raise CliError(f"月份应写作 YYYY-MM：{clip(text)}")
     return t
 
 
 def _out(path: str | None) -> Path | None:
-    if path is None:
-        return None
-    out = Path(path)
-    if out.suffix.lower() != ".xlsx":
-        raise _cli_error(f"输出文件须为 .xlsx：{out}")
-    if not out.parent.is_dir():
-        raise _cli_error(f"输出目录不存在：{out.parent}")
-    return out
+    return None if path is None else out_file(path, ".xlsx")
 
 
 def _year_scheme(services, month: str, key: str | None, scheme: str | None):
@@ -40,9 +30,9 @@ def _year_scheme(services, month: str, key: str | None, scheme: str | None):
              and (key is None or orders.book.get(ys.scheme_id, key) is not None)]
     if not cands:
         what = f"“{key}”" if key else "由工单计算的项目"
-        raise _cli_error(f"{year} 年没有含{what}的考核方案" + (f"（--scheme {scheme}）" if scheme else ""))
+        raise CliError(f"{year} 年没有含{what}的考核方案" + (f"（--scheme {scheme}）" if scheme else ""))
     if len(cands) > 1:
-        raise _cli_error(f"{year} 年有多个方案：{'、'.join(c.scheme_id for c in cands)}，请用 --scheme 指定")
+        raise CliError(f"{year} 年有多个方案：{'、'.join(c.scheme_id for c in cands)}，请用 --scheme 指定")
     return cands[0]
 
 
@@ -56,14 +46,14 @@ def cmd_orders(args, open_services) -> int:
         return cmd_orders_profile(args, open_services)
     if action == "import":
         if args.profile and args.map:
-            raise _cli_error("--profile 与 --map 只能用其一")
+            raise CliError("--profile 与 --map 只能用其一")
         try:
             mapping = parse_map_args(args.map or [])
         except ValueError as e:
-            raise _cli_error(str(e)) from None
+            raise CliError(str(e)) from None
         month = _month(args.month) if args.month else None
         if not Path(args.file).is_file():
-            raise _cli_error(f"找不到文件：{args.file}")
+            raise CliError(f"找不到文件：{clip(args.file, 80)}")
     elif action == "explain":
         month = _month(args.month)
         out = _out(args.out)
@@ -71,7 +61,7 @@ def cmd_orders(args, open_services) -> int:
         month = _month(args.month)
         out = _out(args.out)
         if not Path(args.report).is_file():
-            raise _cli_error(f"找不到文件：{args.report}")
+            raise CliError(f"找不到文件：{clip(args.report, 80)}")
     services = open_services(args)
     try:
         orders = services.orders
@@ -96,9 +86,9 @@ def cmd_orders(args, open_services) -> int:
                 u = UnitRepository(s).by_code(args.unit)
                 uid = u.id if u is not None else None
             if uid is None:
-                raise _cli_error(f"没有编码为“{args.unit}”的单位")
+                raise CliError(f"没有编码为“{clip(args.unit)}”的单位")
             if month not in orders.months():
-                raise _cli_error(f"{month} 尚未导入工单明细")
+                raise CliError(f"{month} 尚未导入工单明细")
             if out is not None:
                 orders.export_explain(ys.scheme_id, uid, month, args.field, out)
                 print(f"已导出：{out}")

@@ -18,7 +18,7 @@ from hotline_desktop.core.excel_units import (
     header_text,
 )
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_sheet, set_text
+from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_sheet, set_text
 
 HEAD_ROW = 3  # Excel row of the column headers; data starts below
 FIXED = [("code", "单位编码", 11), ("name", "单位名称", 22)]
@@ -82,12 +82,7 @@ def write_month_workbook(path: str | Path, scheme, month: str, units: list, valu
                 else:
                     ws.cell(row=r, column=c, value=value)
     ws.freeze_panes = ws.cell(row=HEAD_ROW + 1, column=len(FIXED) + 1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
+    print_setup(ws, f"{HEAD_ROW}:{HEAD_ROW}")
     p = Path(path)
     with atomic_write(p) as tmp:
         wb.save(tmp)

@@ -8,7 +8,7 @@ from pathlib import Path
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.domain import KIND_LABELS, UnitDraft, UnitKind, UnitRow, code_key, validate_draft
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_sheet, set_text
+from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_sheet, set_text
 
 # (field, header, width, help)
 COLUMNS: list[tuple[str, str, int, str]] = [
@@ -70,11 +70,12 @@ def _col_label(idx: int, header: str) -> str:
     return f"{column_letter(idx)}（{clip(header, 20)}）"
 
 
-def find_header(rows: list[list], wanted: dict[str, str], required: str, *, limit: int = HEADER_SCAN) -> int | None:
-    """Index of the first row (within `limit`) naming the `required` column; headers are matched
-    without spaces and line breaks. One rule for every import's header row."""
+def find_header(rows: list[list], wanted: dict[str, str], required: str | None, *,
+                limit: int = HEADER_SCAN) -> int | None:
+    """Index of the first row (within `limit`) naming the `required` column (None: any wanted
+    column); headers are matched without spaces and line breaks. One rule for every import's header row."""
     for i, r in enumerate(rows[:limit]):
-        if any(wanted.get(header_text(c)) == required for c in r):
+        if any((f := wanted.get(header_text(c))) is not None and (required is None or f == required) for c in r):
             return i
     return None
 
@@ -232,12 +233,7 @@ def _styled_workbook(rows: list[UnitRow] | None):
         for c, v in enumerate(values, start=1):
             set_text(ws.cell(row=r, column=c), v)
     ws.auto_filter.ref = f"A1:{column_letter(len(COLUMNS) - 1)}{max(1, len(rows or []) + 1)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    print_setup(ws, "1:1")
     help_ws = wb.create_sheet("填写说明")
     help_ws.column_dimensions["A"].width = 16
     help_ws.column_dimensions["B"].width = 60

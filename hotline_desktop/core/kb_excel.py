@@ -11,10 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.excel_units import ImportProblem
+from hotline_desktop.core.excel_units import HEADER_SCAN, ImportProblem, find_header, header_columns
 from hotline_desktop.core.kb import Content, KbError, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, read_rows, set_text
+from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_rows, set_text
 
 # (field, header, width, help); the first four are required
 IMPORT_COLUMNS: list[tuple[str, str, int, str]] = [
@@ -72,16 +72,16 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
     """Read every row and check it on its own; nothing is written."""
     rows = read_rows(path)
     out = ParsedKb()
-    head_idx = next((i for i, r in enumerate(rows) if any(cell_text(c) for c in r)), None)
-    if head_idx is None:
-        out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
-        return out
     known = {h: f for f, h, _, _ in IMPORT_COLUMNS} | ALIASES
-    colmap: dict[str, int] = {}
-    for i, h in enumerate(cell_text(c).replace(" ", "") for c in rows[head_idx]):
-        f = known.get(h)
-        if f and f not in colmap:
-            colmap[f] = i
+    head_idx = find_header(rows, known, None)  # a title row above the header is fine
+    if head_idx is None:
+        if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
+            out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
+        else:
+            out.problems.append(ImportProblem(
+                1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码、类别、问题、答案”等列"))
+        return out
+    colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
     labels = {f: h for f, h, _, _ in IMPORT_COLUMNS}
     out.columns = {f: f"{column_letter(i)}（{labels[f]}）" for f, i in colmap.items()}
     for need in REQUIRED:
@@ -195,12 +195,7 @@ def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, 
         if lines > 1:  # Excel does not grow a row for wrapped text written by openpyxl
             ws.row_dimensions[r].height = min(409, 15 * lines)
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
-    ws.print_title_rows = f"{r0}:{r0}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, f"{r0}:{r0}")
 
 
 def write_kb_template(path: str | Path) -> Path:

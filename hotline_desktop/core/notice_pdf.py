@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.notices import NoticeRow, cn_date
 from hotline_desktop.core.pdf_fonts import register_cjk_font
+from hotline_desktop.core.pdf_pages import counted_canvas
 
 if TYPE_CHECKING:
     from hotline_desktop.core.workdays import WorkCalendar
@@ -297,36 +298,24 @@ def _progress_hook(progress: Callable[[int], None] | None, cancelled: Callable[[
 
 def _build(story: list, out: Path, title: str, marks_total: bool = True, *,
            progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None) -> Path:
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import SimpleDocTemplate
 
     body, _title = notice_fonts()
     if story and type(story[-1]).__name__ == "PageBreak":
         story = story[:-1]
 
-    class _Canvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 (reportlab API)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            marks = getattr(self, "_notice_marks", {})
-            per_notice: dict[str, int] = {}
+    def furniture(canvas, _total: int) -> None:
+        marks = getattr(canvas, "_notice_marks", {})
+        if not per_notice and marks:
             for number, page in marks.values():
                 per_notice[number] = max(per_notice.get(number, 0), page)
-            for state in self._pages:
-                self.__dict__.update(state)
-                mark = marks.get(self._pageNumber)
-                if mark and marks_total and per_notice.get(mark[0], 1) > 1:
-                    self.setFont(body, 9)
-                    self.drawCentredString(PAGE_W / 2, MARGIN_BOTTOM * 0.5,
-                                           f"{mark[0]}　第 {mark[1]} 页 共 {per_notice[mark[0]]} 页")
-                super().showPage()
-            super().save()
+        mark = marks.get(canvas._pageNumber)
+        if mark and marks_total and per_notice.get(mark[0], 1) > 1:
+            canvas.setFont(body, 9)
+            canvas.drawCentredString(PAGE_W / 2, MARGIN_BOTTOM * 0.5,
+                                     f"{mark[0]}　第 {mark[1]} 页 共 {per_notice[mark[0]]} 页")
+
+    per_notice: dict[str, int] = {}
 
     with atomic_write(out) as tmp:
         doc = SimpleDocTemplate(
@@ -336,7 +325,7 @@ def _build(story: list, out: Path, title: str, marks_total: bool = True, *,
         )
         if progress is not None or cancelled is not None:
             doc.setProgressCallBack(_progress_hook(progress, cancelled))
-        doc.build(story, canvasmaker=_Canvas)
+        doc.build(story, canvasmaker=counted_canvas(furniture))
     if progress is not None:
         progress(100)
     return out

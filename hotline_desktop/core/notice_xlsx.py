@@ -10,7 +10,7 @@ from typing import Any
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.notices import cn_date
-from hotline_desktop.core.xlsx import column_letter, set_text
+from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
 
 FONT_NAME = "宋体"
 # (heading, width in characters)
@@ -45,7 +45,6 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
                         as_of: date) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
     ws = wb.active
@@ -98,15 +97,7 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
         set_text(ws.cell(foot + k, 1), f"注：{note}（相关通知的办结时限按此计算）")
         ws.cell(foot + k, 1).font = Font(name=FONT_NAME, size=9)
     ws.freeze_panes = "B4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    print_setup(ws, "3:3", paged=True)
     out = Path(path)
     with atomic_write(out) as tmp:
         wb.save(tmp)

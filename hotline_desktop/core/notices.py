@@ -318,6 +318,17 @@ def split_orders(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+MAX_ORDER_LEN = 40  # a platform work-order number is far shorter; longer text is a typing slip
+
+
+def orders_problem(orders: tuple[str, ...]) -> str | None:
+    """Why these work-order numbers cannot be kept (the first too long one), or None."""
+    long = [o for o in orders if len(o) > MAX_ORDER_LEN]
+    if long:
+        return f"工单编号过长（最多 {MAX_ORDER_LEN} 个字符）：{long[0][:MAX_ORDER_LEN]}…"
+    return None
+
+
 def cn_date(d: date | None) -> str:
     """2026年12月1日."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.xlsx import column_letter, set_text
+from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
 
 
 def write_sheets(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Sequence[str], Sequence[Sequence]]]) -> Path:
@@ -39,11 +39,7 @@ def write_sheets(path: str | Path, sheets: Sequence[tuple[str, Sequence[str], Se
         for c, w in enumerate(widths):
             ws.column_dimensions[column_letter(c)].width = max(8, w)
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = f"{head}:{head}"
+        print_setup(ws, f"{head}:{head}")
     p = Path(path)
     with atomic_write(p) as tmp:
         wb.save(tmp)

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.pdf_fonts import register_cjk_font
+from hotline_desktop.core.pdf_pages import counted_canvas
 from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable
 
 __all__ = ["write_ranking_pdf", "PAGE_MARGIN_MM"]
@@ -52,7 +53,6 @@ def write_ranking_pdf(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen import canvas as rl_canvas
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     if isinstance(tables, RankingTable):
@@ -161,25 +161,11 @@ def write_ranking_pdf(
     est_pages = max(1, sum(1 + len(t.rows) // 30 for t in tables))
     state = {"pages": 0}
 
-    class _Canvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):  # noqa: N802 (reportlab API)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                self.setFont(font, 8)
-                self.setFillColor(colors.black)
-                self.drawCentredString(page_w / 2, margin * 0.45, f"第 {self._pageNumber} 页 共 {total} 页")
-                self.drawRightString(page_w - margin, margin * 0.45, f"制表日期：{date_text}")
-                super().showPage()
-            super().save()
+    def furniture(canvas, total: int) -> None:
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.black)
+        canvas.drawCentredString(page_w / 2, margin * 0.45, f"第 {canvas._pageNumber} 页 共 {total} 页")
+        canvas.drawRightString(page_w - margin, margin * 0.45, f"制表日期：{date_text}")
 
     def on_page(_canvas, _doc) -> None:
         check()
@@ -200,7 +186,7 @@ def write_ranking_pdf(
             initialFontName=font,  # no reference to the non-embedded Helvetica
             subject=tables[0].subtitle,
         )
-        doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_Canvas)
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=counted_canvas(furniture))
         check()
     if progress is not None:
         progress(100)

@@ -15,11 +15,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.ranking_table import ExportCancelled, RankingTable, display_width
-from hotline_desktop.core.xlsx import column_letter, set_text
+from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
 
 __all__ = ["write_ranking_xlsx", "FONT_NAME"]
 
@@ -180,20 +179,12 @@ def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
 
     # print setup
     ws.freeze_panes = ws.cell(first_body, table.frozen_cols + 1)
-    ws.print_title_rows = f"{h0}:{h0 + table.header_rows - 1}"
+    print_setup(ws, f"{h0}:{h0 + table.header_rows - 1}", paged=True)
     ws.print_area = f"A1:{last}{max(r - 1, first_body)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = 0.5
     ws.page_margins.bottom = 0.6
     ws.page_margins.header = 0.2
     ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.size = 9
     ws.oddFooter.right.text = f"制表日期：{table.date_text}"
     ws.oddFooter.right.size = 9

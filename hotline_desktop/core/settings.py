@@ -90,7 +90,7 @@ def _parse_one(name: str, text: str) -> object:
         return v
     if name in ("escalation_workdays", "kb_feedback_workdays"):
         t = text.strip()
-        if not re.fullmatch(r"\d{1,3}", t):
+        if not re.fullmatch(r"[+-]?\d{1,3}", t):
             raise ValueError(f"“{clip(t)}”应为整数（工作日数）")
         n = int(t)
         lo, hi = DAYS_RANGE

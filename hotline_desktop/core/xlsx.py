@@ -83,3 +83,20 @@ def cell_text(v: Any) -> str:
             return str(int(v))
         return str(Decimal(repr(v)))
     return str(v).strip()
+
+
+def print_setup(ws, title_rows: str, *, paged: bool = False) -> None:
+    """Landscape A4, one page wide, rows `title_rows` ("3:3") repeated on every printed page.
+    `paged` (the registers and rankings): centred, narrow side margins, 第 n 页 共 m 页 at the foot."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if paged:
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.oddFooter.center.text = "第 &P 页 共 &N 页"

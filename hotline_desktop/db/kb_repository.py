@@ -6,8 +6,6 @@ migration 0005; this repository only queries it.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from hotline_desktop.core.gc_pause import gc_paused
 from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form
 from hotline_desktop.db.models import KbCheck, KbEntry, KbEvent, KbFeedback, KbVersion
 
@@ -78,18 +77,6 @@ def _row(obj, cols: Sequence[str]) -> dict[str, Any]:
     d = {c: getattr(obj, c) for c in cols}
     d["id"] = obj.id
     return d
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """No cyclic GC while building many acyclic rows (tuples, strings); restored afterwards."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _d(v) -> date | None:
@@ -356,7 +343,7 @@ class KbRepository:
         iso = date.fromisoformat
         make = EntryRow._make
         out = []
-        with _gc_paused():  # 20,000 rows of tuples would set off several full collections
+        with gc_paused():  # 20,000 rows of tuples would set off several full collections
             for r in self.s.connection().exec_driver_sql(sql, params).fetchall():  # raw rows: fast
                 r = list(r)
                 if units is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -84,6 +85,29 @@ class TabPage(QWidget):
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             b.setMinimumWidth(64)
             bar.addWidget(b)
+
+    def make_action(self, text: str, tip: str, slot: Callable[[], object], shortcut=None) -> QAction:
+        """A tab action running `slot()`; a shortcut works while focus is inside the tab."""
+        a = QAction(text, self)
+        a.setToolTip(tip)
+        a.triggered.connect(lambda _c=False: slot())
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(a)
+        return a
+
+    def export_dir(self, last: Path | None = None) -> Path:
+        """Where a save dialog opens: `last` (the folder used last), else the data folder's exports/
+        (home when it cannot be made)."""
+        if last is not None:
+            return last
+        d = self.services.paths.exports
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()
+        return d
 
     def make_search_box(self, placeholder: str, on_text: Callable[[str], None], min_width: int = 220) -> QLineEdit:
         """A filter box that reacts as you type; Ctrl+F on the tab focuses it."""

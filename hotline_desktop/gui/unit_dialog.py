@@ -8,13 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QDialog, QDialogButtonBox, QLabel, QWidget
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow, parent_kind_problem
+from hotline_desktop.gui.field_errors import FieldErrors
 from hotline_desktop.gui.ui_unit_dialog import Ui_UnitDialog
 from hotline_desktop.services.units import draft_of
 
 FIELDS = ("code", "name", "kind", "parent_code", "contact", "phone", "active", "notes")
 
 
-class UnitDialog(QDialog):
+class UnitDialog(FieldErrors, QDialog):
     """`draft()` gives what is typed; `accept()` only closes when the service finds no problem
     and `save(draft)` (the caller's undoable commit) succeeded: when the store cannot write
     (disk full, read-only), the dialog stays open with everything typed still in it.
@@ -153,41 +154,6 @@ class UnitDialog(QDialog):
             active=self.ui.activeCheck.isChecked(),
             notes=self.ui.notesEdit.toPlainText(),
         )
-
-    # -- errors --------------------------------------------------------------------------
-    def errors(self) -> dict[str, str]:
-        """Messages currently shown, by field."""
-        return {k: lab.text() for k, lab in self._error_labels.items() if not lab.isHidden()}
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for key in self._error_labels:
-            self._clear_error(key)
-        first: QWidget | None = None
-        for field, message in errors.items():
-            key = field if field in self._error_labels else ""
-            label = self._error_labels[key]
-            label.setText(message if not label.text() or label.isHidden() else label.text() + "\n" + message)
-            label.show()
-            w = self._inputs.get(key)
-            if w is not None:
-                w.setProperty("invalid", True)
-                w.style().unpolish(w)
-                w.style().polish(w)
-                first = first or w
-        if first is not None:
-            first.setFocus()
-
-    def _clear_error(self, key: str) -> None:
-        label = self._error_labels.get(key)
-        if label is None or label.isHidden():
-            return
-        label.hide()
-        label.clear()
-        w = self._inputs.get(key)
-        if w is not None and w.property("invalid"):
-            w.setProperty("invalid", False)
-            w.style().unpolish(w)
-            w.style().polish(w)
 
     def validate(self) -> bool:
         errs = self.services.units.validate(self.draft(), self.unit.id if self.unit else None)

@@ -419,18 +419,10 @@ class UnitsTab(TabPage):
         )
 
     # -- export --------------------------------------------------------------------------
-    def _export_dir(self) -> Path:
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     def export_units(self) -> None:
         name = f"承办单位-{datetime.now():%Y%m%d}.xlsx"
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出承办单位"), str(self._export_dir() / name), self.tr("Excel 工作簿 (*.xlsx)")
+            self, self.tr("导出承办单位"), str(self.export_dir() / name), self.tr("Excel 工作簿 (*.xlsx)")
         )
         if path:
             self.export_to(path)
@@ -454,7 +446,7 @@ class UnitsTab(TabPage):
         from hotline_desktop.core.excel_units import TEMPLATE_NAME
 
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出承办单位导入模板"), str(self._export_dir() / TEMPLATE_NAME),
+            self, self.tr("导出承办单位导入模板"), str(self.export_dir() / TEMPLATE_NAME),
             self.tr("Excel 工作簿 (*.xlsx)"),
         )
         if not path:

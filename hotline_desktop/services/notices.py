@@ -129,7 +129,11 @@ def _orders(orders) -> tuple[str, ...]:
     """Work-order numbers from a typed text ("A1, A2；A3") or a list; cleaned, without repeats."""
     if isinstance(orders, str):
         orders = rules.split_orders(orders)
-    return rules.split_orders("\n".join(_clean(o, "关联工单", multiline=False) for o in orders))
+    out = rules.split_orders("\n".join(_clean(o, "关联工单", multiline=False) for o in orders))
+    problem = rules.orders_problem(out)
+    if problem:
+        raise ServiceError(problem)
+    return out
 
 
 def _enum(kind, value):

@@ -9,17 +9,16 @@ the 月度数据 cells ("from orders"; a typed value overrides explicitly, as fo
 from __future__ import annotations
 
 import csv
-import gc
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from hotline_desktop.core import order_figures as figs
+from hotline_desktop.core.gc_pause import gc_paused
 from hotline_desktop.core.orders import (
     BadRow,
     ColumnMatch,
@@ -39,19 +38,6 @@ from hotline_desktop.services.events import Event
 
 Progress = Callable[[int, int], bool]  # (done, total) → keep going
 CHUNK_ROWS = 100_000  # rows parsed at a time
-
-
-@contextmanager
-def _bulk():
-    """No cyclic GC passes while a million order cells are built (they hold no cycles): its
-    repeated full scans of the growing heap would make an import quadratic."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _csv_encoding(p: Path) -> str:
@@ -313,7 +299,7 @@ class OrderService:
     def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
              month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
         """Read and check a file; ServiceError (Chinese) when it cannot be imported at all."""
-        with _bulk():
+        with gc_paused():
             return self._plan(path, mapping, profile, month, rows)
 
     def _plan(self, path, mapping, profile, month, rows) -> OrderPlan:
@@ -398,7 +384,7 @@ class OrderService:
 
     def write(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> _Written:
         """The database half of apply() (safe in a worker thread: no event is emitted)."""
-        with _bulk():
+        with gc_paused():
             return self._apply(plan, only_good, progress)
 
     def publish(self, w: _Written) -> ImportResult:
@@ -417,7 +403,7 @@ class OrderService:
 
     def undo_import(self, w: _Written) -> _Written:
         """Put back what an import replaced (its months' earlier orders, or none); publish() after."""
-        with _bulk():
+        with gc_paused():
             return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, None)
 
     def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
@@ -490,7 +476,7 @@ class OrderService:
         if not months or not any(c.type.endswith("workdays") for f in self.book.figures for c in f.base + f.hit):
             return 0
         before = self._scored_snapshot(months)
-        with _bulk(), self.store.session() as s:
+        with gc_paused(), self.store.session() as s:
             repo = OrdersRepository(s)
             table = repo.load_touching(sorted(months), {f.month_by for f in self.book.figures})
             cal, hours = self.calendar(), self.hours()

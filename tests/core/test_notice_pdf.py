@@ -124,3 +124,15 @@ def test_a_long_unbroken_latin_run_still_wraps_inside_the_frame(tmp_path):
     assert "a" * 40 in _text(pdf) and "结束" in _text(pdf)
     for _page, x0, _y0, x1, _y1 in _words(pdf):
         assert notice_pdf.MARGIN_LEFT - 1 <= x0 and x1 <= notice_pdf.PAGE_W - notice_pdf.MARGIN_RIGHT + 1
+
+
+@needs_poppler
+def test_a_notice_over_several_pages_numbers_its_own_pages_only(tmp_path):
+    long = row(result="已责成施工单位停止夜间作业。" * 40)
+    short = row(number="督（2026）4号", content="路灯损坏", orders=())
+    pdf = write_notices_pdf([long, short], tmp_path / "n.pdf", CTX)
+    pages = _pages(pdf)
+    n = pages - 1  # the short notice takes the last page
+    for p in range(1, n + 1):
+        assert f"督（2026）3号第{p}页共{n}页" in _text(pdf, p)
+    assert "页共" not in _text(pdf, pages)

@@ -72,7 +72,7 @@ def test_bad_rows_refuse_the_import_unless_only_good(data_dir, tmp_path, capsys)
     (["import", "{f}", "--map", "颜色=红"], "没有名为“颜色”的工单字段"),
     (["import", "{f}", "--map", "工单编号=无此列"], "文件中没有“无此列”这一列"),
     (["import", "{f}", "--profile", "无"], "没有名为“无”的列对应方案"),
-    (["explain", "--unit", "T01", "--month", "2026-11", "--field", "volume", "--out", "x.pdf"], "输出文件须为 .xlsx"),
+    (["explain", "--unit", "T01", "--month", "2026-11", "--field", "volume", "--out", "x.pdf"], "导出文件须为 .xlsx"),
     (["explain", "--unit", "T01", "--month", "2026-11", "--field", "volume"], "2026-11 尚未导入工单明细"),
     (["explain", "--unit", "T01", "--month", "2026-11", "--field", "praise"], "没有含“praise”的考核方案"),
     (["reconcile", "nofile.xlsx", "--month", "2026-11"], "找不到文件"),

@@ -224,6 +224,22 @@ def test_import_is_validated_whole_and_writes_nothing_on_error(k, services, tmp_
     assert [(r.question, r.status, r.answer) for r in k.list()] == [("问一？", "draft", "答一。\n第二行")]
 
 
+def test_import_finds_the_header_below_a_title_row_and_refuses_a_repeated_column(k, services, tmp_path):
+    good = ("D01", "社会民生", "问一？", "答一。")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["历城区知识库采集表（2026年）"])
+    ws.append(["单位\n编码", "类别", "问题", "答案"])  # a header wrapped in its cell
+    ws.append(list(good))
+    wb.save(tmp_path / "title.xlsx")
+    plan = services.kb_io.plan(tmp_path / "title.xlsx")
+    assert plan.problems == [] and plan.total_rows == 1
+    twice = services.kb_io.plan(_workbook(tmp_path / "twice.xlsx", [(*good, "另一个答案")],
+                                          header=("单位编码", "类别", "问题", "答案", "回答")))
+    assert [str(p) for p in twice.problems] == [
+        "第 1 行 E（回答）列：列“回答”重复出现（D 列和 E 列），无法确定用哪一列"]
+
+
 def test_export_register_and_report_xlsx_and_pdf(k, services, tmp_path):
     k.today = lambda: date(2026, 12, 1)
     eid = new_entry(k)

@@ -383,3 +383,12 @@ def test_two_processes_never_get_the_same_number(services, unit_ids, paths):
     assert all(p.returncode == 0 for p in procs), [e for _o, e in outs]
     numbers = [line for o, _e in outs for line in o.split()]
     assert sorted(numbers) == sorted(f"督（2026）{i}号" for i in range(1, 25))
+
+
+def test_a_too_long_work_order_number_is_refused_by_the_service_not_only_the_dialog(services, unit_ids):
+    ns = services.notices
+    with pytest.raises(ServiceError, match="工单编号过长（最多 40 个字符）"):
+        ns.issue(draft(unit_ids["C01"], orders=("A" * 41,)))
+    assert ns.rows() == []
+    n = ns.issue(draft(unit_ids["C01"], orders=("A" * 40,)))
+    assert n.orders == ("A" * 40,)

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.core.kb import CheckResult, Content
@@ -238,3 +238,70 @@ def test_tab_import_all_or_nothing_then_undo(tab, qtbot, tmp_path, message_boxes
     t.undo_stack.undo()
     qtbot.waitUntil(lambda: len(t.model.all_rows) == 2)
     assert s.kb.count() == 2
+
+
+# -- the operator's walk: every action through its dialog, undone and redone ----------------
+def status(t, entry_id):
+    return t.model.rows[t.model.row_of(entry_id)].status
+
+
+def test_each_dialog_action_then_undo_then_redo(tab):
+    t, s, ids = tab
+    b = ids["b"]
+    steps = []
+
+    def submit_day(open_dialog, reason=None):
+        open_dialog()
+        dlg = t._dialog
+        dlg.date_edit.setDate(QDate(2026, 12, 1))
+        if reason is not None:
+            dlg.reason_edit.setText(reason)
+        dlg.try_submit()
+        assert not dlg.isVisible(), dlg.error_label.text()
+
+    select(t, b)
+    t.open_review_dialog()
+    for btn in t._dialog.pass_buttons:
+        btn.setChecked(True)
+    t._dialog.pass_button.click()
+    steps.append(("draft", "approved"))
+    submit_day(t.open_publish_dialog)
+    steps.append(("approved", "published"))
+    submit_day(t.open_verify_dialog)
+    steps.append(("published", "published"))
+    t.open_feedback_dialog()
+    t._dialog.note_edit.setPlainText("缴费期已调整")
+    t._dialog.try_submit()
+    assert not t._dialog.isVisible(), t._dialog.error_label.text()
+    steps.append(("published", "published"))
+    submit_day(t.open_withdraw_dialog, reason="政策废止")
+    steps.append(("published", "withdrawn"))
+    assert status(t, b) == "withdrawn" and s.kb.rows([b])[0].status == "withdrawn"
+    assert t.undo_stack.count() == len(steps)
+    for before, _after in reversed(steps):
+        t.undo_stack.undo()
+        assert status(t, b) == before == s.kb.rows([b])[0].status
+    for _before, after in steps:
+        t.undo_stack.redo()
+        assert status(t, b) == after == s.kb.rows([b])[0].status
+    assert t.table.currentIndex().siblingAtColumn(COL_STATUS).data() == "已撤销"
+
+
+def test_enter_on_a_row_opens_the_editor_once(tab, qtbot):
+    t, _s, ids = tab
+    select(t, ids["b"])
+    t.table.setFocus()
+    qtbot.keyClick(t.table, Qt.Key.Key_Return)
+    dlg = t._dialog
+    assert dlg is not None and dlg.isVisible()
+    first = dlg
+    dlg.reject()
+    opened = []
+    t.table.activated.connect(lambda _ix: opened.append(t._dialog))
+    pos = t.table.visualRect(t.table.currentIndex()).center()
+    vp = t.table.viewport()
+    qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(vp, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=pos)
+    assert len(opened) == 1 and opened[0] is not first and opened[0].isVisible()  # one dialog, not two
+    opened[0].reject()

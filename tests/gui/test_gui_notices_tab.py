@@ -432,3 +432,17 @@ def test_a_new_notice_hidden_by_the_filters_is_shown_and_selected(tab, register)
     row = tab.commit_issue(draft(register.ids["KS01"], TODAY, content="新的督办事项"))
     assert tab.selected_view().row.id == row.id
     assert tab.search_edit.text() == "" and tab.status_combo.currentIndex() == 0
+
+
+def test_a_fixed_field_loses_its_error_when_another_remains(qtbot, tab, register):
+    tab.select_notice(register.open_.id)
+    dlg = tab.open_edit_dialog()
+    dlg.set_fields(issued=date(2027, 1, 4))
+    dlg.ui.contentEdit.setPlainText("")
+    qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+    assert set(dlg.errors()) == {"issued", "content"}
+    dlg.set_fields(issued=date(2026, 11, 30))
+    qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+    assert dlg.errors() == {"content": "请填写督办内容"}
+    assert not dlg.ui.issuedEdit.property("invalid")
+    dlg.reject()

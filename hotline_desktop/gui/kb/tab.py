@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QKeySequence, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,7 +61,7 @@ from hotline_desktop.gui.kb.models import (
     ReviewDueModel,
     SortProxy,
 )
-from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.errors import ServiceError
 
 COLUMN_WIDTHS = {COL_ID: 44, COL_UNIT: 108, COL_CATEGORY: 66, COL_FORM: 62, COL_QUESTION: 250, COL_STATUS: 106,
@@ -161,41 +161,31 @@ class KbTab(TabPage):
             self.title_changed.emit(t)
 
     # -- layout ----------------------------------------------------------------------------
-    def _action(self, text: str, tip: str, slot, shortcut=None) -> QAction:
-        a = QAction(text, self)
-        a.setToolTip(tip)
-        a.triggered.connect(lambda _c=False: slot())
-        if shortcut is not None:
-            a.setShortcut(shortcut)
-            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(a)
-        return a
-
     def _build_ui(self) -> None:
-        self.new_action = self._action(self.tr("新建(&N)…"), self.tr("采集新的知识条目（Ctrl+N）"), self.open_new_dialog,
+        self.new_action = self.make_action(self.tr("新建(&N)…"), self.tr("采集新的知识条目（Ctrl+N）"), self.open_new_dialog,
                                        QKeySequence.StandardKey.New)
-        self.edit_action = self._action(self.tr("修改(&E)…"), self.tr("修改采集中、退回或修订中的内容（双击行）"),
+        self.edit_action = self.make_action(self.tr("修改(&E)…"), self.tr("修改采集中、退回或修订中的内容（双击行或按回车）"),
                                         self.open_edit_dialog)
-        self.review_action = self._action(self.tr("审核…"), self.tr("按第九条四项逐项审核：通过或退回修改"),
+        self.review_action = self.make_action(self.tr("审核…"), self.tr("按第九条四项逐项审核：通过或退回修改"),
                                           self.open_review_dialog)
-        self.publish_action = self._action(self.tr("发布…"), self.tr("发布审核通过的版本（四项须全部通过）"),
+        self.publish_action = self.make_action(self.tr("发布…"), self.tr("发布审核通过的版本（四项须全部通过）"),
                                            self.open_publish_dialog)
-        self.revise_action = self._action(self.tr("修订"), self.tr("为已发布的条目建立新版本（须重新审核；已发布的版本继续有效）"),
+        self.revise_action = self.make_action(self.tr("修订"), self.tr("为已发布的条目建立新版本（须重新审核；已发布的版本继续有效）"),
                                           self.revise_selected)
-        self.verify_action = self._action(self.tr("校核…"), self.tr("记录一次无改动的核对（计入全年更新或校核）"),
+        self.verify_action = self.make_action(self.tr("校核…"), self.tr("记录一次无改动的核对（计入全年更新或校核）"),
                                           self.open_verify_dialog)
-        self.withdraw_action = self._action(self.tr("撤销…"), self.tr("撤销已发布的条目（须填写承办单位的理由）"),
+        self.withdraw_action = self.make_action(self.tr("撤销…"), self.tr("撤销已发布的条目（须填写承办单位的理由）"),
                                             self.open_withdraw_dialog)
-        self.feedback_action = self._action(self.tr("反馈…"), self.tr("向承办单位反馈问题（按工作日计算办结期限）"),
+        self.feedback_action = self.make_action(self.tr("反馈…"), self.tr("向承办单位反馈问题（按工作日计算办结期限）"),
                                             self.open_feedback_dialog)
-        self.history_action = self._action(self.tr("版本历史…"), self.tr("查看各版本及逐字差异"), self.open_history)
-        self.import_action = self._action(self.tr("导入知识库（一问一答）…"), self.tr("从 Excel 导入知识条目"),
+        self.history_action = self.make_action(self.tr("版本历史…"), self.tr("查看各版本及逐字差异"), self.open_history)
+        self.import_action = self.make_action(self.tr("导入知识库（一问一答）…"), self.tr("从 Excel 导入知识条目"),
                                           self.import_dialog)
-        self.export_action = self._action(self.tr("导出知识库登记表…"), self.tr("导出知识库登记表（Excel）"),
+        self.export_action = self.make_action(self.tr("导出知识库登记表…"), self.tr("导出知识库登记表（Excel）"),
                                           self.export_dialog)
-        self.report_action = self._action(self.tr("导出知识库定期通报…"), self.tr("各单位维护情况（Excel 或 PDF）"),
+        self.report_action = self.make_action(self.tr("导出知识库定期通报…"), self.tr("各单位维护情况（Excel 或 PDF）"),
                                           self.report_dialog)
-        self.template_action = self._action(self.tr("知识库导入模板…"), self.tr("导出知识库导入模板"),
+        self.template_action = self.make_action(self.tr("知识库导入模板…"), self.tr("导出知识库导入模板"),
                                             self.template_dialog)
 
         bar = QHBoxLayout()
@@ -238,13 +228,13 @@ class KbTab(TabPage):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.delegate = HighlightDelegate(self.table)
         self.table.setItemDelegateForColumn(COL_QUESTION, self.delegate)
-        self.table.doubleClicked.connect(lambda _ix: self.open_edit_dialog())
+        on_activated(self.table, lambda _ix: self.open_edit_dialog())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         self.feedback_table = self.make_row_table(self.feedback_proxy, FB_STATE)  # overdue, open, closed
-        self.feedback_table.doubleClicked.connect(lambda ix: self._jump(self.feedback_proxy, ix))
+        on_activated(self.feedback_table, lambda ix: self._jump(self.feedback_proxy, ix))
         self.review_table = self.make_row_table(self.review_proxy, 4)
-        self.review_table.doubleClicked.connect(lambda ix: self._jump(self.review_proxy, ix))
+        on_activated(self.review_table, lambda ix: self._jump(self.review_proxy, ix))
         for t, widths in ((self.feedback_table, (52, 116, 220, 100, 170, 88, 88, 88)),
                           (self.review_table, (56, 140, 380, 92, 92))):
             for i, w in enumerate(widths):
@@ -623,23 +613,13 @@ class KbTab(TabPage):
         self._open(dlg)
 
     # -- import / export -----------------------------------------------------------------------
-    def _export_dir(self) -> Path:
-        if self._last_dir is not None:
-            return self._last_dir
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     def _task_error(self, what: str, e: BaseException) -> None:
         msg = f"{what}：{e}" if isinstance(e, ServiceError | ValueError | OSError) else f"{what}：{type(e).__name__}"
         self.task_failed.emit(msg)
         self.show_error(msg)
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入知识库"), str(self._export_dir()),
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入知识库"), str(self.export_dir(self._last_dir)),
                                               self.tr("Excel 工作簿 (*.xlsx *.xlsm)"))
         if path:
             self.import_file(path)
@@ -675,7 +655,7 @@ class KbTab(TabPage):
                           lambda e: self._task_error(self.tr("导入失败，未写入任何数据"), e))
 
     def _save_path(self, title: str, name: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(self._export_dir() / name), filters)
+        path, _ = QFileDialog.getSaveFileName(self, title, str(self.export_dir(self._last_dir) / name), filters)
         if not path:
             return None
         p = Path(path)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core import notices as rules
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.notices import Channel, ExtensionState, Level, NoticeRow, cn_date, split_orders
+from hotline_desktop.gui.field_errors import FieldErrors
 from hotline_desktop.gui.ui_notice_dialog import Ui_NoticeDialog
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.notices import MAX_DAYS, NoticeDraft
@@ -40,7 +41,6 @@ Submit = Callable[["QDialog"], str | None]  # returns a refusal message, or None
 ERROR_STYLE = "color: #c62828;"
 NOTE_STYLE = "color: #9a5b00;"
 WEEKDAYS = "一二三四五六日"
-MAX_ORDER_LEN = 40
 
 
 def _tr(text: str) -> str:
@@ -107,7 +107,7 @@ class _SubmitDialog(QDialog):
 
 
 # -- 新建 / 编辑 ---------------------------------------------------------------------------------
-class NoticeDialog(_SubmitDialog):
+class NoticeDialog(FieldErrors, _SubmitDialog):
     """Issue a new notice (`notice` None) or edit one. `draft()` / `changes()` give what is typed."""
 
     def __init__(self, services, notice: NoticeRow | None = None, parent: QWidget | None = None, *,
@@ -289,7 +289,7 @@ class NoticeDialog(_SubmitDialog):
                                                           self.calendar_days())
         except ServiceError as e:
             self.ui.dueValue.setText("")
-            self.show_errors({"days": str(e)})
+            self.set_field_errors({"days": str(e)})
             return
         self._clear_error("days")
         self.ui.dueValue.setText(self.tr("办结时限：{0}").format(due_label(due)))
@@ -315,44 +315,13 @@ class NoticeDialog(_SubmitDialog):
                                else self.tr("请选择承办单位"))
         if not self.ui.contentEdit.toPlainText().strip():
             errs["content"] = self.tr("请填写督办内容")
-        long = [o for o in split_orders(self.ui.ordersEdit.text()) if len(o) > MAX_ORDER_LEN]
-        if long:
-            errs["orders"] = self.tr("工单编号过长（最多 {0} 个字符）：{1}").format(MAX_ORDER_LEN, long[0][:MAX_ORDER_LEN] + "…")
+        problem = rules.orders_problem(split_orders(self.ui.ordersEdit.text()))
+        if problem:
+            errs["orders"] = problem
         if self.notice is not None and self.issued().year != self.notice.year:
             errs["issued"] = self.tr("下达时间不能改到其他年度（编号 {0} 按 {1} 年编排）").format(
                 self.notice.number, self.notice.year)
         return errs
-
-    def errors(self) -> dict[str, str]:
-        return {k: lab.text() for k, lab in self._error_labels.items() if not lab.isHidden()}
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        first = None
-        for field, message in errors.items():
-            key = field if field in self._error_labels else ""
-            lab = self._error_labels[key]
-            lab.setText(message)
-            lab.show()
-            w = self._inputs.get(key)
-            if w is not None:
-                w.setProperty("invalid", True)
-                w.style().unpolish(w)
-                w.style().polish(w)
-                first = first or w
-        if first is not None:
-            first.setFocus()
-
-    def _clear_error(self, key: str) -> None:
-        lab = self._error_labels.get(key)
-        if lab is None or lab.isHidden():
-            return
-        lab.hide()
-        lab.clear()
-        w = self._inputs.get(key)
-        if w is not None and w.property("invalid"):
-            w.setProperty("invalid", False)
-            w.style().unpolish(w)
-            w.style().polish(w)
 
 
 # -- 办结 ----------------------------------------------------------------------------------------

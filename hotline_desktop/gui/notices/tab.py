@@ -115,33 +115,23 @@ class NoticesTab(TabPage):
         return self.tr("督办通知（逾期 {0}）").format(n) if n else self.tr("督办通知")
 
     # -- layout --------------------------------------------------------------------------
-    def _action(self, text: str, tip: str, slot, shortcut=None) -> QAction:
-        a = QAction(text, self)
-        a.setToolTip(tip)
-        a.triggered.connect(lambda _c=False: slot())
-        if shortcut is not None:
-            a.setShortcut(shortcut)
-            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(a)
-        return a
-
     def _build_ui(self) -> None:
-        self.new_action = self._action(self.tr("新建(&N)…"), self.tr("下达新的督办通知（Ctrl+N）"), self.open_new_dialog,
+        self.new_action = self.make_action(self.tr("新建(&N)…"), self.tr("下达新的督办通知（Ctrl+N）"), self.open_new_dialog,
                                        QKeySequence.StandardKey.New)
-        self.edit_action = self._action(self.tr("编辑(&E)…"), self.tr("修改所选通知（双击行或按回车）"),
+        self.edit_action = self.make_action(self.tr("编辑(&E)…"), self.tr("修改所选通知（双击行或按回车）"),
                                         self.open_edit_dialog)
-        self.complete_action = self._action(self.tr("办结…"), self.tr("记录办理结果和办结日期"), self.open_complete_dialog)
-        self.extend_action = self._action(self.tr("延期…"), self.tr("记录承办单位的延期申请并审批（原办结时限保留显示）"),
+        self.complete_action = self.make_action(self.tr("办结…"), self.tr("记录办理结果和办结日期"), self.open_complete_dialog)
+        self.extend_action = self.make_action(self.tr("延期…"), self.tr("记录承办单位的延期申请并审批（原办结时限保留显示）"),
                                           self.open_extension_dialog)
-        self.void_action = self._action(self.tr("作废…"), self.tr("作废所选通知（编号保留，不再使用）"), self.open_void_dialog)
-        self.remind_action = self._action(self.tr("催办通知…"), self.tr("为逾期未办结的通知打印催办通知（引用原编号和办结时限）"),
+        self.void_action = self.make_action(self.tr("作废…"), self.tr("作废所选通知（编号保留，不再使用）"), self.open_void_dialog)
+        self.remind_action = self.make_action(self.tr("催办通知…"), self.tr("为逾期未办结的通知打印催办通知（引用原编号和办结时限）"),
                                           self.preview_reminder)
-        self.preview_action = self._action(self.tr("预览…"), self.tr("预览所选通知的打印稿（附件3 督办通知单）"),
+        self.preview_action = self.make_action(self.tr("预览…"), self.tr("预览所选通知的打印稿（附件3 督办通知单）"),
                                            self.preview_selected)
-        self.print_action = self._action(self.tr("打印…"), self.tr("通过系统打印对话框打印所选通知"), self.print_selected,
+        self.print_action = self.make_action(self.tr("打印…"), self.tr("通过系统打印对话框打印所选通知"), self.print_selected,
                                          QKeySequence.StandardKey.Print)
-        self.pdf_action = self._action(self.tr("保存 PDF…"), self.tr("把所选通知保存为一个 PDF 文件"), self.save_pdf_dialog)
-        self.export_action = self._action(self.tr("导出 Excel…"), self.tr("把督办通知登记表导出为 Excel（A4 横向，一页宽）"),
+        self.pdf_action = self.make_action(self.tr("保存 PDF…"), self.tr("把所选通知保存为一个 PDF 文件"), self.save_pdf_dialog)
+        self.export_action = self.make_action(self.tr("导出 Excel…"), self.tr("把督办通知登记表导出为 Excel（A4 横向，一页宽）"),
                                           self.export_dialog)
 
         bar = QHBoxLayout()
@@ -639,16 +629,6 @@ class NoticesTab(TabPage):
             self._tmpdir = tempfile.TemporaryDirectory(prefix="hotline-notices-")
         return Path(self._tmpdir.name) / name
 
-    def _export_dir(self) -> Path:
-        if self._last_dir is not None:
-            return self._last_dir
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     def write_pdf(self, ids: list[int], out: Path, then, *, remind: bool = False):
         """Write the forms (or 催办通知) of `ids` as one PDF in a worker with progress and 取消."""
         from hotline_desktop.gui.workers import run_with_progress
@@ -720,7 +700,7 @@ class NoticesTab(TabPage):
         if not views:
             return
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存督办通知 PDF"),
-                                              str(self._export_dir() / self.default_pdf_name(views)),
+                                              str(self.export_dir(self._last_dir) / self.default_pdf_name(views)),
                                               self.tr("PDF 文件 (*.pdf)"))
         if path:
             self.save_pdf([v.row.id for v in views], path)
@@ -736,7 +716,7 @@ class NoticesTab(TabPage):
     def export_dialog(self) -> None:
         year = self.year_combo.currentData()
         name = f"督办通知登记表-{year or '全部'}-{datetime.now():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出督办通知登记表"), str(self._export_dir() / name),
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出督办通知登记表"), str(self.export_dir(self._last_dir) / name),
                                               self.tr("Excel 工作簿 (*.xlsx)"))
         if path:
             self.export_to(path, year)
