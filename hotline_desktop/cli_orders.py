@@ -134,7 +134,7 @@ def cmd_orders_alias(args, open_services) -> int:
                 code = orders.remove_alias(args.name)
                 print(f"已删除单位别名：{args.name.strip()}（原对应 {code}）")
         except ServiceError as e:
-            raise _cli_error(str(e)) from None
+            raise CliError(str(e)) from None
         return 0
     finally:
         services.close()
@@ -160,7 +160,7 @@ def cmd_orders_profile(args, open_services) -> int:
                 orders.delete_profile(args.name)
                 print(f"已删除列对应方案：{args.name}")
         except ServiceError as e:
-            raise _cli_error(str(e)) from None
+            raise CliError(str(e)) from None
         return 0
     finally:
         services.close()

@@ -30,6 +30,7 @@ from hotline_desktop.core.orders import (
     normalize_header,
     parse_orders,
 )
+from hotline_desktop.core.text import clip
 from hotline_desktop.core.xlsx import read_rows
 from hotline_desktop.db.orders_repository import OrdersRepository
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
@@ -228,9 +229,9 @@ class OrderService:
             repo = OrdersRepository(s)
             profiles = repo.profiles()
             if old not in profiles:
-                raise ServiceError(f"没有名为“{old}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
+                raise ServiceError(f"没有名为“{clip(old)}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
             if new != old and new in profiles:
-                raise ServiceError(f"已有名为“{new}”的列对应方案")
+                raise ServiceError(f"已有名为“{clip(new)}”的列对应方案")
             repo.rename_profile(old, new)
             AuditRepository(s).record("order_profiles", 0, "update", {"name": (old, new)})
         return new
@@ -242,7 +243,7 @@ class OrderService:
             old = repo.delete_profile(name)
             if old is None:
                 profiles = repo.profiles()
-                raise ServiceError(f"没有名为“{name}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
+                raise ServiceError(f"没有名为“{clip(name)}”的列对应方案（已有：{'、'.join(profiles) or '无'}）")
             AuditRepository(s).record("order_profiles", 0, "delete", {name: (old, None)})
         return old
 
@@ -261,12 +262,12 @@ class OrderService:
         """Save `alias` → the unit coded `unit_code`; returns the code it pointed to before (None: new)."""
         key = normalize_header(_checked_name(alias, "单位别名", 200))
         if not key:
-            raise ServiceError(f"单位别名去掉空格和括号后为空：{alias.strip()}")
+            raise ServiceError(f"单位别名去掉空格和括号后为空：{clip(alias.strip())}")
         with self.store.session() as s:
             units = UnitRepository(s)
             u = units.by_code((unit_code or "").strip())
             if u is None:
-                raise ServiceError(f"没有编码为“{unit_code}”的单位")
+                raise ServiceError(f"没有编码为“{clip(unit_code)}”的单位")
             old = OrdersRepository(s).put_alias(key, u.id)
             AuditRepository(s).record("unit_aliases", u.id, "update" if old else "insert", {key: (old, u.id)})
             prev = units.get(old) if old is not None else None
@@ -278,7 +279,7 @@ class OrderService:
         with self.store.session() as s:
             old = OrdersRepository(s).delete_alias(key)
             if old is None:
-                raise ServiceError(f"没有保存别名“{alias}”")
+                raise ServiceError(f"没有保存别名“{clip(alias)}”")
             AuditRepository(s).record("unit_aliases", old, "delete", {key: (old, None)})
             u = UnitRepository(s).get(old)
             return u.code if u is not None else ""
@@ -689,9 +690,9 @@ def _checked_name(text: str | None, what: str, limit: int) -> str:
     if not t:
         raise ServiceError(f"{what}不能为空")
     if len(t) > limit:
-        raise ServiceError(f"{what}不能超过 {limit} 个字（现有 {len(t)} 个）：{t[:20]}…")
+        raise ServiceError(f"{what}不能超过 {limit} 个字（现有 {len(t)} 个）：{clip(t, 20)}")
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in t):
-        raise ServiceError(f"{what}含有控制字符：{t!r}")
+        raise ServiceError(f"{what}含有控制字符：{clip(t)}")
     return t
 
 
