@@ -108,7 +108,11 @@ def _month_text(value) -> str:
     return cell_text(value)
 
 
-def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: str) -> ParsedMonth:
+def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: str,
+                         name_to_code=None) -> ParsedMonth:
+    """The month's template workbook, checked cell by cell. With `name_to_code` (unit name → code,
+    or None) a sheet without a 单位编码 column is read by its 单位名称 column instead, as the
+    platform's own monthly report is."""
     sheet = read_sheet(path)
     rows = sheet.rows
     out = ParsedMonth()
@@ -135,6 +139,10 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
     known = {"单位编码": "code", "编码": "code", "单位名称": "name", "名称": "name", "序号": "seq"}
     known |= {h: inp.key for h, inp in by_header.items()}
     head_idx = find_header(rows, known, "code")
+    by_name = False
+    if head_idx is None and name_to_code is not None:
+        head_idx = find_header(rows, known, "name")
+        by_name = head_idx is not None
     if head_idx is None:
         out.problems.append(ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码”列"))
         out.fatal = True
@@ -143,7 +151,7 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
     colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
     if out.problems and any(p.row == head_idx + 1 for p in out.problems):
         out.fatal = True
-    code_col = colmap["code"]
+    code_col = colmap["name" if by_name else "code"]
     cols: list[tuple[int, object]] = []
     for i, h in enumerate(header):
         if not h or known.get(h) in ("code", "name", "seq"):
@@ -155,7 +163,7 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
         elif colmap.get(inp.key) == i:
             cols.append((i, inp))
     by_key = {code_key(c): c for c in unit_codes}
-    where_code = f"{column_letter(code_col)}（单位编码）"
+    where_code = f"{column_letter(code_col)}（{'单位名称' if by_name else '单位编码'}）"
     seen: dict[str, int] = {}
     for r in range(head_idx + 1, len(rows)):
         raw = rows[r]
@@ -170,10 +178,17 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
             reason = sheet.problem(r, code_col) or "单位编码为空"
             out.problems.append(ImportProblem(excel_row, where_code, reason))
             continue
-        reason = code_cell_problem(raw[code_col])
-        if reason:
-            out.problems.append(ImportProblem(excel_row, where_code, reason))
-            continue
+        if by_name:
+            name, code = code, name_to_code(code)
+            if code is None:
+                out.problems.append(ImportProblem(
+                    excel_row, where_code, f"名册中找不到单位“{clip(name)}”（可在导入工单明细时保存单位别名）"))
+                continue
+        else:
+            reason = code_cell_problem(raw[code_col])
+            if reason:
+                out.problems.append(ImportProblem(excel_row, where_code, reason))
+                continue
         unit = by_key.get(code_key(code))
         if unit is None:
             out.problems.append(ImportProblem(excel_row, where_code, f"没有编码为“{clip(code)}”的参评单位"))

@@ -608,8 +608,10 @@ class OrderService:
 
     # -- reconcile ----------------------------------------------------------------------------------
     def reconcile(self, path: str | Path, month: str, year_scheme_id: int) -> list[dict]:
-        """Compare the platform's monthly report (the 月度数据 workbook the office fills today) with
-        the figures computed from orders: every unit × field that differs, with the orders behind it."""
+        """Compare the platform's monthly report with the figures computed from orders: every unit ×
+        field that differs, with the orders behind it. The report is the 月度数据 workbook layout,
+        keyed by 单位编码, or a sheet keyed by 单位名称 (names and saved aliases matched as the
+        import matches them), with the fields' column names."""
         from hotline_desktop.core.excel_monthly import parse_month_workbook
 
         sch = self.assessment.scheme(year_scheme_id)
@@ -617,7 +619,14 @@ class OrderService:
             raise ServiceError(f"{month} 尚未导入工单明细，无法核对")
         with self.store.session() as s:
             units = {u.code: u for u in UnitRepository(s).rows()}
-        parsed = parse_month_workbook(path, sch, set(units), month)
+        look = self._unit_lookup()  # a report keyed by unit names: matched as the import matches them
+        code_of = {u.id: u.code for u in units.values()}
+
+        def name_to_code(name: str) -> str | None:
+            uid = look.get(normalize_header(name))
+            return None if uid is None else code_of.get(uid)
+
+        parsed = parse_month_workbook(path, sch, set(units), month, name_to_code=name_to_code)
         if parsed.problems:
             raise ServiceError("；".join(str(p) for p in parsed.problems[:10]))
         out = []

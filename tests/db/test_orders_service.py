@@ -236,6 +236,31 @@ def test_reconcile_lists_units_and_fields_that_differ_with_the_orders(setup, tmp
     assert out.exists()
 
 
+def test_reconcile_reads_a_platform_report_keyed_by_unit_names_and_aliases(setup, tmp_path):
+    """The platform's own monthly report has no 单位编码: its units are matched by name or saved alias."""
+    from openpyxl import Workbook
+
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1"), order("A2", done="2026-11-11 09:00"), order("A3", unit="储潭乡")])))
+    services.orders.set_alias("赣县区储潭乡人民政府", "T02")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2026年11月 12345热线工单办理情况通报"])
+    ws.append(["序号", "单位名称", "当月办件量", "按期办结率"])
+    ws.append([1, "梅林镇", 3, 100])
+    ws.append([2, "赣县区储潭乡人民政府", 1, 100])
+    ws.append([3, "不存在的单位", 5, 90])
+    wb.save(tmp_path / "platform.xlsx")
+    with pytest.raises(ServiceError, match="名册中找不到单位“不存在的单位”"):
+        services.orders.reconcile(tmp_path / "platform.xlsx", "2026-11", ys.id)
+    ws.delete_rows(5)
+    wb.save(tmp_path / "platform.xlsx")
+    diffs = services.orders.reconcile(tmp_path / "platform.xlsx", "2026-11", ys.id)
+    assert [(d["code"], d["key"], d["reported"], d["computed"]) for d in diffs] == [
+        ("T01", "volume", "3", "2"), ("T01", "on_time_completion_rate", "100", "50")]
+
+
 def test_anomalies_become_notice_candidates_with_their_order_numbers(setup, tmp_path):
     services, ys, ids = setup
     services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
