@@ -75,38 +75,86 @@ def _table(headers: list[str]) -> QTableWidget:
     return t
 
 
-class AliasesDialog(QDialog):
-    """单位别名…: the platform names saved for units; remove one (undoable)."""
+class _NamesDialog(QDialog):
+    """A saved-names list (aliases, profiles): a table, a message line, action buttons enabled while
+    a row is selected, and undoable changes through the app's undo stack."""
 
     changed = Signal()
 
-    def __init__(self, services, undo_stack, parent: QWidget | None = None):
+    def __init__(self, services, undo_stack, title: str, headers: list[str], parent: QWidget | None,
+                 note: str | None = None):
         super().__init__(parent)
         self.services, self.undo_stack = services, undo_stack
-        self.setWindowTitle(self.tr("单位别名"))
+        self.setWindowTitle(title)
         lay = QVBoxLayout(self)
-        note = QLabel(self.tr("工单明细中的承办单位名称按下列别名对应到名册中的单位（名称已去掉空格和括号）。"))
-        note.setWordWrap(True)
-        lay.addWidget(note)
-        self.table = _table([self.tr("平台上的名称"), self.tr("单位编码"), self.tr("名册中的单位")])
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            lay.addWidget(label)
+        self.table = _table(headers)
         lay.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.remove_button = buttons.addButton(self.tr("删除别名"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.remove_button.clicked.connect(self.remove_selected)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self._row_buttons = []
         self.table.itemSelectionChanged.connect(self._update)
         _undo_actions(self, undo_stack)
         undo_stack.indexChanged.connect(self.refresh)
-        self.refresh()
-        self.resize(620, 400)
+
+    def _button(self, text: str, slot):
+        b = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        b.clicked.connect(lambda: slot())
+        self._row_buttons.append(b)
+        return b
 
     def refresh(self) -> None:
         if not isValid(self.table):
             return
+        self._fill()
+        self._update()
+
+    def _fill(self) -> None:
+        raise NotImplementedError
+
+    def _selected(self) -> str | None:
+        sel = self.table.selectionModel().selectedRows()
+        return self.table.item(sel[0].row(), 0).text() if sel else None
+
+    def _update(self) -> None:
+        if not all(isValid(b) for b in self._row_buttons):  # the selection clears while being destroyed
+            return
+        on = self._selected() is not None
+        for b in self._row_buttons:
+            b.setEnabled(on)
+
+    def _change(self, do, command, done) -> None:
+        """Run `do()` (a service call); on success push `command(result)`, refresh and say `done(result)`."""
+        try:
+            result = do()
+        except ServiceError as e:
+            self.message.setText(str(e))
+            return
+        self.undo_stack.push(command(result))
+        self.refresh()
+        self.message.setText(done(result))
+        self.changed.emit()
+
+
+class AliasesDialog(_NamesDialog):
+    """单位别名…: the platform names saved for units; remove one (undoable)."""
+
+    def __init__(self, services, undo_stack, parent: QWidget | None = None):
+        super().__init__(services, undo_stack, self.tr("单位别名"),
+                         [self.tr("平台上的名称"), self.tr("单位编码"), self.tr("名册中的单位")], parent,
+                         self.tr("工单明细中的承办单位名称按下列别名对应到名册中的单位（名称已去掉空格和括号）。"))
+        self.remove_button = self._button(self.tr("删除别名"), self.remove_selected)
+        self.refresh()
+        self.resize(620, 400)
+
+    def _fill(self) -> None:
         rows = self.services.orders.alias_rows()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -115,64 +163,32 @@ class AliasesDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.message.setText("" if rows else self.tr("尚未保存单位别名。"))
-        self._update()
-
-    def _update(self) -> None:
-        if not isValid(self.remove_button):  # the table's selection clears while the dialog is destroyed
-            return
-        self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def remove_selected(self) -> None:
         from hotline_desktop.gui.orders.commands import RemoveAliasCommand
 
-        sel = self.table.selectionModel().selectedRows()
-        if not sel:
+        alias = self._selected()
+        if alias is None:
             return
-        alias = self.table.item(sel[0].row(), 0).text()
-        try:
-            code = self.services.orders.remove_alias(alias)
-        except ServiceError as e:
-            self.message.setText(str(e))
-            return
-        self.undo_stack.push(RemoveAliasCommand(self.services, alias, code,
-                                                self.tr("删除单位别名 {0}").format(alias), self.message.setText))
-        self.refresh()
-        self.message.setText(self.tr("已删除单位别名“{0}”（可撤销）").format(alias))
-        self.changed.emit()
+        self._change(lambda: self.services.orders.remove_alias(alias),
+                     lambda code: RemoveAliasCommand(self.services, alias, code,
+                                                     self.tr("删除单位别名 {0}").format(alias), self.message.setText),
+                     lambda _code: self.tr("已删除单位别名“{0}”（可撤销）").format(alias))
 
 
-class ProfilesDialog(QDialog):
+class ProfilesDialog(_NamesDialog):
     """列对应方案…: the saved column maps; rename or delete one (undoable)."""
 
-    changed = Signal()
-
     def __init__(self, services, undo_stack, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.services, self.undo_stack = services, undo_stack
-        self.setWindowTitle(self.tr("列对应方案"))
-        lay = QVBoxLayout(self)
-        self.table = _table([self.tr("方案名称"), self.tr("列对应（字段 = 文件中的列）")])
+        super().__init__(services, undo_stack, self.tr("列对应方案"),
+                         [self.tr("方案名称"), self.tr("列对应（字段 = 文件中的列）")], parent)
         self.table.setWordWrap(True)
-        lay.addWidget(self.table, 1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.rename_button = buttons.addButton(self.tr("改名…"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.delete_button = buttons.addButton(self.tr("删除"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.rename_button.clicked.connect(lambda: self.rename_selected())
-        self.delete_button.clicked.connect(self.delete_selected)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.table.itemSelectionChanged.connect(self._update)
-        _undo_actions(self, undo_stack)
-        undo_stack.indexChanged.connect(self.refresh)
+        self.rename_button = self._button(self.tr("改名…"), self.rename_selected)
+        self.delete_button = self._button(self.tr("删除"), self.delete_selected)
         self.refresh()
         self.resize(720, 400)
 
-    def refresh(self) -> None:
-        if not isValid(self.table):
-            return
+    def _fill(self) -> None:
         profiles = self.services.orders.profiles()
         self.table.setRowCount(len(profiles))
         for r, (name, mapping) in enumerate(profiles.items()):
@@ -181,18 +197,6 @@ class ProfilesDialog(QDialog):
         self.table.resizeColumnToContents(0)
         self.table.resizeRowsToContents()
         self.message.setText("" if profiles else self.tr("尚未保存列对应方案（导入时勾选“把列对应保存为方案”）。"))
-        self._update()
-
-    def _selected(self) -> str | None:
-        sel = self.table.selectionModel().selectedRows()
-        return self.table.item(sel[0].row(), 0).text() if sel else None
-
-    def _update(self) -> None:
-        if not (isValid(self.rename_button) and isValid(self.delete_button)):  # being destroyed
-            return
-        on = self._selected() is not None
-        self.rename_button.setEnabled(on)
-        self.delete_button.setEnabled(on)
 
     def rename_selected(self, new: str | None = None) -> None:
         from hotline_desktop.gui.orders.commands import RenameProfileCommand
@@ -204,17 +208,11 @@ class ProfilesDialog(QDialog):
             new, ok = QInputDialog.getText(self, self.tr("方案改名"), self.tr("新名称："), text=old)
             if not ok:
                 return
-        try:
-            new = self.services.orders.rename_profile(old, new)
-        except ServiceError as e:
-            self.message.setText(str(e))
-            return
-        self.undo_stack.push(RenameProfileCommand(self.services, old, new,
-                                                  self.tr("列对应方案改名 {0} → {1}").format(old, new),
-                                                  self.message.setText))
-        self.refresh()
-        self.message.setText(self.tr("已改名为“{0}”（可撤销）").format(new))
-        self.changed.emit()
+        self._change(lambda: self.services.orders.rename_profile(old, new),
+                     lambda got: RenameProfileCommand(self.services, old, got,
+                                                      self.tr("列对应方案改名 {0} → {1}").format(old, got),
+                                                      self.message.setText),
+                     lambda got: self.tr("已改名为“{0}”（可撤销）").format(got))
 
     def delete_selected(self) -> None:
         from hotline_desktop.gui.orders.commands import DeleteProfileCommand
@@ -222,13 +220,8 @@ class ProfilesDialog(QDialog):
         name = self._selected()
         if name is None:
             return
-        try:
-            mapping = self.services.orders.delete_profile(name)
-        except ServiceError as e:
-            self.message.setText(str(e))
-            return
-        self.undo_stack.push(DeleteProfileCommand(self.services, name, mapping,
-                                                  self.tr("删除列对应方案 {0}").format(name), self.message.setText))
-        self.refresh()
-        self.message.setText(self.tr("已删除列对应方案“{0}”（可撤销）").format(name))
-        self.changed.emit()
+        self._change(lambda: self.services.orders.delete_profile(name),
+                     lambda mapping: DeleteProfileCommand(self.services, name, mapping,
+                                                          self.tr("删除列对应方案 {0}").format(name),
+                                                          self.message.setText),
+                     lambda _mapping: self.tr("已删除列对应方案“{0}”（可撤销）").format(name))
