@@ -64,6 +64,7 @@ _NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending
 
 
 _new_row = tuple.__new__
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
@@ -607,9 +608,7 @@ class RankingTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def cell(self, row: int, col: int) -> Cell:
         r = self._rows[row]
@@ -884,7 +883,7 @@ class RankingProxy(QAbstractProxyModel):
         src.fill_roles(self._src_rows[index.row()], index.column(), span)
 
     def flags(self, index):
-        return self.sourceModel().flags(index) if self.sourceModel() is not None else Qt.ItemFlag.NoItemFlags
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags  # as the model's, without a call
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
         if orientation == Qt.Orientation.Vertical:
