@@ -925,10 +925,9 @@ class MonthlyTab(TabPage):
         if self.ys_id is None:
             return ""
         m = self.model
-        filled = {uid for (uid, _k) in m.cells()}
         y, mo = (self.month or "-").split("-")
         text = self.tr("{0}年{1}月：参评单位 {2} 个 · 已录入 {3} 个 · 有误 {4} 处").format(
-            y, int(mo or 0), m.rowCount(), len(filled), len(m.errors()))
+            y, int(mo or 0), m.rowCount(), m.filled_units(), len(m.errors()))
         if self.proxy.search:
             text += self.tr("　　当前显示 {0} 个").format(self.proxy.rowCount())
         return text
