@@ -261,6 +261,8 @@ def child(folder: str, year: int, edits: int) -> dict:
     grid.set_year_scheme(ys)
     grid.show()
     app.processEvents()
+    while getattr(grid, "building", False):  # its live columns come from the engine built in a worker
+        app.processEvents()
     gpaints = _Paints(grid.table.viewport())
     p, m = grid.proxy, grid.model
     col = m.column_of("satisfaction_rate")

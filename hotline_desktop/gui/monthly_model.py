@@ -121,6 +121,7 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live_cols: list[LiveColumn] = []
         self._live: list[tuple[LiveCell, ...] | None] = []  # None: not computed since the last change
         self._per_unit: dict[int, int] = {}
+        self.building = False  # the live engine is being built (live cells say 正在计算…)
         self._cells: dict[tuple[int, str], Cell] = {}
         self._errors: dict[tuple[int, str], str] = {}
         # Typed texts the store could not save (disk full, read-only): shown as typed, in red,
@@ -235,9 +236,28 @@ class MonthlyGridModel(QAbstractTableModel):
         return cols
 
     # -- live figures ----------------------------------------------------------------------
+    def set_building(self, on: bool) -> None:
+        """The live engine is being built: the live columns say 正在计算… meanwhile."""
+        self.building = on
+        self._mark_all_live()
+
+    def set_live(self, live) -> None:
+        """The live engine arrived (built in a worker): fill the live columns."""
+        self.live = live
+        self.building = False
+        self._mark_all_live()
+
+    def _mark_all_live(self) -> None:
+        if not self._live_cols or not self._units:
+            return
+        self._live = [None] * len(self._units)
+        first = FIXED_COLUMNS + len(self._inputs)
+        self.dataChanged.emit(self.index(0, first), self.index(len(self._units) - 1, first + len(self._live_cols) - 1))
+
     def _compute_live(self, code: str) -> tuple[LiveCell, ...]:
         if self.live is None or not self._live_cols:
-            return tuple(_NO_LIVE for _ in self._live_cols)
+            cell = LiveCell(_tr("正在计算…"), _EMPTY_KEY) if self.building else _NO_LIVE
+            return tuple(cell for _ in self._live_cols)
         ur = self.live.result().units.get(code)
         if ur is None:
             return tuple(_NO_LIVE for _ in self._live_cols)
