@@ -4,8 +4,10 @@ The columns and cells come from ``core/ranking_table.py`` (the printed table's r
 so the screen, the Excel export and the printout agree. Rows are plain ``RankingRow``s, one per
 unit, kept in the shown order. When the live engine reports changed unit codes, a unit whose
 rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
-and only the others are rebuilt; moved rows are re-placed with one layout change and
-``dataChanged`` covers the changed rows.
+and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
+that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
+another unit), so a view repaints only what is visible of it; ``multiData`` fills a painted
+cell's roles in one call.
 """
 
 from __future__ import annotations
@@ -293,10 +295,11 @@ class RankingTableModel(QAbstractTableModel):
     """Units × the printed columns (plus 编码, 说明); one row per unit.
 
     The rows are kept in the shown order (``sort``: by default the rank order), so the proxy
-    only filters: a live update re-places moved rows with one layout change and sends
-    dataChanged for the changed rows, which then sit together (a score change shifts a run of
-    ranks). Sorting in the proxy instead costs several Python ``data()`` calls per changed row
-    and a layout change per moved row (Qt 6.12)."""
+    only filters: a live update re-places moved rows and sends one dataChanged over the span
+    that shifted (``shifting`` set while it is emitted) and dataChanged for the changed rows,
+    which then sit together (a score change shifts a run of ranks). Sorting in the proxy
+    instead costs several Python ``data()`` calls per changed row and a layout change per
+    moved row (Qt 6.12); a user's sort by another column is still one layout change."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
