@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
 def cmd_backup(args) -> int:
     services = _open(args, lock=False)
     try:
-        dest = services.store.backup_manual(Path(args.out) if args.out else None)
+        dest = services.backup.backup(Path(args.out) if args.out else None)
         print(f"已备份到：{dest}")
         return 0
     finally:
@@ -56,14 +56,13 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from hotline_desktop.db.store import restore_database
+    from hotline_desktop.db.lock import InstanceLock
     from hotline_desktop.paths import DataPaths
+    from hotline_desktop.services.backup import restore_closed
 
     paths = DataPaths.from_override(args.data_dir).ensure()
-    from hotline_desktop.db.lock import InstanceLock
-
     with InstanceLock(paths.lock_file, paths.root):
-        safety = restore_database(paths, Path(args.file))
+        safety = restore_closed(paths, Path(args.file))
     print(f"已从备份恢复：{args.file}")
     if safety:
         print(f"恢复前的数据库已保存为：{safety}")

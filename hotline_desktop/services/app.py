@@ -128,9 +128,16 @@ class AppServices:
 
         return KbImportExport(self.kb)
 
+    @cached_property
+    def backup(self):
+        """Backup and restore of the open store (the only way the GUI reaches them)."""
+        from hotline_desktop.services.backup import BackupService
+
+        return BackupService(self.store)
+
     def restore_from(self, source):
         """Restore a backup (the current database is kept first) and forget every cache."""
-        safety = self.store.restore_from(source)
+        safety = self.backup.restore_from(source)
         self.invalidate()
         return safety
 
