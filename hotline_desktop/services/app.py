@@ -128,6 +128,11 @@ class AppServices:
 
         return KbImportExport(self.kb)
 
+    @property
+    def schemes(self):
+        """The scheme catalog (built-ins + the user schemes folder) and 导入考核方案…."""
+        return self.assessment.schemes
+
     @cached_property
     def backup(self):
         """Backup and restore of the open store (the only way the GUI reaches them)."""
