@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
+        self.import_scheme_action = file_menu.addAction(self.tr("导入考核方案(&M)…"), self.import_scheme)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
         self.export_menu = QMenu(self.tr("导出(&E)"), self)
@@ -299,6 +300,11 @@ class MainWindow(QMainWindow):
             msg += self.tr("；恢复前的数据库已保存为 {0}").format(safety)
         self.show_message(msg, 20000)
         return safety or Path(source)
+
+    def import_scheme(self, path: Path | None = None):
+        from hotline_desktop.gui.scheme_import import import_scheme
+
+        return import_scheme(self, path)
 
     # -- calendar and settings -----------------------------------------------------------
     def calendar_dialog(self, year: int | None = None, *, modal: bool = True):

@@ -95,12 +95,12 @@ class SchemeService:
         entry = next(e for e in self.catalog() if e.origin == USER and e.path == check.target)
         return ImportResult(entry, previous)
 
-    def restore_file(self, scheme_id: str, previous_text: str | None) -> None:
-        """Undo of an import: put the replaced file back, or remove the imported one."""
+    def restore_file(self, scheme_id: str, previous_text: str | None, *, action: str = "undo") -> None:
+        """Undo (or redo) of an import: write that text as the user file, or remove it (None)."""
         target = self.folder / f"{scheme_id}.toml"
         old = find_scheme(self.catalog(), scheme_id)
         new = load_scheme_text(previous_text, str(target)).title if previous_text is not None else None
-        self._audited(scheme_id, "undo", old.title if old else None, new,
+        self._audited(scheme_id, action, old.title if old else None, new,
                       lambda: self._remove(target) if previous_text is None else self._write(target, previous_text))
 
     # -- files ---------------------------------------------------------------------------------
