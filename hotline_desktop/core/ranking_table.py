@@ -21,10 +21,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from hotline_desktop.core.dates import date_text, month_text, period_text
+from hotline_desktop.core.ranking_order import in_order
 from hotline_desktop.core.scoring.numbers import HUNDRED, fmt2, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
-    RANKED,
     UNRANKED,
     MonthResult,
     ScoringResult,
@@ -402,11 +402,6 @@ def ranking_row_builder(
 # ---------------------------------------------------------------------------- 历城 layout
 
 
-def _order_units(units: list[UnitResult]) -> list[UnitResult]:
-    order = {RANKED: 0, UNRANKED: 1, INCOMPLETE: 2}
-    return sorted(units, key=lambda u: (order.get(u.status, 3), u.rank or 0, u.code))
-
-
 def _unit_footer(scheme: Scheme, u: UnitResult) -> FooterEntry | None:
     if u.status == INCOMPLETE:
         return FooterEntry(u.code, u.name, "数据不全，未计总分：" + _reasons(scheme, u.missing))
@@ -424,7 +419,7 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     """历城区 score sheet: the seed's columns for one ranking group."""
     scheme = result.scheme
     gdef = scheme.group(group)
-    units = _order_units(result.group_units(group))
+    units = in_order(result.group_units(group))
     lay = _annual_layout(scheme, group, [u.name for u in units])
     rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
     footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
@@ -487,15 +482,7 @@ def _monthly_table(
     result: ScoringResult, year: int, group: str, month: str, when: str, monthly_values: MonthValues | None
 ) -> RankingTable:
     scheme = result.scheme
-    units = result.month_units(month, group)
-    order = {"scored": 0, "averaged": 1, "incomplete": 2, "missing": 3}
-
-    def mkey(u: UnitResult):
-        m = u.months.get(month)
-        st = m.status if m is not None else "missing"
-        return (order.get(st, 4), (m.rank if m is not None and m.rank is not None else 0), u.code)
-
-    units.sort(key=mkey)
+    units = in_order(result.month_units(month, group), month)
     subjects = [(u, u.months.get(month)) for u in units]
     lay = _monthly_layout(result, month, monthly_values, [u.name for u in units])
     rows = tuple(
@@ -617,7 +604,7 @@ def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
 
 def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: str) -> RankingTable:
     scheme = result.scheme
-    units = _order_units(result.group_units(group))
+    units = in_order(result.group_units(group))
     lay, notes = _ganxian_annual_layout(result, [u.name for u in units])
     rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
     footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
