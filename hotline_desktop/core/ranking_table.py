@@ -572,16 +572,7 @@ def _monthly_layout(
             rule=penalty.rule_text or None,
         )
     score_label = ms.label if ms else "月度得分"
-    score_rule = ms.rule_text if ms else ""
-    if not score_rule:
-        score_rule = "各项指标得分之和"
-        if bonus is not None:
-            score_rule += "＋" + _adjust_heading(bonus, "加分").split("（")[0]
-        if penalty is not None:
-            score_rule += "－" + _adjust_heading(penalty, "扣分").split("（")[0]
-        if ms is not None and ms.min is not None:
-            score_rule += f"，最低{fmt2(ms.min)}分"
-    lay.single("score", "score", 9, score_label, lambda s: _score(_mattr(s[1], "score")), rule=score_rule or None)
+    lay.single("score", "score", 9, score_label, lambda s: _score(_mattr(s[1], "score")), rule=_month_score_rule(ms))
 
     def mrank(s):
         m = s[1]
@@ -593,6 +584,20 @@ def _monthly_layout(
 
     lay.single("rank", "rank", 10, "排名", mrank)
     return lay
+
+
+def _month_score_rule(ms) -> str:
+    """The rule printed under 月度得分: the scheme's own text, else Σ indicators ± adjustments, floor."""
+    if ms is not None and ms.rule_text:
+        return ms.rule_text
+    rule = "各项指标得分之和"
+    if ms is not None and ms.bonus is not None:
+        rule += "＋" + _adjust_heading(ms.bonus, "加分").split("（")[0]
+    if ms is not None and ms.penalty is not None:
+        rule += "－" + _adjust_heading(ms.penalty, "扣分").split("（")[0]
+    if ms is not None and ms.min is not None:
+        rule += f"，最低{fmt2(ms.min)}分"
+    return rule
 
 
 def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:

@@ -619,18 +619,21 @@ class _Builder:
             return default
         return value
 
-    def table_list(self, key: str) -> list[tuple[str, dict]]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list):
-            self.err(key, "必须为表数组（[[...]]）")
+    def tables(self, value, path: str, problem: str, *, allow_empty=False, not_table="必须为表") -> list[tuple[str, dict]]:
+        """(path of each item, item) of an array of tables; ``problem``: it is not an array (or is empty)."""
+        if not isinstance(value, list) or not (value or allow_empty):
+            self.err(path, problem)
             return []
         out = []
         for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.err(f"{key}[{i}]", "必须为表")
-                continue
-            out.append((f"{key}[{i}].", item))
+            if isinstance(item, dict):
+                out.append((f"{path}[{i}].", item))
+            else:
+                self.err(f"{path}[{i}]", not_table)
         return out
+
+    def table_list(self, key: str) -> list[tuple[str, dict]]:
+        return self.tables(self.data.get(key, []), key, "必须为表数组（[[...]]）", allow_empty=True)
 
     def section(self, data: dict, key: str, path: str = "") -> dict | None:
         value = data.get(key)
@@ -865,16 +868,8 @@ class _Builder:
             self.err(f"{path}weight", "只有按 weighted_mean 汇总时才能指定 weight")
 
     def build_choices(self, t: dict, path: str) -> tuple[Choice, ...]:
-        raw = t.get("choices")
-        if not isinstance(raw, list) or not raw:
-            self.err(f"{path}choices", "必须为非空数组")
-            return ()
-        out = []
-        for i, c in enumerate(raw):
-            p = f"{path}choices[{i}]."
-            if not isinstance(c, dict):
-                self.err(p[:-1], "必须为表（value、label）")
-                continue
+        out: list[Choice] = []
+        for p, c in self.tables(t.get("choices"), f"{path}choices", "必须为非空数组", not_table="必须为表（value、label）"):
             value = c.get("value")
             if not isinstance(value, str) or not value:
                 self.err(f"{p}value", "必须为非空字符串")
@@ -887,16 +882,12 @@ class _Builder:
 
     def build_groups(self, ranking: dict) -> tuple[GroupDef, ...]:
         raw = ranking.get("groups")
+        entries = self.tables(raw, "ranking.groups", "至少需要一个排名组")
         if not isinstance(raw, list) or not raw:
-            self.err("ranking.groups", "至少需要一个排名组")
             return ()
-        groups = []
+        groups: list[GroupDef] = []
         covered: dict[str, str] = {}
-        for i, g in enumerate(raw):
-            path = f"ranking.groups[{i}]."
-            if not isinstance(g, dict):
-                self.err(path[:-1], "必须为表")
-                continue
+        for path, g in entries:
             self.unknown_keys(g, {"key", "label", "kinds", "title", "name_header"}, path)
             key = self.key_of(g, path)
             if key and any(x.key == key for x in groups):
@@ -978,19 +969,8 @@ class _Builder:
         return tuple(out)
 
     def build_terms(self, raw, path: str, level: str, *, adjustment=False) -> tuple[TermDef, ...]:
-        if not isinstance(raw, list) or not raw:
-            self.err(path, "必须为非空的规则项数组")
-            return ()
-        terms = []
-        for i, t in enumerate(raw):
-            p = f"{path}[{i}]."
-            if not isinstance(t, dict):
-                self.err(p[:-1], "必须为表")
-                continue
-            term = self.build_term(t, p, level, adjustment)
-            if term is not None:
-                terms.append(term)
-        return tuple(terms)
+        terms = (self.build_term(t, p, level, adjustment) for p, t in self.tables(raw, path, "必须为非空的规则项数组"))
+        return tuple(t for t in terms if t is not None)
 
     def build_term(self, t: dict, p: str, level: str, adjustment: bool) -> TermDef | None:
         n_before = len(self.problems)
