@@ -7,6 +7,7 @@ field, in Chinese) and never stops the others from loading.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,10 @@ def read_scheme_file(path: Path) -> Scheme:
     """Load and validate one scheme file; SchemeError names the file, and each problem its line and field."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a device or a pipe would never end (or never start)
+            raise SchemeError(str(path), [SchemeProblem("", "不是普通文件，不能作为考核方案读取")])
+        size = st.st_size
         if size > MAX_SCHEME_BYTES:
             raise SchemeError(str(path), [SchemeProblem("", f"文件过大（{size // 1024} KB），不是考核方案文件")])
         text = path.read_bytes().decode("utf-8")

@@ -96,3 +96,11 @@ def test_weights_not_summing_to_one_are_refused_with_the_line(tmp_path):
 def test_line_of_points_at_the_field(path, line_text):
     n = line_of(LICHENG, path)
     assert LICHENG.splitlines()[n - 1] == line_text
+
+
+def test_a_device_or_huge_file_in_the_folder_is_refused_without_reading_it(tmp_path):
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    (tmp_path / "big.toml").write_bytes(b"#" * (1024 * 1024 + 1))
+    entries = {e.path.name: e for e in scheme_catalog(tmp_path) if e.origin == USER}
+    assert "不是普通文件" in entries["zero.toml"].problem
+    assert "文件过大" in entries["big.toml"].problem
