@@ -121,7 +121,13 @@ class AnnualValue(Base):
     """One annual item of a unit in a year's scheme, with the operator's note."""
 
     __tablename__ = "annual_values"
-    __table_args__ = (UniqueConstraint("year_scheme_id", "unit_id", "key", name="uq_annual_values_item"),)
+    __table_args__ = (
+        UniqueConstraint("year_scheme_id", "unit_id", "key", name="uq_annual_values_item"),
+        # cover the live ranking's column load (0008)
+        Index("ix_annual_values_load", "year_scheme_id", "key", "unit_id", "valid", "num", "scale"),
+        Index("ix_annual_values_text_only", "year_scheme_id", sqlite_where=text("NOT valid OR num IS NULL"),
+              postgresql_where=text("NOT valid OR num IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year_scheme_id: Mapped[int] = mapped_column(ForeignKey("year_schemes.id", ondelete="RESTRICT"))

@@ -1,6 +1,6 @@
 """The exact parsed value beside each stored text: monthly_values / annual_values get ``num``
 (an int64) and ``scale`` (value = num / 10**scale), so the live ranking loads columns without
-parsing text again; an index covers that load.
+parsing text again; indexes cover that load.
 
 Revision ID: 0008
 Revises: 0007
@@ -32,6 +32,10 @@ def upgrade() -> None:
                     ["year_scheme_id", "key", "month", "unit_id", "valid", "num", "scale"])
     where = sa.text("NOT valid OR num IS NULL")  # the few rows the load parses from their text
     op.create_index("ix_monthly_values_text_only", "monthly_values", ["year_scheme_id"],
+                    sqlite_where=where, postgresql_where=where)
+    op.create_index("ix_annual_values_load", "annual_values",
+                    ["year_scheme_id", "key", "unit_id", "valid", "num", "scale"])
+    op.create_index("ix_annual_values_text_only", "annual_values", ["year_scheme_id"],
                     sqlite_where=where, postgresql_where=where)
 
 
@@ -65,6 +69,8 @@ def fill(con) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_annual_values_text_only", table_name="annual_values")
+    op.drop_index("ix_annual_values_load", table_name="annual_values")
     op.drop_index("ix_monthly_values_text_only", table_name="monthly_values")
     op.drop_index("ix_monthly_values_load", table_name="monthly_values")
     for table in TABLES:
