@@ -63,24 +63,26 @@ def run_import(tmp: Path, n: int, units: int, months: int, live: bool) -> dict:
         ys = services.assessment.find(2026, "ganxian-2023-hotline")
         ranking = services.rankings.live(ys.id)
         ranking.result()
-        timer = {"t": 0.0}
+        timer = {"t": 0.0, "cpu": 0.0}
         orig = ranking.apply
 
         def timed(changes):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             r = orig(changes)
             ranking.result()
             timer["t"] += time.perf_counter() - t0
+            timer["cpu"] += time.process_time() - c0
             return r
 
         ranking.apply = timed
         out["timer"] = timer
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     plan = services.orders.plan(path)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     res = services.orders.apply(plan)
-    t2 = time.perf_counter()
-    out.update(plan=t1 - t0, apply=t2 - t1, total=t2 - t0, orders=res.orders, cells=res.changed_cells)
+    t2, c2 = time.perf_counter(), time.process_time()
+    out.update(plan=t1 - t0, apply=t2 - t1, total=t2 - t0, orders=res.orders, cells=res.changed_cells,
+               cpu_plan=c1 - c0, cpu_apply=c2 - c1, cpu=c2 - c0)
     services.close()
     return out
 
@@ -97,12 +99,15 @@ def main() -> None:
             r = run_import(Path(tmp), a.year_orders, a.units, 12, live=False)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"city year: {r['orders']} orders over 12 months: plan {r['plan']:.2f} s + apply {r['apply']:.2f} s "
-                  f"= {r['total']:.2f} s (target ≤ 15 s); peak RSS {rss:.0f} MB (target ≤ 1024 MB)")
+                  f"= {r['total']:.2f} s wall (target ≤ 15 s); CPU {r['cpu_plan']:.2f} + {r['cpu_apply']:.2f} = "
+                  f"{r['cpu']:.2f} s; peak RSS {rss:.0f} MB (target ≤ 1024 MB)")
             return
         r = run_import(Path(tmp), a.orders, a.units, 1, live=True)
         print(f"import: {r['orders']} orders (GB18030 csv), {a.units} units: plan {r['plan']:.2f} s + apply "
-              f"{r['apply']:.2f} s = {r['total']:.2f} s (target ≤ 3 s); {r['cells']} 月度数据 cells moved")
-        print(f"rescoring the live ranking after the import: {r['timer']['t'] * 1000:.0f} ms (target ≤ 150 ms)")
+              f"{r['apply']:.2f} s = {r['total']:.2f} s wall (target ≤ 3 s); CPU {r['cpu']:.2f} s; "
+              f"{r['cells']} 月度数据 cells moved")
+        print(f"rescoring the live ranking after the import: {r['timer']['t'] * 1000:.0f} ms wall, "
+              f"{r['timer']['cpu'] * 1000:.0f} ms CPU (target ≤ 150 ms)")
     if a.year_orders:
         subprocess.run([sys.executable, __file__, "--child", "--year-orders", str(a.year_orders),
                         "--units", str(a.units)], check=True)

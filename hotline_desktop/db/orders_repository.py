@@ -18,9 +18,14 @@ def _placeholders(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _t(v) -> int | None:
-    v = int(v)
-    return None if v == NAT else v
+def _nullable(times: np.ndarray) -> list:
+    """A time column as SQL values: NAT → NULL."""
+    empty = times == NAT
+    if not empty.any():
+        return times.tolist()
+    out = times.astype(object)
+    out[empty] = None
+    return out.tolist()
 
 
 class OrdersRepository:
@@ -88,7 +93,7 @@ class OrdersRepository:
         raw = self.con.connection.driver_connection
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
-            times = [[None if v == NAT else v for v in t.times[k][lo:hi].tolist()] for k in TIME_COLS]
+            times = [_nullable(t.times[k][lo:hi]) for k in TIME_COLS]
             small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
                      *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
                      t.flags["anonymous"][lo:hi].tolist()]

@@ -344,16 +344,9 @@ class OrderService:
         dups += chunk_dups
         look = self._unit_lookup()
         unmatched: dict[str, list[int]] = {}
-        memo: dict[tuple[str, str], int] = {}  # (code, name) → unit id (0: unmatched); a few hundred pairs
-        ids = []
-        for pair in zip(t.unit_code, t.unit, strict=True):
-            u = memo.get(pair)
-            if u is None:
-                code, name = pair
-                u = memo[pair] = (look.get(normalize_header(code)) if code else None) or \
-                    look.get(normalize_header(name)) or 0
-            ids.append(u)
-        uid = np.array(ids, dtype=np.int64)
+        memo = {(code, name): (look.get(normalize_header(code)) if code else None) or look.get(normalize_header(name)) or 0
+                for code, name in set(zip(t.unit_code, t.unit, strict=True))}  # a few hundred pairs → unit id (0: none)
+        uid = np.fromiter(map(memo.__getitem__, zip(t.unit_code, t.unit, strict=True)), np.int64, len(t))
         for i in np.nonzero(uid == 0)[0].tolist():
             unmatched.setdefault(t.unit[i] or t.unit_code[i], []).append(int(t.rows[i]))
         t.unit_id = uid
@@ -410,7 +403,8 @@ class OrderService:
     def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
                         progress: Progress | None) -> _Written:
         ms = month_of(t.times["accepted"])
-        order_months = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
+        names = {m: f"{m // 100}-{m % 100:02d}" for m in np.unique(ms).tolist()}  # one str per month
+        order_months = list(map(names.__getitem__, ms.tolist()))
         affected = set(months)
         for f in self.book.figures:
             affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
@@ -499,29 +493,38 @@ class OrderService:
         out, typed = {}, dict(typed or {})
         for ys in self._year_schemes(months):
             ms = [m for m in sorted(months) if m.startswith(f"{ys.year}-")]
-            todo = [m for m in ms if (ys.id, m) not in typed]
-            if len(todo) > 1:  # several months: one read of the year, split by month
-                year = self.assessment.monthly_cells(ys.id)
-                for m in todo:
-                    typed[(ys.id, m)] = {}
-                for ident, c in year.items():
-                    if (ys.id, ident[1]) in typed and ident[1] in todo:
-                        typed[(ys.id, ident[1])][ident] = c
-            elif todo:
-                typed[(ys.id, todo[0])] = self.assessment.monthly_cells(ys.id, todo[0])
             keys = self.assessment.feeds.order_keys(ys.id) if hasattr(self.assessment.feeds, "order_keys") else None
             for m in ms:
-                cells = typed[(ys.id, m)]
-                if keys is not None:  # only order-fed cells can move: keep them and one cell per unit-month record
-                    marks = {}
-                    for ident in cells:
-                        if ident[2] not in keys:
-                            marks.setdefault((ident[0], ident[1]), ident)
-                    cells = {i: c for i, c in cells.items() if i[2] in keys}
-                    cells.update({i: typed[(ys.id, m)][i] for i in marks.values()})
-                merged = self.assessment.feeds.merge(ys.id, cells, m)
+                if (ys.id, m) not in typed:
+                    typed[(ys.id, m)] = self._typed_for_snapshot(ys.id, m, keys)
+                merged = self.assessment.feeds.merge(ys.id, dict(typed[(ys.id, m)]), m)
                 out[(ys.id, m)] = merged if keys is None else {i: c for i, c in merged.items() if i[2] in keys}
         return out, typed
+
+    def _typed_for_snapshot(self, ysid: int, month: str, keys: frozenset[str] | None) -> dict:
+        """The typed cells of a month that can move with the orders: those of the order-fed keys,
+        and one cell per unit-month record (a record without orders gets counts of 0). Stored
+        texts are parsed once per distinct (key, text)."""
+        if keys is None:
+            return self.assessment.monthly_cells(ysid, month)
+        from hotline_desktop.services.assessment import Cell, check
+
+        sch = self.assessment.scheme(ysid)
+        parsed: dict[tuple[str, str], object] = {}
+        cells, marked = {}, set()
+        for (u, k), text in self.assessment.monthly_texts(ysid, month).items():
+            if k not in keys and u in marked:
+                continue
+            ident = (k, text)
+            if ident not in parsed:
+                parsed[ident] = (check(sch.input(k), text) if sch.has_input(k)
+                                 else Cell(text, None, f"方案中没有该项：{k}"))
+            c = parsed[ident]
+            if c is not None:
+                cells[(u, month, k)] = c
+                if k not in keys:
+                    marked.add(u)
+        return cells
 
     def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
         from hotline_desktop.services.assessment import CellChange
@@ -770,6 +773,28 @@ class OrderFeeds:
             c = memo[ident] = (inp, check(inp, str(value)))
         return c[1]
 
+    def _figure_cell(self, ysid: int, sid: str):
+        """(key, (hit, base)) → the Cell of that figure (None: no rate), memoised per year scheme:
+        a city's figures repeat the same few thousand tallies across units and months."""
+        sch = self.assessment.scheme(ysid)
+        held = self.__dict__.setdefault("_figure_cells", {})
+        if ysid not in held or held[ysid][0] is not sch:  # the year's scheme object pins the memo
+            held[ysid] = (sch, {})
+        memo = held[ysid][1]
+        book = self.orders.book
+        figures = {f.key: f for f in book.for_scheme(sid)}
+
+        def cell_of(key: str, tl: tuple[int, int]):
+            ident = (key, tl)
+            if ident in memo:
+                return memo[ident]
+            if len(memo) > 200_000:
+                memo.clear()
+            v = figs.figure_value(figures[key], figs.Tally(*tl), book.decimals)
+            c = memo[ident] = self._cell(ysid, key, v) if v is not None else None
+            return c
+        return cell_of
+
     def merge(self, ysid: int, typed: dict, month: str | None = None) -> dict:
         out = self.inner.merge(ysid, typed, month)
         months = self.order_months(ysid)
@@ -784,13 +809,14 @@ class OrderFeeds:
         records = {(u, m) for (u, m, _k) in out if m in months}
         counted = set()
         month_figures = ((i, t) for m in sorted(months) for i, t in self.orders.figures_of_month(sid, m).items())
-        for (u, m, k), (hit, base) in month_figures:
+        cell_of = self._figure_cell(ysid, sid)
+        for (u, m, k), tl in month_figures:
             if k in keys:
                 counted.add((u, m))
                 if (u, m, k) not in overrides:
-                    v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
-                    if v is not None:
-                        out[(u, m, k)] = self._cell(ysid, k, v)
+                    c = cell_of(k, tl)
+                    if c is not None:
+                        out[(u, m, k)] = c
         count_keys = [k for k in keys if self.orders.book.get(sid, k).kind == "count"]
         for (u, m) in records | counted:  # a unit-month without orders: its counts are 0 (volume 0)
             for k in count_keys:
