@@ -555,7 +555,7 @@ def dedup_last(table: OrderTable) -> tuple[OrderTable, int]:
     """The table with each 工单编号 once (its last row kept), and how many rows were dropped."""
     if len(set(table.number)) == len(table):
         return table, 0
-    last = dict(zip(table.number, range(len(table))))
+    last = dict(zip(table.number, range(len(table)), strict=True))
     dups = len(table) - len(last)
     return table.take(np.array(sorted(last.values()), dtype=np.int64)), dups
 
