@@ -73,23 +73,35 @@ class OrdersRepository:
         """Delete the orders of `months` (and any stored order with a number staged by stage_numbers),
         insert the table, mark `mark` (default: months) as imported; all inside the caller's
         transaction. Returns the import id."""
+        imp = self.clear_for_import(file_name, months, len(table), mark)
+        self.insert_orders(imp, table, order_months, progress)
+        return imp
+
+    def clear_for_import(self, file_name: str, months: Sequence[str], orders: int,
+                         mark: Sequence[str] | None = None) -> int:
+        """replace()'s first half: the import recorded, the months' orders (and staged numbers)
+        deleted, `mark` (default: months) marked as imported. Returns the import id."""
         mark = list(months if mark is None else mark)
         imp = self._exec("INSERT INTO order_imports (file_name, months, orders) VALUES (?, ?, ?)",
-                         (file_name, ",".join(months), len(table))).lastrowid
+                         (file_name, ",".join(months), orders)).lastrowid
         ph = _placeholders(len(months))
         self._exec(f"DELETE FROM work_orders WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_months WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_figures WHERE month IN ({ph})", tuple(months))
         self._exec("DELETE FROM work_orders WHERE number IN (SELECT number FROM new_numbers)")
-        nums = table.number
         if mark:
             self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in mark),
                        tuple(x for m in mark for x in (m, imp)))
-        t = table
+        return imp
+
+    def insert_orders(self, imp: int, t: OrderTable, order_months: Sequence[str], progress=None) -> None:
+        """replace()'s second half: the table's rows, a chunk at a time (progress(done, n) → False
+        stops with InterruptedError; the caller's transaction then rolls everything back)."""
         sql = ("INSERT INTO work_orders (number, month, import_id, unit_id, unit_name, accepted, dispatched, signed, "
                "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
                "source_row) VALUES (" + _placeholders(20) + ")")
         n = len(t)
+        nums = t.number
         raw = self.con.connection.driver_connection
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
@@ -101,7 +113,6 @@ class OrdersRepository:
                                      t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
                 raise InterruptedError
-        return imp
 
     def load(self, where: str = "", params: Sequence = ()) -> OrderTable:
         """Stored orders as an OrderTable (unit_id filled; unit holds the platform's name)."""

@@ -12,6 +12,7 @@ import csv
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -422,22 +423,37 @@ class OrderService:
             affected |= {f"{m // 100}-{m % 100:02d}" for f in self.book.figures
                          for m in np.unique(month_of(previous.times[f.month_by])) if m}
             fed_months = affected & (set(self.months()) | set(months))  # only imported months are fed
-            before = self._scored_snapshot(fed_months)  # other connections: the state before this write
-            repo.replace(label, months, t, order_months, step, mark)
-            self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
-            # figures of every affected month, over every stored order touching it
             fields = {f.month_by for f in self.book.figures}
-            if repo.count_touching(sorted(affected), fields) == total:
-                table = t  # nothing else stored touches these months: count the rows just written
-            else:
-                table = repo.load_touching(sorted(affected), fields)
+            cal, hours = self.calendar(), self.hours()
+
+            def tallies_of(table: OrderTable) -> dict:
+                out = {}
+                for scheme in self.book.schemes():
+                    for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, affected).items():
+                        out[(u, m, scheme, k)] = tl
+                return out
+
+            imp = repo.clear_for_import(label, months, total, mark)
+            # nothing else stored touches these months: the figures are the new rows' alone
+            only_new = repo.count_touching(sorted(affected), fields) == 0
+            # while the rows are written (sqlite3 lets go of the GIL in each step), another thread reads
+            # the scored state before this write (other connections: WAL readers see the last commit)
+            # and counts the new rows' figures; a cancel or an error drops what has not started
+            pool = ThreadPoolExecutor(1, thread_name_prefix="orders-import")
+            try:
+                before_job = pool.submit(self._scored_snapshot, fed_months)
+                tally_job = pool.submit(tallies_of, t) if only_new else None
+                repo.insert_orders(imp, t, order_months, step)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+            before = before_job.result()
+            self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
             if progress is not None and not progress(total + total // 8, total + total // 4):
                 raise InterruptedError
-            cal, hours = self.calendar(), self.hours()
-            tallies = {}
-            for scheme in self.book.schemes():
-                for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, affected).items():
-                    tallies[(u, m, scheme, k)] = tl
+            # figures of every affected month, over every stored order touching it
+            tallies = tally_job.result() if tally_job else tallies_of(repo.load_touching(sorted(affected), fields))
             stored_months = set(repo.months())
             repo.put_figures(sorted(affected & stored_months), tallies)
             AuditRepository(s).record("work_orders", 0, "import",
