@@ -10,6 +10,7 @@ Times are naive local wall-clock seconds since 1970-01-01 (int64), `NAT` when em
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -341,14 +342,16 @@ class OrderTable:
         parts = [p for p in parts if len(p)] or list(parts[:1])
         if not parts:
             return empty_table()
+        def joined(name: str) -> list:
+            return list(itertools.chain.from_iterable(getattr(p, name) for p in parts))
+
         return cls(
-            [x for p in parts for x in p.number], [x for p in parts for x in p.unit],
-            [x for p in parts for x in p.unit_code],
+            joined("number"), joined("unit"), joined("unit_code"),
             {k: np.concatenate([p.times[k] for p in parts]) for k in parts[0].times},
             {k: np.concatenate([p.counts[k] for p in parts]) for k in parts[0].counts},
             {k: np.concatenate([p.choices[k] for p in parts]) for k in parts[0].choices},
             {k: np.concatenate([p.flags[k] for p in parts]) for k in parts[0].flags},
-            [x for p in parts for x in p.route], np.concatenate([p.rows for p in parts]),
+            joined("route"), np.concatenate([p.rows for p in parts]),
             np.concatenate([p.unit_id if len(p.unit_id) == len(p) else np.zeros(len(p), np.int64) for p in parts]),
         )
 
@@ -459,10 +462,13 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     def flag(i: int, reason: str) -> None:
         bad.setdefault(i, []).append(reason)
 
-    number = _texts(column("number"))
-    unit = _shared(_texts(column("unit")))
-    unit_code = _shared(_texts(column("unit_code")))
-    route = _shared(_texts(column("route")))
+    def text_column(key: str) -> list[str]:
+        return _texts(column(key)) if key in cols else [""] * n
+
+    number = text_column("number")
+    unit = _shared(text_column("unit"))
+    unit_code = _shared(text_column("unit_code"))
+    route = _shared(text_column("route"))
     for i in [i for i, v in enumerate(number) if not v]:
         flag(i, "缺少工单编号")
     for i in [i for i, v in enumerate(unit) if not v]:
