@@ -382,12 +382,21 @@ class OrderService:
         with gc_paused():
             return self._apply(plan, only_good, progress)
 
-    def publish(self, w: _Written) -> ImportResult:
-        """The other half, in the thread that owns the listeners: caches dropped, changed cells reported."""
+    def settle(self, w: _Written) -> list:
+        """After write() / undo_import(), in any thread: caches dropped and the scored cells that
+        moved worked out ((year scheme id, [CellChange]) …), nothing emitted yet."""
         self.invalidate()
-        changed = self._emit_changes(w.before, w.fed_months)
+        return self._changes(w.before, w.fed_months)
+
+    def publish(self, w: _Written, settled: list | None = None) -> ImportResult:
+        """The other half, in the thread that owns the listeners: the changed cells reported
+        (settle()d here unless a worker did it already)."""
+        if settled is None:
+            settled = self.settle(w)
+        for ysid, changes in settled:
+            self.assessment.values_changed.emit(ysid, changes)
         self.changed.emit(sorted(w.affected))
-        return ImportResult(w.months, w.orders, w.replaced, changed)
+        return ImportResult(w.months, w.orders, w.replaced, sum(len(c) for _y, c in settled))
 
     def _apply(self, plan: OrderPlan, only_good: bool, progress: Progress | None) -> _Written:
         if plan.problems and not only_good:
@@ -396,10 +405,11 @@ class OrderService:
             raise ServiceError("文件中没有可导入的工单")
         return self._replace_orders(plan.file_name, tuple(plan.months), plan.table, tuple(plan.months), progress)
 
-    def undo_import(self, w: _Written) -> _Written:
-        """Put back what an import replaced (its months' earlier orders, or none); publish() after."""
+    def undo_import(self, w: _Written, progress: Progress | None = None) -> _Written:
+        """Put back what an import replaced (its months' earlier orders, or none), in one
+        transaction (safe in a worker thread); publish() after."""
         with gc_paused():
-            return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, None)
+            return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, progress)
 
     def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
                         progress: Progress | None) -> _Written:
@@ -410,9 +420,10 @@ class OrderService:
         for f in self.book.figures:
             affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
         total = len(t)
+        whole = max(total, 1) + max(total, 1) // 4  # the rows, then a quarter more for the figures
 
         def step(done: int, _n: int) -> bool:
-            return progress(done, total + total // 4) if progress is not None else True
+            return progress(done, whole) if progress is not None else True
 
         with self.store.session() as s:
             repo = OrdersRepository(s)
@@ -450,7 +461,7 @@ class OrderService:
             pool.shutdown(wait=True)
             before = before_job.result()
             self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
-            if progress is not None and not progress(total + total // 8, total + total // 4):
+            if progress is not None and not progress(whole - whole // 10, whole):
                 raise InterruptedError
             # figures of every affected month, over every stored order touching it
             tallies = tally_job.result() if tally_job else tallies_of(repo.load_touching(sorted(affected), fields))
@@ -459,7 +470,7 @@ class OrderService:
             AuditRepository(s).record("work_orders", 0, "import",
                                       {"file": (None, label), "months": (None, "、".join(months)),
                                        "orders": (len(previous) or None, total)})
-            if progress is not None and not progress(total + total // 4, total + total // 4):
+            if progress is not None and not progress(whole, whole):
                 raise InterruptedError
         return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label)
 
@@ -543,11 +554,19 @@ class OrderService:
         return cells
 
     def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
+        n = 0
+        for ysid, changes in self._changes(before, months):
+            n += len(changes)
+            self.assessment.values_changed.emit(ysid, changes)
+        return n
+
+    def _changes(self, before: tuple[dict, dict], months: set[str]) -> list:
+        """(year scheme id, [CellChange]) of the scored cells that differ from the snapshot `before`."""
         from hotline_desktop.services.assessment import CellChange
 
         before_cells, typed = before
         after, _ = self._scored_snapshot(months, typed)
-        n = 0
+        out = []
         for ys in self._year_schemes(months):
             changes = []
             for m in sorted(months):
@@ -559,9 +578,8 @@ class OrderService:
                     if (cb.text if cb else None) != (ca.text if ca else None):
                         changes.append(CellChange(ident[0], ident[1], ident[2], cb, ca))
             if changes:
-                n += len(changes)
-                self.assessment.values_changed.emit(ys.id, changes)
-        return n
+                out.append((ys.id, changes))
+        return out
 
     # -- drill-down -------------------------------------------------------------------------------
     def figure(self, scheme_id: str, key: str) -> figs.Figure:
