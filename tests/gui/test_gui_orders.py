@@ -320,3 +320,38 @@ def test_undo_and_redo_of_an_import_run_in_a_worker_with_progress_and_finish_who
     assert [(name, thread is threading.main_thread()) for name, thread, _ in seen] == \
         [("undo_import", False), ("write", False)]
     assert all(reports and reports[-1][0] == reports[-1][1] for _n, _t, reports in seen)
+
+
+def test_cancelling_an_import_leaves_nothing_half_imported(qtbot, tab, tmp_path, monkeypatch):
+    import threading
+
+    import hotline_desktop.db.orders_repository as repo
+
+    monkeypatch.setattr(repo, "CHUNK", 500)  # several chunks, so the cancel lands between two of them
+    f = gen_orders.write(tmp_path / "o.csv", 3000, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    orders = tab.services.orders
+    real_write = orders.write
+    first_chunk, go_on = threading.Event(), threading.Event()
+
+    def write(plan, *, only_good=False, progress=None):
+        def step(done, total):
+            if 0 < done < total and not first_chunk.is_set():  # rows are being written
+                first_chunk.set()
+                go_on.wait(10)
+            return progress(done, total)
+        return real_write(plan, only_good=only_good, progress=step)
+
+    monkeypatch.setattr(orders, "write", write)
+    idx = cell(tab, "JD01", "volume")
+    with qtbot.waitSignal(dlg.failed, timeout=30000) as sig:
+        dlg.import_button.click()
+        qtbot.waitUntil(first_chunk.is_set, timeout=20000)
+        dlg.task.cancel()  # 取消 in the progress dialog
+        go_on.set()
+    assert sig.args[0] == "已取消，未导入任何工单。"
+    with tab.services.store.session() as s:
+        assert s.connection().exec_driver_sql("SELECT COUNT(*) FROM work_orders").scalar() == 0
+        assert s.connection().exec_driver_sql("SELECT COUNT(*) FROM order_figures").scalar() == 0
+    assert orders.months() == [] and tab.undo_stack.count() == 0
+    assert idx.data() == "5" and dlg.isVisible() and dlg.import_button.isEnabled()
