@@ -381,3 +381,21 @@ def test_profiles_rename_and_delete_refuse_unknown_or_taken_names(setup):
     with pytest.raises(ServiceError, match="没有名为“乙”"):
         orders.delete_profile("乙")
     assert list(orders.profiles()) == ["丙"]
+
+
+def test_volume_all_channels_is_not_fed_from_the_hotline_export_it_defaults_to_the_fed_volume(setup, tmp_path):
+    # 办件量（含网络问政）comes from the 运行月报 (seed 004: 中国政府网、国家政务服务平台、问政江西、问政赣州
+    # and 12345); the 12345 work-order export holds the hotline's orders only. Blank: it takes the
+    # order-fed volume (the scheme's default_from); typed: it stays, even in an imported month.
+    services, ys, ids = setup
+    t1, t2 = ids["T01"], ids["T02"]
+    services.assessment.set_values(ys.id, [CellEdit(t2, "2026-11", "volume_all_channels", "35")])
+    rows = [order(f"A{i}") for i in range(21)] + [order(f"B{i}", unit="储潭乡") for i in range(12)]
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", rows)))
+    assert "volume_all_channels" not in services.feeds.order_keys(ys.id)
+    cells = scored(services, ys)
+    assert (cells[(t1, "volume")], cells.get((t1, "volume_all_channels"))) == ("21", None)
+    assert (cells[(t2, "volume")], cells[(t2, "volume_all_channels")]) == ("12", "35")
+    result = services.rankings.result(ys.id)
+    assert result["T01"].months["2026-11"].bonus == 2  # ⌊21 / 10⌋ from the fed volume
+    assert result["T02"].months["2026-11"].bonus == 3  # ⌊35 / 10⌋ from the typed 运行月报 figure
