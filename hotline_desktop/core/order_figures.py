@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hotline_desktop.core.orders import NAT, FieldDef, OrderTable, builtin_fields, month_of
+from hotline_desktop.core.orders import NAT, FieldDef, OrderTable, builtin_fields, distinct_small, month_of
 
 CONDITION_TYPES = ("present", "absent", "is", "is_not", "at_least", "flag", "not_later", "late",
                    "within_workdays", "later_than_workdays")
@@ -323,7 +323,13 @@ def tally(figures: Sequence[Figure], t: OrderTable, calendar, hours,
         return out
     clock = clock_for(figures, t, calendar, hours)
     matched = t.unit_id > 0
-    units, uidx = np.unique(t.unit_id, return_inverse=True)
+    units = distinct_small(t.unit_id)
+    if len(units) and 0 <= int(units[0]) and int(units[-1]) < 10_000_000:  # unit ids: a look-up, not a sort
+        rank = np.zeros(int(units[-1]) + 1, np.int64)
+        rank[units] = np.arange(len(units))
+        uidx = rank[t.unit_id]
+    else:
+        units, uidx = np.unique(t.unit_id, return_inverse=True)
     nu, unit_ids = len(units), units.tolist()
     wanted = None if months is None else [int(m.replace("-", "")) for m in months]
     by_field: dict[str, tuple] = {}  # month_by → (selected, months, month × unit code): shared by figures
@@ -333,7 +339,7 @@ def tally(figures: Sequence[Figure], t: OrderTable, calendar, hours,
             sel = matched & (mon > 0)
             if wanted is not None:
                 sel &= np.isin(mon, wanted)
-            ms = np.unique(mon[sel])
+            ms = distinct_small(mon[sel])
             code = np.searchsorted(ms, mon).astype(np.int64) * nu + uidx
             names = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
             by_field[fig.month_by] = (sel, names, code)

@@ -295,6 +295,23 @@ def month_of(secs: np.ndarray) -> np.ndarray:
     return m
 
 
+def distinct_small(values: np.ndarray) -> np.ndarray:
+    """np.unique of non-negative integers in a modest range (YYYYMM months, unit ids), sorted, in
+    one pass (bincount) instead of a sort of the whole column."""
+    if not len(values):
+        return values[:0]
+    lo, hi = int(values.min()), int(values.max())
+    if lo < 0 or hi - lo > 10_000_000:
+        return np.unique(values)
+    return (np.nonzero(np.bincount(values - lo))[0] + lo).astype(values.dtype)
+
+
+def distinct_months(secs: np.ndarray) -> list[int]:
+    """The YYYYMM months present among the times (NAT left out), sorted."""
+    m = month_of(secs)
+    return [x for x in distinct_small(m).tolist() if x]
+
+
 _TRUE = {"是", "y", "yes", "true", "1", "匿名", "√"}
 _FALSE = {"否", "n", "no", "false", "0", "实名", "非匿名", ""}
 
@@ -568,8 +585,7 @@ def dedup_last(table: OrderTable) -> tuple[OrderTable, int]:
 
 def months_in(table: OrderTable) -> list[str]:
     """YYYY-MM of every 受理时间 in the table, sorted."""
-    ms = np.unique(month_of(table.times["accepted"]))
-    return [f"{m // 100}-{m % 100:02d}" for m in ms if m]
+    return [f"{m // 100}-{m % 100:02d}" for m in distinct_months(table.times["accepted"])]
 
 
 def split_route(text: str) -> list[str]:

@@ -12,6 +12,8 @@ from hotline_desktop.core.orders import NAT, OrderTable, builtin_fields
 
 TIME_COLS = ("accepted", "dispatched", "signed", "contacted", "due", "completed", "returned")
 CHUNK = 50_000
+BULK_MIN = 50_000  # rows from which an insert builds the month index afresh (see _index_off_for_bulk)
+MONTH_INDEX = "ix_work_orders_month_unit"
 
 
 def _placeholders(n: int) -> str:
@@ -103,6 +105,7 @@ class OrdersRepository:
         n = len(t)
         nums = t.number
         raw = self.con.connection.driver_connection
+        rebuild = self._index_off_for_bulk(n)
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
             times = [_nullable(t.times[k][lo:hi]) for k in TIME_COLS]
@@ -112,7 +115,23 @@ class OrdersRepository:
             raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
                                      t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
-                raise InterruptedError
+                raise InterruptedError  # the caller rolls back (the dropped index too: DDL is transactional)
+        if rebuild:
+            self._exec(rebuild)
+
+    def _index_off_for_bulk(self, n: int) -> str | None:
+        """SQLite only: when more rows are coming than are stored, drop the (month, unit) index for
+        the insert and return the statement that builds it again (one sorted build instead of a
+        random insert per row; inside the same transaction, so a crash or a cancel keeps it)."""
+        if n < BULK_MIN or self.con.dialect.name != "sqlite":
+            return None
+        if self._exec("SELECT COUNT(*) FROM work_orders").scalar() >= n:
+            return None
+        sql = self._exec("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (MONTH_INDEX,)).scalar()
+        if not sql:
+            return None
+        self._exec(f"DROP INDEX {MONTH_INDEX}")
+        return sql
 
     def load(self, where: str = "", params: Sequence = ()) -> OrderTable:
         """Stored orders as an OrderTable (unit_id filled; unit holds the platform's name)."""

@@ -25,6 +25,8 @@ from hotline_desktop.core.orders import (
     ColumnMatch,
     OrderTable,
     dedup_last,
+    distinct_months,
+    distinct_small,
     find_header_row,
     match_columns,
     month_of,
@@ -362,7 +364,7 @@ class OrderService:
             t = t.take(np.nonzero(keep)[0])
         bad.sort(key=lambda b: b.row)
         ms = month_of(t.times["accepted"])
-        months = [f"{m // 100}-{m % 100:02d}" for m in np.unique(ms) if m]
+        months = [f"{m // 100}-{m % 100:02d}" for m in distinct_small(ms).tolist() if m]
         if month is not None:
             months = [month]
         with self.store.session() as s:
@@ -414,11 +416,12 @@ class OrderService:
     def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
                         progress: Progress | None) -> _Written:
         ms = month_of(t.times["accepted"])
-        names = {m: f"{m // 100}-{m % 100:02d}" for m in np.unique(ms).tolist()}  # one str per month
+        names = {m: f"{m // 100}-{m % 100:02d}" for m in distinct_small(ms).tolist()}  # one str per month
         order_months = list(map(names.__getitem__, ms.tolist()))
+        fields = {f.month_by for f in self.book.figures}
         affected = set(months)
-        for f in self.book.figures:
-            affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
+        for k in fields:
+            affected |= {f"{m // 100}-{m % 100:02d}" for m in distinct_months(t.times[k])}
         total = len(t)
         whole = max(total, 1) + max(total, 1) // 4  # the rows, then a quarter more for the figures
 
@@ -431,10 +434,8 @@ class OrderService:
             repo.stage_numbers(t.number if repo.has_orders_outside(months) else [])
             previous = repo.load_replaced(months)  # kept for undo
             previous_months = tuple(m for m in repo.months() if m in set(months))
-            affected |= {f"{m // 100}-{m % 100:02d}" for f in self.book.figures
-                         for m in np.unique(month_of(previous.times[f.month_by])) if m}
+            affected |= {f"{m // 100}-{m % 100:02d}" for k in fields for m in distinct_months(previous.times[k])}
             fed_months = affected & (set(self.months()) | set(months))  # only imported months are fed
-            fields = {f.month_by for f in self.book.figures}
             cal, hours = self.calendar(), self.hours()
 
             def tallies_of(table: OrderTable) -> dict:

@@ -399,3 +399,37 @@ def test_volume_all_channels_is_not_fed_from_the_hotline_export_it_defaults_to_t
     result = services.rankings.result(ys.id)
     assert result["T01"].months["2026-11"].bonus == 2  # ⌊21 / 10⌋ from the fed volume
     assert result["T02"].months["2026-11"].bonus == 3  # ⌊35 / 10⌋ from the typed 运行月报 figure
+
+
+def test_a_bulk_import_builds_the_month_index_afresh_and_a_cancel_keeps_it(setup, tmp_path, monkeypatch):
+    import hotline_desktop.db.orders_repository as repo
+
+    services, ys, ids = setup
+    monkeypatch.setattr(repo, "BULK_MIN", 100)
+    monkeypatch.setattr(repo, "CHUNK", 500)
+    dropped = []
+    real = repo.OrdersRepository._index_off_for_bulk
+    monkeypatch.setattr(repo.OrdersRepository, "_index_off_for_bulk",
+                        lambda self, n: dropped.append(real(self, n)) or dropped[-1])
+
+    def index_sql():
+        with services.store.session() as s:
+            return s.connection().exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'ix_work_orders_month_unit'").scalar()
+
+    before = index_sql()
+    assert before
+    plan = services.orders.plan(gen_orders.write(tmp_path / "big.csv", 3000, ["梅林镇", "储潭乡"], "2026-11"))
+    with pytest.raises(InterruptedError):
+        services.orders.apply(plan, progress=lambda done, total: done < 1000)
+    assert dropped[-1] == before and index_sql() == before and count_orders(services) == 0  # rolled back whole
+    services.orders.apply(plan)
+    assert dropped[-1] == before and index_sql() == before and count_orders(services) == 3000
+    with services.store.session() as s:
+        used = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM work_orders WHERE month = '2026-11' AND unit_id = 1").all()
+    assert any("ix_work_orders_month_unit" in str(r) for r in used)
+    # fewer new rows than are stored: they go into the index as it is
+    rows = [order(f"A{i}", acc="2026-10-02 09:00") for i in range(200)]
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", rows)))
+    assert dropped[-1] is None and index_sql() == before and count_orders(services) == 3200
