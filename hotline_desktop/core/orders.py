@@ -400,7 +400,7 @@ class ParsedOrders:
     duplicates: int  # rows whose 工单编号 repeats an earlier row (the later row is kept)
 
 
-def _fast_times(col: list, date_only: str) -> np.ndarray | None:
+def _fast_times(col: Sequence, date_only: str) -> np.ndarray | None:
     """Vectorised parse of a column of ISO text (YYYY-MM-DD[ HH:MM[:SS]]) or datetimes; None when a
     cell needs the per-cell path."""
     try:
@@ -425,7 +425,7 @@ def _fast_times(col: list, date_only: str) -> np.ndarray | None:
     return None
 
 
-def _texts(col: list) -> list[str]:
+def _texts(col: Sequence) -> list[str]:
     if set(map(type, col)) <= {str}:
         return list(map(str.strip, col))
     return [cell_text(v) for v in col]
@@ -438,7 +438,7 @@ def _shared(texts: list[str]) -> list[str]:
     return list(map(canon.setdefault, texts, texts))
 
 
-def _by_value(col: list, parse) -> tuple[list, dict]:
+def _by_value(col: Sequence, parse) -> tuple[list, dict]:
     """parse() of each cell, computed once per distinct cell value (columns repeat a few values)."""
     table = {v: parse(v) for v in set(col)}
     return list(map(table.__getitem__, col)), table
@@ -470,11 +470,11 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     rect = rows if all(len(r) >= width for r in rows) else [list(r) + [None] * (width - len(r)) for r in rows]
     transposed = list(zip(*rect, strict=False)) if n else []
 
-    def column(key: str) -> list:
+    def column(key: str) -> Sequence:
         i = cols.get(key)
         if i is None or not n:
             return [None] * n
-        return list(transposed[i])
+        return transposed[i]  # a tuple: read, never changed
 
     def flag(i: int, reason: str) -> None:
         bad.setdefault(i, []).append(reason)
@@ -486,11 +486,13 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     unit = _shared(text_column("unit"))
     unit_code = _shared(text_column("unit_code"))
     route = _shared(text_column("route"))
-    for i in [i for i, v in enumerate(number) if not v]:
-        flag(i, "缺少工单编号")
-    for i in [i for i, v in enumerate(unit) if not v]:
-        if not unit_code[i]:
-            flag(i, "缺少承办单位")
+    if "" in number:
+        for i in [i for i, v in enumerate(number) if not v]:
+            flag(i, "缺少工单编号")
+    if "" in unit:
+        for i in [i for i, v in enumerate(unit) if not v]:
+            if not unit_code[i]:
+                flag(i, "缺少承办单位")
     times: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     choices: dict[str, np.ndarray] = {}

@@ -99,9 +99,9 @@ class OrdersRepository:
     def insert_orders(self, imp: int, t: OrderTable, order_months: Sequence[str], progress=None) -> None:
         """replace()'s second half: the table's rows, a chunk at a time (progress(done, n) → False
         stops with InterruptedError; the caller's transaction then rolls everything back)."""
-        sql = ("INSERT INTO work_orders (number, month, import_id, unit_id, unit_name, accepted, dispatched, signed, "
+        sql = ("INSERT INTO work_orders (import_id, number, month, unit_id, unit_name, accepted, dispatched, signed, "
                "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
-               "source_row) VALUES (" + _placeholders(20) + ")")
+               f"source_row) VALUES ({int(imp)}, " + _placeholders(19) + ")")  # the import id written once, not bound per row
         n = len(t)
         nums = t.number
         raw = self.con.connection.driver_connection
@@ -112,7 +112,7 @@ class OrdersRepository:
             small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
                      *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
                      t.flags["anonymous"][lo:hi].tolist()]
-            raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
+            raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], t.unit_id[lo:hi].tolist(),
                                      t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
                 raise InterruptedError  # the caller rolls back (the dropped index too: DDL is transactional)
