@@ -191,12 +191,17 @@ class OrdersRepository:
             self.con.connection.driver_connection.executemany(
                 "INSERT INTO order_figures (month, unit_id, scheme_id, key, hit, base) VALUES (?,?,?,?,?,?)", rows)
 
-    def figures(self, scheme_id: str, months: Sequence[str] | None = None) -> dict[tuple[int, str, str], tuple[int, int]]:
+    def figures(self, scheme_id: str, months: Sequence[str] | None = None,
+                outside: Sequence[str] = ()) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """(unit, month, key) → (hit, base) of a scheme: of `months` (default all), less `outside`."""
         sql = "SELECT unit_id, month, key, hit, base FROM order_figures WHERE scheme_id = ?"
         params: list = [scheme_id]
         if months is not None:
             sql += f" AND month IN ({_placeholders(len(months))})"
             params += list(months)
+        if outside:
+            sql += f" AND month NOT IN ({_placeholders(len(outside))})"
+            params += list(outside)
         return {(u, m, k): (h, b) for u, m, k, h, b in self._exec(sql, tuple(params))}
 
     # -- profiles and aliases ----------------------------------------------------------------------

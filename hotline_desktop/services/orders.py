@@ -147,6 +147,8 @@ class _Written:
     previous: OrderTable
     previous_months: tuple[str, ...]
     label: str
+    figures: dict | None = None  # scheme id → the stored figures after the write (settle() keeps them)
+    stored_months: tuple[str, ...] = ()
 
 
 class OrderService:
@@ -388,6 +390,9 @@ class OrderService:
         """After write() / undo_import(), in any thread: caches dropped and the scored cells that
         moved worked out ((year scheme id, [CellChange]) …), nothing emitted yet."""
         self.invalidate()
+        if w.figures is not None:  # what the write stored, so the figures need no second read
+            self._figures.update(w.figures)
+            self._months = list(w.stored_months)
         return self._changes(w.before, w.fed_months)
 
     def publish(self, w: _Written, settled: list | None = None) -> ImportResult:
@@ -467,13 +472,21 @@ class OrderService:
             # figures of every affected month, over every stored order touching it
             tallies = tally_job.result() if tally_job else tallies_of(repo.load_touching(sorted(affected), fields))
             stored_months = set(repo.months())
-            repo.put_figures(sorted(affected & stored_months), tallies)
+            counted = sorted(affected & stored_months)
+            repo.put_figures(counted, tallies)
+            # the stored figures as they now are: the other months' read back, these months' as counted
+            after = {}
+            for scheme in self.book.schemes():
+                f = after[scheme] = repo.figures(scheme, outside=counted)
+                f.update({(u, m, k): (tl.hit, tl.base) for (u, m, sch, k), tl in tallies.items()
+                          if sch == scheme and m in set(counted)})
             AuditRepository(s).record("work_orders", 0, "import",
                                       {"file": (None, label), "months": (None, "、".join(months)),
                                        "orders": (len(previous) or None, total)})
             if progress is not None and not progress(whole, whole):
                 raise InterruptedError
-        return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label)
+        return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label,
+                        after, tuple(sorted(stored_months)))
 
     def _clear_stale_overrides(self, session, months: list[str]) -> None:
         """A month imported for the first time: values typed there before were typed figures, not

@@ -433,3 +433,31 @@ def test_a_bulk_import_builds_the_month_index_afresh_and_a_cancel_keeps_it(setup
     rows = [order(f"A{i}", acc="2026-10-02 09:00") for i in range(200)]
     services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", rows)))
     assert dropped[-1] is None and index_sql() == before and count_orders(services) == 3200
+
+
+def test_the_figures_kept_after_a_write_are_the_stored_ones(setup, tmp_path):
+    from hotline_desktop.db.orders_repository import OrdersRepository
+
+    services, ys, ids = setup
+    orders = services.orders
+
+    def stored():
+        with services.store.session() as s:
+            repo = OrdersRepository(s)
+            return {sch: repo.figures(sch) for sch in orders.book.schemes()}, repo.months()
+
+    def settled(w):
+        orders.settle(w)
+        figures, months = stored()
+        assert {sch: orders.figures(sch) for sch in figures} == figures and orders.months() == months
+        return w
+
+    names = ["梅林镇", "储潭乡"]
+    nov = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "n.csv", 300, names, "2026-11"))))
+    oct_ = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "o.csv", 200, names, "2026-10", seed=3))))
+    again = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "n2.csv", 100, names, "2026-11", seed=5))))
+    assert len(orders.figures(G)) > 0 and {m for (_u, m, _k) in orders.figures(G)} >= {"2026-10", "2026-11"}
+    settled(orders.undo_import(again))
+    settled(orders.undo_import(oct_))
+    settled(orders.undo_import(nov))
+    assert orders.figures(G) == {} and orders.months() == []
