@@ -143,7 +143,8 @@ def run_with_progress(
 def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int], None]], Any]) -> Any:
     """Run ``fn(progress)`` in the thread pool and wait for it in a local event loop, with a 0–100
     progress dialog and no 取消 (for an undo/redo that must finish whole: the window keeps painting,
-    input waits). Returns fn's result, or raises its exception here, in the GUI thread."""
+    keyboard and mouse input wait until it is done). Returns fn's result, or raises its exception
+    here, in the GUI thread."""
     from PySide6.QtCore import QEventLoop
 
     signals = _ProgressSignals()
@@ -170,7 +171,8 @@ def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int
     QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: signals.progress.emit(p)), signals))
     try:
         if not outcome:
-            loop.exec()
+            # input waits until the work is done (a second 撤销 meanwhile would re-enter the stack)
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
     finally:
         _running.discard(signals)
         dlg.reset()

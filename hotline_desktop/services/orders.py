@@ -475,11 +475,11 @@ class OrderService:
             counted = sorted(affected & stored_months)
             repo.put_figures(counted, tallies)
             # the stored figures as they now are: the other months' read back, these months' as counted
-            after = {}
+            after, counted_set = {}, set(counted)
             for scheme in self.book.schemes():
                 f = after[scheme] = repo.figures(scheme, outside=counted)
                 f.update({(u, m, k): (tl.hit, tl.base) for (u, m, sch, k), tl in tallies.items()
-                          if sch == scheme and m in set(counted)})
+                          if sch == scheme and m in counted_set})
             AuditRepository(s).record("work_orders", 0, "import",
                                       {"file": (None, label), "months": (None, "、".join(months)),
                                        "orders": (len(previous) or None, total)})

@@ -19,7 +19,7 @@ class ImportOrdersCommand(ServiceCommand):
     def __init__(self, services, plan, only_good: bool, written, text: str, on_error=None, parent=None):
         super().__init__(text, on_error)
         self.services, self.plan, self.only_good, self.written = services, plan, only_good, written
-        self.parent = parent
+        self.widget = parent  # the progress dialog's parent
 
     def _in_worker(self, label: str, work):
         from hotline_desktop.gui.workers import run_and_wait
@@ -33,7 +33,7 @@ class ImportOrdersCommand(ServiceCommand):
             written = work(step)
             return written, orders.settle(written)
 
-        written, settled = run_and_wait(self.parent, label, job)
+        written, settled = run_and_wait(self.widget, label, job)
         orders.publish(written, settled)  # GUI thread: the listeners update here
         return written
 
