@@ -134,3 +134,36 @@ def test_fed_counts_override_and_records_reach_the_column_load(services, unit_ye
     parsed, loaded = _both(services, ys)
     _same(parsed, loaded)
     assert loaded.monthly_values("T01", "2026-02")["supervision_light"] == 7
+
+
+def test_order_figures_and_their_overrides_reach_the_column_load(services, tmp_path):
+    """工单明细 feeds a month (orders > typed; a unit with figures but no order gets volume 0);
+    an override typed over an order figure wins: the column load scores what the cells say."""
+    import csv
+
+    services.units.create_many([UnitDraft(code="T01", name="梅林镇", kind="town"),
+                                UnitDraft(code="T02", name="储潭乡", kind="town")])
+    ys = services.assessment.assign(2026, "ganxian-2023-hotline")
+    ids = {u.code: u.id for u in services.units.list()}
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "99"),
+                                           CellEdit(ids["T02"], "2026-11", "praise", "1"),
+                                           CellEdit(ids["T01"], "2026-10", "volume", "40")])
+    header = ["工单号", "处理部门", "受理时间", "派单时间", "签收时间", "应办结时间", "办结时间", "满意度", "重办次数"]
+    rows = [[n, "梅林镇", "2026-11-02 09:00", "2026-11-02 09:10", "2026-11-02 10:00", "2026-11-10 17:30", done,
+             visit, "0"] for n, done, visit in [("A1", "2026-11-09 10:00", "满意"), ("A2", "2026-11-11 09:00", "不满意"),
+                                                ("A3", "2026-11-09 10:00", "未回访")]]
+    path = tmp_path / "o.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    plan = services.orders.plan(path)
+    assert not plan.problems
+    services.orders.apply(plan)
+    parsed, loaded = _both(services, ys)
+    _same(parsed, loaded)
+    assert loaded.monthly_values("T01", "2026-11")["volume"] == 3  # the orders' count, not the typed 99
+    assert loaded.monthly_values("T02", "2026-11")["volume"] == 0
+    assert loaded.monthly_values("T01", "2026-10")["volume"] == 40
+    services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "5")])  # an override
+    parsed, loaded = _both(services, ys)
+    _same(parsed, loaded)
+    assert loaded.monthly_values("T01", "2026-11")["volume"] == 5
