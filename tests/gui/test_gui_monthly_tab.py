@@ -333,6 +333,37 @@ def test_filter_and_sort_by_live_column(tab, ys):
     assert [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())] == order[::-1]
 
 
+def test_sorted_by_live_rank_an_edit_reorders_rows_and_by_code_it_does_not_resort(qtbot, seeded, ys, monkeypatch):
+    from hotline_desktop.gui.monthly_model import MonthlyFilterProxy
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+
+    calls = []
+    real = MonthlyFilterProxy.lessThan
+    # patched before the proxy exists (PySide binds Python overrides when the object is made)
+    monkeypatch.setattr(MonthlyFilterProxy, "lessThan", lambda self, a, b: calls.append(1) or real(self, a, b))
+    tab = MonthlyTab(seeded)
+    qtbot.addWidget(tab)
+    tab.set_year(YEAR)
+    tab.set_year_scheme(ys)
+    tab.show()
+    qtbot.waitUntil(lambda: not tab.building, timeout=10000)
+    s = tab.services
+    codes = lambda: [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())]  # noqa: E731
+    rank_col = tab.model.first_live_column + 1
+    tab.sort_by_column(rank_col)
+    assert codes()[-1] == "JD01"
+    tab.apply_edits([CellEdit(s.ids["JD01"], MONTH, "satisfaction_rate", "100")], "edit")
+    assert codes()[0] == "JD01"  # rank 1 now: the live sort follows the edit
+    # By code the order cannot change with an edit: the rank shifts re-sort nothing
+    tab.sort_by_column(0)
+    assert codes() == CODES
+    calls.clear()
+    tab.apply_edits([CellEdit(s.ids["JD01"], MONTH, "satisfaction_rate", "80")], "edit")
+    assert live_text(tab, "JD01", "month_rank") == "5"
+    assert codes() == CODES and not calls
+    tab.shutdown()
+
+
 def test_no_scheme_shows_hint_and_button_opens_assign(qtbot, seeded, monkeypatch):
     from hotline_desktop.gui.main_window import MainWindow
 
