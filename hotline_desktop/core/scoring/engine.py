@@ -680,7 +680,8 @@ class ScoringEngine:
         """Rescore the given months (``None``: all) and the annual level, then totals, ranks and
         the results of the units whose figures changed; returns their codes."""
         n = len(self._codes)
-        dirty = np.zeros(n, bool)
+        dirty = np.zeros(n, bool)  # results to rebuild
+        figures = np.zeros(n, bool)  # of those, the units whose totals may have changed
         full = months is None or not self._results
         all_months = self._all_months()
         if self._monthly_mode:
@@ -693,8 +694,10 @@ class ScoringEngine:
             for m in todo:
                 new = self._score_month(m)
                 old = self._scored.get(m)
-                moved = self._moved[m] = np.ones(n, bool) if old is None else self._month_rows_changed(old, new)
+                figs, ranks = (np.ones(n, bool),) * 2 if old is None else self._month_rows_changed(old, new)
+                self._moved[m] = moved = figs | ranks
                 dirty |= moved
+                figures |= figs  # a month rank alone moves no total
                 self._scored[m] = new
             period = tuple(m for m in all_months if self._scored[m].mean is not None)
             full |= period != self._period
@@ -707,10 +710,11 @@ class ScoringEngine:
             new_annual = self._score_annual()
             self._annual_moved = self._annual_rows_changed(self._annual, new_annual)
             dirty |= self._annual_moved
+            figures |= self._annual_moved
             self._annual = new_annual
         if full:
-            dirty[:] = True
-        return self._finish(dirty, full)
+            dirty[:] = figures[:] = True
+        return self._finish(dirty, figures, full)
 
     def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra=None) -> Columns:
         values, given = table.values, table.given
@@ -775,16 +779,19 @@ class ScoringEngine:
 
     @staticmethod
     def _month_rows_changed(old: _Month, new: _Month):
+        """(figures, ranks): the units whose month figures changed (status, scores, missing
+        items, the average an averaged month takes), and those whose month rank or 并列 did."""
         a, b = old.level, new.level
         changed = (old.status != new.status) | (a.score != b.score) | (a.bonus != b.bonus) | (
             a.penalty != b.penalty) | (a.indicators != b.indicators).any(axis=0)
-        if new.rank is not None:
-            changed |= (old.rank != new.rank) | (old.tied != new.tied)
         if old.mean != new.mean:
             changed |= new.status == _AVERAGED
         for i in new.missing.keys() | old.missing.keys():
             changed[i] |= old.missing.get(i) != new.missing.get(i)
-        return changed
+        ranks = np.zeros_like(changed)
+        if new.rank is not None:
+            ranks = (old.rank != new.rank) | (old.tied != new.tied)
+        return changed, ranks
 
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
@@ -864,17 +871,19 @@ class ScoringEngine:
 
     # ------------------------------------------------------------------ totals, ranks, results
 
-    def _finish(self, dirty, full: bool) -> frozenset[str]:
-        """Totals of the ``dirty`` units, ranks of all, results of those that changed."""
+    def _finish(self, dirty, figures, full: bool) -> frozenset[str]:
+        """Totals of the ``figures`` units, ranks of all, results of the ``dirty`` ones and of
+        those whose rank moved, kept where equal."""
         n = len(self._codes)
         if full or not hasattr(self, "_tails"):
+            figures = np.ones(n, bool)
             self._tails = [None] * n
             self._rounded = np.zeros(n, np.int64)
             self._ranked = np.zeros(n, bool)
             self._rank = np.zeros(n, np.int64)
             self._tied = np.zeros(n, bool)
         months = tuple(self._scored[m] for m in self._period) if self._monthly_mode else ()
-        todo = np.flatnonzero(dirty)
+        todo = np.flatnonzero(figures)
         if self._monthly_mode and months:
             status = np.stack([m.status for m in months])
             sums = np.where(status == _SCORED, np.stack([m.level.score for m in months]), 0).sum(axis=0)
