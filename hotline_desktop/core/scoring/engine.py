@@ -160,6 +160,10 @@ class _Annual:
         self.agg_missing, self.volume = agg_missing, volume
 
 
+_tuple_new = tuple.__new__  # a NamedTuple from its fields, without _make's checks
+_NOT_MOVED: tuple[frozenset, frozenset] = (frozenset(), frozenset())
+
+
 class _Months(Mapping):
     """``UnitResult.months``: month -> :class:`MonthResult`, built on first access from the
     scored months (immutable snapshots) at the unit's position."""
@@ -690,13 +694,13 @@ class ScoringEngine:
                     del self._scored[m]
                     full = True
             todo = all_months if months is None else sorted(set(months) | (set(all_months) - set(self._scored)))
-            self._moved = {}
+            self._moved = {}  # month -> (units whose month figures moved, units whose rank alone did)
             for m in todo:
                 new = self._score_month(m)
                 old = self._scored.get(m)
                 figs, ranks = (np.ones(n, bool),) * 2 if old is None else self._month_rows_changed(old, new)
-                self._moved[m] = moved = figs | ranks
-                dirty |= moved
+                self._moved[m] = (set(np.flatnonzero(figs).tolist()), set(np.flatnonzero(ranks & ~figs).tolist()))
+                dirty |= figs | ranks
                 figures |= figs  # a month rank alone moves no total
                 self._scored[m] = new
             period = tuple(m for m in all_months if self._scored[m].mean is not None)
@@ -934,10 +938,22 @@ class ScoringEngine:
         return frozenset(changed)
 
     def _keep_months(self, old, new, i: int) -> None:
-        """Hand the month results ``old`` built for months not rescored for unit ``i`` to ``new``."""
-        if isinstance(old, _Months) and isinstance(new, _Months):
-            moved = self._moved if self._monthly_mode else {}
-            new._built = {m: r for m, r in old._built.items() if m not in moved or not moved[m][i]}
+        """Hand the month results ``old`` built for unit ``i`` to ``new``: as they were where the
+        month's figures did not move for it, with the new rank where only its rank did."""
+        if not (isinstance(old, _Months) and isinstance(new, _Months)):
+            return
+        moved = self._moved if self._monthly_mode else {}
+        built = new._built
+        for m, r in old._built.items():
+            figs, ranks = moved.get(m, _NOT_MOVED)
+            if i in figs:
+                continue
+            if i in ranks:
+                if r.status != "scored":
+                    continue
+                sm = self._scored[m]
+                r = _tuple_new(MonthResult, (*r[:3], int(sm.rank[i]), bool(sm.tied[i]), *r[5:]))  # ~_replace
+            built[m] = r
 
     def _unit_tails(self, todo: list[int], sums: list, plain: list):
         """(status, total, missing, monthly average) of each unit of ``todo``; ``sums``: Σ of its
