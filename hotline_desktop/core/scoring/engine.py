@@ -128,6 +128,20 @@ def _decimal_array(e: int):
     return convert
 
 
+def _shown_maps(keys: list[str], values: np.ndarray, shown: np.ndarray, dec) -> list[MappingProxyType]:
+    """Per unit (column): key -> Decimal of ``values`` where ``shown``, as a read-only mapping.
+    Units with the same figures share one mapping (an office's units repeat a few patterns)."""
+    if values.dtype == object:  # exact annual figures (Fractions): one mapping per unit
+        rows = zip(dec(values).T.tolist(), shown.T.tolist(), strict=True)
+        return [MappingProxyType({k: v for k, v, ok in zip(keys, row, show, strict=True) if ok}) for row, show in rows]
+    stacked = np.concatenate([values, shown.astype(values.dtype)]).T
+    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    k = len(keys)
+    maps = [MappingProxyType({key: v for key, v, ok in zip(keys, row, show, strict=True) if ok})
+            for row, show in zip(dec(uniq[:, :k]).tolist(), uniq[:, k:].astype(bool).tolist(), strict=True)]
+    return [maps[j] for j in inverse.ravel().tolist()]
+
+
 class _Table:
     """Entered values of every unit for one month (or the year): int64 columns, an entered
     mask per input, and which units hold a record."""
@@ -1015,26 +1029,21 @@ class ScoringEngine:
             dec = np.vectorize(Decimal, otypes=[object])
         else:
             dec = _decimal_array(self.scheme.scale.e)
-        values = dec(lv.indicators).T.tolist() if keys else [[] for _ in range(n)]
-        shown = a.shown.T.tolist()
+        empty = MappingProxyType({})
+        indicators = _shown_maps(keys, lv.indicators, a.shown, dec) if keys else [empty] * n
         if cats and keys:
-            subs = dec(np.stack([lv.indicators[m].sum(axis=0) for m in members])).T.tolist()
-            subs_ok = np.stack([a.shown[m].all(axis=0) for m in members]).T.tolist()
+            subs = np.stack([lv.indicators[m].sum(axis=0) for m in members])
+            categories = _shown_maps([c.key for c in cats], subs, np.stack([a.shown[m].all(axis=0) for m in members]),
+                                     dec)
         else:
-            subs, subs_ok = [[]] * n, [[]] * n
+            categories = [empty] * n
         scores = [None] * n
         if lv.score is not None and keys:
             scores = list(zip(*(dec(x).tolist() for x in (lv.score, lv.bonus, lv.penalty)), strict=True))
-        cat_keys = [c.key for c in cats]
         vetoes = [v.key for v in s.vetoes] + [None]  # veto -1: none
-        proxy = MappingProxyType
-        out = []
-        for i, (row, show, sub, sub_ok, figs, veto) in enumerate(
-                zip(values, shown, subs, subs_ok, scores, a.veto.tolist(), strict=True)):
-            indicators = {k: v for k, v, ok in zip(keys, row, show, strict=True) if ok}
-            categories = {k: v for k, v, ok in zip(cat_keys, sub, sub_ok, strict=True) if ok}
-            out.append((proxy(indicators), proxy(categories), None if i in a.missing else figs, vetoes[veto]))
-        return out
+        missing = a.missing
+        return [(ind, cat, None if i in missing else figs, vetoes[veto]) for i, (ind, cat, figs, veto) in
+                enumerate(zip(indicators, categories, scores, a.veto.tolist(), strict=True))]
 
     def _unit_result(self, i: int, months: tuple[_Month, ...], annual) -> UnitResult:
         """Unit ``i``'s result; ``annual``: its :meth:`_annual_rows` entry, or its previous result
