@@ -109,6 +109,61 @@ class RankingRow(NamedTuple):
 
 # ---------------------------------------------------------------------------- building rows
 
+class LazyCells:
+    """A row's cells, formatted on first use: opening 排名 builds ~3,900 rows at 4,000 units and
+    a screen shows a few dozen. Compares, iterates and slices as the tuple it stands for;
+    ``with_cell`` replaces one cell (a rank shift) without formatting the rest."""
+
+    __slots__ = ("_make", "_patch", "_cells")
+
+    def __init__(self, make, patch: tuple[tuple[int, Cell], ...] = ()):
+        self._make, self._patch, self._cells = make, patch, None
+
+    def get(self) -> tuple[Cell, ...]:
+        c = self._cells
+        if c is None:
+            c = self._make()
+            if self._patch:
+                lst = list(c)
+                for i, cell in self._patch:
+                    lst[i] = cell
+                c = tuple(lst)
+            self._cells, self._make, self._patch = c, None, ()
+        return c
+
+    def with_cell(self, i: int, cell: Cell):
+        if self._cells is not None:
+            c = self._cells
+            return (*c[:i], cell, *c[i + 1:])
+        return LazyCells(self._make, (*(p for p in self._patch if p[0] != i), (i, cell)))
+
+    def __getitem__(self, i):
+        return self.get()[i]
+
+    def __len__(self) -> int:
+        return len(self.get())
+
+    def __iter__(self):
+        return iter(self.get())
+
+    def __eq__(self, other):
+        if isinstance(other, LazyCells):
+            other = other.get()
+        return self.get() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.get())
+
+    def __repr__(self) -> str:
+        return repr(self.get())
+
+
+def _pick(rb: RowBuilder, u, pos: tuple[int, ...]) -> tuple[Cell, ...]:
+    all_cells = rb.cells(u)
+    return tuple([all_cells[i] for i in pos])
+
+
+
 
 def wrap_title(title: str, width: int = 6) -> str:
     """A header in short lines: the maximum（14分）on its own line, long labels split."""
@@ -241,7 +296,7 @@ class RankingLayout:
         cells = row.cells
         p = self._rank_pos
         if p >= 0 and row.status != "averaged":
-            cells = (*cells[:p], cell, *cells[p + 1:])
+            cells = cells.with_cell(p, cell) if isinstance(cells, LazyCells) else (*cells[:p], cell, *cells[p + 1:])
         return _new_row(RankingRow, (*row[:4], rank, cells, row.note, row.score, cell.text))
 
     @property
@@ -254,15 +309,15 @@ class RankingLayout:
         p = self._score_pos
         m = u.months.get(self.month)
         rb, pos = self._builder(u.group)
-        cells = row.cells
-        cells = (*cells[:p], rb.cell(u, pos[p]), *cells[p + 1:])
+        cells, cell = row.cells, rb.cell(u, pos[p])
+        cells = cells.with_cell(p, cell) if isinstance(cells, LazyCells) else (*cells[:p], cell, *cells[p + 1:])
         return _new_row(RankingRow, (*row[:5], cells, row.note, m.score, row.rank_text))
 
-    def row(self, u) -> RankingRow:
-        """One unit's row: the printed table's cells, status, rank and 说明."""
+    def row(self, u, *, lazy: bool = False) -> RankingRow:
+        """One unit's row: the printed table's cells (``lazy``: formatted on first use), status,
+        rank and 说明."""
         rb, pos = self._builder(u.group)
-        all_cells = rb.cells(u)
-        cells = tuple([all_cells[i] for i in pos])
+        cells = LazyCells(lambda: _pick(rb, u, pos)) if lazy else _pick(rb, u, pos)
         entry = rb.footer(u)
         note = entry.reason if entry is not None else ""
         if self.month is None:
@@ -386,7 +441,7 @@ class RankingTableModel(QAbstractTableModel):
             self._sort = None
         self._code_idx = {c: i for i, c in enumerate(codes)}
         self._pos = dict(self._code_idx)
-        self._rows = [layout.row(units[c]) for c in codes]
+        self._rows = [layout.row(units[c], lazy=True) for c in codes]
         keys = [layout.keys(units[c]) for c in codes]
         self._ckeys = [k[0] for k in keys]
         self._rkeys = [k[1] for k in keys]

@@ -418,3 +418,28 @@ def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
     tab.table.selectRow(3)
     assert tab.name_view.selectionModel().isRowSelected(3)
     tab.shutdown()
+
+
+def test_rows_never_shown_before_rank_shifts_show_the_printed_cells_when_first_shown(qtbot, district):
+    """Rows are formatted when first shown; a row re-ranked (or re-scored by a moved month
+    average) before that still shows the printed month table's cells, rank included."""
+    from hotline_desktop.gui.ranking_model import LazyCells
+
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    model = RankingTableModel()
+    layout = RankingLayout(live.result(), year=2026, month="2026-02", monthly_values=live.engine.monthly_values)
+    model.load(live.result(), layout)
+    assert all(isinstance(r.cells, LazyCells) for r in model.rows)  # nothing formatted yet
+    for code, rate in (("SQ003", "40"), ("KS07", "100"), ("JD02", "75.5")):
+        changed = live.engine.set_monthly_value(code, "2026-02", "satisfaction_rate", Decimal(rate))
+        model.update(live.result(), changed)
+    result = live.result()
+    table = build_ranking_table(result, year=2026, group="all", month="2026-02",
+                                monthly_values=live.engine.monthly_values)
+    keys = [c.key for c in table.columns]
+    for row in table.rows:
+        r = model.row_of(row.code)
+        for col, spec in enumerate(model.columns[2:-1], 2):
+            assert model.index(r, col).data() == row.cells[keys.index(spec.key)].text, (row.code, spec.key)
+    assert [r.code for r in model.rows] == [r.code for r in table.rows]
