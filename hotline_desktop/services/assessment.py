@@ -129,11 +129,15 @@ class AssessmentService:
         self.assignments_changed = Event()  # emits (year)
         self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
         self.annual_feeds = None  # services.kb_feeds.KbFeedService (fed annual inputs, overrides)
+        # (year_scheme_id, unit, month|None, key) → the row version after this seat's latest write of
+        # it: an undo/redo names it, so it is refused when another seat wrote the cell since
+        self._own_versions: dict[tuple, int] = {}
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
         self._schemes.clear()
         self._years.clear()
+        self._own_versions.clear()
         if self.feeds is not None:
             self.feeds.invalidate()
         if self.annual_feeds is not None:
@@ -336,6 +340,8 @@ class AssessmentService:
                                          audit_rows, touched, flipped, stored_versions, written)
         except IntegrityError as e:  # another seat inserted the same new cell at the same moment
             raise self._insert_race(year_scheme_id, sch, edits) from e
+        for ident, v in written.items():
+            self._own_versions[(year_scheme_id, *ident)] = v
         for m, started in flipped.items():  # fed counts join (or leave) a month with its first (last) figure
             reported = {(c.unit_id, c.month, c.key) for c in changes}
             changes += self.feeds.month_flip(year_scheme_id, m, started,
@@ -529,6 +535,10 @@ class AssessmentService:
                 if row is not None:
                     return self._cell_conflict(s, sch, e, row[0])
         return stale_write("monthly_values")
+
+    def own_version(self, year_scheme_id: int, unit_id: int, month: str | None, key: str) -> int | None:
+        """The row version this seat's latest write of a cell left (0: it cleared it); None if it never wrote it."""
+        return self._own_versions.get((year_scheme_id, unit_id, month, key))
 
     def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
         """(unit_id, key) → the stored row version of one month (what a seat read with its cells)."""
