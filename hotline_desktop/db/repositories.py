@@ -97,7 +97,7 @@ class UnitRepository:
         q = (
             select(
                 Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, parent.code, parent.name,
-                Unit.contact, Unit.phone, Unit.active, Unit.notes,
+                Unit.contact, Unit.phone, Unit.active, Unit.notes, Unit.version,
             )
             .outerjoin(parent, Unit.parent_id == parent.id)
             .order_by(Unit.code)
@@ -105,7 +105,7 @@ class UnitRepository:
         if active_only:
             q = q.where(Unit.active.is_(True))
         return [
-            UnitRow(r[0], r[1], r[2], UnitKind(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10])
+            UnitRow(r[0], r[1], r[2], UnitKind(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11])
             for r in self.s.execute(q)
         ]
 
@@ -118,7 +118,7 @@ class UnitRepository:
         p = u.parent
         return UnitRow(
             u.id, u.code, u.name, UnitKind(u.kind), u.parent_id, p.code if p else None, p.name if p else None,
-            u.contact, u.phone, bool(u.active), u.notes,
+            u.contact, u.phone, bool(u.active), u.notes, u.version or 0,
         )
 
     def get(self, unit_id: int) -> Unit | None:
@@ -206,7 +206,8 @@ class UnitRepository:
             stmt = (
                 update(Unit.__table__)
                 .where(Unit.__table__.c.id == bindparam("b_id"))
-                .values({k: bindparam(f"b_{k}") for k in fields} | {"updated_at": func.current_timestamp()})
+                .values({k: bindparam(f"b_{k}") for k in fields}
+                        | {"updated_at": func.current_timestamp(), "version": Unit.__table__.c.version + 1})
             )
             self.s.connection().execute(stmt, params)
         self.audit.record_many(("units", i, "update", ch) for i, ch in changes.items() if ch)

@@ -137,3 +137,23 @@ def test_update_race_after_the_check_is_refused_whole(seats, year, monkeypatch):
                                      CellEdit(u, "2023-06", "volume", "4", version=0)])
     cells = a.assessment.monthly_cells(ys)
     assert cells[(u, "2023-05", "volume")].text == "2" and (u, "2023-06", "volume") not in cells
+
+
+def test_unit_saved_over_another_seats_change_is_refused_naming_who(seats, year):
+    from hotline_desktop.services.units import StaleEdit, draft_of
+
+    a, b = seats
+    _ys, u = year
+    read_by_b = b.units.get(u)
+    assert read_by_b.version == 1
+    newer = draft_of(a.units.get(u))
+    newer.contact = "王丽"
+    assert a.units.update(u, newer, expected_version=1).version == 2
+    mine = draft_of(read_by_b)
+    mine.phone = "13800000001"
+    with pytest.raises(StaleEdit) as e:
+        b.units.update(u, mine, expected_version=read_by_b.version)
+    assert isinstance(e.value, ConflictError)
+    assert "王丽" in str(e.value) and "张三" in str(e.value)
+    assert b.units.get(u).phone == "" and b.units.get(u).contact == "王丽"
+

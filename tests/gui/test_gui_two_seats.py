@@ -97,3 +97,21 @@ def test_own_undo_and_redo_still_work_with_versions(tab, ys):
     tab.undo_stack.redo()
     assert stored(tab.services, ys, "JD01") == "22" and tab.undo_stack.count() == 2
     assert tab.undo_stack.index() == 2
+
+
+def test_unit_undo_after_another_seat_changed_it_is_refused(seeded, other_seat):
+    from hotline_desktop.core.domain import UnitDraft
+    from hotline_desktop.gui.units_commands import EditUnitCommand
+    from hotline_desktop.services.units import draft_of
+
+    u = seeded.ids["KS01"]
+    old = draft_of(seeded.units.get(u))
+    new = draft_of(seeded.units.update(u, UnitDraft(code="KS01", name="区民政局", kind="department", contact="甲")))
+    errors = []
+    cmd = EditUnitCommand(seeded, u, old, new, errors.append)
+    theirs = draft_of(other_seat.units.get(u))
+    theirs.contact = "乙"
+    other_seat.units.update(u, theirs)
+    cmd.undo()
+    assert seeded.units.get(u).contact == "乙" and cmd.isObsolete()
+    assert errors and "乙" in errors[0] and "李四" in errors[0]
