@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.db.concurrency import stale_write
 from hotline_desktop.db.models import AuditEntry, CalendarDay, Meta, Unit
 
 
@@ -258,7 +260,10 @@ class CalendarRepository:
         row = self.s.get(CalendarDay, day)
         if row is None:
             self.s.add(CalendarDay(day=day, kind=kind, name=name))
-            self.s.flush()
+            try:
+                self.s.flush()
+            except IntegrityError:  # another seat marked the same day at the same moment
+                raise stale_write(self.TABLE) from None
             self.audit.record(self.TABLE, calendar_row_id(day), "insert",
                               {"day": (None, day.isoformat()), "kind": (None, kind), "name": (None, name)})
             return
@@ -310,5 +315,8 @@ class SettingsRepository:
             self.s.add(Meta(key=key, value=value))
         else:
             m.value = value
-        self.s.flush()
+        try:
+            self.s.flush()
+        except IntegrityError:  # another seat stored the same setting at the same moment
+            raise stale_write("app_meta") from None
         self.audit.record("app_meta", 0, "update", {key: (old, value)})

@@ -177,3 +177,34 @@ def test_kb_entry_edit_and_undo_over_another_seats_change_are_refused(seats):
     with pytest.raises(ConflictError, match="李四"):
         a.kb.undo(mine)
     assert a.kb.detail(eid).working.answer == "网上申请。"
+
+
+def test_calendar_day_and_its_undo_over_another_seats_change_are_refused(seats):
+    from datetime import date
+
+    a, b = seats
+    day = date(2026, 10, 9)
+    b.calendar.calendar()  # seat B has read the calendar
+    edit = a.calendar.set_day(day, "节假日", "国庆节")
+    with pytest.raises(ConflictError) as e:
+        b.calendar.set_day(day, "调休上班", "")
+    assert "2026年10月9日" in str(e.value) and "节假日" in str(e.value) and "张三" in str(e.value)
+    assert {od.day: od.name for od in a.calendar.office_days(2026)} == {day: "国庆节"}
+    b.calendar.invalidate()
+    b.calendar.set_day(day, "节假日", "国庆调休")  # seen now: goes through
+    with pytest.raises(ConflictError, match="李四"):
+        a.calendar.undo(edit)
+    a.calendar.invalidate()
+    assert {od.day: od.name for od in a.calendar.office_days(2026)} == {day: "国庆调休"}
+
+
+def test_setting_saved_over_another_seats_change_is_refused(seats):
+    a, b = seats
+    b.settings.current()  # seat B read the settings
+    a.settings.update({"office_name": "历城区12345热线办公室"})
+    with pytest.raises(ConflictError) as e:
+        b.settings.update({"office_name": "历城区热线办"})
+    assert "历城区12345热线办公室" in str(e.value) and "张三" in str(e.value)
+    assert b.settings.current().office_name == "历城区12345热线办公室"  # re-read after the refusal
+    b.settings.update({"office_name": "历城区热线办"})
+    assert a.settings.texts()["office_name"] in ("历城区12345热线办公室", "历城区热线办")
