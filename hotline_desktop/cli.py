@@ -429,6 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline_desktop.cli_orders import add_orders_parser
 
     add_orders_parser(add, common)
+    from hotline_desktop.cli_seats import add_seats_parsers
+
+    add_seats_parsers(add, common)
     return p
 
 

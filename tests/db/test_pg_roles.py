@@ -86,3 +86,24 @@ def test_bad_role_and_user_names(office):
         roles.add_user(owner.store.engine, "someone", "领导")
     with pytest.raises(ServiceError, match="无效"):
         roles.add_user(owner.store.engine, 'x"; DROP TABLE units; --', "录入员")
+
+
+def test_roles_cli_sets_up_adds_and_lists(office, capsys):
+    from hotline_desktop.cli import main
+
+    owner = office[0]
+    url = owner.store.paths.database_url
+    user = f"seat_cli_{os.getpid()}_{make_url(url).database}"
+    try:
+        assert main(["--database-url", url, "roles", "setup"]) == 0
+        assert main(["--database-url", url, "roles", "add", user, "--role", "录入员"]) == 0
+        assert main(["--database-url", url, "roles", "list"]) == 0
+        out = capsys.readouterr().out
+        assert "hotline_clerk" in out and f"{user}\t录入员" in out
+        assert main(["--database-url", url, "roles", "add", user, "--role", "领导"]) == 2
+        assert "角色应为" in capsys.readouterr().err
+    finally:
+        engine = create_engine(pg_support.url_for("postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as con:
+            con.execute(text(f'DROP ROLE IF EXISTS "{user}"'))
+        engine.dispose()
