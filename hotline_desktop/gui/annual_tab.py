@@ -397,6 +397,7 @@ class ItemCard(QFrame):
 
 class AnnualTab(TabPage):
     key = "annual"
+    edit_area = "figures"
     evidence_added = Signal(list, list)  # [EvidenceRow] added, [error messages]
     unit_shown = Signal(int)  # unit id shown on the right
 
@@ -953,6 +954,12 @@ class AnnualTab(TabPage):
         """An item edited in the form: commit at once, then push the undo step."""
         if self._ys is None:
             return
+        if self.role_refusal:  # (the server refuses it too)
+            self._report(self.role_refusal)
+            card = self.cards.get(key)
+            if card is not None and card.unit_id == unit_id:
+                card.show_cell(self._cells.get((unit_id, key)))
+            return
         ys_id = self._ys.id
         old = self._cells.get((unit_id, key))
         old_typed = typed_text(self, unit_id, key, old)  # a fed item not overridden: undo clears it
@@ -1027,6 +1034,9 @@ class AnnualTab(TabPage):
         """Copy files into the evidence store off the GUI thread; one undo step for the batch."""
         if self._ys is None or not paths:
             return
+        if self.role_refusal:  # (the server refuses it too)
+            self.show_error(self.role_refusal)
+            return
         from hotline_desktop.gui.workers import run_in_background
 
         ys_id = self._ys.id
@@ -1095,6 +1105,9 @@ class AnnualTab(TabPage):
                           lambda: ev.path_for_viewing(row.id), show, lambda e: self.show_error(str(e)))
 
     def remove_evidence(self, row: EvidenceRow) -> None:
+        if self.role_refusal:
+            self.show_error(self.role_refusal)
+            return
         try:
             trashed = self.services.evidence.remove(row.id)
         except (ServiceError, OSError) as e:

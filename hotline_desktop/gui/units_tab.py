@@ -52,6 +52,10 @@ COLUMN_WIDTHS = {
 
 class UnitsTab(TabPage):
     key = "units"
+    edit_area = "units"
+
+    def edit_actions(self) -> list[QAction]:
+        return [self.add_action, self.edit_action, self.toggle_action, self.import_action]
     import_planned = Signal(object)  # UnitImportPlan, after the background parse
     import_finished = Signal(int, int)  # added, updated
     export_finished = Signal(object)  # Path
