@@ -61,10 +61,12 @@ def resolve_database_url(override: str | None = None) -> str | None:
 
 def display_url(url: str) -> str:
     """A database URL as shown to the operator: never the password."""
+    from urllib.parse import unquote
+
     from sqlalchemy import make_url
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
+    try:  # unquoted for reading: ?host=/run/postgresql, not %2Frun%2Fpostgresql
+        return unquote(make_url(url).render_as_string(hide_password=True))
     except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and friends
         return "（无法解析的地址）"
 
