@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
+        self.connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.connection_dialog)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
         self.export_menu = QMenu(self.tr("导出(&E)"), self)
@@ -313,6 +314,18 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.settings_dialog import SettingsDialog
 
         return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def connection_dialog(self, *, modal: bool = True):
+        """Which database this data folder uses (applies at the next start)."""
+        from hotline_desktop.gui.connection_dialog import ConnectionDialog
+
+        dlg = ConnectionDialog(self.services.paths, self)
+        dlg.finished.connect(dlg.deleteLater)
+        if modal:
+            dlg.exec()
+            return None
+        dlg.show()
+        return dlg
 
     def _registers_dialog(self, dlg, modal: bool):
         """While the dialog is open its undo stack is the active one; afterwards the tab's again."""

@@ -36,3 +36,23 @@ def test_demo_exports_are_identical_on_sqlite_and_postgresql(demos, tmp_path, ca
         out[backend] = path.read_bytes()
     assert len(out["sqlite"]) > 1000
     assert out["pg"] == out["sqlite"]
+
+
+@pytest.mark.parametrize("query", ["低保", "城市低保标准", "医保集中缴费", "社区", "附件", "〔2026〕", "%", "_", "a", "不存在的词语"])
+def test_kb_search_finds_the_same_entries_on_both_backends(demos, query):
+    """SQLite's FTS5 trigram index and PostgreSQL's pg_trgm ILIKE find the same entries (the
+    order within one field differs: SQLite ranks by bm25, PostgreSQL by entry id)."""
+    from hotline_desktop.paths import DataPaths
+    from hotline_desktop.services.app import AppServices
+
+    found = {}
+    for backend, opts in demos.items():
+        paths = DataPaths(opts[1], opts[3] if len(opts) > 2 else None)
+        services = AppServices.open(paths, lock=False, auto_backup=False)
+        try:
+            found[backend] = sorted(h.row.id for h in services.kb.search(query))
+        finally:
+            services.close()
+    assert found["pg"] == found["sqlite"]
+    if query in ("低保", "社区"):
+        assert len(found["sqlite"]) > 5
