@@ -149,7 +149,11 @@ def offer_demo(services, parent=None) -> bool:
 
 def run_gui(data_dir: str | None, database_url: str | None = None) -> int:
     app = ensure_application()
-    paths = DataPaths.from_override(data_dir, database_url)
+    try:
+        paths = DataPaths.from_override(data_dir, database_url)
+    except ValueError as e:  # a damaged saved connection (文件 → 数据库连接…)
+        QMessageBox.critical(None, _tr("无法打开数据库"), str(e))
+        return EXIT_GAVE_UP
     from hotline_desktop.applog import log
     from hotline_desktop.gui.crash import install_crash_reporter
 

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
+        self.connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.connection_dialog)
         self.audit_action = file_menu.addAction(self.tr("修改记录(&L)…"), self.audit_dialog)
         self.operator_action = file_menu.addAction(self.tr("操作员(&O)…"), self.operator_dialog)
         file_menu.addSeparator()
@@ -375,6 +376,18 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.settings_dialog import SettingsDialog
 
         return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def connection_dialog(self, *, modal: bool = True):
+        """Which database this data folder uses (applies at the next start)."""
+        from hotline_desktop.gui.connection_dialog import ConnectionDialog
+
+        dlg = ConnectionDialog(self.services.paths, self)
+        dlg.finished.connect(dlg.deleteLater)
+        if modal:
+            dlg.exec()
+            return None
+        dlg.show()
+        return dlg
 
     def _registers_dialog(self, dlg, modal: bool):
         """While the dialog is open its undo stack is the active one; afterwards the tab's again."""

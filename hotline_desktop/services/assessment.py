@@ -562,7 +562,7 @@ class AssessmentService:
         typed = [{"y": year_scheme_id, "u": changes[i].unit_id, "m": changes[i].month, "k": changes[i].key}
                  for i, _was in fed_edits if changes[i].new is not None]
         if typed:
-            con.execute(text("UPDATE monthly_values SET override = 1 WHERE year_scheme_id = :y AND unit_id = :u "
+            con.execute(text("UPDATE monthly_values SET override = TRUE WHERE year_scheme_id = :y AND unit_id = :u "
                              "AND month = :m AND key = :k"), typed)
         pairs = {(changes[i].unit_id, changes[i].month) for i, _was in fed_edits}
         q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
