@@ -592,7 +592,10 @@ class AssessmentService:
             if row is None:
                 row = AnnualValue(year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, value=None, note="")
                 s.add(row)
-                s.flush()
+                try:
+                    s.flush()
+                except IntegrityError:  # another seat created the item at the same moment
+                    raise stale_write("annual_values") from None
             if row.note != note:
                 AuditRepository(s).record("annual_values", row.id, "update", {"note": (row.note, note)})
                 row.note = note
