@@ -205,7 +205,7 @@ class Store:
             raise
         except sqlite3.OperationalError as e:
             _rollback_quietly(s)
-            err = write_error(e, self.location, _what_failed(e))
+            err = write_error(e, self.location if self.on_server else self.paths.database, _what_failed(e))
             log.warning("写入数据库失败（%s）：%s", e, err)
             raise err from e
         except BaseException:

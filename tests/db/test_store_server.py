@@ -193,3 +193,21 @@ def test_a_role_that_may_not_create_tables_gets_a_chinese_message_and_nothing_ha
         with admin.connect() as con:
             con.exec_driver_sql("DROP ROLE IF EXISTS hotline_reader")
         admin.dispose()
+
+
+def test_a_seat_whose_connection_the_server_dropped_reconnects_on_the_next_edit(tmp_path, empty_url):
+    from sqlalchemy import make_url
+
+    services = AppServices.open(DataPaths(tmp_path / "data", empty_url))
+    try:
+        services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+        admin = create_engine(pg_support.url_for("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as con:  # e.g. the server restarted overnight
+            dropped = con.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = :d"), {"d": make_url(empty_url).database}).scalar()
+        admin.dispose()
+        assert dropped >= 1
+        services.units.create(UnitDraft(code="T02", name="洪家楼街道", kind="town"))
+        assert [u.code for u in services.units.list()] == ["T01", "T02"]
+    finally:
+        services.close()
