@@ -129,6 +129,11 @@ class DataPaths:
         return self.root / "evidence"
 
     @property
+    def schemes(self) -> Path:
+        """User schemes (文件 → 导入考核方案…), loaded beside the built-in ones."""
+        return self.root / "schemes"
+
+    @property
     def trash(self) -> Path:
         return self.root / "trash"
 

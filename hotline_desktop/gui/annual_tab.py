@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.core.annual_status import annual_status
+from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_feeds
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
@@ -91,24 +91,6 @@ QWidget#itemsWidget { background: #ffffff; }
 """
 
 
-def feeds_of(scheme: Scheme, key: str) -> list[tuple[str, str, str, str]]:
-    """What an annual item feeds: [(indicator|bonus|penalty|veto, points key, heading, rule text)]."""
-    out = []
-    for ind in scheme.indicators:
-        if key in ind.inputs:
-            out.append(("indicator", ind.key, f"{ind.label}（满分 {fmt2(ind.max)} 分）", ind.rule_text))
-    sc = scheme.annual_score
-    if sc is not None:
-        for kind, adj in (("bonus", sc.bonus), ("penalty", sc.penalty)):
-            if adj is not None and any(t.input == key for t in adj.terms):
-                cap = f"（以 {fmt2(adj.cap)} 分为限）" if adj.cap is not None else ""
-                out.append((kind, kind, f"{sc.label}·{adj.label}{cap}", adj.rule_text))
-    for v in scheme.vetoes:
-        if v.input == key:
-            out.append(("veto", v.key, f"否决项：{v.label}", v.rule_text))
-    return out
-
-
 class ItemCard(QFrame):
     """One annual item of the selected unit: editor, reason when invalid, note, evidence files."""
 
@@ -119,7 +101,7 @@ class ItemCard(QFrame):
     open_requested = Signal(object)  # EvidenceRow
     remove_requested = Signal(object)  # EvidenceRow
 
-    def __init__(self, inp: InputDef, feeds: list[tuple[str, str, str, str]], parent: QWidget | None = None):
+    def __init__(self, inp: InputDef, feeds: list[ItemFeed], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("itemCard")
         self.inp = inp
@@ -709,7 +691,7 @@ class AnnualTab(TabPage):
             card.deleteLater()
         self.cards = {}
         for i, inp in enumerate(scheme.annual_inputs):
-            card = ItemCard(inp, feeds_of(scheme, inp.key), self.items_widget)
+            card = ItemCard(inp, item_feeds(scheme, inp.key), self.items_widget)
             card.value_edited.connect(self.commit_value)
             card.note_edited.connect(self.commit_note)
             card.files_dropped.connect(self.add_files)

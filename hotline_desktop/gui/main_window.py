@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
+        self.import_scheme_action = file_menu.addAction(self.tr("导入考核方案(&M)…"), self.import_scheme)
         self.connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.connection_dialog)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
@@ -228,7 +229,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("自动备份失败"), text))
 
     def refresh_backup_label(self) -> None:
-        info = self.services.store.last_backup()
+        info = self.services.backup.last()
         if info is None:
             self.backup_label.setText(self.tr("上次备份：尚无备份"))
             self.backup_label.setToolTip("")
@@ -241,9 +242,7 @@ class MainWindow(QMainWindow):
         return self._backup(None)
 
     def backup_to_file(self) -> Path | None:
-        from hotline_desktop.db.backup import backup_path
-
-        default = backup_path(self.services.paths.backups, "manual")
+        default = self.services.backup.default_manual_path()
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*.db);;所有文件 (*)")
         )
@@ -255,7 +254,7 @@ class MainWindow(QMainWindow):
         from hotline_desktop.services.errors import StoreWriteError
 
         try:
-            out = self.services.store.backup_manual(dest)
+            out = self.services.backup.backup(dest)
         except StoreWriteError as e:  # disk full, read-only, no permission: says so itself
             QMessageBox.warning(self, self.tr("备份失败"), str(e))
             return None
@@ -270,7 +269,7 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.backup_dialogs import BackupPickerDialog
 
         dlg = BackupPickerDialog(
-            self.services.paths.backups,
+            self.services.backup.list(), self.services.backup.folder,
             self.tr("选择要恢复的备份。恢复前，当前数据库会先自动备份（恢复前备份），可以再恢复回来。"),
             self,
         )
@@ -287,7 +286,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, source: Path) -> Path | None:
         """Restore without asking; returns the safety copy of the previous database."""
-        from hotline_desktop.db.engine import StoreOpenError
+        from hotline_desktop.services.backup import StoreOpenError
         from hotline_desktop.services.errors import ServiceError
 
         try:
@@ -302,6 +301,11 @@ class MainWindow(QMainWindow):
             msg += self.tr("；恢复前的数据库已保存为 {0}").format(safety)
         self.show_message(msg, 20000)
         return safety or Path(source)
+
+    def import_scheme(self, path: Path | None = None):
+        from hotline_desktop.gui.scheme_import import import_scheme
+
+        return import_scheme(self, path)
 
     # -- calendar and settings -----------------------------------------------------------
     def calendar_dialog(self, year: int | None = None, *, modal: bool = True):

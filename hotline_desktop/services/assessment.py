@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert, select, text, tuple_
 
 from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.domain import UnitRow
-from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
+from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme_text
 from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
@@ -117,6 +117,9 @@ class AssessmentService:
         self.store = store
         self._schemes: dict[int, Scheme] = {}
         self._years: dict[int, int] = {}
+        from hotline_desktop.services.schemes import SchemeService
+
+        self.schemes = SchemeService(store)  # built-in + user schemes folder (what `assign` can pick)
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
         self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
@@ -153,10 +156,11 @@ class AssessmentService:
         return None
 
     def assign(self, year: int, scheme: str | Path) -> YearSchemeRow:
-        """Start assessing `year` with a scheme: a copy of its definition is frozen with the year."""
+        """Start assessing `year` with a scheme (catalog id or .toml path): a copy of its definition is
+        frozen with the year, so later edits or replacements of the file never change that year."""
         if not 2000 <= int(year) <= 2100:
             raise ServiceError(f"考核年度无效：{year}")
-        definition = load_scheme(scheme)
+        definition = self.schemes.resolve(scheme)
         with self.store.session() as s:
             exists = s.scalar(
                 select(YearScheme).where(YearScheme.year == year, YearScheme.scheme_id == definition.id)
