@@ -8,12 +8,14 @@ from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.services import backup as backup_service
 from hotline_desktop.services.app import AppServices
 
+# SQLite backup files; a server database's backup is pg_dump (db/backup.server_backup, pg-live)
+pytestmark = pytest.mark.sqlite_only
+
 
 def _unit_names(db):
     return [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM units ORDER BY code")]
 
 
-@pytest.mark.sqlite_only  # backup files of SQLite; a server database backs up through pg_dump
 def test_manual_backup_is_listed_and_is_the_last_backup(services):
     assert services.backup.last() is None
     services.units.create(UnitDraft(code="T01", name="梅林镇", kind="town"))
@@ -29,7 +31,6 @@ def test_default_manual_path_is_a_fresh_name_in_the_backups_folder(services):
     assert p.parent == services.paths.backups and not p.exists() and p.suffix == ".db"
 
 
-@pytest.mark.sqlite_only  # backup files of SQLite; a server database backs up through pg_dump
 def test_restore_through_services_keeps_a_safety_copy_and_forgets_caches(services):
     services.units.create(UnitDraft(code="T01", name="梅林镇", kind="town"))
     saved = services.backup.backup()
@@ -39,7 +40,6 @@ def test_restore_through_services_keeps_a_safety_copy_and_forgets_caches(service
     assert _unit_names(safety) == ["梅林镇", "龙山镇"]
 
 
-@pytest.mark.sqlite_only  # backup files of SQLite; a server database backs up through pg_dump
 def test_restore_closed_over_a_damaged_database_moves_it_aside(paths):
     s = AppServices.open(paths)
     s.units.create(UnitDraft(code="T01", name="梅林镇", kind="town"))
