@@ -631,9 +631,10 @@ class AssessmentService:
         return out
 
 
-def _expect_rows(result, expected: int, table: str) -> None:
-    """An UPDATE/DELETE … AND version = :ver that matched fewer rows lost a race: refuse the batch."""
-    if result.rowcount is not None and 0 <= result.rowcount < expected:
+def _expect_rows(count: int | None, expected: int, table: str) -> None:
+    """An UPDATE/DELETE … AND version = :ver that matched fewer rows (`count`, from the
+    repository; None when the driver cannot tell) lost a race: refuse the batch."""
+    if count is not None and 0 <= count < expected:
         raise stale_write(table)
 
 
