@@ -31,6 +31,7 @@ def unit_year(services):
     return uid, ys
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file directly
 def test_a_typed_value_is_stored_with_its_exact_scaled_number(services, paths, unit_year):
     uid, ys = unit_year
     services.assessment.set_values(ys.id, [
@@ -51,6 +52,7 @@ def test_a_typed_value_is_stored_with_its_exact_scaled_number(services, paths, u
     assert _stored(paths, "monthly_values")["satisfaction_rate"] == ("97", 1, 97_000_000, 6)
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file directly
 def test_migration_0008_fills_the_numbers_of_rows_written_before(paths):
     paths.ensure()
     engine = make_engine(paths.database)
