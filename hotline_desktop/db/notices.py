@@ -44,7 +44,7 @@ class NoticeRepository:
             self.s.execute(
                 text(
                     "INSERT INTO notice_counters (year, last_seq) VALUES (:y, 1) "
-                    "ON CONFLICT(year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq"
+                    "ON CONFLICT(year) DO UPDATE SET last_seq = notice_counters.last_seq + 1 RETURNING last_seq"
                 ),
                 {"y": year},
             ).scalar_one()
@@ -59,7 +59,8 @@ class NoticeRepository:
         self.s.execute(
             text(
                 "INSERT INTO notice_counters (year, last_seq) VALUES (:y, :n) "
-                "ON CONFLICT(year) DO UPDATE SET last_seq = MAX(last_seq, :n)"
+                "ON CONFLICT(year) DO UPDATE SET last_seq = "
+                "CASE WHEN notice_counters.last_seq < :n THEN :n ELSE notice_counters.last_seq END"
             ),
             {"y": year, "n": seq},
         )
@@ -110,7 +111,7 @@ class NoticeRepository:
         return NoticeRow(
             n.id, n.number, n.year, n.seq, n.unit_id, unit_code, unit_name, Channel(n.channel), Level(n.level),
             n.issued, n.days, bool(n.calendar_days), n.due, n.original_due, n.content, _orders(n.orders),
-            n.result, n.completed, bool(n.voided), n.void_reason, n.notes, tuple(exts),
+            n.result, n.completed, bool(n.voided), n.void_reason, n.notes, tuple(exts), n.version or 0,
         )
 
     def get(self, notice_id: int) -> Notice | None:
@@ -130,7 +131,7 @@ class NoticeRepository:
         nid = con.execute(insert(Notice).returning(Notice.id), fields).scalar_one()
         con.execute(insert(AuditEntry), [
             dict(table_name="notices", row_id=nid, action="insert", field=k, old_value=None,
-                 new_value=_text(fields.get(k)))
+                 new_value=_text(fields.get(k)), operator=self.audit.operator)
             for k in NOTICE_FIELDS
         ])
         return nid

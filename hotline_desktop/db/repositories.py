@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.db.concurrency import stale_write
+from hotline_desktop.db.dialect import code_equals, driver_sql
 from hotline_desktop.db.models import AnnualValue, AuditEntry, CalendarDay, Meta, MonthlyValue, Unit
 
 
@@ -20,13 +23,19 @@ def _text(v: Any) -> str | None:
     return str(v)
 
 
+def operator_of(session: Session) -> str:
+    """Who this unit of work is done by (the Store puts it in the session's info)."""
+    return session.info.get("operator", "")
+
+
 class AuditRepository:
     def __init__(self, session: Session):
         self.s = session
+        self.operator = operator_of(session)
 
     def record(self, table: str, row_id: int, action: str, changes: dict[str, tuple[Any, Any]]) -> None:
         if not changes:
-            self.s.add(AuditEntry(table_name=table, row_id=row_id, action=action, field=""))
+            self.s.add(AuditEntry(table_name=table, row_id=row_id, action=action, field="", operator=self.operator))
             return
         for field, (old, new) in changes.items():
             self.s.add(
@@ -37,6 +46,7 @@ class AuditRepository:
                     field=field,
                     old_value=_text(old),
                     new_value=_text(new),
+                    operator=self.operator,
                 )
             )
 
@@ -45,13 +55,14 @@ class AuditRepository:
         rows = []
         for table, row_id, action, changes in entries:
             if not changes:
-                rows.append((table, row_id, action, "", None, None))
+                rows.append((table, row_id, action, "", None, None, self.operator))
             for field, (old, new) in changes.items():
-                rows.append((table, row_id, action, field, _text(old), _text(new)))
+                rows.append((table, row_id, action, field, _text(old), _text(new), self.operator))
         if rows:  # plain executemany: the ORM's bulk path costs ~4 µs a row
-            self.s.connection().exec_driver_sql(
-                "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value) "
-                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            con = self.s.connection()
+            con.exec_driver_sql(driver_sql(
+                "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value, operator) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", con), rows)
 
     def recent(self, limit: int = 200, table: str | None = None) -> list[AuditEntry]:
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -90,7 +101,7 @@ class UnitRepository:
         q = (
             select(
                 Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, parent.code, parent.name,
-                Unit.contact, Unit.phone, Unit.active, Unit.notes,
+                Unit.contact, Unit.phone, Unit.active, Unit.notes, Unit.version,
             )
             .outerjoin(parent, Unit.parent_id == parent.id)
             .order_by(Unit.code)
@@ -98,7 +109,7 @@ class UnitRepository:
         if active_only:
             q = q.where(Unit.active.is_(True))
         return [
-            UnitRow(r[0], r[1], r[2], UnitKind(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10])
+            UnitRow(r[0], r[1], r[2], UnitKind(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11])
             for r in self.s.execute(q)
         ]
 
@@ -111,7 +122,7 @@ class UnitRepository:
         p = u.parent
         return UnitRow(
             u.id, u.code, u.name, UnitKind(u.kind), u.parent_id, p.code if p else None, p.name if p else None,
-            u.contact, u.phone, bool(u.active), u.notes,
+            u.contact, u.phone, bool(u.active), u.notes, u.version or 0,
         )
 
     def get(self, unit_id: int) -> Unit | None:
@@ -119,7 +130,7 @@ class UnitRepository:
 
     def by_code(self, code: str) -> Unit | None:
         """The unit with that code, whatever its case (c0101 finds C0101)."""
-        return self.s.scalar(select(Unit).where(Unit.code.collate("NOCASE") == code))
+        return self.s.scalar(select(Unit).where(code_equals(Unit.code, code, self.s)))
 
     def ids_by_code(self) -> dict[str, int]:
         return {c: i for i, c in self.s.execute(select(Unit.id, Unit.code))}
@@ -178,7 +189,7 @@ class UnitRepository:
         cols = ("code", "name", "kind", "parent_id", "contact", "phone", "active", "notes")
         # plain executemany, then the ids by code (codes are unique): RETURNING goes row by row
         con.exec_driver_sql(
-            f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            driver_sql(f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", con),
             [tuple(it[c] for c in cols) for it in items],
         )
         by_code = dict(con.execute(select(Unit.code, Unit.id)).all())
@@ -199,7 +210,8 @@ class UnitRepository:
             stmt = (
                 update(Unit.__table__)
                 .where(Unit.__table__.c.id == bindparam("b_id"))
-                .values({k: bindparam(f"b_{k}") for k in fields} | {"updated_at": func.current_timestamp()})
+                .values({k: bindparam(f"b_{k}") for k in fields}
+                        | {"updated_at": func.current_timestamp(), "version": Unit.__table__.c.version + 1})
             )
             self.s.connection().execute(stmt, params)
         self.audit.record_many(("units", i, "update", ch) for i, ch in changes.items() if ch)
@@ -250,7 +262,10 @@ class CalendarRepository:
         row = self.s.get(CalendarDay, day)
         if row is None:
             self.s.add(CalendarDay(day=day, kind=kind, name=name))
-            self.s.flush()
+            try:
+                self.s.flush()
+            except IntegrityError:  # another seat marked the same day at the same moment
+                raise stale_write(self.TABLE) from None
             self.audit.record(self.TABLE, calendar_row_id(day), "insert",
                               {"day": (None, day.isoformat()), "kind": (None, kind), "name": (None, name)})
             return
@@ -302,7 +317,10 @@ class SettingsRepository:
             self.s.add(Meta(key=key, value=value))
         else:
             m.value = value
-        self.s.flush()
+        try:
+            self.s.flush()
+        except IntegrityError:  # another seat stored the same setting at the same moment
+            raise stale_write("app_meta") from None
         self.audit.record("app_meta", 0, "update", {key: (old, value)})
 
 
@@ -317,26 +335,31 @@ class ValueRepository:
 
     # -- monthly ----------------------------------------------------------------------------------
     def monthly_existing(self, year_scheme_id: int, cells=None, months=None):
-        """(id, unit_id, month, key, value, override) of the given cells (or months)."""
+        """(id, unit_id, month, key, value, override, version) of the given cells (or months)."""
         q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                   MonthlyValue.value, MonthlyValue.override).where(MonthlyValue.year_scheme_id == year_scheme_id)
+                   MonthlyValue.value, MonthlyValue.override, MonthlyValue.version).where(
+            MonthlyValue.year_scheme_id == year_scheme_id)
         if cells is not None:
             q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
         elif months is not None:
             q = q.where(MonthlyValue.month.in_(sorted(months)))
         return self.con.execute(q)
 
-    def delete_monthly(self, ids: Iterable[int]) -> None:
-        rows = [{"i": i} for i in ids]
-        if rows:
-            self.con.execute(text("DELETE FROM monthly_values WHERE id = :i"), rows)
+    # Writes name the row version read (0009): a row another seat changed since matches nothing,
+    # and the caller compares the returned row count (optimistic concurrency).
+    def delete_monthly(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, ver: version read}; the number of rows deleted."""
+        if not rows:
+            return 0
+        return self.con.execute(text("DELETE FROM monthly_values WHERE id = :i AND version = :ver"), rows).rowcount
 
-    def update_monthly(self, rows: list[dict]) -> None:
-        """rows: {i: id, v: text, ok: valid, n: num, sc: scale}."""
-        if rows:
-            self.con.execute(text(
-                "UPDATE monthly_values SET value = :v, valid = :ok, num = :n, scale = :sc, "
-                "updated_at = CURRENT_TIMESTAMP WHERE id = :i"), rows)
+    def update_monthly(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, v: text, ok: valid, n: num, sc: scale, ver: version read}; rows updated."""
+        if not rows:
+            return 0
+        return self.con.execute(text(
+            "UPDATE monthly_values SET value = :v, valid = :ok, num = :n, scale = :sc, version = version + 1, "
+            "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"), rows).rowcount
 
     def insert_monthly(self, rows: list[dict]) -> None:
         """rows: MonthlyValue fields (year_scheme_id, unit_id, month, key, value, valid, num, scale)."""
@@ -388,17 +411,18 @@ class ValueRepository:
 
     # -- annual -----------------------------------------------------------------------------------
     def annual_existing(self, year_scheme_id: int):
-        """(id, unit_id, key, value, override) of the year's annual items."""
+        """(id, unit_id, key, value, override, version) of the year's annual items."""
         return self.con.execute(
             select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
-                   AnnualValue.override).where(AnnualValue.year_scheme_id == year_scheme_id))
+                   AnnualValue.override, AnnualValue.version).where(AnnualValue.year_scheme_id == year_scheme_id))
 
-    def update_annual(self, rows: list[dict]) -> None:
-        """rows: {i: id, v: text, ok: valid, o: override, n: num, sc: scale}."""
-        if rows:
-            self.con.execute(text(
-                "UPDATE annual_values SET value = :v, valid = :ok, override = :o, num = :n, scale = :sc, "
-                "updated_at = CURRENT_TIMESTAMP WHERE id = :i"), rows)
+    def update_annual(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, v: text, ok: valid, o: override, n: num, sc: scale, ver: version read}; rows updated."""
+        if not rows:
+            return 0
+        return self.con.execute(text(
+            "UPDATE annual_values SET value = :v, valid = :ok, override = :o, num = :n, scale = :sc, "
+            "version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"), rows).rowcount
 
     def insert_annual(self, rows: list[dict]) -> None:
         if rows:

@@ -49,8 +49,8 @@ from hotline_desktop.gui.monthly_model import (
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import run_quietly
-from hotline_desktop.services.assessment import CellEdit
-from hotline_desktop.services.errors import ServiceError, StoreWriteError
+from hotline_desktop.services.assessment import CellChange, CellEdit
+from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?[%％]?")
 FIXED_WIDTHS = {COL_CODE: 64, COL_NAME: 150, COL_GROUP: 92}
@@ -83,6 +83,21 @@ def clean_pasted(value: str) -> str:
 
 class MonthlyTab(TabPage):
     key = "monthly"
+    edit_area = "figures"
+
+    def edit_actions(self) -> list[QAction]:
+        return [self.copy_last_action, self.import_action]
+
+    def apply_role(self, role: str | None) -> str:
+        from hotline_desktop.core.roles import refusal
+
+        reason = super().apply_role(role)
+        if refusal(role, "schemes"):
+            self.assign_button.setEnabled(False)
+            self.assign_button.setToolTip(refusal(role, "schemes"))
+        if reason:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        return reason
     import_planned = Signal(object)  # MonthImportPlan, after the background parse
     import_finished = Signal(int)  # values changed
     export_finished = Signal(object)  # Path
@@ -427,7 +442,8 @@ class MonthlyTab(TabPage):
         if live is not None:
             self._follow(live)
         self.model.fed.load(self.services, ys.id, month)  # before the reset that shows it
-        self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live)
+        self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live,
+                                  a.monthly_versions(ys.id, month))
         if live is None:
             self._build_live(ys)
         self._fill_month_combo(ys.year)
@@ -553,6 +569,9 @@ class MonthlyTab(TabPage):
         """Write a batch (one transaction) and push it as one undo step; returns the changes."""
         if not edits or self.ys_id is None:
             return []
+        if self.role_refusal:  # (the server refuses it too)
+            self.show_error(self.role_refusal)
+            return []
         fed = self.model.fed
         counted = fed.undo_texts((e.unit_id, e.month, e.key) for e in edits if e.month == self.month)
         typed = {(e.unit_id, e.month, e.key): e.text for e in edits if fed.is_fed_key(e.key)}
@@ -563,14 +582,38 @@ class MonthlyTab(TabPage):
             self.model.mark_unsaved(edits, str(e))
             self.show_error(self.tr("输入的内容没有保存，仍显示在表格中（红色），可稍后重新输入：\n{0}").format(e))
             return []
+        except ConflictError as e:
+            # Another seat changed a cell underneath: show its current value, then say so.
+            self.resync_month()
+            self.show_error(str(e), self.tr("数据已被其他席位修改"))
+            return []
         except ServiceError as e:
             self.show_error(str(e))
             return []
         if changes:
             self.undo_stack.push(SetCellsCommand(self.services, self.ys_id, changes, text,
                                                  on_error=self.show_error, show_month=self._show_month_of,
-                                                 counted=counted, typed=typed))
+                                                 counted=counted, typed=typed, on_conflict=self.resync_month))
         return changes
+
+    def resync_month(self) -> int:
+        """Bring the shown month to what is stored now (cells and their versions), cell by cell,
+        without a reset: after another seat's change refused an edit here. Returns cells changed."""
+        if self.ys_id is None or self.month is None:
+            return 0
+        a = self.services.assessment
+        stored = {(u, k): c for (u, _m, k), c in a.scored_monthly_cells(self.ys_id, self.month).items()}
+        versions = a.monthly_versions(self.ys_id, self.month)
+        shown = self.model.cells()
+        changes = []
+        for ident in set(stored) | set(shown) | set(versions):
+            old, new = shown.get(ident), stored.get(ident)
+            if (old.text if old else None) != (new.text if new else None) or \
+                    self.model.version_of(*ident) != versions.get(ident, 0):
+                changes.append(CellChange(ident[0], self.month, ident[1], old, new, versions.get(ident, 0)))
+        if changes:
+            self.model.apply_changes(changes)
+        return len(changes)
 
     def _show_month_of(self, month: str) -> None:
         if month != self.month:
@@ -605,7 +648,8 @@ class MonthlyTab(TabPage):
         inp = self.model.input_at(src.column())
         if inp is None or self.month is None:
             return None
-        return CellEdit(self.model.unit_at(src.row()).id, self.month, inp.key, text)
+        uid = self.model.unit_at(src.row()).id
+        return CellEdit(uid, self.month, inp.key, text, self.model.version_of(uid, inp.key))
 
     def clear_selection(self) -> int:
         """Delete/Backspace: clear every selected input cell (one undo step)."""
@@ -757,7 +801,7 @@ class MonthlyTab(TabPage):
                 continue
             cur = self.model.cell(uid, key)
             if cur is None or cur.text != cell.text:
-                edits.append(CellEdit(uid, self.month, key, cell.text))
+                edits.append(CellEdit(uid, self.month, key, cell.text, self.model.version_of(uid, key)))
                 overwrite += cur is not None
         return edits, overwrite, source
 

@@ -17,6 +17,17 @@ from hotline_desktop.services.ranking import engine_columns, engine_inputs
 
 
 def _stored(paths, table, where=""):
+    """key → (value, valid, num, scale), read past the app (SQLite file or server database)."""
+    if paths.on_server:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(paths.database_url)
+        try:
+            with engine.connect() as con:
+                return {r[0]: tuple(r[1:]) for r in con.exec_driver_sql(
+                    f"SELECT key, value, valid::int, num, scale FROM {table} {where}")}
+        finally:
+            engine.dispose()
     con = sqlite3.connect(paths.database)
     try:
         return {r[0]: r[1:] for r in con.execute(f"SELECT key, value, valid, num, scale FROM {table} {where}")}
@@ -52,19 +63,31 @@ def test_a_typed_value_is_stored_with_its_exact_scaled_number(services, paths, u
 
 
 def test_migration_0008_fills_the_numbers_of_rows_written_before(paths):
+    from sqlalchemy import text
+
     paths.ensure()
-    engine = make_engine(paths.database)
+    if paths.on_server:  # the fixture's database is at head already: an empty one, upgraded from 0007
+        import pg_support
+
+        from hotline_desktop.db.engine import make_server_engine
+        from hotline_desktop.paths import DataPaths
+
+        paths = DataPaths(paths.root, pg_support.empty_database())
+        engine = make_server_engine(paths.database_url)
+    else:
+        engine = make_engine(paths.database)
     upgrade(engine, "0007")
     scheme_text = (builtin_data_dir() / "schemes" / "ganxian-2023-hotline.toml").read_text(encoding="utf-8")
     with engine.begin() as con:
-        con.exec_driver_sql("INSERT INTO units(code,name,kind) VALUES ('T01','梅林镇','town')")
-        con.exec_driver_sql("INSERT INTO year_schemes(year,scheme_id,title,definition) VALUES (2026,"
-                            "'ganxian-2023-hotline','x',?)", (scheme_text,))
-        for key, value, valid in [("volume", "21", 1), ("satisfaction_rate", "99.5", 1), ("rework_rate", "abc", 0)]:
-            con.exec_driver_sql("INSERT INTO monthly_values(year_scheme_id,unit_id,month,key,value,valid,override) "
-                                "VALUES (1,1,'2026-01',?,?,?,0)", (key, value, valid))
-        con.exec_driver_sql("INSERT INTO annual_values(year_scheme_id,unit_id,key,value,valid,override,note) "
-                            "VALUES (1,1,'training','否',1,0,'')")
+        con.execute(text("INSERT INTO units(code,name,kind) VALUES ('T01','梅林镇','town')"))
+        con.execute(text("INSERT INTO year_schemes(year,scheme_id,title,definition) VALUES (2026,"
+                         "'ganxian-2023-hotline','x',:d)"), {"d": scheme_text})
+        for key, value, valid in [("volume", "21", True), ("satisfaction_rate", "99.5", True),
+                                  ("rework_rate", "abc", False)]:
+            con.execute(text("INSERT INTO monthly_values(year_scheme_id,unit_id,month,key,value,valid,override) "
+                             "VALUES (1,1,'2026-01',:k,:v,:ok,FALSE)"), {"k": key, "v": value, "ok": valid})
+        con.execute(text("INSERT INTO annual_values(year_scheme_id,unit_id,key,value,valid,override,note) "
+                         "VALUES (1,1,'training','否',TRUE,FALSE,'')"))
     engine.dispose()
     s = AppServices.open(paths, auto_backup=False)
     try:

@@ -53,7 +53,7 @@ def fill(con) -> None:
         for table in TABLES:
             rows = []
             for rid, key, value in con.execute(sa.text(
-                    f"SELECT id, key, value FROM {table} WHERE year_scheme_id = :y AND valid = 1 "
+                    f"SELECT id, key, value FROM {table} WHERE year_scheme_id = :y AND valid = TRUE "
                     "AND value IS NOT NULL"), {"y": ysid}):
                 if not sch.has_input(key):
                     continue
