@@ -70,6 +70,19 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_migrate_db(args) -> int:
+    """`migrate-db --to URL|DIR|FILE.db [--force]`: copy everything to another backend, verified."""
+    from hotline_desktop.services.transfer import migrate
+
+    services = _open(args, lock=False)
+    try:
+        report = migrate(services, args.to, force=args.force)
+    finally:
+        services.close()
+    print(report.summary())
+    return 0
+
+
 def cmd_import(args) -> int:
     if args.what == "monthly":
         return _import_monthly(args)
@@ -386,6 +399,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE")
     sp = add("restore", cmd_restore, "从备份恢复数据库（当前数据库先备份）")
     sp.add_argument("file", metavar="FILE")
+    sp = add("migrate-db", cmd_migrate_db, "把整个数据库复制到 PostgreSQL（或从 PostgreSQL 复制回 SQLite），并核对")
+    sp.add_argument("--to", required=True, metavar="URL|DIR",
+                    help="目标：postgresql+psycopg://用户@主机/库，或数据文件夹 / .db 文件（SQLite）")
+    sp.add_argument("--force", action="store_true", help="目标已有数据时先清空再复制")
     sp = add("import", cmd_import, "从 Excel 导入（承办单位、月度数据）")
     sp.add_argument("what", choices=["units", "monthly"])
     sp.add_argument("file", metavar="FILE.xlsx")

@@ -1,0 +1,228 @@
+"""Move an office's database to another backend: `hotline-desktop migrate-db --to TARGET`.
+
+TARGET is a PostgreSQL URL (postgresql+psycopg://…) or, back to SQLite, a data folder or a
+.db file. Everything is copied (db/transfer.py), evidence files included, and the copy is
+verified twice: row counts per table, and the ranking JSON of every (year, scheme) scored on
+the target equal to the source's, byte for byte. A target that is not empty is refused unless
+`force`; a failed copy leaves it empty (PostgreSQL: one transaction; SQLite: a temporary file
+renamed into place only when verified).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from hotline_desktop.db import transfer as tx
+from hotline_desktop.paths import DB_FILENAME, DataPaths
+from hotline_desktop.services.errors import ServiceError
+
+
+@dataclass
+class MigrationReport:
+    target: str
+    rows: dict[str, int]
+    years: list[str] = field(default_factory=list)  # "2026 ganxian-2023-hotline" compared equal
+    evidence_files: int = 0
+
+    def summary(self) -> str:
+        total = sum(self.rows.values())
+        lines = [f"已复制到：{self.target}",
+                 f"共 {len(self.rows)} 张表、{total} 行，每张表行数与原数据库一致"]
+        if self.years:
+            lines.append(f"已逐年核对排名结果（{len(self.years)} 个考核年度/方案），与原数据库完全一致："
+                         + "、".join(self.years))
+        if self.evidence_files:
+            lines.append(f"证明材料文件 {self.evidence_files} 个")
+        return "\n".join(lines)
+
+
+def is_url(target: str) -> bool:
+    return "://" in str(target)
+
+
+def redacted(url: str) -> str:
+    """A URL as it may be printed: without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is reported by whoever opens it
+        return url
+
+
+def _upgrade_on(con) -> None:
+    from alembic import command
+
+    from hotline_desktop.db.engine import APPLICATION_ID, alembic_config
+
+    command.upgrade(alembic_config(con), "head")
+    if con.dialect.name == "sqlite":
+        con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _rankings(services) -> dict[str, str]:
+    from hotline_desktop.core.scoring.case import dumps_result
+
+    out = {}
+    for row in services.assessment.assignments():
+        out[f"{row.year} {row.scheme_id}"] = dumps_result(services.rankings.live(row.id).result())
+    return out
+
+
+def _source_engine(services):
+    return services.store.engine
+
+
+def _pg_paths(url: str, root: Path) -> DataPaths:
+    try:
+        return DataPaths(root, database_url=url)  # type: ignore[call-arg]
+    except TypeError:
+        raise ServiceError("此版本尚不支持打开 PostgreSQL 数据库（缺少 --database-url 支持）") from None
+
+
+def _open_target(target_paths: DataPaths):
+    from hotline_desktop.services.app import AppServices
+
+    return AppServices.open(target_paths, lock=False, auto_backup=False)
+
+
+def migrate(services, target: str, *, force: bool = False, progress=None) -> MigrationReport:
+    """Copy the open database (`services`) to `target` and verify it; see the module doc."""
+    before = _rankings(services)
+    if is_url(target):
+        return _to_server(services, str(target), before, force=force, progress=progress)
+    return _to_sqlite(services, Path(target), before, force=force, progress=progress)
+
+
+def _verify(target_services, before: dict[str, str], rows: dict[str, int], src_counts: dict[str, int]) -> list[str]:
+    after_counts = tx.count_rows(target_services.store.engine)
+    bad = [f"{t}：原 {n} 行，目标 {after_counts.get(t, 0)} 行" for t, n in src_counts.items()
+           if after_counts.get(t, 0) != n]
+    if bad:
+        raise ServiceError("复制后核对行数不一致：" + "；".join(bad))
+    after = _rankings(target_services)
+    differ = [k for k in before if after.get(k) != before[k]] + [k for k in after if k not in before]
+    if differ:
+        raise ServiceError("复制后核对排名结果不一致：" + "、".join(differ))
+    return sorted(before)
+
+
+def _to_server(services, url: str, before, *, force: bool, progress) -> MigrationReport:
+    try:
+        dst = create_engine(url)
+        problem = tx.target_problem(dst)
+    except Exception as e:  # noqa: BLE001 - a bad URL, a server that does not answer, a refused login
+        raise ServiceError(f"无法连接目标数据库 {redacted(url)}：{_first_line(e)}") from e
+    try:
+        if problem and not force:
+            raise ServiceError(f"{problem}，未复制。确认要覆盖时请加 --force。\n目标：{redacted(url)}")
+        if problem:
+            tx.drop_ours(dst)
+        src_counts = tx.count_rows(_source_engine(services))
+        try:
+            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress)
+        except tx.TransferError as e:
+            raise ServiceError(str(e)) from e
+    finally:
+        dst.dispose()
+    with tempfile.TemporaryDirectory(prefix="hotline-migrate-") as tmp:
+        target = _open_target(_pg_paths(url, Path(tmp)))
+        try:
+            evidence = _copy_evidence(services, target)
+            years = _verify(target, before, rows, src_counts)
+        except BaseException:
+            target.close()
+            _empty_server(url)  # nothing half-copied stays behind
+            raise
+        target.close()
+    return MigrationReport(redacted(url), rows, years, evidence)
+
+
+def _empty_server(url: str) -> None:
+    with contextlib.suppress(Exception):
+        dst = create_engine(url)
+        try:
+            tx.drop_ours(dst)
+        finally:
+            dst.dispose()
+
+
+def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> MigrationReport:
+    db_file = target if target.suffix.lower() == ".db" else target / DB_FILENAME
+    root = db_file.parent
+    if db_file.exists() and db_file.stat().st_size and not force:
+        raise ServiceError(f"目标数据库已存在，未复制。确认要覆盖时请加 --force。\n目标：{db_file}")
+    src_file = None if getattr(services.store.paths, "database_url", None) else services.store.paths.database
+    if src_file is not None and db_file.resolve() == src_file.resolve():
+        raise ServiceError(f"目标就是当前数据库，未复制：{db_file}")
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = db_file.with_name(f".{db_file.name}.migrating")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+        p.unlink(missing_ok=True)
+    from hotline_desktop.db.engine import make_engine
+
+    try:
+        src_counts = tx.count_rows(_source_engine(services))
+        dst = make_engine(tmp)
+        try:
+            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress)
+        except tx.TransferError as e:
+            raise ServiceError(str(e)) from e
+        finally:
+            dst.dispose()
+        # verify on the temporary copy, in a data folder of its own, before it replaces anything
+        with tempfile.TemporaryDirectory(prefix="hotline-migrate-", dir=root) as vdir:
+            vpaths = DataPaths(Path(vdir))
+            vpaths.ensure()
+            shutil.copyfile(tmp, vpaths.database)
+            target_services = _open_target(vpaths)
+            try:
+                years = _verify(target_services, before, rows, src_counts)
+            finally:
+                target_services.close()
+        evidence = _copy_evidence(services, None, DataPaths(root).evidence)
+        tx.replace_file(tmp, db_file)
+    finally:
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            p.unlink(missing_ok=True)
+    return MigrationReport(str(db_file), rows, years, evidence)
+
+
+def _copy_evidence(source, target, folder: Path | None = None) -> int:
+    """Evidence file contents from the source's store into the target's: its services' store, or
+    (an SQLite target) the data folder's evidence `folder`."""
+    from sqlalchemy import select
+
+    from hotline_desktop.db.models import EvidenceFile
+
+    with source.store.session() as s:
+        hashes = sorted(set(s.scalars(select(EvidenceFile.sha256))))
+    n = 0
+    src_ev = source.evidence
+    dst_ev = target.evidence if target is not None else None
+    for sha in hashes:
+        put = getattr(dst_ev, "put_blob", None)
+        get = getattr(src_ev, "read_blob", None)
+        if put is not None and get is not None:
+            put(sha, get(sha))
+            n += 1
+            continue
+        src_file = src_ev.blob_path(sha)
+        dst_file = dst_ev.blob_path(sha) if dst_ev is not None else folder / sha[:2] / sha
+        if src_file.exists():
+            if not dst_file.exists():
+                dst_file.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src_file, dst_file)
+            n += 1
+    return n
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "orig", None) or e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
