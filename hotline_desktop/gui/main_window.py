@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         self.refresh_backup_label()
         if remember:
             self.restore_settings()
+        from hotline_desktop.gui.live_bridge import start_live
+
+        self.live = start_live(services, self)  # PostgreSQL: other seats' changes, live
 
     # -- tabs ----------------------------------------------------------------------------
     def add_page(self, page: TabPage) -> None:
@@ -412,6 +415,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         QThreadPool.globalInstance().waitForDone(30000)  # let a running import/export finish
+        if getattr(self, "live", None) is not None:
+            self.live.stop()
         for p in self.pages:
             p.shutdown()
         self.services.close()

@@ -228,3 +228,19 @@ def _remote(row):
     from hotline_desktop.services.notices import NoticeChange
 
     return NoticeChange(None, row, remote=True)
+
+
+def seat_listener(services, **kw):
+    """This seat's ChangeListener (its connections tagged with a seat id), or None on SQLite."""
+    from hotline_desktop.db.live import ChangeListener, is_postgres, new_seat_id, tag_seat
+
+    engine = services.store.engine
+    if not is_postgres(engine):
+        return None
+    seat = services.__dict__.get("seat_id")
+    if seat is None:
+        seat = services.__dict__["seat_id"] = new_seat_id()
+    if getattr(engine, "_hotline_seat", None) != seat:
+        tag_seat(engine, seat)
+        engine._hotline_seat = seat
+    return ChangeListener.for_engine(engine, seat, **kw)

@@ -156,8 +156,10 @@ def _empty_server(url: str) -> None:
 def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> MigrationReport:
     db_file = target if target.suffix.lower() == ".db" else target / DB_FILENAME
     root = db_file.parent
-    if db_file.exists() and db_file.stat().st_size and not force:
-        raise ServiceError(f"目标数据库已存在，未复制。确认要覆盖时请加 --force。\n目标：{db_file}")
+    if db_file.exists() and not force:
+        problem = _sqlite_target_problem(db_file)
+        if problem:
+            raise ServiceError(f"{problem}，未复制。确认要覆盖时请加 --force。\n目标：{db_file}")
     src_file = None if getattr(services.store.paths, "database_url", None) else services.store.paths.database
     if src_file is not None and db_file.resolve() == src_file.resolve():
         raise ServiceError(f"目标就是当前数据库，未复制：{db_file}")
@@ -192,6 +194,25 @@ def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> Migr
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             p.unlink(missing_ok=True)
     return MigrationReport(str(db_file), rows, years, evidence)
+
+
+def _sqlite_target_problem(db_file: Path) -> str | None:
+    """Why an existing SQLite file may not be replaced without --force: it holds data, or it is
+    not a hotline database at all (None: a hotline database with no rows in any data table)."""
+    from hotline_desktop.db.engine import DbState, inspect_database, make_engine
+
+    insp = inspect_database(db_file)
+    if insp.state is DbState.NEW:
+        return None
+    if insp.state not in (DbState.CURRENT, DbState.OLDER):
+        return "目标文件已存在，且不是可用的热线考核数据库"
+    engine = make_engine(db_file)
+    try:
+        counts = tx.count_rows(engine)
+    finally:
+        engine.dispose()
+    filled = sum(n for t, n in counts.items() if t != "app_meta")
+    return f"目标数据库已有数据（{filled} 行）" if filled else None
 
 
 def _copy_evidence(source, target, folder: Path | None = None) -> int:
