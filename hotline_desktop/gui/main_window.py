@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
+        self.db_connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.db_connection_dialog)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
         self.export_menu = QMenu(self.tr("导出(&E)"), self)
@@ -316,6 +317,18 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.settings_dialog import SettingsDialog
 
         return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def db_connection_dialog(self, *, modal: bool = True):
+        """SQLite or a PostgreSQL server, for the next start."""
+        from hotline_desktop.gui.db_connection_dialog import DbConnectionDialog
+
+        dlg = DbConnectionDialog(getattr(self.services.paths, "database_url", None), self)
+        dlg.finished.connect(dlg.deleteLater)
+        if modal:
+            dlg.exec()
+            return None
+        dlg.open()
+        return dlg
 
     def _registers_dialog(self, dlg, modal: bool):
         """While the dialog is open its undo stack is the active one; afterwards the tab's again."""
