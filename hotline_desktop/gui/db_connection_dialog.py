@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.gui.workers import run_in_background
-from hotline_desktop.services.connection import DEFAULT_PORT, ServerConnection, save_password, test_connection
+from hotline_desktop.services.connection import (
+    DEFAULT_PORT,
+    ServerConnection,
+    check_connection,
+    save_password,
+)
 
 KEY_BACKEND = "database/backend"  # "sqlite" | "postgresql"
 KEY_URL = "database/url"  # postgresql+psycopg://user@host:port/db — never with a password
@@ -128,7 +133,7 @@ class DbConnectionDialog(QDialog):
             self.test_button.setEnabled(True)
             self._say(False, str(e))
 
-        run_in_background(self, self.tr("正在连接数据库服务器…"), lambda: test_connection(conn), done, failed)
+        run_in_background(self, self.tr("正在连接数据库服务器…"), lambda: check_connection(conn), done, failed)
 
     def accept(self) -> None:
         if self.sqlite_radio.isChecked():

@@ -65,7 +65,7 @@ class ServerConnection:
 
 
 @dataclass(frozen=True)
-class TestResult:
+class CheckResult:
     ok: bool
     message: str
 
@@ -93,15 +93,15 @@ def chinese_error(e: BaseException, conn: ServerConnection) -> str:
     return f"无法连接服务器 {where}：{first[:200]}"
 
 
-def test_connection(conn: ServerConnection) -> TestResult:
+def check_connection(conn: ServerConnection) -> CheckResult:
     """Connect once and say what is there (a hotline database, an empty one, something else)."""
     bad = conn.problems()
     if bad:
-        return TestResult(False, "；".join(bad))
+        return CheckResult(False, "；".join(bad))
     try:
         import psycopg
     except ImportError:
-        return TestResult(False, "本机没有安装 PostgreSQL 驱动（psycopg），请安装 hotline-desktop[postgres]")
+        return CheckResult(False, "本机没有安装 PostgreSQL 驱动（psycopg），请安装 hotline-desktop[postgres]")
     u = make_url(conn.url(with_password=True))
     params = {"dbname": u.database, "user": u.username, "connect_timeout": CONNECT_TIMEOUT,
               "host": u.host or u.query.get("host"), "port": u.port or u.query.get("port")}
@@ -117,7 +117,7 @@ def test_connection(conn: ServerConnection) -> TestResult:
                 revision = pc.execute("SELECT version_num FROM alembic_version").fetchone()
                 revision = revision[0] if revision else None
     except Exception as e:  # noqa: BLE001 - every failure is told to the operator
-        return TestResult(False, chinese_error(e, conn))
+        return CheckResult(False, chinese_error(e, conn))
     ver = f"PostgreSQL {version // 10000}.{version % 10000}"
     if not tables:
         what = "空数据库，第一次打开时自动建表"
@@ -127,10 +127,10 @@ def test_connection(conn: ServerConnection) -> TestResult:
         what = f"热线考核数据库（版本 {revision}）" if revision in REVISIONS else \
             f"由更新版本的本软件创建（版本 {revision}），当前版本无法打开"
         if revision not in REVISIONS:
-            return TestResult(False, f"连接成功（{ver}），但该数据库{what}，请升级软件")
+            return CheckResult(False, f"连接成功（{ver}），但该数据库{what}，请升级软件")
     else:
-        return TestResult(False, f"连接成功（{ver}），但数据库“{conn.database}”已有其他软件的表，不能使用")
-    return TestResult(True, f"连接成功：{ver}，数据库“{conn.database}”：{what}")
+        return CheckResult(False, f"连接成功（{ver}），但数据库“{conn.database}”已有其他软件的表，不能使用")
+    return CheckResult(True, f"连接成功：{ver}，数据库“{conn.database}”：{what}")
 
 
 def pgpass_path() -> Path:
