@@ -65,6 +65,7 @@ class UnitRow:
     phone: str = ""
     active: bool = True
     notes: str = ""
+    version: int = 0  # the stored row's version when read (optimistic concurrency between seats)
 
 
 @dataclass(slots=True)

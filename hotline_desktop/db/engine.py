@@ -20,7 +20,7 @@ APPLICATION_ID = 0x48434B35  # 'HCK5'
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Revisions in order, oldest first. tests/db checks this against Alembic's own graph, so the
 # start-up path can decide "up to date" without loading Alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0012")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0009", "0012")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -84,3 +84,25 @@ def write_error(exc: BaseException, where: Path | str, what: str = "修改没有
         reason = "full"
     why = _WHY.get(reason, f"无法写入数据库（{clip(detail, 80)}）")
     return StoreWriteError(f"{why}，{what}。{_ADVICE.get(reason, '')}\n位置：{where}", reason)
+
+
+class ConflictError(ServiceError):
+    """Another seat changed the row after this seat read it; nothing of this edit was applied.
+
+    `current` is the value now stored (text, None when the row is gone); `operator` and `at` say who
+    changed it and when (from the audit log, when it knows).
+    """
+
+    def __init__(self, message: str, *, table: str = "", row_id: int | None = None, field: str = "",
+                 current: str | None = None, operator: str = "", at=None):
+        super().__init__(message)
+        self.table, self.row_id, self.field = table, row_id, field
+        self.current, self.operator, self.at = current, operator, at
+
+
+class PermissionDenied(ServiceError):
+    """The server refused the change for this seat's role (PostgreSQL GRANTs); nothing was saved."""
+
+    def __init__(self, message: str, table: str = ""):
+        super().__init__(message)
+        self.table = table

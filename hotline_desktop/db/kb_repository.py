@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hotline_desktop.core.gc_pause import gc_paused
 from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form
 from hotline_desktop.db.models import KbCheck, KbEntry, KbEvent, KbFeedback, KbVersion
+from hotline_desktop.db.repositories import operator_of
 
 ENTRY_COLS = ("unit_id", "category", "form", "status", "published_version_id", "working_version_id",
               "first_published", "published_on", "review_by", "withdrawn_on", "withdraw_reason")
@@ -255,10 +256,11 @@ class KbRepository:
                                 (lo, hi))
             con.exec_driver_sql(self._UNDEFER)
         if audit:
-            a_cols = list(audit[0])
+            a_cols = [c for c in audit[0] if c != "operator"]
+            operator = operator_of(self.s)
             con.exec_driver_sql(
-                f"INSERT INTO audit_log({','.join(a_cols)}) VALUES ({','.join('?' * len(a_cols))})",
-                [tuple(a[c] for c in a_cols) for a in audit])
+                f"INSERT INTO audit_log({','.join(a_cols)}, operator) VALUES ({','.join('?' * (len(a_cols) + 1))})",
+                [(*(a[c] for c in a_cols), operator) for a in audit])
 
     def restore_many(self, snaps: dict[int, Snapshot | None]) -> None:
         """`restore` for many entries at once (undo/redo of an import): index rows rewritten in bulk."""

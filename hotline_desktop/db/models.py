@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -31,6 +32,9 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class Unit(Base):
@@ -56,6 +60,9 @@ class Unit(Base):
     )
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="joined", innerjoin=False)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class AuditEntry(Base):
@@ -71,6 +78,7 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(64), default="")
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    operator: Mapped[str] = mapped_column(String(64), server_default="")  # who (0009)
 
 
 class YearScheme(Base):
@@ -107,6 +115,9 @@ class MonthlyValue(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class AnnualValue(Base):
@@ -126,6 +137,9 @@ class AnnualValue(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class EvidenceFile(Base):
@@ -159,6 +173,9 @@ class CalendarDay(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 # --- registers: 督办通知 (E2) ----------------------------------------------------------------------
@@ -207,6 +224,9 @@ class Notice(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class NoticeExtension(Base):
@@ -226,6 +246,9 @@ class NoticeExtension(Base):
     new_due: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 # --- registers: 知识库 (F) ------------------------------------------------------------------------
@@ -252,6 +275,9 @@ class KbEntry(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdraw_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # 0009: optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}
+
 
 
 class KbVersion(Base):
@@ -406,3 +432,13 @@ class UnitAlias(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alias: Mapped[str] = mapped_column(String(200))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+
+
+class EvidenceBlob(Base):
+    """One chunk of an evidence file stored in the database (server databases, 0009)."""
+
+    __tablename__ = "evidence_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -130,7 +130,7 @@ class NoticeRepository:
         nid = con.execute(insert(Notice).returning(Notice.id), fields).scalar_one()
         con.execute(insert(AuditEntry), [
             dict(table_name="notices", row_id=nid, action="insert", field=k, old_value=None,
-                 new_value=_text(fields.get(k)))
+                 new_value=_text(fields.get(k)), operator=self.audit.operator)
             for k in NOTICE_FIELDS
         ])
         return nid

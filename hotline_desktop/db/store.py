@@ -6,16 +6,20 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from hotline_desktop.db import backup as bk
+from hotline_desktop.db import seats
+from hotline_desktop.db.concurrency import TABLE_LABELS, stale_write
 from hotline_desktop.db.engine import (
     DbInspection,
     DbState,
@@ -25,7 +29,7 @@ from hotline_desktop.db.engine import (
     session_factory,
     upgrade,
 )
-from hotline_desktop.db.errors import StoreWriteError, write_error
+from hotline_desktop.db.errors import PermissionDenied, StoreWriteError, write_error
 from hotline_desktop.db.lock import InstanceLock
 from hotline_desktop.paths import DataPaths
 
@@ -42,6 +46,9 @@ class Store:
         self.lock: InstanceLock | None = None
         self.notices: list[str] = []  # things the operator should be told once (upgrade, backup)
         self.warnings: list[str] = []  # problems the operator must see (a failed automatic backup)
+        self._operator: str | None = None  # who this seat is in the audit log (db.seats)
+        self._profile: str | None = None
+        self._role: str | None | bool = False  # not read yet
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -90,6 +97,27 @@ class Store:
             self.engine.dispose()
             raise StoreOpenError(str(write_error(e, self.paths.database, "无法打开数据库")), access_denied=True) from e
 
+    # -- the seat ----------------------------------------------------------------------------
+    @property
+    def operator(self) -> str:
+        """Who this seat is in every audit row (database role on PostgreSQL, profile or OS user)."""
+        if self._operator is None:
+            self._operator = seats.resolve_operator(self.engine, self._profile)
+        return self._operator
+
+    def set_operator(self, profile: str | None) -> str:
+        """Use a named operator profile (None: the default); ValueError with a Chinese message."""
+        self._profile = seats.check_profile(profile) or ""
+        self._operator = seats.resolve_operator(self.engine, self._profile)
+        return self._operator
+
+    @property
+    def role(self) -> str | None:
+        """管理员 / 录入员 on a server database (read once); None on SQLite, where all is allowed."""
+        if self._role is False:
+            self._role = seats.resolve_role(self.engine)
+        return self._role
+
     def close(self) -> None:
         self.engine.dispose()
         if self.lock:
@@ -100,11 +128,24 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One unit of work. A write the disk refuses (full, read-only, locked) is rolled back and
         raised as StoreWriteError with a Chinese message; nothing of the unit is kept."""
-        s = self._sessions()
+        s = self._sessions(info={"operator": self.operator})
         try:
             yield s
             s.commit()
-        except (OperationalError, sqlite3.OperationalError) as e:
+        except StaleDataError as e:  # the row moved on between this unit's read and its UPDATE
+            _rollback_quietly(s)
+            raise stale_write(_stale_table(e)) from e
+        except DBAPIError as e:
+            _rollback_quietly(s)
+            table = seats.permission_denied_table(e)
+            if table is not None:
+                raise permission_denied(self.role, table) from e
+            if isinstance(e, OperationalError):
+                err = write_error(e, self.paths.database, _what_failed(e))
+                log.warning("写入数据库失败（%s）：%s", e, err)
+                raise err from e
+            raise
+        except sqlite3.OperationalError as e:
             _rollback_quietly(s)
             err = write_error(e, self.paths.database, _what_failed(e))
             log.warning("写入数据库失败（%s）：%s", e, err)
@@ -142,6 +183,17 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.paths.database)
         self._sessions = session_factory(self.engine)
+
+
+def _stale_table(e: StaleDataError) -> str:
+    m = re.search(r"on table '(\w+)'", str(e))
+    return m.group(1) if m else ""
+
+
+def permission_denied(role: str | None, table: str) -> PermissionDenied:
+    what = TABLE_LABELS.get(table, "这些数据")
+    who = f"你的角色（{role}）" if role else "当前数据库账号"
+    return PermissionDenied(f"{who}不能修改{what}，本次修改未保存。如需修改，请联系管理员。", table)
 
 
 def _what_failed(e: BaseException) -> str:

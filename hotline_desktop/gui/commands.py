@@ -12,7 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ConflictError, ServiceError
 
 ErrorSink = Callable[[str], None]
 
@@ -26,12 +26,15 @@ class ServiceCommand(QUndoCommand):
         super().__init__(text)
         self._on_error = on_error
         self._skip_first_redo = True
+        self.on_conflict: Callable[[], None] | None = None  # refresh the view after another seat's change
 
     def _run(self, fn: Callable[[], None], what: str) -> None:
         try:
             fn()
         except (ServiceError, OSError) as e:
             self.setObsolete(True)
+            if isinstance(e, ConflictError) and self.on_conflict is not None:
+                self.on_conflict()
             if self._on_error:
                 self._on_error(_tr("无法{0}“{1}”：{2}").format(what, self.text(), e))
 

@@ -22,7 +22,8 @@ class SetCellsCommand(ServiceCommand):
     def __init__(self, services, year_scheme_id: int, changes: list[CellChange], text: str,
                  on_error: Callable[[str], None] | None = None,
                  show_month: Callable[[str], None] | None = None,
-                 counted: frozenset = frozenset(), typed: dict | None = None):
+                 counted: frozenset = frozenset(), typed: dict | None = None,
+                 on_conflict: Callable[[], None] | None = None):
         """`counted`: (unit_id, month, key) cells that showed a register's count before the edit
         (undo clears the typed value there); `typed`: the texts typed into fed cells (redo types
         them again, so a revert to the count stays a revert)."""
@@ -33,6 +34,7 @@ class SetCellsCommand(ServiceCommand):
         self.year_scheme_id = year_scheme_id
         self.changes = list(changes)
         self._show_month = show_month
+        self.on_conflict = on_conflict
 
     @property
     def months(self) -> list[str]:
@@ -40,13 +42,19 @@ class SetCellsCommand(ServiceCommand):
 
     def old_edits(self) -> list[CellEdit]:
         return [CellEdit(c.unit_id, c.month, c.key,
-                         None if (c.unit_id, c.month, c.key) in self.counted else (c.old.text if c.old else None))
+                         None if (c.unit_id, c.month, c.key) in self.counted else (c.old.text if c.old else None),
+                         self._version(c))
                 for c in self.changes]
 
     def new_edits(self) -> list[CellEdit]:
         typed = self.typed
         return [CellEdit(c.unit_id, c.month, c.key, typed[i] if (i := (c.unit_id, c.month, c.key)) in typed
-                         else (c.new.text if c.new else None)) for c in self.changes]
+                         else (c.new.text if c.new else None), self._version(c)) for c in self.changes]
+
+    def _version(self, c: CellChange) -> int | None:
+        """The version this seat's own latest write of the cell left: undo/redo are refused (and
+        reported) when another seat wrote the cell since, never written over it."""
+        return self.services.assessment.own_version(self.year_scheme_id, c.unit_id, c.month, c.key)
 
     def _apply(self, edits: list[CellEdit]) -> None:
         months = self.months

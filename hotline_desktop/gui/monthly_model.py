@@ -121,6 +121,8 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live_cols: list[LiveColumn] = []
         self._live: list[tuple[LiveCell, ...]] = []
         self._cells: dict[tuple[int, str], Cell] = {}
+        # the stored row version this seat read per cell (absent: no row; None: not known, unchecked)
+        self._versions: dict[tuple[int, str], int | None] = {}
         self._errors: dict[tuple[int, str], str] = {}
         # Typed texts the store could not save (disk full, read-only): shown as typed, in red,
         # until a save of that cell succeeds or the month is reloaded.
@@ -135,12 +137,17 @@ class MonthlyGridModel(QAbstractTableModel):
         self._live_fg = QBrush(LIVE_FOREGROUND)
         self._muted = QBrush(MUTED)
         self.fed = FedCells()  # inputs counted from the 督办通知 register (kept current by the tab)
+        self._versions_known = False
 
     # -- loading -------------------------------------------------------------------------
     def set_month_data(self, scheme, units: Iterable[UnitRow], month: str | None,
-                       cells: dict[tuple[int, str, str], Cell], live=None) -> None:
-        """Replace everything (a new year, scheme or month): one reset."""
+                       cells: dict[tuple[int, str, str], Cell], live=None,
+                       versions: dict[tuple[int, str], int] | None = None) -> None:
+        """Replace everything (a new year, scheme or month): one reset. `versions` are the stored
+        rows' versions read with the cells (each edit names them: a seat never overwrites unseen)."""
         self.beginResetModel()
+        self._versions = dict(versions) if versions is not None else {}
+        self._versions_known = versions is not None
         self.scheme = scheme
         self.month = month
         self.live = live
@@ -339,6 +346,13 @@ class MonthlyGridModel(QAbstractTableModel):
                 continue
             ident = (ch.unit_id, ch.key)
             self._unsaved.pop(ident, None)
+            version = getattr(ch, "version", None)
+            if version:
+                self._versions[ident] = version
+            elif version == 0:
+                self._versions.pop(ident, None)
+            elif ch.new is not None or ident in self._versions:
+                self._versions[ident] = None  # changed by a path that did not say its version
             if ch.new is None:
                 self._cells.pop(ident, None)
             else:
@@ -433,6 +447,12 @@ class MonthlyGridModel(QAbstractTableModel):
 
     def is_live_column(self, col: int) -> bool:
         return col >= FIXED_COLUMNS + len(self._inputs)
+
+    def version_of(self, unit_id: int, key: str) -> int | None:
+        """The row version this seat read for a cell: 0 when it saw no row, None when not known."""
+        if not self._versions_known:
+            return None
+        return self._versions.get((unit_id, key), 0)
 
     def cell(self, unit_id: int, key: str) -> Cell | None:
         return self._cells.get((unit_id, key))
@@ -611,7 +631,7 @@ class MonthlyGridModel(QAbstractTableModel):
             # (typing a register's count over itself still makes it an explicit override)
             self._drop_unsaved((u.id, inp.key), index.row(), index.column())
             return True
-        self.committer([CellEdit(u.id, self.month, inp.key, text or None)],
+        self.committer([CellEdit(u.id, self.month, inp.key, text or None, self.version_of(u.id, inp.key))],
                        _tr("{0} · {1}").format(u.name, inp.label))
         return True
 

@@ -47,8 +47,8 @@ from hotline_desktop.gui.monthly_model import (
 )
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
-from hotline_desktop.services.assessment import CellEdit
-from hotline_desktop.services.errors import ServiceError, StoreWriteError
+from hotline_desktop.services.assessment import CellChange, CellEdit
+from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?[%％]?")
 FIXED_WIDTHS = {COL_CODE: 64, COL_NAME: 150, COL_GROUP: 92}
@@ -421,7 +421,8 @@ class MonthlyTab(TabPage):
         self._live_relay = EventBridge(live.changed, self)
         self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
         self.model.fed.load(self.services, ys.id, month)  # before the reset that shows it
-        self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live)
+        self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live,
+                                  a.monthly_versions(ys.id, month))
         self._fill_month_combo(ys.year)
         self._show_hint(False)
         self._update_actions()
@@ -510,14 +511,38 @@ class MonthlyTab(TabPage):
             self.model.mark_unsaved(edits, str(e))
             self.show_error(self.tr("输入的内容没有保存，仍显示在表格中（红色），可稍后重新输入：\n{0}").format(e))
             return []
+        except ConflictError as e:
+            # Another seat changed a cell underneath: show its current value, then say so.
+            self.resync_month()
+            self.show_error(str(e), self.tr("数据已被其他席位修改"))
+            return []
         except ServiceError as e:
             self.show_error(str(e))
             return []
         if changes:
             self.undo_stack.push(SetCellsCommand(self.services, self.ys_id, changes, text,
                                                  on_error=self.show_error, show_month=self._show_month_of,
-                                                 counted=counted, typed=typed))
+                                                 counted=counted, typed=typed, on_conflict=self.resync_month))
         return changes
+
+    def resync_month(self) -> int:
+        """Bring the shown month to what is stored now (cells and their versions), cell by cell,
+        without a reset: after another seat's change refused an edit here. Returns cells changed."""
+        if self.ys_id is None or self.month is None:
+            return 0
+        a = self.services.assessment
+        stored = {(u, k): c for (u, _m, k), c in a.scored_monthly_cells(self.ys_id, self.month).items()}
+        versions = a.monthly_versions(self.ys_id, self.month)
+        shown = self.model.cells()
+        changes = []
+        for ident in set(stored) | set(shown) | set(versions):
+            old, new = shown.get(ident), stored.get(ident)
+            if (old.text if old else None) != (new.text if new else None) or \
+                    self.model.version_of(*ident) != versions.get(ident, 0):
+                changes.append(CellChange(ident[0], self.month, ident[1], old, new, versions.get(ident, 0)))
+        if changes:
+            self.model.apply_changes(changes)
+        return len(changes)
 
     def _show_month_of(self, month: str) -> None:
         if month != self.month:
@@ -552,7 +577,8 @@ class MonthlyTab(TabPage):
         inp = self.model.input_at(src.column())
         if inp is None or self.month is None:
             return None
-        return CellEdit(self.model.unit_at(src.row()).id, self.month, inp.key, text)
+        uid = self.model.unit_at(src.row()).id
+        return CellEdit(uid, self.month, inp.key, text, self.model.version_of(uid, inp.key))
 
     def clear_selection(self) -> int:
         """Delete/Backspace: clear every selected input cell (one undo step)."""
@@ -704,7 +730,7 @@ class MonthlyTab(TabPage):
                 continue
             cur = self.model.cell(uid, key)
             if cur is None or cur.text != cell.text:
-                edits.append(CellEdit(uid, self.month, key, cell.text))
+                edits.append(CellEdit(uid, self.month, key, cell.text, self.model.version_of(uid, key)))
                 overwrite += cur is not None
         return edits, overwrite, source
 

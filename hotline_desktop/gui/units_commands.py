@@ -42,11 +42,12 @@ class EditUnitCommand(ServiceCommand):
         self.old = old
         self.new = new
 
+    # each way names what the other left: a unit changed since (another seat) is refused, reported
     def do_undo(self) -> None:
-        self.services.units.update(self.unit_id, self.old)
+        self.services.units.update(self.unit_id, self.old, expected=self.new)
 
     def do_redo(self) -> None:
-        self.services.units.update(self.unit_id, self.new)
+        self.services.units.update(self.unit_id, self.new, expected=self.old)
 
 
 class SetActiveCommand(ServiceCommand):

@@ -247,7 +247,8 @@ class UnitsTab(TabPage):
         loaded = draft_of(unit)
         # Saved from OK, before the dialog closes: a refused save keeps the dialog and what is typed.
         dlg = UnitDialog(self.services, unit, self, units=self.model.rows,
-                         save=lambda d: self.commit_edit(unit.id, d, expected=loaded) is not None)
+                         save=lambda d: self.commit_edit(unit.id, d, expected=loaded,
+                                                         expected_version=unit.version or None) is not None)
         self._edit_dialogs[unit.id] = dlg
         dlg.finished.connect(lambda _r, uid=unit.id: self._edit_dialogs.pop(uid, None))
         self._show_dialog(dlg)
@@ -269,7 +270,8 @@ class UnitsTab(TabPage):
         self.show_status(self.tr("已新增“{0}”").format(row.name))
         return row
 
-    def commit_edit(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None) -> UnitRow | None:
+    def commit_edit(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None,
+                    expected_version: int | None = None) -> UnitRow | None:
         """Save an edit; `expected` is what the dialog loaded (a stale dialog is refused)."""
         old = self.services.units.get(unit_id)
         if old is None:
@@ -278,7 +280,7 @@ class UnitsTab(TabPage):
         if draft_of(old) == draft or draft == expected:
             return old
         try:
-            row = self.services.units.update(unit_id, draft, expected=expected)
+            row = self.services.units.update(unit_id, draft, expected=expected, expected_version=expected_version)
         except ServiceError as e:
             self._report(str(e))
             return None

@@ -7,18 +7,22 @@ but marked invalid with its reason and left out of scoring until fixed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, text, tuple_
+from sqlalchemy.exc import IntegrityError
 
 from hotline_desktop.core.annual_status import is_required
+from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
 from hotline_desktop.core.text import TextProblem, clean_text, clip
+from hotline_desktop.db.concurrency import conflict, stale_write
+from hotline_desktop.db.errors import ConflictError
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
-from hotline_desktop.db.repositories import AuditRepository, UnitRepository
+from hotline_desktop.db.repositories import AuditRepository, UnitRepository, operator_of
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
@@ -55,6 +59,9 @@ class CellEdit:
     month: str | None  # None for annual items
     key: str
     text: str | None  # None or "" clears the cell
+    # The row version this seat read (0: it saw no stored row); None: not checked (imports, copies).
+    # A stored row that moved on refuses the whole batch with a ConflictError.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class CellChange:
     key: str
     old: Cell | None
     new: Cell | None
+    version: int | None = None  # the row's version after the change (0: no row); None: not known
 
 
 MAX_NOTE = 2000
@@ -121,11 +129,15 @@ class AssessmentService:
         self.assignments_changed = Event()  # emits (year)
         self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
         self.annual_feeds = None  # services.kb_feeds.KbFeedService (fed annual inputs, overrides)
+        # (year_scheme_id, unit, month|None, key) → the row version after this seat's latest write of
+        # it: an undo/redo names it, so it is refused when another seat wrote the cell since
+        self._own_versions: dict[tuple, int] = {}
 
     def invalidate(self) -> None:
         """Forget cached definitions (after a restore or a reset of the database)."""
         self._schemes.clear()
         self._years.clear()
+        self._own_versions.clear()
         if self.feeds is not None:
             self.feeds.invalidate()
         if self.annual_feeds is not None:
@@ -321,12 +333,32 @@ class AssessmentService:
         audit_rows: list[dict] = []
         touched = sorted({e.month for e in monthly}) if fed_keys else []
         flipped: dict[str, bool] = {}  # month → it now has figures (True) / lost its last one (False)
+        stored_versions: dict[tuple, int] = {}  # (unit, month|None, key) → the version read now
+        written: dict[tuple, int] = {}  # → the version after this batch
+        try:
+            changes = self._write_values(year_scheme_id, sch, monthly, annual, fed_keys, fed_edits, changes,
+                                         audit_rows, touched, flipped, stored_versions, written)
+        except IntegrityError as e:  # another seat inserted the same new cell at the same moment
+            raise self._insert_race(year_scheme_id, sch, edits) from e
+        for ident, v in written.items():
+            self._own_versions[(year_scheme_id, *ident)] = v
+        for m, started in flipped.items():  # fed counts join (or leave) a month with its first (last) figure
+            reported = {(c.unit_id, c.month, c.key) for c in changes}
+            changes += self.feeds.month_flip(year_scheme_id, m, started,
+                                             {c.unit_id for c in changes if c.month == m}, reported)
+        if changes:
+            self.values_changed.emit(year_scheme_id, changes)
+        return changes
+
+    def _write_values(self, year_scheme_id, sch, monthly, annual, fed_keys, fed_edits, changes, audit_rows,
+                      touched, flipped, stored_versions, written) -> list[CellChange]:
+        """The transaction of set_values; rows are written only where their version is still the one read."""
         with self.store.session() as s:
             con = s.connection()
             had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
             if monthly:
                 q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                           MonthlyValue.value, MonthlyValue.override).where(
+                           MonthlyValue.value, MonthlyValue.override, MonthlyValue.version).where(
                     MonthlyValue.year_scheme_id == year_scheme_id)
                 if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
                     cells = {(e.unit_id, e.month, e.key) for e in monthly}
@@ -335,10 +367,12 @@ class AssessmentService:
                     q = q.where(MonthlyValue.month.in_(sorted({e.month for e in monthly})))
                 existing = {}
                 overridden = set()
-                for i, u, m, k, v, o in con.execute(q):
+                for i, u, m, k, v, o, ver in con.execute(q):
                     existing[(u, m, k)] = (i, v)
+                    stored_versions[(u, m, k)] = ver
                     if o:
                         overridden.add((u, m, k))
+                self._check_versions(s, sch, monthly, stored_versions, existing)
                 ins, upd, dels = {}, {}, {}
                 for e in monthly:
                     inp = sch.input(e.key)
@@ -375,14 +409,23 @@ class AssessmentService:
                                            field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
                                            old_value=old.text if old else None,
                                            new_value=new.text if new else None))
+                for ident, p in dels.items():
+                    p["ver"] = stored_versions.get(ident, 0)
+                    written[ident] = 0
+                for ident, p in upd.items():
+                    p["ver"] = stored_versions.get(ident, 0)
+                    written[ident] = p["ver"] + 1
+                for ident in ins:
+                    written[ident] = 1
                 if dels:
-                    con.execute(text("DELETE FROM monthly_values WHERE id = :i"), list(dels.values()))
+                    _expect_rows(con.execute(text("DELETE FROM monthly_values WHERE id = :i AND version = :ver"),
+                                             list(dels.values())), len(dels), "monthly_values")
                 if upd:
-                    con.execute(
-                        text("UPDATE monthly_values SET value = :v, valid = :ok, updated_at = CURRENT_TIMESTAMP "
-                             "WHERE id = :i"),
+                    _expect_rows(con.execute(
+                        text("UPDATE monthly_values SET value = :v, valid = :ok, version = version + 1, "
+                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"),
                         list(upd.values()),
-                    )
+                    ), len(upd), "monthly_values")
                 if ins:
                     con.execute(insert(MonthlyValue), list(ins.values()))
                 if fed_edits:
@@ -391,13 +434,16 @@ class AssessmentService:
                 # Typing a fed annual input (the knowledge base feeds it this year) is an override.
                 fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
                 existing_a, overridden_a = {}, set()
-                for i, u, k, v, o in con.execute(
+                for i, u, k, v, o, ver in con.execute(
                     select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
-                           AnnualValue.override).where(AnnualValue.year_scheme_id == year_scheme_id)
+                           AnnualValue.override, AnnualValue.version).where(AnnualValue.year_scheme_id == year_scheme_id)
                 ):
                     existing_a[(u, k)] = (i, v)
+                    stored_versions[(u, None, k)] = ver
                     if o and v is not None:
                         overridden_a.add((u, k))
+                self._check_versions(s, sch, annual, stored_versions,
+                                     {(u, None, k): c for (u, k), c in existing_a.items()})
                 ins_a: dict[tuple[int, str], dict] = {}
                 upd_a: dict[tuple[int, str], dict] = {}
                 for e in annual:
@@ -431,27 +477,84 @@ class AssessmentService:
                     audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
                                            field=e.key, old_value=old.text if old else None,
                                            new_value=new.text if new else None))
+                for (u, k), p in upd_a.items():
+                    p["ver"] = stored_versions.get((u, None, k), 0)
+                    written[(u, None, k)] = p["ver"] + 1
+                for (u, k) in ins_a:
+                    written[(u, None, k)] = 1
                 if upd_a:
-                    con.execute(
-                        text("UPDATE annual_values SET value = :v, valid = :ok, override = :o, "
-                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i"),
+                    _expect_rows(con.execute(
+                        text("UPDATE annual_values SET value = :v, valid = :ok, override = :o, version = version + 1, "
+                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"),
                         list(upd_a.values()),
-                    )
+                    ), len(upd_a), "annual_values")
                 if ins_a:
                     con.execute(insert(AnnualValue), list(ins_a.values()))
             if audit_rows:
-                con.execute(insert(AuditEntry), audit_rows)
+                operator = operator_of(s)
+                con.execute(insert(AuditEntry), [r | {"operator": operator} for r in audit_rows])
             for m in touched:
                 has = _month_has_data(con, year_scheme_id, m)
                 if has != (m in had):
                     flipped[m] = has
-        for m, started in flipped.items():  # fed counts join (or leave) a month with its first (last) figure
-            reported = {(c.unit_id, c.month, c.key) for c in changes}
-            changes += self.feeds.month_flip(year_scheme_id, m, started,
-                                             {c.unit_id for c in changes if c.month == m}, reported)
-        if changes:
-            self.values_changed.emit(year_scheme_id, changes)
-        return changes
+        return [replace(c, version=written[ident]) if (ident := (c.unit_id, c.month, c.key)) in written else c
+                for c in changes]
+
+    def _check_versions(self, s, sch: Scheme, edits: list[CellEdit], stored: dict[tuple, int],
+                        existing: dict[tuple, tuple]) -> None:
+        """Refuse the batch when a cell an edit names moved on since its seat read it."""
+        for e in edits:
+            if e.version is None:
+                continue
+            ident = (e.unit_id, e.month, e.key)
+            now = stored.get(ident, 0)
+            if now != e.version:
+                cur = existing.get(ident)
+                raise self._cell_conflict(s, sch, e, cur[1] if cur else None)
+
+    def _cell_conflict(self, s, sch: Scheme, e: CellEdit, current: str | None) -> ConflictError:
+        unit = UnitRepository(s).get(e.unit_id)
+        label = sch.input(e.key).label
+        where = f"{unit.name if unit else e.unit_id} {month_text(e.month)}" if e.month else (unit.name if unit else "")
+        table = "monthly_values" if e.month else "annual_values"
+        field = f"{e.month}/{e.key}" if e.month else e.key
+        err = conflict(s, table, e.unit_id, what=f"{where}的“{label}”", audit_field=field, current=current)
+        err.field = field
+        return err
+
+    def _insert_race(self, year_scheme_id: int, sch: Scheme, edits: list[CellEdit]) -> ConflictError:
+        """The conflict for a new cell that another seat inserted first (the unique constraint)."""
+        with self.store.session() as s:
+            for e in edits:
+                model = MonthlyValue if e.month else AnnualValue
+                q = select(model.value).where(model.year_scheme_id == year_scheme_id, model.unit_id == e.unit_id,
+                                              model.key == e.key)
+                if e.month:
+                    q = q.where(MonthlyValue.month == e.month)
+                row = s.execute(q).first()
+                if row is not None:
+                    return self._cell_conflict(s, sch, e, row[0])
+        return stale_write("monthly_values")
+
+    def own_version(self, year_scheme_id: int, unit_id: int, month: str | None, key: str) -> int | None:
+        """The row version this seat's latest write of a cell left (0: it cleared it); None if it never wrote it."""
+        return self._own_versions.get((year_scheme_id, unit_id, month, key))
+
+    def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
+        """(unit_id, key) → the stored row version of one month (what a seat read with its cells)."""
+        with self.store.session() as s:
+            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.version).where(
+                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month)
+            return {(u, k): v for u, k, v in s.execute(q)}
+
+    def annual_versions(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], int]:
+        """(unit_id, key) → the stored row version of annual items (of one unit, or all)."""
+        with self.store.session() as s:
+            q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.version).where(
+                AnnualValue.year_scheme_id == year_scheme_id)
+            if unit_id is not None:
+                q = q.where(AnnualValue.unit_id == unit_id)
+            return {(u, k): v for u, k, v in s.execute(q)}
 
     def _apply_overrides(self, con, year_scheme_id: int, changes: list[CellChange],
                          fed_edits: list[tuple[int, bool]], fed_keys: frozenset[str]) -> None:
@@ -526,6 +629,12 @@ class AssessmentService:
             if miss:
                 out[u.id] = miss
         return out
+
+
+def _expect_rows(result, expected: int, table: str) -> None:
+    """An UPDATE/DELETE … AND version = :ver that matched fewer rows lost a race: refuse the batch."""
+    if result.rowcount is not None and 0 <= result.rowcount < expected:
+        raise stale_write(table)
 
 
 def _month_has_data(con, year_scheme_id: int, month: str) -> bool:

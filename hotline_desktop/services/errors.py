@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hotline_desktop.core.domain import FieldErrors
 from hotline_desktop.core.errors import ServiceError
-from hotline_desktop.db.errors import StoreWriteError
+from hotline_desktop.db.errors import ConflictError, PermissionDenied, StoreWriteError
 
-__all__ = ["ServiceError", "StoreWriteError", "ValidationFailed"]
+__all__ = ["ConflictError", "PermissionDenied", "ServiceError", "StoreWriteError", "ValidationFailed"]
 
 
 class ValidationFailed(ServiceError):

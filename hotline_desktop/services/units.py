@@ -16,9 +16,10 @@ from hotline_desktop.core.domain import (
     parent_kind_problem,
     validate_draft,
 )
+from hotline_desktop.db.concurrency import last_change, who_when
 from hotline_desktop.db.repositories import UnitRepository
 from hotline_desktop.db.store import Store
-from hotline_desktop.services.errors import ServiceError, ValidationFailed
+from hotline_desktop.services.errors import ConflictError, ServiceError, ValidationFailed
 from hotline_desktop.services.events import Event
 
 
@@ -29,14 +30,15 @@ def draft_of(row: UnitRow) -> UnitDraft:
     )
 
 
-class StaleEdit(ServiceError):
+class StaleEdit(ConflictError):
     """The unit was changed after the dialog loaded it; `current` holds the stored values."""
 
-    def __init__(self, current: UnitDraft):
+    def __init__(self, current: UnitDraft, operator: str = "", at=None):
         self.current = current
         super().__init__(
-            f"该单位已被修改（可能在另一个窗口中），本次修改未保存。当前的值：{describe_draft(current)}。"
-            "请重新打开编辑窗口后再修改。"
+            f"该单位已被修改（可能在另一个窗口或另一个席位中）{who_when(operator, at)}，本次修改未保存。"
+            f"当前的值：{describe_draft(current)}。请重新打开编辑窗口后再修改。",
+            table="units", current=describe_draft(current), operator=operator, at=at,
         )
 
 
@@ -118,18 +120,20 @@ class UnitService:
         self.changed.emit([row.id], "insert")
         return row
 
-    def update(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None) -> UnitRow:
-        """Save a unit. With `expected` (the values an edit dialog loaded), refuse if the stored
-        unit has changed since, so a stale dialog never writes old values over a newer edit."""
+    def update(self, unit_id: int, draft: UnitDraft, *, expected: UnitDraft | None = None,
+               expected_version: int | None = None) -> UnitRow:
+        """Save a unit. With `expected` (the values an edit dialog loaded) or `expected_version`
+        (the row version it read), refuse if the stored unit has changed since (here or at another
+        seat), so a stale dialog never writes old values over a newer edit."""
         with self.store.session() as s:
             repo = UnitRepository(s)
             u = repo.get(unit_id)
             if u is None:
                 raise ServiceError(f"单位（ID {unit_id}）不存在，可能已被删除")
-            if expected is not None:
-                current = draft_of(repo.to_row(u))
-                if current != expected:
-                    raise StaleEdit(current)
+            current = draft_of(repo.to_row(u))
+            if (expected is not None and current != expected) or (
+                    expected_version is not None and u.version != expected_version and current != draft):
+                raise StaleEdit(current, *last_change(s, "units", unit_id))
             clean, parent_id = self._check(repo, draft, unit_id)
             repo.update(u, **_fields(clean, parent_id))
             row = repo.to_row(u)

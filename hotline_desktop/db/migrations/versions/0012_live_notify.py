@@ -2,7 +2,7 @@
 edited tables on the `hotline_changes` channel (see db/live.py). SQLite: nothing to do (one seat).
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0009
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from hotline_desktop.db.live import drop_statements, trigger_statements
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

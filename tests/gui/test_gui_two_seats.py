@@ -1,0 +1,117 @@
+"""Two seats on one database (SQLite, two windows): the second writer of a cell is told what
+changed underneath it, sees the current value, and its undo history stays truthful."""
+
+import pytest
+
+from hotline_desktop.services.app import AppServices
+from hotline_desktop.services.assessment import CellEdit
+
+YEAR, MONTH = 2026, "2026-03"
+
+
+@pytest.fixture
+def other_seat(seeded, data_paths):
+    b = AppServices.open(data_paths, lock=False, auto_backup=False)
+    b.store.set_operator("李四")
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def ys(seeded):
+    row = seeded.assessment.assign(YEAR, "ganxian-2023-hotline")
+    seeded.assessment.set_values(row.id, [CellEdit(seeded.ids["JD01"], MONTH, "volume", "20")])
+    return row
+
+
+@pytest.fixture
+def tab(qtbot, seeded, ys):
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+
+    t = MonthlyTab(seeded)
+    qtbot.addWidget(t)
+    t.resize(1300, 700)
+    t.set_year(YEAR)
+    t.set_year_scheme(ys)
+    t.set_month(MONTH)
+    t.show()
+    qtbot.waitExposed(t)
+    yield t
+    t.shutdown()
+
+
+def shown(tab, code, key="volume"):
+    return tab.proxy.data(tab.proxy.source_index(tab.services.ids[code], key))
+
+
+def stored(services, ys, code, key="volume"):
+    c = services.assessment.monthly_cells(ys.id, MONTH).get((services.ids[code], MONTH, key))
+    return None if c is None else c.text
+
+
+def test_typing_over_a_cell_another_seat_changed_is_refused_and_shows_its_value(tab, ys, other_seat,
+                                                                                 message_boxes):
+    uid = tab.services.ids["JD01"]
+    other_seat.assessment.set_values(ys.id, [CellEdit(uid, MONTH, "volume", "33", version=1)])
+    assert shown(tab, "JD01") == "20"  # this seat has not seen it yet
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "25")
+    assert stored(tab.services, ys, "JD01") == "33"  # nothing overwritten
+    assert shown(tab, "JD01") == "33"  # the cell refreshed to the current value
+    text = message_boxes.texts("warning")[-1]
+    assert "洪家楼街道" in text and "“33”" in text and "李四" in text and "未保存" in text, text
+    assert tab.undo_stack.count() == 0  # the refused edit is not on the stack
+    # now that this seat has seen 33, its edit goes through
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "25")
+    assert stored(tab.services, ys, "JD01") == "25" and tab.undo_stack.count() == 1
+
+
+def test_a_new_cell_typed_by_both_seats_conflicts(tab, ys, other_seat, message_boxes):
+    uid = tab.services.ids["JD02"]
+    other_seat.assessment.set_values(ys.id, [CellEdit(uid, MONTH, "volume", "8", version=0)])
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "9")
+    assert stored(tab.services, ys, "JD02") == "8" and shown(tab, "JD02") == "8"
+    assert "“8”" in message_boxes.texts("warning")[-1]
+
+
+def test_undo_after_another_seat_changed_the_cell_is_reported_not_applied(tab, ys, other_seat, message_boxes):
+    uid = tab.services.ids["JD01"]
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "21")
+    assert stored(tab.services, ys, "JD01") == "21" and tab.undo_stack.count() == 1
+    version = other_seat.assessment.monthly_versions(ys.id, MONTH)[(uid, "volume")]
+    other_seat.assessment.set_values(ys.id, [CellEdit(uid, MONTH, "volume", "40", version=version)])
+    tab.undo_stack.undo()
+    assert stored(tab.services, ys, "JD01") == "40"  # the other seat's value stays
+    assert shown(tab, "JD01") == "40"
+    assert "“40”" in message_boxes.texts("warning")[-1]
+    assert tab.undo_stack.count() == 0  # the refused step left the history
+
+
+def test_own_undo_and_redo_still_work_with_versions(tab, ys):
+    uid = tab.services.ids["JD01"]
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "21")
+    tab.proxy.setData(tab.proxy.source_index(uid, "volume"), "22")
+    tab.undo_stack.undo()
+    tab.undo_stack.undo()
+    assert stored(tab.services, ys, "JD01") == "20"
+    tab.undo_stack.redo()
+    tab.undo_stack.redo()
+    assert stored(tab.services, ys, "JD01") == "22" and tab.undo_stack.count() == 2
+    assert tab.undo_stack.index() == 2
+
+
+def test_unit_undo_after_another_seat_changed_it_is_refused(seeded, other_seat):
+    from hotline_desktop.core.domain import UnitDraft
+    from hotline_desktop.gui.units_commands import EditUnitCommand
+    from hotline_desktop.services.units import draft_of
+
+    u = seeded.ids["KS01"]
+    old = draft_of(seeded.units.get(u))
+    new = draft_of(seeded.units.update(u, UnitDraft(code="KS01", name="区民政局", kind="department", contact="甲")))
+    errors = []
+    cmd = EditUnitCommand(seeded, u, old, new, errors.append)
+    theirs = draft_of(other_seat.units.get(u))
+    theirs.contact = "乙"
+    other_seat.units.update(u, theirs)
+    cmd.undo()
+    assert seeded.units.get(u).contact == "乙" and cmd.isObsolete()
+    assert errors and "乙" in errors[0] and "李四" in errors[0]
