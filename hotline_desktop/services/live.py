@@ -164,25 +164,35 @@ class LiveSync:
         months = _grouped(monthly, lambda ys, month, unit, key: ((int(ys), str(month)), (int(unit), str(key))),
                           lambda scope: (int(scope[0]), str(scope[1])),
                           lambda: [(r.id, f"{r.year}-{m:02d}") for r in rows() for m in range(1, 13)])
+        # an UPDATE changes values only; an INSERT or DELETE may start or end a unit-month record
+        # (which brings fed cells in or out): those months are re-read whole when a register feeds
+        records = {(int(ys), str(m)) for c in monthly if c.op != "UPDATE" for ys, m, *_r in (c.keys or c.scope or ())}
         for (ys, month), idents in sorted(months.items(), key=lambda kv: kv[0]):
-            self._emit_month(ys, month, idents)
+            self._emit_month(ys, month, idents, (ys, month) in records)
         years = _grouped(annual, lambda ys, unit, key: (int(ys), (int(unit), str(key))),
                          lambda scope: int(scope[0]), lambda: [r.id for r in rows()])
         for ys, idents in sorted(years.items(), key=lambda kv: kv[0]):
             self._emit_annual(ys, idents)
 
     # -- re-reading ------------------------------------------------------------------------------
-    def _emit_month(self, ys: int, month: str, idents: set[tuple[int, str]] | None) -> None:
+    def _emit_month(self, ys: int, month: str, idents: set[tuple[int, str]] | None,
+                    records_changed: bool = True) -> None:
         """values_changed for the named cells of one month (None: every cell of the month), read
-        as the engine scores them; the fed cells of the month come along (a month's first or last
-        figure brings them in or out)."""
+        as the engine scores them. Typed values of unfed items are read cell by cell; otherwise the
+        month is read whole and its fed cells come along (a month's first or last figure, or a
+        unit-month's, brings them in or out)."""
         asm = self.services.assessment
         try:
             sch = asm.scheme(ys)
         except ServiceError:
             return  # the year was removed meanwhile
-        scored = asm.scored_monthly_cells(ys, month)
         fed = asm.feeds.active_keys(ys) if asm.feeds is not None else frozenset()
+        if idents is not None and not (fed and (records_changed or any(k in fed for _u, k in idents))):
+            changes = [CellChange(u, month, k, None, c) for (u, k), c in sorted(self._typed(ys, month, idents).items())]
+            if changes:
+                asm.values_changed.emit(ys, changes)
+            return
+        scored = asm.scored_monthly_cells(ys, month)
         if idents is None or fed:
             units = [u.id for u in asm.participants(ys)]
             keys = [i.key for i in sch.monthly_inputs] if idents is None else sorted(fed)
@@ -192,6 +202,26 @@ class LiveSync:
         changes = [CellChange(u, month, k, None, scored.get((u, month, k))) for u, k in sorted(wanted)]
         if changes:
             asm.values_changed.emit(ys, changes)
+
+    def _typed(self, ys: int, month: str, idents: set[tuple[int, str]]) -> dict:
+        """(unit, key) → the stored Cell (None when empty) of just these cells."""
+        from sqlalchemy import select, tuple_
+
+        from hotline_desktop.db.models import MonthlyValue
+        from hotline_desktop.services.assessment import Cell, check
+
+        asm = self.services.assessment
+        sch = asm.scheme(ys)
+        out: dict = dict.fromkeys(idents)
+        wanted = sorted(idents)
+        with asm.store.session() as s:
+            for i in range(0, len(wanted), 500):
+                q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
+                    MonthlyValue.year_scheme_id == ys, MonthlyValue.month == month,
+                    tuple_(MonthlyValue.unit_id, MonthlyValue.key).in_(wanted[i:i + 500]))
+                for u, k, v in s.execute(q):
+                    out[(u, k)] = check(sch.input(k), v) if sch.has_input(k) else Cell(v, None, f"方案中没有该项：{k}")
+        return out
 
     def _emit_annual(self, ys: int, idents: set[tuple[int, str]] | None) -> None:
         asm = self.services.assessment
