@@ -169,7 +169,12 @@ def run_seat(args) -> None:
     issuing = {"on": False}
     services.assessment.values_changed.connect(lambda y, ch: None if issuing["on"] else on_values(y, ch))
     unit_ids = sorted({c[0] for c in cells})
-    while time.time() < cfg["start_at"]:
+    Path(cfg["out"] + ".ready").write_text("1")  # connected, listening, ranking built
+    go = Path(cfg["go"])
+    while not go.exists():
+        time.sleep(0.01)
+    start_at = float(go.read_text())
+    while time.time() < start_at:
         time.sleep(0.001)
     commits = []
     numbers = []
@@ -260,18 +265,23 @@ def _run(args, url: str, tmp: Path) -> None:
     ys, cells = plan(s, args.seats, args.edits)
     s.close()
     print(f"setup: {args.units} units, a year of {SCHEME} ({time.perf_counter() - t:.1f} s)")
-    start_at = time.time() + 3.0 + 0.4 * args.seats  # every seat connected and its ranking built by then
+    go = tmp / "go"
     procs, outs = [], []
     for seat in range(args.seats):
         remote = [[u, m, k, str(100000 + o * 10000 + i)] for o in range(args.seats) if o != seat
                   for i, (u, m, k) in enumerate(cells[o])]
         cfg = {"seat": seat, "url": url, "root": str(tmp / f"seat{seat}"), "ys": ys, "cells": cells[seat],
-               "start_at": start_at, "notices": args.notices, "settle": args.settle,
+               "go": str(go), "notices": args.notices, "settle": args.settle,
                "expected_remote": len(remote), "remote_cells": remote, "out": str(tmp / f"seat{seat}.json")}
         path = tmp / f"seat{seat}.cfg.json"
         path.write_text(json.dumps(cfg))
         outs.append(Path(cfg["out"]))
         procs.append(subprocess.Popen([sys.executable, __file__, "--seat-config", str(path)]))
+    while not all(Path(f"{o}.ready").exists() for o in outs):
+        if any(p.poll() not in (None, 0) for p in procs):
+            break
+        time.sleep(0.05)
+    go.write_text(str(time.time() + 0.5))  # every seat connected and its ranking built
     backends: dict[int, float] = {}
     while any(p.poll() is None for p in procs):
         _server_cpu(url, backends)  # sampled: a backend's last 0.5 s before it exits is not counted
