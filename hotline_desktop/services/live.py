@@ -188,7 +188,8 @@ class LiveSync:
             return  # the year was removed meanwhile
         fed = asm.feeds.active_keys(ys) if asm.feeds is not None else frozenset()
         if idents is not None and not (fed and (records_changed or any(k in fed for _u, k in idents))):
-            changes = [CellChange(u, month, k, None, c) for (u, k), c in sorted(self._typed(ys, month, idents).items())]
+            changes = [CellChange(u, month, k, None, c, v)
+                       for (u, k), (c, v) in sorted(self._typed(ys, month, idents).items())]
             if changes:
                 asm.values_changed.emit(ys, changes)
             return
@@ -199,12 +200,14 @@ class LiveSync:
             wanted = set(idents or ()) | {(u, k) for u in units for k in keys}
         else:
             wanted = idents
-        changes = [CellChange(u, month, k, None, scored.get((u, month, k))) for u, k in sorted(wanted)]
+        versions = asm.monthly_versions(ys, month)  # the seat's grid edits name them next
+        changes = [CellChange(u, month, k, None, scored.get((u, month, k)), versions.get((u, k), 0))
+                   for u, k in sorted(wanted)]
         if changes:
             asm.values_changed.emit(ys, changes)
 
     def _typed(self, ys: int, month: str, idents: set[tuple[int, str]]) -> dict:
-        """(unit, key) → the stored Cell (None when empty) of just these cells."""
+        """(unit, key) → (the stored Cell or None when empty, its row version or 0) of just these cells."""
         from sqlalchemy import select, tuple_
 
         from hotline_desktop.db.models import MonthlyValue
@@ -212,15 +215,16 @@ class LiveSync:
 
         asm = self.services.assessment
         sch = asm.scheme(ys)
-        out: dict = dict.fromkeys(idents)
+        out: dict = dict.fromkeys(idents, (None, 0))
         wanted = sorted(idents)
         with asm.store.session() as s:
             for i in range(0, len(wanted), 500):
-                q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
+                q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value, MonthlyValue.version).where(
                     MonthlyValue.year_scheme_id == ys, MonthlyValue.month == month,
                     tuple_(MonthlyValue.unit_id, MonthlyValue.key).in_(wanted[i:i + 500]))
-                for u, k, v in s.execute(q):
-                    out[(u, k)] = check(sch.input(k), v) if sch.has_input(k) else Cell(v, None, f"方案中没有该项：{k}")
+                for u, k, v, ver in s.execute(q):
+                    cell = check(sch.input(k), v) if sch.has_input(k) else Cell(v, None, f"方案中没有该项：{k}")
+                    out[(u, k)] = (cell, ver)
         return out
 
     def _emit_annual(self, ys: int, idents: set[tuple[int, str]] | None) -> None:
@@ -232,7 +236,8 @@ class LiveSync:
         scored = asm.scored_annual_cells(ys)
         if idents is None:
             idents = {(u.id, i.key) for u in asm.participants(ys) for i in sch.annual_inputs}
-        changes = [CellChange(u, None, k, None, scored.get((u, k))) for u, k in sorted(idents)]
+        versions = asm.annual_versions(ys)
+        changes = [CellChange(u, None, k, None, scored.get((u, k)), versions.get((u, k), 0)) for u, k in sorted(idents)]
         if changes:
             asm.values_changed.emit(ys, changes)
 
