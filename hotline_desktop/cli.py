@@ -24,7 +24,7 @@ def _open(args, *, lock: bool = True):
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices
 
-    services = AppServices.open(DataPaths.from_override(args.data_dir), lock=lock)
+    services = AppServices.open(DataPaths.from_override(args.data_dir, args.database_url), lock=lock)
     for warning in services.store.warnings:  # e.g. the automatic backup failed: say so, carry on
         print("警告：" + warning.replace("\n", " "), file=sys.stderr)
     return services
@@ -59,7 +59,9 @@ def cmd_restore(args) -> int:
     from hotline_desktop.db.store import restore_database
     from hotline_desktop.paths import DataPaths
 
-    paths = DataPaths.from_override(args.data_dir).ensure()
+    paths = DataPaths.from_override(args.data_dir, args.database_url).ensure()
+    if paths.on_server:
+        raise CliError("服务器数据库不能用 restore 从本机备份文件恢复（请用 pg_restore），未做任何改动")
     from hotline_desktop.db.lock import InstanceLock
 
     with InstanceLock(paths.lock_file, paths.root):
@@ -291,7 +293,7 @@ def cmd_screenshot(args) -> int:
     from hotline_desktop.gui.screenshot import take_screenshots
 
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    for p in take_screenshots(args.data_dir, args.out):
+    for p in take_screenshots(args.data_dir, args.out, database_url=args.database_url):
         print(p)
     return 0
 
@@ -381,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser_class = chinese_parser_class()
     common = parser_class(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help="数据文件夹（默认：用户数据目录，或环境变量 HOTLINE_HOME）")
+    common.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS,
+                        help="服务器数据库，如 postgresql+psycopg://用户@主机/数据库（默认：数据文件夹中的 hotline.db，"
+                             "或环境变量 HOTLINE_DATABASE_URL）")
     p = parser_class(prog="hotline-desktop", description=APP_TITLE, parents=[common])
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -449,10 +454,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
+    if not hasattr(args, "database_url"):
+        args.database_url = None
     if args.command is None:
         from hotline_desktop.gui.app import run_gui
 
-        return run_gui(args.data_dir)
+        return run_gui(args.data_dir, args.database_url)
     try:
         return args.func(args)
     except Exception as e:

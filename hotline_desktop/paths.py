@@ -2,6 +2,10 @@
 
 The user data folder comes from platformdirs and can be overridden by ``--data-dir`` or the
 ``HOTLINE_HOME`` environment variable, so tests and the demo use their own folder.
+
+The database is ``hotline.db`` (SQLite) in that folder, unless a server database is named by
+``--database-url`` or ``HOTLINE_DATABASE_URL`` (PostgreSQL); the folder then still holds the
+logs, exports and local backups.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from hotline_desktop import APP_NAME
 
 ENV_HOME = "HOTLINE_HOME"
+ENV_DATABASE_URL = "HOTLINE_DATABASE_URL"
 DB_FILENAME = "hotline.db"
 
 
@@ -47,14 +52,41 @@ def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
+def resolve_database_url(override: str | None = None) -> str | None:
+    """The server database URL from --database-url, else HOTLINE_DATABASE_URL; None = SQLite."""
+    url = override if override is not None else os.environ.get(ENV_DATABASE_URL)
+    url = (url or "").strip()
+    return url or None
+
+
+def display_url(url: str) -> str:
+    """A database URL as shown to the operator: never the password."""
+    from sqlalchemy import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and friends
+        return "（无法解析的地址）"
+
+
 @dataclass(frozen=True)
 class DataPaths:
-    """All locations inside one data folder."""
+    """All locations inside one data folder, and the server database when one is used."""
 
     root: Path
+    database_url: str | None = None  # postgresql+psycopg://…; None: hotline.db in root
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
+
+    @property
+    def on_server(self) -> bool:
+        return self.database_url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for the operator: the file, or the server URL without password."""
+        return display_url(self.database_url) if self.database_url else str(self.database)
 
     @property
     def database(self) -> Path:
@@ -94,5 +126,7 @@ class DataPaths:
         return self
 
     @classmethod
-    def from_override(cls, override: str | os.PathLike[str] | None = None) -> DataPaths:
-        return cls(resolve_data_dir(override))
+    def from_override(
+        cls, override: str | os.PathLike[str] | None = None, database_url: str | None = None
+    ) -> DataPaths:
+        return cls(resolve_data_dir(override), resolve_database_url(database_url))

@@ -13,6 +13,35 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
+# A developer's shell may name a server database for the app: tests choose their own backend.
+os.environ.pop("HOTLINE_DATABASE_URL", None)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--pg-url", default=None, metavar="URL",
+                     help="PostgreSQL server for the db/services tests on both backends "
+                          "(default: env HOTLINE_TEST_PG_URL; scripts/pg.sh start prints one)")
+
+
+def pytest_configure(config):
+    import pg_support
+
+    url = config.getoption("--pg-url") or os.environ.get(pg_support.ENV_TEST_PG_URL)
+    pg_support.configure(url)
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite's own file handling (not run on PostgreSQL)")
+    if os.environ.get("CI", "").lower() == "true" and not pg_support.server_url():
+        raise pytest.UsageError("CI=true 但没有 PostgreSQL 测试服务器（--pg-url 或 HOTLINE_TEST_PG_URL）：拒绝只在 SQLite 上测试")
+
+
+def pytest_unconfigure(config):
+    import pg_support
+
+    if pg_support.server_url():
+        try:
+            pg_support.drop_template()
+        except Exception:  # noqa: BLE001 - the cluster may already be stopped
+            pass
+
 
 @pytest.fixture
 def failing_writes():

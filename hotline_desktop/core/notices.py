@@ -178,6 +178,7 @@ class NoticeRow:
     void_reason: str = ""
     notes: str = ""
     extensions: tuple[ExtensionRow, ...] = field(default=())
+    version: int = field(default=0, compare=False)  # the stored row's version when read (seats)
 
     @property
     def extended(self) -> bool:

@@ -62,8 +62,17 @@ def _stamp(now: datetime) -> str:
     return now.strftime("%Y%m%d-%H%M%S-%f")[:-3]
 
 
-def backup_path(folder: Path, kind: str, now: datetime | None = None) -> Path:
-    return Path(folder) / f"{kind}-{_stamp(now or datetime.now())}{BACKUP_SUFFIX}"
+def backup_path(folder: Path, kind: str, now: datetime | None = None, suffix: str = BACKUP_SUFFIX) -> Path:
+    return Path(folder) / f"{kind}-{_stamp(now or datetime.now())}{suffix}"
+
+
+def server_backup(url: str, dest: Path) -> Path | None:
+    """Hook: a consistent copy of a server database (PostgreSQL) to `dest`, or None when this
+    machine cannot make one. Called before a server database is upgraded (db/store.py).
+
+    pg-live (issue 12) fills this in with pg_dump; until then nothing is copied (None) and the
+    upgrade notice says so."""
+    return None
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:

@@ -35,6 +35,12 @@ def last_change(s: Session, table: str, row_id: int, field: str | None = None) -
     return (r[0] or "", r[1]) if r else ("", None)
 
 
+def last_field(s: Session, table: str, row_id: int) -> str:
+    """The field of the latest audit row of that row ('' when none): what another seat changed."""
+    q = select(AuditEntry.field).where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)
+    return s.scalar(q.order_by(AuditEntry.id.desc()).limit(1)) or ""
+
+
 def who_when(operator: str, at: datetime | None) -> str:
     """'（张三，2026年12月1日 09:05）' or '' when the audit log does not know."""
     parts = [p for p in (operator, datetime_text(at) if isinstance(at, datetime) else "") if p]

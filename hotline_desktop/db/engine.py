@@ -2,6 +2,10 @@
 
 A file that is not a hotline database, is corrupt, or comes from a newer version is refused
 with a Chinese message; it is never overwritten.
+
+A server database (PostgreSQL, `--database-url`) is classified the same way from its tables:
+ours when `app_meta` holds the row application_id = APPLICATION_ID (written by migration 0001,
+as SQLite's PRAGMA application_id is), its version from alembic_version.
 """
 
 from __future__ import annotations
@@ -13,10 +17,13 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline_desktop.paths import display_url
+
 APPLICATION_ID = 0x48434B35  # 'HCK5'
+MARKER_KEY = "application_id"  # app_meta row that marks a server database as ours (value APPLICATION_ID)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Revisions in order, oldest first. tests/db checks this against Alembic's own graph, so the
 # start-up path can decide "up to date" without loading Alembic.
@@ -45,8 +52,10 @@ class DbInspection:
     def usable(self) -> bool:
         return self.state in (DbState.NEW, DbState.CURRENT, DbState.OLDER)
 
-    def message(self, path: Path) -> str:
-        where = f"数据库文件：{path}"
+    def message(self, path: Path | str) -> str:
+        where = f"数据库文件：{path}" if isinstance(path, Path) else f"数据库：{path}"
+        if not isinstance(path, Path) and self.state is DbState.FOREIGN:
+            return f"该数据库不是热线考核数据库（已有其他软件的表），已拒绝打开，数据库未做任何改动。\n{where}"
         return {
             DbState.NEWER: f"此数据库由更新版本的本软件创建（版本 {self.revision}），当前版本无法打开，请升级软件。\n{where}",
             DbState.NOT_SQLITE: f"该文件不是热线考核数据库（不是 SQLite 文件），已拒绝打开，文件未做任何改动。\n{where}",
@@ -199,6 +208,62 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+SERVER_DRIVERS = ("postgresql+psycopg",)
+
+
+def server_url(url: str) -> URL:
+    """A parsed server database URL (postgresql:// means psycopg 3); ValueError in Chinese."""
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and friends
+        raise ValueError(f"数据库地址格式不正确：{display_url(url)}（应如 postgresql+psycopg://用户@主机/数据库）") from None
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    if u.drivername not in SERVER_DRIVERS:
+        raise ValueError(f"不支持的数据库类型“{u.drivername}”：{display_url(url)}（只支持 postgresql+psycopg://…）")
+    if not u.database:
+        raise ValueError(f"数据库地址缺少数据库名：{display_url(url)}")
+    return u
+
+
+def make_server_engine(url: str) -> Engine:
+    return create_engine(server_url(url), future=True, pool_pre_ping=True)
+
+
+def is_sqlite(bind) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+def inspect_server(engine: Engine) -> DbInspection:
+    """Classify a server database by its tables, without changing it.
+
+    No tables: NEW. Tables but no hotline marker: FOREIGN (never touched).
+    Connection problems propagate as SQLAlchemy OperationalError."""
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy import text
+
+    with engine.connect() as con:
+        tables = set(sa_inspect(con).get_table_names())
+        if not tables:
+            return DbInspection(DbState.NEW)
+        if not {"app_meta", "alembic_version"} <= tables:
+            return DbInspection(DbState.FOREIGN)
+        try:
+            marker = con.execute(text("SELECT value FROM app_meta WHERE key = :k"), {"k": MARKER_KEY}).scalar()
+            revision = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception:  # noqa: BLE001 - tables of the same name, another shape: not ours
+            return DbInspection(DbState.FOREIGN)
+    if marker != str(APPLICATION_ID):
+        return DbInspection(DbState.FOREIGN)
+    if revision is None:
+        return DbInspection(DbState.CORRUPT, None, "缺少版本信息")
+    if revision not in REVISIONS:
+        return DbInspection(DbState.NEWER, revision)
+    if revision != HEAD:
+        return DbInspection(DbState.OLDER, revision)
+    return DbInspection(DbState.CURRENT, revision)
+
+
 def alembic_config(connection=None):
     from alembic.config import Config
 
@@ -210,8 +275,15 @@ def alembic_config(connection=None):
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`. On a server all steps run in one transaction (PostgreSQL's DDL is
+    transactional) under an advisory lock, so seats opening at once migrate once, all or nothing."""
     from alembic import command
 
+    if not is_sqlite(engine):
+        with engine.begin() as con:
+            con.exec_driver_sql(f"SELECT pg_advisory_xact_lock({APPLICATION_ID})")
+            command.upgrade(alembic_config(con), revision)
+        return
     with engine.begin() as con:
         command.upgrade(alembic_config(con), revision)
     with engine.begin() as con:

@@ -110,7 +110,7 @@ class NoticeRepository:
         return NoticeRow(
             n.id, n.number, n.year, n.seq, n.unit_id, unit_code, unit_name, Channel(n.channel), Level(n.level),
             n.issued, n.days, bool(n.calendar_days), n.due, n.original_due, n.content, _orders(n.orders),
-            n.result, n.completed, bool(n.voided), n.void_reason, n.notes, tuple(exts),
+            n.result, n.completed, bool(n.voided), n.void_reason, n.notes, tuple(exts), n.version or 0,
         )
 
     def get(self, notice_id: int) -> Notice | None:

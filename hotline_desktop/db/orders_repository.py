@@ -9,6 +9,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from hotline_desktop.core.orders import NAT, OrderTable, builtin_fields
+from hotline_desktop.db.dialect import copy_rows, driver_sql
 
 TIME_COLS = ("accepted", "dispatched", "signed", "contacted", "due", "completed", "returned")
 CHUNK = 50_000
@@ -29,7 +30,11 @@ class OrdersRepository:
         self.con = session.connection()
 
     def _exec(self, sql: str, params=()):
-        return self.con.exec_driver_sql(sql, params)
+        return self.con.exec_driver_sql(driver_sql(sql, self.con), params)
+
+    @property
+    def _raw(self):
+        return self.con.connection.driver_connection
 
     # -- orders ---------------------------------------------------------------------------------
     def months(self) -> list[str]:
@@ -51,8 +56,8 @@ class OrdersRepository:
         """Put `numbers` in a temporary table (new_numbers) for set-based deletes and look-ups."""
         self._exec("CREATE TEMP TABLE IF NOT EXISTS new_numbers (number TEXT PRIMARY KEY)")
         self._exec("DELETE FROM new_numbers")
-        self.con.connection.driver_connection.executemany(
-            "INSERT OR IGNORE INTO new_numbers (number) VALUES (?)", ((n,) for n in numbers))
+        # distinct numbers (the table's key), in one bulk write
+        copy_rows(self._raw, "new_numbers", ("number",), ((n,) for n in dict.fromkeys(numbers)))
 
     def has_orders_outside(self, months: Sequence[str]) -> bool:
         return self._exec(f"SELECT 1 FROM work_orders WHERE month NOT IN ({_placeholders(len(months))}) LIMIT 1",
@@ -69,8 +74,8 @@ class OrdersRepository:
         insert the table, mark `mark` (default: months) as imported; all inside the caller's
         transaction. Returns the import id."""
         mark = list(months if mark is None else mark)
-        imp = self._exec("INSERT INTO order_imports (file_name, months, orders) VALUES (?, ?, ?)",
-                         (file_name, ",".join(months), len(table))).lastrowid
+        imp = self._exec("INSERT INTO order_imports (file_name, months, orders) VALUES (?, ?, ?) RETURNING id",
+                         (file_name, ",".join(months), len(table))).scalar_one()
         ph = _placeholders(len(months))
         self._exec(f"DELETE FROM work_orders WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_months WHERE month IN ({ph})", tuple(months))
@@ -81,30 +86,31 @@ class OrdersRepository:
             self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in mark),
                        tuple(x for m in mark for x in (m, imp)))
         t = table
-        sql = ("INSERT INTO work_orders (number, month, import_id, unit_id, unit_name, accepted, dispatched, signed, "
-               "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
-               "source_row) VALUES (" + _placeholders(20) + ")")
+        cols = ("number", "month", "import_id", "unit_id", "unit_name", *TIME_COLS, "order_type", "visit", "rework",
+                "returns", "extensions", "anonymous", "route", "source_row")
         n = len(t)
-        raw = self.con.connection.driver_connection
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
             times = [[None if v == NAT else v for v in t.times[k][lo:hi].tolist()] for k in TIME_COLS]
             small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
                      *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
                      t.flags["anonymous"][lo:hi].tolist()]
-            raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
-                                     t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
+            copy_rows(self._raw, "work_orders", cols,
+                      zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
+                          t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
                 raise InterruptedError
         return imp
 
     def load(self, where: str = "", params: Sequence = ()) -> OrderTable:
         """Stored orders as an OrderTable (unit_id filled; unit holds the platform's name)."""
-        cur = self.con.connection.driver_connection.execute(
+        cur = self._raw.cursor()
+        cur.execute(driver_sql(
             "SELECT number, unit_name, accepted, dispatched, signed, contacted, due, completed, returned, "
             "order_type, visit, rework, returns, extensions, anonymous, route, source_row, unit_id "
-            f"FROM work_orders {where} ORDER BY id", tuple(params))
+            f"FROM work_orders {where} ORDER BY id", self.con), tuple(params))
         rows = cur.fetchall()
+        cur.close()
         n = len(rows)
         if not n:
             from hotline_desktop.core.orders import empty_table
@@ -153,8 +159,7 @@ class OrdersRepository:
             self._exec(f"DELETE FROM order_figures WHERE month IN ({_placeholders(len(months))})", tuple(months))
         rows = [(m, u, s, k, t.hit, t.base) for (u, m, s, k), t in tallies.items() if m in set(months)]
         if rows:
-            self.con.connection.driver_connection.executemany(
-                "INSERT INTO order_figures (month, unit_id, scheme_id, key, hit, base) VALUES (?,?,?,?,?,?)", rows)
+            copy_rows(self._raw, "order_figures", ("month", "unit_id", "scheme_id", "key", "hit", "base"), rows)
 
     def figures(self, scheme_id: str, months: Sequence[str] | None = None) -> dict[tuple[int, str, str], tuple[int, int]]:
         sql = "SELECT unit_id, month, key, hit, base FROM order_figures WHERE scheme_id = ?"

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
+from hotline_desktop.db.concurrency import stale_write
+from hotline_desktop.db.dialect import code_equals, driver_sql
 from hotline_desktop.db.models import AuditEntry, CalendarDay, Meta, Unit
 
 
@@ -56,9 +59,10 @@ class AuditRepository:
             for field, (old, new) in changes.items():
                 rows.append((table, row_id, action, field, _text(old), _text(new), self.operator))
         if rows:  # plain executemany: the ORM's bulk path costs ~4 µs a row
-            self.s.connection().exec_driver_sql(
+            con = self.s.connection()
+            con.exec_driver_sql(driver_sql(
                 "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value, operator) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", con), rows)
 
     def recent(self, limit: int = 200, table: str | None = None) -> list[AuditEntry]:
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -126,7 +130,7 @@ class UnitRepository:
 
     def by_code(self, code: str) -> Unit | None:
         """The unit with that code, whatever its case (c0101 finds C0101)."""
-        return self.s.scalar(select(Unit).where(Unit.code.collate("NOCASE") == code))
+        return self.s.scalar(select(Unit).where(code_equals(Unit.code, code, self.s)))
 
     def ids_by_code(self) -> dict[str, int]:
         return {c: i for i, c in self.s.execute(select(Unit.id, Unit.code))}
@@ -185,7 +189,7 @@ class UnitRepository:
         cols = ("code", "name", "kind", "parent_id", "contact", "phone", "active", "notes")
         # plain executemany, then the ids by code (codes are unique): RETURNING goes row by row
         con.exec_driver_sql(
-            f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            driver_sql(f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", con),
             [tuple(it[c] for c in cols) for it in items],
         )
         by_code = dict(con.execute(select(Unit.code, Unit.id)).all())
@@ -258,7 +262,10 @@ class CalendarRepository:
         row = self.s.get(CalendarDay, day)
         if row is None:
             self.s.add(CalendarDay(day=day, kind=kind, name=name))
-            self.s.flush()
+            try:
+                self.s.flush()
+            except IntegrityError:  # another seat marked the same day at the same moment
+                raise stale_write(self.TABLE) from None
             self.audit.record(self.TABLE, calendar_row_id(day), "insert",
                               {"day": (None, day.isoformat()), "kind": (None, kind), "name": (None, name)})
             return
@@ -310,5 +317,8 @@ class SettingsRepository:
             self.s.add(Meta(key=key, value=value))
         else:
             m.value = value
-        self.s.flush()
+        try:
+            self.s.flush()
+        except IntegrityError:  # another seat stored the same setting at the same moment
+            raise stale_write("app_meta") from None
         self.audit.record("app_meta", 0, "update", {key: (old, value)})

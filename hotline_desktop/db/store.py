@@ -25,7 +25,9 @@ from hotline_desktop.db.engine import (
     DbState,
     StoreOpenError,
     inspect_database,
+    inspect_server,
     make_engine,
+    make_server_engine,
     session_factory,
     upgrade,
 )
@@ -41,7 +43,7 @@ class Store:
 
     def __init__(self, paths: DataPaths):
         self.paths = paths
-        self.engine = make_engine(paths.database)
+        self.engine = _engine_for(paths)
         self._sessions = session_factory(self.engine)
         self.lock: InstanceLock | None = None
         self.notices: list[str] = []  # things the operator should be told once (upgrade, backup)
@@ -51,8 +53,19 @@ class Store:
         self._role: str | None | bool = False  # not read yet
 
     # -- opening -----------------------------------------------------------------------------
+    @property
+    def on_server(self) -> bool:
+        return self.paths.on_server
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for the operator: the file, or the server URL without password."""
+        return self.paths.location
+
     @classmethod
     def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> Store:
+        if paths.on_server:
+            return cls._open_server(paths)
         problem = access_problem(paths)
         if problem:
             raise StoreOpenError(problem, access_denied=True)
@@ -86,6 +99,45 @@ class Store:
             if instance_lock:
                 instance_lock.release()
             raise
+
+    @classmethod
+    def _open_server(cls, paths: DataPaths) -> Store:
+        """A PostgreSQL database: several seats may share it, so no instance lock; classified by
+        its tables (inspect_server) instead of a file header. The data folder still holds logs,
+        exports and local files."""
+        try:
+            paths.ensure()
+        except OSError as e:
+            raise StoreOpenError(_access_message(e, paths.root, "无法创建或使用数据文件夹"), access_denied=True) from e
+        try:
+            store = cls(paths)
+        except ValueError as e:  # a malformed or unsupported URL
+            raise StoreOpenError(str(e)) from None
+        where = store.location
+        try:
+            insp = inspect_server(store.engine)
+            if not insp.usable:
+                raise StoreOpenError(insp.message(where), insp)
+            if insp.state is DbState.OLDER:
+                try:
+                    dumped = bk.server_backup(paths.database_url,
+                                              bk.backup_path(paths.backups, "pre-upgrade", suffix=".dump"))
+                except StoreWriteError as e:
+                    raise StoreOpenError(f"{e}\n数据库需要升级，但升级前的备份失败，未做任何改动。") from None
+            if insp.state in (DbState.NEW, DbState.OLDER):
+                upgrade(store.engine)  # one transaction under an advisory lock: seats opening at once
+            if insp.state is DbState.OLDER:
+                store.notices.append(
+                    "数据库已升级到新版本，升级前已自动备份。" if dumped
+                    else "数据库已升级到新版本（服务器数据库未能自动备份：本机没有 pg_dump）。")
+        except OperationalError as e:
+            store.engine.dispose()
+            raise StoreOpenError(f"无法连接数据库服务器（{_server_reason(e)}）。\n数据库：{where}",
+                                 access_denied=True) from None
+        except BaseException:
+            store.engine.dispose()
+            raise
+        return store
 
     def _probe(self) -> None:
         """Read once through the engine: a disk that cannot even hold the -shm index (full) is
@@ -141,13 +193,13 @@ class Store:
             if table is not None:
                 raise permission_denied(self.role, table) from e
             if isinstance(e, OperationalError):
-                err = write_error(e, self.paths.database, _what_failed(e))
+                err = write_error(e, self.location, _what_failed(e))
                 log.warning("写入数据库失败（%s）：%s", e, err)
                 raise err from e
             raise
         except sqlite3.OperationalError as e:
             _rollback_quietly(s)
-            err = write_error(e, self.paths.database, _what_failed(e))
+            err = write_error(e, self.location, _what_failed(e))
             log.warning("写入数据库失败（%s）：%s", e, err)
             raise err from e
         except BaseException:
@@ -158,6 +210,11 @@ class Store:
 
     # -- backups -----------------------------------------------------------------------------
     def backup_to(self, dest: Path) -> Path:
+        if self.on_server:
+            done = bk.server_backup(self.paths.database_url, Path(dest))
+            if done is None:
+                raise StoreWriteError(f"本机无法备份服务器数据库（没有 pg_dump），备份没有完成。\n数据库：{self.location}")
+            return done
         return bk.copy_database(self.paths.database, Path(dest))
 
     def backup_auto(self) -> Path:
@@ -177,11 +234,13 @@ class Store:
 
         Returns the safety copy of the previous database (None if there was nothing to keep).
         """
+        if self.on_server:
+            raise StoreWriteError(f"服务器数据库不能从本机备份文件恢复（请用 pg_restore），未做任何改动。\n数据库：{self.location}")
         return restore_database(self.paths, Path(source), engine_owner=self)
 
     def reopen_engine(self) -> None:
         self.engine.dispose()
-        self.engine = make_engine(self.paths.database)
+        self.engine = _engine_for(self.paths)
         self._sessions = session_factory(self.engine)
 
 
@@ -194,6 +253,19 @@ def permission_denied(role: str | None, table: str) -> PermissionDenied:
     what = TABLE_LABELS.get(table, "这些数据")
     who = f"你的角色（{role}）" if role else "当前数据库账号"
     return PermissionDenied(f"{who}不能修改{what}，本次修改未保存。如需修改，请联系管理员。", table)
+
+
+def _engine_for(paths: DataPaths):
+    return make_server_engine(paths.database_url) if paths.on_server else make_engine(paths.database)
+
+
+def _server_reason(e: BaseException) -> str:
+    """The first line of the server's own message (psycopg's are in English), clipped."""
+    from hotline_desktop.core.text import clip
+
+    orig = getattr(e, "orig", None) or e
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return clip(first, 120) or "连接失败"
 
 
 def _what_failed(e: BaseException) -> str:

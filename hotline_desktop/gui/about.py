@@ -69,7 +69,7 @@ def about_html(paths) -> str:
         "<p>Qt 与 PySide6 按 LGPL-3.0 使用（动态链接，可替换）。PDF 使用系统中文字体（宋体、黑体或文泉驿正黑）嵌入子集。</p>"
     ).format(
         title=e(APP_TITLE), version=e(__version__), py=e(platform.python_version()), qt=e(qVersion()),
-        pyside=e(PYSIDE_VERSION), root=e(str(paths.root)), db=e(str(paths.database)),
+        pyside=e(PYSIDE_VERSION), root=e(str(paths.root)), db=e(paths.location),
         backups=e(str(paths.backups)), rows=rows,
     )
 
@@ -100,3 +100,4 @@ class HelpDialog(QDialog):
         lay.addWidget(self.browser)
         lay.addWidget(buttons)
         self.resize(560, 520)
+

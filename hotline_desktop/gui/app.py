@@ -89,8 +89,8 @@ def open_services(paths: DataPaths, parent=None):
             return EXIT_LOCKED
         except StoreOpenError as e:
             # Read-only or no permission: the file is fine, a restore would not help.
-            has_backups = not e.access_denied and bool(list_backups(paths.backups))
-            if not (e.can_restore or has_backups):
+            has_backups = not e.access_denied and not paths.on_server and bool(list_backups(paths.backups))
+            if paths.on_server or not (e.can_restore or has_backups):
                 QMessageBox.critical(parent, _tr("无法打开数据库"), str(e))
                 return EXIT_GAVE_UP
             box = QMessageBox(QMessageBox.Icon.Critical, _tr("无法打开数据库"), str(e), parent=parent)
@@ -147,14 +147,16 @@ def offer_demo(services, parent=None) -> bool:
     return True
 
 
-def run_gui(data_dir: str | None) -> int:
+def run_gui(data_dir: str | None, database_url: str | None = None) -> int:
     app = ensure_application()
-    paths = DataPaths.from_override(data_dir)
+    paths = DataPaths.from_override(data_dir, database_url)
     from hotline_desktop.applog import log
     from hotline_desktop.gui.crash import install_crash_reporter
 
     reporter = install_crash_reporter(paths.log_file)
     log.info("启动 %s %s，数据文件夹：%s", APP_NAME, __version__, paths.root)
+    if paths.on_server:
+        log.info("服务器数据库：%s", paths.location)
     services = open_services(paths)
     if isinstance(services, int):
         reporter.uninstall()

@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
-        self.db_label = QLabel(self.tr("数据库：{0}").format(self.services.paths.database))
+        self.db_label = QLabel(self.tr("数据库：{0}").format(self.services.store.location))
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup_label = QLabel()
         sb.addPermanentWidget(self.db_label)

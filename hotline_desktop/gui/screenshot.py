@@ -15,7 +15,7 @@ def _settle(app) -> None:
 
 
 def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = False,
-                     size: tuple[int, int] = SIZE) -> list[Path]:
+                     size: tuple[int, int] = SIZE, database_url: str | None = None) -> list[Path]:
     """Save `<out_dir>/<tab key>.png` at 1366×768 (or `size`) for every tab (units.png, …); return the paths.
 
     Opens the data folder normally (with the instance lock), so it refuses while the app runs
@@ -35,7 +35,7 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
     app = ensure_application()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    services = AppServices.open(DataPaths.from_override(data_dir))
+    services = AppServices.open(DataPaths.from_override(data_dir, database_url))
     win = MainWindow(services, remember=False)
     saved: list[Path] = []
     try:

@@ -21,6 +21,7 @@ from hotline_desktop.core.calendar_file import (
     special_days,
     write_calendar_file,
 )
+from hotline_desktop.core.dates import date_text
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -32,6 +33,7 @@ from hotline_desktop.core.workdays import (
     clean_day_name,
     parse_day_kind,
 )
+from hotline_desktop.db.concurrency import conflict
 from hotline_desktop.db.repositories import AuditRepository, CalendarRepository, calendar_row_id
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
@@ -203,12 +205,17 @@ class CalendarService:
         return self.change({day: None}, apply_to=apply_to)
 
     def change(self, changes: Changes, *, apply_to: Iterable[AffectedItem] = (),
-               left: Iterable[AffectedItem] = ()) -> CalendarEdit:
+               left: Iterable[AffectedItem] = (), expected: Changes | None = None) -> CalendarEdit:
         """Set/clear office days and move the chosen dependent items, all or nothing.
 
         `left` are the previewed items the operator chose to keep as they are; the decision is
-        written to the audit log with the edit.
+        written to the audit log with the edit. `expected`: the days as this seat last saw them
+        (undo/redo: what the other step left; otherwise the calendar this seat read, when it has);
+        a day another seat changed since refuses the whole edit (ConflictError).
         """
+        if expected is None and self._cache is not None:
+            seen = {od.day: od for od in self._cache.office_days}
+            expected = {d: seen.get(d) for d in changes}
         self._load_dependents()
         items = list(apply_to)
         kept = list(left)
@@ -231,6 +238,10 @@ class CalendarService:
             for d, od in sorted(changes.items()):
                 row = repo.get(d)
                 old = _office_day(row) if row is not None else None
+                if expected is not None and d in expected and old != expected[d] and old != od:
+                    raise conflict(s, CalendarRepository.TABLE, calendar_row_id(d), what=f"工作日历 {date_text(d)}",
+                                   current=f"{DAY_KIND_LABELS[old.kind]}{'（' + old.name + '）' if old.name else ''}"
+                                   if old is not None else "按国家日历")
                 if old == od:
                     continue
                 before[d], after[d] = old, od
@@ -260,10 +271,10 @@ class CalendarService:
     def undo(self, edit: CalendarEdit) -> CalendarEdit:
         """Put the days and the moved items back exactly as they were before `edit`."""
         changes, items = edit.inverse()
-        return self.change(changes, apply_to=items)
+        return self.change(changes, apply_to=items, expected=edit.after)
 
     def redo(self, edit: CalendarEdit) -> CalendarEdit:
-        return self.change(edit.after, apply_to=edit.applied)
+        return self.change(edit.after, apply_to=edit.applied, expected=edit.before)
 
     # -- import --------------------------------------------------------------------------------
     def plan_import(self, path: str | Path) -> CalendarImportPlan:

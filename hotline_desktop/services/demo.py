@@ -109,6 +109,8 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
     if not services.is_empty() and not force:
         raise ServiceError("数据库中已有单位，未载入示例数据（如确需替换，请使用 --force）")
     paths = services.paths
+    if paths.on_server:
+        return _create_on_server(services)
     build = DataPaths(paths.root / BUILD_FOLDER)
     shutil.rmtree(build.root, ignore_errors=True)  # what a killed earlier run left behind
     try:
@@ -122,32 +124,49 @@ def create_demo(services, *, force: bool = False) -> DemoSummary:
     return summary
 
 
+def _create_on_server(services) -> DemoSummary:
+    """On a server database the demo is written in place, and only into an empty database
+    (a shared register is never replaced by the demo; there is no file to swap in)."""
+    if not services.is_empty():
+        raise ServiceError(f"服务器数据库中已有数据，不能替换为示例数据，未做任何改动。\n数据库：{services.store.location}")
+    summary = _fill(services)
+    services.invalidate()
+    services.units.changed.emit([], "reset")
+    return summary
+
+
 def _build(build: DataPaths) -> DemoSummary:
     from hotline_desktop.services.app import AppServices
-    from hotline_desktop.services.demo_data import DEMO_YEARS, attach_demo_evidence, fill_demo_year
 
     demo = AppServices.open(build, lock=False, auto_backup=False)
     try:
-        drafts = demo_units()
-        demo.units.create_many(drafts)
-        years = []
-        for year, scheme_id, months in DEMO_YEARS:
-            fill_demo_year(demo.assessment, year, scheme_id, months)
-            ys = demo.assessment.find(year, scheme_id)
-            attach_demo_evidence(demo, ys.id, demo.assessment.participants(ys.id))
-            years.append(f"{year} 年 {ys.title}")
-        from hotline_desktop.services.kb_demo import fill_demo_kb  # 知识库
-        from hotline_desktop.services.notice_demo import fill_demo_notices  # 督办通知
-
-        fill_demo_kb(demo)
-        fill_demo_notices(demo)
-        with demo.store.session() as s:
-            MetaRepository(s).set(DEMO_FLAG, "1")
+        summary = _fill(demo)
     finally:
         demo.close()
     for side in ("-wal", "-shm"):
         if Path(f"{build.database}{side}").exists():
             raise ServiceError("示例数据库没有完整写入，未替换现有数据")
+    return summary
+
+
+def _fill(demo) -> DemoSummary:
+    from hotline_desktop.services.demo_data import DEMO_YEARS, attach_demo_evidence, fill_demo_year
+
+    drafts = demo_units()
+    demo.units.create_many(drafts)
+    years = []
+    for year, scheme_id, months in DEMO_YEARS:
+        fill_demo_year(demo.assessment, year, scheme_id, months)
+        ys = demo.assessment.find(year, scheme_id)
+        attach_demo_evidence(demo, ys.id, demo.assessment.participants(ys.id))
+        years.append(f"{year} 年 {ys.title}")
+    from hotline_desktop.services.kb_demo import fill_demo_kb  # 知识库
+    from hotline_desktop.services.notice_demo import fill_demo_notices  # 督办通知
+
+    fill_demo_kb(demo)
+    fill_demo_notices(demo)
+    with demo.store.session() as s:
+        MetaRepository(s).set(DEMO_FLAG, "1")
     return DemoSummary(
         towns=sum(d.kind == UnitKind.TOWN for d in drafts),
         communities=sum(d.kind == UnitKind.COMMUNITY for d in drafts),

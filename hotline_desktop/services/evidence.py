@@ -1,4 +1,5 @@
-"""Evidence files (scans, PDFs, photos, Word) copied into the data folder under a content hash.
+"""Evidence files (scans, PDFs, photos, Word) kept under a content hash: in the data folder on
+SQLite, in the database on a server database (db/evidence_store.py: one interface, two stores).
 
 The original name is kept only in the database, for display: it is never used as a path, so a
 name with path tricks cannot escape the store. Removing moves the file to the trash folder.
@@ -6,18 +7,21 @@ name with path tricks cannot escape the store. Removing moves the file to the tr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.db.errors import write_error
+from hotline_desktop.db.evidence_store import (
+    DatabaseEvidenceStore,
+    EvidenceStore,
+    FolderEvidenceStore,
+    check_sha,
+    file_sha256,
+)
 from hotline_desktop.db.models import EvidenceFile
 from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
@@ -54,16 +58,24 @@ def display_name(name: str) -> str:
     return base[:200] or "未命名文件"
 
 
+def evidence_store_for(store: Store) -> EvidenceStore:
+    """A server database keeps the bytes in the database (every seat sees them); SQLite its folder."""
+    if store.engine.dialect.name == "postgresql":
+        return DatabaseEvidenceStore(store)
+    return FolderEvidenceStore(store.paths.evidence, store.paths.trash)
+
+
 class EvidenceService:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, blobs: EvidenceStore | None = None):
         self.store = store
-        self.root = store.paths.evidence
+        self.root = store.paths.evidence  # the folder store, and every seat's viewing copies
         self.trash = store.paths.trash
+        self.blobs = blobs if blobs is not None else evidence_store_for(store)
 
     def blob_path(self, sha256: str) -> Path:
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-            raise ServiceError("证明材料索引无效")
-        return self.root / sha256[:2] / sha256
+        """Where the folder store keeps a file (SQLite)."""
+        check_sha(sha256)
+        return FolderEvidenceStore(self.root, self.trash).path(sha256)
 
     def add(self, year_scheme_id: int, unit_id: int, key: str, source: str | os.PathLike[str]) -> EvidenceRow:
         src = Path(source)
@@ -74,22 +86,9 @@ class EvidenceService:
             raise ServiceError(f"文件“{src.name}”有 {size / 1024 / 1024:.1f} MB，超过 50 MB 上限，未添加")
         if src.suffix.lower() not in ALLOWED_SUFFIXES:
             raise ServiceError(f"不支持的文件类型“{src.suffix or '无扩展名'}”：{src.name}（可用扫描件、PDF、照片、Word 等）")
-        h = hashlib.sha256()
-        with open(src, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        sha = h.hexdigest()
-        dest = self.blob_path(sha)
-        if not dest.exists():
-            try:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with atomic_write(dest) as tmp:
-                    shutil.copyfile(src, tmp)
-            except OSError as e:
-                if Path(e.filename or "") == src:
-                    raise  # the source cannot be read: the caller names the file
-                raise write_error(e, self.root, f"“{display_name(src.name)}”没有添加") from e
+        sha = file_sha256(src)
         with self.store.session() as s:
+            self.blobs.put(s, sha, src, display_name(src.name))  # in this unit of work when in the database
             row = EvidenceFile(
                 year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, sha256=sha,
                 original_name=display_name(src.name), size=size,
@@ -111,23 +110,21 @@ class EvidenceService:
             return [self._row(r) for r in s.scalars(q.order_by(EvidenceFile.id))]
 
     def path_for_viewing(self, evidence_id: int) -> Path:
-        """The stored file, as a copy named like the original (viewers pick the app by extension)."""
+        """The stored file, as a verified copy named like the original (viewers pick the app by extension)."""
         with self.store.session() as s:
             r = s.get(EvidenceFile, evidence_id)
             if r is None or r.removed_at is not None:
                 raise ServiceError("该证明材料已被移除")
-            blob, name = self.blob_path(r.sha256), r.original_name
-        if not blob.exists():
-            raise ServiceError(f"证明材料文件丢失：{name}（可从备份恢复数据文件夹）")
-        view_dir = self.root / "_view" / blob.name[:12]
+            sha, name, size = r.sha256, r.original_name, r.size
+        view_dir = self.root / "_view" / check_sha(sha)[:12]
         view_dir.mkdir(parents=True, exist_ok=True)
         target = view_dir / display_name(name)
-        if not target.exists() or target.stat().st_size != blob.stat().st_size:
-            shutil.copyfile(blob, target)
+        if not target.exists() or target.stat().st_size != size or file_sha256(target) != sha:
+            self.blobs.read_to(sha, target, name)
         return target
 
     def remove(self, evidence_id: int) -> Path | None:
-        """Mark removed and move the file to trash (kept while another item still uses it)."""
+        """Mark removed; the folder store moves the file to trash (kept while another item still uses it)."""
         with self.store.session() as s:
             r = s.get(EvidenceFile, evidence_id)
             if r is None or r.removed_at is not None:
@@ -140,29 +137,16 @@ class EvidenceService:
                 )
             )
             sha, name = r.sha256, r.original_name
-        blob = self.blob_path(sha)
-        self.trash.mkdir(parents=True, exist_ok=True)
         dest = self.trash / f"{datetime.now():%Y%m%d-%H%M%S}-{evidence_id}-{display_name(name)}"
-        if blob.exists():
-            if still_used:
-                shutil.copyfile(blob, dest)
-            else:
-                shutil.move(str(blob), dest)
-            return dest
-        return None
+        return self.blobs.discard(sha, dest, bool(still_used))
 
     def restore(self, evidence_id: int, trashed: Path | None) -> None:
-        """Undo a removal: bring the file back from the trash."""
+        """Undo a removal: the file is kept again (from the trash for the folder store)."""
         with self.store.session() as s:
             r = s.get(EvidenceFile, evidence_id)
             if r is None:
                 return
-            blob = self.blob_path(r.sha256)
-            if not blob.exists():
-                if trashed is None or not Path(trashed).exists():
-                    raise ServiceError("回收站中找不到该文件，无法撤销移除")
-                blob.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(trashed, blob)
+            self.blobs.recover(s, r.sha256, trashed)
             r.removed_at = None
             AuditRepository(s).record("evidence_files", r.id, "update", {"removed_at": ("removed", None)})
 

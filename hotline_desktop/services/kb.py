@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import text
+
 from hotline_desktop.core import kb
 from hotline_desktop.core.kb import Action, CheckResult, Content, KbError, Status
 from hotline_desktop.core.workdays import WorkCalendar
+from hotline_desktop.db.concurrency import conflict
 from hotline_desktop.db.kb_repository import ENTRY_COLS, VERSION_COLS, EntryRow, KbRepository, Snapshot
 from hotline_desktop.db.models import KbCheck, KbEvent, KbFeedback
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository
 from hotline_desktop.db.store import Store
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ConflictError, ServiceError
 from hotline_desktop.services.events import Event
 
 
@@ -50,6 +53,7 @@ class EntryDetail:
     events: list[tuple[str, date, int | None, str]]
     feedback: list[tuple[int, str, str, date, date, date | None, int | None]]
     withdraw_reason: str = ""
+    version: int = field(default=0, compare=False)  # the entry row's version when read (seats)
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class KbService:
                 [(ev.kind, ev.day, ev.version_number, ev.note) for ev in repo.events(entry_id)],
                 [(f.id, f.problem_type, f.note, f.raised_on, f.due_on, f.closed_on, f.closed_version)
                  for f in repo.feedback(entry_id)],
-                e.withdraw_reason,
+                e.withdraw_reason, e.version or 0,
             )
 
     def diff(self, entry_id: int, old_number: int, new_number: int) -> list[kb.DiffSpan]:
@@ -191,10 +195,16 @@ class KbService:
             raise ServiceError("；".join(errs.values()))
         return clean
 
-    def _edit(self, label: str, entry_id: int | None, fn: Callable[[KbRepository, AuditRepository], object]) -> KbEdit:
-        """Run fn in one transaction; snapshot the entry before and after; audit the change."""
+    def _edit(self, label: str, entry_id: int | None, fn: Callable[[KbRepository, AuditRepository], object],
+              expected_version: int | None = None) -> KbEdit:
+        """Run fn in one transaction; snapshot the entry before and after; audit the change.
+        `expected_version`: the entry's version the seat read (refused when it moved on since)."""
         with self.store.session() as s:
             repo, audit = KbRepository(s), AuditRepository(s)
+            if expected_version is not None and entry_id is not None:
+                e = self._entry(repo, entry_id)
+                if e.version != expected_version:
+                    raise _entry_conflict(s, repo, entry_id)
             before = repo.snapshot(entry_id) if entry_id is not None else None
             try:
                 result = fn(repo, audit)
@@ -204,6 +214,8 @@ class KbService:
             s.flush()
             after = repo.snapshot(eid)
             _audit(audit, eid, before, after, label)
+            if entry_id is not None and after != before:
+                _bump_versions(s, [eid])
         edit = KbEdit(label, {eid: before}, {eid: after}, result if isinstance(result, str) else "")
         self.changed.emit([eid], label)
         return edit
@@ -229,7 +241,8 @@ class KbService:
         return self._edit("新建知识库条目", None, do)
 
     def edit(self, entry_id: int, content: Content, *, category: str | None = None, form: str | None = None,
-             review_by: date | None = None, unit_code: str | None = None) -> KbEdit:
+             review_by: date | None = None, unit_code: str | None = None,
+             expected_version: int | None = None) -> KbEdit:
         """Change the working version (draft, returned or approved → back to 采集)."""
         clean = self._clean(content)
 
@@ -255,7 +268,7 @@ class KbService:
             e.review_by = review_by if review_by is not None else e.review_by
             return ""
 
-        return self._edit("修改知识库条目", entry_id, do)
+        return self._edit("修改知识库条目", entry_id, do, expected_version)
 
     def review(self, entry_id: int, results: Iterable[CheckResult], day: date | None = None) -> KbEdit:
         """审核: the four checks; all pass → 审核通过, any fails → 退回修改 (message lists them)."""
@@ -446,21 +459,28 @@ class KbService:
             self.changed.emit(sorted(set(moved)), "工作日历调整")
 
     # -- undo / redo ----------------------------------------------------------------------------
-    def restore(self, snapshots: dict[int, Snapshot | None], label: str = "撤销/重做") -> None:
-        """Put entries back exactly as in `snapshots` (one transaction, audited)."""
+    def restore(self, snapshots: dict[int, Snapshot | None], label: str = "撤销/重做",
+                expected: dict[int, Snapshot | None] | None = None) -> None:
+        """Put entries back exactly as in `snapshots` (one transaction, audited). `expected`: what
+        this seat's last step left; refused (ConflictError) for an entry another seat changed since."""
         with self.store.session() as s:
             repo, audit = KbRepository(s), AuditRepository(s)
             befores = repo.snapshots(snapshots)
+            if expected is not None:
+                for eid in snapshots:
+                    if eid in expected and befores[eid] != expected[eid]:
+                        raise _entry_conflict(s, repo, eid)
             repo.restore_many(snapshots)
             for eid, snap in snapshots.items():
                 _audit(audit, eid, befores[eid], snap, label)
+            _bump_versions(s, [eid for eid, snap in snapshots.items() if snap is not None and befores[eid] != snap])
         self.changed.emit(sorted(snapshots), label)
 
     def undo(self, edit: KbEdit) -> None:
-        self.restore(edit.before, f"撤销：{edit.label}")
+        self.restore(edit.before, f"撤销：{edit.label}", expected=edit.after)
 
     def redo(self, edit: KbEdit) -> None:
-        self.restore(edit.after, f"重做：{edit.label}")
+        self.restore(edit.after, f"重做：{edit.label}", expected=edit.before)
 
     # -- import ---------------------------------------------------------------------------------
     def insert_imported(self, drafts: list[tuple[int, str, str, Content]], label: str = "导入知识库") -> KbEdit:
@@ -540,3 +560,20 @@ def _audit(audit: AuditRepository, entry_id: int, before: Snapshot | None, after
             audit.record(name, rid, "insert" if o is None else "delete" if nw is None else "update",
                          {k: ((o or {}).get(k), (nw or {}).get(k)) for k in keys
                           if (o or {}).get(k) != (nw or {}).get(k)})
+
+
+def _bump_versions(s, entry_ids: list[int]) -> None:
+    """An entry whose rows changed (its versions, checks, events: not only the entry row) moves on."""
+    if entry_ids:
+        s.connection().execute(text("UPDATE kb_entries SET version = version + 1 WHERE id = :i"),
+                               [{"i": i} for i in entry_ids])
+
+
+def _entry_conflict(s, repo: KbRepository, entry_id: int) -> ConflictError:
+    """The ConflictError for an entry another seat changed: its current question and status, who/when."""
+    e = repo.entry(entry_id)
+    if e is None:
+        return conflict(s, "kb_entries", entry_id, what=f"知识库条目（ID {entry_id}）", current=None, gone=True)
+    w = repo.version(e.published_version_id or e.working_version_id)
+    now = f"{kb.clip(w.question, 40)}（{Status(e.status).label}）" if w is not None else Status(e.status).label
+    return conflict(s, "kb_entries", entry_id, what=f"知识库条目（ID {entry_id}）", current=now)

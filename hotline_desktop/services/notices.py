@@ -25,6 +25,7 @@ from hotline_desktop.core.notices import (
 )
 from hotline_desktop.core.text import TextProblem, clean_text
 from hotline_desktop.core.workdays import WorkCalendar
+from hotline_desktop.db.concurrency import conflict, last_field
 from hotline_desktop.db.notices import NoticeRepository, orders_text
 from hotline_desktop.db.repositories import UnitRepository
 from hotline_desktop.db.store import Store
@@ -288,13 +289,14 @@ class NoticeService:
             row = NoticeRow(nid, fields["number"], year, seq, draft.unit_id, unit.code, unit.name,
                             channel, level, draft.issued, draft.days,
                             draft.calendar_days, due, due, draft.content, draft.orders, "", None, False, "",
-                            draft.notes)
+                            draft.notes, version=1)  # a new row starts at version 1 (0009)
         self.changed.emit([NoticeChange(None, row)])
         return row
 
-    def update(self, notice_id: int, **fields: Any) -> NoticeRow:
+    def update(self, notice_id: int, expected_version: int | None = None, **fields: Any) -> NoticeRow:
         """Edit fields (see EDITABLE). A changed issue date or deadline recomputes the due date,
-        unless an approved extension already moved it."""
+        unless an approved extension already moved it. `expected_version`: the notice's version the
+        seat read; refused (ConflictError) when another seat changed it since."""
         bad = set(fields) - set(EDITABLE)
         if bad:
             raise ServiceError(f"不能修改这些字段：{'、'.join(sorted(bad))}")
@@ -330,6 +332,7 @@ class NoticeService:
         with self.store.session() as s:
             repo = NoticeRepository(s)
             n = repo.get(notice_id)
+            _check_version(s, repo, notice_id, expected_version)
             if "unit_id" in new_vals and UnitRepository(s).get(new_vals["unit_id"]) is None:
                 raise ServiceError(f"承办单位（ID {new_vals['unit_id']}）不存在")
             changes = repo.update(n, **new_vals)
@@ -338,7 +341,7 @@ class NoticeService:
             self.changed.emit([NoticeChange(old, row)])
         return row
 
-    def complete(self, notice_id: int, completed: date, result: str) -> NoticeRow:
+    def complete(self, notice_id: int, completed: date, result: str, expected_version: int | None = None) -> NoticeRow:
         old = self.get(notice_id)
         if old.voided:
             raise ServiceError(f"{old.number} 已作废，不能办结")
@@ -346,9 +349,9 @@ class NoticeService:
             rules.check_completion(old, completed)
         except ValueError as e:
             raise ServiceError(str(e)) from None
-        return self.update(notice_id, completed=completed, result=result)
+        return self.update(notice_id, expected_version, completed=completed, result=result)
 
-    def void(self, notice_id: int, reason: str) -> NoticeRow:
+    def void(self, notice_id: int, reason: str, expected_version: int | None = None) -> NoticeRow:
         """作废: the notice keeps its number (never reused) and leaves every count."""
         reason = _clean(reason or "")
         if not reason:
@@ -358,6 +361,7 @@ class NoticeService:
             raise ServiceError(f"{old.number} 已作废")
         with self.store.session() as s:
             repo = NoticeRepository(s)
+            _check_version(s, repo, notice_id, expected_version)
             repo.update(repo.get(notice_id), voided=True, void_reason=reason)
             row = repo.row(notice_id)
         self.changed.emit([NoticeChange(old, row)])
@@ -365,7 +369,7 @@ class NoticeService:
 
     # -- extensions ----------------------------------------------------------------------------
     def request_extension(self, notice_id: int, asked: date, *, days: int | None = None,
-                          until: date | None = None, reason: str = "") -> NoticeRow:
+                          until: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """The unit asks for more time; the operator decides later (decide_extension)."""
         old = self.get(notice_id)
         self._check_extension(old, days, until)
@@ -373,13 +377,15 @@ class NoticeService:
             raise ServiceError(f"{old.number} 已有待审批的延期申请")
         with self.store.session() as s:
             repo = NoticeRepository(s)
+            _check_version(s, repo, notice_id, expected_version)
             repo.add_extension(notice_id=notice_id, asked=asked, state=ExtensionState.ASKED.value, days=days,
                                until=until, reason=_clean(reason))
             row = repo.row(notice_id)
         self.changed.emit([NoticeChange(old, row)])
         return row
 
-    def decide_extension(self, notice_id: int, approve: bool, decided: date | None = None) -> NoticeRow:
+    def decide_extension(self, notice_id: int, approve: bool, decided: date | None = None,
+                         expected_version: int | None = None) -> NoticeRow:
         """Approve (the due date moves; the original stays visible) or reject the pending request."""
         old = self.get(notice_id)
         pending = [e for e in old.extensions if e.state is ExtensionState.ASKED]
@@ -389,6 +395,7 @@ class NoticeService:
         decided = decided or self.today()
         with self.store.session() as s:
             repo = NoticeRepository(s)
+            _check_version(s, repo, notice_id, expected_version)
             e = repo.get_extension(ext.id)
             if approve:
                 try:
@@ -405,7 +412,7 @@ class NoticeService:
         return row
 
     def extend(self, notice_id: int, *, days: int | None = None, until: date | None = None,
-               asked: date | None = None, reason: str = "") -> NoticeRow:
+               asked: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """Record a request and its approval at once (the CLI's `notice extend`)."""
         old = self.get(notice_id)
         self._check_extension(old, days, until)
@@ -418,6 +425,7 @@ class NoticeService:
         today = asked or self.today()
         with self.store.session() as s:
             repo = NoticeRepository(s)
+            _check_version(s, repo, notice_id, expected_version)
             repo.add_extension(notice_id=notice_id, asked=today, state=ExtensionState.APPROVED.value, days=days,
                                until=until, decided=today, old_due=old.due, new_due=new_due,
                                reason=_clean(reason))
@@ -440,12 +448,16 @@ class NoticeService:
             raise ServiceError(f"延期后的办结时限 {until.isoformat()} 应晚于当前时限 {old.due.isoformat()}（{old.number}）")
 
     # -- undo ----------------------------------------------------------------------------------
-    def restore(self, snapshot: NoticeRow) -> NoticeRow:
-        """Put a notice back exactly as `snapshot` (undo of an edit, or redo of an issue); audited."""
+    def restore(self, snapshot: NoticeRow, expected: NoticeRow | None = None) -> NoticeRow:
+        """Put a notice back exactly as `snapshot` (undo of an edit, or redo of an issue); audited.
+        `expected`: what this seat's last step left; refused (ConflictError) when the stored notice
+        is no longer that (another seat changed it since)."""
         with self.store.session() as s:
             repo = NoticeRepository(s)
             n = repo.get(snapshot.id)
             old = repo.row(snapshot.id) if n is not None else None
+            if expected is not None and old != expected:
+                raise notice_conflict(s, expected, old)
             fields = dict(
                 number=snapshot.number, year=snapshot.year, seq=snapshot.seq, unit_id=snapshot.unit_id,
                 channel=snapshot.channel.value, level=snapshot.level.value, issued=snapshot.issued,
@@ -591,3 +603,37 @@ def row_as_json(v: NoticeView) -> dict:
         "result": r.result,
         "note": v.note,
     }
+
+
+def _check_version(s, repo: NoticeRepository, notice_id: int, expected_version: int | None) -> None:
+    """Refuse an edit of a notice another seat changed after this seat read it (version moved on)."""
+    if expected_version is None:
+        return
+    n = repo.get(notice_id)
+    if n is None or n.version != expected_version:
+        raise notice_conflict(s, repo.row(notice_id) if n is not None else None, repo.row(notice_id), notice_id)
+
+
+_FIELD_LABELS = {
+    "unit_id": "承办单位", "channel": "渠道", "level": "督办方式", "issued": "下达日期", "days": "督办时限",
+    "due": "办结时限", "content": "督办内容", "orders": "关联工单", "result": "办理结果", "completed": "办结日期",
+    "voided": "作废", "void_reason": "作废原因", "notes": "备注",
+}
+
+
+def notice_conflict(s, read: NoticeRow | None, current: NoticeRow | None, notice_id: int | None = None):
+    """The ConflictError for a notice that moved on: what changed (the latest audited field), its
+    current value, and who/when."""
+    row = current or read
+    nid = row.id if row is not None else notice_id
+    what = f"督办通知 {row.number}" if row is not None else "该督办通知"
+    if current is None:
+        return conflict(s, "notices", nid, what=what, current=None, gone=True)
+    field = last_field(s, "notices", nid)
+    if field in _FIELD_LABELS and field != "unit_id":
+        value = getattr(current, field)
+        text = "是" if value is True else ("否" if value is False else ("" if value is None else str(value)))
+        return conflict(s, "notices", nid, what=what, field=_FIELD_LABELS[field], current=text)
+    state = "已作废" if current.voided else (f"{current.completed.isoformat()} 办结" if current.completed else "未办结")
+    now = f"{current.unit_name}，{state}，办结时限 {current.due.isoformat()}"
+    return conflict(s, "notices", nid, what=what, current=now)

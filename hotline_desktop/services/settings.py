@@ -6,6 +6,7 @@ from datetime import time
 
 from hotline_desktop.core import settings as core
 from hotline_desktop.core.settings import Settings
+from hotline_desktop.db.concurrency import conflict
 from hotline_desktop.db.repositories import SettingsRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ValidationFailed
@@ -73,6 +74,12 @@ class SettingsService:
             return {}
         with self.store.session() as s:
             repo = SettingsRepository(s)
+            stored, _errs = core.parse_settings(repo.all())
+            for n in changes:  # another seat changed this setting after this seat read it: refuse all
+                if getattr(stored, n) != getattr(old, n):
+                    self._cache = None
+                    raise conflict(s, "app_meta", 0, what=f"设置“{core.LABELS[n]}”", audit_field=repo.PREFIX + n,
+                                   current=core.format_value(n, getattr(stored, n)))
             for n, (_, text) in changes.items():
                 repo.put(n, text)
         self._cache = new

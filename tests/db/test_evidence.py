@@ -76,7 +76,7 @@ def test_evidence_copy_on_a_full_disk_is_a_chinese_store_write_error(ctx, tmp_pa
     """Issue 7 item 4: the file copy fails with ENOSPC; nothing is recorded, nothing half-copied."""
     import errno
 
-    from hotline_desktop.services import evidence as ev_mod
+    from hotline_desktop.db import evidence_store as ev_mod  # the folder store copies the file
     from hotline_desktop.services.errors import StoreWriteError
 
     ev, ys, uid = ctx

@@ -157,3 +157,54 @@ def test_unit_saved_over_another_seats_change_is_refused_naming_who(seats, year)
     assert "王丽" in str(e.value) and "张三" in str(e.value)
     assert b.units.get(u).phone == "" and b.units.get(u).contact == "王丽"
 
+
+
+def test_kb_entry_edit_and_undo_over_another_seats_change_are_refused(seats):
+    from hotline_desktop.core.kb import Content
+
+    a, b = seats
+    a.units.create(UnitDraft(code="D01", name="区民政局", kind="department"))
+    eid = a.kb.create("D01", "社会民生", "一问一答", Content("高龄津贴怎么申请？", "到社区服务站申请。")).entry_id
+    read_by_b = b.kb.detail(eid)
+    mine = a.kb.edit(eid, Content("高龄津贴怎么申请？", "携带身份证到社区服务站申请。"),
+                     expected_version=a.kb.detail(eid).version)
+    with pytest.raises(ConflictError) as e:
+        b.kb.edit(eid, Content("高龄津贴怎么申请？", "网上申请。"), expected_version=read_by_b.version)
+    assert "张三" in str(e.value) and "高龄津贴" in str(e.value)
+    assert a.kb.detail(eid).working.answer == "携带身份证到社区服务站申请。"
+    # seat B, now up to date, changes it; seat A's undo of its own edit is refused, not applied
+    b.kb.edit(eid, Content("高龄津贴怎么申请？", "网上申请。"), expected_version=b.kb.detail(eid).version)
+    with pytest.raises(ConflictError, match="李四"):
+        a.kb.undo(mine)
+    assert a.kb.detail(eid).working.answer == "网上申请。"
+
+
+def test_calendar_day_and_its_undo_over_another_seats_change_are_refused(seats):
+    from datetime import date
+
+    a, b = seats
+    day = date(2026, 10, 9)
+    b.calendar.calendar()  # seat B has read the calendar
+    edit = a.calendar.set_day(day, "节假日", "国庆节")
+    with pytest.raises(ConflictError) as e:
+        b.calendar.set_day(day, "调休上班", "")
+    assert "2026年10月9日" in str(e.value) and "节假日" in str(e.value) and "张三" in str(e.value)
+    assert {od.day: od.name for od in a.calendar.office_days(2026)} == {day: "国庆节"}
+    b.calendar.invalidate()
+    b.calendar.set_day(day, "节假日", "国庆调休")  # seen now: goes through
+    with pytest.raises(ConflictError, match="李四"):
+        a.calendar.undo(edit)
+    a.calendar.invalidate()
+    assert {od.day: od.name for od in a.calendar.office_days(2026)} == {day: "国庆调休"}
+
+
+def test_setting_saved_over_another_seats_change_is_refused(seats):
+    a, b = seats
+    b.settings.current()  # seat B read the settings
+    a.settings.update({"office_name": "历城区12345热线办公室"})
+    with pytest.raises(ConflictError) as e:
+        b.settings.update({"office_name": "历城区热线办"})
+    assert "历城区12345热线办公室" in str(e.value) and "张三" in str(e.value)
+    assert b.settings.current().office_name == "历城区12345热线办公室"  # re-read after the refusal
+    b.settings.update({"office_name": "历城区热线办"})
+    assert a.settings.texts()["office_name"] in ("历城区12345热线办公室", "历城区热线办")

@@ -115,3 +115,58 @@ def test_unit_undo_after_another_seat_changed_it_is_refused(seeded, other_seat):
     cmd.undo()
     assert seeded.units.get(u).contact == "乙" and cmd.isObsolete()
     assert errors and "乙" in errors[0] and "李四" in errors[0]
+
+
+@pytest.fixture
+def notices_tab(qtbot, seeded):
+    from datetime import date
+
+    from hotline_desktop.core.notices import Channel, Level
+    from hotline_desktop.gui.notices.tab import NoticesTab
+    from hotline_desktop.services.notices import NoticeDraft
+
+    seeded.notices.set_today(date(2026, 12, 1))
+    seeded.notice = seeded.notices.issue(NoticeDraft(
+        unit_id=seeded.ids["KS01"], channel=Channel.HOTLINE, level=Level.PHONE, issued=date(2026, 11, 30), days=10,
+        content="低保申请进度"))
+    t = NoticesTab(seeded)
+    qtbot.addWidget(t)
+    t.resize(1366, 700)
+    t.set_year(2026)
+    t.show()
+    yield t
+    t.shutdown()
+
+
+def test_notice_dialog_saved_after_another_seat_changed_it_is_refused(qtbot, notices_tab, seeded, other_seat):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from hotline_desktop.gui.notices.models import COL_STATUS
+
+    n = seeded.notice
+    notices_tab.select_notice(n.id)
+    dlg = notices_tab.open_edit_dialog()
+    other_seat.notices.complete(n.id, n.issued, "已电话答复", expected_version=n.version)
+    dlg.ui.contentEdit.setPlainText("低保申请进度（补充）")
+    qtbot.mouseClick(dlg.ui.buttonBox.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    stored = seeded.notices.get(n.id)
+    assert stored.content == "低保申请进度" and stored.completed == n.issued  # nothing of this edit saved
+    assert dlg.isVisible()  # the dialog stays, with the message
+    shown = " ".join(str(v) for v in dlg.errors().values()) if hasattr(dlg, "errors") else ""
+    assert "其他席位" in shown and "李四" in shown, shown
+    status = [notices_tab.model.index(i, COL_STATUS).data() for i in range(notices_tab.model.rowCount())]
+    assert any("办结" in s for s in status)  # the register refreshed to the other seat's 办结
+    assert notices_tab.undo_stack.count() == 0  # the refused edit is not on the stack
+
+
+def test_notice_undo_after_another_seat_changed_it_is_refused(notices_tab, seeded, other_seat, message_boxes):
+    n = seeded.notice
+    assert notices_tab.commit_edit(n.id, {"notes": "已电话催办"}, n.version).notes == "已电话催办"
+    current = other_seat.notices.get(n.id)
+    other_seat.notices.update(n.id, current.version, notes="单位已回复")
+    notices_tab.undo_stack.undo()
+    assert seeded.notices.get(n.id).notes == "单位已回复"
+    text = message_boxes.texts("warning")[-1]
+    assert "备注" in text and "“单位已回复”" in text and "李四" in text, text
+    assert notices_tab.undo_stack.count() == 0  # the refused step left the history

@@ -62,7 +62,7 @@ from hotline_desktop.gui.kb.models import (
     SortProxy,
 )
 from hotline_desktop.gui.tab_base import TabPage, on_activated
-from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.errors import ConflictError, ServiceError
 
 COLUMN_WIDTHS = {COL_ID: 44, COL_UNIT: 108, COL_CATEGORY: 66, COL_FORM: 62, COL_QUESTION: 250, COL_STATUS: 106,
                  COL_VERSION: 56, COL_PUBLISHED: 84, COL_REVIEW_BY: 84, COL_FEEDBACK: 84}
@@ -485,7 +485,10 @@ class KbTab(TabPage):
 
     # -- running edits -------------------------------------------------------------------------
     def _push(self, edit) -> None:
-        self.undo_stack.push(KbEditCommand(self.services, edit, self.show_error))
+        cmd = KbEditCommand(self.services, edit, self.show_error)
+        ids = sorted(edit.before)
+        cmd.on_conflict = lambda: self.services.kb.changed.emit(ids, "刷新")
+        self.undo_stack.push(cmd)
         if edit.message:
             self.show_status(edit.message)
         self.select_entry(edit.entry_id)
@@ -494,6 +497,10 @@ class KbTab(TabPage):
         """Run a service edit; returns a refusal message (or None) for the dialog."""
         try:
             edit = fn()
+        except ConflictError as e:  # another seat changed the entry: the register shows it as stored now
+            if self.selected_row() is not None:
+                self.services.kb.changed.emit([self.selected_row().id], "刷新")
+            return str(e)
         except ServiceError as e:
             return str(e)
         self._push(edit)
@@ -532,7 +539,7 @@ class KbTab(TabPage):
         def submit(dlg):
             return self._run(lambda: self.services.kb.edit(
                 r.id, dlg.content(), category=dlg.category(), form=dlg.form(), unit_code=dlg.unit_code(),
-                review_by=dlg.review_by()))
+                review_by=dlg.review_by(), expected_version=d.version or None))
 
         title = self.tr("修改修订稿（第 {0} 版）").format(r.working_version) if r.revising else None
         self._open(EntryDialog(self._units, submit, self, row=r, content=d.working, title=title))

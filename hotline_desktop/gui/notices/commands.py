@@ -41,8 +41,9 @@ class NoticeSnapshotCommand(ServiceCommand):
         self.old = old
         self.new = new
 
+    # each way names what the other left: a notice another seat changed since is refused, reported
     def do_undo(self) -> None:
-        self.services.notices.restore(self.old)
+        self.services.notices.restore(self.old, expected=self.new)
 
     def do_redo(self) -> None:
-        self.services.notices.restore(self.new)
+        self.services.notices.restore(self.new, expected=self.old)

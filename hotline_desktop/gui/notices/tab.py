@@ -52,8 +52,8 @@ from hotline_desktop.gui.notices.models import (
     needle_of,
 )
 from hotline_desktop.gui.tab_base import TabPage
-from hotline_desktop.services.errors import ServiceError
-from hotline_desktop.services.notices import NoticeFilter
+from hotline_desktop.services.errors import ConflictError, ServiceError
+from hotline_desktop.services.notices import NoticeChange, NoticeFilter
 
 COLUMN_WIDTHS = {
     COL_NUMBER: 104, COL_UNIT: 130, COL_CHANNEL: 72, COL_LEVEL: 62, COL_ISSUED: 102, COL_DEADLINE: 70,
@@ -518,19 +518,35 @@ class NoticesTab(TabPage):
         if v is None or v.row.voided:
             return None
         nid = v.row.id
-        dlg = NoticeDialog(self.services, v.row, self, submit=lambda d: self._refusal(self.commit_edit(nid, d.changes())))
+        dlg = NoticeDialog(self.services, v.row, self, submit=lambda d: self._refusal(
+            self.commit_edit(nid, d.changes(), expected_version=v.row.version or None)))
         return self._show(dlg)
 
     def _snapshot(self, text: str, old: NoticeRow, new: NoticeRow) -> None:
-        self.undo_stack.push(NoticeSnapshotCommand(self.services, text, old, new, self._report))
+        cmd = NoticeSnapshotCommand(self.services, text, old, new, self._report)
+        cmd.on_conflict = lambda nid=new.id: self.refresh_notice(nid)
+        self.undo_stack.push(cmd)
 
-    def commit_edit(self, notice_id: int, changes: dict) -> NoticeRow | str | None:
+    def refresh_notice(self, notice_id: int) -> None:
+        """Show a notice as stored now (after another seat's change refused an action here)."""
+        try:
+            row = self.services.notices.get(notice_id)
+        except ServiceError:
+            self.model.remove_ids([notice_id])
+            return
+        self._on_notices_changed([NoticeChange(None, row)])
+
+    def commit_edit(self, notice_id: int, changes: dict, expected_version: int | None = None) -> NoticeRow | str | None:
+        """`expected_version`: the version the dialog read (another seat's change since is refused)."""
         svc = self.services.notices
         try:
             old = svc.get(notice_id)
             if not changes:
                 return old
-            row = svc.update(notice_id, **changes)
+            row = svc.update(notice_id, expected_version, **changes)
+        except ConflictError as e:  # another seat changed it: the register shows what is stored now
+            self.refresh_notice(notice_id)
+            return str(e)
         except ServiceError as e:
             return str(e)
         if row != old:
@@ -545,14 +561,19 @@ class NoticesTab(TabPage):
             return None
         nid = v.row.id
         dlg = CompleteDialog(v.row, self._today, self,
-                             submit=lambda d: self._refusal(self.commit_complete(nid, d.completed(), d.result())))
+                             submit=lambda d: self._refusal(self.commit_complete(
+                                 nid, d.completed(), d.result(), v.row.version or None)))
         return self._show(dlg)
 
-    def commit_complete(self, notice_id: int, completed: date, result: str) -> NoticeRow | str:
+    def commit_complete(self, notice_id: int, completed: date, result: str,
+                        expected_version: int | None = None) -> NoticeRow | str:
         svc = self.services.notices
         try:
             old = svc.get(notice_id)
-            row = svc.complete(notice_id, completed, result)
+            row = svc.complete(notice_id, completed, result, expected_version)
+        except ConflictError as e:  # another seat changed it: the register shows what is stored now
+            self.refresh_notice(notice_id)
+            return str(e)
         except ServiceError as e:
             return str(e)
         if row != old:
@@ -568,11 +589,12 @@ class NoticesTab(TabPage):
         nid = v.row.id
         dlg = ExtensionDialog(self.services, v.row, self._today, self, submit=lambda d: self._refusal(
             self.commit_extension(nid, d.choice(), days=d.days(), until=d.until(), asked=d.asked(),
-                                  reason=d.reason())))
+                                  reason=d.reason(), expected_version=v.row.version or None)))
         return self._show(dlg)
 
     def commit_extension(self, notice_id: int, choice: str, *, days: int | None = None, until: date | None = None,
-                         asked: date | None = None, reason: str = "") -> NoticeRow | str:
+                         asked: date | None = None, reason: str = "",
+                         expected_version: int | None = None) -> NoticeRow | str:
         """choice: ExtensionDialog.APPROVE / REJECT / PENDING. A pending request is decided instead."""
         svc = self.services.notices
         try:
@@ -581,17 +603,23 @@ class NoticesTab(TabPage):
             if pending:
                 if choice == ExtensionDialog.PENDING:
                     return old
-                row = svc.decide_extension(notice_id, choice == ExtensionDialog.APPROVE, self._today)
+                row = svc.decide_extension(notice_id, choice == ExtensionDialog.APPROVE, self._today,
+                                           expected_version)
             elif choice == ExtensionDialog.APPROVE:
-                row = svc.extend(notice_id, days=days, until=until, asked=asked, reason=reason)
+                row = svc.extend(notice_id, days=days, until=until, asked=asked, reason=reason,
+                                 expected_version=expected_version)
             else:
-                row = svc.request_extension(notice_id, asked or self._today, days=days, until=until, reason=reason)
+                row = svc.request_extension(notice_id, asked or self._today, days=days, until=until, reason=reason,
+                                            expected_version=expected_version)
                 if choice == ExtensionDialog.REJECT:
                     try:
                         row = svc.decide_extension(notice_id, False, self._today)
                     except ServiceError:
                         svc.restore(old)  # nothing half-applied
                         raise
+        except ConflictError as e:  # another seat changed it: the register shows what is stored now
+            self.refresh_notice(notice_id)
+            return str(e)
         except ServiceError as e:
             return str(e)
         if choice == ExtensionDialog.APPROVE:
@@ -609,14 +637,18 @@ class NoticesTab(TabPage):
         if v is None or v.row.voided:
             return None
         nid = v.row.id
-        dlg = VoidDialog(v.row, self, submit=lambda d: self._refusal(self.commit_void(nid, d.reason())))
+        dlg = VoidDialog(v.row, self, submit=lambda d: self._refusal(
+            self.commit_void(nid, d.reason(), v.row.version or None)))
         return self._show(dlg)
 
-    def commit_void(self, notice_id: int, reason: str) -> NoticeRow | str:
+    def commit_void(self, notice_id: int, reason: str, expected_version: int | None = None) -> NoticeRow | str:
         svc = self.services.notices
         try:
             old = svc.get(notice_id)
-            row = svc.void(notice_id, reason)
+            row = svc.void(notice_id, reason, expected_version)
+        except ConflictError as e:  # another seat changed it: the register shows what is stored now
+            self.refresh_notice(notice_id)
+            return str(e)
         except ServiceError as e:
             return str(e)
         self._snapshot(self.tr("作废 {0}").format(row.number), old, row)

@@ -48,7 +48,11 @@ def upgrade() -> None:
         sa.Column("new_value", sa.Text, nullable=True),
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
-    op.execute("PRAGMA application_id = 1212364853")  # 0x48434B35 'HCK5': marks a hotline database
+    # 0x48434B35 'HCK5' marks a hotline database: SQLite's header field, a row on a server
+    if op.get_context().dialect.name == "sqlite":
+        op.execute("PRAGMA application_id = 1212364853")
+    else:
+        op.execute(f"INSERT INTO app_meta (key, value) VALUES ('application_id', '{0x48434B35}')")
 
 
 def downgrade() -> None:

@@ -16,6 +16,8 @@ depends_on = None
 # A bulk write (import, undo of an import) sets app_meta 'kb_fts_deferred' inside its own
 # transaction and writes the index rows for all its versions in one statement (4x faster), then
 # clears it again before committing (db/kb_repository.py).
+# The same text on PostgreSQL, as one expression (db/kb_repository.py PG_SEARCH_EXPR is this).
+PG_SEARCH_EXPR = "question || ' ' || answer || ' ' || basis_name || ' ' || basis_number"
 WHEN = "WHEN NOT EXISTS (SELECT 1 FROM app_meta WHERE key = 'kb_fts_deferred')"
 FTS_TRIGGERS = (
     f"""CREATE TRIGGER kb_versions_fts_ai AFTER INSERT ON kb_versions {WHEN} BEGIN
@@ -102,12 +104,19 @@ def upgrade() -> None:
         sa.Column("closed_version", sa.Integer, nullable=True),
     )
     op.create_index("ix_kb_feedback_entry", "kb_feedback", ["entry_id"])
+    if op.get_context().dialect.name != "sqlite":
+        # PostgreSQL: a trigram GIN index over the searched text, used by ILIKE (kb_repository)
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(f"CREATE INDEX ix_kb_versions_trgm ON kb_versions USING gin (({PG_SEARCH_EXPR}) gin_trgm_ops)")
+        return
     op.execute("CREATE VIRTUAL TABLE kb_fts USING fts5(question, answer, basis, tokenize='trigram')")
     for t in FTS_TRIGGERS:
         op.execute(t)
 
 
 def downgrade() -> None:
+    if op.get_context().dialect.name != "sqlite":
+        op.execute("DROP INDEX IF EXISTS ix_kb_versions_trgm")
     for name in ("kb_versions_fts_ai", "kb_versions_fts_ad", "kb_versions_fts_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS kb_fts")

@@ -19,11 +19,13 @@ depends_on = None
 
 def upgrade() -> None:
     con = op.get_bind()
+    # SQLite's NOCASE folds ASCII letters only; on PostgreSQL (C locale) lower() does the same
+    key = "code COLLATE NOCASE" if con.dialect.name == "sqlite" else "lower(code)"
     clashes = con.execute(
-        sa.text("SELECT count(*) FROM (SELECT 1 FROM units GROUP BY code COLLATE NOCASE HAVING count(*) > 1)")
+        sa.text(f"SELECT count(*) FROM (SELECT 1 FROM units GROUP BY {key} HAVING count(*) > 1) AS c")
     ).scalar()
     unique = "UNIQUE " if not clashes else ""
-    op.execute(f"CREATE {unique}INDEX ux_units_code_nocase ON units (code COLLATE NOCASE)")
+    op.execute(f"CREATE {unique}INDEX ux_units_code_nocase ON units ({key})")
 
 
 def downgrade() -> None:
