@@ -61,7 +61,13 @@ def cmd_restore(args) -> int:
 
     paths = DataPaths.from_override(args.data_dir, args.database_url).ensure()
     if paths.on_server:
-        raise CliError("服务器数据库不能用 restore 从本机备份文件恢复（请用 pg_restore），未做任何改动")
+        from hotline_desktop.db.store import restore_server
+
+        safety = restore_server(paths, Path(args.file))
+        print(f"已从备份恢复：{args.file}")
+        if safety:
+            print(f"恢复前的数据库已保存为：{safety}")
+        return 0
     from hotline_desktop.db.lock import InstanceLock
 
     with InstanceLock(paths.lock_file, paths.root):

@@ -444,7 +444,7 @@ class KbRepository:
             elif num and num > 1:
                 f.revised_published.append(_d(day))
         for eid, raised, due, closed in self.s.execute(
-            text("SELECT entry_id, raised_on, due_on, closed_on FROM kb_feedback WHERE 1" + only)
+            text("SELECT entry_id, raised_on, due_on, closed_on FROM kb_feedback WHERE 1 = 1" + only)
         ):
             f = facts.get(eid)
             if f is not None:

@@ -138,6 +138,8 @@ class RemoteChange:
     def parse(cls, payload: str) -> RemoteChange | None:
         try:
             d = json.loads(payload)
+            if d.get("table") == "*":
+                return RESYNC
             keys = d.get("keys")
             scope = d.get("scope")
             return cls(
@@ -154,6 +156,15 @@ class RemoteChange:
 
 
 RESYNC = RemoteChange("", "*", "RESYNC", None)  # the connection was lost: anything may have changed
+
+
+def notify_resync(engine: Engine, seat_id: str = "") -> None:
+    """Tell every listening seat that everything may have changed (after a restore)."""
+    if not is_postgres(engine):
+        return
+    payload = json.dumps({"seat": seat_id, "table": "*", "op": "RESYNC"})
+    with engine.begin() as con:
+        con.exec_driver_sql("SELECT pg_notify(%(c)s, %(p)s)", {"c": CHANNEL, "p": payload})
 
 
 def new_seat_id() -> str:

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, Integer, MetaData, Table, func, insert, inspect, select, text
+from sqlalchemy import Engine, Integer, Table, func, insert, inspect, select, text
 
 from hotline_desktop.db.models import Base
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 CHUNK = 5000
 SKIP_TABLES = {"alembic_version"}
+# written by the target's own migrations (the server marker row), so never copied nor counted
+OWN_ROWS = {"app_meta": ("key", "application_id")}
 
 
 class TransferError(Exception):
@@ -36,28 +38,41 @@ def data_tables() -> list[Table]:
     return [t for t in Base.metadata.sorted_tables if t.name not in SKIP_TABLES]
 
 
-def count_rows(engine: Engine) -> dict[str, int]:
+def _count_query(t: Table):
+    q = select(func.count()).select_from(t)
+    if t.name in OWN_ROWS:
+        col, value = OWN_ROWS[t.name]
+        q = q.where(t.c[col] != value)
+    return q
+
+
+def count_rows(engine: Engine, skip: frozenset[str] = frozenset()) -> dict[str, int]:
     """Rows per table of the models (a table missing in the database counts as absent)."""
     present = set(inspect(engine).get_table_names())
     out = {}
     with engine.connect() as con:
         for t in data_tables():
-            if t.name in present:
-                out[t.name] = con.execute(select(func.count()).select_from(t)).scalar_one()
+            if t.name in present and t.name not in skip:
+                out[t.name] = con.execute(_count_query(t)).scalar_one()
     return out
 
 
+def has_our_tables(engine: Engine) -> bool:
+    return bool(set(inspect(engine).get_table_names()) & ({t.name for t in data_tables()} | SKIP_TABLES))
+
+
 def target_problem(engine: Engine) -> str | None:
-    """Why a target is not empty (None when it is): any table of ours, or any table at all."""
+    """Why a target may not be overwritten without --force (None: no tables, or a hotline
+    database without any data row): rows of ours, or tables of another program."""
     names = set(inspect(engine).get_table_names())
     if not names:
         return None
     ours = names & ({t.name for t in data_tables()} | SKIP_TABLES)
-    if not ours:
-        return f"目标数据库中已有其他表（{', '.join(sorted(names)[:5])}），不是空数据库"
-    counts = count_rows(engine)
-    filled = sum(counts.values())
-    return f"目标数据库已有热线考核数据（{len(ours)} 张表，{filled} 行）"
+    others = {n for n in names - ours if not n.startswith("kb_fts")}  # SQLite full-text tables are ours
+    if not ours or others:
+        return f"目标数据库中已有其他表（{', '.join(sorted(others)[:5])}），不是空数据库"
+    filled = sum(n for t, n in count_rows(engine).items() if t != "app_meta")
+    return f"目标数据库已有热线考核数据（{filled} 行）" if filled else None
 
 
 def drop_ours(engine: Engine) -> None:
@@ -78,7 +93,11 @@ def drop_ours(engine: Engine) -> None:
 def _rows(src_con, table: Table):
     cols = list(table.columns)
     pk = list(table.primary_key.columns) or cols[:1]
-    result = src_con.execution_options(yield_per=CHUNK).execute(select(*cols).order_by(*pk))
+    q = select(*cols).order_by(*pk)
+    if table.name in OWN_ROWS:
+        col, value = OWN_ROWS[table.name]
+        q = q.where(table.c[col] != value)
+    result = src_con.execution_options(yield_per=CHUNK).execute(q)
     for part in result.partitions():
         yield [dict(r._mapping) for r in part]
 
@@ -103,13 +122,14 @@ def _parents_first(rows: list[dict], parent_key: str = "parent_id") -> list[dict
     return out
 
 
-def copy_rows(src: Engine, dst_con, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def copy_rows(src: Engine, dst_con, progress: Callable[[str, int], None] | None = None,
+              skip: frozenset[str] = frozenset()) -> dict[str, int]:
     """Copy every model table from `src` into the open target connection; rows per table."""
     copied: dict[str, int] = {}
     present = set(inspect(src).get_table_names())
     with src.connect() as s:
         for table in data_tables():
-            if table.name not in present:
+            if table.name not in present or table.name in skip:
                 continue
             n = 0
             self_ref = any(fk.column.table is table for fk in table.foreign_keys)
@@ -140,21 +160,14 @@ def _reset_sequences(con) -> None:
                             {"s": seq})
 
 
-def reflect_counts(con) -> dict[str, int]:
-    md = MetaData()
-    md.reflect(con)
-    return {t.name: con.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in md.sorted_tables if t.name in {x.name for x in data_tables()}}
-
-
-def copy_database(src: Engine, dst: Engine, upgrade: Callable, *, progress=None) -> dict[str, int]:
+def copy_database(src: Engine, dst: Engine, upgrade: Callable, *, progress=None,
+                  skip: frozenset[str] = frozenset()) -> dict[str, int]:
     """Schema (via `upgrade(connection)`) and rows into `dst` in one transaction, verified by row
-    counts inside it: a mismatch or any error rolls everything back."""
+    counts inside it: a mismatch or any error rolls everything back. `skip`: tables not copied."""
     with dst.begin() as con:
         upgrade(con)
-        copied = copy_rows(src, con, progress)
-        there = {name: con.execute(select(func.count()).select_from(t)).scalar_one()
-                 for t in data_tables() if (name := t.name) in copied}
+        copied = copy_rows(src, con, progress, skip)
+        there = {t.name: con.execute(_count_query(t)).scalar_one() for t in data_tables() if t.name in copied}
         if there != copied:
             bad = [f"{k}: {copied[k]} → {there.get(k)}" for k in copied if there.get(k) != copied[k]]
             raise TransferError("复制后行数不一致，已撤销：" + "；".join(bad))

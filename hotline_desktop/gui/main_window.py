@@ -246,9 +246,10 @@ class MainWindow(QMainWindow):
     def backup_to_file(self) -> Path | None:
         from hotline_desktop.db.backup import backup_path
 
-        default = backup_path(self.services.paths.backups, "manual")
+        suffix = self.services.store.backup_suffix  # .db, or .dump (pg_dump) for a server database
+        default = backup_path(self.services.paths.backups, "manual", suffix=suffix)
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*.db);;所有文件 (*)")
+            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*{0});;所有文件 (*)").format(suffix)
         )
         if not path:
             return None

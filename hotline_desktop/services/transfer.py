@@ -16,8 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
 from hotline_desktop.db import transfer as tx
 from hotline_desktop.paths import DB_FILENAME, DataPaths
 from hotline_desktop.services.errors import ServiceError
@@ -80,10 +78,7 @@ def _source_engine(services):
 
 
 def _pg_paths(url: str, root: Path) -> DataPaths:
-    try:
-        return DataPaths(root, database_url=url)  # type: ignore[call-arg]
-    except TypeError:
-        raise ServiceError("此版本尚不支持打开 PostgreSQL 数据库（缺少 --database-url 支持）") from None
+    return DataPaths(root, database_url=url)
 
 
 def _open_target(target_paths: DataPaths):
@@ -100,8 +95,9 @@ def migrate(services, target: str, *, force: bool = False, progress=None) -> Mig
     return _to_sqlite(services, Path(target), before, force=force, progress=progress)
 
 
-def _verify(target_services, before: dict[str, str], rows: dict[str, int], src_counts: dict[str, int]) -> list[str]:
-    after_counts = tx.count_rows(target_services.store.engine)
+def _verify(target_services, before: dict[str, str], rows: dict[str, int], src_counts: dict[str, int],
+            skip: frozenset[str] = frozenset()) -> list[str]:
+    after_counts = tx.count_rows(target_services.store.engine, skip)
     bad = [f"{t}：原 {n} 行，目标 {after_counts.get(t, 0)} 行" for t, n in src_counts.items()
            if after_counts.get(t, 0) != n]
     if bad:
@@ -114,15 +110,21 @@ def _verify(target_services, before: dict[str, str], rows: dict[str, int], src_c
 
 
 def _to_server(services, url: str, before, *, force: bool, progress) -> MigrationReport:
+    from hotline_desktop.db.engine import make_server_engine
+
     try:
-        dst = create_engine(url)
+        dst = make_server_engine(url)
+    except ValueError as e:  # a malformed or unsupported URL (Chinese already)
+        raise ServiceError(str(e)) from None
+    try:
         problem = tx.target_problem(dst)
-    except Exception as e:  # noqa: BLE001 - a bad URL, a server that does not answer, a refused login
+    except Exception as e:  # noqa: BLE001 - a server that does not answer, a refused login
+        dst.dispose()
         raise ServiceError(f"无法连接目标数据库 {redacted(url)}：{_first_line(e)}") from e
     try:
         if problem and not force:
             raise ServiceError(f"{problem}，未复制。确认要覆盖时请加 --force。\n目标：{redacted(url)}")
-        if problem:
+        if problem or tx.has_our_tables(dst):
             tx.drop_ours(dst)
         src_counts = tx.count_rows(_source_engine(services))
         try:
@@ -135,7 +137,9 @@ def _to_server(services, url: str, before, *, force: bool, progress) -> Migratio
         target = _open_target(_pg_paths(url, Path(tmp)))
         try:
             evidence = _copy_evidence(services, target)
-            years = _verify(target, before, rows, src_counts)
+            # from SQLite the evidence files became evidence_blobs chunks: counted as files instead
+            skip = frozenset() if _on_server(services) else frozenset({"evidence_blobs"})
+            years = _verify(target, before, rows, {t: n for t, n in src_counts.items() if t not in skip}, skip)
         except BaseException:
             target.close()
             _empty_server(url)  # nothing half-copied stays behind
@@ -145,8 +149,10 @@ def _to_server(services, url: str, before, *, force: bool, progress) -> Migratio
 
 
 def _empty_server(url: str) -> None:
+    from hotline_desktop.db.engine import make_server_engine
+
     with contextlib.suppress(Exception):
-        dst = create_engine(url)
+        dst = make_server_engine(url)
         try:
             tx.drop_ours(dst)
         finally:
@@ -160,7 +166,7 @@ def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> Migr
         problem = _sqlite_target_problem(db_file)
         if problem:
             raise ServiceError(f"{problem}，未复制。确认要覆盖时请加 --force。\n目标：{db_file}")
-    src_file = None if getattr(services.store.paths, "database_url", None) else services.store.paths.database
+    src_file = None if services.store.paths.on_server else services.store.paths.database
     if src_file is not None and db_file.resolve() == src_file.resolve():
         raise ServiceError(f"目标就是当前数据库，未复制：{db_file}")
     root.mkdir(parents=True, exist_ok=True)
@@ -169,11 +175,12 @@ def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> Migr
         p.unlink(missing_ok=True)
     from hotline_desktop.db.engine import make_engine
 
+    skip = frozenset({"evidence_blobs"}) if _on_server(services) else frozenset()  # files in the folder instead
     try:
-        src_counts = tx.count_rows(_source_engine(services))
+        src_counts = tx.count_rows(_source_engine(services), skip)
         dst = make_engine(tmp)
         try:
-            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress)
+            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress, skip=skip)
         except tx.TransferError as e:
             raise ServiceError(str(e)) from e
         finally:
@@ -185,10 +192,10 @@ def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> Migr
             shutil.copyfile(tmp, vpaths.database)
             target_services = _open_target(vpaths)
             try:
-                years = _verify(target_services, before, rows, src_counts)
+                years = _verify(target_services, before, rows, src_counts, skip)
             finally:
                 target_services.close()
-        evidence = _copy_evidence(services, None, DataPaths(root).evidence)
+        evidence = _copy_evidence(services, None, DataPaths(root))
         tx.replace_file(tmp, db_file)
     finally:
         for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
@@ -215,31 +222,43 @@ def _sqlite_target_problem(db_file: Path) -> str | None:
     return f"目标数据库已有数据（{filled} 行）" if filled else None
 
 
-def _copy_evidence(source, target, folder: Path | None = None) -> int:
-    """Evidence file contents from the source's store into the target's: its services' store, or
-    (an SQLite target) the data folder's evidence `folder`."""
+def _on_server(services) -> bool:
+    return services.store.engine.dialect.name == "postgresql"
+
+
+def _copy_evidence(source, target, folder_paths: DataPaths | None = None) -> int:
+    """Evidence contents from the source's store into the target's: the target services' store,
+    or (an SQLite target being built) the folder store of `folder_paths`. Between two server
+    databases the chunks went with the rows already."""
     from sqlalchemy import select
 
+    from hotline_desktop.db.evidence_store import FolderEvidenceStore
     from hotline_desktop.db.models import EvidenceFile
 
     with source.store.session() as s:
-        hashes = sorted(set(s.scalars(select(EvidenceFile.sha256))))
+        items = sorted(set(s.execute(select(EvidenceFile.sha256, EvidenceFile.original_name))))
+    names = dict(items)
+    src = source.evidence.blobs
+    if target is not None:
+        dst, dst_store = target.evidence.blobs, target.store
+    else:
+        dst, dst_store = FolderEvidenceStore(folder_paths.evidence, folder_paths.trash), None
+    if src.kind == "database" and dst.kind == "database":
+        return len(names)
     n = 0
-    src_ev = source.evidence
-    dst_ev = target.evidence if target is not None else None
-    for sha in hashes:
-        put = getattr(dst_ev, "put_blob", None)
-        get = getattr(src_ev, "read_blob", None)
-        if put is not None and get is not None:
-            put(sha, get(sha))
-            n += 1
-            continue
-        src_file = src_ev.blob_path(sha)
-        dst_file = dst_ev.blob_path(sha) if dst_ev is not None else folder / sha[:2] / sha
-        if src_file.exists():
-            if not dst_file.exists():
-                dst_file.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src_file, dst_file)
+    with tempfile.TemporaryDirectory(prefix="hotline-evidence-") as tmp:
+        for sha, name in names.items():
+            staged = Path(tmp) / sha
+            try:
+                src.read_to(sha, staged, name)
+            except ServiceError:
+                continue  # a file already missing in the source stays missing (its row says so)
+            if dst_store is not None:
+                with dst_store.session() as s:
+                    dst.put(s, sha, staged, name)
+            else:
+                dst.put(None, sha, staged, name)
+            staged.unlink(missing_ok=True)
             n += 1
     return n
 

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import pg_support
 import pytest
 
 from hotline_desktop.cli import main
@@ -84,8 +85,8 @@ def test_a_failed_copy_leaves_no_target(demo_dir, tmp_path, monkeypatch):
     target = tmp_path / "t"
     real = tx.copy_rows
 
-    def broken(src, con, progress=None):
-        real(src, con, progress)
+    def broken(*args):
+        real(*args)
         raise tx.TransferError("复制中断（测试）")
 
     monkeypatch.setattr(tx, "copy_rows", broken)
@@ -113,3 +114,70 @@ def test_unreachable_server_is_a_chinese_error(demo_dir, capsys):
     assert main(["--data-dir", str(demo_dir), "migrate-db", "--to", url]) == 2
     err = capsys.readouterr().err
     assert "无法连接目标数据库" in err and "secret" not in err and "Traceback" not in err
+
+
+pg = pytest.mark.skipif(not pg_support.server_url(), reason="needs a PostgreSQL test server (--pg-url)")
+
+
+@pytest.fixture
+def pg_url():
+    url = pg_support.empty_database()
+    yield url
+    pg_support.drop(url)
+
+
+@pg
+def test_demo_to_postgresql_and_back_scores_the_same(demo_dir, tmp_path, pg_url, capsys):
+    assert main(["--data-dir", str(demo_dir), "migrate-db", "--to", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert "与原数据库完全一致" in out and "证明材料文件 4 个" in out
+    assert "postgres@" in out and "password" not in out
+    server = AppServices.open(DataPaths(tmp_path / "seat", pg_url), lock=False, auto_backup=False)
+    try:
+        ev = server.evidence
+        rows = [r for ys in server.assessment.assignments() for r in ev.list(ys.id)]
+        assert rows and ev.blobs.kind == "database"
+        viewed = ev.path_for_viewing(rows[0].id)  # the bytes are in the server database
+        assert viewed.read_bytes() == (demo_dir / "evidence" / rows[0].sha256[:2] / rows[0].sha256).read_bytes()
+        # new rows on the server continue after the copied ids
+        n = server.notices.rows()
+        assert n
+        assert server.units.create(UnitDraft(code="NEW1", name="新单位")).id > max(u.id for u in server.units.list()
+                                                                                   if u.code != "NEW1")
+    finally:
+        server.close()
+    back = tmp_path / "back"
+    assert main(["--database-url", pg_url, "--data-dir", str(tmp_path / "seat"), "migrate-db", "--to", str(back)]) == 0
+    assert "与原数据库完全一致" in capsys.readouterr().out
+    src, dst = _counts(demo_dir / "hotline.db"), _counts(back / "hotline.db")
+    assert dst["units"] == src["units"] + 1 and {k: v for k, v in dst.items() if k not in ("units", "audit_log")} == \
+        {k: v for k, v in src.items() if k not in ("units", "audit_log")}
+    assert dst["evidence_blobs"] == 0  # SQLite keeps evidence in its folder
+    assert sorted(p.name for p in (back / "evidence").rglob("*") if p.is_file()) == \
+        sorted(p.name for p in (demo_dir / "evidence").rglob("*") if p.is_file())
+
+
+@pg
+def test_a_filled_server_is_refused_and_a_failed_copy_leaves_it_empty(demo_dir, pg_url, monkeypatch, capsys):
+    from hotline_desktop.db.engine import make_server_engine
+
+    assert main(["--data-dir", str(demo_dir), "migrate-db", "--to", pg_url]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(demo_dir), "migrate-db", "--to", pg_url]) == 2
+    assert "目标数据库已有热线考核数据" in capsys.readouterr().err
+    real = tx.copy_rows
+
+    def broken(*args):
+        real(*args)
+        raise tx.TransferError("复制中断（测试）")
+
+    monkeypatch.setattr(tx, "copy_rows", broken)
+    assert main(["--data-dir", str(demo_dir), "migrate-db", "--to", pg_url, "--force"]) == 2
+    assert "复制中断" in capsys.readouterr().err
+    engine = make_server_engine(pg_url)
+    try:
+        from sqlalchemy import inspect
+
+        assert inspect(engine).get_table_names() == []  # dropped for --force, and nothing half-copied
+    finally:
+        engine.dispose()
