@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTim
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotline_desktop import APP_NAME, APP_TITLE, __version__
-from hotline_desktop.paths import DataPaths
+from hotline_desktop.paths import ENV_DATABASE_URL, DataPaths
 
 ENV_EXIT_AFTER_SHOWN = "HOTLINE_EXIT_AFTER_SHOWN"  # benchmark hook: print start-up time, quit
 ENV_T0 = "HOTLINE_T0"  # time.time() when the benchmark launched the process
@@ -149,6 +149,10 @@ def offer_demo(services, parent=None) -> bool:
 
 def run_gui(data_dir: str | None, database_url: str | None = None) -> int:
     app = ensure_application()
+    if database_url is None and not os.environ.get(ENV_DATABASE_URL):
+        from hotline_desktop.gui.db_connection_dialog import saved_database_url
+
+        database_url = saved_database_url()  # 文件 → 数据库连接… (None: SQLite)
     paths = DataPaths.from_override(data_dir, database_url)
     from hotline_desktop.applog import log
     from hotline_desktop.gui.crash import install_crash_reporter

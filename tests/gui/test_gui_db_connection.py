@@ -89,3 +89,20 @@ def test_connection_url_round_trip_with_a_socket_folder():
     assert ServerConnection.from_url(c.url(with_password=True)) == c
     assert "pw" not in c.url()
     assert not check_connection(ServerConnection("h", 5432, "bad name", "u")).ok
+
+
+def test_the_next_start_opens_the_saved_server(tmp_path, message_boxes, monkeypatch):
+    from hotline_desktop.gui import app as gui_app
+
+    monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
+    monkeypatch.setenv(gui_app.ENV_EXIT_AFTER_SHOWN, "1")  # were SQLite opened, the window shows and quits (0)
+    s = QSettings()  # the app's own settings (isolated per test)
+    s.setValue(KEY_BACKEND, "postgresql")
+    s.setValue(KEY_URL, ServerConnection(str(tmp_path / "no-server"), 5999, "hotline", "clerk").url())
+    s.sync()
+    assert gui_app.run_gui(str(tmp_path / "data")) == 1
+    kind, _title, text = message_boxes.calls[-1]
+    assert kind == "critical" and "无法连接数据库服务器" in text and "no-server" in text
+    s.setValue(KEY_BACKEND, "sqlite")
+    s.sync()
+    assert saved_database_url() is None
