@@ -44,7 +44,7 @@ class NoticeRepository:
             self.s.execute(
                 text(
                     "INSERT INTO notice_counters (year, last_seq) VALUES (:y, 1) "
-                    "ON CONFLICT(year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq"
+                    "ON CONFLICT(year) DO UPDATE SET last_seq = notice_counters.last_seq + 1 RETURNING last_seq"
                 ),
                 {"y": year},
             ).scalar_one()
@@ -59,7 +59,8 @@ class NoticeRepository:
         self.s.execute(
             text(
                 "INSERT INTO notice_counters (year, last_seq) VALUES (:y, :n) "
-                "ON CONFLICT(year) DO UPDATE SET last_seq = MAX(last_seq, :n)"
+                "ON CONFLICT(year) DO UPDATE SET last_seq = "
+                "CASE WHEN notice_counters.last_seq < :n THEN :n ELSE notice_counters.last_seq END"
             ),
             {"y": year, "n": seq},
         )
