@@ -145,6 +145,7 @@ def run_seat(args) -> None:
     listener.connected.wait(10)
     observed: list[tuple[int, str, str, str, float]] = []
     resyncs = [0]
+    cpu_remote, cpu_local, applies = [0.0], [0.0], [0]
 
     def on_values(ys_id, changes):
         now = time.time()
@@ -164,7 +165,10 @@ def run_seat(args) -> None:
             except queue.Empty:
                 break
         resyncs[0] += sum(1 for c in batch if c is RESYNC)
+        c0 = time.process_time()
         sync.apply(batch)
+        cpu_remote[0] += time.process_time() - c0
+        applies[0] += 1
 
     issuing = {"on": False}
     services.assessment.values_changed.connect(lambda y, ch: None if issuing["on"] else on_values(y, ch))
@@ -180,9 +184,16 @@ def run_seat(args) -> None:
     numbers = []
     every = max(1, len(cells) // max(1, cfg["notices"])) if cfg["notices"] else 0
     t_start = time.time()
+    pace = 1.0 / cfg["rate"] if cfg["rate"] else 0.0
     for i, (unit, month, key) in enumerate(cells):
+        if pace:  # an operator's typing speed: the seat's loop handles other seats' changes meanwhile
+            due = t_start + i * pace
+            while time.time() < due:
+                drain(max(0.001, min(0.05, due - time.time())))
         value = str(100000 + seat * 10000 + i)
+        c0 = time.process_time()
         services.assessment.set_values(ys, [CellEdit(unit, month, key, value)])
+        cpu_local[0] += time.process_time() - c0
         commits.append((unit, month, key, value, time.time()))
         if every and i % every == every - 1 and len(numbers) < cfg["notices"]:
             issuing["on"] = True
@@ -192,9 +203,13 @@ def run_seat(args) -> None:
             numbers.append(row.seq)
         drain()
     t_end = time.time()
+    Path(cfg["out"] + ".edited").write_text("1")
     expected = cfg["expected_remote"]
-    deadline = time.time() + cfg["settle"]
-    while time.time() < deadline:
+    everyone = Path(cfg["go"] + ".edited")  # the parent's mark: every seat has committed all its edits
+    deadline = None
+    while deadline is None or time.time() < deadline:
+        if deadline is None and everyone.exists():
+            deadline = time.time() + cfg["settle"]
         seen = {(u, m, k, v) for u, m, k, v, _t in observed}
         if len(seen & set(map(tuple, cfg["remote_cells"]))) >= expected:
             break
@@ -204,7 +219,8 @@ def run_seat(args) -> None:
     Path(cfg["out"]).write_text(json.dumps({
         "seat": seat, "commits": commits, "observed": observed, "numbers": numbers,
         "t_start": t_start, "t_end": t_end, "cpu": ru.ru_utime + ru.ru_stime, "resyncs": resyncs[0],
-        "reconnects": listener.reconnects,
+        "reconnects": listener.reconnects, "cpu_local": cpu_local[0], "cpu_remote": cpu_remote[0],
+        "applies": applies[0],
     }))
     services.close()
 
@@ -236,7 +252,9 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=1000)
     ap.add_argument("--units", type=int, default=600)
     ap.add_argument("--notices", type=int, default=50)
-    ap.add_argument("--settle", type=float, default=60.0, help="seconds a seat waits for the others' edits")
+    ap.add_argument("--settle", type=float, default=30.0,
+                    help="seconds a seat still waits for the others' edits once every seat has committed all")
+    ap.add_argument("--rate", type=float, default=0.0, help="edits/s per seat (0: as fast as it can)")
     ap.add_argument("--seat-config", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.seat_config:
@@ -271,7 +289,7 @@ def _run(args, url: str, tmp: Path) -> None:
         remote = [[u, m, k, str(100000 + o * 10000 + i)] for o in range(args.seats) if o != seat
                   for i, (u, m, k) in enumerate(cells[o])]
         cfg = {"seat": seat, "url": url, "root": str(tmp / f"seat{seat}"), "ys": ys, "cells": cells[seat],
-               "go": str(go), "notices": args.notices, "settle": args.settle,
+               "go": str(go), "notices": args.notices, "settle": args.settle, "rate": args.rate,
                "expected_remote": len(remote), "remote_cells": remote, "out": str(tmp / f"seat{seat}.json")}
         path = tmp / f"seat{seat}.cfg.json"
         path.write_text(json.dumps(cfg))
@@ -285,6 +303,8 @@ def _run(args, url: str, tmp: Path) -> None:
     backends: dict[int, float] = {}
     while any(p.poll() is None for p in procs):
         _server_cpu(url, backends)  # sampled: a backend's last 0.5 s before it exits is not counted
+        if all(Path(f"{o}.edited").exists() for o in outs) and not Path(f"{go}.edited").exists():
+            Path(f"{go}.edited").write_text("1")
         time.sleep(0.5)
     codes = [p.wait() for p in procs]
     server_cpu = sum(backends.values())
@@ -334,7 +354,8 @@ def report(args, url, tmp, results, server_cpu) -> None:
     issued = sorted(n for r in results for n in r["numbers"])
     wall = t1 - t0
     cpu = sum(r["cpu"] for r in results)
-    print(f"\n== {args.seats} seats × {args.edits} edits on {args.units} units (one PostgreSQL server)")
+    pace = f"{args.rate:g} edits/s per seat" if args.rate else "each seat as fast as it can"
+    print(f"\n== {args.seats} seats × {args.edits} edits on {args.units} units (one PostgreSQL server; {pace})")
     print(f"edits committed        {total}  in {wall:.2f} s wall  →  {total / wall:.0f} edits/s")
     print(f"edit → other seat      p50 {_pct(lat, 50) * 1000:.1f} ms   p95 {_pct(lat, 95) * 1000:.1f} ms   "
           f"max {max(lat) * 1000 if lat else float('nan'):.1f} ms   over {len(lat)} (edit, seat) pairs  "
@@ -346,6 +367,12 @@ def report(args, url, tmp, results, server_cpu) -> None:
           f"{len(set(issued)) == len(issued)}, gap-free 1..{len(seqs)} {gap_free}")
     print(f"CPU                    seats {cpu:.1f} s user+sys (mean {cpu / len(results):.1f} s per seat), "
           f"server backends ≥ {server_cpu:.1f} s; load average {os.getloadavg()[0]:.1f}")
+    local = sum(r["cpu_local"] for r in results) / total
+    applies = sum(r["applies"] for r in results)
+    remote = sum(r["cpu_remote"] for r in results) / max(1, applies)
+    print(f"CPU per operation      own edit committed (set_values, own ranking) {local * 1000:.1f} ms; "
+          f"other seats' burst applied (LiveSync, ranking) {remote * 1000:.1f} ms × {applies} bursts "
+          f"({(sum(len(r['observed']) for r in results) - total) / max(1, applies):.1f} cells each)")
     print(f"reconnects {sum(r['reconnects'] for r in results)}   resyncs {sum(r['resyncs'] for r in results)}")
     print(f"edits/s per seat       {statistics.mean(len(r['commits']) / (r['t_end'] - r['t_start']) for r in results):.0f}")
 

@@ -4,6 +4,7 @@ JSON lines on stdin, answering JSON lines on stdout (not a test module).
     python tests/seat_driver.py URL ROOT OPERATOR
     {"op": "set", "ys": 1, "edits": [[unit, month, key, text, version]]}  → {"ok": true, "t": …}
     {"op": "loop", "ys": 1, "cells": [[unit, month, key], …], "batch": 5}  → {"committed": i, "values": […]} per batch
+    {"op": "assign", "year": 2026, "scheme": "ganxian-2023-online"}  → {"ok": true, "id": …}
     {"op": "quit"}
 """
 
@@ -39,6 +40,9 @@ def main() -> None:
                 say({"ok": True, "t": time.time()})
             except Exception as e:  # noqa: BLE001 - reported to the test
                 say({"ok": False, "error": str(e)})
+        elif cmd["op"] == "assign":
+            row = services.assessment.assign(cmd["year"], cmd["scheme"])
+            say({"ok": True, "id": row.id})
         elif cmd["op"] == "loop":
             cells, step = cmd["cells"], cmd["batch"]
             for i in range(0, len(cells), step):

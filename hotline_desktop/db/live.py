@@ -209,8 +209,10 @@ class ChangeListener:
     """
 
     def __init__(self, connect_params: dict, seat_id: str, *, batch_window: float = 0.01,
-                 heartbeat: float = 5.0, retry: float = 0.5, max_retry: float = 10.0):
+                 heartbeat: float = 5.0, retry: float = 0.5, max_retry: float = 10.0,
+                 on_state: Callable[[bool], None] | None = None):
         self.params = dict(connect_params)
+        self.on_state = on_state  # called (in the listening thread) with True on connect, False on a drop
         self.seat_id = seat_id
         self.batch_window = batch_window
         self.heartbeat = heartbeat
@@ -253,6 +255,8 @@ class ChangeListener:
             try:
                 self._conn = self._open()
                 self.connected.set()
+                if self.on_state:
+                    self.on_state(True)
                 if not first:
                     self.reconnects += 1
                     callback([RESYNC])
@@ -261,7 +265,10 @@ class ChangeListener:
                 self._pump(callback)
             except psycopg.Error as e:
                 log.warning("变更通知连接中断：%s", e)
+                was = self.connected.is_set() or first
                 self._close()
+                if self.on_state and was:
+                    self.on_state(False)
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.max_retry)
         self._close()

@@ -17,10 +17,12 @@ from hotline_desktop.services.live import LiveSync, seat_listener
 
 class _ListenThread(QThread):
     received = Signal(object)
+    state = Signal(bool)
 
     def __init__(self, listener, parent=None):
         super().__init__(parent)
         self.listener = listener
+        listener.on_state = self.state.emit
 
     def run(self) -> None:
         self.listener.run(lambda changes: self.received.emit((time.perf_counter(), changes)))
@@ -30,6 +32,7 @@ class LiveBridge(QObject):
     """Starts listening for `services` (a PostgreSQL store); `stop()` before closing the services."""
 
     applied = Signal(object)  # (perf_counter at receipt, list[RemoteChange]) after LiveSync ran
+    state_changed = Signal(bool)  # listening (True) / connection lost, reconnecting (False)
 
     def __init__(self, services, listener, parent: QObject | None = None):
         super().__init__(parent)
@@ -37,6 +40,7 @@ class LiveBridge(QObject):
         self.listener = listener
         self._thread = _ListenThread(listener, self)
         self._thread.received.connect(self._on_received)
+        self._thread.state.connect(self.state_changed.emit)
         self._thread.start()
 
     def _on_received(self, item) -> None:

@@ -76,6 +76,10 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.live_bridge import start_live
 
         self.live = start_live(services, self)  # PostgreSQL: other seats' changes, live
+        if self.live is not None:
+            self.live_label = QLabel(self.tr("实时同步：正在连接…"))
+            self.statusBar().addPermanentWidget(self.live_label)
+            self.live.state_changed.connect(self._on_live_state)
 
     # -- tabs ----------------------------------------------------------------------------
     def add_page(self, page: TabPage) -> None:
@@ -318,6 +322,11 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.settings_dialog import SettingsDialog
 
         return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def _on_live_state(self, connected: bool) -> None:
+        self.live_label.setText(self.tr("实时同步：已连接") if connected
+                                else self.tr("实时同步：连接中断，正在重新连接…"))
+        self.live_label.setStyleSheet("" if connected else "color:#b42318;")
 
     def db_connection_dialog(self, *, modal: bool = True):
         """SQLite or a PostgreSQL server, for the next start."""

@@ -67,6 +67,7 @@ def window(qtbot, url, tmp_path):
     win.show()
     assert win.live is not None
     qtbot.waitUntil(lambda: win.live.connected, timeout=10000)
+    qtbot.waitUntil(lambda: win.live_label.text() == "实时同步：已连接", timeout=5000)  # said in the status bar
     ys = services.assessment.find(YEAR, SCHEME)
     for key in ("monthly", "ranking"):
         win.page(key).set_year_scheme(ys)
@@ -150,3 +151,12 @@ def test_seat_a_killed_mid_edit_loses_nothing_it_committed(qtbot, window, seat_a
     u, m, k = cells[last["committed"]]
     tab.set_month(m)
     assert _cell(window, next(c for c, i in window.ids.items() if i == u)) == last["values"][0]
+
+
+def test_a_scheme_assigned_by_seat_a_appears_in_seat_bs_toolbar(qtbot, window, seat_a):
+    selector = window.scheme_selector
+    assert [r.scheme_id for r in selector._rows] == [SCHEME]
+    seat_a.send(op="assign", year=YEAR, scheme="ganxian-2023-online")
+    assert seat_a.read()["ok"]
+    qtbot.waitUntil(lambda: len(selector._rows) == 2, timeout=1000)
+    assert selector.current().scheme_id == SCHEME  # what B was looking at stays selected
