@@ -48,7 +48,7 @@ def cmd_demo(args) -> int:
 def cmd_backup(args) -> int:
     services = _open(args, lock=False)
     try:
-        dest = services.store.backup_manual(Path(args.out) if args.out else None)
+        dest = services.backup.backup(Path(args.out) if args.out else None)
         print(f"已备份到：{dest}")
         return 0
     finally:
@@ -56,22 +56,16 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from hotline_desktop.db.store import restore_database
+    from hotline_desktop.db.lock import InstanceLock
     from hotline_desktop.paths import DataPaths
+    from hotline_desktop.services.backup import restore_closed
 
     paths = DataPaths.from_override(args.data_dir, args.database_url).ensure()
-    if paths.on_server:
-        from hotline_desktop.db.store import restore_server
-
-        safety = restore_server(paths, Path(args.file))
-        print(f"已从备份恢复：{args.file}")
-        if safety:
-            print(f"恢复前的数据库已保存为：{safety}")
-        return 0
-    from hotline_desktop.db.lock import InstanceLock
-
-    with InstanceLock(paths.lock_file, paths.root):
-        safety = restore_database(paths, Path(args.file))
+    if paths.on_server:  # no instance lock on a server: seats stay open and re-read (services/live.py)
+        safety = restore_closed(paths, Path(args.file))
+    else:
+        with InstanceLock(paths.lock_file, paths.root):
+            safety = restore_closed(paths, Path(args.file))
     print(f"已从备份恢复：{args.file}")
     if safety:
         print(f"恢复前的数据库已保存为：{safety}")
@@ -313,16 +307,20 @@ def cmd_score(args) -> int:
 # -- scheme list / scheme assign (the toolbar's 考核方案 and 指定方案) -----------------------
 
 def cmd_scheme(args) -> int:
-    return {"list": _scheme_list, "assign": _scheme_assign}[args.action](args)
+    return {"list": _scheme_list, "assign": _scheme_assign, "import": _scheme_import}[args.action](args)
+
+
+def _only_for(args, action: str, opts: tuple[str, ...]) -> None:
+    for opt in opts:
+        if getattr(args, opt, None) not in (None, False):
+            raise CliError(f"--{opt} 只用于 scheme {action}" if opt != "file" else "方案文件只用于 scheme import")
 
 
 def _scheme_list(args) -> int:
-    from hotline_desktop.core.scoring.errors import SchemeError
-    from hotline_desktop.core.scoring.scheme import list_builtin_schemes, load_scheme
+    from hotline_desktop.core.scheme_catalog import BUILTIN
 
-    for opt in ("year", "scheme"):
-        if getattr(args, opt) is not None:
-            raise CliError(f"--{opt} 只用于 scheme assign")
+    _only_for(args, "assign", ("year", "scheme"))
+    _only_for(args, "import", ("file", "replace"))
     services = _open(args, lock=False)
     try:
         years: dict[str, list[int]] = {}
@@ -330,6 +328,8 @@ def _scheme_list(args) -> int:
         for row in services.assessment.assignments():
             years.setdefault(row.scheme_id, []).append(row.year)
             titles.setdefault(row.scheme_id, row.title)
+        entries = services.schemes.catalog()
+        folder = services.schemes.folder
     finally:
         services.close()
 
@@ -338,14 +338,17 @@ def _scheme_list(args) -> int:
         return "使用年度：" + "、".join(f"{y} 年" for y in ys) if ys else "尚未用于任何年度"
 
     print("内置方案：")
-    builtin = list_builtin_schemes()
-    for sid in builtin:
-        try:
-            title = load_scheme(sid).title
-        except SchemeError:
-            title = "（方案文件有误）"
-        print(f"  {sid}  {title}  {used(sid)}")
-    installed = sorted(set(years) - set(builtin))
+    for e in (e for e in entries if e.origin == BUILTIN):
+        print(f"  {e.id}  {e.title}  {used(e.id)}")
+    user = [e for e in entries if e.origin != BUILTIN]
+    print(f"用户方案（{folder}）：" + ("" if user else "无"))
+    for e in user:
+        print(f"  {e.id}  {e.title}  {used(e.id)}" if e.ok else f"  {e.path.name}  有误，未使用")
+        if not e.ok:
+            for line in (e.problem or "").splitlines():
+                print(f"      {line.strip()}")
+    listed = {e.id for e in entries if e.ok}
+    installed = sorted(set(years) - listed)
     print("已安装的方案（从方案文件指定，定义保存在数据库中）：" + ("" if installed else "无"))
     for sid in installed:
         print(f"  {sid}  {titles[sid]}  {used(sid)}")
@@ -354,9 +357,9 @@ def _scheme_list(args) -> int:
 
 def _scheme_assign(args) -> int:
     from hotline_desktop.core.scoring.errors import SchemeError
-    from hotline_desktop.core.scoring.scheme import list_builtin_schemes
     from hotline_desktop.core.text import clip
 
+    _only_for(args, "import", ("file", "replace"))
     missing = [f"--{o}" for o in ("year", "scheme") if getattr(args, o) is None]
     if missing:
         raise CliError("scheme assign 缺少 " + "、".join(missing) + "（用法：hotline-desktop scheme assign --year 年度 --scheme 方案）")
@@ -367,17 +370,47 @@ def _scheme_assign(args) -> int:
         if not path.is_file():
             raise CliError(f"找不到方案文件：{clip(str(path))}")
         scheme = path
-    elif scheme not in list_builtin_schemes():
-        raise CliError(
-            f"未知的考核方案：{clip(scheme)}（内置方案：{'、'.join(list_builtin_schemes())}；也可指定 .toml 方案文件）"
-        )
     services = _open(args)
     try:
+        if not isinstance(scheme, Path):
+            entries = services.schemes.catalog()
+            if not any(e.id == scheme for e in entries):
+                known = "、".join(e.id for e in entries if e.ok)
+                raise CliError(f"未知的考核方案：{clip(scheme)}（可用方案：{known}；也可指定 .toml 方案文件）")
         try:
             row = services.assessment.assign(year, scheme)
         except SchemeError as e:
             raise CliError(f"方案无效：{clip(str(e), 300)}") from None
         print(f"已为 {row.year} 年指定考核方案：{row.title}（{row.scheme_id}）")
+        return 0
+    finally:
+        services.close()
+
+
+def _scheme_import(args) -> int:
+    from hotline_desktop.core.scoring.errors import SchemeError
+    from hotline_desktop.core.text import clip
+    from hotline_desktop.services.schemes import SchemeImportRefused
+
+    _only_for(args, "assign", ("year", "scheme"))
+    if not args.file:
+        raise CliError("scheme import 缺少方案文件（用法：hotline-desktop scheme import 方案.toml [--replace]）")
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"找不到方案文件：{clip(str(path))}")
+    services = _open(args)
+    try:
+        try:
+            check = services.schemes.check_import(path)
+            if check.replaces is not None and not args.replace:
+                raise CliError(f"已有用户方案 {check.scheme.id}（{check.replaces.title}），如要替换请加 --replace")
+            result = services.schemes.import_file(path, replace=args.replace)
+        except SchemeError as e:
+            raise CliError(f"方案无效：{clip(str(e), 600)}") from None
+        except SchemeImportRefused as e:
+            raise CliError(str(e)) from None
+        verb = "已替换用户方案" if result.previous_text is not None else "已导入用户方案"
+        print(f"{verb}：{result.entry.title}（{result.entry.id}）→ {result.entry.path}")
         return 0
     finally:
         services.close()
@@ -431,10 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--year", metavar="YEAR", help="排名表、月度数据、计分案例：考核年度，如 2025")
     sp.add_argument("--month", metavar="YYYY-MM", help="排名表：月度排名（赣县区方案）；月度数据：月份")
     sp.add_argument("--group", metavar="GROUP", help="排名表：排名组，如 community / 社区（默认全部，每组一页）")
-    sp = add("scheme", cmd_scheme, "考核方案：列出（scheme list）、为年度指定（scheme assign）")
-    sp.add_argument("action", choices=["list", "assign"])
+    sp = add("scheme", cmd_scheme, "考核方案：列出（scheme list）、为年度指定（scheme assign）、导入（scheme import）")
+    sp.add_argument("action", choices=["list", "assign", "import"])
+    sp.add_argument("file", nargs="?", metavar="FILE.toml", help="scheme import：要导入用户方案文件夹的方案文件")
     sp.add_argument("--year", metavar="YEAR", help="scheme assign：考核年度，如 2026")
-    sp.add_argument("--scheme", metavar="SCHEME", help="scheme assign：内置方案编号，或 .toml 方案文件")
+    sp.add_argument("--scheme", metavar="SCHEME", help="scheme assign：方案编号（内置或用户方案），或 .toml 方案文件")
+    sp.add_argument("--replace", action="store_true", help="scheme import：替换同编号的用户方案")
     sp = add("score", cmd_score, "按考核方案计分（JSON 输入输出）")
     sp.add_argument("case", metavar="CASE.json")
     sp.add_argument("--output", metavar="FILE")
@@ -452,6 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline_desktop.cli_orders import add_orders_parser
 
     add_orders_parser(add, common)
+    from hotline_desktop.cli_seats import add_seats_parsers
+
+    add_seats_parsers(add, common)
     return p
 
 

@@ -52,19 +52,47 @@ def resolve_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
-def resolve_database_url(override: str | None = None) -> str | None:
-    """The server database URL from --database-url, else HOTLINE_DATABASE_URL; None = SQLite."""
+CONNECTION_FILE = "connection.toml"  # 文件 → 数据库连接…: the server database this folder uses
+
+
+def saved_database_url(root: Path) -> str | None:
+    """The server URL saved in the data folder (services/connection.py), None when none is."""
+    import tomllib
+
+    path = Path(root) / CONNECTION_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"数据库连接设置无法读取（{getattr(e, 'strerror', None) or e}）：{path}") from None
+    try:
+        url = tomllib.loads(text).get("url")
+    except tomllib.TOMLDecodeError:
+        url = None
+    if not isinstance(url, str):
+        raise ValueError(f"数据库连接设置已损坏（应为 url = \"postgresql+psycopg://…\"）：{path}")
+    return url.strip() or None
+
+
+def resolve_database_url(override: str | None = None, root: Path | None = None) -> str | None:
+    """The server database URL from --database-url, else HOTLINE_DATABASE_URL, else the one saved
+    in the data folder `root`; None = the folder's SQLite file."""
     url = override if override is not None else os.environ.get(ENV_DATABASE_URL)
     url = (url or "").strip()
+    if not url and root is not None:
+        return saved_database_url(root)
     return url or None
 
 
 def display_url(url: str) -> str:
     """A database URL as shown to the operator: never the password."""
+    from urllib.parse import unquote
+
     from sqlalchemy import make_url
 
-    try:
-        return make_url(url).render_as_string(hide_password=True)
+    try:  # unquoted for reading: ?host=/run/postgresql, not %2Frun%2Fpostgresql
+        return unquote(make_url(url).render_as_string(hide_password=True))
     except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and friends
         return "（无法解析的地址）"
 
@@ -101,6 +129,11 @@ class DataPaths:
         return self.root / "evidence"
 
     @property
+    def schemes(self) -> Path:
+        """User schemes (文件 → 导入考核方案…), loaded beside the built-in ones."""
+        return self.root / "schemes"
+
+    @property
     def trash(self) -> Path:
         return self.root / "trash"
 
@@ -129,4 +162,5 @@ class DataPaths:
     def from_override(
         cls, override: str | os.PathLike[str] | None = None, database_url: str | None = None
     ) -> DataPaths:
-        return cls(resolve_data_dir(override), resolve_database_url(database_url))
+        root = resolve_data_dir(override)
+        return cls(root, resolve_database_url(database_url, root))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for newcomers and CI.
 #   bash scripts/dev.sh demo   set everything up, create a demo district, open the app
-#   bash scripts/dev.sh test   set everything up, run the whole test suite (offscreen)
+#   bash scripts/dev.sh test   set everything up, run the whole test suite (offscreen), the db
+#                              tests also on a throwaway PostgreSQL cluster (scripts/pg.sh)
 #   bash scripts/dev.sh setup  only set up (.venv with the app and its test tools)
 #   bash scripts/dev.sh freeze regenerate installer/constraints.txt from the working .venv
 set -euo pipefail
@@ -26,6 +27,41 @@ apt_deps() {
     else
         echo "Please install (as root): apt-get install$missing" >&2
     fi
+}
+
+pg_deps() {
+    # PostgreSQL for the second backend's tests (Debian's package; 15 on these machines).
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && return 0
+    command -v initdb >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Debian package: postgresql"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    fi
+}
+
+# Start a throwaway cluster for the tests and export its URL (HOTLINE_TEST_PG_URL); stopped by
+# the caller's trap. Under CI=true a missing or failing PostgreSQL fails the run.
+start_test_pg() {
+    [ -n "${HOTLINE_TEST_PG_URL:-}" ] && return 0  # a server given by the caller
+    pg_deps || true
+    PG_TEST_DIR=$(mktemp -d /tmp/hotline-pg-test.XXXXXX)
+    local url
+    if url=$(bash scripts/pg.sh start "$PG_TEST_DIR"); then
+        export HOTLINE_TEST_PG_URL="$url"
+        echo "PostgreSQL test cluster: $url"
+        return 0
+    fi
+    rm -rf "$PG_TEST_DIR"; PG_TEST_DIR=""
+    if [ "${CI:-}" = true ]; then
+        echo "ERROR: PostgreSQL could not be started; CI needs it for the db tests on both backends" >&2
+        return 1
+    fi
+    echo "WARNING: no PostgreSQL (apt-get install postgresql); the db tests run on SQLite only" >&2
+}
+
+stop_test_pg() {
+    [ -n "${PG_TEST_DIR:-}" ] && bash scripts/pg.sh stop "$PG_TEST_DIR" || true
 }
 
 setup() {
@@ -66,7 +102,10 @@ case "$cmd" in
     test)
         setup
         export QT_QPA_PLATFORM=offscreen
-        exec "$VENV/bin/python" -m pytest "$@"
+        PG_TEST_DIR=""
+        trap stop_test_pg EXIT  # also when the tests fail or are interrupted
+        start_test_pg
+        "$VENV/bin/python" -m pytest "$@"
         ;;
     *)
         sed -n '2,6p' "$0"

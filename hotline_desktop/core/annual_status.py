@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.results import INCOMPLETE, UNRANKED, UnitResult, describe_missing
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
 
@@ -134,3 +136,26 @@ def annual_status(
 def required_missing(scheme: Scheme, entered: Mapping[str, bool]) -> list[str]:
     """Keys of required annual items that are absent or invalid."""
     return [i.key for i in scheme.annual_inputs if is_required(i) and not entered.get(i.key, False)]
+
+
+class ItemFeed(NamedTuple):
+    """One place an annual item counts: an indicator, the bonus or penalty, or a veto."""
+
+    kind: str  # indicator | bonus | penalty | veto
+    key: str  # the points key of the result (indicator key, "bonus", "penalty", veto key)
+    heading: str  # 满意率（满分 20 分）, 年度考核·加分（以 5 分为限）, 否决项：…
+    rule: str  # the rule text of the scheme file
+
+
+def item_feeds(scheme: Scheme, key: str) -> list[ItemFeed]:
+    """What an annual item feeds, in the scheme's order (empty: recorded, not scored)."""
+    out = [ItemFeed("indicator", ind.key, f"{ind.label}（满分 {fmt2(ind.max)} 分）", ind.rule_text)
+           for ind in scheme.indicators if key in ind.inputs]
+    sc = scheme.annual_score
+    if sc is not None:
+        for kind, adj in (("bonus", sc.bonus), ("penalty", sc.penalty)):
+            if adj is not None and any(t.input == key for t in adj.terms):
+                cap = f"（以 {fmt2(adj.cap)} 分为限）" if adj.cap is not None else ""
+                out.append(ItemFeed(kind, kind, f"{sc.label}·{adj.label}{cap}", adj.rule_text))
+    out += [ItemFeed("veto", v.key, f"否决项：{v.label}", v.rule_text) for v in scheme.vetoes if v.input == key]
+    return out

@@ -123,33 +123,40 @@ def parse_calendar_file(path: str | Path) -> ParsedCalendar:
             out.problems.append(ImportProblem(i + 1, "", f"行数超过 {MAX_ROWS} 行，这不像一年的日历文件"))
             break
         row = i + 1
-        problems: list[ImportProblem] = []
-        d = parse_date(vals["date"])
-        if d is None:
-            shown = clip(cell_text(vals["date"])) or "（空）"
-            problems.append(ImportProblem(row, _COL_LABEL["date"], f"“{shown}”不是日期（应如 2027-01-01）"))
-        elif d in seen:
-            problems.append(ImportProblem(row, _COL_LABEL["date"], f"{d.isoformat()} 与第 {seen[d]} 行重复"))
-        kind_text = cell_text(vals["type"])
-        kind = parse_day_kind(kind_text)
-        if kind is None:
-            labels = "或".join(f"“{v}”" for v in DAY_KIND_LABELS.values())
-            shown = clip(kind_text) or "（空）"
-            problems.append(ImportProblem(row, _COL_LABEL["type"], f"类型“{shown}”应为{labels}"))
-        name = ""
-        try:
-            name = clean_day_name(cell_text(vals.get("name")))
-        except ValueError as e:
-            problems.append(ImportProblem(row, _COL_LABEL["name"], str(e)))
+        day, problems = _calendar_row(row, vals, seen)
         if problems:
             out.problems.extend(problems)
             continue
-        assert d is not None and kind is not None
-        seen[d] = row
-        out.days[row] = OfficeDay(d, kind, name)
+        seen[day.day] = row
+        out.days[row] = day
     if not out.total_rows and not out.problems:
         out.problems.append(ImportProblem(first + 1, "", "文件里没有任何日期"))
     return out
+
+
+def _calendar_row(row: int, vals: dict, seen: dict[date, int]) -> tuple[OfficeDay | None, list[ImportProblem]]:
+    """One row of a calendar file: the day, or every problem of the row (named by its column)."""
+    problems: list[ImportProblem] = []
+    d = parse_date(vals["date"])
+    if d is None:
+        shown = clip(cell_text(vals["date"])) or "（空）"
+        problems.append(ImportProblem(row, _COL_LABEL["date"], f"“{shown}”不是日期（应如 2027-01-01）"))
+    elif d in seen:
+        problems.append(ImportProblem(row, _COL_LABEL["date"], f"{d.isoformat()} 与第 {seen[d]} 行重复"))
+    kind_text = cell_text(vals["type"])
+    kind = parse_day_kind(kind_text)
+    if kind is None:
+        labels = "或".join(f"“{v}”" for v in DAY_KIND_LABELS.values())
+        shown = clip(kind_text) or "（空）"
+        problems.append(ImportProblem(row, _COL_LABEL["type"], f"类型“{shown}”应为{labels}"))
+    name = ""
+    try:
+        name = clean_day_name(cell_text(vals.get("name")))
+    except ValueError as e:
+        problems.append(ImportProblem(row, _COL_LABEL["name"], str(e)))
+    if problems or d is None or kind is None:
+        return None, problems
+    return OfficeDay(d, kind, name), problems
 
 
 def _header_map(row: list[Any]) -> dict[str, int] | None:

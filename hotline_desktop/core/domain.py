@@ -139,13 +139,8 @@ def phone_problem(text: str) -> str | None:
     return None
 
 
-def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
-    """Normalise a draft and check its own fields (uniqueness is checked by the service).
-
-    Every text goes through the one sanitizer (`clean_text`): control characters are removed,
-    a lone surrogate or a bidi override in a code is an error of that field.
-    """
-    errs = FieldErrors()
+def _clean_texts(draft: UnitDraft, errs: FieldErrors) -> dict[str, str]:
+    """Every text field through the one sanitizer; a refused field is recorded and left empty."""
     texts: dict[str, str] = {}
     for name, multiline, is_code in (("code", False, True), ("parent_code", False, True), ("name", False, False),
                                      ("contact", False, False), ("phone", False, False), ("notes", True, False)):
@@ -155,17 +150,28 @@ def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
         except TextProblem as e:
             errs.add(name, e.reason if name == "code" else f"{FIELD_LABELS[name]}{e.reason}")
             texts[name] = ""
-    code, name = texts["code"], texts["name"]
-    if "code" in errs.errors:
-        pass
-    elif not code:
+    return texts
+
+
+def _check_code_and_name(code: str, name: str, errs: FieldErrors) -> None:
+    if "code" not in errs.errors and not code:
         errs.add("code", "编码不能为空")
-    elif not CODE_RE.match(code):
+    elif "code" not in errs.errors and not CODE_RE.match(code):
         errs.add("code", f"编码“{clip(code)}”无效：只能用字母、数字、- 和 _，最长 32 位")
-    if "name" in errs.errors:
-        pass
-    elif not name:
+    if "name" not in errs.errors and not name:
         errs.add("name", "名称不能为空")
+
+
+def validate_draft(draft: UnitDraft) -> tuple[UnitDraft, FieldErrors]:
+    """Normalise a draft and check its own fields (uniqueness is checked by the service).
+
+    Every text goes through the one sanitizer (`clean_text`): control characters are removed,
+    a lone surrogate or a bidi override in a code is an error of that field.
+    """
+    errs = FieldErrors()
+    texts = _clean_texts(draft, errs)
+    code, name = texts["code"], texts["name"]
+    _check_code_and_name(code, name, errs)
     for fld, limit in TEXT_LIMITS.items():
         if len(texts[fld]) > limit:
             errs.add(fld, f"{FIELD_LABELS[fld]}过长（最多 {limit} 字）")

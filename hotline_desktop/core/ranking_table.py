@@ -21,10 +21,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from hotline_desktop.core.dates import date_text, month_text, period_text
+from hotline_desktop.core.ranking_order import in_order
 from hotline_desktop.core.scoring.numbers import HUNDRED, fmt2, round2
 from hotline_desktop.core.scoring.results import (
     INCOMPLETE,
-    RANKED,
     UNRANKED,
     MonthResult,
     ScoringResult,
@@ -402,11 +402,6 @@ def ranking_row_builder(
 # ---------------------------------------------------------------------------- 历城 layout
 
 
-def _order_units(units: list[UnitResult]) -> list[UnitResult]:
-    order = {RANKED: 0, UNRANKED: 1, INCOMPLETE: 2}
-    return sorted(units, key=lambda u: (order.get(u.status, 3), u.rank or 0, u.code))
-
-
 def _unit_footer(scheme: Scheme, u: UnitResult) -> FooterEntry | None:
     if u.status == INCOMPLETE:
         return FooterEntry(u.code, u.name, "数据不全，未计总分：" + _reasons(scheme, u.missing))
@@ -424,7 +419,7 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     """历城区 score sheet: the seed's columns for one ranking group."""
     scheme = result.scheme
     gdef = scheme.group(group)
-    units = _order_units(result.group_units(group))
+    units = in_order(result.group_units(group))
     lay = _annual_layout(scheme, group, [u.name for u in units])
     rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
     footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
@@ -487,15 +482,7 @@ def _monthly_table(
     result: ScoringResult, year: int, group: str, month: str, when: str, monthly_values: MonthValues | None
 ) -> RankingTable:
     scheme = result.scheme
-    units = result.month_units(month, group)
-    order = {"scored": 0, "averaged": 1, "incomplete": 2, "missing": 3}
-
-    def mkey(u: UnitResult):
-        m = u.months.get(month)
-        st = m.status if m is not None else "missing"
-        return (order.get(st, 4), (m.rank if m is not None and m.rank is not None else 0), u.code)
-
-    units.sort(key=mkey)
+    units = in_order(result.month_units(month, group), month)
     subjects = [(u, u.months.get(month)) for u in units]
     lay = _monthly_layout(result, month, monthly_values, [u.name for u in units])
     rows = tuple(
@@ -585,16 +572,7 @@ def _monthly_layout(
             rule=penalty.rule_text or None,
         )
     score_label = ms.label if ms else "月度得分"
-    score_rule = ms.rule_text if ms else ""
-    if not score_rule:
-        score_rule = "各项指标得分之和"
-        if bonus is not None:
-            score_rule += "＋" + _adjust_heading(bonus, "加分").split("（")[0]
-        if penalty is not None:
-            score_rule += "－" + _adjust_heading(penalty, "扣分").split("（")[0]
-        if ms is not None and ms.min is not None:
-            score_rule += f"，最低{fmt2(ms.min)}分"
-    lay.single("score", "score", 9, score_label, lambda s: _score(_mattr(s[1], "score")), rule=score_rule or None)
+    lay.single("score", "score", 9, score_label, lambda s: _score(_mattr(s[1], "score")), rule=_month_score_rule(ms))
 
     def mrank(s):
         m = s[1]
@@ -608,6 +586,20 @@ def _monthly_layout(
     return lay
 
 
+def _month_score_rule(ms) -> str:
+    """The rule printed under 月度得分: the scheme's own text, else Σ indicators ± adjustments, floor."""
+    if ms is not None and ms.rule_text:
+        return ms.rule_text
+    rule = "各项指标得分之和"
+    if ms is not None and ms.bonus is not None:
+        rule += "＋" + _adjust_heading(ms.bonus, "加分").split("（")[0]
+    if ms is not None and ms.penalty is not None:
+        rule += "－" + _adjust_heading(ms.penalty, "扣分").split("（")[0]
+    if ms is not None and ms.min is not None:
+        rule += f"，最低{fmt2(ms.min)}分"
+    return rule
+
+
 def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
     return None if m is None else getattr(m, attr)
 
@@ -617,7 +609,7 @@ def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
 
 def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: str) -> RankingTable:
     scheme = result.scheme
-    units = _order_units(result.group_units(group))
+    units = in_order(result.group_units(group))
     lay, notes = _ganxian_annual_layout(result, [u.name for u in units])
     rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
     footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)

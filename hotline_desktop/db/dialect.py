@@ -6,6 +6,8 @@ repository's SQL stays one statement with a dialect-dependent piece.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -39,13 +41,26 @@ def like_escape(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
 def driver_sql(sql: str, bind) -> str:
-    """Plain DBAPI SQL written with SQLite's `?` placeholders, for the backend's driver
-    (psycopg: `%s`, a literal `%` doubled). Always pass parameters (at least `()`) with it.
-    The SQL must not hold a `?` inside a string literal."""
+    """Plain DBAPI SQL written with SQLite's placeholders (`?` or `:name`), for the backend's
+    driver (psycopg: `%s` / `%(name)s`, a literal `%` doubled). Always pass parameters (at
+    least `()`) with it. The SQL must not hold `?` or `:word` inside a string literal."""
     if is_sqlite(bind):
         return sql
-    return sql.replace("%", "%%").replace("?", "%s")
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%").replace("?", "%s"))
+
+
+def sync_ids(con, *tables: str) -> None:
+    """After rows were inserted with explicit ids: PostgreSQL's id sequences move past them
+    (SQLite needs nothing, its next rowid is max + 1)."""
+    if is_sqlite(con):
+        return
+    for t in tables:
+        con.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), coalesce((SELECT max(id) FROM {t}), 0) + 1, false)")
 
 
 def copy_rows(raw_connection, table: str, columns: tuple[str, ...] | list[str], rows) -> None:

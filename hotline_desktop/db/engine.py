@@ -227,7 +227,9 @@ def server_url(url: str) -> URL:
 
 
 def make_server_engine(url: str) -> Engine:
-    return create_engine(server_url(url), future=True, pool_pre_ping=True)
+    # UTC, as SQLite's CURRENT_TIMESTAMP: stored timestamps mean the same on both backends
+    return create_engine(server_url(url), future=True, pool_pre_ping=True,
+                         connect_args={"options": "-c TimeZone=UTC"})
 
 
 def is_sqlite(bind) -> bool:

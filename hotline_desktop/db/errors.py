@@ -80,7 +80,7 @@ def write_error(exc: BaseException, where: Path | str, what: str = "修改没有
         orig = getattr(exc, "orig", None)
         detail = str(orig if isinstance(orig, sqlite3.Error) else exc)
         reason = _reason(detail)
-    if reason in ("io", "other") and _disk_nearly_full(where):
+    if reason in ("io", "other") and isinstance(where, Path) and _disk_nearly_full(where):  # not a server URL
         reason = "full"
     why = _WHY.get(reason, f"无法写入数据库（{clip(detail, 80)}）")
     return StoreWriteError(f"{why}，{what}。{_ADVICE.get(reason, '')}\n位置：{where}", reason)

@@ -1,7 +1,8 @@
 """SQL of the knowledge-base aggregate (entry + versions + checks + events + feedback).
 
 The FTS5 trigram index (kb_fts, rowid = kb_versions.id) is kept in sync by the triggers of
-migration 0005; this repository only queries it.
+migration 0005; this repository only queries it. On PostgreSQL the same searches are ILIKE over
+the versions, served by migration 0005's pg_trgm GIN index (nothing to keep in sync).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hotline_desktop.core.gc_pause import gc_paused
 from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form
+from hotline_desktop.db.dialect import driver_sql, is_sqlite, like_escape, sync_ids
 from hotline_desktop.db.models import KbCheck, KbEntry, KbEvent, KbFeedback, KbVersion
 from hotline_desktop.db.repositories import operator_of
 
@@ -85,6 +87,10 @@ def _d(v) -> date | None:
         return v
     return date.fromisoformat(str(v)[:10])
 
+
+KB_TABLES = ("kb_entries", "kb_versions", "kb_checks", "kb_events", "kb_feedback")
+# migration 0005's trigram-indexed expression, column by column (PostgreSQL)
+PG_SEARCH_EXPR = "v.question || ' ' || v.answer || ' ' || v.basis_name || ' ' || v.basis_number"
 
 # The entry's public state: published while a published version is in use (also during a revision).
 PUBLIC = "(CASE WHEN e.published_version_id IS NOT NULL AND e.status != 'withdrawn' THEN 'published' ELSE e.status END)"
@@ -223,6 +229,7 @@ class KbRepository:
             con.execute(insert(KbEvent), [ev | {"entry_id": entry_id} for ev in snap.events])
         if snap.feedback:
             con.execute(insert(KbFeedback), [f | {"entry_id": entry_id} for f in snap.feedback])
+        sync_ids(con, *KB_TABLES)
 
     # -- bulk (import) ------------------------------------------------------------------------
     def next_ids(self) -> tuple[int, int]:
@@ -241,26 +248,30 @@ class KbRepository:
         """New entries with their versions and audit rows, indexed for search in one statement."""
         con = self.s.connection()
         self.s.flush()
+        fts = is_sqlite(con)
         if entries:
-            con.exec_driver_sql(self._DEFER)
+            if fts:
+                con.exec_driver_sql(self._DEFER)
             e_cols = list(entries[0])
-            con.exec_driver_sql(
-                f"INSERT INTO kb_entries({','.join(e_cols)}) VALUES ({','.join('?' * len(e_cols))})",
+            con.exec_driver_sql(driver_sql(
+                f"INSERT INTO kb_entries({','.join(e_cols)}) VALUES ({','.join('?' * len(e_cols))})", con),
                 [tuple(e[c] for c in e_cols) for e in entries])
             v_cols = list(versions[0])
-            con.exec_driver_sql(
-                f"INSERT INTO kb_versions({','.join(v_cols)}) VALUES ({','.join('?' * len(v_cols))})",
+            con.exec_driver_sql(driver_sql(
+                f"INSERT INTO kb_versions({','.join(v_cols)}) VALUES ({','.join('?' * len(v_cols))})", con),
                 [tuple(v[c] for c in v_cols) for v in versions])
-            lo, hi = min(v["id"] for v in versions), max(v["id"] for v in versions)
-            con.exec_driver_sql(self._INDEX.format(ids="SELECT id FROM kb_versions WHERE id BETWEEN ? AND ?"),
-                                (lo, hi))
-            con.exec_driver_sql(self._UNDEFER)
+            if fts:
+                lo, hi = min(v["id"] for v in versions), max(v["id"] for v in versions)
+                con.exec_driver_sql(self._INDEX.format(ids="SELECT id FROM kb_versions WHERE id BETWEEN ? AND ?"),
+                                    (lo, hi))
+                con.exec_driver_sql(self._UNDEFER)
+            sync_ids(con, "kb_entries", "kb_versions")
         if audit:
             a_cols = [c for c in audit[0] if c != "operator"]
             operator = operator_of(self.s)
-            con.exec_driver_sql(
+            con.exec_driver_sql(driver_sql(
                 f"INSERT INTO audit_log({','.join(a_cols)}, operator) VALUES ({','.join('?' * (len(a_cols) + 1))})",
-                [(*(a[c] for c in a_cols), operator) for a in audit])
+                con), [(*(a[c] for c in a_cols), operator) for a in audit])
 
     def restore_many(self, snaps: dict[int, Snapshot | None]) -> None:
         """`restore` for many entries at once (undo/redo of an import): index rows rewritten in bulk."""
@@ -271,10 +282,14 @@ class KbRepository:
         con = self.s.connection()
         self.s.flush()
         ids = sorted(snaps)
-        con.exec_driver_sql(self._DEFER)
+        fts = is_sqlite(con)
+        if fts:
+            con.exec_driver_sql(self._DEFER)
         for i in range(0, len(ids), 500):
             chunk = ",".join(str(int(x)) for x in ids[i:i + 500])
-            con.exec_driver_sql(f"DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_versions WHERE entry_id IN ({chunk}))")
+            if fts:
+                con.exec_driver_sql(
+                    f"DELETE FROM kb_fts WHERE rowid IN (SELECT id FROM kb_versions WHERE entry_id IN ({chunk}))")
             con.exec_driver_sql(f"DELETE FROM kb_entries WHERE id IN ({chunk})")
         self.s.expire_all()
         live = [(eid, snap) for eid, snap in snaps.items() if snap is not None]
@@ -288,10 +303,12 @@ class KbRepository:
                         for r in getattr(snap, attr)]
                 if rows:
                     con.execute(insert(model), rows)
-            vids = [v["id"] for v in vers]
+            vids = [v["id"] for v in vers] if fts else []
             for i in range(0, len(vids), 500):
                 con.exec_driver_sql(self._INDEX.format(ids=",".join(str(int(x)) for x in vids[i:i + 500])))
-        con.exec_driver_sql(self._UNDEFER)
+            sync_ids(con, *KB_TABLES)
+        if fts:
+            con.exec_driver_sql(self._UNDEFER)
 
     # -- the register -------------------------------------------------------------------------
     _ROWS_SQL = """
@@ -303,7 +320,7 @@ class KbRepository:
         {UNIT_JOIN}
         JOIN kb_versions v ON v.id = coalesce(e.published_version_id, e.working_version_id)
         JOIN kb_versions w ON w.id = e.working_version_id
-        LEFT JOIN (SELECT entry_id, count(*) AS open, sum(due_on < :today) AS overdue
+        LEFT JOIN (SELECT entry_id, count(*) AS open, sum(CASE WHEN due_on < :today THEN 1 ELSE 0 END) AS overdue
                    FROM kb_feedback WHERE closed_on IS NULL GROUP BY entry_id) f ON f.entry_id = e.id
     """.replace("{PUBLIC}", PUBLIC)
 
@@ -316,7 +333,7 @@ class KbRepository:
             sql = (self._ROWS_SQL.replace("{UNIT}", "u.code, u.name")
                    .replace("{UNIT_JOIN}", "JOIN units u ON u.id = e.unit_id")
                    .replace("{CONTENT}", "v.answer, trim(v.basis_name || ' ' || v.basis_number) || CASE WHEN "
-                            "v.basis_attachments THEN ' 附件' || v.basis_attachments || '件' ELSE '' END")
+                            "v.basis_attachments > 0 THEN ' 附件' || v.basis_attachments || '件' ELSE '' END")
                    .replace("{BASIS}", "v.basis_name, v.basis_number, v.basis_attachments, v.effective_date"))
             units = None
         else:
@@ -346,12 +363,13 @@ class KbRepository:
         make = EntryRow._make
         out = []
         with gc_paused():  # 20,000 rows of tuples would set off several full collections
-            for r in self.s.connection().exec_driver_sql(sql, params).fetchall():  # raw rows: fast
+            con = self.s.connection()
+            for r in con.exec_driver_sql(driver_sql(sql, con), params).fetchall():  # raw rows: fast
                 r = list(r)
                 if units is not None:
                     r[2], r[3] = units[r[1]]
                 for k in (12, 13, 19):
-                    if r[k] is not None:
+                    if isinstance(r[k], str):  # SQLite hands dates back as text
                         r[k] = iso(r[k][:10])
                 out.append(make(r))
         return out
@@ -389,6 +407,8 @@ class KbRepository:
         if not q:
             return []
         lim = f" LIMIT {int(limit)}" if limit else ""
+        if not is_sqlite(self.s):
+            return self._search_ids_pg(q, lim)
         if len(q) >= 3:
             fts = '"' + q.replace('"', '""') + '"'
             sql = text(
@@ -407,7 +427,7 @@ class KbRepository:
                 "GROUP BY v.entry_id ORDER BY score, v.entry_id" + lim
             )
             return [r[0] for r in self.s.execute(sql, {"q": q, "sup": SUPERSEDED})]
-        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = like_escape(q)
         sql = text(
             "SELECT v.entry_id, min(CASE WHEN v.question LIKE :l ESCAPE '\\' THEN 0 "
             "WHEN v.answer LIKE :l ESCAPE '\\' THEN 1 ELSE 2 END) AS score FROM kb_versions v "
@@ -416,6 +436,19 @@ class KbRepository:
             "GROUP BY v.entry_id ORDER BY score, v.entry_id" + lim
         )
         return [r[0] for r in self.s.execute(sql, {"l": like, "sup": SUPERSEDED})]
+
+    def _search_ids_pg(self, q: str, lim: str) -> list[int]:
+        """PostgreSQL: ILIKE over the searched text (the pg_trgm index of migration 0005 narrows
+        it for three characters or more), best field first: question, answer, basis. The same
+        entries as SQLite's FTS; within a field, entries come in id order (no bm25 there)."""
+        sql = text(
+            "SELECT v.entry_id, min(CASE WHEN v.question ILIKE :l THEN 0 WHEN v.answer ILIKE :l THEN 1 "
+            "ELSE 2 END) AS score FROM kb_versions v WHERE v.status != :sup "
+            f"AND ({PG_SEARCH_EXPR}) ILIKE :l AND (v.question ILIKE :l OR v.answer ILIKE :l "
+            "OR v.basis_name ILIKE :l OR v.basis_number ILIKE :l) "
+            "GROUP BY v.entry_id ORDER BY score, v.entry_id" + lim
+        )
+        return [r[0] for r in self.s.execute(sql, {"l": like_escape(q), "sup": SUPERSEDED})]
 
     # -- fed values -----------------------------------------------------------------------------
     def facts(self, unit_ids: Iterable[int] | None = None) -> list[EntryFacts]:

@@ -14,10 +14,10 @@ import re
 
 from sqlalchemy import Engine, text
 
+from hotline_desktop.core.roles import ADMIN, CLERK
 from hotline_desktop.core.text import TextProblem, clean_text
 
 MAX_OPERATOR = 32
-ADMIN, CLERK = "管理员", "录入员"
 GROUPS = {ADMIN: "hotline_admin", CLERK: "hotline_clerk"}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InternalError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -126,7 +126,13 @@ class Store:
                 except StoreWriteError as e:
                     raise StoreOpenError(f"{e}\n数据库需要升级，但升级前的备份失败，未做任何改动。") from None
             if insp.state in (DbState.NEW, DbState.OLDER):
-                upgrade(store.engine)  # one transaction under an advisory lock: seats opening at once
+                try:  # one transaction under an advisory lock: seats opening at once migrate once
+                    upgrade(store.engine)
+                except (ProgrammingError, InternalError) as e:  # e.g. no right to create tables or pg_trgm
+                    what = "创建数据库表" if insp.state is DbState.NEW else "升级数据库"
+                    raise StoreOpenError(f"无法{what}（{_server_reason(e)}），数据库未做任何改动。"
+                                         f"请让数据库管理员授予建表权限，或由其先用本软件完成{what}。\n数据库：{where}",
+                                         access_denied=True) from None
             if insp.state is DbState.OLDER:
                 store.notices.append(
                     "数据库已升级到新版本，升级前已自动备份。" if dumped
@@ -200,7 +206,7 @@ class Store:
             raise
         except sqlite3.OperationalError as e:
             _rollback_quietly(s)
-            err = write_error(e, self.location, _what_failed(e))
+            err = write_error(e, self.location if self.on_server else self.paths.database, _what_failed(e))
             log.warning("写入数据库失败（%s）：%s", e, err)
             raise err from e
         except BaseException:

@@ -43,7 +43,9 @@ class SetAnnualValueCommand(ServiceCommand):
         self.mergeable = mergeable
 
     def _set(self, text: str | None) -> None:
-        self.services.assessment.set_values(self.ys_id, [CellEdit(self.unit_id, None, self.key, text)])
+        # names this seat's own last write of the item: refused (reported) if another seat wrote it since
+        version = self.services.assessment.own_version(self.ys_id, self.unit_id, None, self.key)
+        self.services.assessment.set_values(self.ys_id, [CellEdit(self.unit_id, None, self.key, text, version)])
 
     def do_redo(self) -> None:
         self._set(self.new)

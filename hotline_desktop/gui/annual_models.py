@@ -114,51 +114,44 @@ class AnnualUnitsModel(RowTableModel):
         st = self._states.get(r.id, UnitState())
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_CODE:
-                return r.code
-            if col == COL_NAME:
-                return r.name if r.active else _tr("{0}（已停用）").format(r.name)
-            if col == COL_KIND:
-                return r.kind.label
-            if col == COL_FILLED:
-                return f"{st.filled}/{st.total}"
-            if col == COL_FILES:
-                return str(st.files) if st.files else ""
-            if col == COL_STATUS:
-                return status_text(st)
-            return None
+            return self._display(r, st, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_STATUS and not st.complete:
-                return st.long_text()
-            if col == COL_NAME:
-                return r.name
-            if col == COL_FILES:
-                return _tr("证明材料 {0} 份").format(st.files)
-            return None
+            return self._tooltip(r, st, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
             return {"bad": _BAD, "warn": _WARN}.get(st.level, _OK)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_FILLED, COL_FILES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == SORT_ROLE:
-            if col == COL_CODE:
-                return natural_key(r.code)
-            if col == COL_KIND:
-                return _kind_key(r.kind, r.code)
-            if col == COL_FILLED:
-                return f"{st.filled:06d}{natural_key(r.code)}"
-            if col == COL_FILES:
-                return f"{st.files:06d}{natural_key(r.code)}"
-            if col == COL_STATUS:
-                return f"{len(st.missing):03d}{st.errors:03d}{natural_key(r.code)}"
-            return r.name
+            return self._sort_key(r, st, col)
         if role == RAW_ROLE:
             return {COL_CODE: r.code, COL_NAME: r.name, COL_KIND: r.kind.value, COL_FILLED: st.filled,
                     COL_FILES: st.files, COL_STATUS: len(st.missing)}.get(col)
-        if role == ROW_ROLE:
-            return r
-        if role == ID_ROLE:
-            return r.id
+        return {ROW_ROLE: r, ID_ROLE: r.id}.get(role)
+
+    @staticmethod
+    def _display(r: UnitRow, st: UnitState, col: int):
+        if col == COL_NAME:
+            return r.name if r.active else _tr("{0}（已停用）").format(r.name)
+        return {COL_CODE: r.code, COL_KIND: r.kind.label, COL_FILLED: f"{st.filled}/{st.total}",
+                COL_FILES: str(st.files) if st.files else "", COL_STATUS: status_text(st)}.get(col)
+
+    @staticmethod
+    def _tooltip(r: UnitRow, st: UnitState, col: int):
+        if col == COL_STATUS and not st.complete:
+            return st.long_text()
+        if col == COL_NAME:
+            return r.name
+        if col == COL_FILES:
+            return _tr("证明材料 {0} 份").format(st.files)
         return None
+
+    @staticmethod
+    def _sort_key(r: UnitRow, st: UnitState, col: int) -> str:
+        code = natural_key(r.code)
+        keys = {COL_CODE: lambda: code, COL_KIND: lambda: _kind_key(r.kind, r.code),
+                COL_FILLED: lambda: f"{st.filled:06d}{code}", COL_FILES: lambda: f"{st.files:06d}{code}",
+                COL_STATUS: lambda: f"{len(st.missing):03d}{st.errors:03d}{code}"}
+        return keys.get(col, lambda: r.name)()
 
 
 class AnnualUnitsProxy(SearchProxy):

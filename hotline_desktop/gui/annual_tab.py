@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.core.annual_status import annual_status
+from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_feeds
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
@@ -71,7 +71,7 @@ from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.kb.annual_fed import show_fed, typed_text
 from hotline_desktop.gui.tab_base import TabPage, on_activated
 from hotline_desktop.services.assessment import Cell, CellEdit
-from hotline_desktop.services.errors import ServiceError, StoreWriteError
+from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 from hotline_desktop.services.evidence import EvidenceRow
 
 EVIDENCE_FILTER = "扫描件/PDF/图片/Word (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.heic *.webp " \
@@ -91,24 +91,6 @@ QWidget#itemsWidget { background: #ffffff; }
 """
 
 
-def feeds_of(scheme: Scheme, key: str) -> list[tuple[str, str, str, str]]:
-    """What an annual item feeds: [(indicator|bonus|penalty|veto, points key, heading, rule text)]."""
-    out = []
-    for ind in scheme.indicators:
-        if key in ind.inputs:
-            out.append(("indicator", ind.key, f"{ind.label}（满分 {fmt2(ind.max)} 分）", ind.rule_text))
-    sc = scheme.annual_score
-    if sc is not None:
-        for kind, adj in (("bonus", sc.bonus), ("penalty", sc.penalty)):
-            if adj is not None and any(t.input == key for t in adj.terms):
-                cap = f"（以 {fmt2(adj.cap)} 分为限）" if adj.cap is not None else ""
-                out.append((kind, kind, f"{sc.label}·{adj.label}{cap}", adj.rule_text))
-    for v in scheme.vetoes:
-        if v.input == key:
-            out.append(("veto", v.key, f"否决项：{v.label}", v.rule_text))
-    return out
-
-
 class ItemCard(QFrame):
     """One annual item of the selected unit: editor, reason when invalid, note, evidence files."""
 
@@ -119,7 +101,7 @@ class ItemCard(QFrame):
     open_requested = Signal(object)  # EvidenceRow
     remove_requested = Signal(object)  # EvidenceRow
 
-    def __init__(self, inp: InputDef, feeds: list[tuple[str, str, str, str]], parent: QWidget | None = None):
+    def __init__(self, inp: InputDef, feeds: list[ItemFeed], parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("itemCard")
         self.inp = inp
@@ -397,6 +379,7 @@ class ItemCard(QFrame):
 
 class AnnualTab(TabPage):
     key = "annual"
+    edit_area = "figures"
     evidence_added = Signal(list, list)  # [EvidenceRow] added, [error messages]
     unit_shown = Signal(int)  # unit id shown on the right
 
@@ -668,6 +651,8 @@ class AnnualTab(TabPage):
             scheme = a.scheme(ys.id)
             units = a.participants(ys.id)
             self._cells = a.scored_annual_cells(ys.id)  # fed items (知识库) as scored
+            # the stored rows' versions read with them: an edit names them (seats; absent: no row)
+            self._versions: dict[tuple[int, str], int | None] = a.annual_versions(ys.id)
             self._missing = a.missing_annual(ys.id)
             self._load_file_counts(ys.id)
             live = self.services.rankings.live(ys.id)
@@ -709,7 +694,7 @@ class AnnualTab(TabPage):
             card.deleteLater()
         self.cards = {}
         for i, inp in enumerate(scheme.annual_inputs):
-            card = ItemCard(inp, feeds_of(scheme, inp.key), self.items_widget)
+            card = ItemCard(inp, item_feeds(scheme, inp.key), self.items_widget)
             card.value_edited.connect(self.commit_value)
             card.note_edited.connect(self.commit_note)
             card.files_dropped.connect(self.add_files)
@@ -915,11 +900,16 @@ class AnnualTab(TabPage):
         annual = [c for c in changes if c.month is None]
         if not annual:
             return
+        versions = getattr(self, "_versions", {})
         for c in annual:
             if c.new is None:
                 self._cells.pop((c.unit_id, c.key), None)
             else:
                 self._cells[(c.unit_id, c.key)] = c.new
+            if c.version is not None:
+                versions[(c.unit_id, c.key)] = c.version
+            else:
+                versions[(c.unit_id, c.key)] = None  # changed by a path that did not say: unchecked
         # Only required items (manual scores) can be missing; schemes without any skip the query.
         if any(i.required or i.kind == "manual" for i in self._scheme.annual_inputs):
             try:
@@ -953,11 +943,22 @@ class AnnualTab(TabPage):
         """An item edited in the form: commit at once, then push the undo step."""
         if self._ys is None:
             return
+        if self.role_refusal:  # (the server refuses it too)
+            self._report(self.role_refusal)
+            card = self.cards.get(key)
+            if card is not None and card.unit_id == unit_id:
+                card.show_cell(self._cells.get((unit_id, key)))
+            return
         ys_id = self._ys.id
         old = self._cells.get((unit_id, key))
         old_typed = typed_text(self, unit_id, key, old)  # a fed item not overridden: undo clears it
+        version = getattr(self, "_versions", {}).get((unit_id, key), 0)
         try:
-            changes = self.services.assessment.set_values(ys_id, [CellEdit(unit_id, None, key, text)])
+            changes = self.services.assessment.set_values(ys_id, [CellEdit(unit_id, None, key, text, version)])
+        except ConflictError as e:  # another seat changed the item: show what is stored now, then say so
+            self._load()  # (the undo history stays)
+            self._report(str(e))
+            return
         except StoreWriteError as e:
             # Not saved (disk full, read-only): what was typed stays in the form, marked red.
             card = self.cards.get(key)
@@ -1027,6 +1028,9 @@ class AnnualTab(TabPage):
         """Copy files into the evidence store off the GUI thread; one undo step for the batch."""
         if self._ys is None or not paths:
             return
+        if self.role_refusal:  # (the server refuses it too)
+            self.show_error(self.role_refusal)
+            return
         from hotline_desktop.gui.workers import run_in_background
 
         ys_id = self._ys.id
@@ -1095,6 +1099,9 @@ class AnnualTab(TabPage):
                           lambda: ev.path_for_viewing(row.id), show, lambda e: self.show_error(str(e)))
 
     def remove_evidence(self, row: EvidenceRow) -> None:
+        if self.role_refusal:
+            self.show_error(self.role_refusal)
+            return
         try:
             trashed = self.services.evidence.remove(row.id)
         except (ServiceError, OSError) as e:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTim
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hotline_desktop import APP_NAME, APP_TITLE, __version__
-from hotline_desktop.paths import ENV_DATABASE_URL, DataPaths
+from hotline_desktop.paths import DataPaths
 
 ENV_EXIT_AFTER_SHOWN = "HOTLINE_EXIT_AFTER_SHOWN"  # benchmark hook: print start-up time, quit
 ENV_T0 = "HOTLINE_T0"  # time.time() when the benchmark launched the process
@@ -74,12 +74,10 @@ def open_services(paths: DataPaths, parent=None):
     """AppServices for the folder, or an exit code after telling the user why not.
 
     A damaged database is never overwritten here: the user may restore a backup over it
-    (restore_database moves the damaged file aside), then opening is retried.
+    (the restore moves the damaged file aside), then opening is retried.
     """
-    from hotline_desktop.db.backup import list_backups
-    from hotline_desktop.db.engine import StoreOpenError
-    from hotline_desktop.db.lock import AlreadyRunning
     from hotline_desktop.services.app import AppServices
+    from hotline_desktop.services.backup import AlreadyRunning, StoreOpenError, list_backups
 
     while True:
         try:
@@ -89,7 +87,7 @@ def open_services(paths: DataPaths, parent=None):
             return EXIT_LOCKED
         except StoreOpenError as e:
             # Read-only or no permission: the file is fine, a restore would not help.
-            has_backups = not e.access_denied and not paths.on_server and bool(list_backups(paths.backups))
+            has_backups = not e.access_denied and not paths.on_server and bool(list_backups(paths))
             if paths.on_server or not (e.can_restore or has_backups):
                 QMessageBox.critical(parent, _tr("无法打开数据库"), str(e))
                 return EXIT_GAVE_UP
@@ -105,12 +103,11 @@ def open_services(paths: DataPaths, parent=None):
 
 
 def _restore_at_start(paths: DataPaths, parent) -> bool:
-    from hotline_desktop.db.engine import StoreOpenError
-    from hotline_desktop.db.store import restore_database
     from hotline_desktop.gui.backup_dialogs import pick_backup
+    from hotline_desktop.services.backup import StoreOpenError, list_backups, restore_closed
 
     chosen = pick_backup(
-        paths.backups,
+        list_backups(paths), paths.backups,
         _tr("选择要恢复的备份。无法打开的数据库文件不会被覆盖，会改名保存在数据文件夹中。"),
         parent,
     )
@@ -119,7 +116,7 @@ def _restore_at_start(paths: DataPaths, parent) -> bool:
     from hotline_desktop.services.errors import ServiceError
 
     try:
-        restore_database(paths, chosen)
+        restore_closed(paths, chosen)
     except (StoreOpenError, ServiceError, OSError) as e:  # ServiceError: StoreWriteError (disk full)
         QMessageBox.warning(parent, _tr("无法恢复"), str(e))
         return False
@@ -149,11 +146,11 @@ def offer_demo(services, parent=None) -> bool:
 
 def run_gui(data_dir: str | None, database_url: str | None = None) -> int:
     app = ensure_application()
-    if database_url is None and not os.environ.get(ENV_DATABASE_URL):
-        from hotline_desktop.gui.db_connection_dialog import saved_database_url
-
-        database_url = saved_database_url()  # 文件 → 数据库连接… (None: SQLite)
-    paths = DataPaths.from_override(data_dir, database_url)
+    try:
+        paths = DataPaths.from_override(data_dir, database_url)
+    except ValueError as e:  # a damaged saved connection (文件 → 数据库连接…)
+        QMessageBox.critical(None, _tr("无法打开数据库"), str(e))
+        return EXIT_GAVE_UP
     from hotline_desktop.applog import log
     from hotline_desktop.gui.crash import install_crash_reporter
 

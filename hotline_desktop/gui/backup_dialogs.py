@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,8 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.db.backup import list_backups
-
 
 def _size(p: Path) -> str:
     try:
@@ -30,7 +29,7 @@ def _size(p: Path) -> str:
 class BackupPickerDialog(QDialog):
     """`chosen` is the selected backup path after accept()."""
 
-    def __init__(self, backups_folder: Path, intro: str, parent: QWidget | None = None):
+    def __init__(self, backups: Sequence, backups_folder: Path, intro: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("从备份恢复"))
         self.resize(520, 400)
@@ -41,7 +40,7 @@ class BackupPickerDialog(QDialog):
         label.setWordWrap(True)
         layout.addWidget(label)
         self.list = QListWidget(self)
-        for b in list_backups(self._folder):
+        for b in backups:  # services.backup.list() / list_backups(paths): newest first
             item = QListWidgetItem(f"{b.label}    {_size(b.path)}")
             item.setData(Qt.ItemDataRole.UserRole, str(b.path))
             item.setToolTip(str(b.path))
@@ -80,6 +79,6 @@ class BackupPickerDialog(QDialog):
             self.accept()
 
 
-def pick_backup(backups_folder: Path, intro: str, parent: QWidget | None = None) -> Path | None:
-    dlg = BackupPickerDialog(backups_folder, intro, parent)
+def pick_backup(backups: Sequence, backups_folder: Path, intro: str, parent: QWidget | None = None) -> Path | None:
+    dlg = BackupPickerDialog(backups, backups_folder, intro, parent)
     return dlg.chosen if dlg.exec() == QDialog.DialogCode.Accepted else None

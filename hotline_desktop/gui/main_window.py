@@ -47,6 +47,13 @@ class MainWindow(QMainWindow):
         self._remember = remember
         self._closed = False
         self.pages: list[TabPage] = []
+        profile = QSettings().value("seat/operator", "") if remember else ""
+        if profile:  # a named operator profile of this seat (文件 → 操作员…)
+            try:
+                services.store.set_operator(str(profile))
+            except ValueError:
+                pass
+        self.role = services.store.role  # 管理员 / 录入员 on a server database, read once; None on SQLite
         # Qt adds the application display name (APP_TITLE) to the title itself: “folder — 12345 热线考核管理”.
         self.setWindowTitle(str(services.paths.root))
         self.setWindowIcon(app_icon())
@@ -70,6 +77,7 @@ class MainWindow(QMainWindow):
         self.add_page(NoticesTab(services, self))
         self.add_page(KbTab(services, self))
         self.add_page(RankingTab(services, self))
+        self._apply_role()
         self.refresh_backup_label()
         if remember:
             self.restore_settings()
@@ -85,6 +93,7 @@ class MainWindow(QMainWindow):
     def add_page(self, page: TabPage) -> None:
         """Plug a tab in: its undo stack, status messages and import/export menu entries."""
         self.pages.append(page)
+        page.apply_role(self.role)
         self.undo_group.addStack(page.undo_stack)
         page.status_message.connect(self.show_message)
         page.set_year(self.year)
@@ -96,6 +105,10 @@ class MainWindow(QMainWindow):
         ):
             for a in actions:
                 menu.addAction(a)
+            if page.role_refusal and menu is self.import_menu:
+                from hotline_desktop.gui.role_guard import block_actions
+
+                block_actions(actions, page.role_refusal)
         self.tabs.addTab(page, page.title)
         title_changed = getattr(page, "title_changed", None)  # a tab whose title counts something live
         if title_changed is not None:
@@ -129,7 +142,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.calendar_action = file_menu.addAction(self.tr("工作日历(&C)…"), self.calendar_dialog)
         self.settings_action = file_menu.addAction(self.tr("设置(&S)…"), self.settings_dialog)
-        self.db_connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.db_connection_dialog)
+        self.import_scheme_action = file_menu.addAction(self.tr("导入考核方案(&M)…"), self.import_scheme)
+        self.connection_action = file_menu.addAction(self.tr("数据库连接(&D)…"), self.connection_dialog)
+        self.audit_action = file_menu.addAction(self.tr("修改记录(&L)…"), self.audit_dialog)
+        self.operator_action = file_menu.addAction(self.tr("操作员(&O)…"), self.operator_dialog)
         file_menu.addSeparator()
         self.import_menu = QMenu(self.tr("导入(&I)"), self)
         self.export_menu = QMenu(self.tr("导出(&E)"), self)
@@ -215,8 +231,55 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self.tr("数据库：{0}").format(self.services.store.location))
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup_label = QLabel()
+        self.seat_label = QLabel()
+        self._refresh_seat_label()
+        sb.addPermanentWidget(self.seat_label)
         sb.addPermanentWidget(self.db_label)
         sb.addPermanentWidget(self.backup_label)
+
+    # -- the seat: operator and role -------------------------------------------------------
+    def _refresh_seat_label(self) -> None:
+        store = self.services.store
+        role = f"（{self.role}）" if self.role else ""
+        self.seat_label.setText(self.tr("操作员：{0}{1}").format(store.operator, role))
+
+    def _apply_role(self) -> None:
+        """What this seat's role may not change stays disabled (the server refuses it anyway)."""
+        from hotline_desktop.core.roles import refusal
+        from hotline_desktop.gui.role_guard import block_actions
+
+        if refusal(self.role, "settings"):
+            block_actions([self.settings_action], refusal(self.role, "settings"))
+        if refusal(self.role, "schemes"):
+            self.scheme_selector.assign_button.setEnabled(False)
+            self.scheme_selector.assign_button.setToolTip(refusal(self.role, "schemes"))
+
+    def audit_dialog(self) -> None:
+        from hotline_desktop.gui.audit_dialog import AuditDialog
+
+        dlg = AuditDialog(self.services, self)
+        dlg.finished.connect(dlg.deleteLater)
+        dlg.open()
+        self._audit_dlg = dlg
+
+    def operator_dialog(self) -> None:
+        """A named operator profile for this seat (kept on this computer), shown in every audit row."""
+        from PySide6.QtWidgets import QInputDialog
+
+        current = str(QSettings().value("seat/operator", "") or "")
+        name, ok = QInputDialog.getText(self, self.tr("操作员"), self.tr(
+            "本席位的操作员名称（记入每条修改记录；留空则用{0}）：").format(
+            self.tr("数据库账号") if self.services.store.on_server else self.tr("系统用户名")), text=current)
+        if not ok:
+            return
+        try:
+            who = self.services.store.set_operator(name.strip() or None)
+        except ValueError as e:
+            QMessageBox.warning(self, self.tr("操作员"), str(e))
+            return
+        QSettings().setValue("seat/operator", name.strip())
+        self._refresh_seat_label()
+        self.show_message(self.tr("此后的修改记为：{0}").format(who))
 
     def show_message(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
@@ -235,7 +298,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: QMessageBox.warning(self, self.tr("自动备份失败"), text))
 
     def refresh_backup_label(self) -> None:
-        info = self.services.store.last_backup()
+        info = self.services.backup.last()
         if info is None:
             self.backup_label.setText(self.tr("上次备份：尚无备份"))
             self.backup_label.setToolTip("")
@@ -248,10 +311,8 @@ class MainWindow(QMainWindow):
         return self._backup(None)
 
     def backup_to_file(self) -> Path | None:
-        from hotline_desktop.db.backup import backup_path
-
         suffix = self.services.store.backup_suffix  # .db, or .dump (pg_dump) for a server database
-        default = backup_path(self.services.paths.backups, "manual", suffix=suffix)
+        default = self.services.backup.default_manual_path()
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*{0});;所有文件 (*)").format(suffix)
         )
@@ -263,7 +324,7 @@ class MainWindow(QMainWindow):
         from hotline_desktop.services.errors import StoreWriteError
 
         try:
-            out = self.services.store.backup_manual(dest)
+            out = self.services.backup.backup(dest)
         except StoreWriteError as e:  # disk full, read-only, no permission: says so itself
             QMessageBox.warning(self, self.tr("备份失败"), str(e))
             return None
@@ -278,7 +339,7 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.backup_dialogs import BackupPickerDialog
 
         dlg = BackupPickerDialog(
-            self.services.paths.backups,
+            self.services.backup.list(), self.services.backup.folder,
             self.tr("选择要恢复的备份。恢复前，当前数据库会先自动备份（恢复前备份），可以再恢复回来。"),
             self,
         )
@@ -295,7 +356,7 @@ class MainWindow(QMainWindow):
 
     def restore_from(self, source: Path) -> Path | None:
         """Restore without asking; returns the safety copy of the previous database."""
-        from hotline_desktop.db.engine import StoreOpenError
+        from hotline_desktop.services.backup import StoreOpenError
         from hotline_desktop.services.errors import ServiceError
 
         try:
@@ -310,6 +371,11 @@ class MainWindow(QMainWindow):
             msg += self.tr("；恢复前的数据库已保存为 {0}").format(safety)
         self.show_message(msg, 20000)
         return safety or Path(source)
+
+    def import_scheme(self, path: Path | None = None):
+        from hotline_desktop.gui.scheme_import import import_scheme
+
+        return import_scheme(self, path)
 
     # -- calendar and settings -----------------------------------------------------------
     def calendar_dialog(self, year: int | None = None, *, modal: bool = True):
@@ -328,16 +394,16 @@ class MainWindow(QMainWindow):
                                 else self.tr("实时同步：连接中断，正在重新连接…"))
         self.live_label.setStyleSheet("" if connected else "color:#b42318;")
 
-    def db_connection_dialog(self, *, modal: bool = True):
-        """SQLite or a PostgreSQL server, for the next start."""
-        from hotline_desktop.gui.db_connection_dialog import DbConnectionDialog
+    def connection_dialog(self, *, modal: bool = True):
+        """Which database this data folder uses (applies at the next start)."""
+        from hotline_desktop.gui.connection_dialog import ConnectionDialog
 
-        dlg = DbConnectionDialog(getattr(self.services.paths, "database_url", None), self)
+        dlg = ConnectionDialog(self.services.paths, self)
         dlg.finished.connect(dlg.deleteLater)
         if modal:
             dlg.exec()
             return None
-        dlg.open()
+        dlg.show()
         return dlg
 
     def _registers_dialog(self, dlg, modal: bool):

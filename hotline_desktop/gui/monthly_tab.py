@@ -81,6 +81,21 @@ def clean_pasted(value: str) -> str:
 
 class MonthlyTab(TabPage):
     key = "monthly"
+    edit_area = "figures"
+
+    def edit_actions(self) -> list[QAction]:
+        return [self.copy_last_action, self.import_action]
+
+    def apply_role(self, role: str | None) -> str:
+        from hotline_desktop.core.roles import refusal
+
+        reason = super().apply_role(role)
+        if refusal(role, "schemes"):
+            self.assign_button.setEnabled(False)
+            self.assign_button.setToolTip(refusal(role, "schemes"))
+        if reason:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        return reason
     import_planned = Signal(object)  # MonthImportPlan, after the background parse
     import_finished = Signal(int)  # values changed
     export_finished = Signal(object)  # Path
@@ -500,6 +515,9 @@ class MonthlyTab(TabPage):
     def apply_edits(self, edits: list[CellEdit], text: str):
         """Write a batch (one transaction) and push it as one undo step; returns the changes."""
         if not edits or self.ys_id is None:
+            return []
+        if self.role_refusal:  # (the server refuses it too)
+            self.show_error(self.role_refusal)
             return []
         fed = self.model.fed
         counted = fed.undo_texts((e.unit_id, e.month, e.key) for e in edits if e.month == self.month)

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from hotline_desktop.core.boards import BoardEntry, BoardRow
+from hotline_desktop.core.ranking_order import order_number
 from hotline_desktop.core.ranking_table import (
     AVERAGED_TEXT,
     Cell,
@@ -36,7 +37,7 @@ from hotline_desktop.core.ranking_table import (
     ranking_row_builder,
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
-from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, ScoringResult
+from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, ScoringResult
 from hotline_desktop.gui.row_model import RowTableModel
 
 COL_CODE, COL_NAME = 0, 1  # then the table's columns, then 说明 (see RankingTableModel.col_*)
@@ -56,9 +57,6 @@ _BLACK = QColor("#202124")
 _RED_BG = QColor("#fdeeee")
 _BLACK_BG = QColor("#eceff3")
 
-# Status order: annual (ranked / unranked / incomplete) and month (scored / averaged / …).
-_STATUS_ORDER = {RANKED: 0, "scored": 0, UNRANKED: 1, "averaged": 1, INCOMPLETE: 2, "missing": 3}
-_RANK_SPAN = 1_000_000
 _NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending)
 
 
@@ -485,8 +483,7 @@ class RankingTableModel(QAbstractTableModel):
 
     # -- order -----------------------------------------------------------------------------
     def _order_key(self, r: RankingRow) -> int:
-        rank = r.rank if r.rank is not None else 0
-        return (_STATUS_ORDER.get(r.status, 4) * _RANK_SPAN + rank) * _RANK_SPAN + self._code_idx[r.code]
+        return order_number(r.status, r.rank, self._code_idx[r.code])  # the rule: core.ranking_order
 
     def _sort_value(self, row: int, col: int):
         v = self.cell(row, col).value

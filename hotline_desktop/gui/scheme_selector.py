@@ -17,14 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotline_desktop.core.scoring import list_builtin_schemes, load_scheme
+from hotline_desktop.core.scheme_catalog import USER
+from hotline_desktop.core.scoring.errors import SchemeError
 from hotline_desktop.services.errors import ServiceError
 
 
 class AssignSchemeDialog(QDialog):
-    """Pick a built-in scheme for a year; explains that its definition is frozen with the year."""
+    """Pick a scheme (built-in or from the user schemes folder) for a year; explains that its definition
+    is frozen with the year. A broken user file is listed, disabled, with its problem as tooltip."""
 
-    def __init__(self, year: int, taken: set[str], parent: QWidget | None = None):
+    def __init__(self, year: int, taken: set[str], entries, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("为 {0} 年指定考核方案").format(year))
         lay = QVBoxLayout(self)
@@ -32,14 +34,15 @@ class AssignSchemeDialog(QDialog):
             "指定后，该方案的定义将随 {0} 年一起保存（冻结）：以后修改方案文件不会改变本年度的结果。"
         ).format(year), wordWrap=True))
         self.list = QListWidget(self)
-        for sid in list_builtin_schemes():
-            sch = load_scheme(sid)
-            item = QListWidgetItem(f"{sch.title}（{sid}）")
-            item.setData(Qt.ItemDataRole.UserRole, sid)
-            if sid in taken:
+        for e in entries:
+            user = self.tr("［用户方案］") if e.origin == USER else ""
+            item = QListWidgetItem(f"{user}{e.title}（{e.id}）" if e.ok else self.tr("［用户方案］{0} — 有误，不能使用").format(e.path.name))
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
+            if e.id in taken or not e.ok:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                item.setText(item.text() + self.tr(" — 已指定"))
-            item.setToolTip(sch.source)
+                if e.ok:
+                    item.setText(item.text() + self.tr(" — 已指定"))
+            item.setToolTip(e.scheme.source if e.ok else e.problem)
             self.list.addItem(item)
         lay.addWidget(self.list)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -131,12 +134,12 @@ class SchemeSelector(QWidget):
             self.set_year(year)
 
     def assign_dialog(self) -> None:
-        dlg = AssignSchemeDialog(self.year, {r.scheme_id for r in self._rows}, self)
+        dlg = AssignSchemeDialog(self.year, {r.scheme_id for r in self._rows}, self.services.schemes.catalog(), self)
         if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.chosen():
             return
         try:
             self.assign(dlg.chosen())
-        except ServiceError as e:
+        except (ServiceError, SchemeError) as e:
             QMessageBox.warning(self, self.tr("未能指定方案"), str(e))
 
     def _emit(self, *_):

@@ -32,6 +32,7 @@ class TabPage(QWidget):
     """
 
     key: str = ""
+    edit_area: str | None = None  # core.roles area this tab edits (None: read-only tab)
     status_message = Signal(str, int)  # text, timeout ms
 
     def __init__(self, services, parent: QWidget | None = None):
@@ -40,6 +41,7 @@ class TabPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.year: int | None = None
         self.year_scheme = None  # YearSchemeRow chosen in the toolbar, or None
+        self.role_refusal = ""  # why this seat's role may not edit here ('' when it may)
 
     @property
     def title(self) -> str:
@@ -63,6 +65,20 @@ class TabPage(QWidget):
 
     def template_actions(self) -> list[QAction]:
         return []
+
+    def edit_actions(self) -> list[QAction]:
+        """The actions that change data (disabled for a role that may not edit this tab)."""
+        return []
+
+    def apply_role(self, role: str | None) -> str:
+        """Disable what `role` may not do here (read at open); returns the refusal ('' if none)."""
+        from hotline_desktop.core.roles import refusal
+        from hotline_desktop.gui.role_guard import block_actions
+
+        self.role_refusal = refusal(role, self.edit_area) if self.edit_area else ""
+        if self.role_refusal:
+            block_actions(self.edit_actions(), self.role_refusal)
+        return self.role_refusal
 
     def shutdown(self) -> None:
         """Detach from the services before they close."""

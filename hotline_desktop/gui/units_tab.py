@@ -40,7 +40,7 @@ from hotline_desktop.gui.units_model import (
     UnitsFilterProxy,
     UnitsTableModel,
 )
-from hotline_desktop.services.errors import ServiceError, ValidationFailed
+from hotline_desktop.services.errors import ConflictError, ServiceError, ValidationFailed
 from hotline_desktop.services.units import draft_of
 
 BULK_REFRESH = 40  # more changed ids than this: re-read the list once instead of one get() each
@@ -52,6 +52,10 @@ COLUMN_WIDTHS = {
 
 class UnitsTab(TabPage):
     key = "units"
+    edit_area = "units"
+
+    def edit_actions(self) -> list[QAction]:
+        return [self.add_action, self.edit_action, self.toggle_action, self.import_action]
     import_planned = Signal(object)  # UnitImportPlan, after the background parse
     import_finished = Signal(int, int)  # added, updated
     export_finished = Signal(object)  # Path
@@ -143,6 +147,10 @@ class UnitsTab(TabPage):
     # -- TabPage -------------------------------------------------------------------------
     def reload(self) -> None:
         self.undo_stack.clear()
+        self.model.set_rows(self.services.units.list())
+
+    def refresh_rows(self) -> None:
+        """Show the units as stored now (another seat changed one), keeping the undo history."""
         self.model.set_rows(self.services.units.list())
 
     def import_actions(self) -> list[QAction]:
@@ -281,12 +289,18 @@ class UnitsTab(TabPage):
             return old
         try:
             row = self.services.units.update(unit_id, draft, expected=expected, expected_version=expected_version)
+        except ConflictError as e:  # another seat changed the unit: the register shows it as stored now
+            self.refresh_rows()
+            self._report(str(e))
+            return None
         except ServiceError as e:
             self._report(str(e))
             return None
         if draft_of(row) == draft_of(old):  # normalised to the same thing
             return row
-        self.undo_stack.push(EditUnitCommand(self.services, unit_id, draft_of(old), draft_of(row), self._report))
+        cmd = EditUnitCommand(self.services, unit_id, draft_of(old), draft_of(row), self._report)
+        cmd.on_conflict = self.refresh_rows
+        self.undo_stack.push(cmd)
         self.show_status(self.tr("已保存“{0}”").format(row.name))
         return row
 

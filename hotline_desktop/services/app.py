@@ -128,9 +128,21 @@ class AppServices:
 
         return KbImportExport(self.kb)
 
+    @property
+    def schemes(self):
+        """The scheme catalog (built-ins + the user schemes folder) and 导入考核方案…."""
+        return self.assessment.schemes
+
+    @cached_property
+    def backup(self):
+        """Backup and restore of the open store (the only way the GUI reaches them)."""
+        from hotline_desktop.services.backup import BackupService
+
+        return BackupService(self.store)
+
     def restore_from(self, source):
         """Restore a backup (the current database is kept first) and forget every cache."""
-        safety = self.store.restore_from(source)
+        safety = self.backup.restore_from(source)
         self.invalidate()
         return safety
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.domain import UnitRow
-from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme, load_scheme_text
+from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme_text
 from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.db.concurrency import conflict, stale_write
 from hotline_desktop.db.errors import ConflictError
@@ -125,6 +125,9 @@ class AssessmentService:
         self.store = store
         self._schemes: dict[int, Scheme] = {}
         self._years: dict[int, int] = {}
+        from hotline_desktop.services.schemes import SchemeService
+
+        self.schemes = SchemeService(store)  # built-in + user schemes folder (what `assign` can pick)
         self.values_changed = Event()  # emits (year_scheme_id, list[CellChange])
         self.assignments_changed = Event()  # emits (year)
         self.feeds = None  # services.feeds.FeedService sets itself here (fed inputs, overrides)
@@ -165,10 +168,11 @@ class AssessmentService:
         return None
 
     def assign(self, year: int, scheme: str | Path) -> YearSchemeRow:
-        """Start assessing `year` with a scheme: a copy of its definition is frozen with the year."""
+        """Start assessing `year` with a scheme (catalog id or .toml path): a copy of its definition is
+        frozen with the year, so later edits or replacements of the file never change that year."""
         if not 2000 <= int(year) <= 2100:
             raise ServiceError(f"考核年度无效：{year}")
-        definition = load_scheme(scheme)
+        definition = self.schemes.resolve(scheme)
         with self.store.session() as s:
             exists = s.scalar(
                 select(YearScheme).where(YearScheme.year == year, YearScheme.scheme_id == definition.id)
@@ -562,7 +566,7 @@ class AssessmentService:
         typed = [{"y": year_scheme_id, "u": changes[i].unit_id, "m": changes[i].month, "k": changes[i].key}
                  for i, _was in fed_edits if changes[i].new is not None]
         if typed:
-            con.execute(text("UPDATE monthly_values SET override = 1 WHERE year_scheme_id = :y AND unit_id = :u "
+            con.execute(text("UPDATE monthly_values SET override = TRUE WHERE year_scheme_id = :y AND unit_id = :u "
                              "AND month = :m AND key = :k"), typed)
         pairs = {(changes[i].unit_id, changes[i].month) for i, _was in fed_edits}
         q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
@@ -592,7 +596,10 @@ class AssessmentService:
             if row is None:
                 row = AnnualValue(year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, value=None, note="")
                 s.add(row)
-                s.flush()
+                try:
+                    s.flush()
+                except IntegrityError:  # another seat created the item at the same moment
+                    raise stale_write("annual_values") from None
             if row.note != note:
                 AuditRepository(s).record("annual_values", row.id, "update", {"note": (row.note, note)})
                 row.note = note

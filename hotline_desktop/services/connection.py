@@ -1,136 +1,124 @@
-"""Which database the app opens: SQLite (the data folder, default) or a PostgreSQL server.
-
-Qt-free: the GUI's 文件 → 数据库连接… dialog (gui/db_connection_dialog.py) edits a
-`ServerConnection`, tests it here, and saves the URL *without* its password; a password the
-operator chooses to keep goes to the standard libpq password file (~/.pgpass, mode 0600, read by
-psycopg itself), never into the settings or a URL.
-"""
+"""Which database a data folder uses (文件 → 数据库连接…): its own hotline.db, or a server
+database saved in `connection.toml` in the folder. --database-url and HOTLINE_DATABASE_URL
+still win over the saved choice (paths.resolve_database_url); a change applies at the next start."""
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import URL, make_url
+from hotline_desktop.core.atomic import atomic_write
+from hotline_desktop.core.errors import ServiceError
+from hotline_desktop.paths import CONNECTION_FILE, DataPaths, display_url, saved_database_url
 
+CONNECT_TIMEOUT = 5  # seconds: a server that does not answer is reported, not waited for
 DEFAULT_PORT = 5432
-CONNECT_TIMEOUT = 5
 
 
 @dataclass(frozen=True)
-class ServerConnection:
-    host: str = "localhost"
-    port: int = DEFAULT_PORT
-    database: str = "hotline"
-    user: str = ""
-    password: str = ""  # only held while the dialog is open / the test runs
+class Connection:
+    """What the GUI shows: the database in use now, and what is saved for the next start."""
 
-    def problems(self) -> list[str]:
-        out = []
-        if not self.host.strip():
-            out.append("请填写服务器地址（主机）")
-        if not 1 <= int(self.port) <= 65535:
-            out.append(f"端口应为 1–65535 之间的整数（现为 {self.port}）")
-        if not self.database.strip():
-            out.append("请填写数据库名")
-        elif not re.fullmatch(r"[^\s'\"\\/]{1,63}", self.database.strip()):
-            out.append(f"数据库名“{self.database[:63]}”含有空格、引号或斜杠，或超过 63 个字符")
-        if not self.user.strip():
-            out.append("请填写用户名")
-        return out
-
-    def url(self, *, with_password: bool = False) -> str:
-        host = self.host.strip()
-        query = {}
-        if host.startswith("/"):  # a unix socket folder
-            query["host"] = host
-            host = None
-        u = URL.create("postgresql+psycopg", username=self.user.strip() or None,
-                       password=(self.password or None) if with_password else None,
-                       host=host, port=int(self.port) if host else None,
-                       database=self.database.strip(), query=query)
-        if not host:
-            u = u.update_query_dict({"port": str(int(self.port))})
-        return u.render_as_string(hide_password=False)
-
-    @classmethod
-    def from_url(cls, url: str) -> ServerConnection:
-        u = make_url(url)
-        q = {k: v for k, v in u.query.items() if isinstance(v, str)}
-        return cls(host=u.host or q.get("host", "localhost"), port=int(u.port or q.get("port") or DEFAULT_PORT),
-                   database=u.database or "", user=u.username or "", password=u.password or "")
+    in_use: str  # the file, or the server URL without password
+    on_server: bool
+    saved_url: str | None  # None: the folder's hotline.db
+    overridden: bool  # --database-url / HOTLINE_DATABASE_URL decides, not the saved choice
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    message: str
+def current(paths: DataPaths) -> Connection:
+    saved = saved_database_url(paths.root)
+    return Connection(paths.location, paths.on_server, saved, paths.database_url != saved and paths.on_server)
 
 
-def chinese_error(e: BaseException, conn: ServerConnection) -> str:
-    """The operator's reading of a psycopg/libpq connection error."""
+def save(paths: DataPaths, url: str | None) -> Path:
+    """Save the server URL for the next start (None or "": the folder's own hotline.db)."""
+    target = paths.root / CONNECTION_FILE
+    url = (url or "").strip() or None
+    if url is not None:
+        check_format(url)
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True)
+        if url is None:
+            target.unlink(missing_ok=True)
+            return target
+        with atomic_write(target) as tmp:
+            tmp.write_text("# 数据库连接（文件 → 数据库连接…）；下次启动时生效\n"
+                           f"url = {_toml_string(url)}\n", encoding="utf-8")
+    except OSError as e:
+        raise ServiceError(f"数据库连接没有保存（{e.strerror or e}）：{target}") from None
+    return target
+
+
+def check_format(url: str) -> str:
+    """The URL as the app will use it; a ServiceError in Chinese when it is not one."""
+    from hotline_desktop.db.engine import server_url
+
+    try:
+        return server_url(url).render_as_string(hide_password=False)
+    except ValueError as e:
+        raise ServiceError(str(e)) from None
+
+
+def probe(url: str, password: str | None = None) -> str:
+    """Connect once and say in Chinese what is there (slow: run off the GUI thread).
+    A ServiceError says why the database cannot be used."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hotline_desktop.db.engine import HEAD, DbState, inspect_server, server_url
+
+    u = server_url(check_format(url))
+    if password:
+        u = u.set(password=password)
+    engine = create_engine(u, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    where = display_url(url)
+    try:
+        insp = inspect_server(engine)
+    except SQLAlchemyError as e:
+        raise ServiceError(f"{chinese_error(e, url)}。\n数据库：{where}") from None
+    finally:
+        engine.dispose()
+    if not insp.usable:
+        raise ServiceError(insp.message(where))
+    return {
+        DbState.NEW: "连接成功：这是一个空数据库，下次启动时将在其中建立热线考核数据表。",
+        DbState.OLDER: f"连接成功：热线考核数据库（版本 {insp.revision}），下次启动时将升级到版本 {HEAD}。",
+    }.get(insp.state, f"连接成功：热线考核数据库（版本 {insp.revision}）。")
+
+
+def _toml_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def chinese_error(e: BaseException, url: str) -> str:
+    """The operator's reading of a psycopg/libpq connection error (English from the server)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    host = u.host or u.query.get("host") or "localhost"
+    port = u.port or u.query.get("port") or DEFAULT_PORT
+    user, database = u.username or "", u.database or ""
     text = str(getattr(e, "orig", None) or e)
     low = text.lower()
-    where = f"{conn.host}:{conn.port}"
+    where = f"{host}:{port}"
     if "password authentication failed" in low or "no password supplied" in low:
-        return f"用户名或密码错误（用户 {conn.user}）"
+        return f"用户名或密码错误（用户 {user}）"
     if "does not exist" in low and "database" in low:
-        return f"服务器上没有数据库“{conn.database}”。请让管理员先创建（createdb {conn.database}）"
+        return f"服务器上没有数据库“{database}”。请让管理员先创建（createdb {database}）"
     if "role" in low and "does not exist" in low:
-        return f"服务器上没有用户“{conn.user}”"
+        return f"服务器上没有用户“{user}”"
     if "timeout" in low or "timed out" in low:
         return f"连接服务器 {where} 超时（{CONNECT_TIMEOUT} 秒内没有应答）：请检查地址、端口和网络"
     if "no pg_hba.conf entry" in low:
-        return f"服务器 {where} 不允许本机以用户“{conn.user}”连接（pg_hba.conf）"
+        return f"服务器 {where} 不允许本机以用户“{user}”连接（pg_hba.conf）"
     if "could not translate host name" in low or "name or service not known" in low:
-        return f"找不到服务器“{conn.host}”：请检查地址"
+        return f"找不到服务器“{host}”：请检查地址"
     if "connection refused" in low or "could not connect" in low or "no such file" in low:
         return f"无法连接服务器 {where}：服务器未启动，或地址、端口不对"
     first = text.strip().splitlines()[0] if text.strip() else type(e).__name__
     return f"无法连接服务器 {where}：{first[:200]}"
-
-
-def check_connection(conn: ServerConnection) -> CheckResult:
-    """Connect once and say what is there (a hotline database, an empty one, something else)."""
-    bad = conn.problems()
-    if bad:
-        return CheckResult(False, "；".join(bad))
-    try:
-        import psycopg
-    except ImportError:
-        return CheckResult(False, "本机没有安装 PostgreSQL 驱动（psycopg），请安装 hotline-desktop[postgres]")
-    u = make_url(conn.url(with_password=True))
-    params = {"dbname": u.database, "user": u.username, "connect_timeout": CONNECT_TIMEOUT,
-              "host": u.host or u.query.get("host"), "port": u.port or u.query.get("port")}
-    if u.password:
-        params["password"] = u.password
-    try:
-        with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as pc:
-            version = pc.info.server_version
-            tables = {r[0] for r in pc.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
-            revision = None
-            if "alembic_version" in tables:
-                revision = pc.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = revision[0] if revision else None
-    except Exception as e:  # noqa: BLE001 - every failure is told to the operator
-        return CheckResult(False, chinese_error(e, conn))
-    ver = f"PostgreSQL {version // 10000}.{version % 10000}"
-    if not tables:
-        what = "空数据库，第一次打开时自动建表"
-    elif revision is not None and "units" in tables:
-        from hotline_desktop.db.engine import REVISIONS
-
-        what = f"热线考核数据库（版本 {revision}）" if revision in REVISIONS else \
-            f"由更新版本的本软件创建（版本 {revision}），当前版本无法打开"
-        if revision not in REVISIONS:
-            return CheckResult(False, f"连接成功（{ver}），但该数据库{what}，请升级软件")
-    else:
-        return CheckResult(False, f"连接成功（{ver}），但数据库“{conn.database}”已有其他软件的表，不能使用")
-    return CheckResult(True, f"连接成功：{ver}，数据库“{conn.database}”：{what}")
 
 
 def pgpass_path() -> Path:
@@ -146,17 +134,22 @@ def _escape(field: str) -> str:
     return field.replace("\\", "\\\\").replace(":", "\\:")
 
 
-def save_password(conn: ServerConnection, path: Path | None = None) -> Path:
-    """Keep the password in the libpq password file (only the user may read it): one line per
-    host:port:database:user, replaced if present."""
+def save_password(url: str, password: str, path: Path | None = None) -> Path:
+    """Keep a server's password in the libpq password file (only the user may read it; psycopg
+    reads it itself), never in connection.toml: one line per host:port:database:user, replaced
+    if present."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
     path = path or pgpass_path()
-    host = "localhost" if conn.host.strip().startswith("/") else conn.host.strip()  # a socket: libpq's rule
-    key = ":".join(_escape(x) for x in (host, str(int(conn.port)), conn.database.strip(),
-                                        conn.user.strip()))
+    host = str(u.host or u.query.get("host") or "localhost")
+    host = "localhost" if host.startswith("/") else host  # a socket folder: libpq's rule
+    port = str(u.port or u.query.get("port") or DEFAULT_PORT)
+    key = ":".join(_escape(x) for x in (host, port, u.database or "", u.username or ""))
     lines = []
     if path.exists():
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith(key + ":")]
-    lines.append(f"{key}:{_escape(conn.password)}")
+    lines.append(f"{key}:{_escape(password)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

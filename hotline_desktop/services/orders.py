@@ -466,7 +466,7 @@ class OrderService:
             keys = sorted(feeds.order_keys(ys.id)) if hasattr(feeds, "order_keys") else []
             ms = [m for m in months if m.startswith(f"{ys.year}-")]
             if keys and ms:
-                con.execute(text(f"UPDATE monthly_values SET override = 0 WHERE year_scheme_id = :y AND override = 1 "
+                con.execute(text(f"UPDATE monthly_values SET override = FALSE WHERE year_scheme_id = :y AND override = TRUE "
                                  f"AND month IN ({','.join(repr(m) for m in ms)}) "
                                  f"AND key IN ({','.join(repr(k) for k in keys)})"), {"y": ys.id})
 

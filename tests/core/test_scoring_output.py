@@ -1,10 +1,10 @@
 """The ``score`` output text is byte-identical to the original generic serializer.
 
-``dumps_result`` writes the JSON text directly (fast path for ``hotline-desktop score``). These
-tests pin it to the original implementation — a generic indent-2 dump of
-``result_to_json_data`` — kept here as the reference, over cases covering every status
-(ranked, unranked, incomplete, averaged, missing months, veto, ties, dropped months), and to a
-digest of the output for a fixed larger case taken before the fast path was written.
+``dumps_result`` (memoised, the one serializer of ``hotline-desktop score`` and the ranking JSON
+export) is pinned to the original implementation — a plain indent-2 dump of ``result_to_json_data``
+kept here as the reference — over cases covering every status (ranked, unranked, incomplete,
+averaged, missing months, veto, ties, dropped months), and for a fixed larger case to the figures it
+must show and to the bytes the original serializer wrote.
 """
 
 from __future__ import annotations
@@ -157,10 +157,20 @@ def test_dropped_month_and_empty_period():
 
 
 # sha256 of the ``score`` output for hotline_case(120, 12, seed=11), taken with the original
-# generic serializer before the fast path existed.
+# generic serializer before any fast path existed: the bytes, beyond the figures named below.
 GOLDEN_SHA256 = "dcd515b6c91fda4a46a0d2149a191fbae092bae0c8f8e3d92357d7efc33bbdcd"
 
 
-def test_fixed_case_output_digest():
+def test_fixed_case_output_figures_and_bytes():
     text = score_case(json.loads(json.dumps(hotline_case(120, 12, 11)), parse_float=Decimal))
+    out = json.loads(text, parse_float=Decimal)
+    units = {u["code"]: u for u in out["units"]}
+    assert [u["status"] for u in out["units"]].count("ranked") == 43 and len(units) == 120
+    first = out["units"][0]  # ranked units first, by rank
+    assert (first["code"], first["total"], first["rank"]) == ("U045", Decimal("58.22"), 1)
+    u = units["U000"]  # total = 0.8 × monthly mean + 0.2 × 年度基础考核, each rounded half-up for output
+    assert (u["total"], u["rank"], u["monthly_average"], u["annual_basic"]) == (Decimal("50.4"), 23, Decimal("48.99"), 56)
+    assert u["months"]["2023-02"] == {"score": Decimal("48.06"), "rank": None, "averaged": True, "indicators": {}}
+    assert units["U003"]["status"] == "incomplete" and units["U003"]["missing"] == ["2023-01:satisfaction_rate"]
+    assert '"total": 50.4,' in text and '"score": 53,' in text  # figures without trailing zeros
     assert hashlib.sha256(text.encode("utf-8")).hexdigest() == GOLDEN_SHA256

@@ -154,6 +154,7 @@ def test_import_replaces_the_files_years_all_or_nothing(services, tmp_path):
     assert [d.day for d in cal.office_days()] == [date(2027, 3, 1), date(2028, 1, 1)]
 
 
+@pytest.mark.sqlite_only  # a server database is backed up by pg_dump (db/backup.server_backup: pg-live)
 def test_restore_invalidates_the_cached_calendar(services):
     services.calendar.set_day(date(2027, 1, 1), DayKind.HOLIDAY, "元旦")
     backup = services.store.backup_manual()

@@ -15,6 +15,7 @@ def ctx(services):
     return EvidenceService(services.store), ys, unit.id
 
 
+@pytest.mark.sqlite_only  # the folder store; a server keeps the bytes in the database (test_evidence_stores)
 def test_file_is_copied_under_its_hash_and_shown_by_name(ctx, tmp_path):
     ev, ys, uid = ctx
     src = tmp_path / "制度文件.pdf"
@@ -56,6 +57,7 @@ def test_files_over_50_mb_and_odd_types_are_refused(ctx, tmp_path):
     assert ev.list(ys) == []
 
 
+@pytest.mark.sqlite_only  # the folder store; a server keeps the bytes in the database (test_evidence_stores)
 def test_remove_moves_to_trash_and_undo_brings_it_back(ctx, tmp_path):
     ev, ys, uid = ctx
     src = tmp_path / "台账.jpg"
@@ -72,6 +74,7 @@ def test_remove_moves_to_trash_and_undo_brings_it_back(ctx, tmp_path):
     assert [r.id for r in ev.list(ys)] == [b.id] and ev.blob_path(b.sha256).read_bytes() == b"jpeg"
 
 
+@pytest.mark.sqlite_only  # the folder store; a server keeps the bytes in the database (test_evidence_stores)
 def test_evidence_copy_on_a_full_disk_is_a_chinese_store_write_error(ctx, tmp_path, monkeypatch):
     """Issue 7 item 4: the file copy fails with ENOSPC; nothing is recorded, nothing half-copied."""
     import errno

@@ -5,7 +5,12 @@ import pytest
 from sqlalchemy import insert, text
 
 from hotline_desktop.core.domain import UnitDraft
-from hotline_desktop.db.evidence_store import CHUNK, DatabaseEvidenceStore, EvidenceDamaged, FolderEvidenceStore
+from hotline_desktop.db.evidence_store import (
+    CHUNK,
+    DatabaseEvidenceStore,
+    EvidenceDamaged,
+    FolderEvidenceStore,
+)
 from hotline_desktop.db.models import YearScheme
 from hotline_desktop.services.evidence import EvidenceService, evidence_store_for
 
@@ -19,8 +24,9 @@ def ctx(request, services):
     return EvidenceService(services.store, blobs), ys, unit.id
 
 
-def test_sqlite_keeps_its_folder_store(services):
-    assert isinstance(evidence_store_for(services.store), FolderEvidenceStore)
+def test_sqlite_keeps_its_folder_store_a_server_its_database(services, backend):
+    kind = FolderEvidenceStore if backend == "sqlite" else DatabaseEvidenceStore
+    assert isinstance(evidence_store_for(services.store), kind)
 
 
 def test_add_view_remove_undo_on_both_stores(ctx, tmp_path):

@@ -68,6 +68,8 @@ def test_index_follows_edits_revisions_and_deletes(services, kbs):
     assert hits(k, "9月1日至") == [] and hits(k, "10月1日起") == [ids["yibao"]]
     k.undo(e)
     assert hits(k, "9月1日至") == [ids["yibao"]] and hits(k, "10月1日起") == []
+    if services.store.on_server:
+        return  # no index table to keep in sync there: ILIKE reads the versions themselves
     con = sqlite3.connect(services.paths.database)
     n_fts = con.execute("SELECT count(*) FROM kb_fts").fetchone()[0]
     n_ver = con.execute("SELECT count(*) FROM kb_versions").fetchone()[0]
@@ -104,6 +106,12 @@ def test_bulk_import_and_its_undo_keep_the_index_in_sync(services, kbs):
     assert hits(k, "批量") and len(hits(k, "批量")) == 80  # LIKE path
 
     def counts():
+        if services.store.on_server:  # no kb_fts there: the versions are searched themselves
+            from sqlalchemy import text
+
+            with services.store.session() as s:
+                n = s.execute(text("SELECT count(*) FROM kb_versions")).scalar()
+            return n, n, 0
         con = sqlite3.connect(services.paths.database)
         try:
             return (con.execute("SELECT count(*) FROM kb_fts").fetchone()[0],

@@ -52,7 +52,7 @@ def test_prefix_comes_from_settings(services, unit_ids):
 
 def test_number_is_unique_in_the_database_not_only_in_code(services, unit_ids):
     n = services.notices.issue(draft(unit_ids["C01"]))
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(Exception, match="UNIQUE|unique constraint"):
         with services.store.session() as s:
             row = s.get(Notice, n.id)
             s.add(Notice(number=row.number, year=2026, seq=99, unit_id=row.unit_id, channel="hotline", level="sms",
@@ -365,7 +365,7 @@ from hotline_desktop.core.notices import Channel, Level
 from hotline_desktop.db.store import Store
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.notices import NoticeDraft, NoticeService
-store = Store.open(DataPaths(sys.argv[1]), lock=False, auto_backup=False)
+store = Store.open(DataPaths(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 else None), lock=False, auto_backup=False)
 ns = NoticeService(store)
 for _ in range(12):
     print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5)).number)
@@ -377,7 +377,8 @@ def test_two_processes_never_get_the_same_number(services, unit_ids, paths):
     import subprocess
     import sys
 
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(paths.root), str(unit_ids["C01"])],
+    url = [paths.database_url] if paths.on_server else []
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(paths.root), str(unit_ids["C01"]), *url],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [e for _o, e in outs]

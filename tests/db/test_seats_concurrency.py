@@ -40,7 +40,7 @@ def test_second_writer_of_a_cell_is_refused_with_the_current_value_and_who(seats
                                      CellEdit(u, "2023-02", "volume", "9", version=0)])
     msg = str(e.value)
     assert "梅林镇" in msg and "2023年1月" in msg and "“30”" in msg and "张三" in msg, msg
-    assert e.value.current == "30" and e.value.operator == "张三"
+    assert e.value.current == "30" and e.value.operator == a.store.operator
     cells = b.assessment.monthly_cells(ys)
     assert cells[(u, "2023-01", "volume")].text == "30"
     assert (u, "2023-02", "volume") not in cells  # nothing of the refused batch applied
@@ -103,17 +103,24 @@ def test_every_audit_row_names_its_operator(seats, year):
         rows = s.execute(__import__("sqlalchemy").text(
             "SELECT table_name, operator FROM audit_log ORDER BY id")).all()
     assert rows and all(op for _t, op in rows), rows
-    assert ("monthly_values", "张三") in rows and ("units", "李四") in rows
+    assert ("monthly_values", a.store.operator) in rows and ("units", b.store.operator) in rows
+    assert a.store.operator.startswith("张三") and b.store.operator.startswith("李四")
 
 
-def test_operator_defaults_to_the_os_user(paths, monkeypatch):
+def test_operator_defaults_to_the_os_user_or_the_database_role(paths, backend, monkeypatch):
     monkeypatch.delenv("HOTLINE_OPERATOR", raising=False)
-    from hotline_desktop.db.seats import os_user
+    from sqlalchemy import make_url
+
+    from hotline_desktop.db.seats import ADMIN, os_user
 
     s = AppServices.open(paths)
     try:
-        assert s.store.operator == os_user() and s.store.operator
-        assert s.store.role is None  # SQLite: no roles, everything allowed
+        if backend == "sqlite":
+            assert s.store.operator == os_user() and s.store.operator
+            assert s.store.role is None  # SQLite: no roles, everything allowed
+        else:
+            assert s.store.operator == make_url(paths.database_url).username  # current_user
+            assert s.store.role == ADMIN  # the owner / a superuser
         with pytest.raises(ValueError, match="过长"):
             s.store.set_operator("x" * 40)
     finally:
@@ -208,3 +215,13 @@ def test_setting_saved_over_another_seats_change_is_refused(seats):
     assert b.settings.current().office_name == "历城区12345热线办公室"  # re-read after the refusal
     b.settings.update({"office_name": "历城区热线办"})
     assert a.settings.texts()["office_name"] in ("历城区12345热线办公室", "历城区热线办")
+
+
+def test_roles_on_sqlite_are_refused_plainly(services, backend):
+    from hotline_desktop.db import roles
+    from hotline_desktop.services.errors import ServiceError
+
+    if backend != "sqlite":
+        return  # (on a server: tests/db/test_pg_roles.py)
+    with pytest.raises(ServiceError, match="只用于 PostgreSQL"):
+        roles.setup(services.store.engine)

@@ -21,6 +21,9 @@ from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.app import AppServices
 
+# SQLite files, their header, -wal and the instance lock (a server database: test_store_server.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 def _digest(p):
     return hashlib.sha256(p.read_bytes()).hexdigest()

@@ -19,6 +19,9 @@ from hotline_desktop.db.store import Store
 from hotline_desktop.services.app import AppServices
 from hotline_desktop.services.errors import ServiceError, StoreWriteError
 
+# SQLite files, their header, -wal and the instance lock (a server database: test_store_server.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 def digest(p):
     return hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None

@@ -168,3 +168,46 @@ def test_cli_refuses_a_bad_database_url_in_chinese(tmp_path, capsys, url, words)
     assert main(["--data-dir", str(tmp_path), "--database-url", url, "settings", "show"]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
+
+
+def test_a_role_that_may_not_create_tables_gets_a_chinese_message_and_nothing_half_built(tmp_path, empty_url):
+    from sqlalchemy import make_url
+
+    db = make_url(empty_url).database
+    admin = create_engine(empty_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.exec_driver_sql("DROP ROLE IF EXISTS hotline_reader")
+        con.exec_driver_sql("CREATE ROLE hotline_reader LOGIN")
+        con.exec_driver_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        con.exec_driver_sql(f"REVOKE CREATE ON DATABASE {db} FROM PUBLIC")
+    try:
+        reader = make_url(empty_url).set(username="hotline_reader").render_as_string(hide_password=False)
+        with pytest.raises(StoreOpenError, match="无法创建数据库表") as ei:
+            Store.open(DataPaths(tmp_path / "data", reader))
+        assert "数据库未做任何改动" in str(ei.value) and "hotline_reader@" in str(ei.value)
+        assert _tables(empty_url) == {}  # the failed creation left nothing behind (one transaction)
+    finally:
+        admin.dispose()
+        pg_support.drop(empty_url)  # its sessions first, then the role they logged in as
+        admin = create_engine(pg_support.url_for("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as con:
+            con.exec_driver_sql("DROP ROLE IF EXISTS hotline_reader")
+        admin.dispose()
+
+
+def test_a_seat_whose_connection_the_server_dropped_reconnects_on_the_next_edit(tmp_path, empty_url):
+    from sqlalchemy import make_url
+
+    services = AppServices.open(DataPaths(tmp_path / "data", empty_url))
+    try:
+        services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+        admin = create_engine(pg_support.url_for("postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as con:  # e.g. the server restarted overnight
+            dropped = con.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = :d"), {"d": make_url(empty_url).database}).scalar()
+        admin.dispose()
+        assert dropped >= 1
+        services.units.create(UnitDraft(code="T02", name="洪家楼街道", kind="town"))
+        assert [u.code for u in services.units.list()] == ["T01", "T02"]
+    finally:
+        services.close()

@@ -89,7 +89,7 @@ def test_the_database_refuses_codes_differing_only_in_case(services, t01):
     with pytest.raises(sa.exc.IntegrityError):
         with services.store.session() as s:
             s.execute(sa.text("INSERT INTO units (code, name, kind, contact, phone, active, notes) "
-                              "VALUES ('t01', 'x', 'town', '', '', 1, '')"))
+                              "VALUES ('t01', 'x', 'town', '', '', TRUE, '')"))
 
 
 def test_a_date_or_number_cell_is_not_a_code(services, tmp_path):

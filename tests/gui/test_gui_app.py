@@ -73,7 +73,7 @@ def test_damaged_database_restored_from_backup(tmp_path, monkeypatch):
     monkeypatch.setattr(gui_app, "QMessageBox", FakeBox)
     import hotline_desktop.gui.backup_dialogs as bd
 
-    monkeypatch.setattr(bd, "pick_backup", lambda folder, intro, parent=None: good)
+    monkeypatch.setattr(bd, "pick_backup", lambda backups, folder, intro, parent=None: good)
     result = gui_app.open_services(paths)
     assert not isinstance(result, int)
     try:

@@ -172,7 +172,7 @@ def test_zero_byte_database_at_start_offers_restore_and_keeps_the_file(tmp_path,
     monkeypatch.setattr(gui_app, "QMessageBox", FakeBox)
     import hotline_desktop.gui.backup_dialogs as bd
 
-    monkeypatch.setattr(bd, "pick_backup", lambda folder, intro, parent=None: good)
+    monkeypatch.setattr(bd, "pick_backup", lambda backups, folder, intro, parent=None: good)
     result = gui_app.open_services(paths)
     assert not isinstance(result, int)
     try:

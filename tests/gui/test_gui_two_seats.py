@@ -170,3 +170,52 @@ def test_notice_undo_after_another_seat_changed_it_is_refused(notices_tab, seede
     text = message_boxes.texts("warning")[-1]
     assert "备注" in text and "“单位已回复”" in text and "李四" in text, text
     assert notices_tab.undo_stack.count() == 0  # the refused step left the history
+
+
+def test_annual_item_changed_by_another_seat_is_refused_and_the_form_shows_it(qtbot, seeded, other_seat,
+                                                                              message_boxes):
+    from hotline_desktop.gui.annual_tab import AnnualTab
+
+    ys = seeded.assessment.assign(2023, "ganxian-2023-hotline")
+    u = seeded.ids["JD01"]
+    tab = AnnualTab(seeded)
+    qtbot.addWidget(tab)
+    tab.set_year(2023)
+    tab.set_year_scheme(ys)
+    tab.show()
+    try:
+        tab.select_unit(u)
+        other_seat.assessment.set_values(ys.id, [CellEdit(u, None, "publicity_articles", "7", version=0)])
+        tab.commit_value(u, "publicity_articles", "3")
+        assert seeded.assessment.annual_cells(ys.id, u)[(u, "publicity_articles")].text == "7"
+        assert "“7”" in message_boxes.texts("warning")[-1] and "李四" in message_boxes.texts("warning")[-1]
+        tab.select_unit(u)
+        assert tab.cards["publicity_articles"].editor.value() == 7  # the form shows the stored value
+        tab.commit_value(u, "publicity_articles", "3")  # seen now: saved
+        assert seeded.assessment.annual_cells(ys.id, u)[(u, "publicity_articles")].text == "3"
+        other_seat.assessment.set_values(ys.id, [CellEdit(u, None, "publicity_articles", "9")])
+        tab.undo_stack.undo()  # this seat's undo would overwrite 9: refused, reported
+        assert seeded.assessment.annual_cells(ys.id, u)[(u, "publicity_articles")].text == "9"
+        assert tab.undo_stack.count() == 0
+    finally:
+        tab.shutdown()
+
+
+def test_unit_dialog_saved_after_another_seat_changed_the_unit_is_refused(units_tab, other_seat, message_boxes):
+    from hotline_desktop.gui.units_model import COL_CONTACT
+    from hotline_desktop.services.units import draft_of
+
+    u = units_tab.services.ids["JD02"]
+    loaded = units_tab.model.unit(u)
+    theirs = draft_of(other_seat.units.get(u))
+    theirs.contact = "孙悦"
+    other_seat.units.update(u, theirs)
+    mine = draft_of(loaded)
+    mine.phone = "13800000009"
+    assert units_tab.commit_edit(u, mine, expected=draft_of(loaded), expected_version=loaded.version) is None
+    stored = units_tab.services.units.get(u)
+    assert stored.contact == "孙悦" and stored.phone == ""
+    text = message_boxes.texts("warning")[-1]
+    assert "孙悦" in text and "李四" in text, text
+    assert units_tab.model.index(units_tab.model.row_of(u), COL_CONTACT).data() == "孙悦"  # refreshed
+    assert units_tab.model.unit(u).version == stored.version

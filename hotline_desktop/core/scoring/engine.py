@@ -819,10 +819,10 @@ class ScoringEngine:
             sums, plain = sums[todo].tolist(), plain[todo].tolist()
         else:
             sums = plain = [None] * len(todo)
-        fast = self._fast_tail()
         ranked, rounded, tails = self._ranked, self._rounded, self._tails
-        for i, total, simple in zip(todo.tolist(), sums, plain, strict=True):
-            tail = tails[i] = (fast(i, total) if simple and fast else None) or self._tail(i, total, simple)
+        todo = todo.tolist()
+        for i, tail in zip(todo, self._unit_tails(todo, sums, plain), strict=True):
+            tails[i] = tail
             ranked[i] = tail[0] is RANKED
             rounded[i] = int(round2(tail[1]).scaleb(2)) if tail[0] is RANKED else 0
         rank = np.zeros(n, np.int64)
@@ -867,75 +867,50 @@ class ScoringEngine:
             moved = self._moved if self._monthly_mode else {}
             new._built = {m: r for m, r in old._built.items() if m not in moved or not moved[m][i]}
 
-    def _fast_tail(self):
-        """The tail of a unit whose every period month is scored (the common case), or ``None``
-        when a rule beyond the plain mean / weighted total applies to it: the same Decimal steps
-        as :meth:`_tail`, without its look-ups."""
-        s = self.scheme
-        a = self._annual
-        combine = s.total.combine
-        if not self._monthly_mode or self._exact_annual or not self._period or a.volume is not None or combine not in (
-                "weighted", "monthly_mean"):
-            return None
-        e, n = s.scale.e, len(self._period)
-        divide, add, multiply = CONTEXT.divide, CONTEXT.add, CONTEXT.multiply
-        mw, aw = s.total.monthly_weight, s.total.annual_weight
-        vetoed, missing = a.veto.tolist(), a.missing
-        scores = a.level.score.tolist() if combine == "weighted" else None
+    def _unit_tails(self, todo: list[int], sums: list, plain: list):
+        """(status, total, missing, monthly average) of each unit of ``todo``; ``sums``: Σ of its
+        scored months (scaled), ``plain``: every period month scored."""
+        s, a, period = self.scheme, self._annual, self._period
+        e, divide, add, multiply = s.scale.e, CONTEXT.divide, CONTEXT.add, CONTEXT.multiply
+        combine, mw, aw = s.total.combine, s.total.monthly_weight, s.total.annual_weight
+        vetoed, volume = a.veto.tolist(), None if a.volume is None else a.volume.tolist()
+        exact = self._exact_annual
+        scores = a.level.score.tolist() if combine in ("annual", "weighted") else None
+        for i, scored_sum, simple in zip(todo, sums, plain, strict=True):
+            missing, average = self._tail_missing(i, simple), None
+            if self._monthly_mode and not missing:
+                means = () if simple else [self._scored[m].mean for m in period if self._scored[m].status[i] == _AVERAGED]
+                average = divide(sum(means, _fixed(scored_sum, e)), len(period))
+            missing += a.missing.get(i, ())
+            if missing:
+                yield (INCOMPLETE, None, tuple(missing), average)
+                continue
+            if scores is not None:
+                annual = Decimal(scores[i]) if exact else _fixed(int(scores[i]), e)
+            if vetoed[i] >= 0:
+                total = s.vetoes[vetoed[i]].total
+            elif combine == "weighted":
+                total = add(multiply(mw, average), multiply(aw, annual))
+            else:
+                total = annual if combine == "annual" else average
+            yield (UNRANKED if volume is not None and not volume[i] else RANKED, total, (), average)
 
-        def tail(i: int, scored_sum: int):
-            if vetoed[i] >= 0 or i in missing:
-                return None
-            average = divide(_fixed(scored_sum, e), n)
-            total = average if scores is None else add(multiply(mw, average), multiply(aw, _fixed(scores[i], e)))
-            return (RANKED, total, (), average)
-
-        return tail
-
-    def _tail(self, i: int, scored_sum: int | None, all_scored: bool):
-        """(status, total, missing, monthly average) of unit ``i``; ``scored_sum``: Σ of its
-        scored months (scaled), ``all_scored``: every period month scored."""
-        s = self.scheme
-        a = self._annual
+    def _tail_missing(self, i: int, simple: bool) -> list[str]:
+        """What keeps unit ``i`` from a total, apart from annual items: months (monthly schemes) or
+        unit-months lacking a rate the year figures need (Licheng)."""
+        if not self._monthly_mode:
+            return list(self._annual.agg_missing.get(i, ()))
+        if not self._period:
+            return [NO_PERIOD]
         missing: list[str] = []
-        average = None
-        if self._monthly_mode:
-            means = []
-            if not self._period:
-                missing.append(NO_PERIOD)
-            elif not all_scored:
-                for m in self._period:
-                    sm = self._scored[m]
-                    st = sm.status[i]
-                    if st == _AVERAGED:
-                        means.append(sm.mean)
-                    elif st == _NONE:
-                        missing.append(m)
-                    elif st == _INCOMPLETE:
-                        missing.extend(f"{m}:{k}" for k in sm.missing[i])
-            if not missing:
-                exact = _fixed(scored_sum, s.scale.e)
-                average = CONTEXT.divide(sum(means, exact), len(self._period))
-        else:
-            missing.extend(a.agg_missing.get(i, ()))
-        missing.extend(a.missing.get(i, ()))
-        if missing:
-            return (INCOMPLETE, None, tuple(missing), average)
-        combine = s.total.combine
-        if a.veto[i] >= 0:
-            total = s.vetoes[a.veto[i]].total
-        elif combine == "annual":
-            total = self._annual_figure(a.level.score[i])
-        elif combine == "weighted":
-            total = CONTEXT.add(CONTEXT.multiply(s.total.monthly_weight, average),
-                                CONTEXT.multiply(s.total.annual_weight, self._annual_figure(a.level.score[i])))
-        else:
-            total = average
-        status = UNRANKED if a.volume is not None and not a.volume[i] else RANKED
-        return (status, total, (), average)
-
-    def _annual_figure(self, v) -> Decimal:
-        return Decimal(v) if self._exact_annual else _fixed(int(v), self.scheme.scale.e)
+        if not simple:
+            for m in self._period:
+                sm = self._scored[m]
+                if sm.status[i] == _NONE:
+                    missing.append(m)
+                elif sm.status[i] == _INCOMPLETE:
+                    missing.extend(f"{m}:{k}" for k in sm.missing[i])
+        return missing
 
     def _annual_rows(self) -> list[tuple]:
         """Per unit: (indicators, subtotals, (annual score, bonus, penalty) or None, veto) as

@@ -57,6 +57,23 @@ UNIT_KIND_LABELS = MappingProxyType(
 INPUT_KINDS = ("rate", "count", "boolean", "manual", "choice")
 _PERIODS = ("monthly", "annual")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_INPUT_KEYS = {
+    "key", "label", "kind", "period", "unit", "min", "max", "choices", "default", "default_from",
+    "required", "required_when_positive", "aggregate", "weight", "notes",
+}
+_TERM_INPUTS = {
+    "shortfall": ("rate",), "excess": ("rate",), "count": ("count",), "flag": ("boolean",),
+    "choice": ("choice",), "manual": ("manual",), "floor": ("count",), "share": ("count",),
+}
+_POINTS_TERMS = frozenset({"shortfall", "excess", "count", "flag", "floor", "share"})
+_INDICATOR_KEYS = {
+    "key", "label", "category", "level", "max", "start", "terms", "rule_text", "sheet_text",
+    "sheet_text_by_group", "full_when_zero", "fixed_by_kind",
+}
+_TOP_KEYS = {
+    "format_version", "id", "title", "topic", "version", "source", "unit_kinds", "period", "ranking",
+    "total", "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
+}
 
 _TRUE = frozenset({"true", "yes", "y", "t", "1", "1.0", "是", "有", "√", "✓", "✔", "对"})
 _FALSE = frozenset({"false", "no", "n", "f", "0", "0.0", "否", "无", "×", "✗", "✘", "x", "错"})
@@ -602,18 +619,21 @@ class _Builder:
             return default
         return value
 
-    def table_list(self, key: str) -> list[tuple[str, dict]]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list):
-            self.err(key, "必须为表数组（[[...]]）")
+    def tables(self, value, path: str, problem: str, *, allow_empty=False, not_table="必须为表") -> list[tuple[str, dict]]:
+        """(path of each item, item) of an array of tables; ``problem``: it is not an array (or is empty)."""
+        if not isinstance(value, list) or not (value or allow_empty):
+            self.err(path, problem)
             return []
         out = []
         for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                self.err(f"{key}[{i}]", "必须为表")
-                continue
-            out.append((f"{key}[{i}].", item))
+            if isinstance(item, dict):
+                out.append((f"{path}[{i}].", item))
+            else:
+                self.err(f"{path}[{i}]", not_table)
         return out
+
+    def table_list(self, key: str) -> list[tuple[str, dict]]:
+        return self.tables(self.data.get(key, []), key, "必须为表数组（[[...]]）", allow_empty=True)
 
     def section(self, data: dict, key: str, path: str = "") -> dict | None:
         value = data.get(key)
@@ -632,15 +652,41 @@ class _Builder:
     # -- build ----------------------------------------------------------------------------
 
     def build(self) -> Scheme:
-        data = self.data
-        self.unknown_keys(
-            data,
-            {
-                "format_version", "id", "title", "topic", "version", "source", "unit_kinds", "period", "ranking",
-                "total", "monthly_score", "annual_score", "inputs", "categories", "indicators", "vetoes",
-            },
-            "",
+        self.unknown_keys(self.data, _TOP_KEYS, "")
+        head = self.build_header()
+        self.unit_kinds = self.build_unit_kinds()
+        inputs = self.build_inputs()
+        self.inputs = {i.key: i for i in inputs}
+        period = self.build_period()
+        ranking = self.build_ranking()
+        categories_raw = self.build_categories()
+        indicators = self.build_indicators(categories_raw)
+        has_monthly = any(i.level == "monthly" for i in indicators)
+        has_annual = any(i.level == "annual" for i in indicators)
+        scores = self.build_scores(has_monthly, has_annual)
+        total = self.total_def = self.build_total(has_monthly, has_annual)
+        for path, on, what in (("period.months_required", period["months_required"], "要求逐月数据"),
+                               ("period.zero_volume", period["zero_volume"], "按平均分处理无工单月份"),
+                               ("ranking.monthly_ranks", ranking["monthly_ranks"], "有月度排名")):
+            if on and not has_monthly:
+                self.err(path, f"方案没有月度指标时不能{what}")
+        vetoes = self.build_vetoes()
+        categories = self.finish_categories(categories_raw, indicators)
+        if not self.problems:
+            try:
+                _scale(indicators, scores)
+            except ValueError as exc:
+                self.err("indicators", str(exc))
+        if self.problems:
+            raise SchemeError(self.source, self.problems)
+        return Scheme(
+            **head, text=self.text, unit_kinds=self.unit_kinds, **period, **ranking, total=total,
+            monthly_score=scores[0], annual_score=scores[1], inputs=inputs, categories=categories,
+            indicators=indicators, vetoes=vetoes, origin=self.source,
         )
+
+    def build_header(self) -> dict:
+        data = self.data
         version_raw = data.get("format_version")
         if version_raw is None and not self.frozen:
             self.err("format_version", f"缺少必填项（方案文件格式版本，目前为 {FORMAT_VERSION}）")
@@ -649,31 +695,27 @@ class _Builder:
         scheme_id = self.string(data, "id", "")
         if scheme_id and not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", scheme_id):
             self.err("id", f"只能包含字母、数字、-、_ 和 .：{scheme_id!r}")
-        title = self.string(data, "title", "")
-        topic = self.string(data, "topic", "", required=False)
-        version = self.string(data, "version", "")
-        source = self.string(data, "source", "", required=False)
+        return dict(id=scheme_id, title=self.string(data, "title", ""),
+                    topic=self.string(data, "topic", "", required=False), version=self.string(data, "version", ""),
+                    source=self.string(data, "source", "", required=False))
 
-        kinds_raw = data.get("unit_kinds", list(UNIT_KINDS))
-        unit_kinds: tuple[str, ...] = ()
+    def build_unit_kinds(self) -> tuple[str, ...]:
+        kinds_raw = self.data.get("unit_kinds", list(UNIT_KINDS))
         if not isinstance(kinds_raw, list) or not kinds_raw:
             self.err("unit_kinds", "必须为非空数组")
-        else:
-            good = []
-            for i, k in enumerate(kinds_raw):
-                if k not in UNIT_KINDS:
-                    self.err(f"unit_kinds[{i}]", f"未知的单位类型 {k!r}（可选：{'、'.join(UNIT_KINDS)}）")
-                elif k in good:
-                    self.err(f"unit_kinds[{i}]", f"重复的单位类型 {k!r}")
-                else:
-                    good.append(k)
-            unit_kinds = tuple(good)
-        self.unit_kinds = unit_kinds
+            return ()
+        good: list[str] = []
+        for i, k in enumerate(kinds_raw):
+            if k not in UNIT_KINDS:
+                self.err(f"unit_kinds[{i}]", f"未知的单位类型 {k!r}（可选：{'、'.join(UNIT_KINDS)}）")
+            elif k in good:
+                self.err(f"unit_kinds[{i}]", f"重复的单位类型 {k!r}")
+            else:
+                good.append(k)
+        return tuple(good)
 
-        inputs = self.build_inputs()
-        self.inputs = {i.key: i for i in inputs}
-
-        period = self.section(data, "period") or {}
+    def build_period(self) -> dict:
+        period = self.section(self.data, "period") or {}
         self.unknown_keys(period, {"months_required", "zero_volume", "volume_input"}, "period.")
         months_required = self.boolean(period, "months_required", "period.", False)
         zero_volume = self.choice(period, "zero_volume", "period.", ("average",), required=False)
@@ -682,8 +724,10 @@ class _Builder:
             volume_input = self.string(period, "volume_input", "period.")
             if volume_input:
                 self.check_input_ref(volume_input, "period.volume_input", kinds=("count",), period="monthly")
+        return dict(months_required=months_required, zero_volume=zero_volume, volume_input=volume_input)
 
-        ranking = self.section(data, "ranking") or {}
+    def build_ranking(self) -> dict:
+        ranking = self.section(self.data, "ranking") or {}
         self.unknown_keys(ranking, {"groups", "unranked_when_zero", "monthly_ranks"}, "ranking.")
         monthly_ranks = self.boolean(ranking, "monthly_ranks", "ranking.", False)
         unranked_when_zero = None
@@ -695,12 +739,9 @@ class _Builder:
                 )
         groups = self.build_groups(ranking)
         self.group_keys = {g.key for g in groups}
+        return dict(monthly_ranks=monthly_ranks, unranked_when_zero=unranked_when_zero, groups=groups)
 
-        categories_raw = self.build_categories()
-        indicators = self.build_indicators(categories_raw)
-        has_monthly = any(i.level == "monthly" for i in indicators)
-        has_annual = any(i.level == "annual" for i in indicators)
-
+    def build_scores(self, has_monthly: bool, has_annual: bool) -> tuple[ScoreDef | None, ScoreDef | None]:
         monthly_score = self.build_score("monthly_score", "monthly")
         annual_score = self.build_score("annual_score", "annual")
         if has_monthly and monthly_score is None:
@@ -709,48 +750,7 @@ class _Builder:
             self.err("monthly_score", "方案没有月度指标，不能定义月度得分")
         if has_annual and annual_score is None:
             annual_score = ScoreDef(label="年度得分")
-
-        total = self.total_def = self.build_total(has_monthly, has_annual)
-        if not has_monthly and months_required:
-            self.err("period.months_required", "方案没有月度指标时不能要求逐月数据")
-        if zero_volume and not has_monthly:
-            self.err("period.zero_volume", "方案没有月度指标时不能按平均分处理无工单月份")
-        if monthly_ranks and not has_monthly:
-            self.err("ranking.monthly_ranks", "方案没有月度指标时不能有月度排名")
-
-        vetoes = self.build_vetoes()
-        categories = self.finish_categories(categories_raw, indicators)
-
-        if not self.problems:
-            try:
-                _scale(indicators, (monthly_score, annual_score))
-            except ValueError as exc:
-                self.err("indicators", str(exc))
-        if self.problems:
-            raise SchemeError(self.source, self.problems)
-        return Scheme(
-            id=scheme_id,
-            title=title,
-            version=version,
-            source=source,
-            text=self.text,
-            unit_kinds=unit_kinds,
-            months_required=months_required,
-            zero_volume=zero_volume,
-            volume_input=volume_input,
-            unranked_when_zero=unranked_when_zero,
-            monthly_ranks=monthly_ranks,
-            groups=groups,
-            total=total,
-            monthly_score=monthly_score,
-            annual_score=annual_score,
-            inputs=inputs,
-            categories=categories,
-            indicators=indicators,
-            vetoes=vetoes,
-            origin=self.source,
-            topic=topic,
-        )
+        return monthly_score, annual_score
 
     def check_input_ref(
         self, key, path, *, kinds=None, period=None, aggregated=False, level=None
@@ -782,106 +782,94 @@ class _Builder:
             self.err("inputs", "至少需要一个数据项")
         seen: set[str] = set()
         raw_defs: list[tuple[str, dict, dict]] = []
-        allowed = {
-            "key", "label", "kind", "period", "unit", "min", "max", "choices", "default", "default_from",
-            "required", "required_when_positive", "aggregate", "weight", "notes",
-        }
         for path, t in entries:
-            self.unknown_keys(t, allowed, path)
+            self.unknown_keys(t, _INPUT_KEYS, path)
             key = self.key_of(t, path)
             if key and key in seen:
                 self.err(f"{path}key", f"重复的数据项 {key!r}")
             seen.add(key)
             label = self.string(t, "label", path)
             kind = self.choice(t, "kind", path, INPUT_KINDS)
-            period = self.choice(t, "period", path, _PERIODS)
-            unit = self.string(t, "unit", path, required=False)
-            fields = dict(key=key, label=label, kind=kind, period=period, unit=unit,
+            fields = dict(key=key, label=label, kind=kind, period=self.choice(t, "period", path, _PERIODS),
+                          unit=self.string(t, "unit", path, required=False),
                           notes=self.string(t, "notes", path, required=False))
-            if kind == "manual":
-                fields["min"] = self.number(t, "min", path, required=False, default=ZERO)
-                fields["max"] = self.number(t, "max", path, required=False)
-                if fields["max"] is not None and fields["min"] is not None and fields["max"] < fields["min"]:
-                    self.err(f"{path}max", "不能小于 min")
-                fields["required"] = self.boolean(t, "required", path, True)
-            elif kind == "rate":
-                fields["required"] = self.boolean(t, "required", path, False)
-                fields["min"], fields["max"] = ZERO, HUNDRED
-            else:
-                for k in ("min", "max", "required", "required_when_positive"):
-                    if k in t:
-                        self.err(f"{path}{k}", f"{kind} 类型的数据项不能设置此字段")
-            if kind == "count":
-                fields["default"] = 0
-            elif kind == "boolean":
-                fields["default"] = False
-            elif kind == "choice":
-                choices = self.build_choices(t, path)
-                fields["choices"] = choices
-                default = t.get("default")
-                values = [c.value for c in choices]
-                if default is None:
-                    self.err(f"{path}default", "选项类数据项必须指定默认选项（未填时取值）")
-                elif default not in values:
-                    self.err(f"{path}default", f"默认选项 {default!r} 不在 choices 中")
-                fields["default"] = default
-            if "default" in t and kind != "choice":
-                self.err(f"{path}default", "只有选项类数据项可以设置 default")
-            if "choices" in t and kind != "choice":
-                self.err(f"{path}choices", "只有选项类数据项可以设置 choices")
-            aggregate = self.choice(t, "aggregate", path, ("sum", "weighted_mean"), required=False)
-            if aggregate and period != "monthly":
-                self.err(f"{path}aggregate", "只有月度数据项可以汇总为全年数据")
-            if aggregate == "sum" and kind != "count":
-                self.err(f"{path}aggregate", "只有数量类数据项可以按 sum 汇总")
-            if aggregate == "weighted_mean" and kind != "rate":
-                self.err(f"{path}aggregate", "只有比率类数据项可以按 weighted_mean 汇总")
-            fields["aggregate"] = aggregate
+            self.input_bounds(t, path, kind, fields)
+            self.input_default(t, path, kind, fields)
+            fields["aggregate"] = self.input_aggregate(t, path, kind, fields["period"])
             raw_defs.append((path, t, fields))
-
         by_key = {f["key"]: f for _, _, f in raw_defs if f["key"]}
         for path, t, f in raw_defs:
-            for ref_field, kinds in (("default_from", None), ("required_when_positive", ("count",)),
-                                     ("weight", ("count",))):
-                ref = t.get(ref_field)
-                if ref is None:
-                    continue
-                other = by_key.get(ref) if isinstance(ref, str) else None
-                if other is None:
-                    self.err(f"{path}{ref_field}", f"引用了不存在的数据项 {ref!r}")
-                    continue
-                if other["period"] != f["period"]:
-                    self.err(f"{path}{ref_field}", f"数据项 {ref!r} 的周期与本项不同")
-                    continue
-                if kinds and other["kind"] not in kinds:
-                    self.err(f"{path}{ref_field}", f"数据项 {ref!r} 必须为数量类")
-                    continue
-                if ref_field == "default_from" and other["kind"] != f["kind"]:
-                    self.err(f"{path}{ref_field}", f"数据项 {ref!r} 的类型与本项不同")
-                    continue
-                if ref == f["key"]:
-                    self.err(f"{path}{ref_field}", "不能引用自身")
-                    continue
-                f[ref_field] = ref
-            if f.get("required_when_positive") and f["kind"] != "rate":
-                pass  # reported above for non-rate kinds
-            if f.get("aggregate") == "weighted_mean" and not f.get("weight"):
-                self.err(f"{path}weight", "按 weighted_mean 汇总时必须指定权重数据项（weight）")
-            if f.get("weight") and f.get("aggregate") != "weighted_mean":
-                self.err(f"{path}weight", "只有按 weighted_mean 汇总时才能指定 weight")
+            self.link_input(path, t, f, by_key)
         return tuple(InputDef(**f) for _, _, f in raw_defs)
 
-    def build_choices(self, t: dict, path: str) -> tuple[Choice, ...]:
-        raw = t.get("choices")
-        if not isinstance(raw, list) or not raw:
-            self.err(f"{path}choices", "必须为非空数组")
-            return ()
-        out = []
-        for i, c in enumerate(raw):
-            p = f"{path}choices[{i}]."
-            if not isinstance(c, dict):
-                self.err(p[:-1], "必须为表（value、label）")
+    def input_bounds(self, t: dict, path: str, kind: str | None, fields: dict) -> None:
+        if kind == "manual":
+            fields["min"] = self.number(t, "min", path, required=False, default=ZERO)
+            fields["max"] = self.number(t, "max", path, required=False)
+            if fields["max"] is not None and fields["min"] is not None and fields["max"] < fields["min"]:
+                self.err(f"{path}max", "不能小于 min")
+            fields["required"] = self.boolean(t, "required", path, True)
+        elif kind == "rate":
+            fields["required"] = self.boolean(t, "required", path, False)
+            fields["min"], fields["max"] = ZERO, HUNDRED
+        else:
+            for k in ("min", "max", "required", "required_when_positive"):
+                if k in t:
+                    self.err(f"{path}{k}", f"{kind} 类型的数据项不能设置此字段")
+
+    def input_default(self, t: dict, path: str, kind: str | None, fields: dict) -> None:
+        if kind in ("count", "boolean"):
+            fields["default"] = 0 if kind == "count" else False
+        elif kind == "choice":
+            choices = fields["choices"] = self.build_choices(t, path)
+            default = fields["default"] = t.get("default")
+            if default is None:
+                self.err(f"{path}default", "选项类数据项必须指定默认选项（未填时取值）")
+            elif default not in [c.value for c in choices]:
+                self.err(f"{path}default", f"默认选项 {default!r} 不在 choices 中")
+        for k in ("default", "choices"):
+            if k in t and kind != "choice":
+                self.err(f"{path}{k}", f"只有选项类数据项可以设置 {k}")
+
+    def input_aggregate(self, t: dict, path: str, kind: str | None, period: str | None) -> str | None:
+        aggregate = self.choice(t, "aggregate", path, ("sum", "weighted_mean"), required=False)
+        if aggregate and period != "monthly":
+            self.err(f"{path}aggregate", "只有月度数据项可以汇总为全年数据")
+        if aggregate == "sum" and kind != "count":
+            self.err(f"{path}aggregate", "只有数量类数据项可以按 sum 汇总")
+        if aggregate == "weighted_mean" and kind != "rate":
+            self.err(f"{path}aggregate", "只有比率类数据项可以按 weighted_mean 汇总")
+        return aggregate
+
+    def link_input(self, path: str, t: dict, f: dict, by_key: dict) -> None:
+        """default_from / required_when_positive / weight: another input of the same period."""
+        for ref_field, counts in (("default_from", False), ("required_when_positive", True), ("weight", True)):
+            ref = t.get(ref_field)
+            if ref is None:
                 continue
+            other = by_key.get(ref) if isinstance(ref, str) else None
+            if other is None:
+                problem = f"引用了不存在的数据项 {ref!r}"
+            elif other["period"] != f["period"]:
+                problem = f"数据项 {ref!r} 的周期与本项不同"
+            elif counts and other["kind"] != "count":
+                problem = f"数据项 {ref!r} 必须为数量类"
+            elif ref_field == "default_from" and other["kind"] != f["kind"]:
+                problem = f"数据项 {ref!r} 的类型与本项不同"
+            elif ref == f["key"]:
+                problem = "不能引用自身"
+            else:
+                f[ref_field] = ref
+                continue
+            self.err(f"{path}{ref_field}", problem)
+        if f.get("aggregate") == "weighted_mean" and not f.get("weight"):
+            self.err(f"{path}weight", "按 weighted_mean 汇总时必须指定权重数据项（weight）")
+        if f.get("weight") and f.get("aggregate") != "weighted_mean":
+            self.err(f"{path}weight", "只有按 weighted_mean 汇总时才能指定 weight")
+
+    def build_choices(self, t: dict, path: str) -> tuple[Choice, ...]:
+        out: list[Choice] = []
+        for p, c in self.tables(t.get("choices"), f"{path}choices", "必须为非空数组", not_table="必须为表（value、label）"):
             value = c.get("value")
             if not isinstance(value, str) or not value:
                 self.err(f"{p}value", "必须为非空字符串")
@@ -894,16 +882,12 @@ class _Builder:
 
     def build_groups(self, ranking: dict) -> tuple[GroupDef, ...]:
         raw = ranking.get("groups")
+        entries = self.tables(raw, "ranking.groups", "至少需要一个排名组")
         if not isinstance(raw, list) or not raw:
-            self.err("ranking.groups", "至少需要一个排名组")
             return ()
-        groups = []
+        groups: list[GroupDef] = []
         covered: dict[str, str] = {}
-        for i, g in enumerate(raw):
-            path = f"ranking.groups[{i}]."
-            if not isinstance(g, dict):
-                self.err(path[:-1], "必须为表")
-                continue
+        for path, g in entries:
             self.unknown_keys(g, {"key", "label", "kinds", "title", "name_header"}, path)
             key = self.key_of(g, path)
             if key and any(x.key == key for x in groups):
@@ -985,112 +969,38 @@ class _Builder:
         return tuple(out)
 
     def build_terms(self, raw, path: str, level: str, *, adjustment=False) -> tuple[TermDef, ...]:
-        if not isinstance(raw, list) or not raw:
-            self.err(path, "必须为非空的规则项数组")
-            return ()
-        terms = []
-        for i, t in enumerate(raw):
-            p = f"{path}[{i}]."
-            if not isinstance(t, dict):
-                self.err(p[:-1], "必须为表")
-                continue
-            term = self.build_term(t, p, level, adjustment)
-            if term is not None:
-                terms.append(term)
-        return tuple(terms)
+        terms = (self.build_term(t, p, level, adjustment) for p, t in self.tables(raw, path, "必须为非空的规则项数组"))
+        return tuple(t for t in terms if t is not None)
 
     def build_term(self, t: dict, p: str, level: str, adjustment: bool) -> TermDef | None:
         n_before = len(self.problems)
         type_ = self.choice(t, "type", p, TERM_TYPES)
+        period = "monthly" if level == "monthly" else None
+        inp = self.check_input_ref(t.get("input"), f"{p}input", kinds=_TERM_INPUTS.get(type_), period=period,
+                                   level=level)
         allowed = {"type", "input", "cap"}
         params: dict[str, object] = {}
-        kinds = {
-            "shortfall": ("rate",), "excess": ("rate",), "count": ("count",), "flag": ("boolean",),
-            "choice": ("choice",), "manual": ("manual",), "floor": ("count",), "share": ("count",),
-        }.get(type_)
-        period = "monthly" if level == "monthly" else None
-        inp = self.check_input_ref(t.get("input"), f"{p}input", kinds=kinds, period=period, level=level)
-        if type_ in ("shortfall", "excess", "count", "flag", "floor", "share"):
+        if type_ in _POINTS_TERMS:
             allowed |= {"deduct", "add"}
-            has_d, has_a = "deduct" in t, "add" in t
-            if has_d == has_a:
-                self.err(f"{p}deduct", "必须且只能指定 deduct（每单位扣分）或 add（每单位加分）之一")
-            elif has_d:
-                if adjustment:
-                    self.err(f"{p}deduct", "加分 / 减分项中的规则只能用 add（减分项的 add 为减去的分值）")
-                d = self.number(t, "deduct", p)
-                params["points"] = -d if d is not None else None
-            else:
-                params["points"] = self.number(t, "add", p)
-        if type_ == "shortfall":
-            allowed.add("target")
-            params["target"] = self.number(t, "target", p, required=False, default=HUNDRED)
-            if params["target"] is not None and params["target"] > HUNDRED:
-                self.err(f"{p}target", "必须在 0 到 100 之间")
-        elif type_ == "excess":
-            allowed.add("threshold")
-            params["threshold"] = self.number(t, "threshold", p)
-            if params["threshold"] is not None and params["threshold"] > HUNDRED:
-                self.err(f"{p}threshold", "必须在 0 到 100 之间")
+            params["points"] = self.term_points(t, p, adjustment)
+        if type_ in ("shortfall", "excess"):
+            key = "target" if type_ == "shortfall" else "threshold"
+            allowed.add(key)
+            params[key] = self.number(t, key, p, required=type_ == "excess", default=HUNDRED if key == "target" else None)
+            if params[key] is not None and params[key] > HUNDRED:
+                self.err(f"{p}{key}", "必须在 0 到 100 之间")
         elif type_ == "choice":
             allowed.add("points")
-            table = t.get("points")
-            out: dict[str, Decimal] = {}
-            if not isinstance(table, dict):
-                self.err(f"{p}points", "必须为表（选项 = 分值）")
-            elif inp is not None:
-                for c in inp.choices:
-                    if c.value not in table:
-                        self.err(f"{p}points", f"缺少选项 {c.value!r} 的分值")
-                for k in table:
-                    if not any(c.value == k for c in inp.choices):
-                        self.err(f"{p}points.{k}", "不是该数据项的选项")
-                    else:
-                        v = self.number(table, k, f"{p}points.", nonneg=False)
-                        if v is not None:
-                            out[k] = v
-            params["table"] = out
+            params["table"] = self.choice_points(t, p, inp)
         elif type_ == "floor":
             allowed.add("per")
-            per = t.get("per")
-            if isinstance(per, dict):
-                table2 = {}
-                for k in self.unit_kinds:
-                    if k not in per:
-                        self.err(f"{p}per", f"缺少单位类型 {k!r} 的基数")
-                for k in per:
-                    if k not in self.unit_kinds:
-                        self.err(f"{p}per.{k}", "不是本方案的单位类型")
-                        continue
-                    v = self.number(per, k, f"{p}per.", positive=True)
-                    if v is not None and v != v.to_integral_value():
-                        self.err(f"{p}per.{k}", "必须为正整数")
-                    elif v is not None:
-                        table2[k] = int(v)
-                params["per"] = table2
-            else:
-                v = self.number(t, "per", p, positive=True)
-                if v is not None and v != v.to_integral_value():
-                    self.err(f"{p}per", "必须为正整数")
-                params["per"] = v
+            params["per"] = self.floor_per(t, p)
         elif type_ == "share":
             allowed |= {"scope", "min_by_kind"}
             if level != "annual" or adjustment:
                 self.err(f"{p}type", "share（占比）只能用于年度指标")
             params["scope"] = self.choice(t, "scope", p, ("group", "all"), required=False, default="group")
-            mbk = t.get("min_by_kind", {})
-            table3 = {}
-            if not isinstance(mbk, dict):
-                self.err(f"{p}min_by_kind", "必须为表（单位类型 = 最少数量）")
-            else:
-                for k in mbk:
-                    if k not in self.unit_kinds:
-                        self.err(f"{p}min_by_kind.{k}", "不是本方案的单位类型")
-                        continue
-                    v = self.number(mbk, k, f"{p}min_by_kind.")
-                    if v is not None:
-                        table3[k] = v
-            params["min_by_kind"] = table3
+            params["min_by_kind"] = self.kind_table(t, "min_by_kind", p, "必须为表（单位类型 = 最少数量）")
         elif type_ == "manual" and adjustment:
             self.err(f"{p}type", "加分 / 减分项不能使用 manual")
         params["cap"] = self.number(t, "cap", p, required=False)
@@ -1101,6 +1011,69 @@ class _Builder:
             params["options"] = tuple(c.value for c in inp.choices)
         return TermDef(type=type_, input=inp.key, params=MappingProxyType(params))
 
+    def term_points(self, t: dict, p: str, adjustment: bool) -> Decimal | None:
+        """Points per unit: ``deduct`` (negative) or ``add``, exactly one of them."""
+        has_d, has_a = "deduct" in t, "add" in t
+        if has_d == has_a:
+            self.err(f"{p}deduct", "必须且只能指定 deduct（每单位扣分）或 add（每单位加分）之一")
+            return None
+        if has_a:
+            return self.number(t, "add", p)
+        if adjustment:
+            self.err(f"{p}deduct", "加分 / 减分项中的规则只能用 add（减分项的 add 为减去的分值）")
+        d = self.number(t, "deduct", p)
+        return -d if d is not None else None
+
+    def choice_points(self, t: dict, p: str, inp: InputDef | None) -> dict[str, Decimal]:
+        table = t.get("points")
+        out: dict[str, Decimal] = {}
+        if not isinstance(table, dict):
+            self.err(f"{p}points", "必须为表（选项 = 分值）")
+            return out
+        if inp is None:
+            return out
+        for c in inp.choices:
+            if c.value not in table:
+                self.err(f"{p}points", f"缺少选项 {c.value!r} 的分值")
+        for k in table:
+            if not any(c.value == k for c in inp.choices):
+                self.err(f"{p}points.{k}", "不是该数据项的选项")
+            elif (v := self.number(table, k, f"{p}points.", nonneg=False)) is not None:
+                out[k] = v
+        return out
+
+    def floor_per(self, t: dict, p: str):
+        """The base of a floor term: one positive integer, or one per unit kind."""
+        per = t.get("per")
+        whole = lambda v: None if v == v.to_integral_value() else "必须为正整数"  # noqa: E731
+        if not isinstance(per, dict):
+            v = self.number(t, "per", p, positive=True)
+            if v is not None and whole(v):
+                self.err(f"{p}per", whole(v))
+            return v
+        for k in self.unit_kinds:
+            if k not in per:
+                self.err(f"{p}per", f"缺少单位类型 {k!r} 的基数")
+        return {k: int(v) for k, v in self.kind_table(t, "per", p, "", check=whole, positive=True).items()}
+
+    def kind_table(self, t: dict, key: str, p: str, not_table: str, *, check=None, **number) -> dict[str, Decimal]:
+        """A table ``unit kind = number`` (of this scheme's kinds); ``check(v)`` returns a problem or None."""
+        table = t.get(key, {})
+        out: dict[str, Decimal] = {}
+        if not isinstance(table, dict):
+            self.err(f"{p}{key}", not_table)
+            return out
+        for k in table:
+            if k not in self.unit_kinds:
+                self.err(f"{p}{key}.{k}", "不是本方案的单位类型")
+            elif (v := self.number(table, k, f"{p}{key}.", **number)) is not None:
+                problem = check(v) if check else None
+                if problem:
+                    self.err(f"{p}{key}.{k}", problem)
+                else:
+                    out[k] = v
+        return out
+
     def build_indicators(self, categories_raw) -> tuple[IndicatorDef, ...]:
         cats = {f["key"]: f for _, _, f in categories_raw}
         entries = self.table_list("indicators")
@@ -1108,15 +1081,10 @@ class _Builder:
             self.err("indicators", "至少需要一个指标")
         out = []
         seen: dict[tuple[str, str], str] = {}
-        manual_max: dict[str, Decimal] = {}
-        manual_path: dict[str, str] = {}
-        allowed = {
-            "key", "label", "category", "level", "max", "start", "terms", "rule_text", "sheet_text",
-            "sheet_text_by_group", "full_when_zero", "fixed_by_kind",
-        }
+        manual: dict[str, tuple[Decimal, str]] = {}  # manual input -> (max of its indicator, indicator path)
         for path, t in entries:
             n_before = len(self.problems)
-            self.unknown_keys(t, allowed, path)
+            self.unknown_keys(t, _INDICATOR_KEYS, path)
             key = self.key_of(t, path)
             level = self.choice(t, "level", path, _PERIODS)
             if key and (level, key) in seen:
@@ -1129,63 +1097,55 @@ class _Builder:
             elif category and level and cats[category]["level"] != level:
                 self.err(f"{path}category", f"类别 {category!r} 的层级与本指标不同")
             mx = self.number(t, "max", path)
-            start_raw = t.get("start", 0)
-            start = ZERO
-            if start_raw == "max":
-                start = mx if mx is not None else ZERO
-            else:
-                start = self.number(t, "start", path, required=False, default=ZERO)
-                if start is not None and mx is not None and start > mx:
-                    self.err(f"{path}start", "不能大于 max")
+            start = self.indicator_start(t, path, mx)
             terms = self.build_terms(t.get("terms"), f"{path}terms", level or "annual")
             fwz = t.get("full_when_zero")
             if fwz is not None:
                 self.check_input_ref(fwz, f"{path}full_when_zero", kinds=("count",), level=level,
                                      period="monthly" if level == "monthly" else None)
-            fixed: dict[str, Decimal] = {}
-            fbk = t.get("fixed_by_kind", {})
-            if not isinstance(fbk, dict):
-                self.err(f"{path}fixed_by_kind", "必须为表（单位类型 = 分值）")
-            else:
-                for k in fbk:
-                    if k not in self.unit_kinds:
-                        self.err(f"{path}fixed_by_kind.{k}", "不是本方案的单位类型")
-                        continue
-                    v = self.number(fbk, k, f"{path}fixed_by_kind.")
-                    if v is not None and mx is not None and v > mx:
-                        self.err(f"{path}fixed_by_kind.{k}", "不能大于 max")
-                    elif v is not None:
-                        fixed[k] = v
-            by_group = t.get("sheet_text_by_group", {})
-            if not isinstance(by_group, dict):
-                self.err(f"{path}sheet_text_by_group", "必须为表（排名组 = 文字）")
-                by_group = {}
-            for g, text in by_group.items():
-                if g not in self.group_keys:
-                    self.err(f"{path}sheet_text_by_group.{g}", "不是本方案的排名组")
-                elif not isinstance(text, str):
-                    self.err(f"{path}sheet_text_by_group.{g}", "必须为字符串")
-            manual = tuple(term.input for term in terms if term.type == "manual")
-            for m in manual:
-                if m in manual_max:
-                    self.err(f"{path}terms", f"评分类数据项 {m!r} 已被 {manual_path[m]} 使用")
-                manual_max[m] = mx if mx is not None else ZERO
-                manual_path[m] = path[:-1]
+            over = lambda v, mx=mx: "不能大于 max" if mx is not None and v > mx else None  # noqa: E731
+            fixed = self.kind_table(t, "fixed_by_kind", path, "必须为表（单位类型 = 分值）", check=over)
+            by_group = self.sheet_texts(t, path)
+            scored = tuple(term.input for term in terms if term.type == "manual")
+            for m in scored:
+                if m in manual:
+                    self.err(f"{path}terms", f"评分类数据项 {m!r} 已被 {manual[m][1]} 使用")
+                manual[m] = (mx if mx is not None else ZERO, path[:-1])
             if len(self.problems) > n_before:
                 continue
-            inputs = {term.input for term in terms}
-            if fwz:
-                inputs.add(fwz)
-            ind = IndicatorDef(
+            out.append(IndicatorDef(
                 key=key, label=label, category=category, level=level, max=mx, start=start,
                 terms=terms, rule_text=self.string(t, "rule_text", path, required=False),
                 sheet_text=self.string(t, "sheet_text", path, required=False),
-                sheet_text_by_group=MappingProxyType(dict(by_group)), full_when_zero=fwz,
-                fixed_by_kind=MappingProxyType(fixed), inputs=frozenset(inputs), manual_inputs=manual,
-                uses_share=any(term.type == "share" for term in terms),
-            )
-            out.append(ind)
-        # manual inputs take their bounds from the indicator that scores them
+                sheet_text_by_group=MappingProxyType(by_group), full_when_zero=fwz,
+                fixed_by_kind=MappingProxyType(fixed), inputs=frozenset({term.input for term in terms} | {fwz} - {None}),
+                manual_inputs=scored, uses_share=any(term.type == "share" for term in terms),
+            ))
+        self.bound_manual_inputs({k: v[0] for k, v in manual.items()})
+        return tuple(out)
+
+    def indicator_start(self, t: dict, path: str, mx: Decimal | None) -> Decimal | None:
+        if t.get("start", 0) == "max":
+            return mx if mx is not None else ZERO
+        start = self.number(t, "start", path, required=False, default=ZERO)
+        if start is not None and mx is not None and start > mx:
+            self.err(f"{path}start", "不能大于 max")
+        return start
+
+    def sheet_texts(self, t: dict, path: str) -> dict[str, str]:
+        by_group = t.get("sheet_text_by_group", {})
+        if not isinstance(by_group, dict):
+            self.err(f"{path}sheet_text_by_group", "必须为表（排名组 = 文字）")
+            return {}
+        for g, text in by_group.items():
+            if g not in self.group_keys:
+                self.err(f"{path}sheet_text_by_group.{g}", "不是本方案的排名组")
+            elif not isinstance(text, str):
+                self.err(f"{path}sheet_text_by_group.{g}", "必须为字符串")
+        return dict(by_group)
+
+    def bound_manual_inputs(self, manual_max: dict[str, Decimal]) -> None:
+        """Manual inputs take their bounds from the indicator that scores them."""
         for key, inp in list(self.inputs.items()):
             if inp.kind != "manual":
                 continue
@@ -1196,7 +1156,6 @@ class _Builder:
                     self.err("inputs", f"评分类数据项 {key!r} 的上限 {fmt2(inp.max)} 超过了指标满分")
             elif inp.max is None:
                 self.err("inputs", f"评分类数据项 {key!r} 没有被任何指标使用，必须自行指定 max")
-        return tuple(out)
 
     def build_adjustment(self, section: dict, name: str, path: str, level: str) -> AdjustmentDef | None:
         t = self.section(section, name, path)

@@ -8,9 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from hotline_desktop.core.kb import STATUS_LABELS, Form, Status
-from hotline_desktop.db.kb_repository import EntryRow
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
+from hotline_desktop.services.kb import EntryRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the EntryRow (or feedback tuple)

@@ -119,6 +119,11 @@ class HighlightDelegate(QStyledItemDelegate):
 
 class KbTab(TabPage):
     key = "kb"
+    edit_area = "kb"
+
+    def edit_actions(self) -> list:
+        return [self.new_action, self.edit_action, self.review_action, self.publish_action, self.revise_action,
+                self.verify_action, self.withdraw_action, self.feedback_action, self.import_action]
     title_changed = Signal(str)
     export_finished = Signal(object)  # Path
     import_finished = Signal(int)

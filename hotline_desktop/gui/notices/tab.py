@@ -64,6 +64,10 @@ DAY_CHECK_MS = 60_000  # statuses are as of today: look for a new day once a min
 
 class NoticesTab(TabPage):
     key = "notices"
+    edit_area = "notices"
+
+    def edit_actions(self) -> list:
+        return [self.new_action, self.edit_action, self.complete_action, self.extend_action, self.void_action]
     title_changed = Signal(str)
     pdf_ready = Signal(object)  # Path of a written PDF (save / print / preview)
     export_finished = Signal(object)  # Path

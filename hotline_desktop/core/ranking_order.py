@@ -1,0 +1,37 @@
+"""The order units are shown and printed in (排名 screen, ranking tables, exports, CLI): ranked units
+by rank, then those not ranked (不参与排名, or a month scored at the 平均分), then 数据不全, then months
+without data; equal places (ties) and the rest by unit code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import MappingProxyType
+
+from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, UnitResult
+
+#: annual statuses (ranked / unranked / incomplete) and a month's (scored / averaged / incomplete / missing)
+STATUS_PLACE = MappingProxyType({RANKED: 0, "scored": 0, UNRANKED: 1, "averaged": 1, INCOMPLETE: 2, "missing": 3})
+_OTHER = 4
+RANK_SPAN = 1_000_000  # ranks and code positions stay below this
+
+
+def order_key(status: str, rank: int | None, code: str) -> tuple[int, int, str]:
+    return STATUS_PLACE.get(status, _OTHER), rank or 0, code
+
+
+def order_number(status: str, rank: int | None, code_index: int) -> int:
+    """order_key as one int, with the code's position in code order (the live table sorts thousands)."""
+    return (STATUS_PLACE.get(status, _OTHER) * RANK_SPAN + (rank or 0)) * RANK_SPAN + code_index
+
+
+def month_place(u: UnitResult, month: str) -> tuple[str, int | None]:
+    """(status, rank) of a unit in one month; a month without figures is "missing"."""
+    m = u.months.get(month)
+    return ("missing", None) if m is None else (m.status, m.rank)
+
+
+def in_order(units: Iterable[UnitResult], month: str | None = None) -> list[UnitResult]:
+    """Units in the ranking order of the year (month None) or of one month."""
+    if month is None:
+        return sorted(units, key=lambda u: order_key(u.status, u.rank, u.code))
+    return sorted(units, key=lambda u: order_key(*month_place(u, month), u.code))

@@ -1,0 +1,60 @@
+"""One ranking order for the screen, the printed tables and the exports; and what an annual item feeds."""
+
+from types import SimpleNamespace
+
+from hotline_desktop.core.annual_status import item_feeds
+from hotline_desktop.core.ranking_order import in_order, order_key, order_number
+from hotline_desktop.core.scoring import load_scheme
+
+
+def unit(code, status, rank=None, months=None):
+    return SimpleNamespace(code=code, status=status, rank=rank, months=months or {})
+
+
+def test_year_order_ranked_by_rank_ties_by_code_then_unranked_then_incomplete():
+    units = [unit("C09", "incomplete"), unit("C03", "ranked", 2), unit("C01", "unranked"),
+             unit("C07", "ranked", 1), unit("C02", "ranked", 2), unit("C05", "ranked", 4)]
+    assert [u.code for u in in_order(units)] == ["C07", "C02", "C03", "C05", "C01", "C09"]
+
+
+def test_month_order_puts_averaged_after_scored_and_months_without_data_last():
+    m = lambda status, rank=None: SimpleNamespace(status=status, rank=rank)  # noqa: E731
+    units = [unit("T1", "ranked", 1, {}), unit("T2", "ranked", 2, {"2026-03": m("averaged")}),
+             unit("T3", "ranked", 3, {"2026-03": m("scored", 2)}), unit("T4", "ranked", 4, {"2026-03": m("scored", 1)}),
+             unit("T5", "ranked", 5, {"2026-03": m("incomplete")})]
+    assert [u.code for u in in_order(units, "2026-03")] == ["T4", "T3", "T2", "T5", "T1"]
+
+
+def test_the_live_table_number_sorts_exactly_like_the_printed_order():
+    rows = [("ranked", 3, "B"), ("ranked", 3, "A"), ("unranked", None, "C"), ("scored", 1, "D"),
+            ("missing", None, "E"), ("averaged", None, "F"), ("incomplete", None, "G")]
+    idx = {c: i for i, c in enumerate(sorted(r[2] for r in rows))}
+    by_key = sorted(rows, key=lambda r: order_key(*r))
+    by_number = sorted(rows, key=lambda r: order_number(r[0], r[1], idx[r[2]]))
+    assert by_key == by_number and [r[2] for r in by_key][:3] == ["D", "A", "B"]
+
+
+def test_printed_table_rows_follow_the_rule():
+    from ranking_cases import ganxian_hotline_case, licheng_case
+
+    from hotline_desktop.core.ranking_table import build_ranking_table
+
+    _e, result = licheng_case()
+    table = build_ranking_table(result, year=2025, group="community")
+    assert [r.code for r in table.rows] == ["C01", "C02", "C03", "C06", "C04", "C05"]  # tie by code; unranked; incomplete
+    _e, gx = ganxian_hotline_case()
+    month = gx.months[0]
+    for group in {u.group for u in gx.units.values()}:
+        table = build_ranking_table(gx, year=2023, group=group, month=month)
+        assert [r.code for r in table.rows] == [u.code for u in in_order(gx.month_units(month, group), month)]
+
+
+def test_item_feeds_name_indicator_bonus_penalty_and_veto():
+    hotline = load_scheme("ganxian-2023-hotline")
+    assert [(f.kind, f.key, f.heading) for f in item_feeds(hotline, "dedicated_staff")] == [
+        ("indicator", "guarantee", "运行保障（满分 14 分）")]
+    assert [(f.kind, f.heading) for f in item_feeds(hotline, "commend_city")] == [
+        ("bonus", "年度基础考核·奖惩加分（以 20 分为限）")]
+    assert [f.kind for f in item_feeds(hotline, "criticism_city")] == ["penalty"]
+    online = load_scheme("ganxian-2023-online")
+    assert [(f.kind, f.heading) for f in item_feeds(online, "negative_impact")][-1] == ("veto", "否决项：帖文造成负面影响")
