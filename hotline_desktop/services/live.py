@@ -166,9 +166,13 @@ class LiveSync:
                           lambda: [(r.id, f"{r.year}-{m:02d}") for r in rows() for m in range(1, 13)])
         # an UPDATE changes values only; an INSERT or DELETE may start or end a unit-month record
         # (which brings fed cells in or out): those months are re-read whole when a register feeds
-        records = {(int(ys), str(m)) for c in monthly if c.op != "UPDATE" for ys, m, *_r in (c.keys or c.scope or ())}
+        added: dict[tuple[int, str], set] = {}  # (ys, month) → (unit, key) rows inserted or deleted
+        for c in monthly:
+            if c.op != "UPDATE":
+                for ys, m, *rest in (c.keys or c.scope or ()):
+                    added.setdefault((int(ys), str(m)), set()).add((int(rest[0]), str(rest[1])) if rest else None)
         for (ys, month), idents in sorted(months.items(), key=lambda kv: kv[0]):
-            self._emit_month(ys, month, idents, (ys, month) in records)
+            self._emit_month(ys, month, idents, added.get((ys, month), set()))
         years = _grouped(annual, lambda ys, unit, key: (int(ys), (int(unit), str(key))),
                          lambda scope: int(scope[0]), lambda: [r.id for r in rows()])
         for ys, idents in sorted(years.items(), key=lambda kv: kv[0]):
@@ -176,7 +180,7 @@ class LiveSync:
 
     # -- re-reading ------------------------------------------------------------------------------
     def _emit_month(self, ys: int, month: str, idents: set[tuple[int, str]] | None,
-                    records_changed: bool = True) -> None:
+                    rows_changed: set | None = None) -> None:
         """values_changed for the named cells of one month (None: every cell of the month), read
         as the engine scores them. Typed values of unfed items are read cell by cell; otherwise the
         month is read whole and its fed cells come along (a month's first or last figure, or a
@@ -187,7 +191,8 @@ class LiveSync:
         except ServiceError:
             return  # the year was removed meanwhile
         fed = asm.feeds.active_keys(ys) if asm.feeds is not None else frozenset()
-        if idents is not None and not (fed and (records_changed or any(k in fed for _u, k in idents))):
+        if idents is not None and not (fed and (any(k in fed for _u, k in idents)
+                                                or self._records_moved(ys, month, rows_changed or set(), fed))):
             changes = [CellChange(u, month, k, None, c, v)
                        for (u, k), (c, v) in sorted(self._typed(ys, month, idents).items())]
             if changes:
@@ -205,6 +210,29 @@ class LiveSync:
                    for u, k in sorted(wanted)]
         if changes:
             asm.values_changed.emit(ys, changes)
+
+    def _records_moved(self, ys: int, month: str, rows: set, fed: frozenset[str]) -> bool:
+        """Whether inserted/deleted rows may have started or ended a unit-month record (or the
+        month's figures), which brings that unit's (the month's) fed cells in or out. A row of a
+        unit-month that still holds other stored rows moved nothing."""
+        if not rows:
+            return False
+        if None in rows:
+            return True
+        from sqlalchemy import func, select
+
+        from hotline_desktop.db.models import MonthlyValue
+
+        units = sorted({u for u, _k in rows})
+        with self.services.assessment.store.session() as s:
+            counts = {u: n for u, n in s.execute(select(MonthlyValue.unit_id, func.count()).where(
+                MonthlyValue.year_scheme_id == ys, MonthlyValue.month == month,
+                MonthlyValue.unit_id.in_(units), MonthlyValue.key.not_in(sorted(fed))).group_by(MonthlyValue.unit_id))}
+        mine = {}
+        for u, _k in rows:
+            mine[u] = mine.get(u, 0) + 1
+        # now 0 rows: a record may have ended; no more rows than those changed: it may have started
+        return any(counts.get(u, 0) <= n for u, n in mine.items())
 
     def _typed(self, ys: int, month: str, idents: set[tuple[int, str]]) -> dict:
         """(unit, key) → (the stored Cell or None when empty, its row version or 0) of just these cells."""

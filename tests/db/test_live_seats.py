@@ -191,3 +191,46 @@ def test_sqlite_has_no_live_triggers(tmp_path):
     con = sqlite3.connect(tmp_path / "d" / "hotline.db")
     assert not [r for r in con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'hotline_live%'")]
     con.close()
+
+
+def test_with_notices_feeding_the_year_remote_edits_score_as_a_fresh_build(seats, tmp_path, url):
+    """Fed inputs (督办通知 counts) come in with a unit-month's first figure and stay with later
+    edits: whatever path LiveSync takes, B's live ranking equals one built from the store."""
+    from datetime import date
+
+    from hotline_desktop.services.notices import NoticeDraft
+
+    a, b, ys, units = seats
+    live_b = b.services.rankings.live(ys.id)
+    a.services.notices.issue(NoticeDraft(units["SQ05"], "hotline", "written", date(YEAR, 4, 6), 5, content="测试"))
+    b.sync.apply(b.receive())
+    assert b.services.assessment.feeds.active_keys(ys.id)  # the year is fed now
+
+    def same():
+        fresh = AppServices.open(DataPaths(tmp_path / f"fresh{time.monotonic_ns()}", url), lock=False,
+                                 auto_backup=False)
+        try:
+            other = fresh.rankings.live(ys.id)
+            inputs = [(lr.engine.monthly_values(code, "2026-04") or {}) for lr in (live_b, other)
+                      for code in sorted(units)]  # what each engine scores, fed counts included
+            n = len(units)
+            return inputs[:n] == inputs[n:] and dumps_result(live_b.result()) == dumps_result(other.result())
+        finally:
+            fresh.close()
+
+    # the first figure of SQ05's April: its fed count (the notice) joins the scores
+    a.services.assessment.set_values(ys.id, [CellEdit(units["SQ05"], "2026-04", "volume", "12")])
+    b.sync.apply(b.receive())
+    assert same()
+    # a second item of the same unit-month, then an update: plain cell reads
+    a.services.assessment.set_values(ys.id, [CellEdit(units["SQ05"], "2026-04", "on_time_completion_rate", "95")])
+    b.sync.apply(b.receive())
+    assert same()
+    a.services.assessment.set_values(ys.id, [CellEdit(units["SQ05"], "2026-04", "volume", "13", None)])
+    b.sync.apply(b.receive())
+    assert same()
+    # clearing both: the record ends and the fed count leaves again
+    a.services.assessment.set_values(ys.id, [CellEdit(units["SQ05"], "2026-04", k, None, None)
+                                             for k in ("volume", "on_time_completion_rate")])
+    b.sync.apply(b.receive())
+    assert same()
