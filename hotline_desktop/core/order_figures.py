@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hotline_desktop.core.orders import NAT, FieldDef, OrderTable, builtin_fields, month_of
+from hotline_desktop.core.orders import NAT, FieldDef, OrderTable, builtin_fields, distinct_small, month_of
 
 CONDITION_TYPES = ("present", "absent", "is", "is_not", "at_least", "flag", "not_later", "late",
                    "within_workdays", "later_than_workdays")
@@ -323,25 +323,37 @@ def tally(figures: Sequence[Figure], t: OrderTable, calendar, hours,
         return out
     clock = clock_for(figures, t, calendar, hours)
     matched = t.unit_id > 0
-    units, uidx = np.unique(t.unit_id, return_inverse=True)
+    units = distinct_small(t.unit_id)
+    if len(units) and 0 <= int(units[0]) and int(units[-1]) < 10_000_000:  # unit ids: a look-up, not a sort
+        rank = np.zeros(int(units[-1]) + 1, np.int64)
+        rank[units] = np.arange(len(units))
+        uidx = rank[t.unit_id]
+    else:
+        units, uidx = np.unique(t.unit_id, return_inverse=True)
+    nu, unit_ids = len(units), units.tolist()
+    wanted = None if months is None else [int(m.replace("-", "")) for m in months]
+    by_field: dict[str, tuple] = {}  # month_by → (selected, months, month × unit code): shared by figures
     for fig in figures:
-        mon = month_of(t.times[fig.month_by])
-        sel = matched & (mon > 0)
-        if months is not None:
-            wanted = [int(m.replace("-", "")) for m in months]
-            sel &= np.isin(mon, wanted)
+        if fig.month_by not in by_field:
+            mon = month_of(t.times[fig.month_by])
+            sel = matched & (mon > 0)
+            if wanted is not None:
+                sel &= np.isin(mon, wanted)
+            ms = distinct_small(mon[sel])
+            code = np.searchsorted(ms, mon).astype(np.int64) * nu + uidx
+            names = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
+            by_field[fig.month_by] = (sel, names, code)
+        sel, names, code = by_field[fig.month_by]
+        if not names:
+            continue
         base = sel & _all(fig.base, t, clock)
         hit = base & _all(fig.hit, t, clock)
-        ms, midx = np.unique(mon[base], return_inverse=True)
-        if not len(ms):
-            continue
-        code = midx.astype(np.int64) * len(units) + uidx[base]
-        nb = np.bincount(code, minlength=len(ms) * len(units))
-        nh = np.bincount(code, weights=hit[base].astype(np.int64), minlength=len(ms) * len(units)).astype(np.int64)
-        for c in np.nonzero(nb)[0]:
-            m, u = divmod(int(c), len(units))
-            month = f"{int(ms[m]) // 100}-{int(ms[m]) % 100:02d}"
-            out[(int(units[u]), month, fig.key)] = Tally(int(nh[c]), int(nb[c]))
+        nb = np.bincount(code[base], minlength=len(names) * nu)
+        nh = np.bincount(code[hit], minlength=len(names) * nu)
+        nz = np.nonzero(nb)[0]
+        for c, b, h in zip(nz.tolist(), nb[nz].tolist(), nh[nz].tolist(), strict=True):
+            m, u = divmod(c, nu)
+            out[(unit_ids[u], names[m], fig.key)] = Tally(h, b)
     return out
 
 

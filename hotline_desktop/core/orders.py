@@ -10,6 +10,7 @@ Times are naive local wall-clock seconds since 1970-01-01 (int64), `NAT` when em
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -276,13 +277,41 @@ def month_of(secs: np.ndarray) -> np.ndarray:
     """YYYYMM (int) of each time; 0 for NAT."""
     ok = secs != NAT
     m = np.zeros(len(secs), dtype=np.int32)
-    if ok.any():
-        d = secs[ok].astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-        m[ok] = (d // 12 + 1970) * 100 + d % 12 + 1
+    if not ok.any():
+        return m
+    every = bool(ok.all())
+    s = secs if every else secs[ok]
+    days = s // 86400
+    lo, hi = int(days.min()), int(days.max())
+    if hi - lo < 100_000:  # a table of the days spanned: one look-up per time (datetime64[M] is slow)
+        d = np.arange(lo, hi + 1, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        ym = ((d // 12 + 1970) * 100 + d % 12 + 1).astype(np.int32)[days - lo]
+    else:
+        d = s.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        ym = ((d // 12 + 1970) * 100 + d % 12 + 1).astype(np.int32)
+    if every:
+        return ym
+    m[ok] = ym
     return m
 
 
-_MISS = object()
+def distinct_small(values: np.ndarray) -> np.ndarray:
+    """np.unique of non-negative integers in a modest range (YYYYMM months, unit ids), sorted, in
+    one pass (bincount) instead of a sort of the whole column."""
+    if not len(values):
+        return values[:0]
+    lo, hi = int(values.min()), int(values.max())
+    if lo < 0 or hi - lo > 10_000_000:
+        return np.unique(values)
+    return (np.nonzero(np.bincount(values - lo))[0] + lo).astype(values.dtype)
+
+
+def distinct_months(secs: np.ndarray) -> list[int]:
+    """The YYYYMM months present among the times (NAT left out), sorted."""
+    m = month_of(secs)
+    return [x for x in distinct_small(m).tolist() if x]
+
+
 _TRUE = {"是", "y", "yes", "true", "1", "匿名", "√"}
 _FALSE = {"否", "n", "no", "false", "0", "实名", "非匿名", ""}
 
@@ -316,12 +345,12 @@ class OrderTable:
 
     def take(self, idx: np.ndarray) -> OrderTable:
         idx = np.asarray(idx, dtype=np.int64)
-        pick = [int(i) for i in idx]
+        pick = idx.tolist()
         return OrderTable(
-            [self.number[i] for i in pick], [self.unit[i] for i in pick], [self.unit_code[i] for i in pick],
+            _gather(self.number, pick), _gather(self.unit, pick), _gather(self.unit_code, pick),
             {k: v[idx] for k, v in self.times.items()}, {k: v[idx] for k, v in self.counts.items()},
             {k: v[idx] for k, v in self.choices.items()}, {k: v[idx] for k, v in self.flags.items()},
-            [self.route[i] for i in pick], self.rows[idx],
+            _gather(self.route, pick), self.rows[idx],
             self.unit_id[idx] if len(self.unit_id) == len(self.number) else np.zeros(len(pick), dtype=np.int64),
         )
 
@@ -330,14 +359,16 @@ class OrderTable:
         parts = [p for p in parts if len(p)] or list(parts[:1])
         if not parts:
             return empty_table()
+        def joined(name: str) -> list:
+            return list(itertools.chain.from_iterable(getattr(p, name) for p in parts))
+
         return cls(
-            [x for p in parts for x in p.number], [x for p in parts for x in p.unit],
-            [x for p in parts for x in p.unit_code],
+            joined("number"), joined("unit"), joined("unit_code"),
             {k: np.concatenate([p.times[k] for p in parts]) for k in parts[0].times},
             {k: np.concatenate([p.counts[k] for p in parts]) for k in parts[0].counts},
             {k: np.concatenate([p.choices[k] for p in parts]) for k in parts[0].choices},
             {k: np.concatenate([p.flags[k] for p in parts]) for k in parts[0].flags},
-            [x for p in parts for x in p.route], np.concatenate([p.rows for p in parts]),
+            joined("route"), np.concatenate([p.rows for p in parts]),
             np.concatenate([p.unit_id if len(p.unit_id) == len(p) else np.zeros(len(p), np.int64) for p in parts]),
         )
 
@@ -345,6 +376,10 @@ class OrderTable:
         f = field_by_key(key)
         c = int(self.choices[key][i])
         return f.values[c] if c >= 0 else ""
+
+
+def _gather(values: list, pick: list[int]) -> list:
+    return list(map(values.__getitem__, pick))
 
 
 def empty_table(fields: Sequence[FieldDef] | None = None) -> OrderTable:
@@ -365,13 +400,16 @@ class ParsedOrders:
     duplicates: int  # rows whose 工单编号 repeats an earlier row (the later row is kept)
 
 
-def _fast_times(col: list, date_only: str) -> np.ndarray | None:
+def _fast_times(col: Sequence, date_only: str) -> np.ndarray | None:
     """Vectorised parse of a column of ISO text (YYYY-MM-DD[ HH:MM[:SS]]) or datetimes; None when a
     cell needs the per-cell path."""
-    types = set(map(type, col))
+    try:
+        lens = set(map(len, col))  # only text cells have a length
+    except TypeError:
+        lens = None
+    types = {str} if lens is not None else set(map(type, col))
     try:
         if types <= {str}:
-            lens = set(map(len, col))
             if not lens <= {0, 10, 16, 19}:
                 return None
             arr = np.array(col, dtype="datetime64[s]").astype(np.int64)  # "" → NaT == NAT
@@ -387,10 +425,33 @@ def _fast_times(col: list, date_only: str) -> np.ndarray | None:
     return None
 
 
-def _texts(col: list) -> list[str]:
-    if all(type(v) is str for v in col):
-        return [v.strip() for v in col]
+def _texts(col: Sequence) -> list[str]:
+    if set(map(type, col)) <= {str}:
+        return list(map(str.strip, col))
     return [cell_text(v) for v in col]
+
+
+def _shared(texts: list[str]) -> list[str]:
+    """The same list with equal texts as one object (unit names repeat on every order: less memory,
+    and SQLite encodes each distinct text once)."""
+    canon: dict[str, str] = {}
+    return list(map(canon.setdefault, texts, texts))
+
+
+def _by_value(col: Sequence, parse) -> tuple[list, dict]:
+    """parse() of each cell, computed once per distinct cell value (columns repeat a few values)."""
+    table = {v: parse(v) for v in set(col)}
+    return list(map(table.__getitem__, col)), table
+
+
+def _count_cell(v: object) -> int | None:
+    t = cell_text(v)
+    return 0 if not t else int(t) if t.isdecimal() and len(t) <= 6 else None  # isdigit() passes '²'
+
+
+def _bool_cell(v: object) -> bool | None:
+    t = normalize_header(v)
+    return True if t in _TRUE else False if t in _FALSE else None
 
 
 def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
@@ -409,24 +470,29 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     rect = rows if all(len(r) >= width for r in rows) else [list(r) + [None] * (width - len(r)) for r in rows]
     transposed = list(zip(*rect, strict=False)) if n else []
 
-    def column(key: str) -> list:
+    def column(key: str) -> Sequence:
         i = cols.get(key)
         if i is None or not n:
             return [None] * n
-        return list(transposed[i])
+        return transposed[i]  # a tuple: read, never changed
 
     def flag(i: int, reason: str) -> None:
         bad.setdefault(i, []).append(reason)
 
-    number = _texts(column("number"))
-    unit = _texts(column("unit"))
-    unit_code = _texts(column("unit_code"))
-    route = _texts(column("route"))
-    for i in [i for i, v in enumerate(number) if not v]:
-        flag(i, "缺少工单编号")
-    for i in [i for i, v in enumerate(unit) if not v]:
-        if not unit_code[i]:
-            flag(i, "缺少承办单位")
+    def text_column(key: str) -> list[str]:
+        return _texts(column(key)) if key in cols else [""] * n
+
+    number = text_column("number")
+    unit = _shared(text_column("unit"))
+    unit_code = _shared(text_column("unit_code"))
+    route = _shared(text_column("route"))
+    if "" in number:
+        for i in [i for i, v in enumerate(number) if not v]:
+            flag(i, "缺少工单编号")
+    if "" in unit:
+        for i in [i for i, v in enumerate(unit) if not v]:
+            if not unit_code[i]:
+                flag(i, "缺少承办单位")
     times: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     choices: dict[str, np.ndarray] = {}
@@ -447,46 +513,41 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
         elif f.type == "int":
             arr = np.zeros(n, np.int32)
             if f.key in cols:
-                memo: dict[object, int | None] = {}
-                for i, v in enumerate(column(f.key)):
-                    j = memo.get(v, _MISS)
-                    if j is _MISS:
-                        t = cell_text(v)
-                        j = memo[v] = (0 if not t else int(t) if t.isdigit() and len(t) <= 6 else None)
-                    if j is None:
-                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为不小于 0 的整数")
-                    elif j:
-                        arr[i] = j
+                col = column(f.key)
+                vals, table = _by_value(col, _count_cell)
+                if None in table.values():
+                    for i in [i for i, j in enumerate(vals) if j is None]:
+                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为不小于 0 的整数")
+                    vals = [0 if j is None else j for j in vals]
+                arr = np.fromiter(vals, np.int32, n)
             counts[f.key] = arr
         elif f.type == "choice":
             lookup = {normalize_header(s): j for j, (_v, spellings) in enumerate(f.choices) for s in spellings}
             default = f.values.index(f.default) if f.default else -1
             arr = np.full(n, default, np.int8)
             if f.key in cols:
-                cache: dict[object, int | None] = {}
-                for i, v in enumerate(column(f.key)):
-                    j = cache.get(v, -2)
-                    if j == -2:
-                        t = normalize_header(v)
-                        j = cache[v] = (default if not t else lookup.get(t))
-                    if j is None:
-                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为{'、'.join(f.values)}之一")
-                    else:
-                        arr[i] = j
+                col = column(f.key)
+
+                def choice(v, lookup=lookup, default=default):
+                    t = normalize_header(v)
+                    return default if not t else lookup.get(t)
+                vals, table = _by_value(col, choice)
+                if None in table.values():
+                    for i in [i for i, j in enumerate(vals) if j is None]:
+                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为{'、'.join(f.values)}之一")
+                    vals = [default if j is None else j for j in vals]
+                arr = np.fromiter(vals, np.int8, n)
             choices[f.key] = arr
         elif f.type == "bool":
             arr = np.zeros(n, bool)
             if f.key in cols:
-                bmemo: dict[object, bool | None] = {}
-                for i, v in enumerate(column(f.key)):
-                    b = bmemo.get(v, _MISS)
-                    if b is _MISS:
-                        t = normalize_header(v)
-                        b = bmemo[v] = True if t in _TRUE else False if t in _FALSE else None
-                    if b is None:
-                        flag(i, f"{f.name}“{cell_text(v)[:20]}”应为“是”或“否”")
-                    elif b:
-                        arr[i] = True
+                col = column(f.key)
+                vals, table = _by_value(col, _bool_cell)
+                if None in table.values():
+                    for i in [i for i, b in enumerate(vals) if b is None]:
+                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为“是”或“否”")
+                    vals = [bool(b) for b in vals]
+                arr = np.fromiter(vals, bool, n)
             flags[f.key] = arr
     acc = times["accepted"]
     done = times.get("completed")
@@ -498,13 +559,17 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
             flag(int(i), "办结时间早于受理时间")
     rownums = np.arange(first_row, first_row + n, dtype=np.int32)
     bad_rows = [BadRow(int(rownums[i]), "；".join(bad[i])) for i in sorted(bad)]
-    good = np.array([i for i in range(n) if i not in bad], dtype=np.int64) if bad else np.arange(n, dtype=np.int64)
+    if bad:
+        keep = np.ones(n, bool)
+        keep[list(bad)] = False
+        good = np.nonzero(keep)[0]
+    else:
+        good = np.arange(n, dtype=np.int64)
     # dedup by 工单编号: the last good row of a number wins
-    last: dict[str, int] = {}
-    for i in good:
-        last[number[int(i)]] = int(i)
-    dups = len(good) - len(last)
+    good_numbers = _gather(number, good.tolist()) if bad else number
+    dups = len(good_numbers) - len(set(good_numbers))
     if dups:
+        last = dict(zip(good_numbers, good.tolist(), strict=True))
         good = np.array(sorted(last.values()), dtype=np.int64)
     table = OrderTable(number, unit, unit_code, times, counts, choices, flags, route, rownums,
                        np.zeros(n, np.int64))
@@ -513,19 +578,16 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
 
 def dedup_last(table: OrderTable) -> tuple[OrderTable, int]:
     """The table with each 工单编号 once (its last row kept), and how many rows were dropped."""
-    last: dict[str, int] = {}
-    for i, num in enumerate(table.number):
-        last[num] = i
-    dups = len(table) - len(last)
-    if not dups:
+    if len(set(table.number)) == len(table):
         return table, 0
+    last = dict(zip(table.number, range(len(table)), strict=True))
+    dups = len(table) - len(last)
     return table.take(np.array(sorted(last.values()), dtype=np.int64)), dups
 
 
 def months_in(table: OrderTable) -> list[str]:
     """YYYY-MM of every 受理时间 in the table, sorted."""
-    ms = np.unique(month_of(table.times["accepted"]))
-    return [f"{m // 100}-{m % 100:02d}" for m in ms if m]
+    return [f"{m // 100}-{m % 100:02d}" for m in distinct_months(table.times["accepted"])]
 
 
 def split_route(text: str) -> list[str]:

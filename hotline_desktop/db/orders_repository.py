@@ -13,15 +13,22 @@ from hotline_desktop.db.dialect import copy_rows, driver_sql
 
 TIME_COLS = ("accepted", "dispatched", "signed", "contacted", "due", "completed", "returned")
 CHUNK = 50_000
+BULK_MIN = 50_000  # rows from which an insert builds the month index afresh (see _index_off_for_bulk)
+MONTH_INDEX = "ix_work_orders_month_unit"
 
 
 def _placeholders(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _t(v) -> int | None:
-    v = int(v)
-    return None if v == NAT else v
+def _nullable(times: np.ndarray) -> list:
+    """A time column as SQL values: NAT → NULL."""
+    empty = times == NAT
+    if not empty.any():
+        return times.tolist()
+    out = times.astype(object)
+    out[empty] = None
+    return out.tolist()
 
 
 class OrdersRepository:
@@ -73,34 +80,72 @@ class OrdersRepository:
         """Delete the orders of `months` (and any stored order with a number staged by stage_numbers),
         insert the table, mark `mark` (default: months) as imported; all inside the caller's
         transaction. Returns the import id."""
+        imp = self.clear_for_import(file_name, months, len(table), mark)
+        self.insert_orders(imp, table, order_months, progress)
+        return imp
+
+    def clear_for_import(self, file_name: str, months: Sequence[str], orders: int,
+                         mark: Sequence[str] | None = None) -> int:
+        """replace()'s first half: the import recorded, the months' orders (and staged numbers)
+        deleted, `mark` (default: months) marked as imported. Returns the import id."""
         mark = list(months if mark is None else mark)
         imp = self._exec("INSERT INTO order_imports (file_name, months, orders) VALUES (?, ?, ?) RETURNING id",
-                         (file_name, ",".join(months), len(table))).scalar_one()
+                         (file_name, ",".join(months), orders)).scalar_one()
         ph = _placeholders(len(months))
         self._exec(f"DELETE FROM work_orders WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_months WHERE month IN ({ph})", tuple(months))
         self._exec(f"DELETE FROM order_figures WHERE month IN ({ph})", tuple(months))
         self._exec("DELETE FROM work_orders WHERE number IN (SELECT number FROM new_numbers)")
-        nums = table.number
         if mark:
             self._exec("INSERT INTO order_months (month, import_id) VALUES " + ",".join("(?, ?)" for _ in mark),
                        tuple(x for m in mark for x in (m, imp)))
-        t = table
+        return imp
+
+    def insert_orders(self, imp: int, t: OrderTable, order_months: Sequence[str], progress=None) -> None:
+        """replace()'s second half: the table's rows, a chunk at a time (progress(done, n) → False
+        stops with InterruptedError; the caller's transaction then rolls everything back).
+        SQLite: one executemany with the import id written once; PostgreSQL: COPY."""
+        sqlite = self.con.dialect.name == "sqlite"
+        sql = ("INSERT INTO work_orders (import_id, number, month, unit_id, unit_name, accepted, dispatched, signed, "
+               "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
+               f"source_row) VALUES ({int(imp)}, " + _placeholders(19) + ")")  # the import id written once, not bound per row
         cols = ("number", "month", "import_id", "unit_id", "unit_name", *TIME_COLS, "order_type", "visit", "rework",
                 "returns", "extensions", "anonymous", "route", "source_row")
         n = len(t)
+        nums = t.number
+        raw = self._raw
+        rebuild = self._index_off_for_bulk(n)
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
-            times = [[None if v == NAT else v for v in t.times[k][lo:hi].tolist()] for k in TIME_COLS]
+            times = [_nullable(t.times[k][lo:hi]) for k in TIME_COLS]
             small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
                      *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
                      t.flags["anonymous"][lo:hi].tolist()]
-            copy_rows(self._raw, "work_orders", cols,
-                      zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
-                          t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
+            if sqlite:
+                raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], t.unit_id[lo:hi].tolist(), t.unit[lo:hi],
+                                         *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
+            else:
+                copy_rows(raw, "work_orders", cols,
+                          zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
+                              t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
             if progress is not None and not progress(hi, n):
-                raise InterruptedError
-        return imp
+                raise InterruptedError  # the caller rolls back (the dropped index too: DDL is transactional)
+        if rebuild:
+            self._exec(rebuild)
+
+    def _index_off_for_bulk(self, n: int) -> str | None:
+        """SQLite only: when more rows are coming than are stored, drop the (month, unit) index for
+        the insert and return the statement that builds it again (one sorted build instead of a
+        random insert per row; inside the same transaction, so a crash or a cancel keeps it)."""
+        if n < BULK_MIN or self.con.dialect.name != "sqlite":
+            return None
+        if self._exec("SELECT COUNT(*) FROM work_orders").scalar() >= n:
+            return None
+        sql = self._exec("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (MONTH_INDEX,)).scalar()
+        if not sql:
+            return None
+        self._exec(f"DROP INDEX {MONTH_INDEX}")
+        return sql
 
     def load(self, where: str = "", params: Sequence = ()) -> OrderTable:
         """Stored orders as an OrderTable (unit_id filled; unit holds the platform's name)."""
@@ -161,12 +206,17 @@ class OrdersRepository:
         if rows:
             copy_rows(self._raw, "order_figures", ("month", "unit_id", "scheme_id", "key", "hit", "base"), rows)
 
-    def figures(self, scheme_id: str, months: Sequence[str] | None = None) -> dict[tuple[int, str, str], tuple[int, int]]:
+    def figures(self, scheme_id: str, months: Sequence[str] | None = None,
+                outside: Sequence[str] = ()) -> dict[tuple[int, str, str], tuple[int, int]]:
+        """(unit, month, key) → (hit, base) of a scheme: of `months` (default all), less `outside`."""
         sql = "SELECT unit_id, month, key, hit, base FROM order_figures WHERE scheme_id = ?"
         params: list = [scheme_id]
         if months is not None:
             sql += f" AND month IN ({_placeholders(len(months))})"
             params += list(months)
+        if outside:
+            sql += f" AND month NOT IN ({_placeholders(len(outside))})"
+            params += list(outside)
         return {(u, m, k): (h, b) for u, m, k, h, b in self._exec(sql, tuple(params))}
 
     # -- profiles and aliases ----------------------------------------------------------------------

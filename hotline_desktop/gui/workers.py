@@ -138,3 +138,46 @@ def run_with_progress(
 
     QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: signals.progress.emit(p), stop.is_set), signals))
     return signals
+
+
+def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int], None]], Any]) -> Any:
+    """Run ``fn(progress)`` in the thread pool and wait for it in a local event loop, with a 0–100
+    progress dialog and no 取消 (for an undo/redo that must finish whole: the window keeps painting,
+    keyboard and mouse input wait until it is done). Returns fn's result, or raises its exception
+    here, in the GUI thread."""
+    from PySide6.QtCore import QEventLoop
+
+    signals = _ProgressSignals()
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+    dlg = QProgressDialog(label, "", 0, 100, parent)
+    dlg.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
+    dlg.setCancelButton(None)
+    dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dlg.setMinimumDuration(300)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    dlg.setValue(0)
+    signals.progress.connect(lambda p: dlg.setValue(max(0, min(100, int(p)))))
+
+    def finish(key: str, value: Any) -> None:
+        outcome[key] = value
+        loop.quit()
+
+    signals.done.connect(lambda r: finish("result", r))
+    signals.failed.connect(lambda e: finish("error", e))
+    signals.dialog = dlg  # type: ignore[attr-defined]
+    _running.add(signals)
+    QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: signals.progress.emit(p)), signals))
+    try:
+        if not outcome:
+            # input waits until the work is done (a second 撤销 meanwhile would re-enter the stack)
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        _running.discard(signals)
+        dlg.reset()
+        dlg.close()
+        dlg.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")

@@ -12,6 +12,7 @@ import csv
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from hotline_desktop.core.orders import (
     ColumnMatch,
     OrderTable,
     dedup_last,
+    distinct_months,
+    distinct_small,
     find_header_row,
     match_columns,
     month_of,
@@ -144,6 +147,8 @@ class _Written:
     previous: OrderTable
     previous_months: tuple[str, ...]
     label: str
+    figures: dict | None = None  # scheme id → the stored figures after the write (settle() keeps them)
+    stored_months: tuple[str, ...] = ()
 
 
 class OrderService:
@@ -344,16 +349,9 @@ class OrderService:
         dups += chunk_dups
         look = self._unit_lookup()
         unmatched: dict[str, list[int]] = {}
-        memo: dict[tuple[str, str], int] = {}  # (code, name) → unit id (0: unmatched); a few hundred pairs
-        ids = []
-        for pair in zip(t.unit_code, t.unit, strict=True):
-            u = memo.get(pair)
-            if u is None:
-                code, name = pair
-                u = memo[pair] = (look.get(normalize_header(code)) if code else None) or \
-                    look.get(normalize_header(name)) or 0
-            ids.append(u)
-        uid = np.array(ids, dtype=np.int64)
+        memo = {(code, name): (look.get(normalize_header(code)) if code else None) or look.get(normalize_header(name)) or 0
+                for code, name in set(zip(t.unit_code, t.unit, strict=True))}  # a few hundred pairs → unit id (0: none)
+        uid = np.fromiter(map(memo.__getitem__, zip(t.unit_code, t.unit, strict=True)), np.int64, len(t))
         for i in np.nonzero(uid == 0)[0].tolist():
             unmatched.setdefault(t.unit[i] or t.unit_code[i], []).append(int(t.rows[i]))
         t.unit_id = uid
@@ -368,7 +366,7 @@ class OrderService:
             t = t.take(np.nonzero(keep)[0])
         bad.sort(key=lambda b: b.row)
         ms = month_of(t.times["accepted"])
-        months = [f"{m // 100}-{m % 100:02d}" for m in np.unique(ms) if m]
+        months = [f"{m // 100}-{m % 100:02d}" for m in distinct_small(ms).tolist() if m]
         if month is not None:
             months = [month]
         with self.store.session() as s:
@@ -388,12 +386,24 @@ class OrderService:
         with gc_paused():
             return self._apply(plan, only_good, progress)
 
-    def publish(self, w: _Written) -> ImportResult:
-        """The other half, in the thread that owns the listeners: caches dropped, changed cells reported."""
+    def settle(self, w: _Written) -> list:
+        """After write() / undo_import(), in any thread: caches dropped and the scored cells that
+        moved worked out ((year scheme id, [CellChange]) …), nothing emitted yet."""
         self.invalidate()
-        changed = self._emit_changes(w.before, w.fed_months)
+        if w.figures is not None:  # what the write stored, so the figures need no second read
+            self._figures.update(w.figures)
+            self._months = list(w.stored_months)
+        return self._changes(w.before, w.fed_months)
+
+    def publish(self, w: _Written, settled: list | None = None) -> ImportResult:
+        """The other half, in the thread that owns the listeners: the changed cells reported
+        (settle()d here unless a worker did it already)."""
+        if settled is None:
+            settled = self.settle(w)
+        for ysid, changes in settled:
+            self.assessment.values_changed.emit(ysid, changes)
         self.changed.emit(sorted(w.affected))
-        return ImportResult(w.months, w.orders, w.replaced, changed)
+        return ImportResult(w.months, w.orders, w.replaced, sum(len(c) for _y, c in settled))
 
     def _apply(self, plan: OrderPlan, only_good: bool, progress: Progress | None) -> _Written:
         if plan.problems and not only_good:
@@ -402,22 +412,26 @@ class OrderService:
             raise ServiceError("文件中没有可导入的工单")
         return self._replace_orders(plan.file_name, tuple(plan.months), plan.table, tuple(plan.months), progress)
 
-    def undo_import(self, w: _Written) -> _Written:
-        """Put back what an import replaced (its months' earlier orders, or none); publish() after."""
+    def undo_import(self, w: _Written, progress: Progress | None = None) -> _Written:
+        """Put back what an import replaced (its months' earlier orders, or none), in one
+        transaction (safe in a worker thread); publish() after."""
         with gc_paused():
-            return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, None)
+            return self._replace_orders(f"撤销导入：{w.label}", w.months, w.previous, w.previous_months, progress)
 
     def _replace_orders(self, label: str, months: tuple[str, ...], t: OrderTable, mark: tuple[str, ...],
                         progress: Progress | None) -> _Written:
         ms = month_of(t.times["accepted"])
-        order_months = [f"{m // 100}-{m % 100:02d}" for m in ms.tolist()]
+        names = {m: f"{m // 100}-{m % 100:02d}" for m in distinct_small(ms).tolist()}  # one str per month
+        order_months = list(map(names.__getitem__, ms.tolist()))
+        fields = {f.month_by for f in self.book.figures}
         affected = set(months)
-        for f in self.book.figures:
-            affected |= {f"{m // 100}-{m % 100:02d}" for m in np.unique(month_of(t.times[f.month_by])) if m}
+        for k in fields:
+            affected |= {f"{m // 100}-{m % 100:02d}" for m in distinct_months(t.times[k])}
         total = len(t)
+        whole = max(total, 1) + max(total, 1) // 4  # the rows, then a quarter more for the figures
 
         def step(done: int, _n: int) -> bool:
-            return progress(done, total + total // 4) if progress is not None else True
+            return progress(done, whole) if progress is not None else True
 
         with self.store.session() as s:
             repo = OrdersRepository(s)
@@ -425,33 +439,54 @@ class OrderService:
             repo.stage_numbers(t.number if repo.has_orders_outside(months) else [])
             previous = repo.load_replaced(months)  # kept for undo
             previous_months = tuple(m for m in repo.months() if m in set(months))
-            affected |= {f"{m // 100}-{m % 100:02d}" for f in self.book.figures
-                         for m in np.unique(month_of(previous.times[f.month_by])) if m}
+            affected |= {f"{m // 100}-{m % 100:02d}" for k in fields for m in distinct_months(previous.times[k])}
             fed_months = affected & (set(self.months()) | set(months))  # only imported months are fed
-            before = self._scored_snapshot(fed_months)  # other connections: the state before this write
-            repo.replace(label, months, t, order_months, step, mark)
-            self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
-            # figures of every affected month, over every stored order touching it
-            fields = {f.month_by for f in self.book.figures}
-            if repo.count_touching(sorted(affected), fields) == total:
-                table = t  # nothing else stored touches these months: count the rows just written
-            else:
-                table = repo.load_touching(sorted(affected), fields)
-            if progress is not None and not progress(total + total // 8, total + total // 4):
-                raise InterruptedError
             cal, hours = self.calendar(), self.hours()
-            tallies = {}
-            for scheme in self.book.schemes():
-                for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, affected).items():
-                    tallies[(u, m, scheme, k)] = tl
+
+            def tallies_of(table: OrderTable) -> dict:
+                out = {}
+                for scheme in self.book.schemes():
+                    for (u, m, k), tl in figs.tally(self.book.for_scheme(scheme), table, cal, hours, affected).items():
+                        out[(u, m, scheme, k)] = tl
+                return out
+
+            imp = repo.clear_for_import(label, months, total, mark)
+            # nothing else stored touches these months: the figures are the new rows' alone
+            only_new = repo.count_touching(sorted(affected), fields) == 0
+            # while the rows are written (sqlite3 lets go of the GIL in each step), another thread reads
+            # the scored state before this write (other connections: WAL readers see the last commit)
+            # and counts the new rows' figures; a cancel or an error drops what has not started
+            pool = ThreadPoolExecutor(1, thread_name_prefix="orders-import")
+            try:
+                before_job = pool.submit(self._scored_snapshot, fed_months)
+                tally_job = pool.submit(tallies_of, t) if only_new else None
+                repo.insert_orders(imp, t, order_months, step)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
+            before = before_job.result()
+            self._clear_stale_overrides(s, [m for m in mark if m not in previous_months])
+            if progress is not None and not progress(whole - whole // 10, whole):
+                raise InterruptedError
+            # figures of every affected month, over every stored order touching it
+            tallies = tally_job.result() if tally_job else tallies_of(repo.load_touching(sorted(affected), fields))
             stored_months = set(repo.months())
-            repo.put_figures(sorted(affected & stored_months), tallies)
+            counted = sorted(affected & stored_months)
+            repo.put_figures(counted, tallies)
+            # the stored figures as they now are: the other months' read back, these months' as counted
+            after, counted_set = {}, set(counted)
+            for scheme in self.book.schemes():
+                f = after[scheme] = repo.figures(scheme, outside=counted)
+                f.update({(u, m, k): (tl.hit, tl.base) for (u, m, sch, k), tl in tallies.items()
+                          if sch == scheme and m in counted_set})
             AuditRepository(s).record("work_orders", 0, "import",
                                       {"file": (None, label), "months": (None, "、".join(months)),
                                        "orders": (len(previous) or None, total)})
-            if progress is not None and not progress(total + total // 4, total + total // 4):
+            if progress is not None and not progress(whole, whole):
                 raise InterruptedError
-        return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label)
+        return _Written(months, total, len(previous), before, fed_months, affected, previous, previous_months, label,
+                        after, tuple(sorted(stored_months)))
 
     def _clear_stale_overrides(self, session, months: list[str]) -> None:
         """A month imported for the first time: values typed there before were typed figures, not
@@ -499,36 +534,53 @@ class OrderService:
         out, typed = {}, dict(typed or {})
         for ys in self._year_schemes(months):
             ms = [m for m in sorted(months) if m.startswith(f"{ys.year}-")]
-            todo = [m for m in ms if (ys.id, m) not in typed]
-            if len(todo) > 1:  # several months: one read of the year, split by month
-                year = self.assessment.monthly_cells(ys.id)
-                for m in todo:
-                    typed[(ys.id, m)] = {}
-                for ident, c in year.items():
-                    if (ys.id, ident[1]) in typed and ident[1] in todo:
-                        typed[(ys.id, ident[1])][ident] = c
-            elif todo:
-                typed[(ys.id, todo[0])] = self.assessment.monthly_cells(ys.id, todo[0])
             keys = self.assessment.feeds.order_keys(ys.id) if hasattr(self.assessment.feeds, "order_keys") else None
             for m in ms:
-                cells = typed[(ys.id, m)]
-                if keys is not None:  # only order-fed cells can move: keep them and one cell per unit-month record
-                    marks = {}
-                    for ident in cells:
-                        if ident[2] not in keys:
-                            marks.setdefault((ident[0], ident[1]), ident)
-                    cells = {i: c for i, c in cells.items() if i[2] in keys}
-                    cells.update({i: typed[(ys.id, m)][i] for i in marks.values()})
-                merged = self.assessment.feeds.merge(ys.id, cells, m)
+                if (ys.id, m) not in typed:
+                    typed[(ys.id, m)] = self._typed_for_snapshot(ys.id, m, keys)
+                merged = self.assessment.feeds.merge(ys.id, dict(typed[(ys.id, m)]), m)
                 out[(ys.id, m)] = merged if keys is None else {i: c for i, c in merged.items() if i[2] in keys}
         return out, typed
 
+    def _typed_for_snapshot(self, ysid: int, month: str, keys: frozenset[str] | None) -> dict:
+        """The typed cells of a month that can move with the orders: those of the order-fed keys,
+        and one cell per unit-month record (a record without orders gets counts of 0). Stored
+        texts are parsed once per distinct (key, text)."""
+        if keys is None:
+            return self.assessment.monthly_cells(ysid, month)
+        from hotline_desktop.services.assessment import Cell, check
+
+        sch = self.assessment.scheme(ysid)
+        parsed: dict[tuple[str, str], object] = {}
+        cells, marked = {}, set()
+        for (u, k), text in self.assessment.monthly_texts(ysid, month).items():
+            if k not in keys and u in marked:
+                continue
+            ident = (k, text)
+            if ident not in parsed:
+                parsed[ident] = (check(sch.input(k), text) if sch.has_input(k)
+                                 else Cell(text, None, f"方案中没有该项：{k}"))
+            c = parsed[ident]
+            if c is not None:
+                cells[(u, month, k)] = c
+                if k not in keys:
+                    marked.add(u)
+        return cells
+
     def _emit_changes(self, before: tuple[dict, dict], months: set[str]) -> int:
+        n = 0
+        for ysid, changes in self._changes(before, months):
+            n += len(changes)
+            self.assessment.values_changed.emit(ysid, changes)
+        return n
+
+    def _changes(self, before: tuple[dict, dict], months: set[str]) -> list:
+        """(year scheme id, [CellChange]) of the scored cells that differ from the snapshot `before`."""
         from hotline_desktop.services.assessment import CellChange
 
         before_cells, typed = before
         after, _ = self._scored_snapshot(months, typed)
-        n = 0
+        out = []
         for ys in self._year_schemes(months):
             changes = []
             for m in sorted(months):
@@ -540,9 +592,8 @@ class OrderService:
                     if (cb.text if cb else None) != (ca.text if ca else None):
                         changes.append(CellChange(ident[0], ident[1], ident[2], cb, ca))
             if changes:
-                n += len(changes)
-                self.assessment.values_changed.emit(ys.id, changes)
-        return n
+                out.append((ys.id, changes))
+        return out
 
     # -- drill-down -------------------------------------------------------------------------------
     def figure(self, scheme_id: str, key: str) -> figs.Figure:
@@ -770,6 +821,28 @@ class OrderFeeds:
             c = memo[ident] = (inp, check(inp, str(value)))
         return c[1]
 
+    def _figure_cell(self, ysid: int, sid: str):
+        """(key, (hit, base)) → the Cell of that figure (None: no rate), memoised per year scheme:
+        a city's figures repeat the same few thousand tallies across units and months."""
+        sch = self.assessment.scheme(ysid)
+        held = self.__dict__.setdefault("_figure_cells", {})
+        if ysid not in held or held[ysid][0] is not sch:  # the year's scheme object pins the memo
+            held[ysid] = (sch, {})
+        memo = held[ysid][1]
+        book = self.orders.book
+        figures = {f.key: f for f in book.for_scheme(sid)}
+
+        def cell_of(key: str, tl: tuple[int, int]):
+            ident = (key, tl)
+            if ident in memo:
+                return memo[ident]
+            if len(memo) > 200_000:
+                memo.clear()
+            v = figs.figure_value(figures[key], figs.Tally(*tl), book.decimals)
+            c = memo[ident] = self._cell(ysid, key, v) if v is not None else None
+            return c
+        return cell_of
+
     def merge(self, ysid: int, typed: dict, month: str | None = None) -> dict:
         out = self.inner.merge(ysid, typed, month)
         months = self.order_months(ysid)
@@ -784,13 +857,14 @@ class OrderFeeds:
         records = {(u, m) for (u, m, _k) in out if m in months}
         counted = set()
         month_figures = ((i, t) for m in sorted(months) for i, t in self.orders.figures_of_month(sid, m).items())
-        for (u, m, k), (hit, base) in month_figures:
+        cell_of = self._figure_cell(ysid, sid)
+        for (u, m, k), tl in month_figures:
             if k in keys:
                 counted.add((u, m))
                 if (u, m, k) not in overrides:
-                    v = figs.figure_value(self.orders.book.get(sid, k), figs.Tally(hit, base), self.orders.book.decimals)
-                    if v is not None:
-                        out[(u, m, k)] = self._cell(ysid, k, v)
+                    c = cell_of(k, tl)
+                    if c is not None:
+                        out[(u, m, k)] = c
         count_keys = [k for k in keys if self.orders.book.get(sid, k).kind == "count"]
         for (u, m) in records | counted:  # a unit-month without orders: its counts are 0 (volume 0)
             for k in count_keys:

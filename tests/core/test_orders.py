@@ -120,6 +120,16 @@ def test_repeated_order_number_keeps_the_later_row():
     assert p.table.unit[1] == "储潭乡" and p.table.choice_text("visit", 1) == "不满意"
 
 
+def test_a_count_in_superscript_or_full_width_digits():
+    # '²' passes str.isdigit() but not int(): it was an internal ValueError, not a listed bad row
+    p = parse([
+        ["A1", "梅林镇", "2026-11-02 09:00", "", "", "", "", "²", ""],
+        ["A2", "梅林镇", "2026-11-02 09:00", "", "", "", "", "１２", ""],
+    ])
+    assert [str(b) for b in p.bad] == ["第 2 行：重办次数“²”应为不小于 0 的整数"]
+    assert p.table.number == ["A2"] and int(p.table.counts["rework"][0]) == 12
+
+
 def test_empty_choice_takes_the_default_and_empty_count_is_zero():
     p = parse([["A1", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""]])
     assert p.table.choice_text("type", 0) == "普通" and p.table.choice_text("visit", 0) == "未回访"

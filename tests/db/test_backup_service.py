@@ -8,6 +8,9 @@ from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.services import backup as backup_service
 from hotline_desktop.services.app import AppServices
 
+# SQLite backup files; a server database's backup is pg_dump (db/backup.server_backup, pg-live)
+pytestmark = pytest.mark.sqlite_only
+
 
 def _unit_names(db):
     return [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM units ORDER BY code")]

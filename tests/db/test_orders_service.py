@@ -381,3 +381,83 @@ def test_profiles_rename_and_delete_refuse_unknown_or_taken_names(setup):
     with pytest.raises(ServiceError, match="没有名为“乙”"):
         orders.delete_profile("乙")
     assert list(orders.profiles()) == ["丙"]
+
+
+def test_volume_all_channels_is_not_fed_from_the_hotline_export_it_defaults_to_the_fed_volume(setup, tmp_path):
+    # 办件量（含网络问政）comes from the 运行月报 (seed 004: 中国政府网、国家政务服务平台、问政江西、问政赣州
+    # and 12345); the 12345 work-order export holds the hotline's orders only. Blank: it takes the
+    # order-fed volume (the scheme's default_from); typed: it stays, even in an imported month.
+    services, ys, ids = setup
+    t1, t2 = ids["T01"], ids["T02"]
+    services.assessment.set_values(ys.id, [CellEdit(t2, "2026-11", "volume_all_channels", "35")])
+    rows = [order(f"A{i}") for i in range(21)] + [order(f"B{i}", unit="储潭乡") for i in range(12)]
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", rows)))
+    assert "volume_all_channels" not in services.feeds.order_keys(ys.id)
+    cells = scored(services, ys)
+    assert (cells[(t1, "volume")], cells.get((t1, "volume_all_channels"))) == ("21", None)
+    assert (cells[(t2, "volume")], cells[(t2, "volume_all_channels")]) == ("12", "35")
+    result = services.rankings.result(ys.id)
+    assert result["T01"].months["2026-11"].bonus == 2  # ⌊21 / 10⌋ from the fed volume
+    assert result["T02"].months["2026-11"].bonus == 3  # ⌊35 / 10⌋ from the typed 运行月报 figure
+
+
+def test_a_bulk_import_builds_the_month_index_afresh_and_a_cancel_keeps_it(setup, tmp_path, monkeypatch):
+    import hotline_desktop.db.orders_repository as repo
+
+    services, ys, ids = setup
+    monkeypatch.setattr(repo, "BULK_MIN", 100)
+    monkeypatch.setattr(repo, "CHUNK", 500)
+    dropped = []
+    real = repo.OrdersRepository._index_off_for_bulk
+    monkeypatch.setattr(repo.OrdersRepository, "_index_off_for_bulk",
+                        lambda self, n: dropped.append(real(self, n)) or dropped[-1])
+
+    def index_sql():
+        with services.store.session() as s:
+            return s.connection().exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'ix_work_orders_month_unit'").scalar()
+
+    before = index_sql()
+    assert before
+    plan = services.orders.plan(gen_orders.write(tmp_path / "big.csv", 3000, ["梅林镇", "储潭乡"], "2026-11"))
+    with pytest.raises(InterruptedError):
+        services.orders.apply(plan, progress=lambda done, total: done < 1000)
+    assert dropped[-1] == before and index_sql() == before and count_orders(services) == 0  # rolled back whole
+    services.orders.apply(plan)
+    assert dropped[-1] == before and index_sql() == before and count_orders(services) == 3000
+    with services.store.session() as s:
+        used = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM work_orders WHERE month = '2026-11' AND unit_id = 1").all()
+    assert any("ix_work_orders_month_unit" in str(r) for r in used)
+    # fewer new rows than are stored: they go into the index as it is
+    rows = [order(f"A{i}", acc="2026-10-02 09:00") for i in range(200)]
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", rows)))
+    assert dropped[-1] is None and index_sql() == before and count_orders(services) == 3200
+
+
+def test_the_figures_kept_after_a_write_are_the_stored_ones(setup, tmp_path):
+    from hotline_desktop.db.orders_repository import OrdersRepository
+
+    services, ys, ids = setup
+    orders = services.orders
+
+    def stored():
+        with services.store.session() as s:
+            repo = OrdersRepository(s)
+            return {sch: repo.figures(sch) for sch in orders.book.schemes()}, repo.months()
+
+    def settled(w):
+        orders.settle(w)
+        figures, months = stored()
+        assert {sch: orders.figures(sch) for sch in figures} == figures and orders.months() == months
+        return w
+
+    names = ["梅林镇", "储潭乡"]
+    nov = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "n.csv", 300, names, "2026-11"))))
+    oct_ = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "o.csv", 200, names, "2026-10", seed=3))))
+    again = settled(orders.write(orders.plan(gen_orders.write(tmp_path / "n2.csv", 100, names, "2026-11", seed=5))))
+    assert len(orders.figures(G)) > 0 and {m for (_u, m, _k) in orders.figures(G)} >= {"2026-10", "2026-11"}
+    settled(orders.undo_import(again))
+    settled(orders.undo_import(oct_))
+    settled(orders.undo_import(nov))
+    assert orders.figures(G) == {} and orders.months() == []

@@ -265,3 +265,93 @@ def test_name_dialogs_destroyed_with_their_tab_raise_nothing(qtbot, seeded):
     gc.collect()
     QCoreApplication.processEvents()
     assert "区平台" not in seeded.orders.profiles()
+
+
+def test_undo_and_redo_of_an_import_run_in_a_worker_with_progress_and_finish_whole(qtbot, tab, tmp_path,
+                                                                                  monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    f = gen_orders.write(tmp_path / "o.csv", 3000, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    with qtbot.waitSignal(dlg.imported, timeout=30000):
+        dlg.import_button.click()
+    orders = tab.services.orders
+    idx = cell(tab, "JD01", "volume")
+    counted = idx.data()
+    assert counted != "5"
+    seen = []  # (what, thread, progress reports)
+
+    def watched(name):
+        real = getattr(orders, name)
+
+        def call(*args, **kw):
+            reports = []
+            key = "progress" if name == "write" else None
+            inner = kw.pop(key) if key else (args[1] if len(args) > 1 else None)
+
+            def step(done, total):
+                reports.append((done, total))
+                return inner(done, total) if inner else True
+            if key:
+                kw[key] = step
+            else:
+                args = (args[0], step)
+            seen.append((name, threading.current_thread(), reports))
+            return real(*args, **kw)
+        monkeypatch.setattr(orders, name, call)
+
+    watched("undo_import")
+    watched("write")
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(0)
+    tab.undo_stack.undo()  # returns once the undo is complete
+    assert ticks  # the GUI thread kept serving its event loop meanwhile
+    assert orders.months() == [] and tab.undo_stack.index() == 0
+    qtbot.waitUntil(lambda: idx.data() == "5")
+    ticks.clear()
+    tab.undo_stack.redo()
+    assert ticks and orders.months() == [MONTH] and tab.undo_stack.index() == 1
+    qtbot.waitUntil(lambda: idx.data() == counted)
+    timer.stop()
+    assert [(name, thread is threading.main_thread()) for name, thread, _ in seen] == \
+        [("undo_import", False), ("write", False)]
+    assert all(reports and reports[-1][0] == reports[-1][1] for _n, _t, reports in seen)
+
+
+def test_cancelling_an_import_leaves_nothing_half_imported(qtbot, tab, tmp_path, monkeypatch):
+    import threading
+
+    import hotline_desktop.db.orders_repository as repo
+
+    monkeypatch.setattr(repo, "CHUNK", 500)  # several chunks, so the cancel lands between two of them
+    f = gen_orders.write(tmp_path / "o.csv", 3000, NAMES, MONTH)
+    dlg = run_import(qtbot, tab, f)
+    orders = tab.services.orders
+    real_write = orders.write
+    first_chunk, go_on = threading.Event(), threading.Event()
+
+    def write(plan, *, only_good=False, progress=None):
+        def step(done, total):
+            if 0 < done < total and not first_chunk.is_set():  # rows are being written
+                first_chunk.set()
+                go_on.wait(10)
+            return progress(done, total)
+        return real_write(plan, only_good=only_good, progress=step)
+
+    monkeypatch.setattr(orders, "write", write)
+    idx = cell(tab, "JD01", "volume")
+    with qtbot.waitSignal(dlg.failed, timeout=30000) as sig:
+        dlg.import_button.click()
+        qtbot.waitUntil(first_chunk.is_set, timeout=20000)
+        dlg.task.cancel()  # 取消 in the progress dialog
+        go_on.set()
+    assert sig.args[0] == "已取消，未导入任何工单。"
+    with tab.services.store.session() as s:
+        assert s.connection().exec_driver_sql("SELECT COUNT(*) FROM work_orders").scalar() == 0
+        assert s.connection().exec_driver_sql("SELECT COUNT(*) FROM order_figures").scalar() == 0
+    assert orders.months() == [] and tab.undo_stack.count() == 0
+    assert idx.data() == "5" and dlg.isVisible() and dlg.import_button.isEnabled()

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
+
 from hotline_desktop.gui.commands import ServiceCommand
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportOrdersCommand", text)
+
+
 class ImportOrdersCommand(ServiceCommand):
-    def __init__(self, services, plan, only_good: bool, written, text: str, on_error=None):
+    """Undo and redo rewrite a month's orders (100,000 of them take a while): the database work and
+    the moved cells run in a worker behind a progress dialog; each is one transaction, and the
+    command returns only when it is done (the stack stays truthful)."""
+
+    def __init__(self, services, plan, only_good: bool, written, text: str, on_error=None, parent=None):
         super().__init__(text, on_error)
         self.services, self.plan, self.only_good, self.written = services, plan, only_good, written
+        self.widget = parent  # the progress dialog's parent
+
+    def _in_worker(self, label: str, work):
+        from hotline_desktop.gui.workers import run_and_wait
+
+        orders = self.services.orders
+
+        def job(progress):
+            def step(done, total):
+                progress(100 * done // max(1, total))
+                return True
+            written = work(step)
+            return written, orders.settle(written)
+
+        written, settled = run_and_wait(self.widget, label, job)
+        orders.publish(written, settled)  # GUI thread: the listeners update here
+        return written
 
     def do_undo(self) -> None:
         orders = self.services.orders
-        orders.publish(orders.undo_import(self.written))
+        self._in_worker(_tr("正在撤销导入工单明细…"), lambda step: orders.undo_import(self.written, step))
 
     def do_redo(self) -> None:
         orders = self.services.orders
-        self.written = orders.write(self.plan, only_good=self.only_good)
-        orders.publish(self.written)
+        self.written = self._in_worker(_tr("正在重新导入工单明细…"),
+                                       lambda step: orders.write(self.plan, only_good=self.only_good, progress=step))
 
 
 class SetAliasCommand(ServiceCommand):

@@ -64,7 +64,7 @@ def open_import(tab) -> object:
 
         tab.undo_stack.push(ImportOrdersCommand(
             tab.services, dlg.plan, dlg.only_good.isChecked(), dlg.written,
-            _tr("导入工单明细 {0}（{1} 件）").format("、".join(result.months), result.orders), tab.show_error))
+            _tr("导入工单明细 {0}（{1} 件）").format("、".join(result.months), result.orders), tab.show_error, tab))
         tab.show_status(result.summary() + _tr("（可撤销）"), 15000)
 
     dlg.imported.connect(imported)

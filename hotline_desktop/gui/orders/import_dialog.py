@@ -320,14 +320,16 @@ class OrdersImportDialog(QDialog):
             def step(done, total):
                 progress(100 * done // max(1, total))
                 return not cancelled()
-            return orders.write(plan, only_good=only_good, progress=step)
+            written = orders.write(plan, only_good=only_good, progress=step)
+            return written, orders.settle(written)  # the moved cells worked out here too, off the GUI thread
 
         self.import_button.setEnabled(False)
         self.task = run_with_progress(self, self.tr("正在导入工单明细…"), work, self._written, self._import_failed)
 
-    def _written(self, written) -> None:
+    def _written(self, done) -> None:
+        written, settled = done
         self.written = written  # for the undo command
-        result = self.services.orders.publish(written)  # GUI thread: listeners update here
+        result = self.services.orders.publish(written, settled)  # GUI thread: listeners update here
         if self.save_check.isChecked() and self.save_name.text().strip():
             try:
                 self.services.orders.save_profile(self.save_name.text(), self.plan.mapping)
