@@ -77,7 +77,7 @@ def probe(url: str, password: str | None = None) -> str:
     try:
         insp = inspect_server(engine)
     except SQLAlchemyError as e:
-        raise ServiceError(f"{chinese_error(e, url)}。\n数据库：{where}") from None
+        raise ServiceError(f"无法连接数据库服务器：{chinese_error(e, url)}。\n数据库：{where}") from None
     finally:
         engine.dispose()
     if not insp.usable:
@@ -116,9 +116,9 @@ def chinese_error(e: BaseException, url: str) -> str:
     if "could not translate host name" in low or "name or service not known" in low:
         return f"找不到服务器“{host}”：请检查地址"
     if "connection refused" in low or "could not connect" in low or "no such file" in low:
-        return f"无法连接服务器 {where}：服务器未启动，或地址、端口不对"
+        return f"服务器 {where} 没有应答：服务器未启动，或地址、端口不对"
     first = text.strip().splitlines()[0] if text.strip() else type(e).__name__
-    return f"无法连接服务器 {where}：{first[:200]}"
+    return f"{where}：{first[:200]}"
 
 
 def pgpass_path() -> Path:

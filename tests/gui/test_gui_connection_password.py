@@ -46,7 +46,7 @@ def test_an_unreachable_server_is_said_in_chinese(qtbot, services, tmp_path):
     dlg = _dialog(qtbot, services, tmp_path, url)
     dlg.test_button.click()
     qtbot.waitUntil(lambda: dlg.test_button.isEnabled() and dlg.status_label.text() != "", timeout=15000)
-    assert "无法连接服务器" in dlg.status_label.text() and "服务器未启动" in dlg.status_label.text()
+    assert "无法连接数据库服务器" in dlg.status_label.text() and "服务器未启动" in dlg.status_label.text()
 
 
 def test_libpq_errors_read_in_chinese():

@@ -21,6 +21,7 @@ from hotline_desktop.services.demo_data import fill_demo_year
 pytestmark = pytest.mark.skipif(not pg_support.server_url(), reason="needs a PostgreSQL test server (--pg-url)")
 YEAR, SCHEME, MONTH = 2026, "ganxian-2023-hotline", "2026-03"
 DRIVER = Path(__file__).resolve().parent.parent / "seat_driver.py"
+CLERK = "hotline_test_clerk"  # a login role (cluster-wide): created once, a 录入员
 
 
 class OtherSeat:
@@ -52,6 +53,15 @@ def url(tmp_path):
     setup.units.create_many([UnitDraft(code=f"JD{i:02d}", name=f"测试{i:02d}街道", kind=UnitKind.TOWN) for i in range(1, 7)])
     fill_demo_year(setup.assessment, YEAR, SCHEME, 3)  # January to March
     setup.close()
+    from hotline_desktop.db import roles
+    from hotline_desktop.db.engine import make_server_engine
+
+    engine = make_server_engine(u)
+    try:
+        roles.setup(engine)  # seat B types figures: a 录入员 (the server enforces it)
+        roles.add_user(engine, CLERK, "录入员")
+    finally:
+        engine.dispose()
     yield u
     pg_support.drop(u)
 
@@ -60,7 +70,10 @@ def url(tmp_path):
 def window(qtbot, url, tmp_path):
     from hotline_desktop.gui.main_window import MainWindow
 
-    services = AppServices.open(DataPaths(tmp_path / "b", url), lock=False, auto_backup=False)
+    from sqlalchemy.engine import make_url
+
+    clerk_url = make_url(url).set(username=CLERK).render_as_string(hide_password=False)
+    services = AppServices.open(DataPaths(tmp_path / "b", clerk_url), lock=False, auto_backup=False)
     services.store.set_operator("张三")
     win = MainWindow(services, year=YEAR, remember=False)
     qtbot.addWidget(win)
