@@ -68,9 +68,9 @@ def url(tmp_path):
 
 @pytest.fixture
 def window(qtbot, url, tmp_path):
-    from hotline_desktop.gui.main_window import MainWindow
-
     from sqlalchemy.engine import make_url
+
+    from hotline_desktop.gui.main_window import MainWindow
 
     clerk_url = make_url(url).set(username=CLERK).render_as_string(hide_password=False)
     services = AppServices.open(DataPaths(tmp_path / "b", clerk_url), lock=False, auto_backup=False)
