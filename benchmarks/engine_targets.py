@@ -40,17 +40,21 @@ SCHEME = "ganxian-2023-hotline"
 
 # (key, label, target 600, target 4000, previous 600, previous 4000) — previous: issue 8's figures
 ROWS = [
-    ("recompute", "full recompute, 12 months, from loaded columns", 10, 50, "85–120 (1,000 units)", "—"),
-    ("edit_year", "edit → 排名 repainted (全年), p95", 16, 16, "p95 ≈ 100 (p50 ≈ 60)", "p95 97–135 (no paint)"),
-    ("edit_month", "edit → 排名 repainted (month view), p95", 16, 16, "p95 ≈ 100 (p50 ≈ 60)", "—"),
-    ("typed", "typed monthly cell → stored, rescored, repainted, p95", 16, 33, "p95 31", "p95 435"),
-    ("first_open", "first open of 排名 to a painted table", 300, 1000, "1,700–2,900", "10,000–13,000"),
+    ("recompute", "full recompute, 12 months, from loaded columns", 10, 50, "9.6 (s13)", "101 (s13)"),
+    ("edit_year", "edit → 排名 repainted (全年), p95", 16, 16, "35 (s13); p95 ≈ 100", "71 (s13); 97–135 no paint"),
+    ("edit_year_seen", "  of a unit on screen, to the paint", 16, 16, "—", "—"),
+    ("edit_year_unseen", "  of a unit off screen, rows updated (no paint)", 16, 16, "—", "—"),
+    ("edit_month", "edit → 排名 repainted (month view), p95", 16, 16, "44 (s13); p95 ≈ 100", "125 (s13)"),
+    ("edit_month_seen", "  of a unit on screen, to the paint", 16, 16, "—", "—"),
+    ("edit_month_unseen", "  of a unit off screen, rows updated (no paint)", 16, 16, "—", "—"),
+    ("typed", "typed monthly cell → stored, rescored, repainted, p95", 16, 33, "18.7 (s13)", "226 (s13)"),
+    ("first_open", "first open of 排名 to a painted table", 300, 1000, "1,380 (s13)", "7,100 (s13)"),
     ("cold_window", "cold start to a painted window", None, None, "760–940 (units tab)", "—"),
-    ("cold_ranking", "cold start, then 排名 painted", 1500, 2500, "—", "—"),
-    ("export_xlsx", "ranking export, month view: xlsx", 500, 3000, "530–810 (year view)", "—"),
-    ("export_pdf", "ranking export, month view: PDF", 1000, 5000, "760–980 (year view)", "30,000"),
+    ("cold_ranking", "cold start, then 排名 painted", 1500, 2500, "2,140 (s13)", "8,800 (s13)"),
+    ("export_xlsx", "ranking export, month view: xlsx", 500, 3000, "540 (s13)", "2,800 (s13)"),
+    ("export_pdf", "ranking export, month view: PDF", 1000, 5000, "690 (s13)", "9,200 (s13)"),
     ("rss_window", "peak RSS at the painted window, before 排名 (MiB)", None, None, "—", "—"),
-    ("rss", "peak RSS with 排名 open (MiB)", 200, 300, "—", "726"),
+    ("rss", "peak RSS with 排名 open (MiB)", 200, 300, "310 (s13)", "1,626 / 726 (ru_maxrss, see note)"),
 ]
 
 
@@ -112,6 +116,28 @@ def _until_painted(app, paints: _Paints, before: int, timeout: float = 5.0) -> f
     return time.perf_counter()
 
 
+def _count_model_calls():
+    """Wrap the ranking models' data() / multiData() / headerData() (before any instance exists:
+    PySide resolves Python overrides once); they count while ``counting[0]`` is set."""
+    from hotline_desktop.gui import ranking_model as rm
+
+    counted = {"data": 0, "multiData": 0, "headerData": 0}
+    counting = [False]
+    for cls in (rm.RankingProxy, rm.RankingTableModel):
+        for name in counted:
+            fn = cls.__dict__.get(name)
+            if fn is None:
+                continue
+
+            def wrap(self, *a, _fn=fn, _name=name):
+                if counting[0]:
+                    counted[_name] += 1
+                return _fn(self, *a)
+
+            setattr(cls, name, wrap)
+    return counted, counting
+
+
 def child(folder: str, year: int, edits: int) -> dict:
     import random
 
@@ -127,11 +153,16 @@ def child(folder: str, year: int, edits: int) -> dict:
 
     app = ensure_application()  # installs gui/refguard (PySide6 6.12 on Python 3.11), as the app does
     assert QApplication.instance() is app
+    counted, counting = _count_model_calls()
     s = AppServices.open(DataPaths(Path(folder)), auto_backup=False)
     ys = s.assessment.find(year, SCHEME)
     out: dict[str, list[float]] = {}
     unseen: dict[str, int] = {}  # edits after which nothing on screen changed (no paint)
     out["unseen"] = unseen  # type: ignore[assignment]
+    cpus: dict[str, list[float]] = {}  # process CPU seconds of each timed sample
+    out["cpu"] = cpus  # type: ignore[assignment]
+    calls: dict[str, dict[str, float]] = {}  # model calls per edit
+    out["calls"] = calls  # type: ignore[assignment]
     rng = random.Random(7)
 
     # first open of 排名: engine built in the tab's worker, then the table painted
@@ -142,18 +173,21 @@ def child(folder: str, year: int, edits: int) -> dict:
     app.processEvents()
     paints = _Paints(tab.table.viewport())  # hidden behind 正在计算… until the rows are there
     before = paints.count
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tab.set_year_scheme(ys)
     while (tab.model.rowCount() == 0 or paints.count == before) and time.perf_counter() - t0 < 60:
         app.processEvents()
     out["first_open"] = [time.perf_counter() - t0]
+    cpus["first_open"] = [time.process_time() - c0]  # the worker thread's CPU included
 
     live = s.rankings.live(ys.id)
     out["recompute"] = []
+    cpus["recompute"] = []
     for _ in range(5):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         live.engine.recompute()
         out["recompute"].append(time.perf_counter() - t)
+        cpus["recompute"].append(time.process_time() - c)
     tab.reload()  # the recompute replaced every result object: show them whole again
     app.processEvents()
 
@@ -161,32 +195,63 @@ def child(folder: str, year: int, edits: int) -> dict:
     rates = [i.key for i in live.scheme.monthly_inputs if i.kind == "rate"]
     months = list(live.result().months)
 
+    updated = []  # when the tab last updated its rows (ranking_updated)
+    tab.ranking_updated.connect(lambda _codes: updated.append(time.perf_counter()))
+
+    def add(key: str, wall: float, cpu: float) -> None:
+        out.setdefault(key, []).append(wall)
+        cpus.setdefault(key, []).append(cpu)
+
+    def one_edit(u, m: str) -> tuple[float, float, bool]:
+        """(wall, CPU, painted): to the paint, or (nothing on screen changed) to the rows updated."""
+        before, t, c = paints.count, time.perf_counter(), time.process_time()
+        updated.clear()
+        s.assessment.set_values(ys.id, [CellEdit(u.id, m, rng.choice(rates), f"{rng.uniform(85, 100):.2f}")])
+        app.processEvents()  # the tab's update (queued from the live ranking) runs here
+        idle, c_idle = time.perf_counter(), time.process_time()
+        done = _until_painted(app, paints, before, NO_PAINT)
+        if done is not None:
+            return done - t, time.process_time() - c, True
+        # the wait for a paint that never came is not the user's: up to the rows' update
+        return max([idle, *updated]) - t, c_idle - c, False
+
     def edit_rounds(key: str, month: str | None) -> None:
         if month is not None:
             tab.set_month(month)
         app.processEvents()
-        times = []
-        for _ in range(edits):
-            u = rng.choice(units)
-            m = month or rng.choice(months)
-            before = paints.count
-            t = time.perf_counter()
-            s.assessment.set_values(ys.id, [CellEdit(u.id, m, rng.choice(rates), f"{rng.uniform(85, 100):.2f}")])
-            done = _until_painted(app, paints, before, NO_PAINT)
-            if done is None:
+        out[key] = []
+        for _ in range(edits):  # any unit (most are off screen at 4,000)
+            wall, cpu, painted = one_edit(rng.choice(units), month or rng.choice(months))
+            add(key, wall, cpu)
+            if not painted:
                 unseen[key] = unseen.get(key, 0) + 1
+                add(key + "_unseen", wall, cpu)
+        by_code = {u.code: u for u in units}
+        for _ in range(edits):  # a unit on screen (its row repaints)
+            wall, cpu, painted = one_edit(by_code[rng.choice(tab.proxy.codes()[:20])], month or rng.choice(months))
+            if painted:
+                add(key + "_seen", wall, cpu)
             else:
-                times.append(done - t)
-        out[key] = times
+                unseen[key + "_seen"] = unseen.get(key + "_seen", 0) + 1
+        # data() / multiData() / headerData() calls per edit (counted in a round of their own)
+        counted.update(dict.fromkeys(counted, 0))
+        counting[0] = True
+        try:
+            for _ in range(10):
+                one_edit(by_code[rng.choice(tab.proxy.codes()[:20])], month or rng.choice(months))
+        finally:
+            counting[0] = False
+        calls[key] = {k: v / 10 for k, v in counted.items()}
 
     edit_rounds("edit_year", None)
     edit_rounds("edit_month", months[-1])
 
     for suffix, key in ((".xlsx", "export_xlsx"), (".pdf", "export_pdf")):
         with tempfile.TemporaryDirectory() as tmp:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             export_ranking(s, scheme_id=SCHEME, year=year, month=months[-1], out=Path(tmp) / f"r{suffix}")
             out[key] = [time.perf_counter() - t]
+            cpus[key] = [time.process_time() - c]
     tab.shutdown()
     tab.hide()
 
@@ -196,6 +261,8 @@ def child(folder: str, year: int, edits: int) -> dict:
     grid.set_year_scheme(ys)
     grid.show()
     app.processEvents()
+    while getattr(grid, "building", False):  # its live columns come from the engine built in a worker
+        app.processEvents()
     gpaints = _Paints(grid.table.viewport())
     p, m = grid.proxy, grid.model
     col = m.column_of("satisfaction_rate")
@@ -206,13 +273,14 @@ def child(folder: str, year: int, edits: int) -> dict:
         grid.table.scrollTo(index)  # the typed cell is on screen, as when the user types it
         app.processEvents()
         before = gpaints.count
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         p.setData(index, f"{rng.uniform(85, 100):.2f}")
         done = _until_painted(app, gpaints, before, NO_PAINT)
         if done is None:
             unseen["typed"] = unseen.get("typed", 0) + 1
         else:
             times.append(done - t)
+            cpus.setdefault("typed", []).append(time.process_time() - c)
     out["typed"] = times
     grid.shutdown()
     s.close()
@@ -222,11 +290,13 @@ def child(folder: str, year: int, edits: int) -> dict:
 # ---------------------------------------------------------------------------- child: cold start
 
 COLD = r"""
-import os, resource, sys, time
+import os, sys, time
 from PySide6.QtCore import QEvent, QObject
 from hotline_desktop.gui.app import ensure_application, open_services  # ensure_application: the refguard
 from hotline_desktop.paths import DataPaths
 t0 = float(os.environ["HOTLINE_T0"])
+def peak():  # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's peak across exec)
+    return next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM")) / 1024
 app = ensure_application()
 services = open_services(DataPaths.from_override(sys.argv[1]))
 from hotline_desktop.gui.main_window import MainWindow
@@ -242,16 +312,18 @@ win.show()
 while wp.count == 0:
     app.processEvents()
 t_window = time.time() - t0
-rss_window = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+cpu_window = time.process_time()
+rss_window = peak()
 ranking = win.page("ranking")
 rp = Paints(); ranking.table.viewport().installEventFilter(rp)
 win.tabs.setCurrentWidget(ranking)
 while ranking.model.rowCount() == 0 or rp.count == 0:
     app.processEvents()
 t_ranking = time.time() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(f"cold_window={t_window:.4f} cold_ranking={t_ranking:.4f} rss={rss:.1f} rss_window={rss_window:.1f}",
-      flush=True)
+cpu_ranking = time.process_time()
+rss = peak()
+print(f"cold_window={t_window:.4f} cold_ranking={t_ranking:.4f} rss={rss:.1f} rss_window={rss_window:.1f} "
+      f"cpu_window={cpu_window:.4f} cpu_ranking={cpu_ranking:.4f}", flush=True)
 win.release(); win.close()
 """
 
@@ -318,28 +390,37 @@ def main() -> None:
             colds = [cold(folder) for _ in range(args.runs)]
             for key in ("cold_window", "cold_ranking"):
                 got[key] = [c[key] for c in colds]
+                got["cpu"][key] = [c["cpu_" + key[5:]] for c in colds]
             got["rss"] = [c["rss"] for c in colds]
             got["rss_window"] = [c["rss_window"] for c in colds]
             figures[n] = got
-    head = f"{'measure':58s}"
+    head = f"{'measure':52s}"
     for n in args.units:
-        head += f" | {n:>5} units: now {'':>19s} target  previous"
+        head += f" | {n:>5} units: wall {'':>17s} CPU {'':>19s} target  previous"
     print(head)
     for key, label, t600, t4000, p600, p4000 in ROWS:
-        line = f"{label:58s}"
+        line = f"{label:52s}"
         for n in args.units:
             xs = figures[n].get(key)
+            cs = figures[n]["cpu"].get(key)
             target = t600 if n <= 600 else t4000
             now = _fmt(key, xs) if xs else "—"
+            cpu = _fmt(key, cs) if cs else ""
             ok = "" if target is None or not xs else (" ok" if _value(key, xs) <= target else " MISS")
             prev = p600 if n <= 600 else p4000
-            line += f" | {now:>26s}{ok:5s} ≤{target if target is not None else '—':>5}  {prev}"
+            line += f" | {now:>22s}{ok:5s} {cpu:>22s} ≤{target if target is not None else '—':>5}  {prev}"
         print(line)
     for n in args.units:
         print(f"{n} units: edits after which nothing on screen changed (no paint within "
-              f"{NO_PAINT * 1000:.0f} ms, not timed): {figures[n].get('unseen') or 'none'}")
-    print("ms unless noted; edits / typed: p50 / p95 over the edits that repainted; cold start: median of "
-          "the runs; RSS: the largest run.")
+              f"{NO_PAINT * 1000:.0f} ms; timed to the rows' update): {figures[n].get('unseen') or 'none'}")
+        for key, c in figures[n]["calls"].items():
+            print(f"{n} units: model calls per edit of a unit on screen, {key}: "
+                  + ", ".join(f"{k}() {v:.0f}" for k, v in c.items()))
+    print("ms unless noted; edits / typed: p50 / p95; cold start: median of the runs; RSS: VmHWM of the "
+          "measuring process (the largest run). CPU: process time of the same samples (worker threads "
+          "included). Previous: stop 13's figures (s13) or issue 8's. The previous 1,626 MiB at 4,000 was "
+          "ru_maxrss, which a child keeps from the benchmark process that forked it (≈ its size after "
+          "filling 4,000 units); VmHWM is the child's own.")
 
 
 if __name__ == "__main__":

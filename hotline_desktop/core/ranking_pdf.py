@@ -39,6 +39,68 @@ def _heading_text(text: str, width_pt: float, pt: float, font: str) -> str:
     return escape(text[:i]) + "<br/>" + escape(text[i:])
 
 
+MIN_ROW_PT = BODY_PT * 1.2 + 3  # the lowest a body row can be (leading + top and bottom padding)
+
+
+def _paged_table(table_cls, style_cls, head: list, body: list, widths: list, style: list, zebra):
+    """The table as a flowable that lays out its rows a page at a time.
+
+    A reportlab Table split over thousands of rows rebuilds the remainder (its spans, heights and
+    style commands) at every page: quadratic (a 4,000-unit table took 30 s). Here each page is
+    split from a table of the header and no more rows than the page can hold, so the page
+    breaks, the repeated header rows and the zebra rows (by their row number in the whole
+    table) are the ones the single table had.
+    """
+    from reportlab.platypus import Flowable
+
+    n_head = len(head)
+    made: dict[tuple[int, int], object] = {}
+
+    def make(start: int, count: int):
+        t = made.get((start, count))
+        if t is None:
+            zebra_rows = [("BACKGROUND", (0, n_head + j), (-1, n_head + j), zebra)
+                          for j in range(count) if (start + j) % 2 == 1]
+            t = made[(start, count)] = table_cls(
+                head + body[start:start + count], colWidths=widths, repeatRows=n_head, hAlign="CENTER",
+                style=style_cls(style + zebra_rows))
+        return t
+
+    def page_rows(ah: float) -> int:
+        return int(ah / MIN_ROW_PT) + 2  # more than fit in that height
+
+    class Rows(Flowable):
+        def __init__(self, start: int):
+            super().__init__()
+            self.start = start
+            self.hAlign = "CENTER"
+            self.whole = None
+
+        def wrap(self, aw, ah):
+            left = len(body) - self.start
+            if left <= page_rows(ah):
+                self.whole = make(self.start, left)
+                self.width, self.height = self.whole.wrap(aw, ah)
+            else:
+                self.whole = None
+                self.width, self.height = aw, ah + 1  # more than this page: the frame splits it
+            return self.width, self.height
+
+        def split(self, aw, ah):
+            left = len(body) - self.start
+            count = min(left, page_rows(ah))
+            parts = make(self.start, count).split(aw, ah)
+            if count == left or not parts:
+                return parts
+            fitted = len(parts[0]._cellvalues) - n_head
+            return [parts[0], Rows(self.start + fitted)]
+
+        def draw(self):
+            self.whole.drawOn(self.canv, 0, 0)
+
+    return Rows(0) if body else make(0, 0)
+
+
 def write_ranking_pdf(
     tables: RankingTable | Sequence[RankingTable],
     path: str | Path,
@@ -132,7 +194,9 @@ def write_ranking_pdf(
             if c.align == "left":
                 style.append(("ALIGN", (i, t.header_rows), (i, -1), "LEFT"))
         name_w = widths[name_col] - 4 if name_col >= 0 else 0
-        for i, row in enumerate(t.rows):
+        head = data
+        data = []
+        for row in t.rows:
             cells: list = [c.text for c in row.cells]
             if name_col >= 0 and stringWidth(row.name, font, BODY_PT) > name_w:
                 cells[name_col] = Paragraph(escape(row.name), s_name)
@@ -142,12 +206,7 @@ def write_ranking_pdf(
                 ):
                     cells[j] = Paragraph(escape(c), s_rule_c)
             data.append(cells)
-            if i % 2 == 1:
-                r = t.header_rows + i
-                style.append(("BACKGROUND", (0, r), (-1, r), zebra))
-        table = Table(data, colWidths=widths, repeatRows=t.header_rows, hAlign="CENTER")
-        table.setStyle(TableStyle(style))
-        story.append(table)
+        story.append(_paged_table(Table, TableStyle, head, data, widths, style, zebra))
         if t.notes or t.footer:
             story.append(Spacer(1, 4))
         for text in t.notes:

@@ -13,10 +13,12 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -102,6 +104,10 @@ class MonthlyValue(Base):
     __table_args__ = (
         UniqueConstraint("year_scheme_id", "unit_id", "month", "key", name="uq_monthly_values_cell"),
         Index("ix_monthly_values_ys_month", "year_scheme_id", "month"),
+        # covers the live ranking's column load (0008)
+        Index("ix_monthly_values_load", "year_scheme_id", "key", "month", "unit_id", "valid", "num", "scale"),
+        Index("ix_monthly_values_text_only", "year_scheme_id", sqlite_where=text("NOT valid OR num IS NULL"),
+              postgresql_where=text("NOT valid OR num IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -112,6 +118,8 @@ class MonthlyValue(Base):
     value: Mapped[str] = mapped_column(Text)
     valid: Mapped[bool] = mapped_column(Boolean, default=True)
     override: Mapped[bool] = mapped_column(Boolean, default=False)  # typed over a fed value (0004)
+    num: Mapped[int | None] = mapped_column(BigInteger)  # exact value = num / 10**scale (0008)
+    scale: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
@@ -124,7 +132,13 @@ class AnnualValue(Base):
     """One annual item of a unit in a year's scheme, with the operator's note."""
 
     __tablename__ = "annual_values"
-    __table_args__ = (UniqueConstraint("year_scheme_id", "unit_id", "key", name="uq_annual_values_item"),)
+    __table_args__ = (
+        UniqueConstraint("year_scheme_id", "unit_id", "key", name="uq_annual_values_item"),
+        # cover the live ranking's column load (0008)
+        Index("ix_annual_values_load", "year_scheme_id", "key", "unit_id", "valid", "num", "scale"),
+        Index("ix_annual_values_text_only", "year_scheme_id", sqlite_where=text("NOT valid OR num IS NULL"),
+              postgresql_where=text("NOT valid OR num IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year_scheme_id: Mapped[int] = mapped_column(ForeignKey("year_schemes.id", ondelete="RESTRICT"))
@@ -133,6 +147,8 @@ class AnnualValue(Base):
     value: Mapped[str | None] = mapped_column(Text)
     valid: Mapped[bool] = mapped_column(Boolean, default=True)
     override: Mapped[bool] = mapped_column(Boolean, default=False)
+    num: Mapped[int | None] = mapped_column(BigInteger)  # exact value = num / 10**scale (0008)
+    scale: Mapped[int | None] = mapped_column(SmallInteger)
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()

@@ -104,16 +104,16 @@ class OrdersRepository:
     def insert_orders(self, imp: int, t: OrderTable, order_months: Sequence[str], progress=None) -> None:
         """replace()'s second half: the table's rows, a chunk at a time (progress(done, n) → False
         stops with InterruptedError; the caller's transaction then rolls everything back).
-        SQLite: one executemany with the import id written once; PostgreSQL: COPY."""
-        sqlite = self.con.dialect.name == "sqlite"
+        SQLite: one executemany per chunk; PostgreSQL: COPY."""
         sql = ("INSERT INTO work_orders (import_id, number, month, unit_id, unit_name, accepted, dispatched, signed, "
                "contacted, due, completed, returned, order_type, visit, rework, returns, extensions, anonymous, route, "
                f"source_row) VALUES ({int(imp)}, " + _placeholders(19) + ")")  # the import id written once, not bound per row
-        cols = ("number", "month", "import_id", "unit_id", "unit_name", *TIME_COLS, "order_type", "visit", "rework",
+        cols = ("import_id", "number", "month", "unit_id", "unit_name", *TIME_COLS, "order_type", "visit", "rework",
                 "returns", "extensions", "anonymous", "route", "source_row")
         n = len(t)
         nums = t.number
         raw = self._raw
+        lite = self.con.dialect.name == "sqlite"
         rebuild = self._index_off_for_bulk(n)
         for lo in range(0, n, CHUNK):  # column slices → tuples, a chunk at a time (a city year stays small)
             hi = min(n, lo + CHUNK)
@@ -121,13 +121,12 @@ class OrdersRepository:
             small = [t.choices["type"][lo:hi].tolist(), t.choices["visit"][lo:hi].tolist(),
                      *(t.counts[k][lo:hi].tolist() for k in ("rework", "returns", "extensions")),
                      t.flags["anonymous"][lo:hi].tolist()]
-            if sqlite:
-                raw.executemany(sql, zip(nums[lo:hi], order_months[lo:hi], t.unit_id[lo:hi].tolist(), t.unit[lo:hi],
-                                         *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
+            rows = zip(nums[lo:hi], order_months[lo:hi], t.unit_id[lo:hi].tolist(),
+                       t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True)
+            if lite:
+                raw.executemany(sql, rows)
             else:
-                copy_rows(raw, "work_orders", cols,
-                          zip(nums[lo:hi], order_months[lo:hi], [imp] * (hi - lo), t.unit_id[lo:hi].tolist(),
-                              t.unit[lo:hi], *times, *small, t.route[lo:hi], t.rows[lo:hi].tolist(), strict=True))
+                copy_rows(raw, "work_orders", cols, ((imp, *r) for r in rows))
             if progress is not None and not progress(hi, n):
                 raise InterruptedError  # the caller rolls back (the dropped index too: DDL is transactional)
         if rebuild:

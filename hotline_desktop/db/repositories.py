@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.db.concurrency import stale_write
 from hotline_desktop.db.dialect import code_equals, driver_sql
-from hotline_desktop.db.models import AuditEntry, CalendarDay, Meta, Unit
+from hotline_desktop.db.models import AnnualValue, AuditEntry, CalendarDay, Meta, MonthlyValue, Unit
 
 
 def _text(v: Any) -> str | None:
@@ -322,3 +322,115 @@ class SettingsRepository:
         except IntegrityError:  # another seat stored the same setting at the same moment
             raise stale_write("app_meta") from None
         self.audit.record("app_meta", 0, "update", {key: (old, value)})
+
+
+class ValueRepository:
+    """monthly_values / annual_values of a (year, scheme): the store paths' look-ups and upserts,
+    and the column load of the live ranking. Rows carry the text, ``valid``, and the exact value
+    as ``num`` / ``scale`` (core.stored_values)."""
+
+    def __init__(self, session: Session):
+        self.s = session
+        self.con = session.connection()
+
+    # -- monthly ----------------------------------------------------------------------------------
+    def monthly_existing(self, year_scheme_id: int, cells=None, months=None):
+        """(id, unit_id, month, key, value, override, version) of the given cells (or months)."""
+        q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
+                   MonthlyValue.value, MonthlyValue.override, MonthlyValue.version).where(
+            MonthlyValue.year_scheme_id == year_scheme_id)
+        if cells is not None:
+            q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
+        elif months is not None:
+            q = q.where(MonthlyValue.month.in_(sorted(months)))
+        return self.con.execute(q)
+
+    # Writes name the row version read (0009): a row another seat changed since matches nothing,
+    # and the caller compares the returned row count (optimistic concurrency).
+    def delete_monthly(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, ver: version read}; the number of rows deleted."""
+        if not rows:
+            return 0
+        return self.con.execute(text("DELETE FROM monthly_values WHERE id = :i AND version = :ver"), rows).rowcount
+
+    def update_monthly(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, v: text, ok: valid, n: num, sc: scale, ver: version read}; rows updated."""
+        if not rows:
+            return 0
+        return self.con.execute(text(
+            "UPDATE monthly_values SET value = :v, valid = :ok, num = :n, scale = :sc, version = version + 1, "
+            "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"), rows).rowcount
+
+    def insert_monthly(self, rows: list[dict]) -> None:
+        """rows: MonthlyValue fields (year_scheme_id, unit_id, month, key, value, valid, num, scale)."""
+        if rows:
+            self.con.execute(insert(MonthlyValue), rows)
+
+    def _packed(self, table: str, group: str, year_scheme_id: int, skip: Iterable[str]) -> list[tuple]:
+        """Valid rows holding an exact value, one row per group:
+        (*group, "unit,unit,…", "num,num,…", min scale, max scale), both lists in unit order."""
+        if self.con.dialect.name == "postgresql":
+            units = "string_agg(CAST(unit_id AS TEXT), ',' ORDER BY unit_id)"
+            nums = "string_agg(CAST(num AS TEXT), ',' ORDER BY unit_id)"
+        else:  # the covering index yields each group's rows in unit order to both aggregates
+            units, nums = "group_concat(unit_id)", "group_concat(num)"
+        skip = sorted(skip)
+        params = {"y": year_scheme_id, **{f"k{i}": k for i, k in enumerate(skip)}}
+        not_in = f" AND key NOT IN ({', '.join(f':k{i}' for i in range(len(skip)))})" if skip else ""
+        return self.con.execute(text(
+            f"SELECT {group}, {units}, {nums}, min(scale), max(scale) FROM {table} "
+            f"WHERE year_scheme_id = :y AND valid AND num IS NOT NULL{not_in} GROUP BY {group}"), params).fetchall()
+
+    def exact_of(self, table: str, year_scheme_id: int, key: str, month: str | None = None) -> list[tuple]:
+        """(unit_id, num, scale) of one group's exact values (when its scales differ)."""
+        q = (f"SELECT unit_id, num, scale FROM {table} WHERE year_scheme_id = :y AND key = :k AND valid "
+             "AND num IS NOT NULL" + (" AND month = :m" if month is not None else "") + " ORDER BY unit_id")
+        return self.con.execute(text(q), {"y": year_scheme_id, "k": key, "m": month}).fetchall()
+
+    def _rest(self, table: str, columns: str, year_scheme_id: int, fed: Iterable[str]) -> list[tuple]:
+        """Rows invalid or kept as text only (a partial index finds them), and every row of a fed key."""
+        fed = sorted(fed)
+        params = {"y": year_scheme_id, **{f"k{i}": k for i, k in enumerate(fed)}}
+        rows = self.con.execute(text(
+            f"SELECT {columns} FROM {table} WHERE year_scheme_id = :y AND value IS NOT NULL "
+            "AND (NOT valid OR num IS NULL)"), params).fetchall()
+        if fed:
+            keys = ", ".join(f":k{i}" for i in range(len(fed)))
+            rows += self.con.execute(text(
+                f"SELECT {columns} FROM {table} WHERE year_scheme_id = :y AND key IN ({keys}) AND valid "
+                "AND num IS NOT NULL"), params).fetchall()
+        return rows
+
+    def monthly_load(self, year_scheme_id: int, fed: Iterable[str] = ()) -> tuple[list[tuple], list[tuple]]:
+        """The year's cells for the column load, in two queries: (key, month, units, nums, min
+        scale, max scale) of the exact values (see `_packed`) (fed keys left out), and (key, month, unit_id, value, valid, num, scale)
+        of the rest (invalid, text-only, or of a fed key)."""
+        fed = tuple(fed)
+        return (self._packed("monthly_values", "key, month", year_scheme_id, fed),
+                self._rest("monthly_values", "key, month, unit_id, value, valid, num, scale", year_scheme_id, fed))
+
+    # -- annual -----------------------------------------------------------------------------------
+    def annual_existing(self, year_scheme_id: int):
+        """(id, unit_id, key, value, override, version) of the year's annual items."""
+        return self.con.execute(
+            select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
+                   AnnualValue.override, AnnualValue.version).where(AnnualValue.year_scheme_id == year_scheme_id))
+
+    def update_annual(self, rows: list[dict]) -> int | None:
+        """rows: {i: id, v: text, ok: valid, o: override, n: num, sc: scale, ver: version read}; rows updated."""
+        if not rows:
+            return 0
+        return self.con.execute(text(
+            "UPDATE annual_values SET value = :v, valid = :ok, override = :o, num = :n, scale = :sc, "
+            "version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"), rows).rowcount
+
+    def insert_annual(self, rows: list[dict]) -> None:
+        if rows:
+            self.con.execute(insert(AnnualValue), rows)
+
+    def annual_load(self, year_scheme_id: int, fed: Iterable[str] = ()) -> tuple[list[tuple], list[tuple]]:
+        """As `monthly_load` for the annual items: (key, units, nums, min scale, max scale) and
+        (key, unit_id, value, valid, num, scale)."""
+        fed = tuple(fed)
+        return (self._packed("annual_values", "key", year_scheme_id, fed),
+                self._rest("annual_values", "key, unit_id, value, valid, num, scale", year_scheme_id, fed))

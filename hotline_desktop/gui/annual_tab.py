@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_feeds
 from hotline_desktop.core.domain import UnitKind
@@ -70,6 +71,7 @@ from hotline_desktop.gui.annual_models import (
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.kb.annual_fed import show_fed, typed_text
 from hotline_desktop.gui.tab_base import TabPage, on_activated
+from hotline_desktop.gui.workers import run_quietly
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 from hotline_desktop.services.evidence import EvidenceRow
@@ -389,6 +391,7 @@ class AnnualTab(TabPage):
         self._scheme: Scheme | None = None
         self._live = None
         self._live_relay: EventBridge | None = None
+        self._building: int | None = None  # year scheme whose live engine a worker is building
         self._cards_for: int | None = None  # year-scheme id the cards were built for
         self.cards: dict[str, ItemCard] = {}
         self._cells: dict[tuple[int, str], Cell] = {}
@@ -655,7 +658,11 @@ class AnnualTab(TabPage):
             self._versions: dict[tuple[int, str], int | None] = a.annual_versions(ys.id)
             self._missing = a.missing_annual(ys.id)
             self._load_file_counts(ys.id)
-            live = self.services.rankings.live(ys.id)
+            live = self.services.rankings.cached(ys.id)
+            if live is None and self.build_in_background:
+                self._build_live(ys)
+                return
+            live = live or self.services.rankings.live(ys.id)
         except ServiceError as e:
             self.show_error(str(e))
             return
@@ -680,6 +687,47 @@ class AnnualTab(TabPage):
             self._select_first()
         if self._unit_id is None:
             self._show_unit(None)
+
+    #: The live engine (each unit's status and score) is built in a worker thread when it is not
+    #: there yet, showing 正在计算…; the tab loads when it is installed.
+    build_in_background = True
+
+    def _build_live(self, ys) -> None:
+        self._ys = self._live = None
+        for w in self.bar_widgets:
+            w.setVisible(False)
+        self.no_scheme_label.setText(self.tr("正在计算…"))
+        self.assign_button.setVisible(False)
+        self.stack.setCurrentIndex(2)
+        if self._building == ys.id:
+            return
+        self._building = ys.id
+        rankings = self.services.rankings
+        work = rankings.start_build(ys.id)
+
+        def done(built) -> None:
+            if not isValid(self):
+                return
+            if self._building == ys.id:
+                self._building = None
+            rankings.install(built)
+            self.assign_button.setVisible(True)
+            current = self.year_scheme
+            if current is not None and current.id == ys.id:
+                self._schedule_load()
+
+        def failed(e: BaseException) -> None:
+            if isValid(self) and self._building == ys.id:
+                self._building = None
+                self.assign_button.setVisible(True)
+                self.show_error(str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e))
+
+        run_quietly(work, done, failed)
+
+    @property
+    def building(self) -> bool:
+        """Whether the live engine is being built (正在计算… shown)."""
+        return self._building is not None
 
     def _load_file_counts(self, ys_id: int) -> None:
         per_unit: dict[int, int] = defaultdict(int)

@@ -119,7 +119,9 @@ class MonthlyGridModel(QAbstractTableModel):
         self._col_of_key: dict[str, int] = {}
         self._input_tips: list[str] = []
         self._live_cols: list[LiveColumn] = []
-        self._live: list[tuple[LiveCell, ...]] = []
+        self._live: list[tuple[LiveCell, ...] | None] = []  # None: not computed since the last change
+        self._per_unit: dict[int, int] = {}
+        self.building = False  # the live engine is being built (live cells say 正在计算…)
         self._cells: dict[tuple[int, str], Cell] = {}
         # the stored row version this seat read per cell (absent: no row; None: not known, unchecked)
         self._versions: dict[tuple[int, str], int | None] = {}
@@ -169,9 +171,11 @@ class MonthlyGridModel(QAbstractTableModel):
         self._cells = {}
         self._errors = {}
         self._unsaved = {}
+        self._per_unit = {}  # unit id -> cells it holds (the 已录入 count)
         for (uid, m, key), cell in cells.items():
             if m == month and uid in self._row_of_id and key in self._col_of_key:
                 self._cells[(uid, key)] = cell
+                self._per_unit[uid] = self._per_unit.get(uid, 0) + 1
                 if cell.error:
                     self._errors[(uid, key)] = cell.error
         self._headers = [_tr("编码"), _tr("单位名称"), _tr("类型")]
@@ -179,7 +183,7 @@ class MonthlyGridModel(QAbstractTableModel):
             label = wrap_label(inp.label)
             self._headers.append(f"{label}\n({inp.unit})" if inp.unit else label)
         self._headers += [c.header for c in self._live_cols]
-        self._live = [self._compute_live(u.code) for u in self._units]
+        self._live = [None] * len(self._units)  # computed when first shown (live_cell)
         self._warnings = {}
         for uid in {uid for uid, _k in self._cells}:
             self._update_warning(uid)
@@ -239,9 +243,28 @@ class MonthlyGridModel(QAbstractTableModel):
         return cols
 
     # -- live figures ----------------------------------------------------------------------
+    def set_building(self, on: bool) -> None:
+        """The live engine is being built: the live columns say 正在计算… meanwhile."""
+        self.building = on
+        self._mark_all_live()
+
+    def set_live(self, live) -> None:
+        """The live engine arrived (built in a worker): fill the live columns."""
+        self.live = live
+        self.building = False
+        self._mark_all_live()
+
+    def _mark_all_live(self) -> None:
+        if not self._live_cols or not self._units:
+            return
+        self._live = [None] * len(self._units)
+        first = FIXED_COLUMNS + len(self._inputs)
+        self.dataChanged.emit(self.index(0, first), self.index(len(self._units) - 1, first + len(self._live_cols) - 1))
+
     def _compute_live(self, code: str) -> tuple[LiveCell, ...]:
         if self.live is None or not self._live_cols:
-            return tuple(_NO_LIVE for _ in self._live_cols)
+            cell = LiveCell(_tr("正在计算…"), _EMPTY_KEY) if self.building else _NO_LIVE
+            return tuple(cell for _ in self._live_cols)
         ur = self.live.result().units.get(code)
         if ur is None:
             return tuple(_NO_LIVE for _ in self._live_cols)
@@ -295,41 +318,32 @@ class MonthlyGridModel(QAbstractTableModel):
         return _NO_LIVE
 
     def refresh_live(self, codes: Iterable[str]) -> int:
-        """Recompute the live columns of those units; dataChanged only where a figure changed.
-
-        Changed rows that are adjacent are signalled together (one dataChanged per run of
-        rows, over the live columns that changed in it): a rank shift touches hundreds of rows.
-        """
+        """The live columns of those units changed: forget them (recomputed when next shown or
+        sorted on: a rank shift touches thousands of rows, a repaint shows a few dozen) and
+        signal the live columns of each run of adjacent rows once."""
         if not self._live_cols:
             return 0
         first = FIXED_COLUMNS + len(self._inputs)
-        changed: dict[int, tuple[int, int]] = {}
+        last = first + len(self._live_cols) - 1
+        live = self._live
+        rows = []
         for code in codes:
             row = self._row_of_code.get(code)
-            if row is None:
-                continue
-            new = self._compute_live(code)
-            old = self._live[row]
-            if new == old:
-                continue
-            self._live[row] = new
-            cols = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-            changed[row] = (cols[0], cols[-1])
-        if not changed:
+            if row is not None:
+                live[row] = None
+                rows.append(row)
+        if not rows:
             return 0
-        rows = sorted(changed)
+        rows.sort()
         start = prev = rows[0]
-        lo, hi = changed[start]
         for row in rows[1:] + [None]:
             if row is not None and row == prev + 1:
-                a, b = changed[row]
-                lo, hi, prev = min(lo, a), max(hi, b), row
+                prev = row
                 continue
-            self.dataChanged.emit(self.index(start, first + lo), self.index(prev, first + hi))
+            self.dataChanged.emit(self.index(start, first), self.index(prev, last))
             if row is not None:
                 start = prev = row
-                lo, hi = changed[row]
-        return len(changed)
+        return len(rows)
 
     # -- changes from the service ----------------------------------------------------------
     def apply_changes(self, changes: Iterable) -> int:
@@ -354,8 +368,13 @@ class MonthlyGridModel(QAbstractTableModel):
             elif ch.new is not None or ident in self._versions:
                 self._versions[ident] = None  # changed by a path that did not say its version
             if ch.new is None:
-                self._cells.pop(ident, None)
+                if self._cells.pop(ident, None) is not None:
+                    left = self._per_unit.pop(ch.unit_id, 1) - 1
+                    if left:
+                        self._per_unit[ch.unit_id] = left
             else:
+                if ident not in self._cells:
+                    self._per_unit[ch.unit_id] = self._per_unit.get(ch.unit_id, 0) + 1
                 self._cells[ident] = ch.new
             had = ident in self._errors
             if ch.new is not None and ch.new.error:
@@ -460,6 +479,10 @@ class MonthlyGridModel(QAbstractTableModel):
     def cells(self) -> dict[tuple[int, str], Cell]:
         return dict(self._cells)
 
+    def filled_units(self) -> int:
+        """How many units hold at least one value this month."""
+        return len(self._per_unit)
+
     def errors(self) -> dict[tuple[int, str], str]:
         return dict(self._errors)
 
@@ -467,7 +490,10 @@ class MonthlyGridModel(QAbstractTableModel):
         return self._search[row]
 
     def live_cell(self, row: int, col: int) -> LiveCell:
-        return self._live[row][col - self.first_live_column]
+        cells = self._live[row]
+        if cells is None:
+            cells = self._live[row] = self._compute_live(self._units[row].code)
+        return cells[col - self.first_live_column]
 
     def text_at(self, row: int, col: int) -> str:
         """What a copy puts on the clipboard: the typed text of an input, the shown text otherwise."""

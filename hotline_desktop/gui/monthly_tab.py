@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.gui.bridge import EventBridge
@@ -47,6 +48,7 @@ from hotline_desktop.gui.monthly_model import (
 )
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
+from hotline_desktop.gui.workers import run_quietly
 from hotline_desktop.services.assessment import CellChange, CellEdit
 from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 
@@ -105,6 +107,7 @@ class MonthlyTab(TabPage):
         super().__init__(services, parent)
         self.month: str | None = None
         self._live_relay: EventBridge | None = None
+        self._building: int | None = None  # year scheme whose live engine a worker is building
         self._last_dir = str(Path.home())
         self._problems_dialog = None
         self._preview_dialog = None
@@ -432,15 +435,65 @@ class MonthlyTab(TabPage):
             month = self.default_month()
         self.month = month
         scheme = a.scheme(ys.id)
-        live = self.services.rankings.live(ys.id)
-        self._live_relay = EventBridge(live.changed, self)
-        self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
+        rankings = self.services.rankings
+        live = rankings.cached(ys.id)
+        if live is None and not self.build_in_background:
+            live = rankings.live(ys.id)
+        if live is not None:
+            self._follow(live)
         self.model.fed.load(self.services, ys.id, month)  # before the reset that shows it
         self.model.set_month_data(scheme, a.participants(ys.id), month, a.scored_monthly_cells(ys.id, month), live,
                                   a.monthly_versions(ys.id, month))
+        if live is None:
+            self._build_live(ys)
         self._fill_month_combo(ys.year)
         self._show_hint(False)
         self._update_actions()
+
+    #: The live engine (当月得分 / 排名 columns) is built in a worker thread when it is not
+    #: there yet; the grid shows and takes input at once, its live cells say 正在计算….
+    build_in_background = True
+
+    def _follow(self, live) -> None:
+        self._live_relay = EventBridge(live.changed, self)
+        self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
+
+    def _build_live(self, ys) -> None:
+        rankings = self.services.rankings
+        self.model.set_building(True)
+        if self._building == ys.id:
+            return
+        self._building = ys.id
+        work = rankings.start_build(ys.id)
+
+        def done(built) -> None:
+            if not isValid(self):
+                return
+            if self._building == ys.id:
+                self._building = None
+            rankings.install(built)
+            current = self.year_scheme
+            if current is None or current.id != ys.id or self.model.live is not None:
+                return  # another year or scheme is shown now (its own load asked for its engine)
+            try:
+                live = rankings.live(ys.id)  # the one installed (or rebuilt after a restore)
+            except ServiceError:
+                self.model.set_building(False)
+                return
+            self._follow(live)
+            self.model.set_live(live)
+
+        def failed(_e: BaseException) -> None:
+            if isValid(self) and self._building == ys.id:
+                self._building = None
+                self.model.set_building(False)
+
+        run_quietly(work, done, failed)
+
+    @property
+    def building(self) -> bool:
+        """Whether the live engine is being built (the live columns say 正在计算…)."""
+        return self._building is not None
 
     def _fill_month_combo(self, year: int) -> None:
         self.month_combo.blockSignals(True)
@@ -969,10 +1022,9 @@ class MonthlyTab(TabPage):
         if self.ys_id is None:
             return ""
         m = self.model
-        filled = {uid for (uid, _k) in m.cells()}
         y, mo = (self.month or "-").split("-")
         text = self.tr("{0}年{1}月：参评单位 {2} 个 · 已录入 {3} 个 · 有误 {4} 处").format(
-            y, int(mo or 0), m.rowCount(), len(filled), len(m.errors()))
+            y, int(mo or 0), m.rowCount(), m.filled_units(), len(m.errors()))
         if self.proxy.search:
             text += self.tr("　　当前显示 {0} 个").format(self.proxy.rowCount())
         return text

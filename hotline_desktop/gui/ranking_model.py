@@ -4,13 +4,16 @@ The columns and cells come from ``core/ranking_table.py`` (the printed table's r
 so the screen, the Excel export and the printout agree. Rows are plain ``RankingRow``s, one per
 unit, kept in the shown order. When the live engine reports changed unit codes, a unit whose
 rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
-and only the others are rebuilt; moved rows are re-placed with one layout change and
-``dataChanged`` covers the changed rows.
+and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
+that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
+another unit), so a view repaints only what is visible of it; ``multiData`` fills a painted
+cell's roles in one call.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,10 +21,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from PySide6.QtCore import (
+    QAbstractProxyModel,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -61,6 +64,12 @@ _NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending
 
 
 _new_row = tuple.__new__
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole,
+                                     Qt.ItemDataRole.CheckStateRole))  # the table sets none of them
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -284,10 +293,11 @@ class RankingTableModel(QAbstractTableModel):
     """Units × the printed columns (plus 编码, 说明); one row per unit.
 
     The rows are kept in the shown order (``sort``: by default the rank order), so the proxy
-    only filters: a live update re-places moved rows with one layout change and sends
-    dataChanged for the changed rows, which then sit together (a score change shifts a run of
-    ranks). Sorting in the proxy instead costs several Python ``data()`` calls per changed row
-    and a layout change per moved row (Qt 6.12)."""
+    only filters: a live update re-places moved rows and sends one dataChanged over the span
+    that shifted (``shifting`` set while it is emitted) and dataChanged for the changed rows,
+    which then sit together (a score change shifts a run of ranks). Sorting in the proxy
+    instead costs several Python ``data()`` calls per changed row and a layout change per
+    moved row (Qt 6.12); a user's sort by another column is still one layout change."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -304,6 +314,7 @@ class RankingTableModel(QAbstractTableModel):
         self._counts: dict[str | None, dict[str, int]] = {}
         self._col_rank = -1
         self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
+        self.shifting = False  # True while a dataChanged says "these rows shifted" (a rank move)
         self._hl_brush = QBrush(HIGHLIGHT)
         self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._center = int(Qt.AlignmentFlag.AlignCenter)
@@ -467,12 +478,13 @@ class RankingTableModel(QAbstractTableModel):
             return set()
         if counts_stale:
             self._counts.clear()
-        if resort:
-            perm = self._sorted_rows()
-            if perm != list(range(len(perm))):
-                self.layoutAboutToBeChanged.emit()
-                self._permute(perm, persistent=True)
-                self.layoutChanged.emit()
+        moved = self._permute(self._sorted_rows(), persistent=True) if resort else None
+        if moved is not None:  # the rows between the old and the new places shifted: one span
+            self.shifting = True
+            try:
+                self.dataChanged.emit(self.index(moved[0], 0), self.index(moved[1] - 1, last))
+            finally:
+                self.shifting = False
         if mark:
             self._highlight |= changed.keys()
             spans = [(pos[c], 0, last) for c in changed]
@@ -506,15 +518,16 @@ class RankingTableModel(QAbstractTableModel):
         # stable: equal values stay in code order, also when descending
         return sorted(by_code, key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
 
-    def _permute(self, perm: list[int], persistent: bool = False) -> None:
+    def _permute(self, perm: list[int], persistent: bool = False) -> tuple[int, int] | None:
         """Reorder the rows (new row r is current row perm[r]); only the span that moves is
-        touched (a rank change shifts the rows between the old and the new place)."""
+        touched (a rank change shifts the rows between the old and the new place). Returns
+        that span (lo, hi), or None when nothing moved."""
         n = len(perm)
         lo = 0
         while lo < n and perm[lo] == lo:
             lo += 1
         if lo == n:
-            return
+            return None
         hi = n
         while perm[hi - 1] == hi - 1:
             hi -= 1
@@ -530,6 +543,7 @@ class RankingTableModel(QAbstractTableModel):
             where = dict(zip(seg, range(lo, hi), strict=True))
             self.changePersistentIndexList(
                 old, [self.index(where.get(ix.row(), ix.row()), ix.column()) for ix in old])
+        return lo, hi
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Show the rows by ``column`` (the rank column: the rank order; -1: code order)."""
@@ -594,9 +608,7 @@ class RankingTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def cell(self, row: int, col: int) -> Cell:
         r = self._rows[row]
@@ -609,10 +621,50 @@ class RankingTableModel(QAbstractTableModel):
         return r.cells[col - 2]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        row, col = index.row(), index.column()
+        if not index.isValid():
+            return None
+        return self.data_at(index.row(), index.column(), role)
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        if index.isValid():
+            self.fill_roles(index.row(), index.column(), span)
+
+    def fill_roles(self, row: int, col: int, span) -> None:
+        """Fill a QModelRoleDataSpan (what a delegate asks to paint one cell): the painted
+        roles straight from the row, any other through data_at."""
+        if not (0 <= row < len(self._rows) and 0 <= col < len(self._columns)):
+            return
+        r = self._rows[row]
+        for rd in span:
+            role = rd.role()
+            if role == _DISPLAY:
+                rd.setData(self.cell(row, col).text)
+            elif role in _NEVER:
+                rd.clearData()
+            elif role == _BACKGROUND:
+                if r.code in self._highlight:
+                    rd.setData(self._hl_brush)
+                else:
+                    rd.clearData()
+            elif role == _FOREGROUND:
+                fg = _INCOMPLETE_FG if r.status == INCOMPLETE else (
+                    _UNRANKED_FG if not r.ranked and r.status != "averaged" else None)
+                if fg is None:
+                    rd.clearData()
+                else:
+                    rd.setData(fg)
+            else:
+                v = self.data_at(row, col, role)
+                if v is None:
+                    rd.clearData()
+                else:
+                    rd.setData(v)
+
+    def data_at(self, row: int, col: int, role=Qt.ItemDataRole.DisplayRole):
+        """data() of a row and column (the proxy calls it without making a source index)."""
         if role == SORT_ROLE and col == self._col_rank and 0 <= row < len(self._order):
-            return self._order[row]  # hot: the proxy's rank sort compares this
-        if not index.isValid() or row >= len(self._rows) or col >= len(self._columns):
+            return self._order[row]
+        if not (0 <= row < len(self._rows) and 0 <= col < len(self._columns)):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(row, col).text
@@ -674,22 +726,170 @@ class RankingTableModel(QAbstractTableModel):
         return dict(out)
 
 
-class RankingProxy(QSortFilterProxyModel):
-    """One ranking group of the ranking model, in the model's order (sort() is passed on to the
-    model, which re-places rows as ranks change)."""
+class RankingProxy(QAbstractProxyModel):
+    """One ranking group of the ranking model (``None``: every row), in the model's order.
+
+    A plain row map, not a QSortFilterProxyModel: that one turns every moved span into a
+    layout change (each view re-lays out and repaints everything, the filter asks every row
+    again). Here a source dataChanged over a span whose rows shifted (a rank move) is checked
+    against the group's rows in that span only: the proxy rows whose unit changed get one
+    dataChanged (so a view repaints just the visible part of it) and persistent indexes (the
+    selection) follow their units. Only a unit joining or leaving the group re-lays out.
+    ``sort()`` is passed on to the model."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)  # only used if a plain model is set as the source
-        self.setFilterRole(GROUP_ROLE)
-        self.setFilterKeyColumn(COL_CODE)
-        self.setDynamicSortFilter(True)
         self.group: str | None = None
+        self._src_rows: list[int] = []  # source row of each proxy row
+        self._codes: list[str] = []  # unit code of each proxy row
+        self._at: dict[int, int] = {}  # source row -> proxy row
+        self._wired = None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1  # 序号 in the shown order
-        return super().headerData(section, orientation, role)
+    # -- wiring ----------------------------------------------------------------------------
+    def setSourceModel(self, model) -> None:  # noqa: N802 - Qt API
+        old = self.sourceModel()
+        if old is not None and self._wired is not None:
+            for signal, slot in self._wired:
+                signal.disconnect(slot)
+        self.beginResetModel()
+        super().setSourceModel(model)
+        self._wired = [
+            (model.modelAboutToBeReset, self.beginResetModel),
+            (model.modelReset, self._on_reset),
+            (model.layoutAboutToBeChanged, self._on_layout_about),
+            (model.layoutChanged, self._on_layout),
+            (model.dataChanged, self._on_data),
+            (model.headerDataChanged, self.headerDataChanged),
+        ]
+        for signal, slot in self._wired:
+            signal.connect(slot)
+        self._remap()
+        self.endResetModel()
+
+    def _remap(self) -> None:
+        src = self.sourceModel()
+        rows = src._rows if src is not None else []
+        g = self.group
+        self._src_rows = [i for i, r in enumerate(rows) if g is None or r.group == g]
+        self._codes = [rows[i].code for i in self._src_rows]
+        self._at = {s: p for p, s in enumerate(self._src_rows)}
+
+    def _on_reset(self) -> None:
+        self._remap()
+        self.endResetModel()
+
+    def _on_layout_about(self, *_args) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._before = [(ix, self.data(self.index(ix.row(), 0), CODE_ROLE), ix.column())
+                        for ix in self.persistentIndexList()]
+
+    def _on_layout(self, *_args) -> None:
+        self._remap()
+        old = [ix for ix, _c, _col in self._before]
+        new = [self._index_of(code, col) for _ix, code, col in self._before]
+        self._before = []
+        if old:
+            self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _index_of(self, code, col: int) -> QModelIndex:
+        src = self.sourceModel()
+        row = src.row_of(code) if code is not None else -1
+        if row < 0:
+            return QModelIndex()
+        p = self._at.get(row)
+        return QModelIndex() if p is None else self.index(p, col)
+
+    def _on_data(self, top, bottom, roles=()) -> None:
+        a, b = top.row(), bottom.row()
+        src = self.sourceModel()
+        rows, g = src._rows, self.group
+        p0, p1 = bisect_left(self._src_rows, a), bisect_right(self._src_rows, b)
+        mine = [i for i in range(a, b + 1) if g is None or rows[i].group == g]
+        codes = [rows[i].code for i in mine]
+        old = self._codes[p0:p1]
+        if codes != old and sorted(codes) != sorted(old):  # a unit joined or left the group
+            self._on_layout_about()
+            self._on_layout()
+            return
+        old_src = self._src_rows[p0:p1]
+        if old_src != mine:
+            for r in old_src:
+                self._at.pop(r, None)
+            self._src_rows[p0:p1] = mine
+            self._at.update(zip(mine, range(p0, p1), strict=True))
+        if not src.shifting:  # plain changes of these rows
+            if p1 > p0:
+                self.dataChanged.emit(self.index(p0, top.column()), self.index(p1 - 1, bottom.column()), roles)
+            return
+        # rows shifted (a rank move): only proxy rows showing another unit now changed; units
+        # keep their persistent indexes (the selection follows them)
+        diff = [p for p, (x, y) in enumerate(zip(old, codes, strict=True), p0) if x != y]
+        if not diff:
+            return
+        moved = {ix: (self._codes[ix.row()], ix.column()) for ix in self.persistentIndexList()
+                 if p0 <= ix.row() < p1}
+        self._codes[p0:p1] = codes
+        if moved:
+            where = {c: p for p, c in enumerate(codes, p0)}
+            self.changePersistentIndexList(list(moved), [self.index(where[c], col) for c, col in moved.values()])
+        self.dataChanged.emit(self.index(diff[0], 0), self.index(diff[-1], self.columnCount() - 1), roles)
+
+    # -- structure -------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._src_rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        src = self.sourceModel()
+        return 0 if parent.isValid() or src is None else len(src._columns)
+
+    def index(self, row: int, column: int, parent=QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < self.rowCount() and 0 <= column < self.columnCount()):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, _index=None) -> QModelIndex:
+        return QModelIndex()
+
+    def sibling(self, row: int, column: int, _index) -> QModelIndex:
+        return self.index(row, column)
+
+    def hasChildren(self, parent=QModelIndex()) -> bool:  # noqa: B008, N802 - Qt API
+        return not parent.isValid() and self.rowCount() > 0
+
+    def mapToSource(self, index) -> QModelIndex:  # noqa: N802 - Qt API
+        src = self.sourceModel()
+        if src is None or not index.isValid():
+            return QModelIndex()
+        return src.index(self._src_rows[index.row()], index.column())
+
+    def mapFromSource(self, index) -> QModelIndex:  # noqa: N802 - Qt API
+        if not index.isValid():
+            return QModelIndex()
+        p = self._at.get(index.row())
+        return QModelIndex() if p is None else self.index(p, index.column())
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        src = self.sourceModel()
+        if src is None or not index.isValid():
+            return None
+        return src.data_at(self._src_rows[index.row()], index.column(), role)
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        """Every role a delegate asks for a cell in one Python call (instead of one per role)."""
+        src = self.sourceModel()
+        if src is None or not index.isValid():
+            return
+        src.fill_roles(self._src_rows[index.row()], index.column(), span)
+
+    def flags(self, index):
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags  # as the model's, without a call
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1 if role == Qt.ItemDataRole.DisplayRole else None  # 序号 in the shown order
+        src = self.sourceModel()
+        return None if src is None else src.headerData(section, orientation, role)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """The ranking model keeps its rows in the shown order; the proxy only filters."""
@@ -697,20 +897,18 @@ class RankingProxy(QSortFilterProxyModel):
         if src is not None:
             src.sort(column, order)
 
+    # -- group -----------------------------------------------------------------------------
     def set_group(self, group: str | None) -> None:
-        import re
-
+        self.beginResetModel()
         self.group = group
-        if group is None:
-            self.setFilterRegularExpression("")
-        else:
-            self.setFilterRegularExpression(f"^{re.escape(group)}$")
+        self._remap()
+        self.endResetModel()
 
     def code_at(self, proxy_row: int) -> str:
         return self.index(proxy_row, COL_CODE).data(CODE_ROLE)
 
     def codes(self) -> list[str]:
-        return [self.code_at(i) for i in range(self.rowCount())]
+        return list(self._codes)
 
     def proxy_row_of(self, code: str) -> int:
         src = self.sourceModel()

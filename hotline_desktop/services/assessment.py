@@ -11,18 +11,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, text, tuple_
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from hotline_desktop.core.annual_status import is_required
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme_text
+from hotline_desktop.core.stored_values import scaled
 from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.db.concurrency import conflict, stale_write
 from hotline_desktop.db.errors import ConflictError
 from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
-from hotline_desktop.db.repositories import AuditRepository, UnitRepository, operator_of
+from hotline_desktop.db.repositories import AuditRepository, UnitRepository, ValueRepository, operator_of
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
@@ -114,6 +115,13 @@ def check(inp: InputDef, text: str | None) -> Cell | None:
     if value is None:
         return None
     return Cell(canonical(inp, value), value, None)
+
+
+def stored_number(inp: InputDef, cell: Cell | None) -> tuple[int | None, int | None]:
+    """(num, scale) stored beside a cell's text: its exact value when valid (core.stored_values)."""
+    if cell is None or not cell.valid:
+        return None, None
+    return scaled(inp, cell.value)
 
 
 def month_keys(year: int) -> list[str]:
@@ -359,19 +367,16 @@ class AssessmentService:
         """The transaction of set_values; rows are written only where their version is still the one read."""
         with self.store.session() as s:
             con = s.connection()
+            repo = ValueRepository(s)
             had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
             if monthly:
-                q = select(MonthlyValue.id, MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key,
-                           MonthlyValue.value, MonthlyValue.override, MonthlyValue.version).where(
-                    MonthlyValue.year_scheme_id == year_scheme_id)
                 if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
-                    cells = {(e.unit_id, e.month, e.key) for e in monthly}
-                    q = q.where(tuple_(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).in_(cells))
+                    found = repo.monthly_existing(year_scheme_id, cells={(e.unit_id, e.month, e.key) for e in monthly})
                 else:
-                    q = q.where(MonthlyValue.month.in_(sorted({e.month for e in monthly})))
+                    found = repo.monthly_existing(year_scheme_id, months={e.month for e in monthly})
                 existing = {}
                 overridden = set()
-                for i, u, m, k, v, o, ver in con.execute(q):
+                for i, u, m, k, v, o, ver in found:
                     existing[(u, m, k)] = (i, v)
                     stored_versions[(u, m, k)] = ver
                     if o:
@@ -393,14 +398,17 @@ class AssessmentService:
                         dels[ident] = {"i": cur[0]}
                         existing.pop(ident)
                     elif cur is None:
+                        num, scale = stored_number(inp, new)
                         ins[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, month=e.month,
-                                          key=e.key, value=new.text, valid=new.valid)
+                                          key=e.key, value=new.text, valid=new.valid, num=num, scale=scale)
                         existing[ident] = (None, new.text)
                     elif cur[0] is None:  # inserted earlier in this batch
-                        ins[ident].update(value=new.text, valid=new.valid)
+                        num, scale = stored_number(inp, new)
+                        ins[ident].update(value=new.text, valid=new.valid, num=num, scale=scale)
                         existing[ident] = (None, new.text)
                     else:
-                        upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid}
+                        num, scale = stored_number(inp, new)
+                        upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid, "n": num, "sc": scale}
                         existing[ident] = (cur[0], new.text)
                     if fed:
                         fed_edits.append((len(changes), ident in overridden))
@@ -421,27 +429,17 @@ class AssessmentService:
                     written[ident] = p["ver"] + 1
                 for ident in ins:
                     written[ident] = 1
-                if dels:
-                    _expect_rows(con.execute(text("DELETE FROM monthly_values WHERE id = :i AND version = :ver"),
-                                             list(dels.values())), len(dels), "monthly_values")
-                if upd:
-                    _expect_rows(con.execute(
-                        text("UPDATE monthly_values SET value = :v, valid = :ok, version = version + 1, "
-                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"),
-                        list(upd.values()),
-                    ), len(upd), "monthly_values")
-                if ins:
-                    con.execute(insert(MonthlyValue), list(ins.values()))
+                _expect_rows(repo.delete_monthly([{"i": d["i"], "ver": d["ver"]} for d in dels.values()]),
+                             len(dels), "monthly_values")
+                _expect_rows(repo.update_monthly(list(upd.values())), len(upd), "monthly_values")
+                repo.insert_monthly(list(ins.values()))
                 if fed_edits:
                     self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
             if annual:
                 # Typing a fed annual input (the knowledge base feeds it this year) is an override.
                 fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
                 existing_a, overridden_a = {}, set()
-                for i, u, k, v, o, ver in con.execute(
-                    select(AnnualValue.id, AnnualValue.unit_id, AnnualValue.key, AnnualValue.value,
-                           AnnualValue.override, AnnualValue.version).where(AnnualValue.year_scheme_id == year_scheme_id)
-                ):
+                for i, u, k, v, o, ver in repo.annual_existing(year_scheme_id):
                     existing_a[(u, k)] = (i, v)
                     stored_versions[(u, None, k)] = ver
                     if o and v is not None:
@@ -462,16 +460,17 @@ class AssessmentService:
                     ):
                         continue
                     value, ok = (new.text, new.valid) if new else (None, True)
+                    num, scale = stored_number(inp, new)
                     ov = fed and new is not None
                     if cur is None:
                         ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
-                                            value=value, valid=ok, note="", override=ov)
+                                            value=value, valid=ok, note="", override=ov, num=num, scale=scale)
                         existing_a[ident] = (None, value)
                     elif cur[0] is None:
-                        ins_a[ident].update(value=value, valid=ok, override=ov)
+                        ins_a[ident].update(value=value, valid=ok, override=ov, num=num, scale=scale)
                         existing_a[ident] = (None, value)
                     else:
-                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov}
+                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov, "n": num, "sc": scale}
                         existing_a[ident] = (cur[0], value)
                     ch = CellChange(e.unit_id, None, e.key, old, new)
                     if fed:
@@ -486,14 +485,8 @@ class AssessmentService:
                     written[(u, None, k)] = p["ver"] + 1
                 for (u, k) in ins_a:
                     written[(u, None, k)] = 1
-                if upd_a:
-                    _expect_rows(con.execute(
-                        text("UPDATE annual_values SET value = :v, valid = :ok, override = :o, version = version + 1, "
-                             "updated_at = CURRENT_TIMESTAMP WHERE id = :i AND version = :ver"),
-                        list(upd_a.values()),
-                    ), len(upd_a), "annual_values")
-                if ins_a:
-                    con.execute(insert(AnnualValue), list(ins_a.values()))
+                _expect_rows(repo.update_annual(list(upd_a.values())), len(upd_a), "annual_values")
+                repo.insert_annual(list(ins_a.values()))
             if audit_rows:
                 operator = operator_of(s)
                 con.execute(insert(AuditEntry), [r | {"operator": operator} for r in audit_rows])
@@ -638,9 +631,10 @@ class AssessmentService:
         return out
 
 
-def _expect_rows(result, expected: int, table: str) -> None:
-    """An UPDATE/DELETE … AND version = :ver that matched fewer rows lost a race: refuse the batch."""
-    if result.rowcount is not None and 0 <= result.rowcount < expected:
+def _expect_rows(count: int | None, expected: int, table: str) -> None:
+    """An UPDATE/DELETE … AND version = :ver that matched fewer rows (`count`, from the
+    repository; None when the driver cannot tell) lost a race: refuse the batch."""
+    if count is not None and 0 <= count < expected:
         raise stale_write(table)
 
 

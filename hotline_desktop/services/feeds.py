@@ -64,6 +64,7 @@ class FeedService:
 
     def invalidate(self) -> None:
         self._cache.clear()
+        self.__dict__.pop("_cells", None)  # a restored store may freeze other schemes under these ids
 
     # -- what is fed ---------------------------------------------------------------------------
     def feeds(self, year_scheme_id: int) -> tuple[Feed, ...]:
@@ -107,8 +108,15 @@ class FeedService:
             return {(u, m, k) for u, m, k in s.execute(q)}
 
     def _cell(self, year_scheme_id: int, key: str, value: int) -> Cell:
-        cell = check(self.assessment.scheme(year_scheme_id).input(key), str(value))
-        return cell if cell is not None else Cell("0", 0)
+        """The Cell of a count (memoised: a year's counts are a few small numbers, repeated for
+        every unit-month; the live ranking's load asks for tens of thousands)."""
+        memo = self.__dict__.setdefault("_cells", {})
+        ident = (year_scheme_id, key, value)
+        cell = memo.get(ident)
+        if cell is None:
+            cell = check(self.assessment.scheme(year_scheme_id).input(key), str(value))
+            cell = memo[ident] = cell if cell is not None else Cell("0", 0)
+        return cell
 
     def merge(self, year_scheme_id: int, typed: dict[tuple[int, str, str], Cell],
               month: str | None = None) -> dict[tuple[int, str, str], Cell]:

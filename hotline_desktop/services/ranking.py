@@ -10,10 +10,19 @@ then `install` in the GUI thread): values committed meanwhile are applied on ins
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
+
+from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring import ScoringEngine, ScoringResult, UnitRef
-from hotline_desktop.core.scoring.scheme import Scheme
-from hotline_desktop.services.assessment import AssessmentService, CellChange
+from hotline_desktop.core.scoring.engine import column_value
+from hotline_desktop.core.scoring.rules import RATE_DECIMALS
+from hotline_desktop.core.scoring.scheme import InputDef, Scheme
+from hotline_desktop.core.stored_values import value_of
+from hotline_desktop.db.repositories import ValueRepository
+from hotline_desktop.services.assessment import AssessmentService, Cell, CellChange, check
+from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
 
 
@@ -39,6 +48,196 @@ def engine_inputs(assessment: AssessmentService, year_scheme_id: int):
     return units, monthly, annual
 
 
+@dataclass
+class EngineColumns:
+    """A (year, scheme)'s scored inputs as columns (what `ScoringEngine.from_columns` takes):
+    positions index `units`; fed inputs applied (override > fed > typed)."""
+
+    units: list[UnitRow]
+    monthly: dict[str, tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]]
+    annual: dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def _column(inp: InputDef, nums: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """Stored (num, scale) → the engine's column values (counts / booleans whole, rates and
+    scores at RATE_DECIMALS)."""
+    if inp.kind in ("count", "boolean"):
+        return nums // 10 ** scales
+    return nums * 10 ** (RATE_DECIMALS - scales)
+
+
+class _Cells:
+    """Cells of stored rows built without parsing (the exact value is stored beside the text);
+    memoised: the same texts repeat across units and months."""
+
+    def __init__(self, sch: Scheme):
+        self.sch = sch
+        self.memo: dict[tuple, Cell | None] = {}
+
+    def __call__(self, key: str, text: str, valid: bool, num, scale) -> Cell | None:
+        ident = (key, text, valid, num, scale)
+        cell = self.memo.get(ident, False)
+        if cell is False:
+            if not self.sch.has_input(key):
+                cell = Cell(text, None, f"方案中没有该项：{key}")
+            else:
+                inp = self.sch.input(key)
+                if valid and num is not None:
+                    cell = Cell(text, value_of(inp, num, scale), None)
+                else:  # stored invalid, or kept as text only (a choice): the one parser
+                    cell = check(inp, text)
+            self.memo[ident] = cell
+        return cell
+
+
+def _value_column(sch: Scheme, key: str, cells: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, column values) of {position: Cell}, valid cells only."""
+    inp = sch.input(key)
+    pos = [p for p, c in cells.items() if c is not None and c.valid]
+    vals = []
+    for p in pos:
+        v = column_value(inp, cells[p].value)
+        if isinstance(v, str):
+            raise ServiceError(v)
+        vals.append(v)
+    return np.array(pos, np.int64), np.array(vals, np.int64)
+
+
+def _ints(packed: str) -> np.ndarray:
+    return np.fromstring(packed, np.int64, sep=",") if packed else np.zeros(0, np.int64)
+
+
+def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str | None, row: tuple):
+    """One packed group (see ValueRepository.monthly_load) → unit ids, nums, scales."""
+    units, nums, low, high = row
+    if low != high:
+        rows = repo.exact_of(table, ysid, key, month)
+        a = np.array(rows, np.int64).reshape(-1, 3)
+        return a[:, 0], a[:, 1], a[:, 2]
+    uids, nums = _ints(units), _ints(nums)
+    if len(uids) != len(nums):
+        raise ServiceError("读取数据库中的考核数据出错（数值列不完整）")
+    return uids, nums, np.full(len(uids), low, np.int64)
+
+
+class _Positions:
+    """Unit ids → positions in the participants list (-1: not taking part), vectorised."""
+
+    def __init__(self, units: list[UnitRow]):
+        self.of = {u.id: i for i, u in enumerate(units)}
+        self.lut = np.full(max(self.of, default=0) + 1, -1, np.int64)
+        self.lut[list(self.of)] = list(self.of.values())
+
+    def __call__(self, uids: np.ndarray) -> np.ndarray:
+        inside = uids < len(self.lut)
+        return np.where(inside, self.lut[np.where(inside, uids, 0)], -1)
+
+
+def _add(cols: dict, key: str, pos: np.ndarray, vals: np.ndarray) -> None:
+    if key in cols:
+        pos, vals = np.concatenate([cols[key][0], pos]), np.concatenate([cols[key][1], vals])
+    cols[key] = (pos, vals)
+
+
+def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where: _Positions, cell_of):
+    feeds = assessment.feeds
+    fed_keys = feeds.active_keys(ysid) if feeds is not None else frozenset()
+    present: dict[str, list[np.ndarray]] = {}
+    monthly: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    records: dict[tuple[int, str], str] = {}  # unit-months holding a figure not fed: (uid, month) → a key
+    with assessment.store.session() as s:
+        repo = ValueRepository(s)
+        packed, rest = repo.monthly_load(ysid, fed_keys)
+        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row))
+                  for key, month, *row in packed]
+    for key, month, (uids, nums, scales) in groups:
+        pos = where(uids)
+        keep = pos >= 0
+        present.setdefault(month, []).append(pos[keep])
+        if fed_keys:
+            records.update(dict.fromkeys(((u, month) for u in uids.tolist()), key))
+        if sch.has_input(key):
+            _add(monthly.setdefault(month, {}), key, pos[keep], _column(sch.input(key), nums[keep], scales[keep]))
+    fed_typed: dict[tuple[int, str, str], Cell] = {}
+    texts: dict[tuple[str, str], dict[int, Cell]] = {}  # valid text-only values (a choice)
+    for key, month, uid, value, valid, num, scale in rest:
+        cell = cell_of(key, value, valid, num, scale)
+        if cell is None:
+            continue
+        if key in fed_keys:
+            fed_typed[(uid, month, key)] = cell
+            continue
+        records.setdefault((uid, month), key)
+        p = where.of.get(uid)
+        if p is not None:
+            present.setdefault(month, []).append(np.array([p], np.int64))
+            if cell.valid:
+                texts.setdefault((month, key), {})[p] = cell
+    for (month, key), cells in texts.items():
+        _add(monthly.setdefault(month, {}), key, *_value_column(sch, key, cells))
+    if fed_keys:  # the feeds over the fed inputs' typed cells and one cell per record (all they read)
+        typed = dict(fed_typed)
+        for (uid, month), key in records.items():
+            typed[(uid, month, key)] = _RECORD
+        by_cell: dict[tuple[str, str], dict[int, Cell]] = {}
+        for (uid, month, key), cell in feeds.merge(ysid, typed).items():
+            p = where.of.get(uid)
+            if key in fed_keys and p is not None:
+                by_cell.setdefault((month, key), {})[p] = cell
+        for (month, key), cells in by_cell.items():
+            present.setdefault(month, []).append(np.array(list(cells), np.int64))
+            monthly.setdefault(month, {})[key] = _value_column(sch, key, cells)
+    return {m: (np.unique(np.concatenate(present[m])), monthly.get(m, {})) for m in present}
+
+
+_RECORD = Cell("", None, "")  # stands for a unit-month's figures that no feed replaces
+
+
+def _annual_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where: _Positions, cell_of):
+    feeds = assessment.annual_feeds
+    fed_keys = feeds.active_keys(ysid) if feeds is not None else frozenset()
+    with assessment.store.session() as s:
+        repo = ValueRepository(s)
+        packed, rest = repo.annual_load(ysid, fed_keys)
+        groups = [(key, _unpack(repo, "annual_values", ysid, key, None, row)) for key, *row in packed]
+    annual: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for key, (uids, nums, scales) in groups:
+        if sch.has_input(key):
+            pos = where(uids)
+            keep = pos >= 0
+            _add(annual, key, pos[keep], _column(sch.input(key), nums[keep], scales[keep]))
+    fed_typed: dict[tuple[int, str], Cell] = {}
+    texts: dict[str, dict[int, Cell]] = {}
+    for key, uid, value, valid, num, scale in rest:
+        cell = cell_of(key, value, valid, num, scale) if sch.has_input(key) else None
+        if cell is None:
+            continue
+        if key in fed_keys:
+            fed_typed[(uid, key)] = cell
+        elif cell.valid and (p := where.of.get(uid)) is not None:
+            texts.setdefault(key, {})[p] = cell
+    if fed_keys:
+        for (uid, key), cell in feeds.merge(ysid, fed_typed).items():
+            if (p := where.of.get(uid)) is not None:
+                texts.setdefault(key, {})[p] = cell
+    for key, cells in texts.items():
+        _add(annual, key, *_value_column(sch, key, cells))
+    return annual
+
+
+def engine_columns(assessment: AssessmentService, year_scheme_id: int) -> EngineColumns:
+    """What the live engine scores, loaded as columns: the stored exact values taken as they
+    are (one grouped query per table, no parsing), then the feeds applied to the fed inputs'
+    columns (override > fed (orders > notices) > typed, services.feeds). The same inputs as
+    `engine_inputs` (a test holds the two equal)."""
+    sch = assessment.scheme(year_scheme_id)
+    units = assessment.participants(year_scheme_id)
+    where = _Positions(units)
+    cell_of = _Cells(sch)
+    return EngineColumns(units, _monthly_columns(assessment, year_scheme_id, sch, where, cell_of),
+                         _annual_columns(assessment, year_scheme_id, sch, where, cell_of))
+
+
 class LiveRanking:
     def __init__(self, assessment: AssessmentService, year_scheme_id: int):
         self.assessment = assessment
@@ -49,16 +248,17 @@ class LiveRanking:
         self._load()
 
     def _load(self) -> None:
-        units, monthly, annual = engine_inputs(self.assessment, self.year_scheme_id)
+        cols = engine_columns(self.assessment, self.year_scheme_id)
+        units = cols.units
         self.code_of = {u.id: u.code for u in units}
         self.id_of = {u.code: u.id for u in units}
         self.unit_rows = {u.code: u for u in units}
-        self.engine = ScoringEngine(
+        self.engine = ScoringEngine.from_columns(
             self.scheme,
             [UnitRef(u.code, u.name, u.kind.value) for u in units],
             None,
-            monthly,
-            annual,
+            monthly=cols.monthly,
+            annual=cols.annual,
             year=self.row.year,
         )
 

@@ -401,7 +401,7 @@ def test_volume_all_channels_is_not_fed_from_the_hotline_export_it_defaults_to_t
     assert result["T02"].months["2026-11"].bonus == 3  # ⌊35 / 10⌋ from the typed 运行月报 figure
 
 
-@pytest.mark.sqlite_only  # reads SQLite's own schema table (the rebuild is SQLite only)
+@pytest.mark.sqlite_only  # SQLite's index rebuild (PostgreSQL's bulk path is COPY, the index kept)
 def test_a_bulk_import_builds_the_month_index_afresh_and_a_cancel_keeps_it(setup, tmp_path, monkeypatch):
     import hotline_desktop.db.orders_repository as repo
 

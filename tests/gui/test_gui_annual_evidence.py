@@ -20,6 +20,7 @@ def tab(qtbot, seeded):
     t.set_year_scheme(ys)
     t.resize(1300, 720)
     t.show()
+    qtbot.waitUntil(lambda: not t.building, timeout=10000)  # the live engine, built in a worker
     t.select_unit(seeded.ids["JD01"])
     t.ys = ys
     yield t

@@ -28,7 +28,7 @@ def test_fed_items_show_source_override_and_restore(qtbot, seeded):
     tab.set_year_scheme(ys)
     tab.resize(1300, 720)
     tab.show()
-    qtbot.waitUntil(lambda: tab.selected_unit_id() is not None)
+    qtbot.waitUntil(lambda: not tab.building and tab.selected_unit_id() is not None, timeout=10000)
     tab.select_unit(services.ids["JD01"])
     card = tab.cards["kb_format"]
     assert card.editor.currentText() == "一问一答"

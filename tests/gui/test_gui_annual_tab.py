@@ -22,6 +22,7 @@ def make_tab(qtbot, services, ys):
     tab.set_year_scheme(ys)
     tab.resize(1300, 720)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.building, timeout=10000)  # the live engine, built in a worker
     return tab
 
 
@@ -253,6 +254,7 @@ def test_no_scheme_shows_hint_with_assign_button(qtbot, seeded, monkeypatch):
         tab.assign_button.click()
         assert calls == [2031]
         win.scheme_selector.assign("licheng-2020")  # the tab follows the toolbar
+        qtbot.waitUntil(lambda: not tab.building, timeout=10000)  # its engine, built in a worker
         assert tab.stack.currentIndex() == 0 and tab.units_model.rowCount() == 5
         assert tab.selected_unit_id() is not None
     finally:
@@ -275,3 +277,17 @@ def test_unit_with_nothing_entered_says_so_and_shows_its_real_status(ganxian):
     assert "暂不排名（数据不全）" in tab.figures_label.text()  # the header and the list agree
     assert tab.missing_label.text() == (
         "所有单位的必填年度项目均已填写；另有 5 个单位数据不全、暂不排名（见“完成情况”一栏）")
+
+
+def test_opening_builds_the_live_engine_off_the_gui_thread_showing_computing(qtbot, seeded):
+    ys = seeded.assessment.assign(2023, "ganxian-2023-hotline")
+    tab = AnnualTab(seeded)
+    qtbot.addWidget(tab)
+    tab.set_year(ys.year)
+    tab.set_year_scheme(ys)
+    tab.show()
+    assert seeded.rankings.cached(ys.id) is None  # not built on the GUI thread
+    assert tab.building and tab.stack.currentIndex() == 2 and tab.no_scheme_label.text() == "正在计算…"
+    qtbot.waitUntil(lambda: not tab.building and tab.selected_unit_id() is not None, timeout=10000)
+    assert tab.stack.currentIndex() != 2 and seeded.rankings.cached(ys.id) is not None
+    tab.shutdown()

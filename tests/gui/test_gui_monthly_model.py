@@ -114,3 +114,21 @@ def test_clipboard_helpers():
     assert wrap_label("调度工单主办单位办理不到位") == "调度工单主办\n单位办理不到位"
     assert wrap_label("诉求满意率") == "诉求满意率"
     assert wrap_label("办件量（含网络问政）") == "办件量\n（含网络问政）"
+
+
+def test_filled_count_follows_a_units_first_and_last_value(seeded, licheng):
+    """已录入 N 个 counts units holding a value this month: typing JD02's first figure adds it,
+    clearing that figure removes it again."""
+    m = make_model(seeded, licheng)
+    m.committer = lambda edits, text: seeded.assessment.set_values(licheng.id, edits)
+    seeded.assessment.values_changed.connect(lambda _ys, ch: m.apply_changes(ch))
+    before = m.filled_units()
+    assert before == len({uid for uid, _k in m.cells()})
+    row = m.row_of(seeded.ids["JD02"])
+    assert m.setData(m.index(row, m.column_of("volume")), "12")
+    assert m.filled_units() == before + 1
+    assert m.setData(m.index(row, m.column_of("praise")), "1")
+    assert m.filled_units() == before + 1
+    assert m.setData(m.index(row, m.column_of("volume")), "")
+    assert m.setData(m.index(row, m.column_of("praise")), "")
+    assert m.filled_units() == before == len({uid for uid, _k in m.cells()})

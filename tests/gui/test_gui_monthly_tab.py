@@ -45,6 +45,7 @@ def tab(qtbot, seeded, ys):
     t.set_year_scheme(ys)
     t.show()
     qtbot.waitExposed(t)
+    qtbot.waitUntil(lambda: not t.building, timeout=10000)  # the live engine, built in a worker
     yield t
     t.shutdown()
 
@@ -350,6 +351,8 @@ def test_no_scheme_shows_hint_and_button_opens_assign(qtbot, seeded, monkeypatch
     win.show()
     win.tabs.setCurrentWidget(tab)
     assert tab.stack.currentIndex() == 0 and tab.month == "2031-01"
+    assert tab.building and seeded.rankings._live == {}  # the live engine is built in a worker
+    qtbot.waitUntil(lambda: not tab.building, timeout=10000)
     assert len(seeded.rankings._live) == 1
     assert tab.model.rowCount() == 5
     assert "月度数据…" in [a.text() for a in win.import_menu.actions()]
@@ -392,3 +395,23 @@ def test_month_box_drops_no_data_once_values_are_typed_and_gets_it_back_on_undo(
     assert tab.month_combo.itemText(i) == "2026年4月"
     tab.undo_stack.undo()
     assert tab.month_combo.itemText(i) == "2026年4月（无数据）"
+
+
+def test_live_columns_say_computing_while_the_engine_is_built_off_the_gui_thread(qtbot, seeded, ys):
+    """Opening 月度数据 shows the grid at once (typed figures, editable); the 当月得分 / 排名
+    columns say 正在计算… until the worker's engine arrives, then show its figures."""
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+
+    t = MonthlyTab(seeded)
+    qtbot.addWidget(t)
+    t.set_year(YEAR)
+    t.set_year_scheme(ys)
+    t.show()  # a tab loads when shown
+    assert seeded.rankings.cached(ys.id) is None  # not built on the GUI thread
+    assert t.building and t.model.rowCount() > 0
+    assert live_text(t, "JD02", "month_score") == "正在计算…"
+    assert t.model.index(t.model.row_of(seeded.ids["JD02"]), t.model.column_of("volume")).data() != ""
+    qtbot.waitUntil(lambda: not t.building, timeout=10000)
+    assert seeded.rankings.cached(ys.id) is t.model.live
+    assert live_text(t, "JD02", "month_score") == f"{month_result(seeded, ys, 'JD02').score:.2f}"
+    t.shutdown()

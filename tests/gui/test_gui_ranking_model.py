@@ -243,7 +243,7 @@ def test_first_open_builds_off_the_gui_thread_showing_calculating(qtbot, distric
 def test_proxy_group_filter_alone():
     proxy = RankingProxy()
     proxy.set_group("all")
-    assert proxy.filterRegularExpression().pattern() == "^all$"
+    assert proxy.group == "all" and proxy.rowCount() == 0 and proxy.codes() == []
 
 
 def _month_cells(tab, code):
@@ -272,32 +272,47 @@ def test_month_view_matches_printed_month_table_after_edits(qtbot, district):
     tab.shutdown()
 
 
-def test_rank_change_is_one_layout_change_and_signals_changed_rows(qtbot, district):
+def test_rank_change_is_no_layout_change_and_signals_the_moved_span_only(qtbot, district):
+    """A unit climbing the ranking: no layout change anywhere (a view would re-lay out and
+    repaint everything); the model and the group proxy signal the rows that shifted as one
+    span, and the selected unit stays selected where it moved."""
     tab = open_tab(qtbot, district, district.ganxian)
     tab.set_month("2026-03")
     ys = district.ganxian
     live = district.rankings.live(ys.id)
     bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
+    tab.table.selectRow(tab.proxy.proxy_row_of(bottom))
     before = {r.code: r for r in tab.model.rows}
-    layouts, seen = [], []
-    tab.model.layoutChanged.connect(lambda *a: layouts.append(1))
+    before_rows = {r.code: i for i, r in enumerate(tab.model.rows)}
+    layouts, seen, proxy_seen = [], [], []
+    tab.model.layoutChanged.connect(lambda *a: layouts.append("model"))
+    tab.proxy.layoutChanged.connect(lambda *a: layouts.append("proxy"))
+    tab.proxy.modelReset.connect(lambda *a: layouts.append("reset"))
     tab.model.dataChanged.connect(lambda tl, br, roles=(): seen.append((tl.row(), br.row())))
+    tab.proxy.dataChanged.connect(lambda tl, br, roles=(): proxy_seen.append((tl.row(), br.row())))
     with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
         district.assessment.set_values(ys.id, [
             CellEdit(live.id_of[bottom], "2026-03", k, "100")
             for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
-    assert layouts == [1]  # every moved row re-placed at once
+    assert layouts == []
     result = live.result()
     m = result.units[bottom].months["2026-03"]
     assert m.rank < before[bottom].rank
     assert tab.proxy.codes() == [u.code for u in sorted(
-        result.units.values(),
+        result.group_units(tab.proxy.group) if tab.proxy.group else result.units.values(),
         key=lambda u: ({"scored": 0, "averaged": 1}.get(u.months["2026-03"].status, 2),
                        u.months["2026-03"].rank or 0, u.code))]
     changed = {r.code for r in tab.model.rows if before[r.code] != r}
     signalled = {tab.model.row_at(i).code for a, b in seen for i in range(a, b + 1)}
     assert changed <= signalled
-    assert len(signalled - changed) <= 4 * len(seen)  # runs merge across short gaps only
+    shifted = {r.code for i, r in enumerate(tab.model.rows) if before_rows[r.code] != i}
+    assert signalled <= changed | shifted | {tab.model.row_at(i).code for a, b in seen if a == b for i in (a,)}
+    # the selection followed the unit
+    selected = tab.table.selectionModel().selectedRows()
+    assert [tab.proxy.code_at(ix.row()) for ix in selected] == [bottom]
+    assert proxy_seen and all(a <= b for a, b in proxy_seen)
+    qtmodeltester_rows = {tab.proxy.code_at(i) for a, b in proxy_seen for i in range(a, b + 1)}
+    assert bottom in qtmodeltester_rows
     assert len(changed) > 3  # the ranks between the old and the new place shifted
     _check_against_engine(tab, result, "2026-03")
     tab.shutdown()

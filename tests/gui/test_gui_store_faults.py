@@ -195,6 +195,7 @@ def test_annual_item_on_full_disk_stays_typed_in_red(qtbot, seeded, failing_writ
     tab.set_year_scheme(ys)
     tab.resize(1300, 720)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.building, timeout=10000)  # the live engine, built in a worker
     try:
         tab.select_unit(seeded.ids["JD01"])
         card = tab.cards["publicity_articles"]

@@ -36,6 +36,7 @@ def tab(qtbot, seeded, ys):
     t.set_month(MONTH)
     t.show()
     qtbot.waitExposed(t)
+    qtbot.waitUntil(lambda: not t.building, timeout=10000)  # the live engine, built in a worker
     yield t
     t.shutdown()
 
@@ -183,6 +184,7 @@ def test_annual_item_changed_by_another_seat_is_refused_and_the_form_shows_it(qt
     tab.set_year(2023)
     tab.set_year_scheme(ys)
     tab.show()
+    qtbot.waitUntil(lambda: not tab.building, timeout=10000)  # the live engine, built in a worker
     try:
         tab.select_unit(u)
         other_seat.assessment.set_values(ys.id, [CellEdit(u, None, "publicity_articles", "7", version=0)])

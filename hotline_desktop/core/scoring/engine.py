@@ -47,7 +47,7 @@ from hotline_desktop.core.scoring.rules import (
 )
 from hotline_desktop.core.scoring.scheme import UNIT_KIND_LABELS, InputDef, Scheme
 
-__all__ = ["ScoringEngine", "MONTH_RE"]
+__all__ = ["ScoringEngine", "MONTH_RE", "column_value"]
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _EMPTY: Mapping = MappingProxyType({})
@@ -73,6 +73,12 @@ def _encode(inp: InputDef, value: object) -> int | str:
     if _RATE_UNIT % d:
         return f"{inp.label}最多 {RATE_DECIMALS} 位小数：{value}"
     return n * (_RATE_UNIT // d)
+
+
+def column_value(inp: InputDef, value: object) -> int | str:
+    """The column form of a parsed value (a count as is, a boolean 0/1, a choice its index, a
+    rate or score × 10**RATE_DECIMALS), or the Chinese reason it cannot be scored."""
+    return _encode(inp, value)
 
 
 def _decode(inp: InputDef, v: int) -> object:
@@ -221,6 +227,63 @@ class ScoringEngine:
         self._load(monthly or {}, annual or {})
 
     @classmethod
+    def from_columns(
+        cls,
+        scheme: Scheme,
+        units: Iterable[UnitRef],
+        months: Iterable[str] | None = None,
+        *,
+        monthly: Mapping[str, tuple[np.ndarray, Mapping[str, tuple[np.ndarray, np.ndarray]]]],
+        annual: Mapping[str, tuple[np.ndarray, np.ndarray]],
+        year: int | None = None,
+    ) -> ScoringEngine:
+        """An engine over values already in column form (as the store keeps them): ``monthly``
+        maps a month to (positions of the units holding a record, {key: (positions, values)});
+        ``annual`` maps a key to (positions, values). Positions index ``units`` as given; values
+        are int64 column values (:func:`column_value`), checked by the store when written."""
+        units = list(units)
+        self = cls.__new__(cls)
+        self._setup(scheme, units, months, year)
+        self._init_state()
+        problems: list[InputProblem] = []
+        perm = np.array([self._index[u.code] for u in units], np.int64)
+        fixed = self._fixed_months
+
+        def columns(cols, index, period, month):
+            out = {}
+            for key, (rows, values) in cols.items():
+                k = index.get(key)
+                if k is None:
+                    problems.append(InputProblem(None, month, key, key, f"未知的{period}数据项：{key}"))
+                    continue
+                values = np.asarray(values, np.int64)
+                inp = (self._minputs if period == "月度" else self._ainputs)[k]
+                if inp.kind == "count" and values.size and (values.min() < 0 or values.max() >= COUNT_LIMIT):
+                    problems.append(InputProblem(None, month, key, key, f"{inp.label}超出可计算范围：{key}"))
+                out[k] = (perm[np.asarray(rows, np.int64)], values)
+            return out
+
+        tables = {}
+        for month, (present, cols) in monthly.items():
+            msg = self._month_problem(month)
+            if msg is None and fixed is not None and month not in fixed:
+                msg = f"月份不在考核期内：{month}"
+            if msg:
+                problems.append(InputProblem(None, str(month), None, month, msg))
+                continue
+            tables[month] = (perm[np.asarray(present, np.int64)], columns(cols, self._mkey, "月度", month))
+        acols = columns(annual, self._akey, "年度", None)
+        if problems:
+            raise ScoringInputError(problems)
+        for month, (present, cols) in tables.items():
+            if len(present):
+                self._tables[month] = self._columns_table(present, cols, self._mdefaults)
+        table = self._annual_table = self._columns_table([], acols, self._adefaults)
+        table.present[:] = True  # every unit has its year's record
+        self._rescore(None, True)
+        return self
+
+    @classmethod
     def check_units_and_months(
         cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None, *,
         year: int | None = None,
@@ -317,7 +380,7 @@ class ScoringEngine:
 
     def _columns_table(self, present, columns: Mapping[int, tuple[list, list]], defaults) -> _Table:
         table = _Table(defaults, len(self._codes))
-        table.present[list(present)] = True
+        table.present[np.asarray(present, np.int64)] = True
         for k, (rows, values) in columns.items():
             table.values[k, rows] = values
             table.given[k, rows] = True

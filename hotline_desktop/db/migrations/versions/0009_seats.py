@@ -1,7 +1,7 @@
 """Several seats: a version on every edited row, the operator in the audit log, evidence blobs.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 
 `version` starts at 1 and goes up by one with every UPDATE of the row (optimistic concurrency:
 an edit names the version its seat read and is refused when the row moved on). `operator` is who
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
