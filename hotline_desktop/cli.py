@@ -61,13 +61,27 @@ def cmd_restore(args) -> int:
     from hotline_desktop.services.backup import restore_closed
 
     paths = DataPaths.from_override(args.data_dir, args.database_url).ensure()
-    if paths.on_server:
-        raise CliError("服务器数据库不能用 restore 从本机备份文件恢复（请用 pg_restore），未做任何改动")
-    with InstanceLock(paths.lock_file, paths.root):
+    if paths.on_server:  # no instance lock on a server: seats stay open and re-read (services/live.py)
         safety = restore_closed(paths, Path(args.file))
+    else:
+        with InstanceLock(paths.lock_file, paths.root):
+            safety = restore_closed(paths, Path(args.file))
     print(f"已从备份恢复：{args.file}")
     if safety:
         print(f"恢复前的数据库已保存为：{safety}")
+    return 0
+
+
+def cmd_migrate_db(args) -> int:
+    """`migrate-db --to URL|DIR|FILE.db [--force]`: copy everything to another backend, verified."""
+    from hotline_desktop.services.transfer import migrate
+
+    services = _open(args, lock=False)
+    try:
+        report = migrate(services, args.to, force=args.force)
+    finally:
+        services.close()
+    print(report.summary())
     return 0
 
 
@@ -429,6 +443,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="FILE")
     sp = add("restore", cmd_restore, "从备份恢复数据库（当前数据库先备份）")
     sp.add_argument("file", metavar="FILE")
+    sp = add("migrate-db", cmd_migrate_db, "把整个数据库复制到 PostgreSQL（或从 PostgreSQL 复制回 SQLite），并核对")
+    sp.add_argument("--to", required=True, metavar="URL|DIR",
+                    help="目标：postgresql+psycopg://用户@主机/库，或数据文件夹 / .db 文件（SQLite）")
+    sp.add_argument("--force", action="store_true", help="目标已有数据时先清空再复制")
     sp = add("import", cmd_import, "从 Excel 导入（承办单位、月度数据）")
     sp.add_argument("what", choices=["units", "monthly"])
     sp.add_argument("file", metavar="FILE.xlsx")

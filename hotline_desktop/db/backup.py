@@ -13,6 +13,7 @@ from hotline_desktop.db.errors import write_error
 AUTO_PREFIX = "auto-"
 KEEP_AUTO = 30
 BACKUP_SUFFIX = ".db"
+SERVER_SUFFIX = ".dump"  # a server database's backups: pg_dump -Fc archives
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,15 @@ def backup_path(folder: Path, kind: str, now: datetime | None = None, suffix: st
 
 
 def server_backup(url: str, dest: Path) -> Path | None:
-    """Hook: a consistent copy of a server database (PostgreSQL) to `dest`, or None when this
-    machine cannot make one. Called before a server database is upgraded (db/store.py).
+    """A consistent copy of a server database (PostgreSQL, pg_dump -Fc) to `dest`, or None when
+    this machine has no pg_dump. Used by the backup verbs and before an upgrade (db/store.py)."""
+    from hotline_desktop.db import pg_backup
 
-    pg-live (issue 12) fills this in with pg_dump; until then nothing is copied (None) and the
-    upgrade notice says so."""
-    return None
+    try:
+        pg_backup.tool("pg_dump")
+    except pg_backup.PgToolMissing:
+        return None
+    return pg_backup.dump(url, Path(dest))
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
@@ -81,7 +85,7 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     folder = Path(folder)
     if not folder.is_dir():
         return out
-    for p in folder.glob(f"*{BACKUP_SUFFIX}"):
+    for p in [*folder.glob(f"*{BACKUP_SUFFIX}"), *folder.glob(f"*{SERVER_SUFFIX}")]:
         stem = p.stem
         for kind in ("pre-upgrade", "pre-restore", "auto", "manual"):
             if stem.startswith(kind + "-"):

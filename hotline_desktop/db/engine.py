@@ -27,7 +27,7 @@ MARKER_KEY = "application_id"  # app_meta row that marks a server database as ou
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Revisions in order, oldest first. tests/db checks this against Alembic's own graph, so the
 # start-up path can decide "up to date" without loading Alembic.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0012")
 HEAD = REVISIONS[-1]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

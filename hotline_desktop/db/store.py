@@ -24,6 +24,7 @@ from hotline_desktop.db.engine import (
     DbInspection,
     DbState,
     StoreOpenError,
+    display_url,
     inspect_database,
     inspect_server,
     make_engine,
@@ -223,14 +224,18 @@ class Store:
             return done
         return bk.copy_database(self.paths.database, Path(dest))
 
+    @property
+    def backup_suffix(self) -> str:
+        return bk.SERVER_SUFFIX if self.on_server else bk.BACKUP_SUFFIX
+
     def backup_auto(self) -> Path:
-        p = self.backup_to(bk.backup_path(self.paths.backups, "auto"))
+        p = self.backup_to(bk.backup_path(self.paths.backups, "auto", suffix=self.backup_suffix))
         with contextlib.suppress(OSError):  # an old backup that cannot be removed stays; no harm
             bk.rotate_auto(self.paths.backups)
         return p
 
     def backup_manual(self, dest: Path | None = None) -> Path:
-        return self.backup_to(dest or bk.backup_path(self.paths.backups, "manual"))
+        return self.backup_to(dest or bk.backup_path(self.paths.backups, "manual", suffix=self.backup_suffix))
 
     def last_backup(self) -> bk.BackupInfo | None:
         return bk.last_backup(self.paths.backups)
@@ -241,13 +246,46 @@ class Store:
         Returns the safety copy of the previous database (None if there was nothing to keep).
         """
         if self.on_server:
-            raise StoreWriteError(f"服务器数据库不能从本机备份文件恢复（请用 pg_restore），未做任何改动。\n数据库：{self.location}")
+            self.engine.dispose()
+            try:
+                return restore_server(self.paths, Path(source))
+            finally:
+                self.reopen_engine()
         return restore_database(self.paths, Path(source), engine_owner=self)
 
     def reopen_engine(self) -> None:
         self.engine.dispose()
         self.engine = _engine_for(self.paths)
         self._sessions = session_factory(self.engine)
+
+
+def restore_server(paths: DataPaths, source: Path) -> Path | None:
+    """Restore a pg_dump backup over a server database (in one transaction); the current one is
+    dumped first. A dump of a newer schema, or a server database that is not ours, is refused
+    untouched. Other seats are told to re-read everything. Returns the safety dump (None: there
+    was nothing to keep)."""
+    from hotline_desktop.db import pg_backup
+    from hotline_desktop.db.live import notify_resync
+
+    pg_backup.check_dump(source)
+    engine = make_server_engine(paths.database_url)
+    try:
+        current = inspect_server(engine)
+        if current.state not in (DbState.NEW, DbState.CURRENT, DbState.OLDER):
+            raise StoreOpenError(current.message(display_url(paths.database_url)) + "\n未恢复。", current)
+        safety = None
+        if current.state is not DbState.NEW:
+            safety = pg_backup.dump(paths.database_url,
+                                    bk.backup_path(paths.backups, "pre-restore", suffix=bk.SERVER_SUFFIX),
+                                    "恢复前的备份没有完成，未恢复")
+        engine.dispose()
+        pg_backup.restore(paths.database_url, source)
+        if inspect_server(engine).state is DbState.OLDER:
+            upgrade(engine)
+        notify_resync(engine)
+        return safety
+    finally:
+        engine.dispose()
 
 
 def _stale_table(e: StaleDataError) -> str:

@@ -81,6 +81,13 @@ class MainWindow(QMainWindow):
         self.refresh_backup_label()
         if remember:
             self.restore_settings()
+        from hotline_desktop.gui.live_bridge import start_live
+
+        self.live = start_live(services, self)  # PostgreSQL: other seats' changes, live
+        if self.live is not None:
+            self.live_label = QLabel(self.tr("实时同步：正在连接…"))
+            self.statusBar().addPermanentWidget(self.live_label)
+            self.live.state_changed.connect(self._on_live_state)
 
     # -- tabs ----------------------------------------------------------------------------
     def add_page(self, page: TabPage) -> None:
@@ -304,9 +311,10 @@ class MainWindow(QMainWindow):
         return self._backup(None)
 
     def backup_to_file(self) -> Path | None:
+        suffix = self.services.store.backup_suffix  # .db, or .dump (pg_dump) for a server database
         default = self.services.backup.default_manual_path()
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*.db);;所有文件 (*)")
+            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*{0});;所有文件 (*)").format(suffix)
         )
         if not path:
             return None
@@ -380,6 +388,11 @@ class MainWindow(QMainWindow):
         from hotline_desktop.gui.settings_dialog import SettingsDialog
 
         return self._registers_dialog(SettingsDialog(self.services, self.registers_undo, self), modal)
+
+    def _on_live_state(self, connected: bool) -> None:
+        self.live_label.setText(self.tr("实时同步：已连接") if connected
+                                else self.tr("实时同步：连接中断，正在重新连接…"))
+        self.live_label.setStyleSheet("" if connected else "color:#b42318;")
 
     def connection_dialog(self, *, modal: bool = True):
         """Which database this data folder uses (applies at the next start)."""
@@ -491,6 +504,8 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         QThreadPool.globalInstance().waitForDone(30000)  # let a running import/export finish
+        if getattr(self, "live", None) is not None:
+            self.live.stop()
         for p in self.pages:
             p.shutdown()
         self.services.close()

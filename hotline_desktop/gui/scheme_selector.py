@@ -82,6 +82,12 @@ class SchemeSelector(QWidget):
         self.assign_button.clicked.connect(self.assign_dialog)
         lay.addWidget(self.assign_button)
         self._rows = []
+        self._assigning = False
+        from hotline_desktop.gui.bridge import EventBridge
+
+        # a scheme assigned elsewhere (another seat on a server database): the combo follows
+        self._assignments = EventBridge(services.assessment.assignments_changed, self)
+        self._assignments.fired.connect(lambda args: self._on_assigned(*args))
 
     def current(self):
         i = self.combo.currentIndex()
@@ -113,9 +119,19 @@ class SchemeSelector(QWidget):
 
     def assign(self, scheme_id: str):
         """Assign without a dialog (also used by tests); returns the new row."""
-        row = self.services.assessment.assign(self.year, scheme_id)
+        self._assigning = True
+        try:
+            row = self.services.assessment.assign(self.year, scheme_id)
+        finally:
+            self._assigning = False
         self.set_year(self.year, prefer=scheme_id)
         return row
+
+    def _on_assigned(self, year: int) -> None:
+        if self._assigning or year != self.year:
+            return
+        if {r.id for r in self.services.assessment.assignments(year)} != {r.id for r in self._rows}:
+            self.set_year(year)
 
     def assign_dialog(self) -> None:
         dlg = AssignSchemeDialog(self.year, {r.scheme_id for r in self._rows}, self.services.schemes.catalog(), self)

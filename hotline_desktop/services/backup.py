@@ -12,7 +12,7 @@ from hotline_desktop.db import backup as bk
 from hotline_desktop.db.backup import BackupInfo
 from hotline_desktop.db.engine import StoreOpenError
 from hotline_desktop.db.lock import AlreadyRunning
-from hotline_desktop.db.store import Store, restore_database
+from hotline_desktop.db.store import Store, restore_database, restore_server
 from hotline_desktop.paths import DataPaths
 
 __all__ = [
@@ -31,7 +31,11 @@ def list_backups(paths: DataPaths) -> list[BackupInfo]:
 
 
 def restore_closed(paths: DataPaths, source: Path) -> Path | None:
-    """Restore over a database nobody has open (a damaged one is moved aside, never overwritten)."""
+    """Restore over a database nobody has open (a damaged one is moved aside, never overwritten).
+    A server database is restored from a pg_dump backup in one transaction (db/pg_backup.py),
+    after a safety dump; seats that have it open are told to re-read."""
+    if paths.on_server:
+        return restore_server(paths, Path(source))
     return restore_database(paths, Path(source))
 
 
@@ -51,7 +55,7 @@ class BackupService:
 
     def default_manual_path(self) -> Path:
         """Where 备份… proposes to write (a fresh timestamped name in the backups folder)."""
-        return bk.backup_path(self.folder, "manual")
+        return bk.backup_path(self.folder, "manual", suffix=self.store.backup_suffix)  # .dump on a server
 
     def backup(self, dest: Path | None = None) -> Path:
         """A manual backup to dest (default: the backups folder); StoreWriteError says why not."""

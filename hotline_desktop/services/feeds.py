@@ -219,7 +219,7 @@ class FeedService:
 
     def _advance(self, ysid: int, old: _YearFeed, changes) -> _YearFeed:
         """The year's counts after these notice changes: updated by the rows before/after, not recounted."""
-        if any(c.new is None for c in changes) or self.notices is None or old.today != self.notices.today():
+        if any(c.new is None or c.remote for c in changes) or self.notices is None or old.today != self.notices.today():
             return self._compute(ysid)  # a notice removed (the year may stop being fed), or a new day
         year, today = old.year, self.notices.today()
         counts = dict(old.counts)

@@ -57,6 +57,7 @@ class NoticeDraft:
 class NoticeChange:
     old: NoticeRow | None
     new: NoticeRow | None
+    remote: bool = False  # committed by another seat: `old` is not known here (services/live.py)
 
 
 @dataclass(frozen=True)

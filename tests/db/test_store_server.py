@@ -66,7 +66,9 @@ def test_an_older_server_database_is_upgraded_keeping_its_data(tmp_path, empty_u
     engine.dispose()
     store = Store.open(DataPaths(tmp_path / "data", empty_url))
     try:
-        assert "未能自动备份" in store.notices[0]  # no pg_dump hook yet: said, not hidden
+        assert store.notices[0] == "数据库已升级到新版本，升级前已自动备份。"
+        [dump] = (tmp_path / "data" / "backups").glob("pre-upgrade-*.dump")  # pg_dump, before any step
+        assert dump.read_bytes()[:5] == b"PGDMP"
         with store.engine.connect() as con:
             assert con.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
             assert con.execute(text("SELECT name FROM units")).scalar() == "山大路街道"
