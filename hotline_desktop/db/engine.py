@@ -10,6 +10,7 @@ as SQLite's PRAGMA application_id is), its version from alembic_version.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sqlite3
 import tempfile
@@ -146,6 +147,18 @@ def _read_meta_untouched(path: Path) -> tuple[int, set[str], list, str | None]:
         return _read_meta(_uri(path, "mode=ro"))
 
 
+def _by_revision(revision: str | None) -> DbInspection:
+    """The state of one of our databases (SQLite or server) from its Alembic revision."""
+    if revision is None:
+        # Ours, but without a schema version: not something we wrote completely.
+        return DbInspection(DbState.CORRUPT, None, "缺少版本信息")
+    if revision not in REVISIONS:
+        return DbInspection(DbState.NEWER, revision)
+    if revision != HEAD:
+        return DbInspection(DbState.OLDER, revision)
+    return DbInspection(DbState.CURRENT, revision)
+
+
 def inspect_database(path: Path) -> DbInspection:
     """Classify a database file without changing it (nor its -wal/-shm) in any byte.
 
@@ -182,14 +195,7 @@ def inspect_database(path: Path) -> DbInspection:
         if not tables:
             return DbInspection(DbState.NEW)
         return DbInspection(DbState.FOREIGN)
-    if revision is None:
-        # Ours, but without a schema version: not something we wrote completely.
-        return DbInspection(DbState.CORRUPT, None, "缺少版本信息")
-    if revision not in REVISIONS:
-        return DbInspection(DbState.NEWER, revision)
-    if revision != HEAD:
-        return DbInspection(DbState.OLDER, revision)
-    return DbInspection(DbState.CURRENT, revision)
+    return _by_revision(revision)
 
 
 def _on_connect(dbapi_con, _record) -> None:
@@ -223,6 +229,9 @@ def server_url(url: str) -> URL:
         raise ValueError(f"不支持的数据库类型“{u.drivername}”：{display_url(url)}（只支持 postgresql+psycopg://…）")
     if not u.database:
         raise ValueError(f"数据库地址缺少数据库名：{display_url(url)}")
+    if importlib.util.find_spec("psycopg") is None:
+        raise ValueError("连接 PostgreSQL 服务器需要 psycopg 3 驱动，本机没有安装"
+                         "（安装 hotline-desktop[postgres]，或 pip install \"psycopg[binary]\"）")
     return u
 
 
@@ -257,13 +266,7 @@ def inspect_server(engine: Engine) -> DbInspection:
             return DbInspection(DbState.FOREIGN)
     if marker != str(APPLICATION_ID):
         return DbInspection(DbState.FOREIGN)
-    if revision is None:
-        return DbInspection(DbState.CORRUPT, None, "缺少版本信息")
-    if revision not in REVISIONS:
-        return DbInspection(DbState.NEWER, revision)
-    if revision != HEAD:
-        return DbInspection(DbState.OLDER, revision)
-    return DbInspection(DbState.CURRENT, revision)
+    return _by_revision(revision)
 
 
 def alembic_config(connection=None):
