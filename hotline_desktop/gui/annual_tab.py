@@ -406,6 +406,8 @@ class AnnualTab(TabPage):
         self._values_relay.fired.connect(lambda args: self._on_values_changed(*args))
         self._units_relay = EventBridge(services.units.changed, self)
         self._units_relay.fired.connect(lambda _args: self._schedule_load())
+        self._evidence_relay = EventBridge(services.evidence.changed, self)
+        self._evidence_relay.fired.connect(lambda args: self._on_evidence_changed(*args))
         self.units_model = AnnualUnitsModel(self)
         self.proxy = AnnualUnitsProxy(self)
         self.proxy.setSourceModel(self.units_model)
@@ -1114,6 +1116,19 @@ class AnnualTab(TabPage):
             self.evidence_added.emit([], [str(e)])
 
         run_in_background(self.window(), self.tr("正在复制证明材料…"), work, done, failed)
+
+    def _on_evidence_changed(self, touched) -> None:
+        """Another seat added or removed evidence files: re-list the touched items."""
+        if self._ys is None:
+            return
+        mine = [(u, k) for ys, u, k in touched if ys in (None, self._ys.id)]
+        if not mine:
+            return
+        if any(u is None or k is None for u, k in mine):
+            self._schedule_load()  # only the scope was sent: re-read the year's files
+            return
+        for unit_id, key in mine:
+            self.refresh_files(unit_id, key)
 
     def refresh_files(self, unit_id: int, key: str) -> None:
         if self._ys is None:

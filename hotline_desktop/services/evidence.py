@@ -26,6 +26,7 @@ from hotline_desktop.db.models import EvidenceFile
 from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.events import Event
 
 MAX_BYTES = 50 * 1024 * 1024
 ALLOWED_SUFFIXES = {
@@ -71,6 +72,8 @@ class EvidenceService:
         self.root = store.paths.evidence  # the folder store, and every seat's viewing copies
         self.trash = store.paths.trash
         self.blobs = blobs if blobs is not None else evidence_store_for(store)
+        # (year_scheme_id, unit_id | None, key | None) changed by another seat; None: anything
+        self.changed = Event()
 
     def blob_path(self, sha256: str) -> Path:
         """Where the folder store keeps a file (SQLite)."""

@@ -58,6 +58,8 @@ class LiveSync:
             self._kb([c for t in KB_TABLES for c in by_table.get(t, [])])
         if "order_months" in by_table or "order_figures" in by_table:
             self._orders(by_table.get("order_months", []) + by_table.get("order_figures", []))
+        if "evidence_files" in by_table:
+            self._evidence(by_table["evidence_files"])
         if "monthly_values" in by_table or "annual_values" in by_table:
             self._values(by_table.get("monthly_values", []), by_table.get("annual_values", []))
 
@@ -76,6 +78,8 @@ class LiveSync:
             svc.notices.changed.emit([_remote(r) for r in svc.notices.rows()])
         if self._has("kb"):
             svc.kb.changed.emit([r.id for r in svc.kb.list(answers=False)], "remote")
+        if self._has("evidence"):
+            svc.evidence.changed.emit([(None, None, None)])
 
     # -- per table -------------------------------------------------------------------------------
     def _settings(self, changes) -> None:
@@ -144,6 +148,20 @@ class LiveSync:
         else:
             ids = sorted({int(k[0]) for c in changes for k in c.keys})
         kb.changed.emit(ids, "remote")
+
+    def _evidence(self, changes) -> None:
+        """Evidence files added or removed by another seat: the open 年度考核 re-lists them."""
+        if not self._has("evidence"):
+            return
+        touched: set[tuple] = set()
+        for c in changes:
+            if c.keys is not None:
+                touched.update((int(k[0]), int(k[1]), str(k[2])) for k in c.keys)
+            elif c.scope is not None:
+                touched.update((int(k[0]), None, None) for k in c.scope)
+            else:
+                touched.add((None, None, None))
+        self.services.evidence.changed.emit(sorted(touched, key=repr))
 
     def _orders(self, changes) -> None:
         if not self._has("assessment"):

@@ -167,6 +167,23 @@ def test_units_and_notices_from_another_seat_arrive_as_their_service_events(seat
     assert [c.new.number for c in notice_events] == [row.number] and notice_events[0].remote
 
 
+def test_evidence_added_and_removed_by_another_seat_reaches_the_other_seats_evidence_event(seats, tmp_path):
+    a, b, ys, units = seats
+    key = next(i.key for i in a.services.assessment.scheme(ys.id).annual_inputs)
+    seen = []
+    b.services.evidence.changed.connect(seen.extend)
+    src = tmp_path / "会议纪要.pdf"
+    src.write_bytes(b"%PDF-1.4 minutes")
+    row = a.services.evidence.add(ys.id, units["JD02"], key, src)
+    b.sync.apply(b.receive())
+    assert seen == [(ys.id, units["JD02"], key)]
+    assert [r.name for r in b.services.evidence.list(ys.id, units["JD02"], key)] == ["会议纪要.pdf"]
+    seen.clear()
+    a.services.evidence.remove(row.id)
+    b.sync.apply(b.receive())
+    assert seen == [(ys.id, units["JD02"], key)] and b.services.evidence.list(ys.id, units["JD02"], key) == []
+
+
 def test_a_dropped_listener_reconnects_and_asks_for_a_resync(seats):
     a, b, ys, units = seats
     with a.services.store.engine.begin() as con:

@@ -145,3 +145,17 @@ def test_evidence_follows_the_selected_unit(qtbot, tab, seeded, tmp_path):
     assert shown_names(card) == [] and card.no_files_label.isVisibleTo(tab)
     tab.select_unit(seeded.ids["JD01"])
     assert shown_names(card) == ["保障机制文件.pdf"]
+
+
+def test_a_file_another_seat_adds_appears_in_the_open_item(qtbot, tab, seeded, tmp_path):
+    # another seat stores the file; LiveSync reports it as evidence.changed (tests/db/test_live_seats.py)
+    ys = tab.ys
+    row = seeded.evidence.add(ys.id, seeded.ids["JD01"], "training", scan(tmp_path, "培训记录.pdf"))
+    seeded.evidence.changed.emit([(ys.id, seeded.ids["JD01"], "training")])
+    card = tab.cards["training"]
+    qtbot.waitUntil(lambda: shown_names(card) == ["培训记录.pdf"], timeout=5000)
+    units_row = tab.units_model.row_of(seeded.ids["JD01"])
+    assert tab.units_model.index(units_row, 4).data() == "1"  # 材料 column
+    seeded.evidence.remove(row.id)
+    seeded.evidence.changed.emit([(ys.id, None, None)])  # only the scope was sent
+    qtbot.waitUntil(lambda: shown_names(card) == [], timeout=5000)
