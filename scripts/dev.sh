@@ -54,10 +54,10 @@ start_test_pg() {
     fi
     rm -rf "$PG_TEST_DIR"; PG_TEST_DIR=""
     if [ "${CI:-}" = true ]; then
-        echo "ERROR: PostgreSQL could not be started; CI needs it for the db tests on both backends" >&2
+        echo "ERROR: PostgreSQL could not be started; CI needs it for the db and services tests on both backends" >&2
         return 1
     fi
-    echo "WARNING: no PostgreSQL (apt-get install postgresql); the db tests run on SQLite only" >&2
+    echo "WARNING: no PostgreSQL (apt-get install postgresql); the db and services tests run on SQLite only" >&2
 }
 
 stop_test_pg() {

@@ -148,7 +148,7 @@ def test_evidence_follows_the_selected_unit(qtbot, tab, seeded, tmp_path):
 
 
 def test_a_file_another_seat_adds_appears_in_the_open_item(qtbot, tab, seeded, tmp_path):
-    # another seat stores the file; LiveSync reports it as evidence.changed (tests/db/test_live_seats.py)
+    # another seat stores the file; LiveSync reports it as evidence.changed (tests/services/test_live_seats.py)
     ys = tab.ys
     row = seeded.evidence.add(ys.id, seeded.ids["JD01"], "training", scan(tmp_path, "培训记录.pdf"))
     seeded.evidence.changed.emit([(ys.id, seeded.ids["JD01"], "training")])
