@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_feeds
 from hotline_desktop.core.domain import UnitKind
@@ -71,7 +70,7 @@ from hotline_desktop.gui.annual_models import (
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.kb.annual_fed import show_fed, typed_text
 from hotline_desktop.gui.tab_base import TabPage, on_activated
-from hotline_desktop.gui.workers import run_quietly
+from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.assessment import Cell, CellEdit
 from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 from hotline_desktop.services.evidence import EvidenceRow
@@ -391,7 +390,7 @@ class AnnualTab(TabPage):
         self._scheme: Scheme | None = None
         self._live = None
         self._live_relay: EventBridge | None = None
-        self._building: int | None = None  # year scheme whose live engine a worker is building
+        self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self._cards_for: int | None = None  # year-scheme id the cards were built for
         self.cards: dict[str, ItemCard] = {}
         self._cells: dict[tuple[int, str], Cell] = {}
@@ -701,35 +700,23 @@ class AnnualTab(TabPage):
         self.no_scheme_label.setText(self.tr("正在计算…"))
         self.assign_button.setVisible(False)
         self.stack.setCurrentIndex(2)
-        if self._building == ys.id:
-            return
-        self._building = ys.id
-        rankings = self.services.rankings
-        work = rankings.start_build(ys.id)
 
-        def done(built) -> None:
-            if not isValid(self):
-                return
-            if self._building == ys.id:
-                self._building = None
-            rankings.install(built)
+        def built() -> None:
             self.assign_button.setVisible(True)
             current = self.year_scheme
             if current is not None and current.id == ys.id:
                 self._schedule_load()
 
         def failed(e: BaseException) -> None:
-            if isValid(self) and self._building == ys.id:
-                self._building = None
-                self.assign_button.setVisible(True)
-                self.show_error(str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e))
+            self.assign_button.setVisible(True)
+            self.show_error(str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e))
 
-        run_quietly(work, done, failed)
+        self._build.start(ys.id, built, failed)
 
     @property
     def building(self) -> bool:
         """Whether the live engine is being built (正在计算… shown)."""
-        return self._building is not None
+        return self._build.running
 
     def _load_file_counts(self, ys_id: int) -> None:
         per_unit: dict[int, int] = defaultdict(int)

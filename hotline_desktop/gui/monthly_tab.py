@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.gui.bridge import EventBridge
@@ -48,7 +47,7 @@ from hotline_desktop.gui.monthly_model import (
 )
 from hotline_desktop.gui.monthly_view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
-from hotline_desktop.gui.workers import run_quietly
+from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.assessment import CellChange, CellEdit
 from hotline_desktop.services.errors import ConflictError, ServiceError, StoreWriteError
 
@@ -107,7 +106,7 @@ class MonthlyTab(TabPage):
         super().__init__(services, parent)
         self.month: str | None = None
         self._live_relay: EventBridge | None = None
-        self._building: int | None = None  # year scheme whose live engine a worker is building
+        self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self._last_dir = str(Path.home())
         self._problems_dialog = None
         self._preview_dialog = None
@@ -459,41 +458,26 @@ class MonthlyTab(TabPage):
         self._live_relay.fired.connect(lambda args: self.model.refresh_live(args[0]))
 
     def _build_live(self, ys) -> None:
-        rankings = self.services.rankings
         self.model.set_building(True)
-        if self._building == ys.id:
-            return
-        self._building = ys.id
-        work = rankings.start_build(ys.id)
 
-        def done(built) -> None:
-            if not isValid(self):
-                return
-            if self._building == ys.id:
-                self._building = None
-            rankings.install(built)
+        def built() -> None:
             current = self.year_scheme
             if current is None or current.id != ys.id or self.model.live is not None:
                 return  # another year or scheme is shown now (its own load asked for its engine)
             try:
-                live = rankings.live(ys.id)  # the one installed (or rebuilt after a restore)
+                live = self.services.rankings.live(ys.id)  # the one installed (or rebuilt after a restore)
             except ServiceError:
                 self.model.set_building(False)
                 return
             self._follow(live)
             self.model.set_live(live)
 
-        def failed(_e: BaseException) -> None:
-            if isValid(self) and self._building == ys.id:
-                self._building = None
-                self.model.set_building(False)
-
-        run_quietly(work, done, failed)
+        self._build.start(ys.id, built, lambda _e: self.model.set_building(False))
 
     @property
     def building(self) -> bool:
         """Whether the live engine is being built (the live columns say 正在计算…)."""
-        return self._building is not None
+        return self._build.running
 
     def _fill_month_combo(self, year: int) -> None:
         self.month_combo.blockSignals(True)

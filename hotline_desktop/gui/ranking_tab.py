@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from hotline_desktop.core.boards import TOP_N, build_boards
 from hotline_desktop.core.ranking_table import month_label
@@ -44,7 +43,7 @@ from hotline_desktop.gui.ranking_model import (
     board_entries_of,
 )
 from hotline_desktop.gui.tab_base import TabPage
-from hotline_desktop.gui.workers import run_quietly
+from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.errors import ServiceError
 
 HIGHLIGHT_MS = 1500  # how long changed rows stay marked
@@ -89,7 +88,7 @@ class RankingTab(TabPage):
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._loading = False
         self._attach_pending = False
-        self._building: int | None = None  # year-scheme whose live engine a worker is building
+        self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -381,31 +380,13 @@ class RankingTab(TabPage):
     def _build_live(self, ys) -> None:
         """Build the engine off the GUI thread; attach when it is done (if still wanted)."""
         self._clear(self.tr("正在计算…"))
-        if self._building == ys.id:
-            return
-        self._building = ys.id
-        rankings = self.services.rankings
-        work = rankings.start_build(ys.id)
-
-        def done(built) -> None:
-            if not isValid(self):
-                return
-            self._building = None
-            rankings.install(built)
-            self._request_attach()
-
-        def failed(e: BaseException) -> None:
-            if not isValid(self):
-                return
-            self._building = None
-            self._clear(str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e))
-
-        run_quietly(work, done, failed)
+        self._build.start(ys.id, self._request_attach, lambda e: self._clear(
+            str(e) if isinstance(e, ServiceError) else self.tr("计算失败：{0}").format(e)))
 
     @property
     def building(self) -> bool:
         """Whether the live engine is being built (正在计算… shown)."""
-        return self._building is not None
+        return self._build.running
 
     @property
     def live(self):

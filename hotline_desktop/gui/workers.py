@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 
 class _Signals(QObject):
@@ -181,3 +182,40 @@ def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")
+
+
+class LiveEngineBuild:
+    """A tab's off-thread build of a year scheme's live engine: one build per year scheme at a
+    time, installed into the rankings service when done; the tab's callbacks run only if the tab
+    still exists and still waits for that build."""
+
+    def __init__(self, owner: QWidget, services) -> None:
+        self._owner = owner
+        self._services = services
+        self.ys_id: int | None = None  # the year scheme being built
+
+    @property
+    def running(self) -> bool:
+        return self.ys_id is not None
+
+    def start(self, ys_id: int, on_built: Callable[[], None],
+              on_failed: Callable[[BaseException], None]) -> None:
+        if self.ys_id == ys_id:
+            return
+        self.ys_id = ys_id
+        rankings = self._services.rankings
+
+        def done(built) -> None:
+            if not isValid(self._owner):
+                return
+            if self.ys_id == ys_id:
+                self.ys_id = None
+            rankings.install(built)
+            on_built()
+
+        def failed(e: BaseException) -> None:
+            if isValid(self._owner) and self.ys_id == ys_id:
+                self.ys_id = None
+                on_failed(e)
+
+        run_quietly(rankings.start_build(ys_id), done, failed)
