@@ -333,6 +333,14 @@ class ValueRepository:
         self.s = session
         self.con = session.connection()
 
+    def units_with_values(self, year_scheme_id: int) -> set[int]:
+        """Ids of the units holding any monthly or annual row of the year: one look-up per unit
+        on the cell indexes' (year_scheme_id, unit_id) prefix, not a scan of every cell."""
+        def held(t):
+            return select(t.unit_id).where(t.year_scheme_id == year_scheme_id, t.unit_id == Unit.id).exists()
+
+        return set(self.s.scalars(select(Unit.id).where(held(MonthlyValue) | held(AnnualValue))))
+
     # -- monthly ----------------------------------------------------------------------------------
     def monthly_existing(self, year_scheme_id: int, cells=None, months=None):
         """(id, unit_id, month, key, value, override, version) of the given cells (or months)."""

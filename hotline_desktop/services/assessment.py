@@ -222,9 +222,7 @@ class AssessmentService:
         """Units active now, plus deactivated units that hold figures of that year."""
         sch = self.scheme(year_scheme_id)
         with self.store.session() as s:
-            with_data = set(
-                s.scalars(select(MonthlyValue.unit_id).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id))
-            ) | set(s.scalars(select(AnnualValue.unit_id).distinct().where(AnnualValue.year_scheme_id == year_scheme_id)))
+            with_data = ValueRepository(s).units_with_values(year_scheme_id)
             rows = UnitRepository(s).rows()
         return [r for r in rows if _takes_part(sch, r.kind.value, r.active, r.id in with_data)]
 

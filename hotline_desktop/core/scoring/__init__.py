@@ -9,7 +9,8 @@ Typical use::
     changed = engine.set_monthly_value("T01", "2023-01", "satisfaction_rate", "98.5")
 """
 
-from hotline_desktop.core.scoring.engine import ScoringEngine
+from typing import TYPE_CHECKING
+
 from hotline_desktop.core.scoring.errors import (
     InputProblem,
     InputValueError,
@@ -40,6 +41,19 @@ from hotline_desktop.core.scoring.scheme import (
     load_scheme,
     load_scheme_text,
 )
+
+if TYPE_CHECKING:
+    from hotline_desktop.core.scoring.engine import ScoringEngine
+
+
+def __getattr__(name: str):
+    # The engine (and numpy under it) loads on first use, so the main window paints before it.
+    if name == "ScoringEngine":
+        from hotline_desktop.core.scoring.engine import ScoringEngine
+
+        return ScoringEngine
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "INCOMPLETE",

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem
 from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, NumberOutOfBounds, fmt2, to_decimal
-from hotline_desktop.core.scoring.rules import COUNT_LIMIT, RATE_DECIMALS, TERM_TYPES, scale_for
+from hotline_desktop.core.scoring.scale import COUNT_LIMIT, RATE_DECIMALS, TERM_TYPES, scale_for
 from hotline_desktop.core.text import clip
 
 COUNT_DIGITS = 9  # a count (办件量 …) has at most this many digits (issue 7.2)
