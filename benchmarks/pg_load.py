@@ -266,12 +266,14 @@ def main() -> None:
         started_cluster = tempfile.mkdtemp(prefix="hotline-pgload-")
         base = subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "start", started_cluster], check=True,
                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    url = fresh_database(base)
-    try:
+    url = None
+    try:  # the cluster is stopped even when the database can't be made (e.g. no psycopg)
+        url = fresh_database(base)
         with tempfile.TemporaryDirectory(prefix="hotline-pgload-") as tmp:
             _run(args, url, Path(tmp))
     finally:
-        drop_database(url)
+        if url:
+            drop_database(url)
         if started_cluster:
             subprocess.run(["bash", str(ROOT / "scripts" / "pg.sh"), "stop", started_cluster], check=False)
 
