@@ -398,24 +398,13 @@ class MainWindow(QMainWindow):
         """Which database this data folder uses (applies at the next start)."""
         from hotline_desktop.gui.connection_dialog import ConnectionDialog
 
-        dlg = ConnectionDialog(self.services.paths, self)
-        dlg.finished.connect(dlg.deleteLater)
-        if modal:
-            dlg.exec()
-            return None
-        dlg.show()
-        return dlg
+        return _open_dialog(ConnectionDialog(self.services.paths, self), modal)
 
     def _registers_dialog(self, dlg, modal: bool):
         """While the dialog is open its undo stack is the active one; afterwards the tab's again."""
         self.undo_group.setActiveStack(self.registers_undo)
         dlg.finished.connect(lambda _r: self._on_tab_changed(self.tabs.currentIndex()))
-        dlg.finished.connect(dlg.deleteLater)
-        if modal:
-            dlg.exec()
-            return None
-        dlg.show()
-        return dlg
+        return _open_dialog(dlg, modal)
 
     # -- misc ----------------------------------------------------------------------------
     def about(self) -> None:
@@ -509,3 +498,13 @@ class MainWindow(QMainWindow):
         for p in self.pages:
             p.shutdown()
         self.services.close()
+
+
+def _open_dialog(dlg, modal: bool):
+    """Run a dialog modally (None) or show it and return it; either way it is deleted when closed."""
+    dlg.finished.connect(dlg.deleteLater)
+    if modal:
+        dlg.exec()
+        return None
+    dlg.show()
+    return dlg
