@@ -1,10 +1,12 @@
 """The scoring engine: a scheme's rules (:mod:`rules`) over columns, recomputed whole.
 
-Entered values live in columns, one table per month and one for the year (every unit a
-column position, in code order), parsed once on the way in by ``InputDef.parse``. Scoring a
-month is the scheme's rules over that month's columns; an edit rescores the month(s) it
-touched (Licheng: the year), then the totals and ranks. Figures are exact scaled integers;
-Decimals appear at the edge: a month's average, a unit's mean and total, and what results show.
+Entered values live in columns, one table per month and one for the year (every unit a column
+position, in code order), parsed once on the way in (``InputDef.parse``, or by the store). Scoring
+a month is the scheme's rules over that month's columns. An edit rescores the month(s) it touched
+(Licheng: the year), then every unit's total and rank at once; what is scored is kept as an
+immutable :class:`_Snapshot` of columns, and the units an edit changed are found by comparing it
+with the previous one. Figures are exact scaled integers; Decimals are built only where a result
+is read (``ScoringResult.units`` builds a unit's result, and its months, on first access).
 
 Two shapes of scheme:
 
@@ -31,6 +33,7 @@ from hotline_desktop.core.scoring.results import (
     NO_PERIOD,
     RANKED,
     UNRANKED,
+    LazyUnits,
     MonthResult,
     ScoringResult,
     UnitRef,
@@ -53,15 +56,16 @@ MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _EMPTY: Mapping = MappingProxyType({})
 _RATE_UNIT = 10**RATE_DECIMALS
 
-# status of a unit-month
-_NONE, _SCORED, _AVERAGED, _INCOMPLETE = 0, 1, 2, 3
+_NONE, _SCORED, _AVERAGED, _INCOMPLETE = 0, 1, 2, 3  # status of a unit-month
+_STATUS = (RANKED, UNRANKED, INCOMPLETE)  # status of a unit, by its code in a snapshot
 
 
 # ---------------------------------------------------------------------------- values <-> columns
 
 
-def _encode(inp: InputDef, value: object) -> int | str:
-    """The column value of a parsed value, or a Chinese message when it cannot be computed."""
+def column_value(inp: InputDef, value: object) -> int | str:
+    """The column form of a parsed value (a count as is, a boolean 0/1, a choice its index, a
+    rate or score × 10**RATE_DECIMALS), or the Chinese reason it cannot be scored."""
     kind = inp.kind
     if kind == "count":
         return value if value < COUNT_LIMIT else f"{inp.label}超出可计算范围（须小于 {COUNT_LIMIT:,}）：{value}"
@@ -75,12 +79,6 @@ def _encode(inp: InputDef, value: object) -> int | str:
     return n * (_RATE_UNIT // d)
 
 
-def column_value(inp: InputDef, value: object) -> int | str:
-    """The column form of a parsed value (a count as is, a boolean 0/1, a choice its index, a
-    rate or score × 10**RATE_DECIMALS), or the Chinese reason it cannot be scored."""
-    return _encode(inp, value)
-
-
 def _decode(inp: InputDef, v: int) -> object:
     kind = inp.kind
     if kind == "count":
@@ -92,17 +90,26 @@ def _decode(inp: InputDef, v: int) -> object:
     return _fixed(int(v), RATE_DECIMALS)
 
 
-_DECIMALS: dict[tuple[int, int], Decimal] = {}
+_DECIMALS: dict[int, dict[int, Decimal]] = {}  # scale -> scaled integer -> its Decimal
 
 
 def _fixed(v: int, e: int) -> Decimal:
     """The Decimal of a scaled integer, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
-    d = _DECIMALS.get((v, e))
+    cache = _DECIMALS.setdefault(e, {})
+    d = cache.get(v)
     if d is None:
-        if len(_DECIMALS) > 200_000:
-            _DECIMALS.clear()
-        d = _DECIMALS[(v, e)] = _to_decimal(v, e)
+        if len(cache) > 100_000:
+            cache.clear()
+        d = cache[v] = _to_decimal(v, e)
     return d
+
+
+def _fixed_all(values: list[int], e: int) -> list[Decimal]:
+    cache = _DECIMALS.setdefault(e, {})
+    try:
+        return [cache[v] for v in values]
+    except KeyError:
+        return [_fixed(v, e) for v in values]
 
 
 def _to_decimal(v: int, e: int) -> Decimal:
@@ -117,29 +124,12 @@ def _to_decimal(v: int, e: int) -> Decimal:
     return Decimal(v).scaleb(-e)
 
 
-def _decimal_array(e: int):
-    """Scaled int64 array -> object array of their Decimals (each distinct value converted once)."""
-
-    def convert(values: np.ndarray) -> np.ndarray:
-        uniq, inverse = np.unique(values, return_inverse=True)
-        decs = np.array([_fixed(v, e) for v in uniq.tolist()] or [ZERO], dtype=object)
-        return decs[inverse].reshape(values.shape)
-
-    return convert
+def _cents(total: Decimal) -> int:
+    return int(round2(total).scaleb(2))
 
 
-def _shown_maps(keys: list[str], values: np.ndarray, shown: np.ndarray, dec) -> list[MappingProxyType]:
-    """Per unit (column): key -> Decimal of ``values`` where ``shown``, as a read-only mapping.
-    Units with the same figures share one mapping (an office's units repeat a few patterns)."""
-    if values.dtype == object:  # exact annual figures (Fractions): one mapping per unit
-        rows = zip(dec(values).T.tolist(), shown.T.tolist(), strict=True)
-        return [MappingProxyType({k: v for k, v, ok in zip(keys, row, show, strict=True) if ok}) for row, show in rows]
-    stacked = np.concatenate([values, shown.astype(values.dtype)]).T
-    uniq, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    k = len(keys)
-    maps = [MappingProxyType({key: v for key, v, ok in zip(keys, row, show, strict=True) if ok})
-            for row, show in zip(dec(uniq[:, :k]).tolist(), uniq[:, k:].astype(bool).tolist(), strict=True)]
-    return [maps[j] for j in inverse.ravel().tolist()]
+def _decimals(d: Decimal) -> int:
+    return max(0, -d.as_tuple().exponent)
 
 
 class _Table:
@@ -155,7 +145,7 @@ class _Table:
 
 
 class _Month:
-    """One month scored: status, figures (scale ``e``), ranks, missing keys, average."""
+    """One month scored: status per unit, figures (scale ``e``), ranks, missing keys, average."""
 
     __slots__ = ("month", "status", "level", "rank", "tied", "missing", "mean")
 
@@ -165,47 +155,70 @@ class _Month:
 
 
 class _Annual:
-    """The annual level for every unit: indicators and score, what is missing, vetoes."""
+    """The annual level of every unit: indicators and score, what is missing (``incomplete``:
+    a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures."""
 
-    __slots__ = ("level", "shown", "missing", "veto", "agg_missing", "volume")
+    __slots__ = ("level", "shown", "missing", "incomplete", "veto", "agg", "agg_missing", "lacking", "volume")
 
-    def __init__(self, level, shown, missing, veto, agg_missing, volume):
-        self.level, self.shown, self.missing, self.veto = level, shown, missing, veto
-        self.agg_missing, self.volume = agg_missing, volume
+    def __init__(self, level, shown, missing, incomplete, veto, agg, agg_missing, lacking, volume):
+        self.level, self.shown, self.missing, self.incomplete = level, shown, missing, incomplete
+        self.veto, self.agg, self.agg_missing, self.lacking, self.volume = veto, agg, agg_missing, lacking, volume
 
 
-_tuple_new = tuple.__new__  # a NamedTuple from its fields, without _make's checks
-_NOT_MOVED: tuple[frozenset, frozenset] = (frozenset(), frozenset())
+class _Snapshot:
+    """Everything scored, as immutable columns: the months by name, the period and the dropped
+    months, the annual level; per unit its status (index into ``_STATUS``), whether it lacks a
+    month (or a year figure), Σ of its scored period months (scale ``e``), whether every period
+    month is scored (``plain``), rank (0: none) and 并列."""
+
+    __slots__ = ("refs", "groups", "index", "months", "period", "dropped", "annual", "status", "lacking", "sums",
+                 "averaged", "plain", "rank", "tied")
+
+    def __init__(self, engine: ScoringEngine, months, period, dropped, annual):
+        self.refs, self.groups, self.index = engine._refs, engine._groups, engine._index
+        self.months, self.period, self.dropped, self.annual = months, period, dropped, annual
+
+
+class _Follow:
+    """The snapshot the month views of current results read: moved on by every edit (the units it
+    did not change show the same months in the new snapshot); a view whose unit's months an edit
+    moved is pinned to its own snapshot first."""
+
+    __slots__ = ("snap",)
+
+    def __init__(self, snap: _Snapshot):
+        self.snap = snap
 
 
 class _Months(Mapping):
-    """``UnitResult.months``: month -> :class:`MonthResult`, built on first access from the
-    scored months (immutable snapshots) at the unit's position."""
+    """``UnitResult.months``: month -> :class:`MonthResult` of unit ``i``, built on first read."""
 
-    __slots__ = ("_engine", "_months", "_i", "_built")
+    __slots__ = ("_engine", "_src", "_i", "_built")
 
-    def __init__(self, engine: ScoringEngine, months: tuple[_Month, ...], i: int):
-        self._engine, self._months, self._i, self._built = engine, months, i, {}
+    def __init__(self, engine: ScoringEngine, src: _Follow | _Snapshot, i: int):
+        self._engine, self._src, self._i, self._built = engine, src, i, {}
+
+    def _snap(self) -> _Snapshot:
+        src = self._src
+        return src.snap if type(src) is _Follow else src
 
     def __getitem__(self, month: str) -> MonthResult:
         r = self._built.get(month)
         if r is None:
-            for m in self._months:
-                if m.month == month:
-                    r = self._built[month] = self._engine._month_result(m, self._i)
-                    break
-            else:
+            snap = self._snap()
+            if month not in snap.period:
                 raise KeyError(month)
+            r = self._built[month] = self._engine._month_result(snap.months[month], self._i)
         return r
 
     def __iter__(self):
-        return (m.month for m in self._months)
+        return iter(self._snap().period)
 
     def __len__(self) -> int:
-        return len(self._months)
+        return len(self._snap().period)
 
     def __contains__(self, month) -> bool:
-        return any(m.month == month for m in self._months)
+        return month in self._snap().period
 
     def __eq__(self, other):
         if isinstance(other, Mapping):
@@ -350,6 +363,12 @@ class ScoringEngine:
         self._memo: dict[tuple, tuple | str] = {}  # (key, type, raw) -> (key index, column value)
         self._exact_annual = any(i.aggregate == "weighted_mean" for i in self._minputs) or any(
             t.type == "share" for i in s.annual_indicators for t in i.terms)
+        keys = [ind.key for ind in s.annual_indicators]
+        self._annual_keys = keys
+        self._annual_cats = [(c.key, [keys.index(k) for k in c.indicators]) for c in s.categories_for("annual")]
+        self._maps: dict[tuple, tuple] = {}  # an annual column of figures -> (indicators, categories) shown
+        self._mkeys = [ind.key for ind in s.monthly_indicators]
+        self._minds = [ind.inputs for ind in s.monthly_indicators]
 
     def _set_units(self, refs: Mapping[str, UnitRef]) -> None:
         s = self.scheme
@@ -360,17 +379,18 @@ class ScoringEngine:
         self._group_keys = [g.key for g in s.groups]
         self._groups = [s.group_of_kind(r.kind) for r in self._refs]
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
+        self._groups_present = frozenset(self._groups)
 
     def _init_state(self) -> None:
         self._mdefaults = np.array([self._default(i) for i in self._minputs], np.int64)
         self._adefaults = np.array([self._default(i) for i in self._ainputs], np.int64)
         self._tables: dict[str, _Table] = {}
-        self._scored: dict[str, _Month] = {}
-        self._annual: _Annual | None = None
-        self._results: dict[str, UnitResult] = {}
+        self._snap: _Snapshot | None = None
+        self._units: LazyUnits | None = None
+        self._follow = _Follow(None)
+        self._reuse: dict[str, _Months] = {}  # months views of changed units, for their next results
         self._result: ScoringResult | None = None
-        self._period: tuple[str, ...] = ()
-        self._dropped: tuple[str, ...] = ()
+        self._rank_moves: frozenset[str] = frozenset()
 
     def _load(self, monthly: Mapping, annual: Mapping) -> None:
         self._init_state()
@@ -467,7 +487,7 @@ class ScoringEngine:
             value = inp.parse(raw)
         except InputValueError as exc:
             return exc.message_zh
-        v = None if value is None else _encode(inp, value)
+        v = None if value is None else column_value(inp, value)
         return v if isinstance(v, str) else (k, v)
 
     def _parse(self, monthly: Mapping, annual: Mapping):
@@ -544,17 +564,18 @@ class ScoringEngine:
     # ------------------------------------------------------------------ public: reading
 
     def result(self) -> ScoringResult:
-        """The current immutable result (cached until the next edit)."""
+        """The current immutable result (unit results are built when read)."""
         if self._result is None:
-            averages = {m: self._scored[m].mean for m in self._period} if self._monthly_mode else {}
-            self._result = ScoringResult(
-                scheme=self.scheme,
-                months=self._period,
-                dropped_months=self._dropped,
-                month_averages=MappingProxyType(averages),
-                units=MappingProxyType({c: self._results[c] for c in self._codes}),
-            )
+            snap = self._snap
+            averages = {m: snap.months[m].mean for m in snap.period} if self._monthly_mode else {}
+            self._result = ScoringResult(self.scheme, snap.period, snap.dropped, MappingProxyType(averages),
+                                         self._units)
         return self._result
+
+    def rank_moves(self) -> frozenset[str]:
+        """Of the codes the last edit returned, those whose results differ only in ranks and 并列
+        flags (the year's or a month's): no figure, status or entered value of theirs changed."""
+        return self._rank_moves
 
     @property
     def units(self) -> tuple[UnitRef, ...]:
@@ -584,7 +605,7 @@ class ScoringEngine:
         i = self._index[unit]
         out: dict[str, object] = {}
         for inp in self._aggregated:
-            col, given = self._agg[inp.key]
+            col, given = self._snap.annual.agg[inp.key]
             out[inp.key] = int(col[i]) if inp.aggregate == "sum" else (col[i] if given[i] else None)
         return out
 
@@ -630,9 +651,10 @@ class ScoringEngine:
         months, units = self._write(monthly or {}, annual or {}, replace=replace)
         if not months and not units:
             return frozenset()
-        annual_touched = bool(annual) or not self._monthly_mode
-        changed = self._rescore(months, annual_touched)
-        return changed | {self._codes[i] for i in units}
+        changed = self._rescore(months, bool(annual) or not self._monthly_mode)
+        touched = {self._codes[i] for i in units}
+        self._rank_moves -= touched
+        return changed | touched
 
     def set_unit(self, ref: UnitRef) -> frozenset[str]:
         """Add a unit or change its name / kind."""
@@ -672,22 +694,24 @@ class ScoringEngine:
         return self._rebuild({r.code: r for r in self._refs}, None if months is None else tuple(sorted(new)))
 
     def recompute(self) -> frozenset[str]:
-        """Full recompute from the loaded columns (every result rebuilt); returns every code."""
-        self._results = {}
+        """Full recompute from the loaded columns: every month and the year rescored, every result
+        built afresh when read; returns the codes whose result differs from before."""
         return self._rescore(None, True)
 
     def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
         monthly = {(c, m): v for c in self._codes if c in refs for m in self._tables
                    if (v := self.monthly_values(c, m)) is not None}
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
-        before = self._results
+        before = self.result().units
         self._set_units(refs)
         self._fixed_months = months
         self._load(monthly, annual)
         changed = set()
-        for code, r in self._results.items():
-            if before.get(code) == r:
-                self._results[code] = before[code]
+        built = self._units.built
+        for code, r in self._units.items():
+            old = before.get(code)
+            if old == r:
+                built[code] = old  # equal: the very same object, as an edit keeps it
             else:
                 changed.add(code)
         return frozenset(changed)
@@ -695,44 +719,24 @@ class ScoringEngine:
     # ------------------------------------------------------------------ scoring
 
     def _rescore(self, months: set[str] | None, annual_touched: bool) -> frozenset[str]:
-        """Rescore the given months (``None``: all) and the annual level, then totals, ranks and
-        the results of the units whose figures changed; returns their codes."""
-        n = len(self._codes)
-        dirty = np.zeros(n, bool)  # results to rebuild
-        figures = np.zeros(n, bool)  # of those, the units whose totals may have changed
-        full = months is None or not self._results
+        """Rescore the given months (``None``: all) and, if touched, the annual level; then totals
+        and ranks of every unit. Returns the codes whose result differs from the last snapshot."""
+        old = self._snap
+        full = months is None or old is None
         all_months = self._all_months()
-        if self._monthly_mode:
-            for m in list(self._scored):
-                if m not in all_months:
-                    del self._scored[m]
-                    full = True
-            todo = all_months if months is None else sorted(set(months) | (set(all_months) - set(self._scored)))
-            self._moved = {}  # month -> (units whose month figures moved, units whose rank alone did)
-            for m in todo:
-                new = self._score_month(m)
-                old = self._scored.get(m)
-                figs, ranks = (np.ones(n, bool),) * 2 if old is None else self._month_rows_changed(old, new)
-                self._moved[m] = (set(np.flatnonzero(figs).tolist()), set(np.flatnonzero(ranks & ~figs).tolist()))
-                dirty |= figs | ranks
-                figures |= figs  # a month rank alone moves no total
-                self._scored[m] = new
-            period = tuple(m for m in all_months if self._scored[m].mean is not None)
-            full |= period != self._period
-            self._period = period
-            self._dropped = tuple(m for m in all_months if self._scored[m].mean is None)
-        else:
-            self._period, self._dropped = all_months, ()
-        self._annual_moved = np.zeros(n, bool)
-        if annual_touched or self._annual is None:
-            new_annual = self._score_annual()
-            self._annual_moved = self._annual_rows_changed(self._annual, new_annual)
-            dirty |= self._annual_moved
-            figures |= self._annual_moved
-            self._annual = new_annual
-        if full:
-            dirty[:] = figures[:] = True
-        return self._finish(dirty, figures, full)
+        scored: dict[str, _Month] = {}
+        for m in all_months if self._monthly_mode else ():
+            kept = None if full or m in months else old.months.get(m)
+            scored[m] = kept or self._score_month(m)
+        period = tuple(m for m in all_months if scored[m].mean is not None) if self._monthly_mode else all_months
+        dropped = tuple(m for m in all_months if m not in period)
+        annual = old.annual if not (full or annual_touched) else self._score_annual()
+        snap = self._snapshot(_Snapshot(self, scored, period, dropped, annual))
+        changed, figures, months_moved = self._diff(old, snap)
+        self._install(snap, changed, months_moved, full or period != old.period)
+        codes = self._codes
+        self._rank_moves = frozenset(codes[i] for i in np.flatnonzero(changed & ~figures).tolist())
+        return frozenset(codes[i] for i in np.flatnonzero(changed).tolist())
 
     def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra=None) -> Columns:
         values, given = table.values, table.given
@@ -766,8 +770,15 @@ class ScoringEngine:
                 return np.array([_fixed(v, RATE_DECIMALS) for v in col.tolist()], dtype=object)
             return col.astype(object)
 
+        def share_total(key: str, scope: str):
+            col = extra[key][0]
+            if scope == "all":
+                return np.full(len(col), sum(col), dtype=object)
+            sums = [sum(col[self._group == g]) for g in range(len(self._group_keys))]
+            return np.array(sums, dtype=object)[self._group]
+
         return Columns(ns, len(self._codes), x, given_of, self._kind, self.scheme.unit_kinds,
-                       self._share_totals if exact else None)
+                       share_total if exact else None)
 
     def _score_month(self, month: str) -> _Month:
         s = self.scheme
@@ -794,22 +805,6 @@ class ScoringEngine:
         if s.monthly_ranks:
             rank, tied = competition_ranks(round_cents(level.score, s.scale.e), scored)
         return _Month(month, status, level, rank, tied, missing, mean)
-
-    @staticmethod
-    def _month_rows_changed(old: _Month, new: _Month):
-        """(figures, ranks): the units whose month figures changed (status, scores, missing
-        items, the average an averaged month takes), and those whose month rank or 并列 did."""
-        a, b = old.level, new.level
-        changed = (old.status != new.status) | (a.score != b.score) | (a.bonus != b.bonus) | (
-            a.penalty != b.penalty) | (a.indicators != b.indicators).any(axis=0)
-        if old.mean != new.mean:
-            changed |= new.status == _AVERAGED
-        for i in new.missing.keys() | old.missing.keys():
-            changed[i] |= old.missing.get(i) != new.missing.get(i)
-        ranks = np.zeros_like(changed)
-        if new.rank is not None:
-            ranks = (old.rank != new.rank) | (old.tied != new.tied)
-        return changed, ranks
 
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
@@ -840,42 +835,176 @@ class ScoringEngine:
             lst.sort()
         return out, missing
 
-    def _share_totals(self, key: str, scope: str):
-        x = self._agg[key][0]
-        if scope == "all":
-            return np.full(len(x), sum(x), dtype=object)
-        sums = {g: sum(x[self._group == g]) for g in range(len(self._group_keys))}
-        return np.array([sums[g] for g in self._group], dtype=object)
-
     def _score_annual(self) -> _Annual:
         s = self.scheme
-        ns = Exact() if self._exact_annual else s.scale
+        n = len(self._codes)
         agg, agg_missing = self._aggregates() if self._aggregated else ({}, {})
-        self._agg = agg
-        c = self._columns(self._annual_table, self._ainputs, self._akey, ns, agg)
+        c = self._columns(self._annual_table, self._ainputs, self._akey, Exact() if self._exact_annual else s.scale,
+                          agg)
         inds = s.annual_indicators
-        gone = np.zeros((len(inds), len(self._codes)), bool)
+        gone = np.zeros((len(inds), n), bool)  # indicators a lacking year figure leaves out
         for i, lst in agg_missing.items():
             keys = {m.split(":", 1)[1] for m in lst}
             for j, ind in enumerate(inds):
                 gone[j, i] = bool(ind.inputs & keys)
         level = score_level(inds, s.annual_score, c, counted=~gone)
-        shown = level.ok & ~gone
+        incomplete = (~level.ok & ~gone).any(axis=0)
         missing = {int(i): tuple(key for j, ind in enumerate(inds) if not level.ok[j, i] and not gone[j, i]
                                  for key in ind.manual_inputs if not c.given(key)[i])
-                   for i in np.flatnonzero((~level.ok & ~gone).any(axis=0))}
-        veto = np.full(len(self._codes), -1, np.int64)
+                   for i in np.flatnonzero(incomplete)}
+        veto = np.full(n, -1, np.int64)
         for j, v in reversed(list(enumerate(s.vetoes))):
             veto[c.x(v.input) != 0] = j
         key = s.unranked_when_zero
-        volume = None if key is None else agg[key][0] if key in agg else np.zeros(len(self._codes), np.int64)
-        return _Annual(level, shown, missing, veto, agg_missing, volume)
+        volume = None if key is None else agg[key][0] if key in agg else np.zeros(n, np.int64)
+        lacking = np.zeros(n, bool)
+        lacking[list(agg_missing)] = True
+        return _Annual(level, level.ok & ~gone, missing, incomplete, veto, agg, agg_missing, lacking, volume)
+
+    # ------------------------------------------------------------------ totals and ranks
+
+    def _snapshot(self, snap: _Snapshot) -> _Snapshot:
+        """Fill in every unit's status, Σ of its scored months, rank and 并列."""
+        n = len(self._codes)
+        a = snap.annual
+        snap.sums, snap.plain, snap.lacking = np.zeros(n, np.int64), np.ones(n, bool), a.lacking
+        snap.averaged = np.zeros((0, n), bool)
+        if self._monthly_mode:
+            snap.lacking = np.ones(n, bool)
+            if snap.period:
+                months = [snap.months[m] for m in snap.period]
+                status = np.stack([m.status for m in months])
+                scored = status == _SCORED
+                snap.lacking = ((status == _NONE) | (status == _INCOMPLETE)).any(axis=0)
+                snap.averaged = status == _AVERAGED
+                snap.plain = scored.all(axis=0)
+                snap.sums = np.where(scored, np.stack([m.level.score for m in months]), 0).sum(axis=0)
+        status = np.where(snap.lacking | a.incomplete, 2, 0).astype(np.int8)
+        if a.volume is not None:
+            status[(status == 0) & (a.volume == 0)] = 1
+        snap.status = status
+        cents = self._rounded_totals(snap, status == 0)
+        snap.rank, snap.tied = np.zeros(n, np.int64), np.zeros(n, bool)
+        for g in range(len(self._group_keys)):
+            mine = self._group == g
+            r, t = competition_ranks(cents, (status == 0) & mine)
+            snap.rank[mine], snap.tied[mine] = r[mine], t[mine]
+        return snap
+
+    def _rounded_totals(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
+        """The totals of the ``todo`` units rounded to cents, as ranks compare them: whole columns
+        of scaled integers where that is exact (:meth:`_integer_totals`), else from the Decimal
+        total (:meth:`_total`)."""
+        s, a = self.scheme, snap.annual
+        cents = np.zeros(len(todo), np.int64)
+        todo = todo.copy()
+        if s.vetoes:
+            vetoed = todo & (a.veto >= 0)
+            cents[vetoed] = np.array([_cents(v.total) for v in s.vetoes], np.int64)[a.veto[vetoed]]
+            todo &= ~vetoed
+        fast = self._integer_totals(snap, todo)
+        if fast is not None:
+            ok, values = fast
+            cents[ok] = values[ok]
+            todo &= ~ok
+        for i in np.flatnonzero(todo).tolist():
+            cents[i] = _cents(self._total(snap, i)[1])
+        return cents
+
+    def _integer_totals(self, snap: _Snapshot, todo: np.ndarray):
+        """(units done, their totals in cents) in scaled integers, or None when the scheme's totals
+        are not such: the annual score, or the mean of the period months (an averaged month: the
+        month's average, rounded to 10**-k) weighted with the annual score, × p × 10**(k + w).
+        Rounding it equals rounding :meth:`_total`, whose Decimal steps err far below one unit of
+        that scale: units within the error of the averages (or on a half cent) are left to it."""
+        s, t = self.scheme, self.scheme.total
+        score, e = snap.annual.level.score, s.scale.e
+        if self._exact_annual and t.combine != "monthly_mean":
+            return None
+        if t.combine == "annual":
+            return todo, round_cents(score, e)
+        p, k = len(snap.period), max(e, 12)
+        if t.combine not in ("weighted", "monthly_mean") or not p:
+            return None
+        mw, aw = (t.monthly_weight, t.annual_weight) if t.combine == "weighted" else (Decimal(1), ZERO)
+        w = max(_decimals(mw), _decimals(aw))
+        a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
+        means = [snap.months[m].mean for m in snap.period]
+        top = int(np.abs(snap.sums).max()) * 10 ** (k - e) + p * int(max(abs(x) for x in means) + 1) * 10**k
+        bound = abs(a) * top + (abs(b) * p * int(np.abs(score).max()) * 10 ** (k - e) if b else 0)
+        if bound >= 2**62 or 100 * (bound + top * 10**w) * 10**w >= 10**27:
+            return None
+        averaged = snap.averaged
+        sums = snap.sums * 10 ** (k - e) + (averaged * np.array([round(x.scaleb(k)) for x in means])[:, None]).sum(0)
+        num = a * sums + ((b * p * 10 ** (k - e)) * score if b else 0)
+        d = p * 10 ** (k + w - 2)
+        q, r = np.divmod(np.abs(num), d)
+        cents = q + (2 * r >= d)
+        return todo & (np.abs(2 * r - d) > abs(a) * averaged.sum(axis=0) + 2), np.where(num < 0, -cents, cents)
+
+    def _total(self, snap: _Snapshot, i: int) -> tuple[Decimal | None, Decimal | None]:
+        """(monthly average, total) of unit ``i``, the one definition of both: the mean of its
+        period months (an averaged month counts the month's average), then the scheme's combine
+        (or the veto's total); ``None`` where the unit lacks what they need."""
+        s, a = self.scheme, snap.annual
+        t, e = s.total, s.scale.e
+        average = None
+        if self._monthly_mode and not snap.lacking[i]:
+            months = snap.months
+            means = () if snap.plain[i] else [months[m].mean for m, x in zip(snap.period, snap.averaged[:, i].tolist(),
+                                                                              strict=True) if x]
+            average = CONTEXT.divide(sum(means, _fixed(int(snap.sums[i]), e)), len(snap.period))
+        if snap.status[i] == 2:
+            return average, None
+        if a.veto[i] >= 0:
+            return average, s.vetoes[a.veto[i]].total
+        if t.combine not in ("annual", "weighted"):
+            return average, average
+        score = a.level.score[i]
+        annual = Decimal(score) if self._exact_annual else _fixed(int(score), e)
+        if t.combine == "annual":
+            return average, annual
+        return average, CONTEXT.add(CONTEXT.multiply(t.monthly_weight, average), CONTEXT.multiply(t.annual_weight,
+                                                                                                 annual))
+
+    # ------------------------------------------------------------------ what changed
+
+    def _diff(self, old: _Snapshot | None, new: _Snapshot):
+        """Column against column: (results that differ, of those the ones whose figures or status
+        changed (not only ranks), the units whose month results differ)."""
+        n = len(new.status)
+        if old is None or old.period != new.period:
+            return (np.ones(n, bool),) * 3
+        figures = old.status != new.status
+        ranks = (old.rank != new.rank) | (old.tied != new.tied)
+        months = np.zeros(n, bool)
+        for m in new.period if self._monthly_mode else ():
+            a, b = old.months[m], new.months[m]
+            if a is not b:
+                f, r = self._month_moved(a, b)
+                figures |= f
+                ranks |= r
+                months |= f | r
+        if old.annual is not new.annual:
+            figures |= self._annual_moved(old.annual, new.annual)
+        return figures | ranks, figures, months
 
     @staticmethod
-    def _annual_rows_changed(old: _Annual | None, new: _Annual):
-        n = new.veto.shape[0]
-        if old is None:
-            return np.ones(n, bool)
+    def _month_moved(old: _Month, new: _Month) -> tuple[np.ndarray, np.ndarray]:
+        """(figures, ranks): the units whose month figures changed (status, scores, missing items,
+        the average an averaged month takes), and those whose month rank or 并列 did."""
+        a, b = old.level, new.level
+        figures = (old.status != new.status) | (a.score != b.score) | (a.bonus != b.bonus) | (
+            a.penalty != b.penalty) | (a.indicators != b.indicators).any(axis=0)
+        if old.mean != new.mean:
+            figures |= new.status == _AVERAGED
+        for i in new.missing.keys() | old.missing.keys():
+            figures[i] |= old.missing.get(i) != new.missing.get(i)
+        ranks = np.zeros_like(figures) if new.rank is None else (old.rank != new.rank) | (old.tied != new.tied)
+        return figures, ranks
+
+    @staticmethod
+    def _annual_moved(old: _Annual, new: _Annual) -> np.ndarray:
         a, b = old.level, new.level
         changed = (a.indicators != b.indicators).any(axis=0) | (old.shown != new.shown).any(axis=0)
         changed |= old.veto != new.veto
@@ -883,185 +1012,102 @@ class ScoringEngine:
             changed |= (a.score != b.score) | (a.bonus != b.bonus) | (a.penalty != b.penalty)
         for i in (old.missing.keys() | new.missing.keys() | old.agg_missing.keys() | new.agg_missing.keys()):
             changed[i] |= (old.missing.get(i), old.agg_missing.get(i)) != (new.missing.get(i), new.agg_missing.get(i))
-        if new.volume is not None:
-            changed |= (old.volume != 0) != (new.volume != 0)
         return changed
 
-    # ------------------------------------------------------------------ totals, ranks, results
-
-    def _finish(self, dirty, figures, full: bool) -> frozenset[str]:
-        """Totals of the ``figures`` units, ranks of all, results of the ``dirty`` ones and of
-        those whose rank moved, kept where equal."""
-        n = len(self._codes)
-        if full or not hasattr(self, "_tails"):
-            figures = np.ones(n, bool)
-            self._tails = [None] * n
-            self._rounded = np.zeros(n, np.int64)
-            self._ranked = np.zeros(n, bool)
-            self._rank = np.zeros(n, np.int64)
-            self._tied = np.zeros(n, bool)
-        months = tuple(self._scored[m] for m in self._period) if self._monthly_mode else ()
-        todo = np.flatnonzero(figures)
-        if self._monthly_mode and months:
-            status = np.stack([m.status for m in months])
-            sums = np.where(status == _SCORED, np.stack([m.level.score for m in months]), 0).sum(axis=0)
-            plain = (status == _SCORED).all(axis=0)
-            sums, plain = sums[todo].tolist(), plain[todo].tolist()
+    def _install(self, snap: _Snapshot, changed: np.ndarray, months_moved: np.ndarray, full: bool) -> None:
+        """Make ``snap`` current. The results built so far are kept for the units it did not
+        change; a changed unit whose months did not move keeps its months view (and what that
+        built) for its new result; a view whose months moved keeps showing the old snapshot."""
+        if full or self._units is None:
+            self._follow = _Follow(snap)
+            built: dict[str, UnitResult] = {}
+            self._reuse = {}
         else:
-            sums = plain = [None] * len(todo)
-        ranked, rounded, tails = self._ranked, self._rounded, self._tails
-        todo = todo.tolist()
-        for i, tail in zip(todo, self._unit_tails(todo, sums, plain), strict=True):
-            tails[i] = tail
-            ranked[i] = tail[0] is RANKED
-            rounded[i] = int(round2(tail[1]).scaleb(2)) if tail[0] is RANKED else 0
-        rank = np.zeros(n, np.int64)
-        tied = np.zeros(n, bool)
-        for g in range(len(self._group_keys)):
-            mine = self._group == g
-            r, t = competition_ranks(self._rounded, self._ranked & mine)
-            rank[mine], tied[mine] = r[mine], t[mine]
-        dirty = dirty | (rank != self._rank) | (tied != self._tied)
-        self._rank, self._tied = rank, tied
-        before = self._results if full else {}
-        changed = []
-        annual_rows = None
-        for i in np.flatnonzero(dirty).tolist():
-            code = self._codes[i]
-            prev = self._results.get(code)
-            if full or prev is None or self._annual_moved[i]:
-                if annual_rows is None:
-                    annual_rows = self._annual_rows()
-                new = self._unit_result(i, months, annual_rows[i])
-            else:
-                new = self._unit_result(i, months, prev)
-            old = before.get(code)
-            if old is not None and old == new:
-                self._results[code] = old
-                continue
-            if not full:
-                self._keep_months(self._results[code].months, new.months, i)
-            self._results[code] = new
-            changed.append(code)
-        if not full:  # unchanged units' month views follow the new snapshots (their rows are equal)
-            for i in np.flatnonzero(~dirty).tolist():
-                view = self._results[self._codes[i]].months
-                if isinstance(view, _Months):
-                    view._months = months
-        self._result = None
-        return frozenset(changed)
-
-    def _keep_months(self, old, new, i: int) -> None:
-        """Hand the month results ``old`` built for unit ``i`` to ``new``: as they were where the
-        month's figures did not move for it, with the new rank where only its rank did."""
-        if not (isinstance(old, _Months) and isinstance(new, _Months)):
-            return
-        moved = self._moved if self._monthly_mode else {}
-        built = new._built
-        for m, r in old._built.items():
-            figs, ranks = moved.get(m, _NOT_MOVED)
-            if i in figs:
-                continue
-            if i in ranks:
-                if r.status != "scored":
+            built, reuse = dict(self._units.built), dict(self._reuse)
+            follow, codes, before = self._follow, self._codes, self._snap
+            for i in np.flatnonzero(changed).tolist():
+                r = built.pop(codes[i], None)
+                view = reuse.pop(codes[i], None) if r is None else r.months
+                if not isinstance(view, _Months):
                     continue
-                sm = self._scored[m]
-                r = _tuple_new(MonthResult, (*r[:3], int(sm.rank[i]), bool(sm.tied[i]), *r[5:]))  # ~_replace
-            built[m] = r
+                if not months_moved[i]:
+                    reuse[codes[i]] = view
+                elif view._src is follow:
+                    view._src = before
+            follow.snap = snap
+            self._reuse = reuse
+        self._snap = snap
+        self._units = LazyUnits(snap.index, self._builder(snap, self._reuse), built, self._groups_present)
+        self._result = None
 
-    def _unit_tails(self, todo: list[int], sums: list, plain: list):
-        """(status, total, missing, monthly average) of each unit of ``todo``; ``sums``: Σ of its
-        scored months (scaled), ``plain``: every period month scored."""
-        s, a, period = self.scheme, self._annual, self._period
-        e, divide, add, multiply = s.scale.e, CONTEXT.divide, CONTEXT.add, CONTEXT.multiply
-        combine, mw, aw = s.total.combine, s.total.monthly_weight, s.total.annual_weight
-        vetoed, volume = a.veto.tolist(), None if a.volume is None else a.volume.tolist()
-        exact = self._exact_annual
-        scores = a.level.score.tolist() if combine in ("annual", "weighted") else None
-        for i, scored_sum, simple in zip(todo, sums, plain, strict=True):
-            missing, average = self._tail_missing(i, simple), None
-            if self._monthly_mode and not missing:
-                means = () if simple else [self._scored[m].mean for m in period if self._scored[m].status[i] == _AVERAGED]
-                average = divide(sum(means, _fixed(scored_sum, e)), len(period))
-            missing += a.missing.get(i, ())
-            if missing:
-                yield (INCOMPLETE, None, tuple(missing), average)
-                continue
-            if scores is not None:
-                annual = Decimal(scores[i]) if exact else _fixed(int(scores[i]), e)
-            if vetoed[i] >= 0:
-                total = s.vetoes[vetoed[i]].total
-            elif combine == "weighted":
-                total = add(multiply(mw, average), multiply(aw, annual))
-            else:
-                total = annual if combine == "annual" else average
-            yield (UNRANKED if volume is not None and not volume[i] else RANKED, total, (), average)
+    # ------------------------------------------------------------------ results, built when read
 
-    def _tail_missing(self, i: int, simple: bool) -> list[str]:
-        """What keeps unit ``i`` from a total, apart from annual items: months (monthly schemes) or
-        unit-months lacking a rate the year figures need (Licheng)."""
-        if not self._monthly_mode:
-            return list(self._annual.agg_missing.get(i, ()))
-        if not self._period:
-            return [NO_PERIOD]
-        missing: list[str] = []
-        if not simple:
-            for m in self._period:
-                sm = self._scored[m]
-                if sm.status[i] == _NONE:
-                    missing.append(m)
-                elif sm.status[i] == _INCOMPLETE:
-                    missing.extend(f"{m}:{k}" for k in sm.missing[i])
-        return missing
+    def _builder(self, snap: _Snapshot, reuse: dict[str, _Months]):
+        follow = self._follow
 
-    def _annual_rows(self) -> list[tuple]:
-        """Per unit: (indicators, subtotals, (annual score, bonus, penalty) or None, veto) as
-        results show them."""
-        s = self.scheme
-        a = self._annual
-        lv = a.level
-        keys = [ind.key for ind in s.annual_indicators]
-        cats = [c for c in s.categories if c.level == "annual"]
-        index = {k: j for j, k in enumerate(keys)}
-        members = [[index[k] for k in c.indicators] for c in cats]
-        n = len(self._codes)
-        if self._exact_annual:
-            dec = np.vectorize(Decimal, otypes=[object])
-        else:
-            dec = _decimal_array(self.scheme.scale.e)
-        empty = MappingProxyType({})
-        indicators = _shown_maps(keys, lv.indicators, a.shown, dec) if keys else [empty] * n
-        if cats and keys:
-            subs = np.stack([lv.indicators[m].sum(axis=0) for m in members])
-            categories = _shown_maps([c.key for c in cats], subs, np.stack([a.shown[m].all(axis=0) for m in members]),
-                                     dec)
-        else:
-            categories = [empty] * n
-        scores = [None] * n
-        if lv.score is not None and keys:
-            scores = list(zip(*(dec(x).tolist() for x in (lv.score, lv.bonus, lv.penalty)), strict=True))
-        vetoes = [v.key for v in s.vetoes] + [None]  # veto -1: none
-        missing = a.missing
-        return [(ind, cat, None if i in missing else figs, vetoes[veto]) for i, (ind, cat, figs, veto) in
-                enumerate(zip(indicators, categories, scores, a.veto.tolist(), strict=True))]
+        def build(i: int) -> UnitResult:
+            months = reuse.pop(snap.refs[i].code, None) if reuse else None
+            if months is None:
+                months = _Months(self, follow if follow.snap is snap else snap, i) if self._monthly_mode else _EMPTY
+            return self._unit_result(snap, i, months)
 
-    def _unit_result(self, i: int, months: tuple[_Month, ...], annual) -> UnitResult:
-        """Unit ``i``'s result; ``annual``: its :meth:`_annual_rows` entry, or its previous result
-        (whose annual figures still hold)."""
-        status, total, missing, average = self._tails[i]
-        if isinstance(annual, UnitResult):
-            p = annual
-            indicators, categories, veto = p.indicators, p.categories, p.veto
-            figs = (p.annual_score, p.annual_bonus, p.annual_penalty)
-        else:
-            indicators, categories, figs, veto = annual
-            figs = figs or (None, None, None)
-        ranked = status is RANKED and self._rank[i] > 0
+        return build
+
+    def _unit_result(self, snap: _Snapshot, i: int, months: Mapping[str, MonthResult]) -> UnitResult:
+        status = _STATUS[snap.status[i]]
+        ranked = status is RANKED and snap.rank[i] > 0
+        average, total = self._total(snap, i)
+        indicators, categories, figures = self._annual_figures(snap.annual, i)
+        veto = int(snap.annual.veto[i])
         return UnitResult(
-            self._refs[i], self._groups[i], status, total, int(self._rank[i]) if ranked else None,
-            bool(self._tied[i]) if ranked else False, missing, veto, indicators, categories, *figs, average,
-            _Months(self, months, i) if self._monthly_mode else _EMPTY,
+            snap.refs[i], snap.groups[i], status, total, int(snap.rank[i]) if ranked else None,
+            bool(snap.tied[i]) if ranked else False, self._missing(snap, i),
+            self.scheme.vetoes[veto].key if veto >= 0 else None, indicators, categories, *figures, average, months,
         )
+
+    def _missing(self, snap: _Snapshot, i: int) -> tuple[str, ...]:
+        """What keeps unit ``i`` from a total: months (monthly schemes) or unit-months lacking a rate
+        the year figures need (Licheng), then annual items."""
+        a = snap.annual
+        if not self._monthly_mode:
+            out = list(a.agg_missing.get(i, ()))
+        elif not snap.period:
+            out = [NO_PERIOD]
+        else:
+            out = []
+            for m in snap.period if snap.lacking[i] else ():
+                sm = snap.months[m]
+                if sm.status[i] == _NONE:
+                    out.append(m)
+                elif sm.status[i] == _INCOMPLETE:
+                    out.extend(f"{m}:{k}" for k in sm.missing[i])
+        return (*out, *a.missing.get(i, ()))
+
+    def _annual_figures(self, a: _Annual, i: int):
+        """(indicators, category subtotals, (annual score, bonus, penalty)) of unit ``i`` as shown;
+        units with the same figures share the mappings (an office's units repeat a few patterns)."""
+        lv = a.level
+        values, shown = lv.indicators[:, i].tolist(), a.shown[:, i].tolist()
+        dec = Decimal if self._exact_annual else self._annual_decimal
+        key = (*values, *shown)
+        maps = self._maps.get(key)
+        if maps is None:
+            if len(self._maps) > 20_000:
+                self._maps.clear()
+            keys = self._annual_keys
+            cats = {c: sum([values[j] for j in m[1:]], values[m[0]]) if m else 0 for c, m in self._annual_cats
+                    if values and all(shown[j] for j in m)}
+            maps = self._maps[key] = (
+                MappingProxyType({k: dec(v) for k, v, ok in zip(keys, values, shown, strict=True) if ok}),
+                MappingProxyType({c: dec(v) for c, v in cats.items()}),
+            )
+        figures = (None, None, None)
+        if lv.score is not None and values and i not in a.missing:
+            figures = (dec(lv.score[i]), dec(lv.bonus[i]), dec(lv.penalty[i]))
+        return (*maps, figures)
+
+    def _annual_decimal(self, v) -> Decimal:
+        return _fixed(int(v), self.scheme.scale.e)
 
     def _month_result(self, m: _Month, i: int) -> MonthResult:
         st = m.status[i]
@@ -1069,19 +1115,16 @@ class ScoringEngine:
             return MonthResult(m.month, "missing", None, None, False, _EMPTY, None, None, None, ())
         if st == _AVERAGED:
             return MonthResult(m.month, "averaged", m.mean, None, False, _EMPTY, None, None, None, ())
-        e = self.scheme.scale.e
-        inds = self.scheme.monthly_indicators
-        values = m.level.indicators[:, i]
+        lv, e = m.level, self.scheme.scale.e
+        values = zip(self._mkeys, _fixed_all(lv.indicators[:, i].tolist(), e), strict=True)
         if st == _INCOMPLETE:
             gone = set(m.missing[i])
-            shown = {ind.key: _fixed(int(v), e) for ind, v in zip(inds, values, strict=True) if not ind.inputs & gone}
+            shown = {k: v for (k, v), inputs in zip(values, self._minds, strict=True) if not inputs & gone}
             return MonthResult(m.month, "incomplete", None, None, False, MappingProxyType(shown), None, None, None,
                                m.missing[i])
+        score, base, bonus, penalty = _fixed_all([int(lv.score[i]), int(lv.base[i]), int(lv.bonus[i]),
+                                                  int(lv.penalty[i])], e)
         rank = int(m.rank[i]) if m.rank is not None else None
         tied = bool(m.tied[i]) if m.tied is not None else False
-        lv = m.level
-        return MonthResult(
-            m.month, "scored", _fixed(int(lv.score[i]), e), rank, tied,
-            MappingProxyType({ind.key: _fixed(int(v), e) for ind, v in zip(inds, values, strict=True)}),
-            _fixed(int(lv.base[i]), e), _fixed(int(lv.bonus[i]), e), _fixed(int(lv.penalty[i]), e), (),
-        )
+        return MonthResult(m.month, "scored", score, rank, tied, MappingProxyType(dict(values)), base, bonus, penalty,
+                           ())

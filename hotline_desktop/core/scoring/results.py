@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -20,6 +20,7 @@ __all__ = [
     "MonthResult",
     "UnitResult",
     "ScoringResult",
+    "LazyUnits",
     "RANKED",
     "UNRANKED",
     "INCOMPLETE",
@@ -120,6 +121,32 @@ class UnitResult:
         return f"{self.rank}（并列）" if self.tied else str(self.rank)
 
 
+class LazyUnits(Mapping):
+    """``ScoringResult.units`` of the engine: code -> :class:`UnitResult`, in code order, each
+    built on first read and kept (``built``); ``groups``: the ranking groups of the units."""
+
+    __slots__ = ("_index", "_build", "built", "groups")
+
+    def __init__(self, index: Mapping[str, int], build: Callable[[int], UnitResult], built: dict,
+                 groups: frozenset[str]):
+        self._index, self._build, self.built, self.groups = index, build, built, groups
+
+    def __getitem__(self, code: str) -> UnitResult:
+        r = self.built.get(code)
+        if r is None:
+            r = self.built[code] = self._build(self._index[code])
+        return r
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, code) -> bool:
+        return code in self._index
+
+
 def _order_key(u: UnitResult):
     return (u.rank is None, u.rank or 0, u.code)
 
@@ -143,7 +170,8 @@ class ScoringResult:
     @property
     def groups(self) -> tuple[str, ...]:
         """Keys of the ranking groups that hold units, in the scheme's order."""
-        present = {u.group for u in self.units.values()}
+        units = self.units
+        present = units.groups if isinstance(units, LazyUnits) else {u.group for u in units.values()}
         return tuple(g.key for g in self.scheme.groups if g.key in present)
 
     def group_units(self, group: str) -> list[UnitResult]:
