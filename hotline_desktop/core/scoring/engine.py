@@ -128,66 +128,88 @@ def _cents(total: Decimal) -> int:
     return int(round2(total).scaleb(2))
 
 
+def _gather(records: Iterable[tuple[int, dict | None]]) -> tuple[list[int], dict[int, tuple[list, list]]]:
+    """(units, {key index: (units, values)}) of (unit position, {key index: value or None}) records."""
+    units, columns = [], {}
+    for i, record in records:
+        units.append(i)
+        for k, v in (record or {}).items():
+            if v is not None:
+                rows, values = columns.setdefault(k, ([], []))
+                rows.append(i)
+                values.append(v)
+    return units, columns
+
+
+def _level_moved(a, b) -> np.ndarray:
+    """The units whose figures differ between two scorings of a level (:class:`rules.LevelScores`)."""
+    moved = (a.indicators != b.indicators).any(axis=0)
+    if b.score is not None:
+        moved |= (a.score != b.score) | (a.bonus != b.bonus) | (a.penalty != b.penalty)
+    return moved
+
+
+def _moved(moved: np.ndarray, *pairs: tuple[Mapping, Mapping]) -> np.ndarray:
+    """``moved`` and the units whose entries differ in a pair of {unit position: items} maps."""
+    for old, new in pairs:
+        for i in old.keys() | new.keys():
+            moved[i] |= old.get(i) != new.get(i)
+    return moved
+
+
 def _decimals(d: Decimal) -> int:
     return max(0, -d.as_tuple().exponent)
 
 
-class _Table:
+class _Record:
+    """Named fields (slots), set once: the scored state is never changed, only replaced."""
+
+    __slots__ = ()
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=False):
+            setattr(self, name, value)
+
+
+class _Table(_Record):
     """Entered values of every unit for one month (or the year): int64 columns, an entered
     mask per input, and which units hold a record."""
 
     __slots__ = ("values", "given", "present")
 
     def __init__(self, defaults: np.ndarray, n: int):
-        self.values = np.repeat(defaults[:, None], n, axis=1)
-        self.given = np.zeros((len(defaults), n), bool)
-        self.present = np.zeros(n, bool)
+        super().__init__(np.repeat(defaults[:, None], n, axis=1), np.zeros((len(defaults), n), bool), np.zeros(n, bool))
 
 
-class _Month:
+class _Month(_Record):
     """One month scored: status per unit, figures (scale ``e``), ranks, missing keys, average."""
 
     __slots__ = ("month", "status", "level", "rank", "tied", "missing", "mean")
 
-    def __init__(self, month, status, level, rank, tied, missing, mean):
-        self.month, self.status, self.level = month, status, level
-        self.rank, self.tied, self.missing, self.mean = rank, tied, missing, mean
 
-
-class _Annual:
+class _Annual(_Record):
     """The annual level of every unit: indicators and score, what is missing (``incomplete``:
     a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures."""
 
     __slots__ = ("level", "shown", "missing", "incomplete", "veto", "agg", "agg_missing", "lacking", "volume")
 
-    def __init__(self, level, shown, missing, incomplete, veto, agg, agg_missing, lacking, volume):
-        self.level, self.shown, self.missing, self.incomplete = level, shown, missing, incomplete
-        self.veto, self.agg, self.agg_missing, self.lacking, self.volume = veto, agg, agg_missing, lacking, volume
 
-
-class _Snapshot:
-    """Everything scored, as immutable columns: the months by name, the period and the dropped
+class _Snapshot(_Record):
+    """Everything scored, as columns: the units, the months by name, the period and the dropped
     months, the annual level; per unit its status (index into ``_STATUS``), whether it lacks a
-    month (or a year figure), Σ of its scored period months (scale ``e``), whether every period
-    month is scored (``plain``), rank (0: none) and 并列."""
+    month (or a year figure), Σ of its scored period months (scale ``e``), which of them are
+    averaged, whether every period month is scored (``plain``), rank (0: none) and 并列."""
 
     __slots__ = ("refs", "groups", "index", "months", "period", "dropped", "annual", "status", "lacking", "sums",
                  "averaged", "plain", "rank", "tied")
 
-    def __init__(self, engine: ScoringEngine, months, period, dropped, annual):
-        self.refs, self.groups, self.index = engine._refs, engine._groups, engine._index
-        self.months, self.period, self.dropped, self.annual = months, period, dropped, annual
 
-
-class _Follow:
+class _Follow(_Record):
     """The snapshot the month views of current results read: moved on by every edit (the units it
     did not change show the same months in the new snapshot); a view whose unit's months an edit
     moved is pinned to its own snapshot first."""
 
     __slots__ = ("snap",)
-
-    def __init__(self, snap: _Snapshot):
-        self.snap = snap
 
 
 class _Months(Mapping):
@@ -278,7 +300,6 @@ class ScoringEngine:
         self._init_state()
         problems: list[InputProblem] = []
         perm = np.array([self._index[u.code] for u in units], np.int64)
-        fixed = self._fixed_months
 
         def columns(cols, index, period, month):
             out = {}
@@ -296,9 +317,7 @@ class ScoringEngine:
 
         tables = {}
         for month, (present, cols) in monthly.items():
-            msg = self._month_problem(month)
-            if msg is None and fixed is not None and month not in fixed:
-                msg = f"月份不在考核期内：{month}"
+            msg = self._month_problem(month, within=True)
             if msg:
                 problems.append(InputProblem(None, str(month), None, month, msg))
                 continue
@@ -306,12 +325,7 @@ class ScoringEngine:
         acols = columns(annual, self._akey, "年度", None)
         if problems:
             raise ScoringInputError(problems)
-        for month, (present, cols) in tables.items():
-            if len(present):
-                self._tables[month] = self._columns_table(present, cols, self._mdefaults)
-        table = self._annual_table = self._columns_table([], acols, self._adefaults)
-        table.present[:] = True  # every unit has its year's record
-        self._rescore(None, True)
+        self._fill(tables, acols)
         return self
 
     @classmethod
@@ -399,24 +413,19 @@ class ScoringEngine:
         for (i, month), record in mout.items():
             if record is not None:
                 by_month.setdefault(month, []).append((i, record))
-        for month, records in by_month.items():
-            self._tables[month] = self._bulk(records, self._mdefaults)
-        table = self._annual_table = self._bulk(list(aout.items()), self._adefaults)
-        table.present[:] = True  # every unit has its year's record
+        self._fill({m: _gather(records) for m, records in by_month.items()}, _gather(aout.items())[1])
+
+    def _fill(self, months: Mapping[str, tuple], annual: Mapping[int, tuple]) -> None:
+        """Tables of ``months`` ({month: (units with a record, {key index: (units, values)})}) and of
+        the year ({key index: (units, values)}; every unit has its year's record); then score."""
+        n = len(self._codes)
+        for month, (present, columns) in months.items():
+            if len(present):
+                self._tables[month] = self._table(present, columns, self._mdefaults)
+        self._annual_table = self._table(np.arange(n), annual, self._adefaults)
         self._rescore(None, True)
 
-    def _bulk(self, records: list, defaults) -> _Table:
-        """A table holding ``records`` ((unit position, {key index: value}) ...), column by column."""
-        columns: dict[int, tuple[list, list]] = {}
-        for i, record in records:
-            for k, v in (record or {}).items():
-                if v is not None:
-                    rows, values = columns.setdefault(k, ([], []))
-                    rows.append(i)
-                    values.append(v)
-        return self._columns_table([i for i, _r in records], columns, defaults)
-
-    def _columns_table(self, present, columns: Mapping[int, tuple[list, list]], defaults) -> _Table:
+    def _table(self, present, columns: Mapping[int, tuple], defaults) -> _Table:
         table = _Table(defaults, len(self._codes))
         table.present[np.asarray(present, np.int64)] = True
         for k, (rows, values) in columns.items():
@@ -440,11 +449,14 @@ class ScoringEngine:
             return InputProblem(ref.code, None, "kind", ref.kind, f"未知的单位类型：{ref.kind}（可选：{kinds}）")
         return None
 
-    def _month_problem(self, month: object) -> str | None:
+    def _month_problem(self, month: object, within: bool = False) -> str | None:
+        """Why ``month`` is refused (``within``: it must lie in a fixed period), or None."""
         if not isinstance(month, str) or not MONTH_RE.match(month):
             return f"月份格式应为 YYYY-MM：{month}"
         if self.year is not None and int(month[:4]) != int(self.year):
             return f"月份不属于 {self.year} 年：{month}"
+        if within and self._fixed_months is not None and month not in self._fixed_months:
+            return f"月份不在考核期内：{month}"
         return None
 
     # ------------------------------------------------------------------ parsing and writing
@@ -494,7 +506,6 @@ class ScoringEngine:
         problems: list[InputProblem] = []
         mout: dict[tuple[int, str], dict | None] = {}
         aout: dict[int, dict | None] = {}
-        fixed = self._fixed_months
         for pair, values in monthly.items():
             if not isinstance(pair, tuple) or len(pair) != 2:
                 problems.append(InputProblem(None, None, None, pair, f"月度数据的键应为（单位, 月份）：{pair!r}"))
@@ -503,9 +514,7 @@ class ScoringEngine:
             ok = code in self._index
             if not ok:
                 problems.append(InputProblem(str(code), month, None, code, f"未知的单位：{code}"))
-            msg = self._month_problem(month)
-            if msg is None and fixed is not None and month not in fixed:
-                msg = f"月份不在考核期内：{month}"
+            msg = self._month_problem(month, within=True)
             if msg:
                 problems.append(InputProblem(str(code), str(month), None, month, msg))
                 ok = False
@@ -731,7 +740,7 @@ class ScoringEngine:
         period = tuple(m for m in all_months if scored[m].mean is not None) if self._monthly_mode else all_months
         dropped = tuple(m for m in all_months if m not in period)
         annual = old.annual if not (full or annual_touched) else self._score_annual()
-        snap = self._snapshot(_Snapshot(self, scored, period, dropped, annual))
+        snap = self._snapshot(_Snapshot(self._refs, self._groups, self._index, scored, period, dropped, annual))
         changed, figures, months_moved = self._diff(old, snap)
         self._install(snap, changed, months_moved, full or period != old.period)
         codes = self._codes
@@ -981,38 +990,18 @@ class ScoringEngine:
         for m in new.period if self._monthly_mode else ():
             a, b = old.months[m], new.months[m]
             if a is not b:
-                f, r = self._month_moved(a, b)
+                f = _moved(_level_moved(a.level, b.level) | (a.status != b.status), (a.missing, b.missing))
+                if a.mean != b.mean:
+                    f |= b.status == _AVERAGED  # its month score is the average
+                r = f & False if b.rank is None else (a.rank != b.rank) | (a.tied != b.tied)
                 figures |= f
                 ranks |= r
                 months |= f | r
         if old.annual is not new.annual:
-            figures |= self._annual_moved(old.annual, new.annual)
+            a, b = old.annual, new.annual
+            figures |= _moved(_level_moved(a.level, b.level) | (a.shown != b.shown).any(axis=0) | (a.veto != b.veto),
+                              (a.missing, b.missing), (a.agg_missing, b.agg_missing))
         return figures | ranks, figures, months
-
-    @staticmethod
-    def _month_moved(old: _Month, new: _Month) -> tuple[np.ndarray, np.ndarray]:
-        """(figures, ranks): the units whose month figures changed (status, scores, missing items,
-        the average an averaged month takes), and those whose month rank or 并列 did."""
-        a, b = old.level, new.level
-        figures = (old.status != new.status) | (a.score != b.score) | (a.bonus != b.bonus) | (
-            a.penalty != b.penalty) | (a.indicators != b.indicators).any(axis=0)
-        if old.mean != new.mean:
-            figures |= new.status == _AVERAGED
-        for i in new.missing.keys() | old.missing.keys():
-            figures[i] |= old.missing.get(i) != new.missing.get(i)
-        ranks = np.zeros_like(figures) if new.rank is None else (old.rank != new.rank) | (old.tied != new.tied)
-        return figures, ranks
-
-    @staticmethod
-    def _annual_moved(old: _Annual, new: _Annual) -> np.ndarray:
-        a, b = old.level, new.level
-        changed = (a.indicators != b.indicators).any(axis=0) | (old.shown != new.shown).any(axis=0)
-        changed |= old.veto != new.veto
-        if b.score is not None:
-            changed |= (a.score != b.score) | (a.bonus != b.bonus) | (a.penalty != b.penalty)
-        for i in (old.missing.keys() | new.missing.keys() | old.agg_missing.keys() | new.agg_missing.keys()):
-            changed[i] |= (old.missing.get(i), old.agg_missing.get(i)) != (new.missing.get(i), new.agg_missing.get(i))
-        return changed
 
     def _install(self, snap: _Snapshot, changed: np.ndarray, months_moved: np.ndarray, full: bool) -> None:
         """Make ``snap`` current. The results built so far are kept for the units it did not
