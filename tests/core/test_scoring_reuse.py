@@ -5,6 +5,7 @@ current. Edits report the edited units even when none of their figures changed."
 
 from decimal import Decimal as D
 
+import pytest
 from engine_helpers import fresh
 
 from hotline_desktop.core.scoring import ScoringEngine, UnitRef
@@ -132,3 +133,20 @@ def test_results_read_late_show_their_own_snapshot(hotline):
         assert live.units == ref.units
         for c in live.units:
             assert dict(live[c].months) == dict(ref[c].months)
+
+
+@pytest.mark.parametrize("scheme", ["hotline", "licheng"])
+def test_place_reads_ranks_without_building_results(scheme, request, hotline):
+    """``place``: a unit's (status, rank, 并列) in the year or a month, as its result shows them."""
+    e = make(hotline) if scheme == "hotline" else ScoringEngine(
+        request.getfixturevalue("licheng"), [UnitRef(f"U{i}", "", "community") for i in range(4)],
+        monthly={(f"U{i}", "2020-01"): {"volume": i, "satisfaction_rate": 90 + i} for i in range(4)},
+        annual={f"U{i}": {"leadership": 5} for i in range(3)})
+    e.set_many(monthly={(next(iter(e.result().units)), e.months[0]): None})  # a unit-month removed
+    r = e.result()
+    places = {(c, m): r.place(c, m) for c in r.units for m in (None, *r.months, "2099-01")}
+    assert not r.units.built  # nothing built to answer
+    for (c, m), place in places.items():
+        u = r[c]
+        shown = u if m is None else u.months.get(m)
+        assert place == (("missing", None, False) if shown is None else (shown.status, shown.rank, shown.tied))

@@ -58,6 +58,7 @@ _RATE_UNIT = 10**RATE_DECIMALS
 
 _NONE, _SCORED, _AVERAGED, _INCOMPLETE = 0, 1, 2, 3  # status of a unit-month
 _STATUS = (RANKED, UNRANKED, INCOMPLETE)  # status of a unit, by its code in a snapshot
+_MONTH_STATUS = ("missing", "scored", "averaged", "incomplete")
 
 
 # ---------------------------------------------------------------------------- values <-> columns
@@ -1026,7 +1027,8 @@ class ScoringEngine:
             follow.snap = snap
             self._reuse = reuse
         self._snap = snap
-        self._units = LazyUnits(snap.index, self._builder(snap, self._reuse), built, self._groups_present)
+        self._units = LazyUnits(snap.index, self._builder(snap, self._reuse), built, self._groups_present,
+                                lambda code, month=None: self._place(snap, code, month))
         self._result = None
 
     # ------------------------------------------------------------------ results, built when read
@@ -1041,6 +1043,20 @@ class ScoringEngine:
             return self._unit_result(snap, i, months)
 
         return build
+
+    @staticmethod
+    def _place(snap: _Snapshot, code: str, month: str | None) -> tuple[str, int | None, bool]:
+        i = snap.index[code]
+        if month is None:
+            status = _STATUS[snap.status[i]]
+            ranked = status is RANKED and snap.rank[i] > 0
+            return status, int(snap.rank[i]) if ranked else None, bool(snap.tied[i]) if ranked else False
+        m = snap.months.get(month) if month in snap.period else None
+        if m is None:
+            return "missing", None, False
+        if m.status[i] != _SCORED or m.rank is None:
+            return _MONTH_STATUS[m.status[i]], None, False
+        return "scored", int(m.rank[i]), bool(m.tied[i])
 
     def _unit_result(self, snap: _Snapshot, i: int, months: Mapping[str, MonthResult]) -> UnitResult:
         status = _STATUS[snap.status[i]]

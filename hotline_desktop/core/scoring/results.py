@@ -123,13 +123,14 @@ class UnitResult:
 
 class LazyUnits(Mapping):
     """``ScoringResult.units`` of the engine: code -> :class:`UnitResult`, in code order, each
-    built on first read and kept (``built``); ``groups``: the ranking groups of the units."""
+    built on first read and kept (``built``); ``groups``: the ranking groups of the units;
+    ``place(code, month)``: see :meth:`ScoringResult.place`."""
 
-    __slots__ = ("_index", "_build", "built", "groups")
+    __slots__ = ("_index", "_build", "built", "groups", "place")
 
     def __init__(self, index: Mapping[str, int], build: Callable[[int], UnitResult], built: dict,
-                 groups: frozenset[str]):
-        self._index, self._build, self.built, self.groups = index, build, built, groups
+                 groups: frozenset[str], place: Callable[[str, str | None], tuple] | None = None):
+        self._index, self._build, self.built, self.groups, self.place = index, build, built, groups, place
 
     def __getitem__(self, code: str) -> UnitResult:
         r = self.built.get(code)
@@ -166,6 +167,16 @@ class ScoringResult:
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def place(self, code: str, month: str | None = None) -> tuple[str, int | None, bool]:
+        """(status, rank, 并列) of a unit in the year, or in ``month`` (a month's status; "missing"
+        without a record): what a rank-only move changes, read without building the result."""
+        units = self.units
+        if isinstance(units, LazyUnits) and units.place is not None:
+            return units.place(code, month)
+        u = units[code]
+        m = u if month is None else u.months.get(month)
+        return ("missing", None, False) if m is None else (m.status, m.rank, m.tied)
 
     @property
     def groups(self) -> tuple[str, ...]:
