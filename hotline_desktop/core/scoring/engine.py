@@ -243,13 +243,6 @@ class _Months(Mapping):
     def __contains__(self, month) -> bool:
         return month in self._snap().period
 
-    def __eq__(self, other):
-        if isinstance(other, Mapping):
-            return list(self) == list(other) and all(self[m] == other[m] for m in self)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         return repr(dict(self.items()))
 
@@ -403,7 +396,7 @@ class ScoringEngine:
         self._snap: _Snapshot | None = None
         self._units: LazyUnits | None = None
         self._follow = _Follow(None)
-        self._reuse: dict[str, _Months] = {}  # months views of changed units, for their next results
+        self._reuse: dict[str, tuple] = {}  # changed units: what holds for their next results
         self._result: ScoringResult | None = None
         self._rank_moves: frozenset[str] = frozenset()
 
@@ -743,7 +736,7 @@ class ScoringEngine:
         annual = old.annual if not (full or annual_touched) else self._score_annual()
         snap = self._snapshot(_Snapshot(self._refs, self._groups, self._index, scored, period, dropped, annual))
         changed, figures, months_moved = self._diff(old, snap)
-        self._install(snap, changed, months_moved, full or period != old.period)
+        self._install(snap, changed, figures, months_moved, full or period != old.period)
         codes = self._codes
         self._rank_moves = frozenset(codes[i] for i in np.flatnonzero(changed & ~figures).tolist())
         return frozenset(codes[i] for i in np.flatnonzero(changed).tolist())
@@ -1004,10 +997,11 @@ class ScoringEngine:
                               (a.missing, b.missing), (a.agg_missing, b.agg_missing))
         return figures | ranks, figures, months
 
-    def _install(self, snap: _Snapshot, changed: np.ndarray, months_moved: np.ndarray, full: bool) -> None:
-        """Make ``snap`` current. The results built so far are kept for the units it did not
-        change; a changed unit whose months did not move keeps its months view (and what that
-        built) for its new result; a view whose months moved keeps showing the old snapshot."""
+    def _install(self, snap: _Snapshot, changed, figures, months_moved, full: bool) -> None:
+        """Make ``snap`` current. The results built so far are kept for the units it did not change.
+        A changed unit keeps for its next result (when read) what still holds: its result but the
+        ranks (no figure moved), its months view (no month moved) or the results of the months the
+        edit did not rescore; a view whose months moved keeps showing the old snapshot."""
         if full or self._units is None:
             self._follow = _Follow(snap)
             built: dict[str, UnitResult] = {}
@@ -1017,13 +1011,15 @@ class ScoringEngine:
             follow, codes, before = self._follow, self._codes, self._snap
             for i in np.flatnonzero(changed).tolist():
                 r = built.pop(codes[i], None)
-                view = reuse.pop(codes[i], None) if r is None else r.months
-                if not isinstance(view, _Months):
+                entry = reuse.pop(codes[i], None) if r is None else (r, r.months, True)
+                if entry is None:
                     continue
-                if not months_moved[i]:
-                    reuse[codes[i]] = view
-                elif view._src is follow:
-                    view._src = before
+                result, view, current = entry
+                if months_moved[i] and current and isinstance(view, _Months):
+                    if view._src is follow:
+                        view._src = before
+                    current = False
+                reuse[codes[i]] = (None if figures[i] else result, view, current)
             follow.snap = snap
             self._reuse = reuse
         self._snap = snap
@@ -1033,14 +1029,26 @@ class ScoringEngine:
 
     # ------------------------------------------------------------------ results, built when read
 
-    def _builder(self, snap: _Snapshot, reuse: dict[str, _Months]):
+    def _builder(self, snap: _Snapshot, reuse: dict[str, tuple]):
         follow = self._follow
 
         def build(i: int) -> UnitResult:
-            months = reuse.pop(snap.refs[i].code, None) if reuse else None
-            if months is None:
-                months = _Months(self, follow if follow.snap is snap else snap, i) if self._monthly_mode else _EMPTY
-            return self._unit_result(snap, i, months)
+            result, view, current = reuse.pop(snap.refs[i].code, None) or (None, None, False)
+            if current:
+                months = view
+            elif self._monthly_mode:
+                months = _Months(self, follow if follow.snap is snap else snap, i)
+                if isinstance(view, _Months):  # the months rescored since are built anew
+                    old = view._snap().months
+                    months._built = {m: r for m, r in view._built.items() if old[m] is snap.months.get(m)}
+            else:
+                months = _EMPTY
+            if result is None:
+                return self._unit_result(snap, i, months)
+            r, rank = result, snap.rank.item(i)
+            rank, tied = (rank, snap.tied.item(i)) if r.status is RANKED and rank > 0 else (None, False)
+            return UnitResult(r.unit, r.group, r.status, r.total, rank, tied, r.missing, r.veto, r.indicators,
+                              r.categories, r.annual_score, r.annual_bonus, r.annual_penalty, r.monthly_average, months)
 
         return build
 
@@ -1059,16 +1067,14 @@ class ScoringEngine:
         return "scored", int(m.rank[i]), bool(m.tied[i])
 
     def _unit_result(self, snap: _Snapshot, i: int, months: Mapping[str, MonthResult]) -> UnitResult:
-        status = _STATUS[snap.status[i]]
-        ranked = status is RANKED and snap.rank[i] > 0
+        status, rank = _STATUS[snap.status.item(i)], snap.rank.item(i)
+        rank, tied = (rank, snap.tied.item(i)) if status is RANKED and rank > 0 else (None, False)
         average, total = self._total(snap, i)
         indicators, categories, figures = self._annual_figures(snap.annual, i)
-        veto = int(snap.annual.veto[i])
-        return UnitResult(
-            snap.refs[i], snap.groups[i], status, total, int(snap.rank[i]) if ranked else None,
-            bool(snap.tied[i]) if ranked else False, self._missing(snap, i),
-            self.scheme.vetoes[veto].key if veto >= 0 else None, indicators, categories, *figures, average, months,
-        )
+        veto = snap.annual.veto.item(i)
+        return UnitResult(snap.refs[i], snap.groups[i], status, total, rank, tied, self._missing(snap, i),
+                          self.scheme.vetoes[veto].key if veto >= 0 else None, indicators, categories, *figures,
+                          average, months)
 
     def _missing(self, snap: _Snapshot, i: int) -> tuple[str, ...]:
         """What keeps unit ``i`` from a total: months (monthly schemes) or unit-months lacking a rate
@@ -1094,7 +1100,7 @@ class ScoringEngine:
         lv = a.level
         values, shown = lv.indicators[:, i].tolist(), a.shown[:, i].tolist()
         dec = Decimal if self._exact_annual else self._annual_decimal
-        key = (*values, *shown)
+        key = (*values, *shown, None)  # (never a month's key: those hold no None)
         maps = self._maps.get(key)
         if maps is None:
             if len(self._maps) > 20_000:
@@ -1121,15 +1127,21 @@ class ScoringEngine:
         if st == _AVERAGED:
             return MonthResult(m.month, "averaged", m.mean, None, False, _EMPTY, None, None, None, ())
         lv, e = m.level, self.scheme.scale.e
-        values = zip(self._mkeys, _fixed_all(lv.indicators[:, i].tolist(), e), strict=True)
+        values = lv.indicators[:, i].tolist()
         if st == _INCOMPLETE:
             gone = set(m.missing[i])
-            shown = {k: v for (k, v), inputs in zip(values, self._minds, strict=True) if not inputs & gone}
+            shown = {k: v for k, v, inputs in zip(self._mkeys, _fixed_all(values, e), self._minds, strict=True)
+                     if not inputs & gone}
             return MonthResult(m.month, "incomplete", None, None, False, MappingProxyType(shown), None, None, None,
                                m.missing[i])
+        key = tuple(values)  # units and months share the mapping of equal figures
+        shown = self._maps.get(key)
+        if shown is None:
+            if len(self._maps) > 50_000:
+                self._maps.clear()
+            shown = self._maps[key] = MappingProxyType(dict(zip(self._mkeys, _fixed_all(values, e), strict=True)))
         score, base, bonus, penalty = _fixed_all([int(lv.score[i]), int(lv.base[i]), int(lv.bonus[i]),
                                                   int(lv.penalty[i])], e)
         rank = int(m.rank[i]) if m.rank is not None else None
         tied = bool(m.tied[i]) if m.tied is not None else False
-        return MonthResult(m.month, "scored", score, rank, tied, MappingProxyType(dict(values)), base, bonus, penalty,
-                           ())
+        return MonthResult(m.month, "scored", score, rank, tied, shown, base, bonus, penalty, ())

@@ -92,14 +92,12 @@ def _sized(term, qty, ns):
 
 
 def shortfall(term, c: Columns):
-    x = c.x(term.input)
-    gap = np.maximum(c.ns.rate(term.params["target"]) - x, 0)
+    gap = np.maximum(c.ns.rate(term.params["target"]) - c.x(term.input), 0)
     return _sized(term, np.where(c.given(term.input), gap, 0), c.ns)
 
 
 def excess(term, c: Columns):
-    x = c.x(term.input)
-    over = np.maximum(x - c.ns.rate(term.params["threshold"]), 0)
+    over = np.maximum(c.x(term.input) - c.ns.rate(term.params["threshold"]), 0)
     return _sized(term, np.where(c.given(term.input), over, 0), c.ns)
 
 
@@ -131,10 +129,8 @@ def share(term, c: Columns):
     p = term.params
     x = c.x(term.input)
     total = c.share_total(term.input, p["scope"])
-    low = c.by_kind(p["min_by_kind"], default=0)
-    counts = (x != 0) & (x >= low) & (total != 0)
-    safe = np.where(counts, total, 1)
-    v = c.ns.divide(x * abs(p["points"]), safe)
+    counts = (x != 0) & (x >= c.by_kind(p["min_by_kind"], default=0)) & (total != 0)
+    v = c.ns.divide(x * abs(p["points"]), np.where(counts, total, 1))
     if p.get("cap") is not None:
         v = np.minimum(v, p["cap"])
     v = np.where(counts, v, 0)
@@ -151,13 +147,16 @@ assert tuple(TERMS) == TERM_TYPES or set(TERMS) == set(TERM_TYPES)
 # ---------------------------------------------------------------------------- indicators and scores
 
 
+def _terms(terms, c: Columns, start):
+    for term in terms:
+        start = start + TERMS[term.type](term, c)
+    return start
+
+
 def indicator(ind, c: Columns):
     """(values, computable mask) of one indicator over the rows."""
     ns = c.ns
-    total = ns.zeros(c.n) + ns.value(ind.start)
-    for term in ind.terms:
-        total = total + TERMS[term.type](term, c)
-    values = np.minimum(np.maximum(total, 0), ns.value(ind.max))
+    values = np.minimum(np.maximum(_terms(ind.terms, c, ns.zeros(c.n) + ns.value(ind.start)), 0), ns.value(ind.max))
     ok = np.ones(c.n, bool)
     for key in ind.manual_inputs:
         ok &= c.given(key)
@@ -175,11 +174,9 @@ def indicator(ind, c: Columns):
 
 def adjustment(adj, c: Columns):
     """Σ of a bonus's / penalty's terms, capped."""
-    total = c.ns.zeros(c.n)
     if adj is None:
-        return total
-    for term in adj.terms:
-        total = total + TERMS[term.type](term, c)
+        return c.ns.zeros(c.n)
+    total = _terms(adj.terms, c, c.ns.zeros(c.n))
     return total if adj.cap is None else np.minimum(total, c.ns.value(adj.cap))
 
 
