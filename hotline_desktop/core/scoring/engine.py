@@ -20,6 +20,7 @@ Two shapes of scheme:
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -395,7 +396,7 @@ class ScoringEngine:
         self._tables: dict[str, _Table] = {}
         self._snap: _Snapshot | None = None
         self._units: LazyUnits | None = None
-        self._follow = _Follow(None)
+        self._follow, self._lock = _Follow(None), threading.Lock()
         self._reuse: dict[str, tuple] = {}  # changed units: what holds for their next results
         self._result: ScoringResult | None = None
         self._rank_moves: frozenset[str] = frozenset()
@@ -1003,54 +1004,62 @@ class ScoringEngine:
         ranks (no figure moved), its months view (no month moved) or the results of the months the
         edit did not rescore; a view whose months moved keeps showing the old snapshot."""
         if full or self._units is None:
-            self._follow = _Follow(snap)
+            self._follow, self._lock = _Follow(snap), threading.Lock()  # results may be built in a worker
             built: dict[str, UnitResult] = {}
             self._reuse = {}
         else:
-            built, reuse = dict(self._units.built), dict(self._reuse)
-            follow, codes, before = self._follow, self._codes, self._snap
-            for i in np.flatnonzero(changed).tolist():
-                r = built.pop(codes[i], None)
-                entry = reuse.pop(codes[i], None) if r is None else (r, r.months, True)
-                if entry is None:
-                    continue
-                result, view, current = entry
-                if months_moved[i] and current and isinstance(view, _Months):
-                    if view._src is follow:
-                        view._src = before
-                    current = False
-                reuse[codes[i]] = (None if figures[i] else result, view, current)
-            follow.snap = snap
-            self._reuse = reuse
+            with self._lock:
+                built, reuse = dict(self._units.built), dict(self._reuse)
+                follow, codes, before = self._follow, self._codes, self._snap
+                for i in np.flatnonzero(changed).tolist():
+                    r = built.pop(codes[i], None)
+                    entry = reuse.pop(codes[i], None) if r is None else (r, r.months, True)
+                    if entry is None:
+                        continue
+                    result, view, current = entry
+                    if months_moved[i] and current and isinstance(view, _Months):
+                        if view._src is follow:
+                            view._src = before
+                        current = False
+                    reuse[codes[i]] = (None if figures[i] else result, view, current)
+                follow.snap = snap
+                self._reuse = reuse
         self._snap = snap
-        self._units = LazyUnits(snap.index, self._builder(snap, self._reuse), built, self._groups_present,
+        self._units = LazyUnits(snap.index, self._builder(snap, self._reuse, built), built, self._groups_present,
                                 lambda code, month=None: self._place(snap, code, month))
         self._result = None
 
     # ------------------------------------------------------------------ results, built when read
 
-    def _builder(self, snap: _Snapshot, reuse: dict[str, tuple]):
-        follow = self._follow
+    def _builder(self, snap: _Snapshot, reuse: dict[str, tuple], built: dict[str, UnitResult]):
+        follow, lock = self._follow, self._lock
 
         def build(i: int) -> UnitResult:
-            result, view, current = reuse.pop(snap.refs[i].code, None) or (None, None, False)
-            if current:
-                months = view
-            elif self._monthly_mode:
-                months = _Months(self, follow if follow.snap is snap else snap, i)
-                if isinstance(view, _Months):  # the months rescored since are built anew
-                    old = view._snap().months
-                    months._built = {m: r for m, r in view._built.items() if old[m] is snap.months.get(m)}
-            else:
-                months = _EMPTY
-            if result is None:
-                return self._unit_result(snap, i, months)
-            r, rank = result, snap.rank.item(i)
-            rank, tied = (rank, snap.tied.item(i)) if r.status is RANKED and rank > 0 else (None, False)
-            return UnitResult(r.unit, r.group, r.status, r.total, rank, tied, r.missing, r.veto, r.indicators,
-                              r.categories, r.annual_score, r.annual_bonus, r.annual_penalty, r.monthly_average, months)
+            code = snap.refs[i].code
+            with lock:  # an edit installing the next snapshot sees this result among those built
+                r = built.get(code)
+                if r is None:
+                    r = built[code] = self._build(snap, i, follow, *(reuse.pop(code, None) or (None, None, False)))
+            return r
 
         return build
+
+    def _build(self, snap: _Snapshot, i: int, follow: _Follow, result, view, current: bool) -> UnitResult:
+        if current:
+            months = view
+        elif self._monthly_mode:
+            months = _Months(self, follow if follow.snap is snap else snap, i)
+            if isinstance(view, _Months):  # the months rescored since are built anew
+                old = view._snap().months
+                months._built = {m: r for m, r in view._built.items() if old[m] is snap.months.get(m)}
+        else:
+            months = _EMPTY
+        if result is None:
+            return self._unit_result(snap, i, months)
+        r, rank = result, snap.rank.item(i)
+        rank, tied = (rank, snap.tied.item(i)) if r.status is RANKED and rank > 0 else (None, False)
+        return UnitResult(r.unit, r.group, r.status, r.total, rank, tied, r.missing, r.veto, r.indicators,
+                          r.categories, r.annual_score, r.annual_bonus, r.annual_penalty, r.monthly_average, months)
 
     @staticmethod
     def _place(snap: _Snapshot, code: str, month: str | None) -> tuple[str, int | None, bool]:
