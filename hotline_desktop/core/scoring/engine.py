@@ -143,6 +143,12 @@ def _gather(records: Iterable[tuple[int, dict | None]]) -> tuple[list[int], dict
     return units, columns
 
 
+def _ranked(snap, i: int, status: str) -> tuple[int | None, bool]:
+    """(rank, 并列) of unit ``i`` as its result shows them (none unless ranked)."""
+    rank = snap.rank.item(i)
+    return (rank, snap.tied.item(i)) if status is RANKED and rank > 0 else (None, False)
+
+
 def _level_moved(a, b) -> np.ndarray:
     """The units whose figures differ between two scorings of a level (:class:`rules.LevelScores`)."""
     moved = (a.indicators != b.indicators).any(axis=0)
@@ -1056,18 +1062,17 @@ class ScoringEngine:
             months = _EMPTY
         if result is None:
             return self._unit_result(snap, i, months)
-        r, rank = result, snap.rank.item(i)
-        rank, tied = (rank, snap.tied.item(i)) if r.status is RANKED and rank > 0 else (None, False)
-        return UnitResult(r.unit, r.group, r.status, r.total, rank, tied, r.missing, r.veto, r.indicators,
-                          r.categories, r.annual_score, r.annual_bonus, r.annual_penalty, r.monthly_average, months)
+        r = result
+        return UnitResult(r.unit, r.group, r.status, r.total, *_ranked(snap, i, r.status), r.missing, r.veto,
+                          r.indicators, r.categories, r.annual_score, r.annual_bonus, r.annual_penalty,
+                          r.monthly_average, months)
 
     @staticmethod
     def _place(snap: _Snapshot, code: str, month: str | None) -> tuple[str, int | None, bool]:
         i = snap.index[code]
         if month is None:
-            status = _STATUS[snap.status[i]]
-            ranked = status is RANKED and snap.rank[i] > 0
-            return status, int(snap.rank[i]) if ranked else None, bool(snap.tied[i]) if ranked else False
+            status = _STATUS[snap.status.item(i)]
+            return (status, *_ranked(snap, i, status))
         m = snap.months.get(month) if month in snap.period else None
         if m is None:
             return "missing", None, False
@@ -1076,12 +1081,11 @@ class ScoringEngine:
         return "scored", int(m.rank[i]), bool(m.tied[i])
 
     def _unit_result(self, snap: _Snapshot, i: int, months: Mapping[str, MonthResult]) -> UnitResult:
-        status, rank = _STATUS[snap.status.item(i)], snap.rank.item(i)
-        rank, tied = (rank, snap.tied.item(i)) if status is RANKED and rank > 0 else (None, False)
+        status = _STATUS[snap.status.item(i)]
         average, total = self._total(snap, i)
         indicators, categories, figures = self._annual_figures(snap.annual, i)
         veto = snap.annual.veto.item(i)
-        return UnitResult(snap.refs[i], snap.groups[i], status, total, rank, tied, self._missing(snap, i),
+        return UnitResult(snap.refs[i], snap.groups[i], status, total, *_ranked(snap, i, status), self._missing(snap, i),
                           self.scheme.vetoes[veto].key if veto >= 0 else None, indicators, categories, *figures,
                           average, months)
 
