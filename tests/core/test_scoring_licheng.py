@@ -182,3 +182,13 @@ def test_year_figures_are_what_the_indicators_score(licheng):
     assert e.year_figures("B")["satisfaction_rate"] is None and e.year_figures("B")["volume"] == 0
     e.set_monthly_value("A", "2025-02", "satisfaction_rate", "90")
     assert e.year_figures("A")["satisfaction_rate"] == 90
+
+
+def test_a_period_month_without_any_data_scores_the_months_that_have_some(licheng):
+    """A fixed period with a month nobody entered yet (was a KeyError): the year sums what exists."""
+    e = ScoringEngine(licheng, [UnitRef("U1", "U1", "community")], months=["2020-01", "2020-02"],
+                      monthly={("U1", "2020-01"): {"volume": 10, "satisfaction_rate": "99"}},
+                      annual={"U1": dict(MANUAL_FULL)})
+    u = e.result()["U1"]
+    assert e.year_figures("U1")["volume"] == 10 and e.year_figures("U1")["satisfaction_rate"] == 99
+    assert u == one(licheng, {"volume": 10, "satisfaction_rate": "99"})

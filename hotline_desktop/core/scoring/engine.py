@@ -821,7 +821,7 @@ class ScoringEngine:
         unit-months lacking a required rate."""
         n = len(self._codes)
         months = self._all_months()
-        tables = [self._tables[m] for m in months]
+        tables = [self._tables.get(m) or _Table(self._mdefaults, n) for m in months]  # (a month without data)
         out: dict[str, tuple] = {}
         missing: dict[int, list[str]] = {}
         present = np.array([t.present for t in tables], bool).reshape(len(tables), n)
