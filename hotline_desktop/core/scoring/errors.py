@@ -44,12 +44,13 @@ class InputValueError(ValueError):
         super().__init__(message_zh)
 
 
-def _show(value: object) -> str:
+def shown(value: object, *, strip: bool = False) -> str:
+    """A value as a message shows it: （空）, true / false, or its text (clipped; ``strip``: trimmed)."""
     if value is None:
         return "（空）"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return clip(value)
+    return clip(value.strip() if strip and isinstance(value, str) and len(value) < 1000 else value)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class InputProblem:
         """One line for a terminal: names unit, month, key and value, then the Chinese reason."""
         return (
             f"unit={clip(self.unit or '-')} month={clip(self.month or '-')} key={clip(self.key or '-')} "
-            f"value={_show(self.value)}: {clip(self.message_zh, 300)}"
+            f"value={shown(self.value)}: {clip(self.message_zh, 300)}"
         )
 
     def where_zh(self) -> str:

@@ -97,18 +97,14 @@ def fmt2(value: Decimal | None, *, trim: bool = True) -> str:
     if value is None:
         return ""
     rounded = round2(value)
-    if not trim:
-        return f"{rounded:f}"
-    return _trim(rounded)
+    return plain(rounded) if trim else f"{rounded:f}"
 
 
-def _trim(rounded: Decimal) -> str:
-    text = f"{rounded:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+def plain(value: Decimal) -> str:
+    """A Decimal's text without trailing zeros: ``94.10`` -> ``94.1``, ``14.00`` -> ``14``."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def json_number(value: Decimal) -> str:
-    """JSON text of a figure rounded half-up to 2 decimals; integral values without ``.0``."""
-    return _trim(round2(value))
+#: JSON text of a figure rounded half-up to 2 decimals; integral values without ``.0``.
+json_number = fmt2
