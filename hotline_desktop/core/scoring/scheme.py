@@ -538,8 +538,9 @@ _GROUP = {"key": _KEY, "label": _TEXT, "kinds": None, "title": _OPTIONAL,
 _INPUT = {
     "key": _KEY, "label": _TEXT, "kind": partial(_Reader.choice, options=tuple(_KIND_LABELS)), "period": _LEVEL,
     "unit": _OPTIONAL, "notes": _OPTIONAL,
+    "aggregate": partial(_Reader.choice, options=("sum", "weighted_mean"), required=False),
     **dict.fromkeys(("min", "max", "choices", "default", "default_from", "required", "required_when_positive",
-                     "aggregate", "weight")),
+                     "weight")),
 }
 _CATEGORY = {
     "key": _KEY, "label": _TEXT, "level": _LEVEL, "max": _OPTIONAL_NUMBER,
@@ -572,7 +573,6 @@ class _Builder(_Reader):
         head = self.build_header()
         self.unit_kinds = self.build_unit_kinds()
         inputs = self.build_inputs()
-        self.inputs = {i.key: i for i in inputs}
         period, ranking = self.build_period(), self.build_ranking()
         categories_raw = self.build_categories()
         indicators = self.build_indicators({f["key"]: f for _, f in categories_raw})
@@ -705,24 +705,21 @@ class _Builder(_Reader):
         if not entries:
             self.err("inputs", "至少需要一个数据项")
         seen: set[str] = set()
-        raw_defs: list[tuple[str, dict, dict]] = []
+        raw_defs: list[tuple[str, dict, InputDef]] = []
         for path, t in entries:
             f = self.fields(t, path, _INPUT)
             self.unique(seen, f["key"], path, "数据项")
             self.input_kind_fields(t, path, f)
-            aggregate = f["aggregate"] = self.choice(t, "aggregate", path, options=("sum", "weighted_mean"),
-                                                     required=False)
+            aggregate = f["aggregate"]
             for wrong, problem in ((f["period"] != "monthly", "只有月度数据项可以汇总为全年数据"),
                                    (aggregate == "sum" and f["kind"] != "count", "只有数量类数据项可以按 sum 汇总"),
                                    (aggregate == "weighted_mean" and f["kind"] != "rate",
                                     "只有比率类数据项可以按 weighted_mean 汇总")):
                 if aggregate and wrong:
                     self.err(f"{path}aggregate", problem)
-            raw_defs.append((path, t, f))
-        by_key = {f["key"]: f for _, _, f in raw_defs if f["key"]}
-        for path, t, f in raw_defs:
-            self.link_input(path, t, f, by_key)
-        return tuple(InputDef(**f) for _, _, f in raw_defs)
+            raw_defs.append((path, t, InputDef(**f)))
+        self.inputs = {inp.key: inp for _, _, inp in raw_defs}
+        return tuple(self.link_input(path, t, inp) for path, t, inp in raw_defs)
 
     def input_kind_fields(self, t: dict, path: str, f: dict) -> None:
         """The fields that depend on an input's kind: bounds, ``required``, choices and default."""
@@ -752,31 +749,21 @@ class _Builder(_Reader):
             if k in t and kind != "choice":
                 self.err(f"{path}{k}", f"只有选项类数据项可以设置 {k}")
 
-    def link_input(self, path: str, t: dict, f: dict, by_key: dict) -> None:
+    def link_input(self, path: str, t: dict, inp: InputDef) -> InputDef:
         """default_from / required_when_positive / weight: another input of the same period."""
-        for ref_field, counts in (("default_from", False), ("required_when_positive", True), ("weight", True)):
+        links = {}
+        for ref_field, kinds in (("default_from", (inp.kind,) if inp.kind else None),
+                                 ("required_when_positive", ("count",)), ("weight", ("count",))):
             ref = t.get(ref_field)
-            if ref is None:
-                continue
-            other = by_key.get(ref) if isinstance(ref, str) else None
-            if other is None:
-                problem = f"引用了不存在的数据项 {ref!r}"
-            elif other["period"] != f["period"]:
-                problem = f"数据项 {ref!r} 的周期与本项不同"
-            elif counts and other["kind"] != "count":
-                problem = f"数据项 {ref!r} 必须为数量类"
-            elif ref_field == "default_from" and other["kind"] != f["kind"]:
-                problem = f"数据项 {ref!r} 的类型与本项不同"
-            elif ref == f["key"]:
-                problem = "不能引用自身"
-            else:
-                f[ref_field] = ref
-                continue
-            self.err(f"{path}{ref_field}", problem)
-        if f.get("aggregate") == "weighted_mean" and not f.get("weight"):
+            if ref is not None and ref == inp.key:
+                self.err(f"{path}{ref_field}", "不能引用自身")
+            elif ref is not None and self.check_input_ref(ref, f"{path}{ref_field}", kinds=kinds, period=inp.period):
+                links[ref_field] = ref
+        if inp.aggregate == "weighted_mean" and not links.get("weight"):
             self.err(f"{path}weight", "按 weighted_mean 汇总时必须指定权重数据项（weight）")
-        if f.get("weight") and f.get("aggregate") != "weighted_mean":
+        if links.get("weight") and inp.aggregate != "weighted_mean":
             self.err(f"{path}weight", "只有按 weighted_mean 汇总时才能指定 weight")
+        return replace(inp, **links)
 
     def build_choices(self, t: dict, path: str) -> tuple[Choice, ...]:
         out: list[Choice] = []
