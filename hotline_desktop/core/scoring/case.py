@@ -236,8 +236,8 @@ def _case_records(records: list, field: str, bad_units: set[str], problems: list
         if code in bad_units:
             continue
         if not isinstance(code, str) or (monthly and not isinstance(month, str)):
-            problems.append(InputProblem(str(code) if code else None, str(month) if month else None, f"{field}[{i}]", rec,
-                                     "月度记录缺少 unit 或 month" if monthly else "年度记录缺少 unit"))
+            problems.append(InputProblem(str(code) if code else None, str(month) if month else None, f"{field}[{i}]",
+                                         rec, "月度记录缺少 unit 或 month" if monthly else "年度记录缺少 unit"))
             continue
         if not isinstance(values, dict):
             problems.append(InputProblem(code, month, "values", values, "values 必须是对象（数据项: 值）"))
@@ -245,7 +245,7 @@ def _case_records(records: list, field: str, bad_units: set[str], problems: list
         key = (code, month) if monthly else code
         if key in out:
             problems.append(InputProblem(code, month, None, month or code,
-                                     f"重复的月度记录：{code} {month}" if monthly else f"重复的年度记录：{code}"))
+                                         f"重复的月度记录：{code} {month}" if monthly else f"重复的年度记录：{code}"))
             continue
         out[key] = values
     return out
