@@ -90,6 +90,7 @@ def _parse_constant(text: str):
 
 
 def _has_surrogate(data: Any) -> bool:
+    """Whether a decoded case holds a lone UTF-16 surrogate (a text UTF-8 cannot encode)."""
     try:
         json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     except UnicodeEncodeError:

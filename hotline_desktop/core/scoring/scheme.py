@@ -576,7 +576,7 @@ class _Builder(_Reader):
         period, ranking = self.build_period(), self.build_ranking()
         categories_raw = self.build_categories()
         indicators = self.build_indicators({f["key"]: f for _, f in categories_raw})
-        inputs = self.bound_manual_inputs(inputs, indicators)
+        inputs = self.bound_manual_inputs(inputs)
         has_monthly = any(i.level == "monthly" for i in indicators)
         has_annual = any(i.level == "annual" for i in indicators)
         scores = self.build_scores(has_monthly, has_annual)
@@ -863,7 +863,7 @@ class _Builder(_Reader):
                 self.err(f"{path}sheet_text_by_group.{g}", "必须为字符串")
         return dict(by_group)
 
-    def bound_manual_inputs(self, inputs: tuple[InputDef, ...], indicators) -> tuple[InputDef, ...]:
+    def bound_manual_inputs(self, inputs: tuple[InputDef, ...]) -> tuple[InputDef, ...]:
         """Manual inputs take their bounds from the indicator that scores them."""
         out = []
         for inp in inputs:
