@@ -680,6 +680,26 @@ class RankingTableModel(QAbstractTableModel):
             return None
         return self.data_at(index.row(), index.column(), role)
 
+    # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
+    def paint_text(self, row: int, col: int) -> str:
+        return self.cell(row, col).text
+
+    def paint_foreground(self, row: int) -> QColor | None:
+        r = self._rows[row]
+        if r.status == INCOMPLETE:
+            return _INCOMPLETE_FG
+        if not r.ranked and r.status != "averaged":
+            return _UNRANKED_FG
+        return None
+
+    def paint_highlight(self, row: int) -> QBrush | None:
+        return self._hl_brush if self._rows[row].code in self._highlight else None
+
+    def text_align(self, col: int) -> int:
+        """0 left, 1 right, 2 centre (TextAlignmentRole of the column)."""
+        kind = self._columns[col].kind if 0 <= col < len(self._columns) else ""
+        return 1 if kind in ("score", "count") else 2 if kind == "rank" else 0
+
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
         if index.isValid():
             self.fill_roles(index.row(), index.column(), span)
@@ -702,8 +722,7 @@ class RankingTableModel(QAbstractTableModel):
                 else:
                     rd.clearData()
             elif role == _FOREGROUND:
-                fg = _INCOMPLETE_FG if r.status == INCOMPLETE else (
-                    _UNRANKED_FG if not r.ranked and r.status != "averaged" else None)
+                fg = self.paint_foreground(row)
                 if fg is None:
                     rd.clearData()
                 else:
@@ -731,18 +750,9 @@ class RankingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._hl_brush if r.code in self._highlight else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            kind = self._columns[col].kind
-            if kind in ("score", "count"):
-                return self._right
-            if kind == "rank":
-                return self._center
-            return None
+            return (None, self._right, self._center)[self.text_align(col)]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if r.status == INCOMPLETE:
-                return _INCOMPLETE_FG
-            if not r.ranked and r.status != "averaged":
-                return _UNRANKED_FG
-            return None
+            return self.paint_foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_NAME:
                 return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
