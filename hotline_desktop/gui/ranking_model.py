@@ -367,6 +367,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx: dict[str, int] = {}  # code -> position in code order (the tie-break)
         self._highlight: set[str] = set()
         self._counts: dict[str | None, dict[str, int]] = {}
+        self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._col_rank = -1
         self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
         self.shifting = False  # True while a dataChanged says "these rows shifted" (a rank move)
@@ -427,6 +428,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx = {}
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
@@ -450,6 +452,7 @@ class RankingTableModel(QAbstractTableModel):
         self._permute(self._sorted_rows())
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
@@ -681,8 +684,17 @@ class RankingTableModel(QAbstractTableModel):
         return self.data_at(index.row(), index.column(), role)
 
     # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
-    def paint_text(self, row: int, col: int) -> str:
-        return self.cell(row, col).text
+    def paint_texts(self, row: int) -> tuple[str, ...]:
+        """The shown text of every column of a row (kept until the row changes)."""
+        r = self._rows[row]
+        got = self._texts.get(id(r))
+        if got is not None and got[0] is r:
+            return got[1]
+        if len(self._texts) > 2 * len(self._rows) + 64:
+            self._texts.clear()
+        texts = (r.code, r.name, *(c.text for c in r.cells), r.note)
+        self._texts[id(r)] = (r, texts)
+        return texts
 
     def paint_foreground(self, row: int) -> QColor | None:
         r = self._rows[row]

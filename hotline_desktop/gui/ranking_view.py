@@ -84,8 +84,9 @@ class RankingView(QTableView):
         y_end = vh.length() - vh.offset() - 1
         painter = QPainter(self.viewport())
         painter.setFont(font)
-        drawn: set[tuple[int, int]] = set()
-        for dirty in event.region():
+        region = event.region()
+        drawn: set[tuple[int, int]] | None = set() if region.rectCount() > 1 else None
+        for dirty in region:
             dirty = QRect(dirty)
             dirty.setBottom(min(dirty.bottom(), y_end))
             dirty.setRight(min(dirty.right(), x_end))
@@ -135,9 +136,11 @@ class RankingView(QTableView):
                 cols.append((col, self.columnViewportPosition(col), self.columnWidth(col) - gs, model.text_align(col)))
         return cols
 
-    def _paint_area(self, painter: QPainter, dirty: QRect, ctx: _Context, drawn: set) -> None:
+    def _paint_area(self, painter: QPainter, dirty: QRect, ctx: _Context, drawn: set | None) -> None:
         """The cells crossing one rectangle of the paint region, then its grid lines (as
-        QTableView::paintEvent: cell rectangles one pixel short of the grid)."""
+        QTableView::paintEvent: cell rectangles one pixel short of the grid; a row's background
+        is filled at once, the grid lines drawn over it). ``drawn``: cells already painted by
+        another rectangle of the region (None: one rectangle)."""
         proxy = self.model()
         model = proxy.sourceModel()
         vh = self.verticalHeader()
@@ -149,38 +152,79 @@ class RankingView(QTableView):
         cols = self._columns_in(dirty, gs, model)
         if not cols:
             return
+        x0, x1 = cols[0][1], cols[-1][1] + cols[-1][2] + gs
+        margin = ctx.margin
         rows_of = proxy._src_rows
+        statics, make = self._texts, self._static
+        texts_of, fg_of, hl_of = model.paint_texts, model.paint_foreground, model.paint_highlight
+        draw, pen = painter.drawStaticText, None
         for v in range(top, bottom + 1):
             row = vh.logicalIndex(v)
             y, h = self.rowViewportPosition(row), self.rowHeight(row) - gs
             src = rows_of[row]
-            row_bg = model.paint_highlight(src) or (ctx.alt_bg if v & 1 else None)
-            fg = model.paint_foreground(src) or ctx.text
+            row_bg = hl_of(src) or (ctx.alt_bg if v & 1 else None)
+            fg = fg_of(src) or ctx.text
             sel = [(a, b) for t, btm, a, b in ctx.selection if t <= row <= btm]
+            plain = not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
+            if plain and row_bg is not None:
+                painter.fillRect(x0, y, x1 - x0, h, row_bg)
+            texts = texts_of(src)
             for col, x, w, align in cols:
-                if (row, col) in drawn:
+                selected = False
+                if not plain:
+                    selected = self._cell_background(painter, ctx, drawn, sel, row, col, QRect(x, y, w, h), v, row_bg)
+                    if selected is None:  # painted already, or by the delegate
+                        pen = None
+                        continue
+                text = texts[col]
+                if not text:
                     continue
-                drawn.add((row, col))
-                selected = any(a <= col <= b for a, b in sel)
-                if ctx.focus == (row, col):
-                    self._paint_qt_cell(painter, proxy.index(row, col), QRect(x, y, w, h), bool(v & 1), selected)
+                color = ctx.sel_text if selected else fg
+                if color is not pen:
+                    painter.setPen(color)
+                    pen = color
+                got = statics.get(text) or make(text)
+                avail = w - 2 * margin
+                if got[1] > avail or got[2] > h:
+                    self._draw_text(painter, text, x, y, w, h, align, margin)
                     continue
-                if selected:
-                    painter.fillRect(x, y, w, h, ctx.sel_bg)
-                elif row_bg is not None:
-                    painter.fillRect(x, y, w, h, row_bg)
-                text = model.paint_text(src, col)
-                if text:
-                    painter.setPen(ctx.sel_text if selected else fg)
-                    self._draw_text(painter, text, x, y, w, h, align, ctx.margin)
+                st, tw, th = got
+                tx = x + margin
+                if align == _ALIGN_RIGHT:
+                    tx += avail - tw
+                elif align == _ALIGN_CENTER:
+                    tx += (avail - tw) / 2
+                draw(QPointF(tx, y + (h - th) // 2), st)
         if ctx.grid is not None:
-            painter.setPen(ctx.grid)
-            for v in range(top, bottom + 1):
-                row = vh.logicalIndex(v)
-                yy = self.rowViewportPosition(row) + self.rowHeight(row) - gs
-                painter.drawLine(dirty.left(), yy, dirty.right(), yy)
-            for _col, x, w, _align in cols:
-                painter.drawLine(x + w, dirty.top(), x + w, dirty.bottom())
+            self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
+
+    def _cell_background(self, painter: QPainter, ctx: _Context, drawn: set | None, sel, row: int, col: int,
+                         rect: QRect, v: int, row_bg) -> bool | None:
+        """A cell of a row with a selection, the focus or another rectangle of the region:
+        its background; whether it is selected (None: nothing more to paint)."""
+        if drawn is not None:
+            if (row, col) in drawn:
+                return None
+            drawn.add((row, col))
+        selected = any(a <= col <= b for a, b in sel)
+        if ctx.focus == (row, col):
+            self._paint_qt_cell(painter, self.model().index(row, col), rect, bool(v & 1), selected)
+            return None
+        if selected:
+            painter.fillRect(rect, ctx.sel_bg)
+        elif row_bg is not None:
+            painter.fillRect(rect, row_bg)
+        return selected
+
+    def _paint_grid(self, painter: QPainter, pen: QPen, dirty: QRect, top: int, bottom: int, cols) -> None:
+        vh = self.verticalHeader()
+        painter.setPen(pen)
+        for v in range(top, bottom + 1):
+            row = vh.logicalIndex(v)
+            yy = self.rowViewportPosition(row) + self.rowHeight(row) - 1
+            painter.drawLine(dirty.left(), yy, dirty.right(), yy)
+        for _col, x, w, _align in cols:
+            painter.drawLine(x + w, dirty.top(), x + w, dirty.bottom())
 
     def _draw_text(self, painter: QPainter, text: str, x: int, y: int, w: int, h: int, align: int,
                    margin: int) -> None:
