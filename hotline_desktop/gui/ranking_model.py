@@ -135,7 +135,10 @@ class LazyCells:
         if self._cells is not None:
             c = self._cells
             return (*c[:i], cell, *c[i + 1:])
-        return LazyCells(self._make, (*(p for p in self._patch if p[0] != i), (i, cell)))
+        patch = self._patch
+        if patch:
+            patch = tuple([p for p in patch if p[0] != i])
+        return LazyCells(self._make, (*patch, (i, cell)))
 
     def __getitem__(self, i):
         return self.get()[i]
@@ -273,11 +276,14 @@ class RankingLayout:
             if self._month_cols:
                 key += (tuple(None if m is None else m.score for m in u.months.values()),)
             return key, (u.rank, u.tied)
-        m = u.months.get(self.month)
-        if m is None:
+        try:
+            m = u.months[self.month]
+        except KeyError:
             return (u.unit, u.group, None), (None, False)
+        score = m.score
         return (
-            (u.unit, u.group, m.status, _round(m.score), m.indicators, m.base, m.bonus, m.penalty, m.missing),
+            (u.unit, u.group, m.status, None if score is None else round2(score), m.indicators, m.base, m.bonus,
+             m.penalty, m.missing),
             (m.rank, m.tied),
         )
 
@@ -480,26 +486,34 @@ class RankingTableModel(QAbstractTableModel):
         changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
         resort = False
         counts_stale = False
-        for code in set(codes) | force:
+        code_idx = self._code_idx
+        for code in (set(codes) | force) if force else set(codes):
             i = pos.get(code)
             u = units.get(code)
             if i is None or u is None:
                 continue
+            forced = code in force
             if same_months:
-                if u.months is seen[i] and code not in force and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
+                if u.months is seen[i] and not forced and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
                     continue
                 seen[i] = u.months
             ck, rk = keys(u)
             old = rows[i]
-            if ck == ckeys[i] and code not in force:
+            if not forced and ck == ckeys[i]:
                 if rk == rkeys[i]:
                     continue
                 rkeys[i] = rk
                 new = rerank(old, *rk)
                 if new == old:
                     continue
-                c0 = c1 = col_rank
-            elif (same_months and score_col >= 0 and rk == rkeys[i] and code not in force and ck[:3] == ckeys[i][:3]
+                rows[i] = new
+                key = order_number(new.status, new.rank, code_idx[code])  # = self._order_key(new)
+                if key != order[i]:
+                    order[i] = key
+                    resort = resort or by_rank
+                changed[code] = (col_rank, col_rank)
+                continue
+            if (same_months and score_col >= 0 and rk == rkeys[i] and not forced and ck[:3] == ckeys[i][:3]
                   and ck[4:] == ckeys[i][4:]):  # only the month score (按平均分: the average moved)
                 ckeys[i] = ck
                 new = rescore(old, u)
