@@ -6,15 +6,19 @@ Qt's own table painting costs, per cell, three Python calls into the proxy and t
 all show another unit), ~400 cells: 15–20 ms. Here one Python call paints them: each distinct
 text is laid out once (a ``QStaticText``, kept while it is shown), backgrounds are filled per
 row and the grid drawn as Qt draws it, so the picture is the one Qt paints (the tests compare
-it pixel for pixel). The focused current cell is still painted by the item delegate.
+it pixel for pixel). Selected, hovered and focused cells are still painted by the item
+delegate (styles draw those their own way). Whether the picture is Qt's is also checked at run
+time: the first paint with rows (and the first after a style, font or palette change) is Qt's,
+then both paintings of the viewport are compared once; if they differ (another style, e.g.
+Windows' native ones) the view keeps Qt's painting.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen, QStaticText
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPalette, QPen, QStaticText
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
 from hotline_desktop.gui.ranking_model import RankingProxy
@@ -25,13 +29,12 @@ _CACHE_MAX = 4000  # distinct texts kept (a screen shows a few hundred)
 
 class _Context(NamedTuple):
     text: QColor
-    sel_text: QColor
-    sel_bg: QBrush
     alt_bg: QBrush | None  # None: no alternating row colours
     grid: QPen | None  # None: no grid
     margin: int
     selection: list[tuple[int, int, int, int]]  # (top, bottom, left, right) proxy rows / columns
     focus: tuple[int, int] | None  # the current cell when the view has the focus
+    hover: tuple[int, int] | None  # the cell under the mouse
 
 
 class RankingView(QTableView):
@@ -45,12 +48,44 @@ class RankingView(QTableView):
         self._font_key = None
         self.fast_paint = True  # False: Qt's painting (the tests compare both)
         self.fast_paints = 0  # paint events painted here
+        self.verified: bool | None = None  # this view's painting compared with Qt's: same / differs / not yet
+        self._verifying = False
+        self._check_queued = False
 
     def _fast(self) -> bool:
-        return (self.fast_paint and isinstance(self.model(), RankingProxy) and self.model().sourceModel() is not None
+        return (self.fast_paint and self.verified is not False and isinstance(self.model(), RankingProxy)
+                and self.model().sourceModel() is not None
                 and not self.isRightToLeft() and not self.wordWrap()
                 and not self.verticalHeader().sectionsHidden()
                 and self.state() != QAbstractItemView.State.EditingState)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self.verified = None
+        super().changeEvent(event)
+
+    def _check(self) -> None:
+        """Paint the viewport both ways into images; keep this painting only if they are equal."""
+        vp = self.viewport()
+        if self.verified is not None or not vp.isVisible() or self.model() is None or self.model().rowCount() == 0:
+            self._check_queued = False
+            return
+        dpr = vp.devicePixelRatioF()
+        images = []
+        for fast in (False, True):
+            img = QImage(vp.size() * dpr, QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(0)
+            self._verifying = fast
+            try:
+                vp.render(img)
+            finally:
+                self._verifying = False
+            images.append(img)
+        self.verified = images[0] == images[1]
+        self._check_queued = False
+        if self.verified:
+            vp.update()
 
     def _static(self, text: str) -> tuple[QStaticText, float, int]:
         got = self._texts.get(text)
@@ -66,10 +101,13 @@ class RankingView(QTableView):
         return got
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if not self._fast():
-            super().paintEvent(event)
-            return
         vh, hh = self.verticalHeader(), self.horizontalHeader()
+        if not self._fast() or (self.verified is None and not self._verifying):
+            super().paintEvent(event)
+            if self._fast() and not self._check_queued and vh.count() and hh.count():
+                self._check_queued = True
+                QTimer.singleShot(0, self._check)
+            return
         if hh.count() == 0 or vh.count() == 0:
             return
         self.fast_paints += 1
@@ -109,18 +147,22 @@ class RankingView(QTableView):
         grid = QColor.fromRgb(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFF)
         sel = self.selectionModel()
         cur = self.currentIndex()
-        focus = None
+        focus = hover = None
         if cur.isValid() and (self.hasFocus() or self.viewport().hasFocus()):
             focus = (cur.row(), cur.column())
+        vp = self.viewport()
+        if vp.underMouse():
+            at = self.indexAt(vp.mapFromGlobal(QCursor.pos()))
+            if at.isValid():
+                hover = (at.row(), at.column())
         return _Context(
             text=pal.color(cg, QPalette.ColorRole.Text),
-            sel_text=pal.color(cg, QPalette.ColorRole.HighlightedText),
-            sel_bg=pal.brush(cg, QPalette.ColorRole.Highlight),
             alt_bg=pal.brush(cg, QPalette.ColorRole.AlternateBase) if self.alternatingRowColors() else None,
             grid=QPen(grid, 0, self.gridStyle()) if self.showGrid() else None,
             margin=style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1,
             selection=[(r.top(), r.bottom(), r.left(), r.right()) for r in sel.selection()] if sel else [],
             focus=focus,
+            hover=hover,
         )
 
     def _columns_in(self, dirty: QRect, gs: int, model) -> list[tuple[int, int, int, int]]:
@@ -165,24 +207,22 @@ class RankingView(QTableView):
             row_bg = hl_of(src) or (ctx.alt_bg if v & 1 else None)
             fg = fg_of(src) or ctx.text
             sel = [(a, b) for t, btm, a, b in ctx.selection if t <= row <= btm]
-            plain = not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
+            plain = (not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
+                     and (ctx.hover is None or ctx.hover[0] != row))
             if plain and row_bg is not None:
                 painter.fillRect(x0, y, x1 - x0, h, row_bg)
             texts = texts_of(src)
             for col, x, w, align in cols:
-                selected = False
-                if not plain:
-                    selected = self._cell_background(painter, ctx, drawn, sel, row, col, QRect(x, y, w, h), v, row_bg)
-                    if selected is None:  # painted already, or by the delegate
-                        pen = None
-                        continue
+                if not plain and not self._cell_background(painter, ctx, drawn, sel, row, col,
+                                                            QRect(x, y, w, h), v, row_bg):
+                    pen = None  # painted already, or by the delegate
+                    continue
                 text = texts[col]
                 if not text:
                     continue
-                color = ctx.sel_text if selected else fg
-                if color is not pen:
-                    painter.setPen(color)
-                    pen = color
+                if fg is not pen:
+                    painter.setPen(fg)
+                    pen = fg
                 got = statics.get(text) or make(text)
                 avail = w - 2 * margin
                 if got[1] > avail or got[2] > h:
@@ -199,22 +239,22 @@ class RankingView(QTableView):
             self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
 
     def _cell_background(self, painter: QPainter, ctx: _Context, drawn: set | None, sel, row: int, col: int,
-                         rect: QRect, v: int, row_bg) -> bool | None:
-        """A cell of a row with a selection, the focus or another rectangle of the region:
-        its background; whether it is selected (None: nothing more to paint)."""
+                         rect: QRect, v: int, row_bg) -> bool:
+        """A cell of a row with a selection, the focus or the mouse, or in another rectangle of
+        the region: its background; False when there is nothing more to paint (painted already,
+        or a selected, focused or hovered cell, which the delegate paints)."""
         if drawn is not None:
             if (row, col) in drawn:
-                return None
+                return False
             drawn.add((row, col))
         selected = any(a <= col <= b for a, b in sel)
-        if ctx.focus == (row, col):
-            self._paint_qt_cell(painter, self.model().index(row, col), rect, bool(v & 1), selected)
-            return None
-        if selected:
-            painter.fillRect(rect, ctx.sel_bg)
-        elif row_bg is not None:
+        if selected or ctx.focus == (row, col) or ctx.hover == (row, col):
+            self._paint_qt_cell(painter, self.model().index(row, col), rect, bool(v & 1), selected,
+                                ctx.focus == (row, col), ctx.hover == (row, col))
+            return False
+        if row_bg is not None:
             painter.fillRect(rect, row_bg)
-        return selected
+        return True
 
     def _paint_grid(self, painter: QPainter, pen: QPen, dirty: QRect, top: int, bottom: int, cols) -> None:
         vh = self.verticalHeader()
@@ -254,8 +294,9 @@ class RankingView(QTableView):
         else:
             painter.drawStaticText(at, st)
 
-    def _paint_qt_cell(self, painter: QPainter, index, rect: QRect, alt: bool, selected: bool) -> None:
-        """One cell as Qt paints it (the focused current cell: its focus frame)."""
+    def _paint_qt_cell(self, painter: QPainter, index, rect: QRect, alt: bool, selected: bool, focus: bool,
+                       hover: bool) -> None:
+        """One cell as QTableView paints it (QTableViewPrivate::drawCell)."""
         opt = QStyleOptionViewItem()
         self.initViewItemOption(opt)
         opt.rect = rect
@@ -266,6 +307,9 @@ class RankingView(QTableView):
                 opt.features &= ~QStyleOptionViewItem.ViewItemFeature.Alternate
         if selected:
             opt.state |= QStyle.StateFlag.State_Selected
-        opt.state |= QStyle.StateFlag.State_HasFocus
+        if focus:
+            opt.state |= QStyle.StateFlag.State_HasFocus
+        if hover:
+            opt.state |= QStyle.StateFlag.State_MouseOver
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, opt, painter, self)
         self.itemDelegateForIndex(index).paint(painter, opt, index)

@@ -18,6 +18,9 @@ def _grab(qtbot, tab, fast: bool):
 
 
 def _assert_same_picture(qtbot, tab, what: str):
+    # the views compare their painting with Qt's once, after their first paint with rows
+    qtbot.waitUntil(lambda: tab.table.verified is not None and tab.name_view.verified is not None, timeout=5000)
+    assert tab.table.verified and tab.name_view.verified, f"{what}: the run-time check found another picture"
     before = tab.table.fast_paints
     qt = _grab(qtbot, tab, False)
     fast = _grab(qtbot, tab, True)
@@ -65,4 +68,24 @@ def test_month_view_after_a_rank_move_paints_the_moved_rows(qtbot, district):
     _assert_same_picture(qtbot, tab, "month view after the rank move (rows marked)")
     tab.model.set_highlight(())
     _assert_same_picture(qtbot, tab, "month view after the rank move")
+    tab.shutdown()
+
+
+def test_view_keeps_qts_painting_when_its_own_would_look_different(qtbot, district, monkeypatch):
+    """The run-time check: where the view's painting is not Qt's picture (another style would
+    draw cells its own way), Qt paints; a style change checks again."""
+    tab = open_tab(qtbot, district, district.licheng)
+    qtbot.waitExposed(tab)
+    qtbot.waitUntil(lambda: tab.table.verified is not None, timeout=5000)
+    assert tab.table.verified
+    real = type(tab.model).paint_texts
+    monkeypatch.setattr(type(tab.model), "paint_texts", lambda self, row: ("?",) * len(real(self, row)))
+    tab.table.setStyleSheet("QTableView { gridline-color: #e1e6ec; }")  # a style change: checked again
+    qtbot.waitUntil(lambda: tab.table.verified is not None, timeout=5000)
+    assert tab.table.verified is False
+    before = tab.table.fast_paints
+    tab.table.viewport().repaint()
+    assert tab.table.fast_paints == before
+    ix = tab.proxy.index(0, tab.model.col_total)
+    assert ix.data() != "?"
     tab.shutdown()
