@@ -6,8 +6,10 @@ unit, kept in the shown order. When the live engine reports changed unit codes, 
 rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
 and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
 that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
-another unit), so a view repaints only what is visible of it; ``multiData`` fills a painted
-cell's roles in one call.
+another unit), so a view repaints only what is visible of it. The 排名 tab's views
+(gui/ranking_view.py) paint the visible cells from ``paint_texts`` / ``paint_foreground`` /
+``paint_highlight`` (the same as data() says) in one call; other views get ``multiData``, which
+fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
