@@ -6,8 +6,10 @@ unit, kept in the shown order. When the live engine reports changed unit codes, 
 rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
 and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
 that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
-another unit), so a view repaints only what is visible of it; ``multiData`` fills a painted
-cell's roles in one call.
+another unit), so a view repaints only what is visible of it. The 排名 tab's views
+(gui/ranking_view.py) paint the visible cells from ``paint_texts`` / ``paint_foreground`` /
+``paint_highlight`` (the same as data() says) in one call; other views get ``multiData``, which
+fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
@@ -135,7 +137,10 @@ class LazyCells:
         if self._cells is not None:
             c = self._cells
             return (*c[:i], cell, *c[i + 1:])
-        return LazyCells(self._make, (*(p for p in self._patch if p[0] != i), (i, cell)))
+        patch = self._patch
+        if patch:
+            patch = tuple([p for p in patch if p[0] != i])
+        return LazyCells(self._make, (*patch, (i, cell)))
 
     def __getitem__(self, i):
         return self.get()[i]
@@ -273,11 +278,14 @@ class RankingLayout:
             if self._month_cols:
                 key += (tuple(None if m is None else m.score for m in u.months.values()),)
             return key, (u.rank, u.tied)
-        m = u.months.get(self.month)
-        if m is None:
+        try:
+            m = u.months[self.month]
+        except KeyError:
             return (u.unit, u.group, None), (None, False)
+        score = m.score
         return (
-            (u.unit, u.group, m.status, _round(m.score), m.indicators, m.base, m.bonus, m.penalty, m.missing),
+            (u.unit, u.group, m.status, None if score is None else round2(score), m.indicators, m.base, m.bonus,
+             m.penalty, m.missing),
             (m.rank, m.tied),
         )
 
@@ -367,6 +375,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx: dict[str, int] = {}  # code -> position in code order (the tie-break)
         self._highlight: set[str] = set()
         self._counts: dict[str | None, dict[str, int]] = {}
+        self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._col_rank = -1
         self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
         self.shifting = False  # True while a dataChanged says "these rows shifted" (a rank move)
@@ -427,6 +436,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx = {}
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
@@ -450,6 +460,7 @@ class RankingTableModel(QAbstractTableModel):
         self._permute(self._sorted_rows())
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
@@ -477,26 +488,34 @@ class RankingTableModel(QAbstractTableModel):
         changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
         resort = False
         counts_stale = False
-        for code in set(codes) | force:
+        code_idx = self._code_idx
+        for code in (set(codes) | force) if force else set(codes):
             i = pos.get(code)
             u = units.get(code)
             if i is None or u is None:
                 continue
+            forced = code in force
             if same_months:
-                if u.months is seen[i] and code not in force and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
+                if u.months is seen[i] and not forced and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
                     continue
                 seen[i] = u.months
             ck, rk = keys(u)
             old = rows[i]
-            if ck == ckeys[i] and code not in force:
+            if not forced and ck == ckeys[i]:
                 if rk == rkeys[i]:
                     continue
                 rkeys[i] = rk
                 new = rerank(old, *rk)
                 if new == old:
                     continue
-                c0 = c1 = col_rank
-            elif (same_months and score_col >= 0 and rk == rkeys[i] and code not in force and ck[:3] == ckeys[i][:3]
+                rows[i] = new
+                key = order_number(new.status, new.rank, code_idx[code])  # = self._order_key(new)
+                if key != order[i]:
+                    order[i] = key
+                    resort = resort or by_rank
+                changed[code] = (col_rank, col_rank)
+                continue
+            if (same_months and score_col >= 0 and rk == rkeys[i] and not forced and ck[:3] == ckeys[i][:3]
                   and ck[4:] == ckeys[i][4:]):  # only the month score (按平均分: the average moved)
                 ckeys[i] = ck
                 new = rescore(old, u)
@@ -680,6 +699,35 @@ class RankingTableModel(QAbstractTableModel):
             return None
         return self.data_at(index.row(), index.column(), role)
 
+    # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
+    def paint_texts(self, row: int) -> tuple[str, ...]:
+        """The shown text of every column of a row (kept until the row changes)."""
+        r = self._rows[row]
+        got = self._texts.get(id(r))
+        if got is not None and got[0] is r:
+            return got[1]
+        if len(self._texts) > 2 * len(self._rows) + 64:
+            self._texts.clear()
+        texts = (r.code, r.name, *(c.text for c in r.cells), r.note)
+        self._texts[id(r)] = (r, texts)
+        return texts
+
+    def paint_foreground(self, row: int) -> QColor | None:
+        r = self._rows[row]
+        if r.status == INCOMPLETE:
+            return _INCOMPLETE_FG
+        if not r.ranked and r.status != "averaged":
+            return _UNRANKED_FG
+        return None
+
+    def paint_highlight(self, row: int) -> QBrush | None:
+        return self._hl_brush if self._rows[row].code in self._highlight else None
+
+    def text_align(self, col: int) -> int:
+        """0 left, 1 right, 2 centre (TextAlignmentRole of the column)."""
+        kind = self._columns[col].kind if 0 <= col < len(self._columns) else ""
+        return 1 if kind in ("score", "count") else 2 if kind == "rank" else 0
+
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
         if index.isValid():
             self.fill_roles(index.row(), index.column(), span)
@@ -702,8 +750,7 @@ class RankingTableModel(QAbstractTableModel):
                 else:
                     rd.clearData()
             elif role == _FOREGROUND:
-                fg = _INCOMPLETE_FG if r.status == INCOMPLETE else (
-                    _UNRANKED_FG if not r.ranked and r.status != "averaged" else None)
+                fg = self.paint_foreground(row)
                 if fg is None:
                     rd.clearData()
                 else:
@@ -731,18 +778,9 @@ class RankingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._hl_brush if r.code in self._highlight else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            kind = self._columns[col].kind
-            if kind in ("score", "count"):
-                return self._right
-            if kind == "rank":
-                return self._center
-            return None
+            return (None, self._right, self._center)[self.text_align(col)]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if r.status == INCOMPLETE:
-                return _INCOMPLETE_FG
-            if not r.ranked and r.status != "averaged":
-                return _UNRANKED_FG
-            return None
+            return self.paint_foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_NAME:
                 return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
