@@ -52,6 +52,7 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the cell's value (rounded Decimal, in
 CODE_ROLE = Qt.ItemDataRole.UserRole + 3
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 5
+_ROW_ROLES = {CODE_ROLE: "code", GROUP_ROLE: "group", STATUS_ROLE: "status"}  # role -> RankingRow field
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 6  # int: ranked by rank, then unranked, incomplete; then code
 
 HIGHLIGHT = QColor("#fff3b0")  # recently changed rows
@@ -72,6 +73,11 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole,
                                      Qt.ItemDataRole.CheckStateRole))  # the table sets none of them
+
+
+def _only_month_score(new: tuple, old: tuple) -> bool:
+    """Two change keys that differ at most in the month score (按平均分: the average moved)."""
+    return new[:3] == old[:3] and new[4:] == old[4:]
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -474,15 +480,11 @@ class RankingTableModel(QAbstractTableModel):
         if layout is None:
             return set()
         pos, units, rows = self._pos, result.units, self._rows
-        ckeys, rkeys, order, seen = self._ckeys, self._rkeys, self._order, self._seen
-        # Month view: a unit whose months mapping is the very object compared last time (the
-        # engine reports it for a change of its year figures) shows nothing new.
+        ckeys, rkeys, order = self._ckeys, self._rkeys, self._order
         same_months = layout.month is not None
         force = set(force)
-        keys, rerank, build, order_key = layout.keys, layout.rerank, layout.row, self._order_key
-        rescore, score_col = layout.rescore, layout.score_col
+        keys, rerank, order_key = layout.keys, layout.rerank, self._order_key
         col_rank = self._col_rank
-        last = len(self._columns) - 1
         sort_col = -1 if self._sort is None else self._sort[0]
         by_rank = self._sort is None or sort_col == col_rank
         changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
@@ -495,10 +497,8 @@ class RankingTableModel(QAbstractTableModel):
             if i is None or u is None:
                 continue
             forced = code in force
-            if same_months:
-                if u.months is seen[i] and not forced and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
-                    continue
-                seen[i] = u.months
+            if same_months and self._months_seen(i, u, forced):
+                continue
             ck, rk = keys(u)
             old = rows[i]
             if not forced and ck == ckeys[i]:
@@ -515,33 +515,12 @@ class RankingTableModel(QAbstractTableModel):
                     resort = resort or by_rank
                 changed[code] = (col_rank, col_rank)
                 continue
-            if (same_months and score_col >= 0 and rk == rkeys[i] and not forced and ck[:3] == ckeys[i][:3]
-                  and ck[4:] == ckeys[i][4:]):  # only the month score (按平均分: the average moved)
-                ckeys[i] = ck
-                new = rescore(old, u)
-                if new == old:
-                    continue
-                c0 = c1 = score_col
-            else:
-                ckeys[i], rkeys[i] = ck, rk
-                new = build(u)
-                if new == old:
-                    continue
-                cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
-                c0 = cols[0] + 2 if cols else last
-                c1 = cols[-1] + 2 if cols else COL_NAME
-                if old.note != new.note:
-                    c1 = last
-                if old.name != new.name:
-                    c0 = min(c0, COL_NAME)
-                if old.group != new.group:
-                    c0 = COL_CODE  # the filter role lives there
-                if old.status != new.status or old.rank != new.rank:
-                    c0, c1 = min(c0, col_rank), max(c1, col_rank)
-                if old.ranked != new.ranked or old.status != new.status or old.group != new.group:
-                    counts_stale = True
-                if not by_rank and sort_col >= 0 and c0 <= sort_col <= c1:
-                    resort = True
+            built = self._rebuilt(i, u, ck, rk, forced)
+            if built is None:
+                continue
+            new, c0, c1, counts = built
+            counts_stale = counts_stale or counts
+            resort = resort or (not by_rank and sort_col >= 0 and c0 <= sort_col <= c1)
             rows[i] = new
             key = order_key(new)
             if key != order[i]:
@@ -552,6 +531,53 @@ class RankingTableModel(QAbstractTableModel):
             return set()
         if counts_stale:
             self._counts.clear()
+        self._emit_changed(changed, resort, mark)
+        return set(changed)
+
+    def _rebuilt(self, i: int, u, ck: tuple, rk: tuple, forced: bool):
+        """Row ``i`` built again for a change of its figures: (row, first and last changed
+        column, counts change), or None when it shows the same."""
+        layout, old = self.layout_spec, self._rows[i]
+        score_col = layout.score_col
+        if (layout.month is not None and score_col >= 0 and rk == self._rkeys[i] and not forced
+                and _only_month_score(ck, self._ckeys[i])):
+            self._ckeys[i] = ck
+            new = layout.rescore(old, u)
+            return None if new == old else (new, score_col, score_col, False)
+        self._ckeys[i], self._rkeys[i] = ck, rk
+        new = layout.row(u)
+        return None if new == old else (new, *self._changed_span(old, new))
+
+    def _months_seen(self, i: int, u, forced: bool) -> bool:
+        """Month view: a unit whose months mapping is the very object compared last time (the
+        engine reports it for a change of its year figures) shows nothing new."""
+        ck = self._ckeys[i]
+        if u.months is self._seen[i] and not forced and u.unit is ck[0] and u.group == ck[1]:
+            return True
+        self._seen[i] = u.months
+        return False
+
+    def _changed_span(self, old: RankingRow, new: RankingRow) -> tuple[int, int, bool]:
+        """(first, last) column whose shown cells differ between two builds of a row, and
+        whether the tab's counts change with it."""
+        last, col_rank = len(self._columns) - 1, self._col_rank
+        cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
+        c0 = cols[0] + 2 if cols else last
+        c1 = cols[-1] + 2 if cols else COL_NAME
+        if old.note != new.note:
+            c1 = last
+        if old.name != new.name:
+            c0 = min(c0, COL_NAME)
+        if old.group != new.group:
+            c0 = COL_CODE  # the filter role lives there
+        if old.status != new.status or old.rank != new.rank:
+            c0, c1 = min(c0, col_rank), max(c1, col_rank)
+        counts = old.ranked != new.ranked or old.status != new.status or old.group != new.group
+        return c0, c1, counts
+
+    def _emit_changed(self, changed: dict[str, tuple[int, int]], resort: bool, mark: bool) -> None:
+        """One span for the rows a re-sort shifted, then the changed rows' cells."""
+        pos, last = self._pos, len(self._columns) - 1
         moved = self._permute(self._sorted_rows(), persistent=True) if resort else None
         if moved is not None:  # the rows between the old and the new places shifted: one span
             self.shifting = True
@@ -565,7 +591,6 @@ class RankingTableModel(QAbstractTableModel):
         else:
             spans = [(pos[c], c0, c1) for c, (c0, c1) in changed.items()]
         self._emit_runs(spans)
-        return set(changed)
 
     # -- order -----------------------------------------------------------------------------
     def _order_key(self, r: RankingRow) -> int:
@@ -782,19 +807,17 @@ class RankingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.paint_foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_NAME:
-                return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
-            if col == len(self._columns) - 1:
-                return r.note or None
-            return None
+            return self._tooltip(r, col)
         if role == RAW_ROLE:
             return self.cell(row, col).value
-        if role == CODE_ROLE:
-            return r.code
-        if role == GROUP_ROLE:
-            return r.group
-        if role == STATUS_ROLE:
-            return r.status
+        field = _ROW_ROLES.get(role)
+        return None if field is None else getattr(r, field)
+
+    def _tooltip(self, r: RankingRow, col: int) -> str | None:
+        if col == COL_NAME:
+            return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
+        if col == len(self._columns) - 1:
+            return r.note or None
         return None
 
     # -- summary -------------------------------------------------------------------------
