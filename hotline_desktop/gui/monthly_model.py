@@ -50,7 +50,15 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _EMPTY_KEY = (2,)
 _MERGE_GAP = 4  # changed rows up to this many rows apart share one dataChanged
+# Qt (6.12) repaints the whole viewport of every view on the model for a dataChanged that names
+# more than 200 cells, wherever they are (off screen, in columns a view hides): a run of rows
+# is signalled in parts of at most this many cells.
+_MAX_CHANGED_CELLS = 200
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_INPUT_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsEditable
 
+# roles the grid sets for no cell (a fed override sets FontRole: see _data)
+_NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole))
 _FED_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                         Qt.ItemDataRole.ToolTipRole, FED_ROLE))
 
@@ -84,6 +92,23 @@ def wrap_label(label: str, width: int = 6) -> str:
         last = lines.pop()
         lines[-1] += last
     return "\n".join(lines)
+
+
+def changed_runs(rows: Iterable[int], max_rows: int) -> list[tuple[int, int]]:
+    """(first, last) row runs covering `rows`: rows up to ``_MERGE_GAP`` apart share a run, no
+    run spans more than `max_rows` rows."""
+    runs: list[tuple[int, int]] = []
+    start = prev = None
+    for row in sorted(set(rows)):
+        if start is not None and row <= prev + _MERGE_GAP and row - start < max_rows:
+            prev = row
+            continue
+        if start is not None:
+            runs.append((start, prev))
+        start = prev = row
+    if start is not None:
+        runs.append((start, prev))
+    return runs
 
 
 class LiveCell(NamedTuple):
@@ -322,7 +347,9 @@ class MonthlyGridModel(QAbstractTableModel):
         """The live columns of those units changed: forget them (recomputed when next shown or
         sorted on: a rank shift touches thousands of rows, a repaint shows a few dozen) and
         signal the live columns of each run of rows once (rows up to ``_MERGE_GAP`` apart share
-        one dataChanged, as in the ranking model: a rank shift changes ~700 of 4,000 rows)."""
+        one dataChanged, as in the ranking model: a rank shift changes ~700 of 4,000 rows),
+        a long run in parts of at most ``_MAX_CHANGED_CELLS`` cells (else Qt repaints every
+        view whole)."""
         if not self._live_cols:
             return 0
         first = FIXED_COLUMNS + len(self._inputs)
@@ -336,15 +363,8 @@ class MonthlyGridModel(QAbstractTableModel):
                 rows.append(row)
         if not rows:
             return 0
-        rows.sort()
-        start = prev = rows[0]
-        for row in rows[1:] + [None]:
-            if row is not None and row <= prev + _MERGE_GAP:
-                prev = row
-                continue
-            self.dataChanged.emit(self.index(start, first), self.index(prev, last))
-            if row is not None:
-                start = prev = row
+        for start, end in changed_runs(rows, max(1, _MAX_CHANGED_CELLS // len(self._live_cols))):
+            self.dataChanged.emit(self.index(start, first), self.index(end, last))
         return len(rows)
 
     # -- changes from the service ----------------------------------------------------------
@@ -552,10 +572,12 @@ class MonthlyGridModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self.is_input_column(index.column()):
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return self.column_flags(index.column())
+
+    def column_flags(self, col: int):
+        """Every cell of a column has the same flags (constants: an enum "|" per call costs more
+        than the rest of a painted cell)."""
+        return _INPUT_FLAGS if FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs) else _CELL_FLAGS
 
     def _display(self, row: int, col: int) -> str:
         u = self._units[row]
@@ -583,6 +605,27 @@ class MonthlyGridModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if row >= len(self._units) or col >= len(self._headers):
             return None
+        return self._data(row, col, role)
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        """Every role a delegate asks to paint a cell in one Python call (not one per role)."""
+        if not index.isValid():
+            return
+        row, col = index.row(), index.column()
+        if row >= len(self._units) or col >= len(self._headers):
+            return
+        for rd in span:
+            role = rd.role()
+            if role in _NEVER:
+                rd.clearData()
+                continue
+            v = self._data(row, col, role)
+            if v is None:
+                rd.clearData()
+            else:
+                rd.setData(v)
+
+    def _data(self, row: int, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
             return self._display(row, col)
         u = self._units[row]
@@ -699,6 +742,17 @@ class MonthlyFilterProxy(SearchProxy):
         if a == b:  # stable tie-break by code
             return natural_key(m.unit_at(left.row()).code) < natural_key(m.unit_at(right.row()).code)
         return a < b
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        # (QSortFilterProxyModel would ask the model role by role)
+        if index.isValid():
+            self.sourceModel().multiData(self.mapToSource(index), span)
+
+    def flags(self, index):
+        # columns are not filtered or moved: the model's flags go by column alone
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return self.sourceModel().column_flags(index.column())
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         # Rows are numbered 1…n in view order (not the source row); columns are not filtered,
