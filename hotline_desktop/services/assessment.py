@@ -41,7 +41,7 @@ class YearSchemeRow:
         return f"{self.year} 年 · {self.title}（{self.scheme_id}）"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A stored value: its text, the parsed value when valid, or the reason it is not."""
 
