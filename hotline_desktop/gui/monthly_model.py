@@ -745,14 +745,16 @@ class MonthlyFilterProxy(SearchProxy):
 
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
         # (QSortFilterProxyModel would ask the model role by role)
-        if index.isValid():
-            self.sourceModel().multiData(self.mapToSource(index), span)
+        src = self.sourceModel()
+        if index.isValid() and src is not None:
+            src.multiData(self.mapToSource(index), span)
 
     def flags(self, index):
         # columns are not filtered or moved: the model's flags go by column alone
-        if not index.isValid():
+        src = self.sourceModel()
+        if not index.isValid() or src is None:
             return Qt.ItemFlag.NoItemFlags
-        return self.sourceModel().column_flags(index.column())
+        return src.column_flags(index.column())
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         # Rows are numbered 1…n in view order (not the source row); columns are not filtered,
