@@ -59,6 +59,8 @@ _INPUT_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsEditable
 
 # roles the grid sets for no cell (a fed override sets FontRole: see _data)
 _NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole))
+_MARK_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
+                         ERROR_ROLE))
 _FED_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                         Qt.ItemDataRole.ToolTipRole, FED_ROLE))
 
@@ -410,14 +412,18 @@ class MonthlyGridModel(QAbstractTableModel):
             n += 1
             if self._update_warning(ch.unit_id):
                 errors_touched = True
-                self.dataChanged.emit(self.index(row, COL_NAME), self.index(row, COL_NAME))
-                vcol = self._col_of_key.get(self.scheme.volume_input or "")
-                if vcol is not None:
-                    self.dataChanged.emit(self.index(row, vcol), self.index(row, vcol))
-                self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
+                self._warning_changed(row)
         if errors_touched or len(self._errors) != errors_before:
             self.errors_changed.emit()
         return n
+
+    def _warning_changed(self, row: int) -> None:
+        """A unit-month's warning came or went: its name, volume cell and row marker repaint."""
+        self.dataChanged.emit(self.index(row, COL_NAME), self.index(row, COL_NAME))
+        vcol = self._col_of_key.get(self.scheme.volume_input or "")
+        if vcol is not None:
+            self.dataChanged.emit(self.index(row, vcol), self.index(row, vcol))
+        self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
     def mark_unsaved(self, edits: Iterable, reason: str) -> int:
         """Keep texts whose save failed on screen (red, with the reason) instead of losing them."""
@@ -628,65 +634,77 @@ class MonthlyGridModel(QAbstractTableModel):
     def _data(self, row: int, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
             return self._display(row, col)
-        u = self._units[row]
-        is_input = FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if col >= FIXED_COLUMNS else _LEFT
-        if is_input:
-            key = self._inputs[col - FIXED_COLUMNS].key
-            if key in self.fed.keys and role in _FED_ROLES and (u.id, key) not in self._errors:
-                return self.fed.role(u.id, key, role)
-            if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
-                pending = self._unsaved.get((u.id, key)) if self._unsaved else None
-                if pending is not None:
-                    if role == Qt.ItemDataRole.ToolTipRole:
-                        return _tr("未保存：{0}").format(pending[1])
-                    if role == ERROR_ROLE:
-                        return _tr("未保存")
-                    return self._bad_bg if role == Qt.ItemDataRole.BackgroundRole else self._bad_fg
-                err = self._errors.get((u.id, key))
-                if err is None:
-                    warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
-                    if warning is None or role == ERROR_ROLE:
-                        return None
-                    if role == Qt.ItemDataRole.BackgroundRole:
-                        return self._warn_bg
-                    if role == Qt.ItemDataRole.ForegroundRole:
-                        return self._warn_fg
-                    return warning
-                if role == Qt.ItemDataRole.BackgroundRole:
-                    return self._bad_bg
-                if role == Qt.ItemDataRole.ForegroundRole:
-                    return self._bad_fg
-                if role == Qt.ItemDataRole.ToolTipRole:
-                    return _tr("{0}\n（不计分，改正后自动计入）").format(err)
-                return err
-            if role == RAW_ROLE:
-                return self._cells.get((u.id, key))
-            if role == KEY_ROLE:
-                return key
-        elif col >= FIXED_COLUMNS:  # live
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return self._live_bg
-            if role == Qt.ItemDataRole.ForegroundRole:
-                lc = self.live_cell(row, col)
-                return self._muted if lc.value is None else self._live_fg
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.live_cell(row, col).tip or None
-            if role == RAW_ROLE:
-                return self.live_cell(row, col).value
-        elif role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
-            warning = self._warnings.get(u.id)
-            return f"{u.name}\n⚠ {warning}" if warning else u.name
-        elif role == Qt.ItemDataRole.ForegroundRole and col == COL_NAME and u.id in self._warnings:
-            return self._warn_fg
-        elif role == RAW_ROLE:
-            return (u.code, u.name, u.kind.value)[col]
         if role == SORT_ROLE:
             return repr(self.sort_key(row, col))
+        u = self._units[row]
         if role == UNIT_ID_ROLE:
             return u.id
+        if FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs):
+            return self._input_data(u, self._inputs[col - FIXED_COLUMNS].key, role)
+        if col >= FIXED_COLUMNS:
+            return self._live_data(row, col, role)
+        return self._unit_data(u, col, role)
+
+    def _input_data(self, u: UnitRow, key: str, role):
+        if key in self.fed.keys and role in _FED_ROLES and (u.id, key) not in self._errors:
+            return self.fed.role(u.id, key, role)
+        if role in _MARK_ROLES:
+            return self._input_mark(u, key, role)
+        if role == RAW_ROLE:
+            return self._cells.get((u.id, key))
+        if role == KEY_ROLE:
+            return key
+        return None
+
+    def _input_mark(self, u: UnitRow, key: str, role):
+        """Colours, tooltip and ERROR_ROLE of an input cell: unsaved, invalid, or the unit-month's warning."""
+        pending = self._unsaved.get((u.id, key)) if self._unsaved else None
+        if pending is not None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tr("未保存：{0}").format(pending[1])
+            if role == ERROR_ROLE:
+                return _tr("未保存")
+            return self._bad_bg if role == Qt.ItemDataRole.BackgroundRole else self._bad_fg
+        err = self._errors.get((u.id, key))
+        if err is None:
+            warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
+            if warning is None or role == ERROR_ROLE:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._warn_bg
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._warn_fg
+            return warning
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._bad_bg
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._bad_fg
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tr("{0}\n（不计分，改正后自动计入）").format(err)
+        return err
+
+    def _live_data(self, row: int, col: int, role):
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._live_bg
+        if role == Qt.ItemDataRole.ForegroundRole:
+            lc = self.live_cell(row, col)
+            return self._muted if lc.value is None else self._live_fg
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.live_cell(row, col).tip or None
+        if role == RAW_ROLE:
+            return self.live_cell(row, col).value
+        return None
+
+    def _unit_data(self, u: UnitRow, col: int, role):
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
+            warning = self._warnings.get(u.id)
+            return f"{u.name}\n⚠ {warning}" if warning else u.name
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_NAME and u.id in self._warnings:
+            return self._warn_fg
+        if role == RAW_ROLE:
+            return (u.code, u.name, u.kind.value)[col]
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
