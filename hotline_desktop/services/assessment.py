@@ -41,7 +41,7 @@ class YearSchemeRow:
         return f"{self.year} 年 · {self.title}（{self.scheme_id}）"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A stored value: its text, the parsed value when valid, or the reason it is not."""
 
@@ -198,7 +198,9 @@ class AssessmentService:
     def ensure(self, year: int, scheme_id: str) -> YearSchemeRow:
         return self.find(year, scheme_id) or self.assign(year, scheme_id)
 
-    def _year_of(self, year_scheme_id: int) -> int:
+    def year_of(self, year_scheme_id: int) -> int:
+        """The year of a (year, scheme), read once (a year scheme's year never changes; the
+        cache goes with `invalidate`): asked on every edit, e.g. by the feeds' active keys."""
         year = self._years.get(year_scheme_id)
         if year is None:
             year = self._years[year_scheme_id] = self.get(year_scheme_id).year
@@ -323,7 +325,7 @@ class AssessmentService:
         Checked whole first: an unknown item or a month outside the year refuses the batch.
         """
         sch = self.scheme(year_scheme_id)
-        year = self._year_of(year_scheme_id)
+        year = self.year_of(year_scheme_id)
         valid_months = set(month_keys(year))
         edits = list(edits)
         for e in edits:
