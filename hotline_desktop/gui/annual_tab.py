@@ -399,6 +399,9 @@ class AnnualTab(TabPage):
         self._notes: dict[str, str] = {}
         self._unit_id: int | None = None
         self._pending = True
+        # units whose live figures changed while the tab was hidden: their states (a few ms per
+        # hundred units) are refreshed once when it is shown, not on every edit elsewhere
+        self._stale_units: set[int] = set()
         self._last_dir = str(Path.home())
         services.rankings  # noqa: B018 - engines must hear values_changed before this tab does
         self._values_relay = EventBridge(services.assessment.values_changed, self)
@@ -623,6 +626,10 @@ class AnnualTab(TabPage):
         super().showEvent(event)
         if self._pending:
             self._load()
+        elif self._stale_units:
+            ids, self._stale_units = self._stale_units, set()
+            self._refresh_states(ids)
+            self._update_header()
 
     def _schedule_load(self) -> None:
         self._pending = True
@@ -635,6 +642,7 @@ class AnnualTab(TabPage):
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
         self._pending = False
+        self._stale_units = set()  # every state is computed afresh
         ys = self.year_scheme
         if self._live_relay is not None:
             self._live_relay.detach()
@@ -755,9 +763,10 @@ class AnnualTab(TabPage):
         selector.assign_dialog()
 
     # -- completeness ----------------------------------------------------------------------
-    def _state_of(self, unit, result) -> UnitState:
+    def _state_of(self, unit, result, by_label: dict[str, str] | None = None) -> UnitState:
         scheme = self._scheme
-        by_label = {i.label: i.key for i in scheme.annual_inputs}
+        if by_label is None:
+            by_label = {i.label: i.key for i in scheme.annual_inputs}
         miss_keys = [by_label.get(lbl, lbl) for lbl in self._missing.get(unit.id, [])]
         entered = {inp.key: cell.valid for inp in scheme.annual_inputs
                    if (cell := self._cells.get((unit.id, inp.key))) is not None}
@@ -768,11 +777,12 @@ class AnnualTab(TabPage):
         if self._live is None:
             return
         result = self._live.result()
+        by_label = {i.label: i.key for i in self._scheme.annual_inputs}
         states = {}
         for uid in unit_ids:
             u = self.units_model.unit(uid)
             if u is not None:
-                states[uid] = self._state_of(u, result)
+                states[uid] = self._state_of(u, result, by_label)
         if self.units_model.update_states(states):
             self._refresh_missing_model()
             self._update_counts()
@@ -967,6 +977,9 @@ class AnnualTab(TabPage):
         if self._live is None:
             return
         ids = {self._live.id_of[c] for c in codes if c in self._live.id_of}
+        if not self.isVisible():  # (a figure typed in 月度数据 moves ranks of hundreds of units)
+            self._stale_units |= ids
+            return
         self._refresh_states(ids)
         self._update_header()
 

@@ -50,7 +50,17 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _EMPTY_KEY = (2,)
 _MERGE_GAP = 4  # changed rows up to this many rows apart share one dataChanged
+# Qt (6.12) repaints the whole viewport of every view on the model for a dataChanged that names
+# more than 200 cells, wherever they are (off screen, in columns a view hides): a run of rows
+# is signalled in parts of at most this many cells.
+_MAX_CHANGED_CELLS = 200
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_INPUT_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsEditable
 
+# roles the grid sets for no cell (a fed override sets FontRole: see _data)
+_NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.CheckStateRole))
+_MARK_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
+                         ERROR_ROLE))
 _FED_ROLES = frozenset((Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
                         Qt.ItemDataRole.ToolTipRole, FED_ROLE))
 
@@ -84,6 +94,23 @@ def wrap_label(label: str, width: int = 6) -> str:
         last = lines.pop()
         lines[-1] += last
     return "\n".join(lines)
+
+
+def changed_runs(rows: Iterable[int], max_rows: int) -> list[tuple[int, int]]:
+    """(first, last) row runs covering `rows`: rows up to ``_MERGE_GAP`` apart share a run, no
+    run spans more than `max_rows` rows."""
+    runs: list[tuple[int, int]] = []
+    start = prev = None
+    for row in sorted(set(rows)):
+        if start is not None and row <= prev + _MERGE_GAP and row - start < max_rows:
+            prev = row
+            continue
+        if start is not None:
+            runs.append((start, prev))
+        start = prev = row
+    if start is not None:
+        runs.append((start, prev))
+    return runs
 
 
 class LiveCell(NamedTuple):
@@ -322,7 +349,9 @@ class MonthlyGridModel(QAbstractTableModel):
         """The live columns of those units changed: forget them (recomputed when next shown or
         sorted on: a rank shift touches thousands of rows, a repaint shows a few dozen) and
         signal the live columns of each run of rows once (rows up to ``_MERGE_GAP`` apart share
-        one dataChanged, as in the ranking model: a rank shift changes ~700 of 4,000 rows)."""
+        one dataChanged, as in the ranking model: a rank shift changes ~700 of 4,000 rows),
+        a long run in parts of at most ``_MAX_CHANGED_CELLS`` cells (else Qt repaints every
+        view whole)."""
         if not self._live_cols:
             return 0
         first = FIXED_COLUMNS + len(self._inputs)
@@ -336,15 +365,8 @@ class MonthlyGridModel(QAbstractTableModel):
                 rows.append(row)
         if not rows:
             return 0
-        rows.sort()
-        start = prev = rows[0]
-        for row in rows[1:] + [None]:
-            if row is not None and row <= prev + _MERGE_GAP:
-                prev = row
-                continue
-            self.dataChanged.emit(self.index(start, first), self.index(prev, last))
-            if row is not None:
-                start = prev = row
+        for start, end in changed_runs(rows, max(1, _MAX_CHANGED_CELLS // len(self._live_cols))):
+            self.dataChanged.emit(self.index(start, first), self.index(end, last))
         return len(rows)
 
     # -- changes from the service ----------------------------------------------------------
@@ -390,14 +412,18 @@ class MonthlyGridModel(QAbstractTableModel):
             n += 1
             if self._update_warning(ch.unit_id):
                 errors_touched = True
-                self.dataChanged.emit(self.index(row, COL_NAME), self.index(row, COL_NAME))
-                vcol = self._col_of_key.get(self.scheme.volume_input or "")
-                if vcol is not None:
-                    self.dataChanged.emit(self.index(row, vcol), self.index(row, vcol))
-                self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
+                self._warning_changed(row)
         if errors_touched or len(self._errors) != errors_before:
             self.errors_changed.emit()
         return n
+
+    def _warning_changed(self, row: int) -> None:
+        """A unit-month's warning came or went: its name, volume cell and row marker repaint."""
+        self.dataChanged.emit(self.index(row, COL_NAME), self.index(row, COL_NAME))
+        vcol = self._col_of_key.get(self.scheme.volume_input or "")
+        if vcol is not None:
+            self.dataChanged.emit(self.index(row, vcol), self.index(row, vcol))
+        self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
     def mark_unsaved(self, edits: Iterable, reason: str) -> int:
         """Keep texts whose save failed on screen (red, with the reason) instead of losing them."""
@@ -552,10 +578,12 @@ class MonthlyGridModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        f = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self.is_input_column(index.column()):
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        return self.column_flags(index.column())
+
+    def column_flags(self, col: int):
+        """Every cell of a column has the same flags (constants: an enum "|" per call costs more
+        than the rest of a painted cell)."""
+        return _INPUT_FLAGS if FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs) else _CELL_FLAGS
 
     def _display(self, row: int, col: int) -> str:
         u = self._units[row]
@@ -583,67 +611,100 @@ class MonthlyGridModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         if row >= len(self._units) or col >= len(self._headers):
             return None
+        return self._data(row, col, role)
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        """Every role a delegate asks to paint a cell in one Python call (not one per role)."""
+        if not index.isValid():
+            return
+        row, col = index.row(), index.column()
+        if row >= len(self._units) or col >= len(self._headers):
+            return
+        for rd in span:
+            role = rd.role()
+            if role in _NEVER:
+                rd.clearData()
+                continue
+            v = self._data(row, col, role)
+            if v is None:
+                rd.clearData()
+            else:
+                rd.setData(v)
+
+    def _data(self, row: int, col: int, role):
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
             return self._display(row, col)
-        u = self._units[row]
-        is_input = FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if col >= FIXED_COLUMNS else _LEFT
-        if is_input:
-            key = self._inputs[col - FIXED_COLUMNS].key
-            if key in self.fed.keys and role in _FED_ROLES and (u.id, key) not in self._errors:
-                return self.fed.role(u.id, key, role)
-            if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.ToolTipRole, ERROR_ROLE):
-                pending = self._unsaved.get((u.id, key)) if self._unsaved else None
-                if pending is not None:
-                    if role == Qt.ItemDataRole.ToolTipRole:
-                        return _tr("未保存：{0}").format(pending[1])
-                    if role == ERROR_ROLE:
-                        return _tr("未保存")
-                    return self._bad_bg if role == Qt.ItemDataRole.BackgroundRole else self._bad_fg
-                err = self._errors.get((u.id, key))
-                if err is None:
-                    warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
-                    if warning is None or role == ERROR_ROLE:
-                        return None
-                    if role == Qt.ItemDataRole.BackgroundRole:
-                        return self._warn_bg
-                    if role == Qt.ItemDataRole.ForegroundRole:
-                        return self._warn_fg
-                    return warning
-                if role == Qt.ItemDataRole.BackgroundRole:
-                    return self._bad_bg
-                if role == Qt.ItemDataRole.ForegroundRole:
-                    return self._bad_fg
-                if role == Qt.ItemDataRole.ToolTipRole:
-                    return _tr("{0}\n（不计分，改正后自动计入）").format(err)
-                return err
-            if role == RAW_ROLE:
-                return self._cells.get((u.id, key))
-            if role == KEY_ROLE:
-                return key
-        elif col >= FIXED_COLUMNS:  # live
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return self._live_bg
-            if role == Qt.ItemDataRole.ForegroundRole:
-                lc = self.live_cell(row, col)
-                return self._muted if lc.value is None else self._live_fg
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.live_cell(row, col).tip or None
-            if role == RAW_ROLE:
-                return self.live_cell(row, col).value
-        elif role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
-            warning = self._warnings.get(u.id)
-            return f"{u.name}\n⚠ {warning}" if warning else u.name
-        elif role == Qt.ItemDataRole.ForegroundRole and col == COL_NAME and u.id in self._warnings:
-            return self._warn_fg
-        elif role == RAW_ROLE:
-            return (u.code, u.name, u.kind.value)[col]
         if role == SORT_ROLE:
             return repr(self.sort_key(row, col))
+        u = self._units[row]
         if role == UNIT_ID_ROLE:
             return u.id
+        if FIXED_COLUMNS <= col < FIXED_COLUMNS + len(self._inputs):
+            return self._input_data(u, self._inputs[col - FIXED_COLUMNS].key, role)
+        if col >= FIXED_COLUMNS:
+            return self._live_data(row, col, role)
+        return self._unit_data(u, col, role)
+
+    def _input_data(self, u: UnitRow, key: str, role):
+        if key in self.fed.keys and role in _FED_ROLES and (u.id, key) not in self._errors:
+            return self.fed.role(u.id, key, role)
+        if role in _MARK_ROLES:
+            return self._input_mark(u, key, role)
+        if role == RAW_ROLE:
+            return self._cells.get((u.id, key))
+        if role == KEY_ROLE:
+            return key
+        return None
+
+    def _input_mark(self, u: UnitRow, key: str, role):
+        """Colours, tooltip and ERROR_ROLE of an input cell: unsaved, invalid, or the unit-month's warning."""
+        pending = self._unsaved.get((u.id, key)) if self._unsaved else None
+        if pending is not None:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _tr("未保存：{0}").format(pending[1])
+            if role == ERROR_ROLE:
+                return _tr("未保存")
+            return self._bad_bg if role == Qt.ItemDataRole.BackgroundRole else self._bad_fg
+        err = self._errors.get((u.id, key))
+        if err is None:
+            warning = self._warnings.get(u.id) if key == self.scheme.volume_input else None
+            if warning is None or role == ERROR_ROLE:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._warn_bg
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._warn_fg
+            return warning
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._bad_bg
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._bad_fg
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tr("{0}\n（不计分，改正后自动计入）").format(err)
+        return err
+
+    def _live_data(self, row: int, col: int, role):
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._live_bg
+        if role == Qt.ItemDataRole.ForegroundRole:
+            lc = self.live_cell(row, col)
+            return self._muted if lc.value is None else self._live_fg
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.live_cell(row, col).tip or None
+        if role == RAW_ROLE:
+            return self.live_cell(row, col).value
+        return None
+
+    def _unit_data(self, u: UnitRow, col: int, role):
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
+            warning = self._warnings.get(u.id)
+            return f"{u.name}\n⚠ {warning}" if warning else u.name
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_NAME and u.id in self._warnings:
+            return self._warn_fg
+        if role == RAW_ROLE:
+            return (u.code, u.name, u.kind.value)[col]
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -699,6 +760,19 @@ class MonthlyFilterProxy(SearchProxy):
         if a == b:  # stable tie-break by code
             return natural_key(m.unit_at(left.row()).code) < natural_key(m.unit_at(right.row()).code)
         return a < b
+
+    def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
+        # (QSortFilterProxyModel would ask the model role by role)
+        src = self.sourceModel()
+        if index.isValid() and src is not None:
+            src.multiData(self.mapToSource(index), span)
+
+    def flags(self, index):
+        # columns are not filtered or moved: the model's flags go by column alone
+        src = self.sourceModel()
+        if not index.isValid() or src is None:
+            return Qt.ItemFlag.NoItemFlags
+        return src.column_flags(index.column())
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         # Rows are numbered 1…n in view order (not the source row); columns are not filtered,

@@ -89,6 +89,9 @@ class RankingTab(TabPage):
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._loading = False
         self._attach_pending = False
+        # changes heard while hidden (a figure typed in 月度数据): the rows follow once when shown
+        self._hidden_codes: set[str] = set()
+        self._hidden_values: list = []
         self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
@@ -324,6 +327,12 @@ class RankingTab(TabPage):
         if self._attach_pending:
             self._attach_pending = False
             self._attach()
+        codes, values = self._hidden_codes, self._hidden_values
+        self._hidden_codes, self._hidden_values = set(), []
+        if codes:
+            self._on_changed(frozenset(codes))
+        if values:
+            self._on_values(values[0][0], [ch for _ys, changes in values for ch in changes])
 
     def export_actions(self) -> list[QAction]:
         xlsx = QAction(self.tr("排名表（Excel）…"), self)
@@ -352,6 +361,7 @@ class RankingTab(TabPage):
         self._live = None
         self._live_bridge = None
         self._values_bridge = None
+        self._hidden_codes, self._hidden_values = set(), []
 
     #: Build a live engine that is not there yet in a worker thread, showing 正在计算….
     build_in_background = True
@@ -452,6 +462,9 @@ class RankingTab(TabPage):
         live = self._live
         if live is None or self.model.layout_spec is None:
             return
+        if not self.isVisible():  # once when shown (showEvent), not on every edit in another tab
+            self._hidden_codes.update(codes)
+            return
         result = live.result()
         layout = self.model.layout_spec
         units_same = len(result.units) == self.model.rowCount() and self.model.has_units(codes)
@@ -476,6 +489,9 @@ class RankingTab(TabPage):
         live = self._live
         layout = self.model.layout_spec
         if live is None or layout is None or layout.month is None or ys_id != live.year_scheme_id:
+            return
+        if not self.isVisible():
+            self._hidden_values.append((ys_id, changes))
             return
         code_of = live.code_of
         codes = {code_of[ch.unit_id] for ch in changes if ch.month == layout.month and ch.unit_id in code_of}

@@ -41,7 +41,7 @@ class YearSchemeRow:
         return f"{self.year} 年 · {self.title}（{self.scheme_id}）"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A stored value: its text, the parsed value when valid, or the reason it is not."""
 
@@ -198,7 +198,9 @@ class AssessmentService:
     def ensure(self, year: int, scheme_id: str) -> YearSchemeRow:
         return self.find(year, scheme_id) or self.assign(year, scheme_id)
 
-    def _year_of(self, year_scheme_id: int) -> int:
+    def year_of(self, year_scheme_id: int) -> int:
+        """The year of a (year, scheme), read once (a year scheme's year never changes; the
+        cache goes with `invalidate`): asked on every edit, e.g. by the feeds' active keys."""
         year = self._years.get(year_scheme_id)
         if year is None:
             year = self._years[year_scheme_id] = self.get(year_scheme_id).year
@@ -323,7 +325,7 @@ class AssessmentService:
         Checked whole first: an unknown item or a month outside the year refuses the batch.
         """
         sch = self.scheme(year_scheme_id)
-        year = self._year_of(year_scheme_id)
+        year = self.year_of(year_scheme_id)
         valid_months = set(month_keys(year))
         edits = list(edits)
         for e in edits:
@@ -368,123 +370,11 @@ class AssessmentService:
             repo = ValueRepository(s)
             had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
             if monthly:
-                if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
-                    found = repo.monthly_existing(year_scheme_id, cells={(e.unit_id, e.month, e.key) for e in monthly})
-                else:
-                    found = repo.monthly_existing(year_scheme_id, months={e.month for e in monthly})
-                existing = {}
-                overridden = set()
-                for i, u, m, k, v, o, ver in found:
-                    existing[(u, m, k)] = (i, v)
-                    stored_versions[(u, m, k)] = ver
-                    if o:
-                        overridden.add((u, m, k))
-                self._check_versions(s, sch, monthly, stored_versions, existing)
-                ins, upd, dels = {}, {}, {}
-                for e in monthly:
-                    inp = sch.input(e.key)
-                    ident = (e.unit_id, e.month, e.key)
-                    cur = existing.get(ident)
-                    old = check(inp, cur[1]) if cur else None
-                    new = check(inp, e.text)
-                    fed = e.key in fed_keys
-                    if (old.text if old else None) == (new.text if new else None) and (
-                        not fed or ident in overridden or new is None
-                    ):
-                        continue
-                    if new is None:
-                        dels[ident] = {"i": cur[0]}
-                        existing.pop(ident)
-                    elif cur is None:
-                        num, scale = stored_number(inp, new)
-                        ins[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, month=e.month,
-                                          key=e.key, value=new.text, valid=new.valid, num=num, scale=scale)
-                        existing[ident] = (None, new.text)
-                    elif cur[0] is None:  # inserted earlier in this batch
-                        num, scale = stored_number(inp, new)
-                        ins[ident].update(value=new.text, valid=new.valid, num=num, scale=scale)
-                        existing[ident] = (None, new.text)
-                    else:
-                        num, scale = stored_number(inp, new)
-                        upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid, "n": num, "sc": scale}
-                        existing[ident] = (cur[0], new.text)
-                    if fed:
-                        fed_edits.append((len(changes), ident in overridden))
-                        if new is not None:
-                            overridden.add(ident)
-                        else:
-                            overridden.discard(ident)
-                    changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
-                    audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
-                                           field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
-                                           old_value=old.text if old else None,
-                                           new_value=new.text if new else None))
-                for ident, p in dels.items():
-                    p["ver"] = stored_versions.get(ident, 0)
-                    written[ident] = 0
-                for ident, p in upd.items():
-                    p["ver"] = stored_versions.get(ident, 0)
-                    written[ident] = p["ver"] + 1
-                for ident in ins:
-                    written[ident] = 1
-                _expect_rows(repo.delete_monthly([{"i": d["i"], "ver": d["ver"]} for d in dels.values()]),
-                             len(dels), "monthly_values")
-                _expect_rows(repo.update_monthly(list(upd.values())), len(upd), "monthly_values")
-                repo.insert_monthly(list(ins.values()))
-                if fed_edits:
-                    self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
+                self._write_monthly(s, repo, year_scheme_id, sch, monthly, fed_keys, fed_edits, changes, audit_rows,
+                                    stored_versions, written)
             if annual:
-                # Typing a fed annual input (the knowledge base feeds it this year) is an override.
-                fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
-                existing_a, overridden_a = {}, set()
-                for i, u, k, v, o, ver in repo.annual_existing(year_scheme_id):
-                    existing_a[(u, k)] = (i, v)
-                    stored_versions[(u, None, k)] = ver
-                    if o and v is not None:
-                        overridden_a.add((u, k))
-                self._check_versions(s, sch, annual, stored_versions,
-                                     {(u, None, k): c for (u, k), c in existing_a.items()})
-                ins_a: dict[tuple[int, str], dict] = {}
-                upd_a: dict[tuple[int, str], dict] = {}
-                for e in annual:
-                    inp = sch.input(e.key)
-                    ident = (e.unit_id, e.key)
-                    cur = existing_a.get(ident)
-                    old = check(inp, cur[1]) if cur and cur[1] is not None else None
-                    new = check(inp, e.text)
-                    fed = e.key in fed_a
-                    if (old.text if old else None) == (new.text if new else None) and (
-                        not fed or ident in overridden_a or new is None
-                    ):
-                        continue
-                    value, ok = (new.text, new.valid) if new else (None, True)
-                    num, scale = stored_number(inp, new)
-                    ov = fed and new is not None
-                    if cur is None:
-                        ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
-                                            value=value, valid=ok, note="", override=ov, num=num, scale=scale)
-                        existing_a[ident] = (None, value)
-                    elif cur[0] is None:
-                        ins_a[ident].update(value=value, valid=ok, override=ov, num=num, scale=scale)
-                        existing_a[ident] = (None, value)
-                    else:
-                        upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov, "n": num, "sc": scale}
-                        existing_a[ident] = (cur[0], value)
-                    ch = CellChange(e.unit_id, None, e.key, old, new)
-                    if fed:
-                        ch = self.annual_feeds.effective_change(year_scheme_id, ch, ident in overridden_a)
-                        (overridden_a.add if ov else overridden_a.discard)(ident)
-                    changes.append(ch)
-                    audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
-                                           field=e.key, old_value=old.text if old else None,
-                                           new_value=new.text if new else None))
-                for (u, k), p in upd_a.items():
-                    p["ver"] = stored_versions.get((u, None, k), 0)
-                    written[(u, None, k)] = p["ver"] + 1
-                for (u, k) in ins_a:
-                    written[(u, None, k)] = 1
-                _expect_rows(repo.update_annual(list(upd_a.values())), len(upd_a), "annual_values")
-                repo.insert_annual(list(ins_a.values()))
+                self._write_annual(s, repo, year_scheme_id, sch, annual, changes, audit_rows, stored_versions,
+                                   written)
             if audit_rows:
                 operator = operator_of(s)
                 con.execute(insert(AuditEntry), [r | {"operator": operator} for r in audit_rows])
@@ -494,6 +384,131 @@ class AssessmentService:
                     flipped[m] = has
         return [replace(c, version=written[ident]) if (ident := (c.unit_id, c.month, c.key)) in written else c
                 for c in changes]
+
+    def _write_monthly(self, s, repo: ValueRepository, year_scheme_id, sch, monthly, fed_keys, fed_edits, changes,
+                       audit_rows, stored_versions, written) -> None:
+        """The monthly cells of set_values' transaction."""
+        con = s.connection()
+        if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
+            found = repo.monthly_existing(year_scheme_id, cells={(e.unit_id, e.month, e.key) for e in monthly})
+        else:
+            found = repo.monthly_existing(year_scheme_id, months={e.month for e in monthly})
+        existing = {}
+        overridden = set()
+        for i, u, m, k, v, o, ver in found:
+            existing[(u, m, k)] = (i, v)
+            stored_versions[(u, m, k)] = ver
+            if o:
+                overridden.add((u, m, k))
+        self._check_versions(s, sch, monthly, stored_versions, existing)
+        ins, upd, dels = {}, {}, {}
+        for e in monthly:
+            inp = sch.input(e.key)
+            ident = (e.unit_id, e.month, e.key)
+            cur = existing.get(ident)
+            old = check(inp, cur[1]) if cur else None
+            new = check(inp, e.text)
+            fed = e.key in fed_keys
+            if (old.text if old else None) == (new.text if new else None) and (
+                not fed or ident in overridden or new is None
+            ):
+                continue
+            if new is None:
+                dels[ident] = {"i": cur[0]}
+                existing.pop(ident)
+            elif cur is None:
+                num, scale = stored_number(inp, new)
+                ins[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, month=e.month,
+                                  key=e.key, value=new.text, valid=new.valid, num=num, scale=scale)
+                existing[ident] = (None, new.text)
+            elif cur[0] is None:  # inserted earlier in this batch
+                num, scale = stored_number(inp, new)
+                ins[ident].update(value=new.text, valid=new.valid, num=num, scale=scale)
+                existing[ident] = (None, new.text)
+            else:
+                num, scale = stored_number(inp, new)
+                upd[ident] = {"i": cur[0], "v": new.text, "ok": new.valid, "n": num, "sc": scale}
+                existing[ident] = (cur[0], new.text)
+            if fed:
+                fed_edits.append((len(changes), ident in overridden))
+                if new is not None:
+                    overridden.add(ident)
+                else:
+                    overridden.discard(ident)
+            changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
+            audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
+                                   field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
+                                   old_value=old.text if old else None,
+                                   new_value=new.text if new else None))
+        for ident, p in dels.items():
+            p["ver"] = stored_versions.get(ident, 0)
+            written[ident] = 0
+        for ident, p in upd.items():
+            p["ver"] = stored_versions.get(ident, 0)
+            written[ident] = p["ver"] + 1
+        for ident in ins:
+            written[ident] = 1
+        _expect_rows(repo.delete_monthly([{"i": d["i"], "ver": d["ver"]} for d in dels.values()]),
+                     len(dels), "monthly_values")
+        _expect_rows(repo.update_monthly(list(upd.values())), len(upd), "monthly_values")
+        repo.insert_monthly(list(ins.values()))
+        if fed_edits:
+            self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
+
+    def _write_annual(self, s, repo: ValueRepository, year_scheme_id, sch, annual, changes, audit_rows,
+                      stored_versions, written) -> None:
+        """The annual cells of set_values' transaction."""
+        # Typing a fed annual input (the knowledge base feeds it this year) is an override.
+        fed_a = self.annual_feeds.active_keys(year_scheme_id) if self.annual_feeds is not None else ()
+        existing_a, overridden_a = {}, set()
+        for i, u, k, v, o, ver in repo.annual_existing(year_scheme_id):
+            existing_a[(u, k)] = (i, v)
+            stored_versions[(u, None, k)] = ver
+            if o and v is not None:
+                overridden_a.add((u, k))
+        self._check_versions(s, sch, annual, stored_versions,
+                             {(u, None, k): c for (u, k), c in existing_a.items()})
+        ins_a: dict[tuple[int, str], dict] = {}
+        upd_a: dict[tuple[int, str], dict] = {}
+        for e in annual:
+            inp = sch.input(e.key)
+            ident = (e.unit_id, e.key)
+            cur = existing_a.get(ident)
+            old = check(inp, cur[1]) if cur and cur[1] is not None else None
+            new = check(inp, e.text)
+            fed = e.key in fed_a
+            if (old.text if old else None) == (new.text if new else None) and (
+                not fed or ident in overridden_a or new is None
+            ):
+                continue
+            value, ok = (new.text, new.valid) if new else (None, True)
+            num, scale = stored_number(inp, new)
+            ov = fed and new is not None
+            if cur is None:
+                ins_a[ident] = dict(year_scheme_id=year_scheme_id, unit_id=e.unit_id, key=e.key,
+                                    value=value, valid=ok, note="", override=ov, num=num, scale=scale)
+                existing_a[ident] = (None, value)
+            elif cur[0] is None:
+                ins_a[ident].update(value=value, valid=ok, override=ov, num=num, scale=scale)
+                existing_a[ident] = (None, value)
+            else:
+                upd_a[ident] = {"i": cur[0], "v": value, "ok": ok, "o": ov, "n": num, "sc": scale}
+                existing_a[ident] = (cur[0], value)
+            ch = CellChange(e.unit_id, None, e.key, old, new)
+            if fed:
+                ch = self.annual_feeds.effective_change(year_scheme_id, ch, ident in overridden_a)
+                (overridden_a.add if ov else overridden_a.discard)(ident)
+            changes.append(ch)
+            audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
+                                   field=e.key, old_value=old.text if old else None,
+                                   new_value=new.text if new else None))
+        for (u, k), p in upd_a.items():
+            p["ver"] = stored_versions.get((u, None, k), 0)
+            written[(u, None, k)] = p["ver"] + 1
+        for (u, k) in ins_a:
+            written[(u, None, k)] = 1
+        _expect_rows(repo.update_annual(list(upd_a.values())), len(upd_a), "annual_values")
+        repo.insert_annual(list(ins_a.values()))
 
     def _check_versions(self, s, sch: Scheme, edits: list[CellEdit], stored: dict[tuple, int],
                         existing: dict[tuple, tuple]) -> None:

@@ -787,7 +787,7 @@ class OrderFeeds:
                          if sch.has_input(f.key) and sch.input(f.key).period == "monthly")
 
     def order_months(self, ysid: int) -> set[str]:
-        year = self.assessment.get(ysid).year
+        year = self.assessment.year_of(ysid)
         return {m for m in self.orders.months() if m.startswith(f"{year}-")}
 
     def feeds(self, ysid: int):

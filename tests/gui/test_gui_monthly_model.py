@@ -132,3 +132,45 @@ def test_filled_count_follows_a_units_first_and_last_value(seeded, licheng):
     assert m.setData(m.index(row, m.column_of("volume")), "")
     assert m.setData(m.index(row, m.column_of("praise")), "")
     assert m.filled_units() == before == len({uid for uid, _k in m.cells()})
+
+
+def test_changed_rows_are_signalled_in_runs_no_longer_than_asked():
+    from hotline_desktop.gui.monthly_model import changed_runs
+
+    assert changed_runs([], 10) == []
+    assert changed_runs([7, 3, 3, 5, 20], 10) == [(3, 7), (20, 20)]  # up to 4 rows apart share a run
+    runs = changed_runs(range(0, 250), 100)
+    assert runs == [(0, 99), (100, 199), (200, 249)]  # a rank shift of 250 rows: no run over 100 rows
+    assert all(b - a < 100 for a, b in changed_runs(range(0, 1000, 3), 100))
+
+
+def test_painted_cells_show_what_data_says(qtbot, seeded, licheng):
+    """The grid paints each cell from one multiData call: text, colours and alignment are what
+    data() gives for the same cell (an invalid input, a valid one, a unit column, a live one)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
+
+    m = make_model(seeded, licheng)
+    p = MonthlyFilterProxy()
+    p.setSourceModel(m)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(p)
+    delegate = view.itemDelegate()
+    row = m.row_of(seeded.ids["SQ002"])
+    cells = [(row, m.column_of("praise")), (row, m.column_of("volume")), (row, COL_CODE),
+             (row, m.first_live_column)]
+    for r, c in cells:
+        ix = p.mapFromSource(m.index(r, c))
+        opt = QStyleOptionViewItem()
+        delegate.initStyleOption(opt, ix)
+        assert opt.text == (ix.data() or ""), (r, c)
+        bg = ix.data(Qt.ItemDataRole.BackgroundRole)
+        assert opt.backgroundBrush.color() == (bg.color() if bg is not None else opt.backgroundBrush.color())
+        if bg is not None:
+            assert opt.backgroundBrush.style() != Qt.BrushStyle.NoBrush
+        assert int(opt.displayAlignment) == int(ix.data(Qt.ItemDataRole.TextAlignmentRole))
+    bad = p.mapFromSource(m.index(row, m.column_of("praise")))
+    assert bad.data(Qt.ItemDataRole.BackgroundRole) is not None  # the invalid cell is painted red
+    assert p.flags(bad) == m.flags(m.index(row, m.column_of("praise")))
+    assert p.flags(bad) & Qt.ItemFlag.ItemIsEditable
+    assert not p.flags(p.mapFromSource(m.index(row, COL_CODE))) & Qt.ItemFlag.ItemIsEditable

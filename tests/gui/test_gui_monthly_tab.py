@@ -446,3 +446,57 @@ def test_live_columns_say_computing_while_the_engine_is_built_off_the_gui_thread
     assert seeded.rankings.cached(ys.id) is t.model.live
     assert live_text(t, "JD02", "month_score") == f"{month_result(seeded, ys, 'JD02').score:.2f}"
     t.shutdown()
+
+
+def test_a_rank_shift_of_many_units_repaints_the_live_pane_only(qtbot, services):
+    """A typed figure that moves the month ranks of hundreds of units signals their live columns:
+    the live pane repaints, the unit and input panes do not (Qt repaints every view whole for
+    one dataChanged naming over 200 cells)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from hotline_desktop.core.domain import UnitDraft, UnitKind
+    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.services.demo_data import fill_demo_year
+
+    services.units.create_many([UnitDraft(code=f"SQ{i:03d}", name=f"第{i}社区", kind=UnitKind.COMMUNITY)
+                                for i in range(160)])
+    fill_demo_year(services.assessment, YEAR, "ganxian-2023-hotline", 1)
+    ys = services.assessment.find(YEAR, "ganxian-2023-hotline")
+    t = MonthlyTab(services)
+    qtbot.addWidget(t)
+    t.resize(1300, 700)
+    t.set_year(YEAR)
+    t.set_year_scheme(ys)
+    t.show()
+    qtbot.waitExposed(t)
+    qtbot.waitUntil(lambda: not t.building, timeout=10000)
+
+    class Paints(QObject):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def eventFilter(self, _o, e):  # noqa: N802 - Qt API
+            self.count += e.type() == QEvent.Type.Paint
+            return False
+
+    paints = {}
+    for name, view in (("units", t.fixed_view), ("inputs", t.table), ("live", t.live_view)):
+        paints[name] = Paints()
+        view.viewport().installEventFilter(paints[name])
+    qtbot.wait(50)
+    for p in paints.values():
+        p.count = 0
+    cells = []
+    t.model.dataChanged.connect(lambda a, b, _r=(): cells.append((b.row() - a.row() + 1) * (b.column() - a.column() + 1)))
+    codes = [u.code for u in t.model.units]
+    assert t.model.refresh_live(codes) == 160  # as the engine reports a month's ranks all shifted
+    qtbot.waitUntil(lambda: paints["live"].count > 0, timeout=2000)
+    qtbot.wait(50)
+    assert paints["units"].count == 0 and paints["inputs"].count == 0
+    assert max(cells) <= 200
+    # what the live pane shows is the engine's figure
+    live = services.rankings.result(ys.id).units[codes[0]].months[t.month]
+    col = t.model.first_live_column + [c.key for c in t.model.live_columns].index("month_rank")
+    assert t.model.index(0, col).data().startswith(str(live.rank))
+    t.shutdown()

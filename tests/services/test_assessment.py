@@ -121,3 +121,42 @@ def test_event_disconnect_works_with_bound_methods():
     ev.disconnect(lst.on)  # a fresh bound-method object, equal but not identical
     ev.emit(2)
     assert lst.got == [1]
+
+
+def test_a_typed_cell_is_one_unit_of_work(services, units, monkeypatch):
+    """Storing a typed cell opens one session (the write): the year of the (year, scheme) that
+    the feeds' active keys need is not read from the database again on every edit."""
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "20")])  # caches warm
+    opened = []
+    real = services.store.session
+    monkeypatch.setattr(services.store, "session", lambda: opened.append(1) or real())
+    ch = services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "21", version=1)])
+    assert [c.new.text for c in ch] == ["21"] and ch[0].version == 2
+    assert len(opened) == 1
+
+
+def test_few_and_many_cells_find_the_same_stored_rows_and_versions(services, units):
+    """A typed cell or a small paste looks its rows up one by one, a larger batch in one query:
+    both see the same stored versions (a stale one refuses the batch either way)."""
+    from hotline_desktop.db.errors import ConflictError
+    from hotline_desktop.db.repositories import ValueRepository
+
+    t, d = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    keys = ["volume", "satisfaction_rate", "rework_rate", "sign_in_rate", "response_rate"]
+    cells = [(u, f"2023-0{m}", k) for u in (t, d) for m in (1, 2) for k in keys]  # 20 cells
+    services.assessment.set_values(ys.id, [CellEdit(u, m, k, "10") for u, m, k in cells])
+    few = cells[: ValueRepository.FEW_CELLS]
+    services.assessment.set_values(ys.id, [CellEdit(u, m, k, "11", version=1) for u, m, k in few])
+    with services.store.session() as s:
+        repo = ValueRepository(s)
+        one_by_one = sorted(tuple(r) for r in repo.monthly_existing(ys.id, cells=set(few)))
+        in_one = sorted(tuple(r) for r in repo.monthly_existing(ys.id, cells=set(cells)))
+    assert one_by_one == [r for r in in_one if (r[1], r[2], r[3]) in set(few)]
+    assert {(r[1], r[2], r[3]): (r[4], r[6]) for r in in_one} == {
+        c: ("11", 2) if c in few else ("10", 1) for c in cells}
+    with pytest.raises(ConflictError):  # a stale version: refused on the one-by-one path too
+        services.assessment.set_values(ys.id, [CellEdit(*few[0], "12", version=1)])
+    assert services.assessment.monthly_cells(ys.id)[few[0]].text == "11"
