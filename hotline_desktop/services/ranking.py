@@ -11,19 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hotline_desktop.core.domain import UnitRow
-from hotline_desktop.core.scoring import ScoringEngine, ScoringResult, UnitRef
-from hotline_desktop.core.scoring.engine import column_value
-from hotline_desktop.core.scoring.rules import RATE_DECIMALS
+from hotline_desktop.core.scoring import ScoringResult, UnitRef
+from hotline_desktop.core.scoring.scale import RATE_DECIMALS
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
 from hotline_desktop.core.stored_values import value_of
 from hotline_desktop.db.repositories import ValueRepository
 from hotline_desktop.services.assessment import AssessmentService, Cell, CellChange, check
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and the engine load with the first engine built (imported where used), not with the
+# main window: RankingService is created with the tabs (tests/gui/test_startup_imports.py)
 
 
 def engine_inputs(assessment: AssessmentService, year_scheme_id: int):
@@ -92,6 +96,10 @@ class _Cells:
 
 def _value_column(sch: Scheme, key: str, cells: dict) -> tuple[np.ndarray, np.ndarray]:
     """(positions, column values) of {position: Cell}, valid cells only."""
+    import numpy as np
+
+    from hotline_desktop.core.scoring.engine import column_value
+
     inp = sch.input(key)
     pos = [p for p, c in cells.items() if c is not None and c.valid]
     vals = []
@@ -104,11 +112,15 @@ def _value_column(sch: Scheme, key: str, cells: dict) -> tuple[np.ndarray, np.nd
 
 
 def _ints(packed: str) -> np.ndarray:
+    import numpy as np
+
     return np.fromstring(packed, np.int64, sep=",") if packed else np.zeros(0, np.int64)
 
 
 def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str | None, row: tuple):
     """One packed group (see ValueRepository.monthly_load) → unit ids, nums, scales."""
+    import numpy as np
+
     units, nums, low, high = row
     if low != high:
         rows = repo.exact_of(table, ysid, key, month)
@@ -124,22 +136,30 @@ class _Positions:
     """Unit ids → positions in the participants list (-1: not taking part), vectorised."""
 
     def __init__(self, units: list[UnitRow]):
+        import numpy as np
+
         self.of = {u.id: i for i, u in enumerate(units)}
         self.lut = np.full(max(self.of, default=0) + 1, -1, np.int64)
         self.lut[list(self.of)] = list(self.of.values())
 
     def __call__(self, uids: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         inside = uids < len(self.lut)
         return np.where(inside, self.lut[np.where(inside, uids, 0)], -1)
 
 
 def _add(cols: dict, key: str, pos: np.ndarray, vals: np.ndarray) -> None:
+    import numpy as np
+
     if key in cols:
         pos, vals = np.concatenate([cols[key][0], pos]), np.concatenate([cols[key][1], vals])
     cols[key] = (pos, vals)
 
 
 def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where: _Positions, cell_of):
+    import numpy as np
+
     feeds = assessment.feeds
     fed_keys = feeds.active_keys(ysid) if feeds is not None else frozenset()
     present: dict[str, list[np.ndarray]] = {}
@@ -248,6 +268,8 @@ class LiveRanking:
         self._load()
 
     def _load(self) -> None:
+        from hotline_desktop.core.scoring import ScoringEngine
+
         cols = engine_columns(self.assessment, self.year_scheme_id)
         units = cols.units
         self.code_of = {u.id: u.code for u in units}
