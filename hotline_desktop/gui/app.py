@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -75,13 +76,21 @@ def open_services(paths: DataPaths, parent=None):
 
     A damaged database is never overwritten here: the user may restore a backup over it
     (the restore moves the damaged file aside), then opening is retried.
+
+    The file's integrity check (a read of the whole file) begins first, in a thread: it runs in
+    SQLite, beside the loading of the services and SQLAlchemy.
     """
+    from hotline_desktop.db.engine import EarlyInspection
+
+    db = paths.database
+    clean = not paths.on_server and db.is_file() and not Path(f"{db}-wal").exists()  # closed cleanly
+    early = EarlyInspection(db) if clean else None
     from hotline_desktop.services.app import AppServices
     from hotline_desktop.services.backup import AlreadyRunning, StoreOpenError, list_backups
 
     while True:
         try:
-            return AppServices.open(paths)
+            return AppServices.open(paths, inspection=early)
         except AlreadyRunning as e:
             QMessageBox.critical(parent, _tr("程序已在运行"), str(e))
             return EXIT_LOCKED
@@ -100,6 +109,10 @@ def open_services(paths: DataPaths, parent=None):
                 return EXIT_GAVE_UP
             if not _restore_at_start(paths, parent):
                 continue  # back to the message (user may choose again or quit)
+        finally:
+            if early is not None:  # used or not, the check ends here (and is not used twice)
+                early.join()
+                early = None
 
 
 def _restore_at_start(paths: DataPaths, parent) -> bool:

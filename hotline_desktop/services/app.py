@@ -17,8 +17,10 @@ class AppServices:
         self.store = store
 
     @classmethod
-    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> AppServices:
-        return cls(Store.open(paths, lock=lock, auto_backup=auto_backup))
+    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True,
+             inspection=None) -> AppServices:
+        """`inspection`: a db.engine.EarlyInspection of the file begun before (see Store.open)."""
+        return cls(Store.open(paths, lock=lock, auto_backup=auto_backup, inspection=inspection))
 
     @property
     def paths(self) -> DataPaths:
