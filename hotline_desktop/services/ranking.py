@@ -117,8 +117,10 @@ def _ints(packed: str) -> np.ndarray:
     return np.fromstring(packed, np.int64, sep=",") if packed else np.zeros(0, np.int64)
 
 
-def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str | None, row: tuple):
-    """One packed group (see ValueRepository.monthly_load) → unit ids, nums, scales."""
+def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str | None, row: tuple,
+            seen: dict[str, np.ndarray]):
+    """One packed group (see ValueRepository.monthly_load) → unit ids, nums, scales. `seen`: the
+    unit lists parsed so far (most groups list the same units: parsed once, shared read-only)."""
     import numpy as np
 
     units, nums, low, high = row
@@ -126,7 +128,10 @@ def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str |
         rows = repo.exact_of(table, ysid, key, month)
         a = np.array(rows, np.int64).reshape(-1, 3)
         return a[:, 0], a[:, 1], a[:, 2]
-    uids, nums = _ints(units), _ints(nums)
+    uids = seen.get(units)
+    if uids is None:
+        uids = seen[units] = _ints(units)
+    nums = _ints(nums)
     if len(uids) != len(nums):
         raise ServiceError("读取数据库中的考核数据出错（数值列不完整）")
     return uids, nums, np.full(len(uids), low, np.int64)
@@ -141,12 +146,23 @@ class _Positions:
         self.of = {u.id: i for i, u in enumerate(units)}
         self.lut = np.full(max(self.of, default=0) + 1, -1, np.int64)
         self.lut[list(self.of)] = list(self.of.values())
+        self._placed: dict[int, tuple] = {}
 
     def __call__(self, uids: np.ndarray) -> np.ndarray:
         import numpy as np
 
         inside = uids < len(self.lut)
         return np.where(inside, self.lut[np.where(inside, uids, 0)], -1)
+
+    def placed(self, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `uids` take part, their positions), once per array: the unit lists that
+        `_unpack` shares between groups are placed once. `uids` must stay unchanged (they do)."""
+        hit = self._placed.get(id(uids))
+        if hit is None or hit[0] is not uids:
+            pos = self(uids)
+            keep = pos >= 0
+            hit = self._placed[id(uids)] = (uids, keep, pos[keep])
+        return hit[1], hit[2]
 
 
 def _add(cols: dict, key: str, pos: np.ndarray, vals: np.ndarray) -> None:
@@ -168,16 +184,16 @@ def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, wher
     with assessment.store.session() as s:
         repo = ValueRepository(s)
         packed, rest = repo.monthly_load(ysid, fed_keys)
-        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row))
+        seen: dict = {}
+        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row, seen))
                   for key, month, *row in packed]
     for key, month, (uids, nums, scales) in groups:
-        pos = where(uids)
-        keep = pos >= 0
-        present.setdefault(month, []).append(pos[keep])
+        keep, kept = where.placed(uids)
+        present.setdefault(month, []).append(kept)
         if fed_keys:
             records.update(dict.fromkeys(((u, month) for u in uids.tolist()), key))
         if sch.has_input(key):
-            _add(monthly.setdefault(month, {}), key, pos[keep], _column(sch.input(key), nums[keep], scales[keep]))
+            _add(monthly.setdefault(month, {}), key, kept, _column(sch.input(key), nums[keep], scales[keep]))
     fed_typed: dict[tuple[int, str, str], Cell] = {}
     texts: dict[tuple[str, str], dict[int, Cell]] = {}  # valid text-only values (a choice)
     for key, month, uid, value, valid, num, scale in rest:
@@ -219,13 +235,13 @@ def _annual_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where
     with assessment.store.session() as s:
         repo = ValueRepository(s)
         packed, rest = repo.annual_load(ysid, fed_keys)
-        groups = [(key, _unpack(repo, "annual_values", ysid, key, None, row)) for key, *row in packed]
+        seen: dict = {}
+        groups = [(key, _unpack(repo, "annual_values", ysid, key, None, row, seen)) for key, *row in packed]
     annual: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for key, (uids, nums, scales) in groups:
         if sch.has_input(key):
-            pos = where(uids)
-            keep = pos >= 0
-            _add(annual, key, pos[keep], _column(sch.input(key), nums[keep], scales[keep]))
+            keep, kept = where.placed(uids)
+            _add(annual, key, kept, _column(sch.input(key), nums[keep], scales[keep]))
     fed_typed: dict[tuple[int, str], Cell] = {}
     texts: dict[str, dict[int, Cell]] = {}
     for key, uid, value, valid, num, scale in rest:
