@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -80,11 +79,9 @@ def open_services(paths: DataPaths, parent=None):
     The file's integrity check (a read of the whole file) begins first, in a thread: it runs in
     SQLite, beside the loading of the services and SQLAlchemy.
     """
-    from hotline_desktop.db.engine import EarlyInspection
+    from hotline_desktop.services.startup import begin_file_checks
 
-    db = paths.database
-    clean = not paths.on_server and db.is_file() and not Path(f"{db}-wal").exists()  # closed cleanly
-    early = EarlyInspection(db) if clean else None
+    early = begin_file_checks(paths)
     from hotline_desktop.services.app import AppServices
     from hotline_desktop.services.backup import AlreadyRunning, StoreOpenError, list_backups
 
