@@ -26,9 +26,10 @@ def ensure_application() -> QApplication:
     """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet.
 
     Installs gui/refguard first: every GUI start (run_gui, screenshots, benchmarks) comes here."""
-    from hotline_desktop.gui import refguard
+    from hotline_desktop.gui import pyside_import_check, refguard
 
     refguard.install()
+    pyside_import_check.install()  # before the services and the tabs load
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
