@@ -89,91 +89,135 @@ def _row(*cells: str) -> str:
     return "".join(_pad(c, w) for c, w in zip(cells, _WIDTHS, strict=False)) + cells[-1]
 
 
-def cmd_calendar(args, open_services) -> int:
-    action = args.calendar_action
-    # validate everything before opening (and possibly creating) the database
-    if action in ("show", "export"):
-        year = _year(args.year)
-    if action == "export":
-        from pathlib import Path
+def _check_year(args) -> int:
+    return _year(args.year)
 
-        out = Path(args.file)
-        if out.suffix.lower() not in (".csv", ".xlsx"):
-            raise CliError(f"日历文件须为 .csv 或 .xlsx：{out}")
-        if not out.parent.exists():
-            raise CliError(f"导出目录不存在：{out.parent}")
-    elif action == "set":
-        day = _date(args.date)
-        set_to = OfficeDay(day, _kind(args.kind), _name(args.name))
-    elif action == "clear":
-        day = _date(args.date)
-    elif action == "due":
-        start = _date(args.date, "下达日期")
-        t = str(args.days).strip()
-        if not t.isdigit() or not 0 < int(t) <= 365:
-            raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
-        n = int(t)
-    services = open_services(args, lock=action in ("set", "clear", "import"))
+
+def _check_export(args):
+    from pathlib import Path
+
+    year = _year(args.year)
+    out = Path(args.file)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CliError(f"日历文件须为 .csv 或 .xlsx：{out}")
+    if not out.parent.exists():
+        raise CliError(f"导出目录不存在：{out.parent}")
+    return year, out
+
+
+def _check_set(args) -> OfficeDay:
+    day = _date(args.date)
+    return OfficeDay(day, _kind(args.kind), _name(args.name))
+
+
+def _check_clear(args) -> date:
+    return _date(args.date)
+
+
+def _check_due(args) -> tuple[date, int]:
+    start = _date(args.date, "下达日期")
+    t = str(args.days).strip()
+    if not t.isdigit() or not 0 < int(t) <= 365:
+        raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
+    return start, int(t)
+
+
+def _show(cal_svc, args, year: int) -> int:
+    cal = cal_svc.calendar()
+    if args.json:
+        payload = {
+            "year": year,
+            "source": cal.year_source(year),
+            "note": cal.assumption_note(date(year, 1, 1)),
+            "workdays": sum(d.workday for d in cal.year_days(year)),
+            "days": [day_json(d) for d in cal.year_days(year)],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        print(show_text(cal, year))
+    return 0
+
+
+def _export(cal_svc, args, checked) -> int:
+    year, out = checked
+    path, n = cal_svc.export_year(year, out)
+    print(f"已导出 {year} 年节假日和调休上班 {n} 天：{path}")
+    note = cal_svc.calendar().assumption_note(date(year, 1, 1))
+    if note:
+        print(note)
+    return 0
+
+
+def _due(cal_svc, args, checked) -> int:
+    start, n = checked
+    cal = cal_svc.calendar()
+    due = cal.due_date(start, n, args.calendar_days)
+    unit = "天" if args.calendar_days else "个工作日"
+    print(f"{start.isoformat()} 起 {n}{unit}：{due.isoformat()}")
+    note = cal.due_note(start, n, args.calendar_days)
+    if note:
+        print(note)
+    return 0
+
+
+def _change(cal_svc, args, changes: dict):
+    """Apply a calendar edit, listing the issued notices' due dates it would move (moved with --apply)."""
+    items = cal_svc.preview_change(changes)
+    if items:
+        verb = "一并改动" if args.apply else "保持不变（如需一并改动，请加 --apply）"
+        print(f"此项改动影响 {len(items)} 项已计算的到期日，{verb}：")
+        for i in items:
+            print(f"  {i.label}：{i.old_due.isoformat()} → {i.new_due.isoformat()}")
+    return cal_svc.change(changes, apply_to=items if args.apply else (), left=() if args.apply else items)
+
+
+def _import(cal_svc, args, _checked) -> int:
+    plan = cal_svc.plan_import(args.file)
+    for p in plan.problems:
+        print(f"{plan.source.name} {p}", file=sys.stderr)
+    if not plan.ok:
+        print(f"{plan.summary()}。未导入任何日期", file=sys.stderr)
+        return 2
+    edit = _change(cal_svc, args, plan.changes)
+    print(f"{plan.summary()}。已导入，改动 {len(edit.after)} 天")
+    return 0
+
+
+def _set(cal_svc, args, set_to: OfficeDay) -> int:
+    edit = _change(cal_svc, args, {set_to.day: set_to})
+    if not edit.after:
+        print(f"{set_to.day.isoformat()} 无变化")
+    else:
+        print(f"已将 {set_to.day.isoformat()} 设为{DAY_KIND_LABELS[set_to.kind]}" + (f"（{set_to.name}）" if set_to.name else ""))
+    return 0
+
+
+def _clear(cal_svc, args, day: date) -> int:
+    edit = _change(cal_svc, args, {day: None})
+    if not edit.after:
+        print(f"{day.isoformat()} 无变化")
+    else:
+        print(f"已清除 {day.isoformat()} 的本办设置，恢复按国务院安排或周一至周五计算")
+    return 0
+
+
+# action → (check before the database is opened, run, needs the write lock)
+_CALENDAR_ACTIONS = {
+    "show": (_check_year, _show, False),
+    "export": (_check_export, _export, False),
+    "due": (_check_due, _due, False),
+    "import": (lambda args: None, _import, True),
+    "set": (_check_set, _set, True),
+    "clear": (_check_clear, _clear, True),
+}
+
+
+def cmd_calendar(args, open_services) -> int:
+    check, run, lock = _CALENDAR_ACTIONS[args.calendar_action]
+    checked = check(args)  # validate everything before opening (and possibly creating) the database
+    services = open_services(args, lock=lock)
     try:
-        cal_svc = services.calendar
-        if action == "show":
-            cal = cal_svc.calendar()
-            if args.json:
-                payload = {
-                    "year": year,
-                    "source": cal.year_source(year),
-                    "note": cal.assumption_note(date(year, 1, 1)),
-                    "workdays": sum(d.workday for d in cal.year_days(year)),
-                    "days": [day_json(d) for d in cal.year_days(year)],
-                }
-                print(json.dumps(payload, ensure_ascii=False, indent=1))
-            else:
-                print(show_text(cal, year))
-            return 0
-        if action == "export":
-            path, n = cal_svc.export_year(year, out)
-            print(f"已导出 {year} 年节假日和调休上班 {n} 天：{path}")
-            note = cal_svc.calendar().assumption_note(date(year, 1, 1))
-            if note:
-                print(note)
-            return 0
-        if action == "due":
-            cal = cal_svc.calendar()
-            due = cal.due_date(start, n, args.calendar_days)
-            unit = "天" if args.calendar_days else "个工作日"
-            print(f"{start.isoformat()} 起 {n}{unit}：{due.isoformat()}")
-            note = cal.due_note(start, n, args.calendar_days)
-            if note:
-                print(note)
-            return 0
-        if action == "import":
-            plan = cal_svc.plan_import(args.file)
-            for p in plan.problems:
-                print(f"{plan.source.name} {p}", file=sys.stderr)
-            if not plan.ok:
-                print(f"{plan.summary()}。未导入任何日期", file=sys.stderr)
-                return 2
-            changes = plan.changes
-        elif action == "set":
-            changes = {day: set_to}
-        else:
-            changes = {day: None}
-        items = cal_svc.preview_change(changes)
-        if items:
-            verb = "一并改动" if args.apply else "保持不变（如需一并改动，请加 --apply）"
-            print(f"此项改动影响 {len(items)} 项已计算的到期日，{verb}：")
-            for i in items:
-                print(f"  {i.label}：{i.old_due.isoformat()} → {i.new_due.isoformat()}")
-        edit = cal_svc.change(changes, apply_to=items if args.apply else (), left=() if args.apply else items)
-        if action == "import":
-            print(f"{plan.summary()}。已导入，改动 {len(edit.after)} 天")
-        elif not edit.after:
-            print(f"{day.isoformat()} 无变化")
-        elif action == "set":
-            print(f"已将 {day.isoformat()} 设为{DAY_KIND_LABELS[set_to.kind]}" + (f"（{set_to.name}）" if set_to.name else ""))
-        else:
-            print(f"已清除 {day.isoformat()} 的本办设置，恢复按国务院安排或周一至周五计算")
-        return 0
+        return run(services.calendar, args, checked)
     finally:
         services.close()
 

@@ -64,6 +64,110 @@ def _print_rows(rows, as_json: bool) -> None:
     print(f"共 {len(rows)} 条", file=sys.stderr)
 
 
+def _no_check(args) -> None:
+    return None
+
+
+def _check_export(args) -> Path:
+    return _out(args.out, (".xlsx",), "kb export --out 文件.xlsx")
+
+
+def _check_report(args) -> tuple[int, Path]:
+    out = _out(args.out, (".xlsx", ".pdf"), "kb report --year 年度 --out 文件.xlsx|文件.pdf")
+    try:
+        year = int(str(args.year).strip())
+    except ValueError:
+        raise CliError(f"年度应为整数：{clip(args.year)}") from None
+    if not 2000 <= year <= 2100:
+        raise CliError(f"年度无效：{year}")
+    return year, out
+
+
+def _check_review(args) -> list:
+    from hotline_desktop.core.kb import KbError, parse_check_arg, validate_review
+
+    try:
+        return validate_review(parse_check_arg(c) for c in (args.check or []))
+    except KbError as e:
+        raise CliError(str(e)) from None
+
+
+def _import(services, args, day, _checked) -> int:
+    io = services.kb_io
+    plan = io.plan(args.file)
+    for p in plan.problems:
+        print(f"{Path(args.file).name} {p}", file=sys.stderr)
+    if plan.problems:
+        print(f"{plan.summary()}。未写入任何数据", file=sys.stderr)
+        return 2
+    edit = io.apply(plan)
+    print(f"{plan.summary()}。{edit.message}")
+    return 0
+
+
+def _export(services, args, day, out: Path) -> int:
+    services.kb_io.export(out)
+    print(f"已导出 {services.kb.count()} 条知识：{out}")
+    return 0
+
+
+def _report(services, args, day, checked: tuple[int, Path]) -> int:
+    year, out = checked
+    services.kb_io.report(year, out, office=services.settings.office_name)
+    print(f"已导出 {year} 年知识库定期通报：{out}")
+    return 0
+
+
+def _list(services, args, day, _checked) -> int:
+    _print_rows(services.kb.list(unit_code=args.unit, status=args.status), args.json)
+    return 0
+
+
+def _search(services, args, day, _checked) -> int:
+    _print_rows([h.row for h in services.kb.search(args.text)], args.json)
+    return 0
+
+
+def _review(services, args, day, checks: list) -> int:
+    print(services.kb.review(_id(args.id), checks, day).message)
+    return 0
+
+
+def _publish(services, args, day, _checked) -> int:
+    print(services.kb.publish(_id(args.id), day).message)
+    return 0
+
+
+def _withdraw(services, args, day, _checked) -> int:
+    print(services.kb.withdraw(_id(args.id), args.reason, day).message)
+    return 0
+
+
+def _feedback(services, args, day, _checked) -> int:
+    print(services.kb.add_feedback(_id(args.id), args.type, args.note, day).message)
+    return 0
+
+
+def _verify(services, args, day, _checked) -> int:
+    print(services.kb.verify(_id(args.id), day).message)
+    return 0
+
+
+# command → (check before anything is opened, run, read-only)
+_KB_COMMANDS = {
+    "import": (_no_check, _import, False),
+    "export": (_check_export, _export, True),
+    "report": (_check_report, _report, True),
+    "list": (_no_check, _list, True),
+    "search": (_no_check, _search, True),
+    "review": (_check_review, _review, False),
+    "publish": (_no_check, _publish, False),
+    "withdraw": (_no_check, _withdraw, False),
+    "feedback": (_no_check, _feedback, False),
+    "verify": (_no_check, _verify, False),
+}
+
+
 def cmd_kb(args) -> int:
     from hotline_desktop.cli import _open
 
@@ -71,61 +175,13 @@ def cmd_kb(args) -> int:
     if what is None:
         raise CliError("请指定 kb 子命令：import / export / report / list / search / review / publish / withdraw / "
                          "feedback / verify")
+    check, run, read_only = _KB_COMMANDS[what]
     # Check arguments before opening anything, so a bad call writes nothing.
     day = _date(getattr(args, "date", None), "日期")
-    if what == "export":
-        out = _out(args.out, (".xlsx",), "kb export --out 文件.xlsx")
-    elif what == "report":
-        out = _out(args.out, (".xlsx", ".pdf"), "kb report --year 年度 --out 文件.xlsx|文件.pdf")
-        try:
-            year = int(str(args.year).strip())
-        except ValueError:
-            raise CliError(f"年度应为整数：{clip(args.year)}") from None
-        if not 2000 <= year <= 2100:
-            raise CliError(f"年度无效：{year}")
-    checks = []
-    if what == "review":
-        from hotline_desktop.core.kb import KbError, parse_check_arg, validate_review
-
-        try:
-            checks = validate_review(parse_check_arg(c) for c in (args.check or []))
-        except KbError as e:
-            raise CliError(str(e)) from None
-    read_only = what in ("export", "report", "list", "search")
+    checked = check(args)
     services = _open(args, lock=not read_only)
     try:
-        kb, io = services.kb, services.kb_io
-        if what == "import":
-            plan = io.plan(args.file)
-            for p in plan.problems:
-                print(f"{Path(args.file).name} {p}", file=sys.stderr)
-            if plan.problems:
-                print(f"{plan.summary()}。未写入任何数据", file=sys.stderr)
-                return 2
-            edit = io.apply(plan)
-            print(f"{plan.summary()}。{edit.message}")
-        elif what == "export":
-            io.export(out)
-            print(f"已导出 {kb.count()} 条知识：{out}")
-        elif what == "report":
-            io.report(year, out, office=services.settings.office_name)
-            print(f"已导出 {year} 年知识库定期通报：{out}")
-        elif what == "list":
-            _print_rows(kb.list(unit_code=args.unit, status=args.status), args.json)
-        elif what == "search":
-            _print_rows([h.row for h in kb.search(args.text)], args.json)
-        elif what == "review":
-            edit = kb.review(_id(args.id), checks, day)
-            print(edit.message)
-        elif what == "publish":
-            print(kb.publish(_id(args.id), day).message)
-        elif what == "withdraw":
-            print(kb.withdraw(_id(args.id), args.reason, day).message)
-        elif what == "feedback":
-            print(kb.add_feedback(_id(args.id), args.type, args.note, day).message)
-        elif what == "verify":
-            print(kb.verify(_id(args.id), day).message)
-        return 0
+        return run(services, args, day, checked)
     finally:
         services.close()
 

@@ -26,106 +26,163 @@ def _note_lines(cal, rows) -> list[str]:
     return sorted(n for n in notes if n)
 
 
+def _check_add(args) -> dict:
+    issued = _date(args.issued, "下达日期")
+    days = _int(args.days, "督办时限（天数）")
+    level = _parse(Level.parse, args.level)
+    channel = _parse(Channel.parse, args.channel)
+    content = args.content or ""
+    if not content.strip():
+        raise CliError("督办内容不能为空（--content）")
+    return dict(issued=issued, days=days, level=level, channel=channel, content=content,
+                orders=split_orders(args.orders or ""))
+
+
+def _check_list(args) -> dict:
+    return dict(year=_int(args.year, "年度", 2000, 2100) if args.year else None,
+                status=_parse(NoticeStatus.parse, args.status) if args.status else None,
+                as_of=_date(args.as_of, "--as-of 日期") if args.as_of else None)
+
+
+def _check_complete(args) -> dict:
+    done = _date(args.date, "办结日期")
+    if not (args.result or "").strip():
+        raise CliError("请填写办理结果（--result）")
+    return dict(done=done)
+
+
+def _check_extend(args) -> dict:
+    if (args.days is None) == (args.until is None):
+        raise CliError("延期须给出 --days N 或 --until YYYY-MM-DD（二者选一）")
+    return dict(days=_int(args.days, "延期天数") if args.days is not None else None,
+                until=_date(args.until, "延期后的办结时限") if args.until is not None else None)
+
+
+def _check_void(args) -> dict:
+    if not (args.reason or "").strip():
+        raise CliError("作废须填写原因（--reason）")
+    return {}
+
+
+def _check_print(args) -> dict:
+    out = _out(args.out, ".pdf")
+    return dict(out=out, as_of=_date(args.as_of, "--as-of 日期") if getattr(args, "as_of", None) else None)
+
+
+def _check_export(args) -> dict:
+    year = _int(args.year, "年度", 2000, 2100)
+    out = _out(args.out, ".xlsx")
+    return dict(year=year, out=out, as_of=_date(args.as_of, "--as-of 日期") if args.as_of else None)
+
+
+def _add(services, args, a: dict) -> int:
+    from hotline_desktop.services.notices import NoticeDraft
+
+    unit = next((u for u in services.units.list() if u.code == args.unit.strip()), None)
+    if unit is None:
+        raise CliError(f"找不到承办单位：{clip(args.unit)}")
+    row = services.notices.issue(NoticeDraft(unit.id, a["channel"], a["level"], a["issued"], a["days"],
+                                             args.calendar_days, a["content"], a["orders"]))
+    print(row.number)
+    note = services.calendar.calendar().span_note(row.issued, row.due) if not row.calendar_days else None
+    print(f"承办单位：{row.unit_name}　督办时限：{row.deadline_text}　办结时限：{row.due.isoformat()}",
+          file=sys.stderr)
+    if note:
+        print(f"注：{note}", file=sys.stderr)
+    return 0
+
+
+def _list_line(v) -> str:
+    r = v.row
+    done = f"　办结 {r.completed.isoformat()}" if r.completed else ""
+    step = f"　{v.escalation.label}" if v.escalation.label else ""
+    orig = f"（原 {r.original_due.isoformat()}）" if r.extended else ""
+    return (f"{r.number}\t{r.unit_code} {r.unit_name}\t{r.channel.label}/{r.level.label}\t"
+            f"下达 {r.issued.isoformat()}\t{r.deadline_text}\t时限 {r.due.isoformat()}{orig}\t"
+            f"{v.status.label}{step}{done}")
+
+
+def _list(services, args, a: dict) -> int:
+    from hotline_desktop.services.notices import NoticeFilter, row_as_json
+
+    views = services.notices.list(NoticeFilter(year=a["year"], status=a["status"]), a["as_of"])
+    if args.json:
+        sys.stdout.write(json.dumps([row_as_json(v) for v in views], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    for v in views:
+        print(_list_line(v))
+    for note in _note_lines(services.calendar.calendar(), [v.row for v in views]):
+        print(f"注：{note}")
+    print(f"共 {len(views)} 件", file=sys.stderr)
+    return 0
+
+
+def _complete(services, args, a: dict) -> int:
+    ns = services.notices
+    row = ns.complete(ns.by_number(args.number).id, a["done"], args.result)
+    print(f"{row.number} 已办结：{row.completed.isoformat()}")
+    return 0
+
+
+def _extend(services, args, a: dict) -> int:
+    ns = services.notices
+    row = ns.extend(ns.by_number(args.number).id, days=a["days"], until=a["until"])
+    print(f"{row.number} 已延期：办结时限 {row.original_due.isoformat()} → {row.due.isoformat()}")
+    note = services.calendar.calendar().span_note(row.issued, row.due)
+    if note:
+        print(f"注：{note}")
+    return 0
+
+
+def _void(services, args, a: dict) -> int:
+    ns = services.notices
+    row = ns.void(ns.by_number(args.number).id, args.reason)
+    print(f"{row.number} 已作废（编号保留，不再使用）")
+    return 0
+
+
+def _pdf(services, args, a: dict) -> int:
+    ns = services.notices
+    path = ns.pdf([ns.by_number(n).id for n in args.numbers], a["out"])
+    print(f"已生成：{path}")
+    return 0
+
+
+def _remind(services, args, a: dict) -> int:
+    ns = services.notices
+    path = ns.remind_pdf([ns.by_number(n).id for n in args.numbers], a["out"], a["as_of"])
+    print(f"已生成：{path}")
+    return 0
+
+
+def _export(services, args, a: dict) -> int:
+    path = services.notices.export_xlsx(a["year"], a["out"], a["as_of"])
+    print(f"已导出 {a['year']} 年督办通知登记表：{path}")
+    return 0
+
+
+# action → (check of the command line, before the store is opened; run)
+_NOTICE_ACTIONS = {
+    "add": (_check_add, _add),
+    "list": (_check_list, _list),
+    "complete": (_check_complete, _complete),
+    "extend": (_check_extend, _extend),
+    "void": (_check_void, _void),
+    "pdf": (_check_print, _pdf),
+    "remind": (_check_print, _remind),
+    "export": (_check_export, _export),
+}
+
+
 def cmd_notice(args, open_services) -> int:
     action = args.notice_action
-    # Check everything the command line says before the store is opened.
-    if action == "add":
-        issued = _date(args.issued, "下达日期")
-        days = _int(args.days, "督办时限（天数）")
-        level = _parse(Level.parse, args.level)
-        channel = _parse(Channel.parse, args.channel)
-        content = args.content or ""
-        if not content.strip():
-            raise CliError("督办内容不能为空（--content）")
-        orders = split_orders(args.orders or "")
-    elif action == "list":
-        year = _int(args.year, "年度", 2000, 2100) if args.year else None
-        status = _parse(NoticeStatus.parse, args.status) if args.status else None
-        as_of = _date(args.as_of, "--as-of 日期") if args.as_of else None
-    elif action == "complete":
-        done = _date(args.date, "办结日期")
-        if not (args.result or "").strip():
-            raise CliError("请填写办理结果（--result）")
-    elif action == "extend":
-        if (args.days is None) == (args.until is None):
-            raise CliError("延期须给出 --days N 或 --until YYYY-MM-DD（二者选一）")
-        ext_days = _int(args.days, "延期天数") if args.days is not None else None
-        until = _date(args.until, "延期后的办结时限") if args.until is not None else None
-    elif action == "void":
-        if not (args.reason or "").strip():
-            raise CliError("作废须填写原因（--reason）")
-    elif action in ("pdf", "remind"):
-        out = _out(args.out, ".pdf")
-        as_of = _date(args.as_of, "--as-of 日期") if getattr(args, "as_of", None) else None
-    elif action == "export":
-        year = _int(args.year, "年度", 2000, 2100)
-        out = _out(args.out, ".xlsx")
-        as_of = _date(args.as_of, "--as-of 日期") if args.as_of else None
-
+    if action not in _NOTICE_ACTIONS:
+        raise CliError(f"未知的操作：{action}")
+    check, run = _NOTICE_ACTIONS[action]
+    checked = check(args)  # everything the command line says, checked before the store is opened
     services = open_services(args, lock=action != "list")
     try:
-        ns = services.notices
-        if action == "add":
-            from hotline_desktop.services.notices import NoticeDraft
-
-            unit = next((u for u in services.units.list() if u.code == args.unit.strip()), None)
-            if unit is None:
-                raise CliError(f"找不到承办单位：{clip(args.unit)}")
-            row = ns.issue(NoticeDraft(unit.id, channel, level, issued, days, args.calendar_days, content, orders))
-            print(row.number)
-            note = services.calendar.calendar().span_note(row.issued, row.due) if not row.calendar_days else None
-            print(f"承办单位：{row.unit_name}　督办时限：{row.deadline_text}　办结时限：{row.due.isoformat()}",
-                  file=sys.stderr)
-            if note:
-                print(f"注：{note}", file=sys.stderr)
-            return 0
-        if action == "list":
-            from hotline_desktop.services.notices import NoticeFilter, row_as_json
-
-            views = ns.list(NoticeFilter(year=year, status=status), as_of)
-            if args.json:
-                sys.stdout.write(json.dumps([row_as_json(v) for v in views], ensure_ascii=False, indent=1) + "\n")
-                return 0
-            for v in views:
-                r = v.row
-                done = f"　办结 {r.completed.isoformat()}" if r.completed else ""
-                step = f"　{v.escalation.label}" if v.escalation.label else ""
-                orig = f"（原 {r.original_due.isoformat()}）" if r.extended else ""
-                print(f"{r.number}\t{r.unit_code} {r.unit_name}\t{r.channel.label}/{r.level.label}\t"
-                      f"下达 {r.issued.isoformat()}\t{r.deadline_text}\t时限 {r.due.isoformat()}{orig}\t"
-                      f"{v.status.label}{step}{done}")
-            for note in _note_lines(services.calendar.calendar(), [v.row for v in views]):
-                print(f"注：{note}")
-            print(f"共 {len(views)} 件", file=sys.stderr)
-            return 0
-        if action in ("complete", "extend", "void"):
-            row = ns.by_number(args.number)
-            if action == "complete":
-                row = ns.complete(row.id, done, args.result)
-                print(f"{row.number} 已办结：{row.completed.isoformat()}")
-            elif action == "extend":
-                row = ns.extend(row.id, days=ext_days, until=until)
-                print(f"{row.number} 已延期：办结时限 {row.original_due.isoformat()} → {row.due.isoformat()}")
-                note = services.calendar.calendar().span_note(row.issued, row.due)
-                if note:
-                    print(f"注：{note}")
-            else:
-                row = ns.void(row.id, args.reason)
-                print(f"{row.number} 已作废（编号保留，不再使用）")
-            return 0
-        if action in ("pdf", "remind"):
-            ids = [ns.by_number(n).id for n in args.numbers]
-            if action == "pdf":
-                path = ns.pdf(ids, out)
-            else:
-                path = ns.remind_pdf(ids, out, as_of)
-            print(f"已生成：{path}")
-            return 0
-        if action == "export":
-            path = ns.export_xlsx(year, out, as_of)
-            print(f"已导出 {year} 年督办通知登记表：{path}")
-            return 0
-        raise CliError(f"未知的操作：{action}")
+        return run(services, args, checked)
     finally:
         services.close()
 

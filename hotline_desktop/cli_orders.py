@@ -36,79 +36,108 @@ def _year_scheme(services, month: str, key: str | None, scheme: str | None):
     return cands[0]
 
 
-def cmd_orders(args, open_services) -> int:
+def _check_import(args) -> tuple[dict, str | None]:
     from hotline_desktop.core.orders import parse_map_args
 
+    if args.profile and args.map:
+        raise CliError("--profile 与 --map 只能用其一")
+    try:
+        mapping = parse_map_args(args.map or [])
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    month = _month(args.month) if args.month else None
+    if not Path(args.file).is_file():
+        raise CliError(f"找不到文件：{clip(args.file, 80)}")
+    return mapping, month
+
+
+def _check_explain(args) -> tuple[str, Path | None]:
+    return _month(args.month), _out(args.out)
+
+
+def _check_reconcile(args) -> tuple[str, Path | None]:
+    month, out = _month(args.month), _out(args.out)
+    if not Path(args.report).is_file():
+        raise CliError(f"找不到文件：{clip(args.report, 80)}")
+    return month, out
+
+
+def _import(services, args, checked) -> int:
+    mapping, month = checked
+    orders = services.orders
+    plan = orders.plan(args.file, mapping=mapping or None, profile=args.profile, month=month)
+    for p in plan.problems:
+        print(f"{plan.file_name} {p}", file=sys.stderr)
+    if plan.problems and not args.only_good:
+        print(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请加 --only-good）", file=sys.stderr)
+        return 2
+    result = orders.apply(plan, only_good=args.only_good)
+    if args.save_profile:
+        orders.save_profile(args.save_profile, plan.mapping)
+        print(f"列对应方案已保存：{args.save_profile}")
+    print(result.summary())
+    return 0
+
+
+def _explain(services, args, checked) -> int:
+    month, out = checked
+    orders = services.orders
+    ys = _year_scheme(services, month, args.field, args.scheme)
+    from hotline_desktop.db.repositories import UnitRepository
+
+    with services.store.session() as s:
+        u = UnitRepository(s).by_code(args.unit)
+        uid = u.id if u is not None else None
+    if uid is None:
+        raise CliError(f"没有编码为“{clip(args.unit)}”的单位")
+    if month not in orders.months():
+        raise CliError(f"{month} 尚未导入工单明细")
+    if out is not None:
+        orders.export_explain(ys.scheme_id, uid, month, args.field, out)
+        print(f"已导出：{out}")
+        return 0
+    intro, headers, rows = orders.explain_sheet(ys.scheme_id, uid, month, args.field)
+    print("\n".join(intro))
+    print("\t".join(headers))
+    for r in rows:
+        print("\t".join(str(v) for v in r))
+    return 0
+
+
+def _reconcile(services, args, checked) -> int:
+    month, out = checked
+    orders = services.orders
+    ys = _year_scheme(services, month, None, args.scheme)
+    diffs = orders.reconcile(args.report, month, ys.id)
+    if out is not None:
+        orders.export_reconcile(diffs, month, out)
+        print(f"已导出：{out}")
+    for d in diffs:
+        print(f"{d['code']} {d['name']} {d['label']}：月报 {d['reported'] or '空'}，工单计算 "
+              f"{d['computed'] or '无'}（{d['hit']}/{d['base']}）{'、'.join(d['orders'][:10])}")
+    print(f"{month}：{len(diffs)} 处不一致")
+    return 0
+
+
+# action → (check of the arguments before the store is opened, run); alias/profile open their own
+_ORDERS_ACTIONS = {
+    "import": (_check_import, _import),
+    "explain": (_check_explain, _explain),
+    "reconcile": (_check_reconcile, _reconcile),
+}
+
+
+def cmd_orders(args, open_services) -> int:
     action = args.orders_action
     if action == "alias":
         return cmd_orders_alias(args, open_services)
     if action == "profile":
         return cmd_orders_profile(args, open_services)
-    if action == "import":
-        if args.profile and args.map:
-            raise CliError("--profile 与 --map 只能用其一")
-        try:
-            mapping = parse_map_args(args.map or [])
-        except ValueError as e:
-            raise CliError(str(e)) from None
-        month = _month(args.month) if args.month else None
-        if not Path(args.file).is_file():
-            raise CliError(f"找不到文件：{clip(args.file, 80)}")
-    elif action == "explain":
-        month = _month(args.month)
-        out = _out(args.out)
-    else:
-        month = _month(args.month)
-        out = _out(args.out)
-        if not Path(args.report).is_file():
-            raise CliError(f"找不到文件：{clip(args.report, 80)}")
+    check, run = _ORDERS_ACTIONS[action]
+    checked = check(args)
     services = open_services(args)
     try:
-        orders = services.orders
-        if action == "import":
-            plan = orders.plan(args.file, mapping=mapping or None, profile=args.profile, month=month)
-            for p in plan.problems:
-                print(f"{plan.file_name} {p}", file=sys.stderr)
-            if plan.problems and not args.only_good:
-                print(f"{plan.summary()}。未写入任何数据（如只导入无误的行，请加 --only-good）", file=sys.stderr)
-                return 2
-            result = orders.apply(plan, only_good=args.only_good)
-            if args.save_profile:
-                orders.save_profile(args.save_profile, plan.mapping)
-                print(f"列对应方案已保存：{args.save_profile}")
-            print(result.summary())
-            return 0
-        if action == "explain":
-            ys = _year_scheme(services, month, args.field, args.scheme)
-            from hotline_desktop.db.repositories import UnitRepository
-
-            with services.store.session() as s:
-                u = UnitRepository(s).by_code(args.unit)
-                uid = u.id if u is not None else None
-            if uid is None:
-                raise CliError(f"没有编码为“{clip(args.unit)}”的单位")
-            if month not in orders.months():
-                raise CliError(f"{month} 尚未导入工单明细")
-            if out is not None:
-                orders.export_explain(ys.scheme_id, uid, month, args.field, out)
-                print(f"已导出：{out}")
-                return 0
-            intro, headers, rows = orders.explain_sheet(ys.scheme_id, uid, month, args.field)
-            print("\n".join(intro))
-            print("\t".join(headers))
-            for r in rows:
-                print("\t".join(str(v) for v in r))
-            return 0
-        ys = _year_scheme(services, month, None, args.scheme)
-        diffs = orders.reconcile(args.report, month, ys.id)
-        if out is not None:
-            orders.export_reconcile(diffs, month, out)
-            print(f"已导出：{out}")
-        for d in diffs:
-            print(f"{d['code']} {d['name']} {d['label']}：月报 {d['reported'] or '空'}，工单计算 "
-                  f"{d['computed'] or '无'}（{d['hit']}/{d['base']}）{'、'.join(d['orders'][:10])}")
-        print(f"{month}：{len(diffs)} 处不一致")
-        return 0
+        return run(services, args, checked)
     finally:
         services.close()
 

@@ -108,6 +108,127 @@ def _month_text(value) -> str:
     return cell_text(value)
 
 
+def _read_title_row(first_row, scheme, month: str, out: ParsedMonth) -> None:
+    """Row 1 (考核月份 / 考核方案) of a template: a file for another month or scheme is fatal."""
+    first = [cell_text(c) for c in first_row] + ["", "", "", ""]
+    if first[0] != "考核月份":
+        return
+    out.month, out.scheme_id = _month_text(first_row[1]) if len(first_row) > 1 else None, first[3] or None
+    out.month = out.month or None
+    if out.month and out.month != month:
+        out.problems.append(ImportProblem(
+            1, "B（考核月份）", f"文件是 {clip(out.month, 20)} 的数据，当前选择的是 {month}"))
+        out.fatal = True
+    if out.scheme_id and out.scheme_id != scheme.id:
+        out.problems.append(ImportProblem(
+            1, "D（考核方案）", f"文件用于方案 {clip(out.scheme_id)}，当前方案是 {scheme.id}"))
+        out.fatal = True
+
+
+def _header_names(scheme) -> tuple[dict[str, object], dict[str, str]]:
+    """(header → monthly input, header → column key) of every name a column may carry."""
+    by_header: dict[str, object] = {}
+    for inp in scheme.monthly_inputs:
+        for name in (input_header(inp), inp.label, inp.key):
+            by_header[name.replace(" ", "")] = inp
+    known = {"单位编码": "code", "编码": "code", "单位名称": "name", "名称": "name", "序号": "seq"}
+    known |= {h: inp.key for h, inp in by_header.items()}
+    return by_header, known
+
+
+def _input_columns(head, known, by_header, colmap, head_row: int, out: ParsedMonth) -> list[tuple[int, object]]:
+    """(column index, input) of the header's input columns; a column the scheme lacks is fatal."""
+    cols: list[tuple[int, object]] = []
+    for i, h in enumerate(header_text(c) for c in head):
+        if not h or known.get(h) in ("code", "name", "seq"):
+            continue
+        inp = by_header.get(h)
+        if inp is None:
+            out.problems.append(ImportProblem(head_row, f"{column_letter(i)}（{clip(h, 20)}）", "方案中没有这一列"))
+            out.fatal = True
+        elif colmap.get(inp.key) == i:
+            cols.append((i, inp))
+    return cols
+
+
+@dataclass
+class _MonthRows:
+    """The data rows below the header: each row's unit, then its input cells."""
+
+    sheet: object
+    cols: list[tuple[int, object]]
+    code_col: int
+    by_name: bool
+    name_to_code: object
+    by_key: dict[str, str]
+    out: ParsedMonth
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def where_code(self) -> str:
+        return f"{column_letter(self.code_col)}（{'单位名称' if self.by_name else '单位编码'}）"
+
+    def read(self, r: int) -> None:
+        raw = self.sheet.rows[r]
+        width = len(raw)
+        code = cell_text(raw[self.code_col]) if self.code_col < width else ""
+        sheet = self.sheet
+        special = [(i, inp, sheet.problem(r, i)) for i, inp in self.cols if sheet.special and sheet.problem(r, i)]
+        if not code and not special and not any(cell_text(raw[i]) for i, _ in self.cols if i < width):
+            return
+        self.out.rows += 1
+        unit = self._unit(r, raw, code)
+        if unit is not None:
+            self._cells(r + 1, raw, unit, special)
+
+    def _problem(self, excel_row: int, reason: str) -> None:
+        self.out.problems.append(ImportProblem(excel_row, self.where_code, reason))
+
+    def _unit(self, r: int, raw, code: str) -> str | None:
+        """The row's unit code from the roster; None (the problem listed) when it has none."""
+        excel_row = r + 1
+        if not code:
+            self._problem(excel_row, self.sheet.problem(r, self.code_col) or "单位编码为空")
+            return None
+        if self.by_name:
+            name, code = code, self.name_to_code(code)
+            if code is None:
+                self._problem(excel_row, f"名册中找不到单位“{clip(name)}”（可在导入工单明细时保存单位别名）")
+                return None
+        else:
+            reason = code_cell_problem(raw[self.code_col])
+            if reason:
+                self._problem(excel_row, reason)
+                return None
+        unit = self.by_key.get(code_key(code))
+        if unit is None:
+            self._problem(excel_row, f"没有编码为“{clip(code)}”的参评单位")
+            return None
+        if code_key(code) in self.seen:
+            self._problem(excel_row, f"单位“{clip(code)}”与第 {self.seen[code_key(code)]} 行重复")
+            return None
+        self.seen[code_key(code)] = excel_row
+        return unit
+
+    def _cells(self, excel_row: int, raw, unit: str, special) -> None:
+        out = self.out
+        for i, inp, why in special:
+            out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", why))
+        bad = {i for i, _inp, _why in special}
+        width = len(raw)
+        for i, inp in self.cols:
+            if i in bad:
+                continue
+            text = cell_text(raw[i]) if i < width else ""
+            if text:
+                try:
+                    inp.parse(text)
+                except ValueError as e:
+                    out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", str(e)))
+                    continue
+            out.cells.append((excel_row, unit, inp.key, text))
+
+
 def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: str,
                          name_to_code=None) -> ParsedMonth:
     """The month's template workbook, checked cell by cell. With `name_to_code` (unit name → code,
@@ -120,24 +241,8 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
         out.problems.append(ImportProblem(1, "", "工作表是空的"))
         out.fatal = True
         return out
-    first = [cell_text(c) for c in rows[0]] + ["", "", "", ""]
-    if first[0] == "考核月份":
-        out.month, out.scheme_id = _month_text(rows[0][1]) if len(rows[0]) > 1 else None, first[3] or None
-        out.month = out.month or None
-        if out.month and out.month != month:
-            out.problems.append(ImportProblem(
-                1, "B（考核月份）", f"文件是 {clip(out.month, 20)} 的数据，当前选择的是 {month}"))
-            out.fatal = True
-        if out.scheme_id and out.scheme_id != scheme.id:
-            out.problems.append(ImportProblem(
-                1, "D（考核方案）", f"文件用于方案 {clip(out.scheme_id)}，当前方案是 {scheme.id}"))
-            out.fatal = True
-    by_header: dict[str, object] = {}
-    for inp in scheme.monthly_inputs:
-        for name in (input_header(inp), inp.label, inp.key):
-            by_header[name.replace(" ", "")] = inp
-    known = {"单位编码": "code", "编码": "code", "单位名称": "name", "名称": "name", "序号": "seq"}
-    known |= {h: inp.key for h, inp in by_header.items()}
+    _read_title_row(rows[0], scheme, month, out)
+    by_header, known = _header_names(scheme)
     head_idx = find_header(rows, known, "code")
     by_name = False
     if head_idx is None and name_to_code is not None:
@@ -147,71 +252,14 @@ def parse_month_workbook(path: str | Path, scheme, unit_codes: set[str], month: 
         out.problems.append(ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码”列"))
         out.fatal = True
         return out
-    header = [header_text(c) for c in rows[head_idx]]
     colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
     if out.problems and any(p.row == head_idx + 1 for p in out.problems):
         out.fatal = True
-    code_col = colmap["name" if by_name else "code"]
-    cols: list[tuple[int, object]] = []
-    for i, h in enumerate(header):
-        if not h or known.get(h) in ("code", "name", "seq"):
-            continue
-        inp = by_header.get(h)
-        if inp is None:
-            out.problems.append(ImportProblem(head_idx + 1, f"{column_letter(i)}（{clip(h, 20)}）", "方案中没有这一列"))
-            out.fatal = True
-        elif colmap.get(inp.key) == i:
-            cols.append((i, inp))
-    by_key = {code_key(c): c for c in unit_codes}
-    where_code = f"{column_letter(code_col)}（{'单位名称' if by_name else '单位编码'}）"
-    seen: dict[str, int] = {}
+    cols = _input_columns(rows[head_idx], known, by_header, colmap, head_idx + 1, out)
+    data = _MonthRows(sheet, cols, colmap["name" if by_name else "code"], by_name, name_to_code,
+                      {code_key(c): c for c in unit_codes}, out)
     for r in range(head_idx + 1, len(rows)):
-        raw = rows[r]
-        excel_row = r + 1
-        width = len(raw)
-        code = cell_text(raw[code_col]) if code_col < width else ""
-        special = [(i, inp, sheet.problem(r, i)) for i, inp in cols if sheet.special and sheet.problem(r, i)]
-        if not code and not special and not any(cell_text(raw[i]) for i, _ in cols if i < width):
-            continue
-        out.rows += 1
-        if not code:
-            reason = sheet.problem(r, code_col) or "单位编码为空"
-            out.problems.append(ImportProblem(excel_row, where_code, reason))
-            continue
-        if by_name:
-            name, code = code, name_to_code(code)
-            if code is None:
-                out.problems.append(ImportProblem(
-                    excel_row, where_code, f"名册中找不到单位“{clip(name)}”（可在导入工单明细时保存单位别名）"))
-                continue
-        else:
-            reason = code_cell_problem(raw[code_col])
-            if reason:
-                out.problems.append(ImportProblem(excel_row, where_code, reason))
-                continue
-        unit = by_key.get(code_key(code))
-        if unit is None:
-            out.problems.append(ImportProblem(excel_row, where_code, f"没有编码为“{clip(code)}”的参评单位"))
-            continue
-        if code_key(code) in seen:
-            out.problems.append(ImportProblem(
-                excel_row, where_code, f"单位“{clip(code)}”与第 {seen[code_key(code)]} 行重复"))
-            continue
-        seen[code_key(code)] = excel_row
-        for i, inp, why in special:
-            out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", why))
-        bad = {i for i, _inp, _why in special}
-        for i, inp in cols:
-            if i in bad:
-                continue
-            text = cell_text(raw[i]) if i < width else ""
-            if text:
-                try:
-                    inp.parse(text)
-                except ValueError as e:
-                    out.problems.append(ImportProblem(excel_row, f"{column_letter(i)}（{inp.label}）", str(e)))
-                    continue
-            out.cells.append((excel_row, unit, inp.key, text))
+        data.read(r)
     if out.rows == 0:
         out.problems.append(ImportProblem(head_idx + 2, "", "表中没有任何数据行"))
         out.fatal = True

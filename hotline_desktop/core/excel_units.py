@@ -117,6 +117,83 @@ def code_cell_problem(value) -> str | None:
     return f"编码应为文本，这个单元格是{kind}（{clip(cell_text(value), 20)}）：请把该列设为文本格式后重新填写"
 
 
+class _UnitRows:
+    """The data rows below the header, each read into a checked draft or its problems."""
+
+    def __init__(self, sheet, colmap: dict[str, int]):
+        self.sheet = sheet
+        self.colmap = colmap
+        self.fields = list(colmap.items())
+        self.labels = {f: h for f, h, _, _ in COLUMNS}
+        self.seen: dict[str, int] = {}  # code key → the Excel row that has it
+
+    def read(self, i: int) -> tuple[dict[str, str], UnitDraft, list[ImportProblem]] | None:
+        """(cell texts by field, the cleaned draft, its problems) of row i; None for an empty row."""
+        raw = self.sheet.rows[i]
+        excel_row = i + 1
+        width = len(raw)
+        vals = {f: cell_text(raw[c]) if c < width else "" for f, c in self.fields}
+        sheet = self.sheet
+        cell_problems = [(f, c, sheet.problem(i, c)) for f, c in self.fields if sheet.problem(i, c)] if sheet.special else []
+        if not any(vals.values()) and not cell_problems:
+            return None
+        problems: list[ImportProblem] = [
+            ImportProblem(excel_row, _col_label(c, self.labels[f]), reason) for f, c, reason in cell_problems
+        ]
+        self._code_cells(raw, vals, excel_row, problems)
+        active = self._active(vals, excel_row, problems)
+        draft = UnitDraft(
+            code=vals.get("code", ""), name=vals.get("name", ""), kind=vals.get("kind", ""),
+            parent_code=vals.get("parent_code") or None, contact=vals.get("contact", ""),
+            phone=vals.get("phone", ""), active=active, notes=vals.get("notes", ""),
+        )
+        return vals, self._checked(draft, excel_row, problems), problems
+
+    def _code_cells(self, raw, vals: dict[str, str], excel_row: int, problems: list[ImportProblem]) -> None:
+        for f in ("code", "parent_code"):
+            c = self.colmap.get(f)
+            if c is not None and c < len(raw) and vals[f]:
+                reason = code_cell_problem(raw[c])
+                if reason:
+                    problems.append(ImportProblem(excel_row, _col_label(c, self.labels[f]), reason))
+
+    def _active(self, vals: dict[str, str], excel_row: int, problems: list[ImportProblem]) -> bool:
+        active_text = vals.get("active", "")
+        if active_text in TRUE_TEXT:
+            return True
+        if active_text in FALSE_TEXT:
+            return False
+        problems.append(ImportProblem(
+            excel_row, _col_label(self.colmap["active"], "启用"), f"“{clip(active_text)}”应为 是 或 否"))
+        return True
+
+    def _checked(self, draft: UnitDraft, excel_row: int, problems: list[ImportProblem]) -> UnitDraft:
+        """The draft validated (a field's problem once per column) and its code checked for repeats."""
+        clean, errs = validate_draft(draft)
+        bad_fields = {p.column for p in problems}
+        for fld, msg in errs.errors.items():
+            idx = self.colmap.get(fld)
+            where = _col_label(idx, self.labels[fld]) if idx is not None else ""
+            if where not in bad_fields:
+                problems.append(ImportProblem(excel_row, where, msg))
+        if clean.code and "code" not in errs.errors:
+            key = code_key(clean.code)
+            if key in self.seen:
+                problems.append(ImportProblem(
+                    excel_row, _col_label(self.colmap["code"], "编码"),
+                    f"编码“{clip(clean.code)}”与第 {self.seen[key]} 行重复（编码不区分大小写）",
+                ))
+            else:
+                self.seen[key] = excel_row
+        return clean
+
+
+def _no_header(rows) -> ImportProblem:
+    if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
+        return ImportProblem(1, "", "工作表是空的，未找到表头")
+    return ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“编码”列（表头需要 编码、名称、类型）")
+
+
 def parse_units_workbook(path: str | Path) -> ParsedUnits:
     """Read and check every row; nothing is written. Cross-table checks are the service's."""
     sheet = read_sheet(path)
@@ -125,11 +202,7 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
     known = {h: f for f, h, _, _ in COLUMNS} | HEADER_ALIASES
     header_idx = find_header(rows, known, "code")
     if header_idx is None:
-        if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
-            out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
-        else:
-            out.problems.append(ImportProblem(
-                1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“编码”列（表头需要 编码、名称、类型）"))
+        out.problems.append(_no_header(rows))
         return out
     colmap = header_columns(rows[header_idx], known, header_idx + 1, out.problems)
     out.columns = dict(colmap)
@@ -138,63 +211,20 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
             out.problems.append(ImportProblem(header_idx + 1, "", f"缺少必需的列“{label}”"))
     if out.problems:
         return out
-    labels = {f: h for f, h, _, _ in COLUMNS}
-    seen: dict[str, int] = {}
-    fields = list(colmap.items())
     out.absent = frozenset(f for f in OPTIONAL if f not in colmap)
+    present = [f for f in OPTIONAL if f in colmap]
+    data = _UnitRows(sheet, colmap)
     for i in range(header_idx + 1, len(rows)):
-        raw = rows[i]
-        excel_row = i + 1
-        width = len(raw)
-        vals = {f: cell_text(raw[c]) if c < width else "" for f, c in fields}
-        cell_problems = [(f, c, sheet.problem(i, c)) for f, c in fields if sheet.problem(i, c)] if sheet.special else []
-        if not any(vals.values()) and not cell_problems:
+        row = data.read(i)
+        if row is None:
             continue
         out.total_rows += 1
-        problems: list[ImportProblem] = [
-            ImportProblem(excel_row, _col_label(c, labels[f]), reason) for f, c, reason in cell_problems
-        ]
-        for f in ("code", "parent_code"):
-            c = colmap.get(f)
-            if c is not None and c < width and vals[f]:
-                reason = code_cell_problem(raw[c])
-                if reason:
-                    problems.append(ImportProblem(excel_row, _col_label(c, labels[f]), reason))
-        active_text = vals.get("active", "")
-        if active_text in TRUE_TEXT:
-            active = True
-        elif active_text in FALSE_TEXT:
-            active = False
-        else:
-            active = True
-            problems.append(ImportProblem(
-                excel_row, _col_label(colmap["active"], "启用"), f"“{clip(active_text)}”应为 是 或 否"))
-        draft = UnitDraft(
-            code=vals.get("code", ""), name=vals.get("name", ""), kind=vals.get("kind", ""),
-            parent_code=vals.get("parent_code") or None, contact=vals.get("contact", ""),
-            phone=vals.get("phone", ""), active=active, notes=vals.get("notes", ""),
-        )
-        clean, errs = validate_draft(draft)
-        bad_fields = {p.column for p in problems}
-        for fld, msg in errs.errors.items():
-            idx = colmap.get(fld)
-            where = _col_label(idx, labels[fld]) if idx is not None else ""
-            if where not in bad_fields:
-                problems.append(ImportProblem(excel_row, where, msg))
-        if clean.code and "code" not in errs.errors:
-            key = code_key(clean.code)
-            if key in seen:
-                problems.append(ImportProblem(
-                    excel_row, _col_label(colmap["code"], "编码"),
-                    f"编码“{clip(clean.code)}”与第 {seen[key]} 行重复（编码不区分大小写）",
-                ))
-            else:
-                seen[key] = excel_row
+        vals, clean, problems = row
         if problems:
             out.problems.extend(problems)
         else:
-            out.drafts[excel_row] = clean
-            out.blanks[excel_row] = frozenset(f for f in OPTIONAL if f in colmap and not vals[f])
+            out.drafts[i + 1] = clean
+            out.blanks[i + 1] = frozenset(f for f in present if not vals[f])
     if out.total_rows == 0:
         out.problems.append(ImportProblem(header_idx + 2, "", "表中没有任何单位数据"))
     return out

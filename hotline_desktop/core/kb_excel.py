@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.excel_units import HEADER_SCAN, ImportProblem, find_header, header_columns
-from hotline_desktop.core.kb import Content, KbError, parse_category, parse_form, validate_content
+from hotline_desktop.core.kb import Content, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_rows, set_text
 
@@ -68,6 +68,66 @@ def parse_date_cell(v) -> date | None:
         raise ValueError(f"日期不存在：“{clip(v)}”") from None
 
 
+def _attachments(text: str, _value) -> int:
+    if not text:
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"附件数量应为整数：“{clip(text)}”") from None
+
+
+# field → (parse of its cell's text / raw value, the value when it fails or the column is absent);
+# a ValueError (KbError) raised is that cell's problem
+_CELL_PARSERS = {
+    "category": (lambda text, _v: parse_category(text).value, ""),
+    "form": (lambda text, _v: parse_form(text).value, ""),
+    "basis_attachments": (_attachments, 0),
+    "effective_date": (lambda _t, value: parse_date_cell(value), None),
+}
+
+
+def _no_header(rows) -> ImportProblem:
+    if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
+        return ImportProblem(1, "", "工作表是空的，未找到表头")
+    return ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码、类别、问题、答案”等列")
+
+
+def _read_kb_row(cells: dict, vals: dict[str, str], excel_row: int, columns: dict[str, str],
+                 seen: dict[tuple[str, str], int]) -> tuple[KbDraft | None, list[ImportProblem]]:
+    """One entry row checked on its own (and against earlier rows for a repeated question)."""
+    problems: list[ImportProblem] = []
+
+    def bad(f: str, msg: str) -> None:
+        problems.append(ImportProblem(excel_row, columns.get(f, ""), msg))
+
+    if not vals["unit_code"]:
+        bad("unit_code", "单位编码为空")
+    parsed = {}
+    for f, (parse, fallback) in _CELL_PARSERS.items():
+        try:
+            parsed[f] = parse(vals.get(f, ""), cells.get(f))
+        except ValueError as e:
+            bad(f, str(e))
+            parsed[f] = fallback
+    answer = "" if cells["answer"] is None else str(cells["answer"]) if not isinstance(cells["answer"], float) \
+        else vals["answer"]
+    clean, errs = validate_content(Content(vals["question"], answer, vals.get("basis_name", ""),
+                                           vals.get("basis_number", ""), parsed["basis_attachments"],
+                                           parsed["effective_date"]))
+    for f, msg in errs.items():
+        bad(f, msg)
+    key = (vals["unit_code"], clean.question)
+    if clean.question and vals["unit_code"]:
+        if key in seen:
+            bad("question", f"与第 {seen[key]} 行是同一单位的相同问题")
+        else:
+            seen[key] = excel_row
+    if problems:
+        return None, problems
+    return KbDraft(vals["unit_code"], parsed["category"], parsed["form"], clean), problems
+
+
 def parse_kb_workbook(path: str | Path) -> ParsedKb:
     """Read every row and check it on its own; nothing is written."""
     rows = read_rows(path)
@@ -75,11 +135,7 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
     known = {h: f for f, h, _, _ in IMPORT_COLUMNS} | ALIASES
     head_idx = find_header(rows, known, None)  # a title row above the header is fine
     if head_idx is None:
-        if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
-            out.problems.append(ImportProblem(1, "", "工作表是空的，未找到表头"))
-        else:
-            out.problems.append(ImportProblem(
-                1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码、类别、问题、答案”等列"))
+        out.problems.append(_no_header(rows))
         return out
     colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
     labels = {f: h for f, h, _, _ in IMPORT_COLUMNS}
@@ -97,50 +153,11 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
         if not any(vals.values()):
             continue
         out.total_rows += 1
-        problems: list[ImportProblem] = []
-
-        def bad(f: str, msg: str, row: int = excel_row, into: list = problems) -> None:
-            into.append(ImportProblem(row, out.columns.get(f, ""), msg))
-
-        if not vals["unit_code"]:
-            bad("unit_code", "单位编码为空")
-        category = form = ""
-        try:
-            category = parse_category(vals["category"]).value
-        except KbError as e:
-            bad("category", str(e))
-        try:
-            form = parse_form(vals.get("form", "")).value
-        except KbError as e:
-            bad("form", str(e))
-        n = 0
-        if vals.get("basis_attachments"):
-            try:
-                n = int(vals["basis_attachments"])
-            except ValueError:
-                bad("basis_attachments", f"附件数量应为整数：“{clip(vals['basis_attachments'])}”")
-                n = 0
-        eff = None
-        try:
-            eff = parse_date_cell(cells.get("effective_date"))
-        except ValueError as e:
-            bad("effective_date", str(e))
-        answer = "" if cells["answer"] is None else str(cells["answer"]) if not isinstance(cells["answer"], float) \
-            else vals["answer"]
-        clean, errs = validate_content(Content(vals["question"], answer, vals.get("basis_name", ""),
-                                               vals.get("basis_number", ""), n, eff))
-        for f, msg in errs.items():
-            bad(f, msg)
-        key = (vals["unit_code"], clean.question)
-        if clean.question and vals["unit_code"]:
-            if key in seen:
-                bad("question", f"与第 {seen[key]} 行是同一单位的相同问题")
-            else:
-                seen[key] = excel_row
-        if problems:
+        draft, problems = _read_kb_row(cells, vals, excel_row, out.columns, seen)
+        if draft is None:
             out.problems.extend(problems)
         else:
-            out.drafts[excel_row] = KbDraft(vals["unit_code"], category, form, clean)
+            out.drafts[excel_row] = draft
     if out.total_rows == 0:
         out.problems.append(ImportProblem(head_idx + 2, "", "表中没有任何知识条目"))
     return out

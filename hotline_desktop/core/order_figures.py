@@ -84,49 +84,88 @@ def builtin_figures_path() -> Path:
     return builtin_data_dir() / "orders" / "figures.toml"
 
 
+@dataclass(frozen=True)
+class _RawCondition:
+    """One condition table of figures.toml as read, with the checks its builders share."""
+
+    raw: dict
+    where: str
+    fields: dict[str, FieldDef]
+
+    @property
+    def type(self) -> str:
+        return self.raw["type"]
+
+    def field(self, name: str, kinds: tuple[str, ...]) -> str:
+        k = self.raw.get(name)
+        if k not in self.fields:
+            raise ValueError(f"{self.where}：{self.type} 的 {name} 应为工单字段，而不是 {k!r}")
+        if self.fields[k].type not in kinds:
+            raise ValueError(f"{self.where}：{self.type} 不能用于字段 {k}（{self.fields[k].type}）")
+        return k
+
+    def number(self, name: str) -> Fraction:
+        v = self.raw.get(name)
+        try:
+            f = Fraction(str(v))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{self.where}：{self.type} 的 {name} 应为数字，而不是 {v!r}") from None
+        if f < 0:
+            raise ValueError(f"{self.where}：{self.type} 的 {name} 不能为负")
+        return f
+
+
+def _presence(c: _RawCondition) -> Condition:
+    return Condition(c.type, c.field("field", ("datetime", "text", "choice")))
+
+
+def _choice_in(c: _RawCondition) -> Condition:
+    k = c.field("field", ("choice",))
+    vals = c.raw.get("values")
+    if not isinstance(vals, list) or not vals or any(v not in c.fields[k].values for v in vals):
+        raise ValueError(f"{c.where}：{c.type} 的 values 应取自 {'、'.join(c.fields[k].values)}")
+    return Condition(c.type, k, values=tuple(vals))
+
+
+def _at_least(c: _RawCondition) -> Condition:
+    return Condition(c.type, c.field("field", ("int",)), number=c.number("min"))
+
+
+def _flag(c: _RawCondition) -> Condition:
+    v = c.raw.get("value")
+    if not isinstance(v, bool):
+        raise ValueError(f"{c.where}：flag 的 value 应为 true 或 false")
+    return Condition(c.type, c.field("field", ("bool",)), flag=v)
+
+
+def _time_order(c: _RawCondition) -> Condition:
+    return Condition(c.type, c.field("field", ("datetime",)), c.field("than", ("datetime",)))
+
+
+def _workday_span(c: _RawCondition) -> Condition:
+    return Condition(c.type, c.field("start", ("datetime",)), c.field("end", ("datetime",)),
+                     number=c.number("days"))
+
+
+# condition type → its builder (each checks the keys its type takes)
+_CONDITION_BUILDERS = {
+    "present": _presence, "absent": _presence,
+    "is": _choice_in, "is_not": _choice_in,
+    "at_least": _at_least,
+    "flag": _flag,
+    "not_later": _time_order, "late": _time_order,
+    "within_workdays": _workday_span, "later_than_workdays": _workday_span,
+}
+assert set(_CONDITION_BUILDERS) == set(CONDITION_TYPES)
+
+
 def _condition(raw: object, where: str, fields: dict[str, FieldDef]) -> Condition:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}：条件应为表（{{ type = … }}）")
     t = raw.get("type")
     if t not in CONDITION_TYPES:
         raise ValueError(f"{where}：条件类型 {t!r} 不在 {'/'.join(CONDITION_TYPES)} 之中")
-
-    def fld(name: str, kinds: tuple[str, ...]) -> str:
-        k = raw.get(name)
-        if k not in fields:
-            raise ValueError(f"{where}：{t} 的 {name} 应为工单字段，而不是 {k!r}")
-        if fields[k].type not in kinds:
-            raise ValueError(f"{where}：{t} 不能用于字段 {k}（{fields[k].type}）")
-        return k
-
-    def num(name: str) -> Fraction:
-        v = raw.get(name)
-        try:
-            f = Fraction(str(v))
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{where}：{t} 的 {name} 应为数字，而不是 {v!r}") from None
-        if f < 0:
-            raise ValueError(f"{where}：{t} 的 {name} 不能为负")
-        return f
-
-    if t in ("present", "absent"):
-        return Condition(t, fld("field", ("datetime", "text", "choice")))
-    if t in ("is", "is_not"):
-        k = fld("field", ("choice",))
-        vals = raw.get("values")
-        if not isinstance(vals, list) or not vals or any(v not in fields[k].values for v in vals):
-            raise ValueError(f"{where}：{t} 的 values 应取自 {'、'.join(fields[k].values)}")
-        return Condition(t, k, values=tuple(vals))
-    if t == "at_least":
-        return Condition(t, fld("field", ("int",)), number=num("min"))
-    if t == "flag":
-        v = raw.get("value")
-        if not isinstance(v, bool):
-            raise ValueError(f"{where}：flag 的 value 应为 true 或 false")
-        return Condition(t, fld("field", ("bool",)), flag=v)
-    if t in ("not_later", "late"):
-        return Condition(t, fld("field", ("datetime",)), fld("than", ("datetime",)))
-    return Condition(t, fld("start", ("datetime",)), fld("end", ("datetime",)), number=num("days"))
+    return _CONDITION_BUILDERS[t](_RawCondition(raw, where, fields))
 
 
 def load_figures(path: str | Path | None = None, fields: Sequence[FieldDef] | None = None) -> FigureBook:

@@ -54,6 +54,19 @@ def builtin_columns_path() -> Path:
     return builtin_data_dir() / "orders" / "columns.toml"
 
 
+def _field_choices(f: dict, where: str) -> list[tuple[str, tuple[str, ...]]]:
+    """A choice field's values and the spellings each is accepted by."""
+    ch = f.get("choices")
+    if not isinstance(ch, dict) or not ch:
+        raise ValueError(f"{where}：choice 字段须有 choices")
+    choices = []
+    for v, spellings in ch.items():
+        if not isinstance(spellings, list) or not all(isinstance(s, str) for s in spellings):
+            raise ValueError(f"{where}：choices.{v} 应为写法列表")
+        choices.append((v, tuple(spellings)))
+    return choices
+
+
 def load_fields(path: str | Path | None = None) -> tuple[FieldDef, ...]:
     """The field definitions; ValueError (Chinese, naming the field) when the file is malformed."""
     p = Path(path) if path is not None else builtin_columns_path()
@@ -80,15 +93,7 @@ def load_fields(path: str | Path | None = None) -> tuple[FieldDef, ...]:
             if norm in seen_names:
                 raise ValueError(f"{where}（{key}）：列名“{n}”已属于字段 {seen_names[norm]}")
             seen_names[norm] = key
-        choices: list[tuple[str, tuple[str, ...]]] = []
-        if ftype == "choice":
-            ch = f.get("choices")
-            if not isinstance(ch, dict) or not ch:
-                raise ValueError(f"{where}（{key}）：choice 字段须有 choices")
-            for v, spellings in ch.items():
-                if not isinstance(spellings, list) or not all(isinstance(s, str) for s in spellings):
-                    raise ValueError(f"{where}（{key}）：choices.{v} 应为写法列表")
-                choices.append((v, tuple(spellings)))
+        choices = _field_choices(f, f"{where}（{key}）") if ftype == "choice" else []
         default = f.get("default", "")
         if default and default not in {v for v, _ in choices}:
             raise ValueError(f"{where}（{key}）：default“{default}”不在 choices 中")
@@ -454,6 +459,103 @@ def _bool_cell(v: object) -> bool | None:
     return True if t in _TRUE else False if t in _FALSE else None
 
 
+def _time_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
+    if col is None:
+        return np.full(n, NAT, np.int64)
+    arr = _fast_times(col, f.date_only)
+    if arr is None:  # a cell the vectorised parse does not take: cell by cell
+        arr = np.full(n, NAT, np.int64)
+        for i, v in enumerate(col):
+            s = parse_datetime(v, f.date_only)
+            if s is None:
+                flag(i, f"{f.name}“{cell_text(v)[:30]}”不是有效的日期时间")
+            else:
+                arr[i] = s
+    return arr
+
+
+def _coded_column(col: Sequence, parse, dtype, fallback, why, flag) -> np.ndarray:
+    """parse() of each cell as an array; a cell it refuses (None) is flagged with why(the cell's
+    text) and stored as `fallback`."""
+    vals, table = _by_value(col, parse)
+    if None in table.values():
+        for i in [i for i, j in enumerate(vals) if j is None]:
+            flag(i, why(cell_text(col[i])[:20]))
+        vals = [fallback if j is None else j for j in vals]
+    return np.fromiter(vals, dtype, len(col))
+
+
+def _count_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
+    if col is None:
+        return np.zeros(n, np.int32)
+    return _coded_column(col, _count_cell, np.int32, 0, lambda t: f"{f.name}“{t}”应为不小于 0 的整数", flag)
+
+
+def _choice_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
+    default = f.values.index(f.default) if f.default else -1
+    if col is None:
+        return np.full(n, default, np.int8)
+    lookup = {normalize_header(s): j for j, (_v, spellings) in enumerate(f.choices) for s in spellings}
+
+    def choice(v):
+        t = normalize_header(v)
+        return default if not t else lookup.get(t)
+    values = "、".join(f.values)
+    return _coded_column(col, choice, np.int8, default, lambda t: f"{f.name}“{t}”应为{values}之一", flag)
+
+
+def _bool_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
+    if col is None:
+        return np.zeros(n, bool)
+    return _coded_column(col, _bool_cell, bool, False, lambda t: f"{f.name}“{t}”应为“是”或“否”", flag)
+
+
+# field type → its column parser (f, the column or None when the file lacks it, rows, flag(i, reason));
+# "text" fields are read as lists by parse_orders itself
+_COLUMN_PARSERS = {"datetime": _time_column, "int": _count_column, "choice": _choice_column,
+                   "bool": _bool_column}
+
+
+def _flag_missing_ids(number: list[str], unit: list[str], unit_code: list[str], flag) -> None:
+    if "" in number:
+        for i in [i for i, v in enumerate(number) if not v]:
+            flag(i, "缺少工单编号")
+    if "" in unit:
+        for i in [i for i, v in enumerate(unit) if not v]:
+            if not unit_code[i]:
+                flag(i, "缺少承办单位")
+
+
+def _flag_times(times: dict[str, np.ndarray], bad: dict[int, list[str]], flag,
+                fields: Sequence[FieldDef]) -> None:
+    """受理时间 missing (unless its cell was already refused), 办结 before 受理."""
+    acc = times["accepted"]
+    done = times.get("completed")
+    for i in np.nonzero(acc == NAT)[0]:
+        if not any("受理" in r for r in bad.get(int(i), ())):
+            flag(int(i), f"缺少{field_by_key('accepted', fields).name}")
+    if done is not None:
+        for i in np.nonzero((done != NAT) & (acc != NAT) & (done < acc))[0]:
+            flag(int(i), "办结时间早于受理时间")
+
+
+def _kept_rows(bad: dict[int, list[str]], number: list[str]) -> tuple[np.ndarray, int]:
+    """(indexes of the rows kept: good, the last of a repeated 工单编号; how many repeats were dropped)."""
+    n = len(number)
+    if bad:
+        keep = np.ones(n, bool)
+        keep[list(bad)] = False
+        good = np.nonzero(keep)[0]
+    else:
+        good = np.arange(n, dtype=np.int64)
+    good_numbers = _gather(number, good.tolist()) if bad else number
+    dups = len(good_numbers) - len(set(good_numbers))
+    if dups:
+        last = dict(zip(good_numbers, good.tolist(), strict=True))
+        good = np.array(sorted(last.values()), dtype=np.int64)
+    return good, dups
+
+
 def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
                  fields: Sequence[FieldDef] | None = None) -> ParsedOrders:
     """Data rows (after the header) → an OrderTable of the good rows and the bad rows listed.
@@ -470,11 +572,12 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     rect = rows if all(len(r) >= width for r in rows) else [list(r) + [None] * (width - len(r)) for r in rows]
     transposed = list(zip(*rect, strict=False)) if n else []
 
-    def column(key: str) -> Sequence:
+    def column(key: str) -> Sequence | None:
+        """The file's column of a field (a tuple: read, never changed); None when the file lacks it."""
         i = cols.get(key)
-        if i is None or not n:
-            return [None] * n
-        return transposed[i]  # a tuple: read, never changed
+        if i is None:
+            return None
+        return transposed[i] if n else []
 
     def flag(i: int, reason: str) -> None:
         bad.setdefault(i, []).append(reason)
@@ -486,93 +589,19 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     unit = _shared(text_column("unit"))
     unit_code = _shared(text_column("unit_code"))
     route = _shared(text_column("route"))
-    if "" in number:
-        for i in [i for i, v in enumerate(number) if not v]:
-            flag(i, "缺少工单编号")
-    if "" in unit:
-        for i in [i for i, v in enumerate(unit) if not v]:
-            if not unit_code[i]:
-                flag(i, "缺少承办单位")
-    times: dict[str, np.ndarray] = {}
-    counts: dict[str, np.ndarray] = {}
-    choices: dict[str, np.ndarray] = {}
-    flags: dict[str, np.ndarray] = {}
+    _flag_missing_ids(number, unit, unit_code, flag)
+    typed: dict[str, dict[str, np.ndarray]] = {t: {} for t in _COLUMN_PARSERS}
     for f in fields:
-        if f.type == "datetime":
-            col = column(f.key)
-            arr = _fast_times(col, f.date_only) if f.key in cols else np.full(n, NAT, np.int64)
-            if arr is None:
-                arr = np.full(n, NAT, np.int64)
-                for i, v in enumerate(col):
-                    s = parse_datetime(v, f.date_only)
-                    if s is None:
-                        flag(i, f"{f.name}“{cell_text(v)[:30]}”不是有效的日期时间")
-                    else:
-                        arr[i] = s
-            times[f.key] = arr
-        elif f.type == "int":
-            arr = np.zeros(n, np.int32)
-            if f.key in cols:
-                col = column(f.key)
-                vals, table = _by_value(col, _count_cell)
-                if None in table.values():
-                    for i in [i for i, j in enumerate(vals) if j is None]:
-                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为不小于 0 的整数")
-                    vals = [0 if j is None else j for j in vals]
-                arr = np.fromiter(vals, np.int32, n)
-            counts[f.key] = arr
-        elif f.type == "choice":
-            lookup = {normalize_header(s): j for j, (_v, spellings) in enumerate(f.choices) for s in spellings}
-            default = f.values.index(f.default) if f.default else -1
-            arr = np.full(n, default, np.int8)
-            if f.key in cols:
-                col = column(f.key)
-
-                def choice(v, lookup=lookup, default=default):
-                    t = normalize_header(v)
-                    return default if not t else lookup.get(t)
-                vals, table = _by_value(col, choice)
-                if None in table.values():
-                    for i in [i for i, j in enumerate(vals) if j is None]:
-                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为{'、'.join(f.values)}之一")
-                    vals = [default if j is None else j for j in vals]
-                arr = np.fromiter(vals, np.int8, n)
-            choices[f.key] = arr
-        elif f.type == "bool":
-            arr = np.zeros(n, bool)
-            if f.key in cols:
-                col = column(f.key)
-                vals, table = _by_value(col, _bool_cell)
-                if None in table.values():
-                    for i in [i for i, b in enumerate(vals) if b is None]:
-                        flag(i, f"{f.name}“{cell_text(col[i])[:20]}”应为“是”或“否”")
-                    vals = [bool(b) for b in vals]
-                arr = np.fromiter(vals, bool, n)
-            flags[f.key] = arr
-    acc = times["accepted"]
-    done = times.get("completed")
-    for i in np.nonzero(acc == NAT)[0]:
-        if not any("受理" in r for r in bad.get(int(i), ())):
-            flag(int(i), f"缺少{field_by_key('accepted', fields).name}")
-    if done is not None:
-        for i in np.nonzero((done != NAT) & (acc != NAT) & (done < acc))[0]:
-            flag(int(i), "办结时间早于受理时间")
+        parse = _COLUMN_PARSERS.get(f.type)
+        if parse is not None:
+            typed[f.type][f.key] = parse(f, column(f.key), n, flag)
+    times = typed["datetime"]
+    _flag_times(times, bad, flag, fields)
     rownums = np.arange(first_row, first_row + n, dtype=np.int32)
     bad_rows = [BadRow(int(rownums[i]), "；".join(bad[i])) for i in sorted(bad)]
-    if bad:
-        keep = np.ones(n, bool)
-        keep[list(bad)] = False
-        good = np.nonzero(keep)[0]
-    else:
-        good = np.arange(n, dtype=np.int64)
-    # dedup by 工单编号: the last good row of a number wins
-    good_numbers = _gather(number, good.tolist()) if bad else number
-    dups = len(good_numbers) - len(set(good_numbers))
-    if dups:
-        last = dict(zip(good_numbers, good.tolist(), strict=True))
-        good = np.array(sorted(last.values()), dtype=np.int64)
-    table = OrderTable(number, unit, unit_code, times, counts, choices, flags, route, rownums,
-                       np.zeros(n, np.int64))
+    good, dups = _kept_rows(bad, number)
+    table = OrderTable(number, unit, unit_code, times, typed["int"], typed["choice"], typed["bool"], route,
+                       rownums, np.zeros(n, np.int64))
     return ParsedOrders(table.take(good) if len(good) != n else table, bad_rows, dups)
 
 

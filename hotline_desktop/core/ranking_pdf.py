@@ -10,6 +10,7 @@ new page; columns are scaled to the frame width, so a table is always one page w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -101,6 +102,140 @@ def _paged_table(table_cls, style_cls, head: list, body: list, widths: list, sty
     return Rows(0) if body else make(0, 0)
 
 
+@dataclass(frozen=True)
+class _Look:
+    """The fonts, paragraph styles and colours of a ranking PDF."""
+
+    font: str
+    bold: str
+    title: object
+    sub: object
+    head: object
+    rule: object
+    rule_c: object
+    name: object
+    note: object
+    note_head: object
+    header_bg: object
+    zebra: object
+    grid: object
+
+
+def _look(font: str, bold: str) -> _Look:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    s_rule = ParagraphStyle("rule", fontName=font, fontSize=RULE_PT, leading=RULE_PT * 1.25, alignment=TA_LEFT,
+                            wordWrap="CJK")
+    s_note = ParagraphStyle("note", fontName=font, fontSize=8, leading=11, alignment=TA_LEFT, wordWrap="CJK")
+    return _Look(
+        font, bold,
+        title=ParagraphStyle("title", fontName=bold, fontSize=TITLE_PT, leading=TITLE_PT * 1.3, alignment=TA_CENTER,
+                             wordWrap="CJK", spaceAfter=2),
+        sub=ParagraphStyle("sub", fontName=font, fontSize=8.5, leading=11, alignment=TA_RIGHT, wordWrap="CJK"),
+        head=ParagraphStyle("head", fontName=bold, fontSize=HEAD_PT, leading=HEAD_PT * 1.25, alignment=TA_CENTER,
+                            wordWrap="CJK"),
+        rule=s_rule,
+        rule_c=ParagraphStyle("rule_c", parent=s_rule, alignment=TA_CENTER),
+        name=ParagraphStyle("name", fontName=font, fontSize=BODY_PT, leading=BODY_PT * 1.2, alignment=TA_LEFT,
+                            wordWrap="CJK"),
+        note=s_note,
+        note_head=ParagraphStyle("note_head", parent=s_note, fontName=bold, spaceBefore=4),
+        header_bg=colors.Color(0.93, 0.93, 0.93),
+        zebra=colors.Color(0.965, 0.965, 0.965),
+        grid=colors.Color(0.35, 0.35, 0.35),
+    )
+
+
+def _table_style(t: RankingTable, look: _Look) -> list[tuple]:
+    from reportlab.lib import colors
+
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), look.font),
+        ("FONTSIZE", (0, 0), (-1, -1), BODY_PT),
+        ("LEADING", (0, 0), (-1, -1), BODY_PT * 1.2),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("GRID", (0, 0), (-1, -1), 0.4, look.grid),
+        ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("BACKGROUND", (0, 0), (-1, t.header_rows - 1), look.header_bg),
+        ("LINEBELOW", (0, t.header_rows - 1), (-1, t.header_rows - 1), 0.8, colors.black),
+    ]
+
+
+def _header_cells(t: RankingTable, widths: list[float], look: _Look, style: list[tuple]) -> list[list]:
+    """The header rows' cells (rule texts in the small font, headings broken before （…分））; their
+    spans appended to `style`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    data: list[list] = [[""] * t.n_cols for _ in range(t.header_rows)]
+    for h in t.header:
+        span_w = sum(widths[h.col : h.col + h.colspan])
+        if h.role == "rule":
+            short = stringWidth(h.text, look.font, RULE_PT) <= span_w - 4
+            cell = Paragraph(escape(h.text), look.rule_c if short else look.rule)
+        elif h.role == "sub":
+            cell = Paragraph(escape(h.text), look.head)
+        else:
+            cell = Paragraph(_heading_text(h.text, span_w, HEAD_PT, look.bold), look.head)
+        data[h.row][h.col] = cell
+        if h.rowspan > 1 or h.colspan > 1:
+            style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
+    return data
+
+
+def _body_cells(t: RankingTable, widths: list[float], look: _Look) -> list[list]:
+    """The unit rows' cells: plain text, wrapped (a Paragraph) only where a name or text is too wide."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    font = look.font
+    name_col = next((i for i, c in enumerate(t.columns) if c.kind == "name"), -1)
+    name_w = widths[name_col] - 4 if name_col >= 0 else 0
+    data = []
+    for row in t.rows:
+        cells: list = [c.text for c in row.cells]
+        if name_col >= 0 and stringWidth(row.name, font, BODY_PT) > name_w:
+            cells[name_col] = Paragraph(escape(row.name), look.name)
+        for j, c in enumerate(cells):
+            if isinstance(c, str) and c and t.columns[j].kind in ("text", "rank") and (
+                stringWidth(c, font, BODY_PT) > widths[j] - 4
+            ):
+                cells[j] = Paragraph(escape(c), look.rule_c)
+        data.append(cells)
+    return data
+
+
+def _table_story(t: RankingTable, frame_w: float, look: _Look) -> list:
+    """One table's flowables: title, subtitle, the paged table, then its notes and footer list."""
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    units = sum(c.width for c in t.columns)
+    widths = [c.width / units * frame_w for c in t.columns]
+    story: list = [Paragraph(escape(t.title), look.title), Paragraph(escape(t.subtitle), look.sub), Spacer(1, 3)]
+    style = _table_style(t, look)
+    head = _header_cells(t, widths, look, style)
+    for i, c in enumerate(t.columns):
+        if c.align == "left":
+            style.append(("ALIGN", (i, t.header_rows), (i, -1), "LEFT"))
+    story.append(_paged_table(Table, TableStyle, head, _body_cells(t, widths, look), widths, style, look.zebra))
+    if t.notes or t.footer:
+        story.append(Spacer(1, 4))
+    for text in t.notes:
+        story.append(Paragraph(escape(text), look.note))
+    if t.footer:
+        story.append(Paragraph(escape(f"{t.footer_title}（{len(t.footer)} 个）："), look.note_head))
+        for entry in t.footer:
+            story.append(Paragraph(escape(entry.text), look.note))
+    return story
+
+
 def write_ranking_pdf(
     tables: RankingTable | Sequence[RankingTable],
     path: str | Path,
@@ -110,12 +245,9 @@ def write_ranking_pdf(
 ) -> Path:
     """Write the tables (each from a new page) to ``path``; raises ``ExportCancelled``."""
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
 
     if isinstance(tables, RankingTable):
         tables = [tables]
@@ -132,89 +264,14 @@ def write_ranking_pdf(
     page_w, page_h = landscape(A4)
     margin = PAGE_MARGIN_MM * mm
     frame_w = page_w - 2 * margin
-
-    s_title = ParagraphStyle("title", fontName=bold, fontSize=TITLE_PT, leading=TITLE_PT * 1.3, alignment=TA_CENTER,
-                             wordWrap="CJK", spaceAfter=2)
-    s_sub = ParagraphStyle("sub", fontName=font, fontSize=8.5, leading=11, alignment=TA_RIGHT, wordWrap="CJK")
-    s_head = ParagraphStyle("head", fontName=bold, fontSize=HEAD_PT, leading=HEAD_PT * 1.25, alignment=TA_CENTER,
-                            wordWrap="CJK")
-    s_rule = ParagraphStyle("rule", fontName=font, fontSize=RULE_PT, leading=RULE_PT * 1.25, alignment=TA_LEFT,
-                            wordWrap="CJK")
-    s_rule_c = ParagraphStyle("rule_c", parent=s_rule, alignment=TA_CENTER)
-    s_name = ParagraphStyle("name", fontName=font, fontSize=BODY_PT, leading=BODY_PT * 1.2, alignment=TA_LEFT,
-                            wordWrap="CJK")
-    s_note = ParagraphStyle("note", fontName=font, fontSize=8, leading=11, alignment=TA_LEFT, wordWrap="CJK")
-    s_note_head = ParagraphStyle("note_head", parent=s_note, fontName=bold, spaceBefore=4)
-
-    header_bg = colors.Color(0.93, 0.93, 0.93)
-    zebra = colors.Color(0.965, 0.965, 0.965)
-    grid = colors.Color(0.35, 0.35, 0.35)
+    look = _look(font, bold)
 
     story: list = []
     for n, t in enumerate(tables):
         check()
         if n:
             story.append(PageBreak())
-        units = sum(c.width for c in t.columns)
-        widths = [c.width / units * frame_w for c in t.columns]
-        story.append(Paragraph(escape(t.title), s_title))
-        story.append(Paragraph(escape(t.subtitle), s_sub))
-        story.append(Spacer(1, 3))
-
-        data: list[list] = [[""] * t.n_cols for _ in range(t.header_rows)]
-        style: list[tuple] = [
-            ("FONTNAME", (0, 0), (-1, -1), font),
-            ("FONTSIZE", (0, 0), (-1, -1), BODY_PT),
-            ("LEADING", (0, 0), (-1, -1), BODY_PT * 1.2),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-            ("GRID", (0, 0), (-1, -1), 0.4, grid),
-            ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ("BACKGROUND", (0, 0), (-1, t.header_rows - 1), header_bg),
-            ("LINEBELOW", (0, t.header_rows - 1), (-1, t.header_rows - 1), 0.8, colors.black),
-        ]
-        for h in t.header:
-            span_w = sum(widths[h.col : h.col + h.colspan])
-            if h.role == "rule":
-                short = stringWidth(h.text, font, RULE_PT) <= span_w - 4
-                cell = Paragraph(escape(h.text), s_rule_c if short else s_rule)
-            elif h.role == "sub":
-                cell = Paragraph(escape(h.text), s_head)
-            else:
-                cell = Paragraph(_heading_text(h.text, span_w, HEAD_PT, bold), s_head)
-            data[h.row][h.col] = cell
-            if h.rowspan > 1 or h.colspan > 1:
-                style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
-        name_col = next((i for i, c in enumerate(t.columns) if c.kind == "name"), -1)
-        for i, c in enumerate(t.columns):
-            if c.align == "left":
-                style.append(("ALIGN", (i, t.header_rows), (i, -1), "LEFT"))
-        name_w = widths[name_col] - 4 if name_col >= 0 else 0
-        head = data
-        data = []
-        for row in t.rows:
-            cells: list = [c.text for c in row.cells]
-            if name_col >= 0 and stringWidth(row.name, font, BODY_PT) > name_w:
-                cells[name_col] = Paragraph(escape(row.name), s_name)
-            for j, c in enumerate(cells):
-                if isinstance(c, str) and c and t.columns[j].kind in ("text", "rank") and (
-                    stringWidth(c, font, BODY_PT) > widths[j] - 4
-                ):
-                    cells[j] = Paragraph(escape(c), s_rule_c)
-            data.append(cells)
-        story.append(_paged_table(Table, TableStyle, head, data, widths, style, zebra))
-        if t.notes or t.footer:
-            story.append(Spacer(1, 4))
-        for text in t.notes:
-            story.append(Paragraph(escape(text), s_note))
-        if t.footer:
-            story.append(Paragraph(escape(f"{t.footer_title}（{len(t.footer)} 个）："), s_note_head))
-            for entry in t.footer:
-                story.append(Paragraph(escape(entry.text), s_note))
+        story += _table_story(t, frame_w, look)
 
     date_text = tables[0].date_text
     est_pages = max(1, sum(1 + len(t.rows) // 30 for t in tables))

@@ -77,14 +77,7 @@ def _line_pt(pt: float) -> float:
     return pt * 1.32
 
 
-def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
-    ncol = table.n_cols
-    last = column_letter(ncol - 1)
-    widths = [c.width for c in table.columns]
-    for i, w in enumerate(widths):
-        ws.column_dimensions[column_letter(i)].width = w
-
-    # title and subtitle
+def _write_title(ws, table: RankingTable, last: str) -> None:
     ws.merge_cells(f"A1:{last}1")
     c = ws.cell(1, 1)
     set_text(c, table.title)
@@ -98,10 +91,12 @@ def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
     c.alignment = Alignment(horizontal="right", vertical="center")
     ws.row_dimensions[2].height = 18
 
-    # header rows
+
+def _write_header(ws, table: RankingTable, widths: list[float]) -> None:
+    """The header rows: bordered and filled, merged spans, each row as tall as its tallest text."""
     h0 = FIRST_HEADER_ROW
     for r in range(table.header_rows):
-        for col in range(ncol):
+        for col in range(table.n_cols):
             cell = ws.cell(h0 + r, col + 1)
             cell.border = _BORDER
             cell.fill = _HEAD_FILL
@@ -130,8 +125,9 @@ def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
     for r in range(table.header_rows):
         ws.row_dimensions[h0 + r].height = max(need[r], 20.0)
 
-    # body
-    first_body = h0 + table.header_rows
+
+def _write_body(ws, table: RankingTable, widths: list[float], first_body: int, check: Callable[[], None]) -> None:
+    """The unit rows, numbers as numbers; each row as tall as its wrapped name."""
     formats = [c.number_format for c in table.columns]
     aligns = [_A_LEFT if c.align == "left" else _A_CENTER for c in table.columns]
     name_col = table.column_index("name") if any(c.key == "name" for c in table.columns) else -1
@@ -171,8 +167,10 @@ def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
             tall = _lines(trow.name, name_w, BODY_PT)
         ws.row_dimensions[r].height = max(_BODY_ROW_PT, tall * _line_pt(BODY_PT) + 4)
 
-    # notes and footer block under the table
-    r = first_body + len(table.rows) + 1
+
+def _write_notes(ws, table: RankingTable, widths: list[float], r: int) -> int:
+    """The notes and the footer list from row r, each merged across; returns the row after them."""
+    ncol = table.n_cols
     total_w = sum(widths)
 
     def note(text: str, font: Font) -> None:
@@ -191,6 +189,20 @@ def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
         note(f"{table.footer_title}（{len(table.footer)} 个）：", _F_NOTE_HEAD)
         for entry in table.footer:
             note(entry.text, _F_NOTE)
+    return r
+
+
+def _write_sheet(ws, table: RankingTable, check: Callable[[], None]) -> None:
+    last = column_letter(table.n_cols - 1)
+    widths = [c.width for c in table.columns]
+    for i, w in enumerate(widths):
+        ws.column_dimensions[column_letter(i)].width = w
+    _write_title(ws, table, last)
+    _write_header(ws, table, widths)
+    h0 = FIRST_HEADER_ROW
+    first_body = h0 + table.header_rows
+    _write_body(ws, table, widths, first_body, check)
+    r = _write_notes(ws, table, widths, first_body + len(table.rows) + 1)
 
     # print setup
     ws.freeze_panes = ws.cell(first_body, table.frozen_cols + 1)

@@ -6,8 +6,10 @@ unit, kept in the shown order. When the live engine reports changed unit codes, 
 rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
 and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
 that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
-another unit), so a view repaints only what is visible of it; ``multiData`` fills a painted
-cell's roles in one call.
+another unit), so a view repaints only what is visible of it. The 排名 tab's views
+(gui/ranking_view.py) paint the visible cells from ``paint_texts`` / ``paint_foreground`` /
+``paint_highlight`` (the same as data() says) in one call; other views get ``multiData``, which
+fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the cell's value (rounded Decimal, in
 CODE_ROLE = Qt.ItemDataRole.UserRole + 3
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 5
+_ROW_ROLES = {CODE_ROLE: "code", GROUP_ROLE: "group", STATUS_ROLE: "status"}  # role -> RankingRow field
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 6  # int: ranked by rank, then unranked, incomplete; then code
 
 HIGHLIGHT = QColor("#fff3b0")  # recently changed rows
@@ -70,6 +73,11 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole,
                                      Qt.ItemDataRole.CheckStateRole))  # the table sets none of them
+
+
+def _only_month_score(new: tuple, old: tuple) -> bool:
+    """Two change keys that differ at most in the month score (按平均分: the average moved)."""
+    return new[:3] == old[:3] and new[4:] == old[4:]
 
 
 def _round(value: Decimal | None) -> Decimal | None:
@@ -135,7 +143,10 @@ class LazyCells:
         if self._cells is not None:
             c = self._cells
             return (*c[:i], cell, *c[i + 1:])
-        return LazyCells(self._make, (*(p for p in self._patch if p[0] != i), (i, cell)))
+        patch = self._patch
+        if patch:
+            patch = tuple([p for p in patch if p[0] != i])
+        return LazyCells(self._make, (*patch, (i, cell)))
 
     def __getitem__(self, i):
         return self.get()[i]
@@ -273,11 +284,14 @@ class RankingLayout:
             if self._month_cols:
                 key += (tuple(None if m is None else m.score for m in u.months.values()),)
             return key, (u.rank, u.tied)
-        m = u.months.get(self.month)
-        if m is None:
+        try:
+            m = u.months[self.month]
+        except KeyError:
             return (u.unit, u.group, None), (None, False)
+        score = m.score
         return (
-            (u.unit, u.group, m.status, _round(m.score), m.indicators, m.base, m.bonus, m.penalty, m.missing),
+            (u.unit, u.group, m.status, None if score is None else round2(score), m.indicators, m.base, m.bonus,
+             m.penalty, m.missing),
             (m.rank, m.tied),
         )
 
@@ -367,6 +381,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx: dict[str, int] = {}  # code -> position in code order (the tie-break)
         self._highlight: set[str] = set()
         self._counts: dict[str | None, dict[str, int]] = {}
+        self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._col_rank = -1
         self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
         self.shifting = False  # True while a dataChanged says "these rows shifted" (a rank move)
@@ -427,6 +442,7 @@ class RankingTableModel(QAbstractTableModel):
         self._code_idx = {}
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
@@ -450,6 +466,7 @@ class RankingTableModel(QAbstractTableModel):
         self._permute(self._sorted_rows())
         self._highlight.clear()
         self._counts.clear()
+        self._texts.clear()
         self.endResetModel()
 
     def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
@@ -463,66 +480,47 @@ class RankingTableModel(QAbstractTableModel):
         if layout is None:
             return set()
         pos, units, rows = self._pos, result.units, self._rows
-        ckeys, rkeys, order, seen = self._ckeys, self._rkeys, self._order, self._seen
-        # Month view: a unit whose months mapping is the very object compared last time (the
-        # engine reports it for a change of its year figures) shows nothing new.
+        ckeys, rkeys, order = self._ckeys, self._rkeys, self._order
         same_months = layout.month is not None
         force = set(force)
-        keys, rerank, build, order_key = layout.keys, layout.rerank, layout.row, self._order_key
-        rescore, score_col = layout.rescore, layout.score_col
+        keys, rerank, order_key = layout.keys, layout.rerank, self._order_key
         col_rank = self._col_rank
-        last = len(self._columns) - 1
         sort_col = -1 if self._sort is None else self._sort[0]
         by_rank = self._sort is None or sort_col == col_rank
         changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
         resort = False
         counts_stale = False
-        for code in set(codes) | force:
+        code_idx = self._code_idx
+        for code in (set(codes) | force) if force else set(codes):
             i = pos.get(code)
             u = units.get(code)
             if i is None or u is None:
                 continue
-            if same_months:
-                if u.months is seen[i] and code not in force and u.unit is ckeys[i][0] and u.group == ckeys[i][1]:
-                    continue
-                seen[i] = u.months
+            forced = code in force
+            if same_months and self._months_seen(i, u, forced):
+                continue
             ck, rk = keys(u)
             old = rows[i]
-            if ck == ckeys[i] and code not in force:
+            if not forced and ck == ckeys[i]:
                 if rk == rkeys[i]:
                     continue
                 rkeys[i] = rk
                 new = rerank(old, *rk)
                 if new == old:
                     continue
-                c0 = c1 = col_rank
-            elif (same_months and score_col >= 0 and rk == rkeys[i] and code not in force and ck[:3] == ckeys[i][:3]
-                  and ck[4:] == ckeys[i][4:]):  # only the month score (按平均分: the average moved)
-                ckeys[i] = ck
-                new = rescore(old, u)
-                if new == old:
-                    continue
-                c0 = c1 = score_col
-            else:
-                ckeys[i], rkeys[i] = ck, rk
-                new = build(u)
-                if new == old:
-                    continue
-                cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
-                c0 = cols[0] + 2 if cols else last
-                c1 = cols[-1] + 2 if cols else COL_NAME
-                if old.note != new.note:
-                    c1 = last
-                if old.name != new.name:
-                    c0 = min(c0, COL_NAME)
-                if old.group != new.group:
-                    c0 = COL_CODE  # the filter role lives there
-                if old.status != new.status or old.rank != new.rank:
-                    c0, c1 = min(c0, col_rank), max(c1, col_rank)
-                if old.ranked != new.ranked or old.status != new.status or old.group != new.group:
-                    counts_stale = True
-                if not by_rank and sort_col >= 0 and c0 <= sort_col <= c1:
-                    resort = True
+                rows[i] = new
+                key = order_number(new.status, new.rank, code_idx[code])  # = self._order_key(new)
+                if key != order[i]:
+                    order[i] = key
+                    resort = resort or by_rank
+                changed[code] = (col_rank, col_rank)
+                continue
+            built = self._rebuilt(i, u, ck, rk, forced)
+            if built is None:
+                continue
+            new, c0, c1, counts = built
+            counts_stale = counts_stale or counts
+            resort = resort or (not by_rank and sort_col >= 0 and c0 <= sort_col <= c1)
             rows[i] = new
             key = order_key(new)
             if key != order[i]:
@@ -533,6 +531,53 @@ class RankingTableModel(QAbstractTableModel):
             return set()
         if counts_stale:
             self._counts.clear()
+        self._emit_changed(changed, resort, mark)
+        return set(changed)
+
+    def _rebuilt(self, i: int, u, ck: tuple, rk: tuple, forced: bool):
+        """Row ``i`` built again for a change of its figures: (row, first and last changed
+        column, counts change), or None when it shows the same."""
+        layout, old = self.layout_spec, self._rows[i]
+        score_col = layout.score_col
+        if (layout.month is not None and score_col >= 0 and rk == self._rkeys[i] and not forced
+                and _only_month_score(ck, self._ckeys[i])):
+            self._ckeys[i] = ck
+            new = layout.rescore(old, u)
+            return None if new == old else (new, score_col, score_col, False)
+        self._ckeys[i], self._rkeys[i] = ck, rk
+        new = layout.row(u)
+        return None if new == old else (new, *self._changed_span(old, new))
+
+    def _months_seen(self, i: int, u, forced: bool) -> bool:
+        """Month view: a unit whose months mapping is the very object compared last time (the
+        engine reports it for a change of its year figures) shows nothing new."""
+        ck = self._ckeys[i]
+        if u.months is self._seen[i] and not forced and u.unit is ck[0] and u.group == ck[1]:
+            return True
+        self._seen[i] = u.months
+        return False
+
+    def _changed_span(self, old: RankingRow, new: RankingRow) -> tuple[int, int, bool]:
+        """(first, last) column whose shown cells differ between two builds of a row, and
+        whether the tab's counts change with it."""
+        last, col_rank = len(self._columns) - 1, self._col_rank
+        cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
+        c0 = cols[0] + 2 if cols else last
+        c1 = cols[-1] + 2 if cols else COL_NAME
+        if old.note != new.note:
+            c1 = last
+        if old.name != new.name:
+            c0 = min(c0, COL_NAME)
+        if old.group != new.group:
+            c0 = COL_CODE  # the filter role lives there
+        if old.status != new.status or old.rank != new.rank:
+            c0, c1 = min(c0, col_rank), max(c1, col_rank)
+        counts = old.ranked != new.ranked or old.status != new.status or old.group != new.group
+        return c0, c1, counts
+
+    def _emit_changed(self, changed: dict[str, tuple[int, int]], resort: bool, mark: bool) -> None:
+        """One span for the rows a re-sort shifted, then the changed rows' cells."""
+        pos, last = self._pos, len(self._columns) - 1
         moved = self._permute(self._sorted_rows(), persistent=True) if resort else None
         if moved is not None:  # the rows between the old and the new places shifted: one span
             self.shifting = True
@@ -546,7 +591,6 @@ class RankingTableModel(QAbstractTableModel):
         else:
             spans = [(pos[c], c0, c1) for c, (c0, c1) in changed.items()]
         self._emit_runs(spans)
-        return set(changed)
 
     # -- order -----------------------------------------------------------------------------
     def _order_key(self, r: RankingRow) -> int:
@@ -680,6 +724,35 @@ class RankingTableModel(QAbstractTableModel):
             return None
         return self.data_at(index.row(), index.column(), role)
 
+    # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
+    def paint_texts(self, row: int) -> tuple[str, ...]:
+        """The shown text of every column of a row (kept until the row changes)."""
+        r = self._rows[row]
+        got = self._texts.get(id(r))
+        if got is not None and got[0] is r:
+            return got[1]
+        if len(self._texts) > 2 * len(self._rows) + 64:
+            self._texts.clear()
+        texts = (r.code, r.name, *(c.text for c in r.cells), r.note)
+        self._texts[id(r)] = (r, texts)
+        return texts
+
+    def paint_foreground(self, row: int) -> QColor | None:
+        r = self._rows[row]
+        if r.status == INCOMPLETE:
+            return _INCOMPLETE_FG
+        if not r.ranked and r.status != "averaged":
+            return _UNRANKED_FG
+        return None
+
+    def paint_highlight(self, row: int) -> QBrush | None:
+        return self._hl_brush if self._rows[row].code in self._highlight else None
+
+    def text_align(self, col: int) -> int:
+        """0 left, 1 right, 2 centre (TextAlignmentRole of the column)."""
+        kind = self._columns[col].kind if 0 <= col < len(self._columns) else ""
+        return 1 if kind in ("score", "count") else 2 if kind == "rank" else 0
+
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
         if index.isValid():
             self.fill_roles(index.row(), index.column(), span)
@@ -702,8 +775,7 @@ class RankingTableModel(QAbstractTableModel):
                 else:
                     rd.clearData()
             elif role == _FOREGROUND:
-                fg = _INCOMPLETE_FG if r.status == INCOMPLETE else (
-                    _UNRANKED_FG if not r.ranked and r.status != "averaged" else None)
+                fg = self.paint_foreground(row)
                 if fg is None:
                     rd.clearData()
                 else:
@@ -731,32 +803,21 @@ class RankingTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._hl_brush if r.code in self._highlight else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            kind = self._columns[col].kind
-            if kind in ("score", "count"):
-                return self._right
-            if kind == "rank":
-                return self._center
-            return None
+            return (None, self._right, self._center)[self.text_align(col)]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if r.status == INCOMPLETE:
-                return _INCOMPLETE_FG
-            if not r.ranked and r.status != "averaged":
-                return _UNRANKED_FG
-            return None
+            return self.paint_foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_NAME:
-                return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
-            if col == len(self._columns) - 1:
-                return r.note or None
-            return None
+            return self._tooltip(r, col)
         if role == RAW_ROLE:
             return self.cell(row, col).value
-        if role == CODE_ROLE:
-            return r.code
-        if role == GROUP_ROLE:
-            return r.group
-        if role == STATUS_ROLE:
-            return r.status
+        field = _ROW_ROLES.get(role)
+        return None if field is None else getattr(r, field)
+
+    def _tooltip(self, r: RankingRow, col: int) -> str | None:
+        if col == COL_NAME:
+            return f"{r.name}（{r.code}）" + (f"\n{r.note}" if r.note else "")
+        if col == len(self._columns) - 1:
+            return r.note or None
         return None
 
     # -- summary -------------------------------------------------------------------------

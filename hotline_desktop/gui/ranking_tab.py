@@ -42,6 +42,7 @@ from hotline_desktop.gui.ranking_model import (
     RedBlackModel,
     board_entries_of,
 )
+from hotline_desktop.gui.ranking_view import RankingView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.errors import ServiceError
@@ -148,7 +149,7 @@ class RankingTab(TabPage):
         self.group_bar.setExpanding(False)
         self.group_bar.currentChanged.connect(self._group_picked)
 
-        self.table = QTableView(self)
+        self.table = RankingView(self)
         self.table.setVerticalHeader(RowNumberHeader(self.table))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -167,7 +168,7 @@ class RankingTab(TabPage):
         self.model.modelReset.connect(self._fit_columns)
         # 单位名称 frozen on the left (as the monthly grid): a second view over the same proxy
         # and selection, showing only the name column; the main view hides it.
-        self.name_view = QTableView(self)
+        self.name_view = RankingView(self)
         self.name_view.setObjectName("rankingNameView")
         self.name_view.setModel(self.proxy)
         self.name_view.setSelectionModel(self.table.selectionModel())

@@ -129,6 +129,39 @@ def _office_day(row) -> OfficeDay:
     return OfficeDay(row.day, DayKind(row.kind), row.name)
 
 
+def _write_days(s, changes: Changes, expected: Changes | None) -> tuple[dict, dict]:
+    """Store the changed days in session s; (before, after) of the days that really change.
+    A day another seat changed since `expected` refuses the whole edit (ConflictError)."""
+    repo = CalendarRepository(s)
+    before: dict[date, OfficeDay | None] = {}
+    after: dict[date, OfficeDay | None] = {}
+    for d, od in sorted(changes.items()):
+        row = repo.get(d)
+        old = _office_day(row) if row is not None else None
+        if expected is not None and d in expected and old != expected[d] and old != od:
+            raise conflict(s, CalendarRepository.TABLE, calendar_row_id(d), what=f"工作日历 {date_text(d)}",
+                           current=f"{DAY_KIND_LABELS[old.kind]}{'（' + old.name + '）' if old.name else ''}"
+                           if old is not None else "按国家日历")
+        if old == od:
+            continue
+        before[d], after[d] = old, od
+        if od is None:
+            repo.remove(d)
+        else:
+            repo.put(d, od.kind.value, od.name)
+    return before, after
+
+
+def _record_kept(s, kept: list[AffectedItem], after: Changes) -> None:
+    """Audit the previewed items the operator chose to leave as they are."""
+    audit = AuditRepository(s)
+    for i in kept:
+        audit.record(CalendarRepository.TABLE, calendar_row_id(min(after)), "keep", {
+            "affected": (f"{i.label} {i.old_due.isoformat()}",
+                         f"保持 {i.old_due.isoformat()}（按新日历为 {i.new_due.isoformat()}）"),
+        })
+
+
 class CalendarService:
     def __init__(self, store: Store):
         self.store = store
@@ -219,45 +252,16 @@ class CalendarService:
         self._load_dependents()
         items = list(apply_to)
         kept = list(left)
-        unknown = sorted({i.dependent for i in items} - set(self._dependents))
-        if unknown:
-            raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
-        for d, od in changes.items():
-            if od is not None:
-                if od.day != d:
-                    raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")
-                if len(od.name) > DAY_NAME_MAX:
-                    raise ServiceError(f"{d.isoformat()} 的名称不能超过 {DAY_NAME_MAX} 个字")
+        self._check_change(changes, items)
         by_dep: dict[str, list[AffectedItem]] = {}
         for i in items:
             by_dep.setdefault(i.dependent, []).append(i)
         with self.store.session() as s:
-            repo = CalendarRepository(s)
-            before: dict[date, OfficeDay | None] = {}
-            after: dict[date, OfficeDay | None] = {}
-            for d, od in sorted(changes.items()):
-                row = repo.get(d)
-                old = _office_day(row) if row is not None else None
-                if expected is not None and d in expected and old != expected[d] and old != od:
-                    raise conflict(s, CalendarRepository.TABLE, calendar_row_id(d), what=f"工作日历 {date_text(d)}",
-                                   current=f"{DAY_KIND_LABELS[old.kind]}{'（' + old.name + '）' if old.name else ''}"
-                                   if old is not None else "按国家日历")
-                if old == od:
-                    continue
-                before[d], after[d] = old, od
-                if od is None:
-                    repo.remove(d)
-                else:
-                    repo.put(d, od.kind.value, od.name)
+            before, after = _write_days(s, changes, expected)
             for name, dep_items in by_dep.items():
                 self._dependents[name].apply(s, dep_items)
             if after:
-                audit = AuditRepository(s)
-                for i in kept:
-                    audit.record(CalendarRepository.TABLE, calendar_row_id(min(after)), "keep", {
-                        "affected": (f"{i.label} {i.old_due.isoformat()}",
-                                     f"保持 {i.old_due.isoformat()}（按新日历为 {i.new_due.isoformat()}）"),
-                    })
+                _record_kept(s, kept, after)
         self._cache = None
         edit = CalendarEdit(before, after, tuple(items))
         for name, dep_items in by_dep.items():
@@ -267,6 +271,18 @@ class CalendarService:
         if after:
             self.changed.emit(edit.days)
         return edit
+
+    def _check_change(self, changes: Changes, items: list[AffectedItem]) -> None:
+        """ServiceError for an item of an unknown register or a malformed day, before anything is written."""
+        unknown = sorted({i.dependent for i in items} - set(self._dependents))
+        if unknown:
+            raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
+        for d, od in changes.items():
+            if od is not None:
+                if od.day != d:
+                    raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")
+                if len(od.name) > DAY_NAME_MAX:
+                    raise ServiceError(f"{d.isoformat()} 的名称不能超过 {DAY_NAME_MAX} 个字")
 
     def undo(self, edit: CalendarEdit) -> CalendarEdit:
         """Put the days and the moved items back exactly as they were before `edit`."""

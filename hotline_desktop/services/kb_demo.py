@@ -108,6 +108,159 @@ def _vfields(c: kb.Content) -> dict:
                 basis_attachments=c.basis_attachments, effective_date=c.effective_date)
 
 
+class _Ids:
+    """The next free id of each table, handed out in order."""
+
+    def __init__(self, **first: int):
+        self._next = dict(first)
+
+    def take(self, table: str) -> int:
+        i = self._next[table]
+        self._next[table] += 1
+        return i
+
+
+class _DemoEntry:
+    """One demo entry's rows (entry, versions, review checks, events, feedback), built step by step
+    in the order of its story: drafted, reviewed, published, fed back, revised, verified, withdrawn."""
+
+    def __init__(self, rnd: random.Random, ids: _Ids, today: date, cal, fb_days: int):
+        self.rnd, self.ids, self.today, self.cal, self.fb_days = rnd, ids, today, cal, fb_days
+        self.versions: list[dict] = []
+        self.checks: list[dict] = []
+        self.events: list[dict] = []
+        self.feedback: list[dict] = []
+        self.entry: dict = {}
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self.entry, tuple(self.versions), tuple(self.checks), tuple(self.events),
+                        tuple(self.feedback))
+
+    def review(self, version_id: int, day: date, fail: bool) -> None:
+        """A review round of the four checks; a failed round fails one of them with a comment."""
+        bad = self.rnd.randint(1, 4) if fail else 0
+        rnd_no = 1 + sum(1 for c in self.checks if c["version_id"] == version_id) // len(CHECKS)
+        for item in range(1, len(CHECKS) + 1):
+            comment = ""
+            if item == bad:
+                comment = "“办理”误写为“半理”" if item == 1 else "答案与问题不对应，请补充办理地点和时限"
+            self.checks.append(dict(id=self.ids.take("check"), version_id=version_id, round=rnd_no, item=item,
+                                    passed=item != bad, comment=comment, reviewed_on=day))
+
+    def event(self, kind: str, day: date, version_number: int | None, note: str = "") -> None:
+        self.events.append(dict(id=self.ids.take("event"), kind=kind, day=day, version_number=version_number,
+                                note=note))
+
+    def build(self, u, year: int, start: date) -> Snapshot:
+        rnd, today = self.rnd, self.today
+        topic = rnd.choice(TOPICS)
+        c1 = _content(rnd, topic, u.name, rnd.choice((year - 1, year)))
+        form = Form.QA if rnd.random() < 0.8 else Form.OTHER
+        roll = rnd.random()
+        status = (Status.DRAFT if roll < 0.08 else Status.RETURNED if roll < 0.15 else
+                  Status.APPROVED if roll < 0.21 else Status.WITHDRAWN if roll < 0.27 else Status.PUBLISHED)
+        created = start + timedelta(days=rnd.randint(0, (today - start).days - 60))
+        self.entry = dict(unit_id=u.id, category=topic[0].value, form=form.value, status=status.value,
+                          published_version_id=None, working_version_id=None, first_published=None,
+                          published_on=None, review_by=None, withdrawn_on=None, withdraw_reason="")
+        v1 = dict(id=self.ids.take("version"), number=1, status=Status.DRAFT.value, published_on=None,
+                  **_vfields(c1))
+        self.versions.append(v1)
+        self.entry["working_version_id"] = v1["id"]
+        if status is Status.RETURNED:
+            self.review(v1["id"], created + timedelta(days=3), True)
+            v1["status"] = Status.RETURNED.value
+        elif status is Status.APPROVED:
+            self.review(v1["id"], created + timedelta(days=2), True)
+            self.review(v1["id"], created + timedelta(days=6), False)
+            v1["status"] = Status.APPROVED.value
+        elif status is not Status.DRAFT:
+            self._published_life(v1, created, status)
+        return self.snapshot()
+
+    def _published_life(self, v1: dict, created: date, status: Status) -> None:
+        """Published (and for WITHDRAWN later withdrawn): feedback, revisions, 校核, a draft in progress."""
+        rnd, today = self.rnd, self.today
+        rday = created + timedelta(days=2)
+        self.review(v1["id"], rday, False)
+        pday = rday + timedelta(days=rnd.randint(1, 5))
+        v1.update(status=Status.PUBLISHED.value, published_on=pday)
+        self.event("publish", pday, 1)
+        self.entry.update(published_version_id=v1["id"], first_published=pday, published_on=pday,
+                          review_by=kb.default_review_by(pday))
+        # feedback, then maybe a revision that closes it
+        if rnd.random() < 0.22 and pday < today - timedelta(days=10):
+            self._raise_feedback(pday)
+        n_rev = rnd.choice((0, 0, 0, 1, 1, 2)) if status is Status.PUBLISHED else 0
+        if self.feedback and rnd.random() < 0.7:
+            n_rev = max(n_rev, 1)
+        cur, last_day = self._revise(v1, pday, n_rev)
+        if status is Status.PUBLISHED and rnd.random() < 0.25 and last_day < today - timedelta(days=30):
+            vday = last_day + timedelta(days=rnd.randint(20, (today - last_day).days - 1))
+            self.event("verify", vday, cur["number"])
+            self.entry["review_by"] = kb.default_review_by(vday)
+        if status is Status.PUBLISHED and rnd.random() < 0.15:
+            self._working_draft(cur)
+        if status is Status.WITHDRAWN:
+            self._withdraw(cur, last_day)
+
+    def _raise_feedback(self, last_day: date) -> None:
+        rnd = self.rnd
+        raised = last_day + timedelta(days=rnd.randint(5, max(6, (self.today - last_day).days - 3)))
+        due = kb.feedback_due(self.cal, raised, self.fb_days)
+        self.feedback.append(dict(id=self.ids.take("feedback"), problem_type=rnd.choice(kb.PROBLEM_TYPES[:5]),
+                                  note="群众反映答案与现行政策不一致，请核实后更新", raised_on=raised,
+                                  due_on=due, closed_on=None, closed_version=None))
+
+    def _revise(self, cur: dict, last_day: date, n_rev: int) -> tuple[dict, date]:
+        """Up to n_rev published revisions (each closing the feedback raised before it); the last
+        version and its day."""
+        rnd, feedback = self.rnd, self.feedback
+        for _r in range(n_rev):
+            old, new = rnd.choice(REVISIONS)
+            c = kb.Content(**_vfields_content(cur))
+            ans = c.answer.replace(old, new) if old in c.answer else c.answer + "（已按最新政策更新）"
+            raised = feedback[-1]["raised_on"] if feedback and feedback[-1]["closed_on"] is None else None
+            base = raised or last_day
+            day = base + timedelta(days=rnd.randint(2, 12))
+            if day >= self.today:
+                break
+            nv = dict(id=self.ids.take("version"), number=cur["number"] + 1, status=Status.PUBLISHED.value,
+                      published_on=day, question=c.question, answer=ans, basis_name=c.basis_name,
+                      basis_number=_renumber(c.basis_number, rnd),
+                      basis_attachments=c.basis_attachments, effective_date=c.effective_date)
+            self.review(nv["id"], day - timedelta(days=1), False)
+            cur["status"] = SUPERSEDED
+            self.versions.append(nv)
+            self.event("publish", day, nv["number"])
+            for f in feedback:
+                if f["closed_on"] is None and f["raised_on"] <= day:
+                    f["closed_on"], f["closed_version"] = day, nv["number"]
+            self.entry.update(published_version_id=nv["id"], working_version_id=nv["id"], published_on=day,
+                              review_by=kb.default_review_by(day))
+            cur, last_day = nv, day
+        return cur, last_day
+
+    def _working_draft(self, cur: dict) -> None:
+        """A revision in progress: the published version stays visible."""
+        c = kb.Content(**_vfields_content(cur))
+        wv = dict(id=self.ids.take("version"), number=cur["number"] + 1, status=Status.DRAFT.value,
+                  published_on=None, question=c.question, answer=c.answer + "办理结果可在“爱山东”APP查询。",
+                  basis_name=c.basis_name, basis_number=c.basis_number,
+                  basis_attachments=c.basis_attachments, effective_date=c.effective_date)
+        self.versions.append(wv)
+        self.entry["working_version_id"] = wv["id"]
+
+    def _withdraw(self, cur: dict, last_day: date) -> None:
+        wday = min(self.today - timedelta(days=1), last_day + timedelta(days=self.rnd.randint(30, 200)))
+        cur["status"] = Status.WITHDRAWN.value
+        self.event("withdraw", wday, None, "职能调整，该事项已划转其他部门")
+        self.entry.update(withdrawn_on=wday, withdraw_reason="职能调整，该事项已划转其他部门")
+        for f in self.feedback:
+            if f["closed_on"] is None:
+                f["closed_on"] = max(wday, f["raised_on"])
+
+
 def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
     """Add the demo knowledge base over the demo units; returns the number of entries."""
     today = today or date.today()
@@ -123,125 +276,18 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
         eid, vid = repo.next_ids()
         cid, fid, evid = (s.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
                           for t in ("kb_checks", "kb_feedback", "kb_events"))
+        ids = _Ids(version=vid, check=cid, feedback=fid, event=evid)
         snaps: list[tuple[int, Snapshot]] = []
         for u in units:
             lo, hi = per_kind[u.kind.value]
             for _ in range(rnd.randint(lo, hi)):
-                topic = rnd.choice(TOPICS)
-                c1 = _content(rnd, topic, u.name, rnd.choice((year - 1, year)))
-                form = Form.QA if rnd.random() < 0.8 else Form.OTHER
-                roll = rnd.random()
-                status = (Status.DRAFT if roll < 0.08 else Status.RETURNED if roll < 0.15 else
-                          Status.APPROVED if roll < 0.21 else Status.WITHDRAWN if roll < 0.27 else Status.PUBLISHED)
-                created = start + timedelta(days=rnd.randint(0, (today - start).days - 60))
-                versions, checks, events, feedback = [], [], [], []
-                entry = dict(unit_id=u.id, category=topic[0].value, form=form.value, status=status.value,
-                             published_version_id=None, working_version_id=None, first_published=None,
-                             published_on=None, review_by=None, withdrawn_on=None, withdraw_reason="")
-
-                def review(version_id: int, day: date, fail: bool, checks: list = checks) -> None:
-                    nonlocal cid
-                    bad = rnd.randint(1, 4) if fail else 0
-                    rnd_no = 1 + sum(1 for c in checks if c["version_id"] == version_id) // len(CHECKS)
-                    for item in range(1, len(CHECKS) + 1):
-                        comment = ""
-                        if item == bad:
-                            comment = "“办理”误写为“半理”" if item == 1 else "答案与问题不对应，请补充办理地点和时限"
-                        checks.append(dict(id=cid, version_id=version_id, round=rnd_no, item=item,
-                                           passed=item != bad, comment=comment, reviewed_on=day))
-                        cid += 1
-
-                v1 = dict(id=vid, number=1, status=Status.DRAFT.value, published_on=None, **_vfields(c1))
-                vid += 1
-                versions.append(v1)
-                entry["working_version_id"] = v1["id"]
-                if status in (Status.DRAFT,):
-                    pass
-                elif status is Status.RETURNED:
-                    review(v1["id"], created + timedelta(days=3), True)
-                    v1["status"] = Status.RETURNED.value
-                elif status is Status.APPROVED:
-                    review(v1["id"], created + timedelta(days=2), True)
-                    review(v1["id"], created + timedelta(days=6), False)
-                    v1["status"] = Status.APPROVED.value
-                else:
-                    rday = created + timedelta(days=2)
-                    review(v1["id"], rday, False)
-                    pday = rday + timedelta(days=rnd.randint(1, 5))
-                    v1.update(status=Status.PUBLISHED.value, published_on=pday)
-                    events.append(dict(id=evid, kind="publish", day=pday, version_number=1, note=""))
-                    evid += 1
-                    entry.update(published_version_id=v1["id"], first_published=pday, published_on=pday,
-                                 review_by=kb.default_review_by(pday))
-                    cur, last_day = v1, pday
-                    # feedback, then maybe a revision that closes it
-                    if rnd.random() < 0.22 and last_day < today - timedelta(days=10):
-                        raised = last_day + timedelta(days=rnd.randint(5, max(6, (today - last_day).days - 3)))
-                        due = kb.feedback_due(cal, raised, fb_days)
-                        feedback.append(dict(id=fid, problem_type=rnd.choice(kb.PROBLEM_TYPES[:5]),
-                                             note="群众反映答案与现行政策不一致，请核实后更新", raised_on=raised,
-                                             due_on=due, closed_on=None, closed_version=None))
-                        fid += 1
-                    n_rev = rnd.choice((0, 0, 0, 1, 1, 2)) if status is Status.PUBLISHED else 0
-                    if feedback and rnd.random() < 0.7:
-                        n_rev = max(n_rev, 1)
-                    for _r in range(n_rev):
-                        old, new = rnd.choice(REVISIONS)
-                        c = kb.Content(**_vfields_content(cur))
-                        ans = c.answer.replace(old, new) if old in c.answer else c.answer + "（已按最新政策更新）"
-                        raised = feedback[-1]["raised_on"] if feedback and feedback[-1]["closed_on"] is None else None
-                        base = raised or last_day
-                        day = base + timedelta(days=rnd.randint(2, 12))
-                        if day >= today:
-                            break
-                        nv = dict(id=vid, number=cur["number"] + 1, status=Status.PUBLISHED.value, published_on=day,
-                                  question=c.question, answer=ans, basis_name=c.basis_name,
-                                  basis_number=_renumber(c.basis_number, rnd),
-                                  basis_attachments=c.basis_attachments, effective_date=c.effective_date)
-                        vid += 1
-                        review(nv["id"], day - timedelta(days=1), False)
-                        cur["status"] = SUPERSEDED
-                        versions.append(nv)
-                        events.append(dict(id=evid, kind="publish", day=day, version_number=nv["number"], note=""))
-                        evid += 1
-                        for f in feedback:
-                            if f["closed_on"] is None and f["raised_on"] <= day:
-                                f["closed_on"], f["closed_version"] = day, nv["number"]
-                        entry.update(published_version_id=nv["id"], working_version_id=nv["id"], published_on=day,
-                                     review_by=kb.default_review_by(day))
-                        cur, last_day = nv, day
-                    if status is Status.PUBLISHED and rnd.random() < 0.25 and last_day < today - timedelta(days=30):
-                        vday = last_day + timedelta(days=rnd.randint(20, (today - last_day).days - 1))
-                        events.append(dict(id=evid, kind="verify", day=vday, version_number=cur["number"], note=""))
-                        evid += 1
-                        entry["review_by"] = kb.default_review_by(vday)
-                    if status is Status.PUBLISHED and rnd.random() < 0.15:
-                        # a revision in progress: the published version stays visible
-                        c = kb.Content(**_vfields_content(cur))
-                        wv = dict(id=vid, number=cur["number"] + 1, status=Status.DRAFT.value, published_on=None,
-                                  question=c.question, answer=c.answer + "办理结果可在“爱山东”APP查询。",
-                                  basis_name=c.basis_name, basis_number=c.basis_number,
-                                  basis_attachments=c.basis_attachments, effective_date=c.effective_date)
-                        vid += 1
-                        versions.append(wv)
-                        entry["working_version_id"] = wv["id"]
-                    if status is Status.WITHDRAWN:
-                        wday = min(today - timedelta(days=1), last_day + timedelta(days=rnd.randint(30, 200)))
-                        cur["status"] = Status.WITHDRAWN.value
-                        events.append(dict(id=evid, kind="withdraw", day=wday, version_number=None,
-                                           note="职能调整，该事项已划转其他部门"))
-                        evid += 1
-                        entry.update(withdrawn_on=wday, withdraw_reason="职能调整，该事项已划转其他部门")
-                        for f in feedback:
-                            if f["closed_on"] is None:
-                                f["closed_on"] = max(wday, f["raised_on"])
-                snaps.append((eid, Snapshot(entry, tuple(versions), tuple(checks), tuple(events), tuple(feedback))))
+                snaps.append((eid, _DemoEntry(rnd, ids, today, cal, fb_days).build(u, year, start)))
                 eid += 1
         for i, snap in snaps:
             repo.restore(i, snap)
-    ids = [i for i, _ in snaps]
-    services.kb.changed.emit(ids, "demo")
-    return len(ids)
+    entry_ids = [i for i, _ in snaps]
+    services.kb.changed.emit(entry_ids, "demo")
+    return len(entry_ids)
 
 
 def _vfields_content(v: dict) -> dict:

@@ -8,6 +8,7 @@ with bulk statements (and bulk audit rows); undoing it is one transaction too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,157 @@ class UnitImportPlan:
         return out
 
 
+def _merge_rows(parsed: ParsedUnits, existing: dict[str, UnitRow], blank_overwrites: bool,
+                plan: UnitImportPlan) -> tuple[dict[int, UnitDraft], dict[int, UnitDraft]]:
+    """(Excel row → the row's draft over the stored unit it updates, unit id → its stored fields).
+    An absent column never touches a field; an empty cell keeps the stored value unless
+    `blank_overwrites` (an empty 启用 then means 是)."""
+    drafts: dict[int, UnitDraft] = {}  # unit id → its stored fields as a draft
+    merged: dict[int, UnitDraft] = {}
+    for row, d in parsed.drafts.items():
+        old = existing.get(code_key(d.code))
+        if old is None:
+            merged[row] = d
+            continue
+        before = drafts[old.id] = draft_of(old)
+        blanks = parsed.blanks.get(row, frozenset())
+        kept = {f: getattr(before, f) for f in blanks if getattr(before, f) != getattr(d, f)}
+        keep = {f: getattr(before, f) for f in parsed.absent}  # no column: never touched
+        if blank_overwrites:
+            if "active" in blanks:
+                keep["active"] = True  # an empty 启用 means 是
+        else:
+            keep |= kept
+            plan.kept_blanks += len(kept)
+        merged[row] = replace(d, code=old.code, **keep)
+    return merged, drafts
+
+
+@dataclass
+class _PlannedTree:
+    """The units tree as an import would leave it: the stored units (by code key) and the file's
+    rows (Excel row → merged draft); each check appends its problems (naming the row) to `problems`."""
+
+    existing: dict[str, UnitRow]
+    merged: dict[int, UnitDraft]
+    where: Callable[[str], str]  # field → the column as the problems name it
+    problems: list[ImportProblem]
+    file_codes: dict[str, int] = field(init=False)  # code key → Excel row
+
+    def __post_init__(self) -> None:
+        self.file_codes = {code_key(d.code): row for row, d in self.merged.items()}
+
+    def canonical_parents(self) -> None:
+        """A parent code is written as the parent's own code."""
+        existing, merged, file_codes = self.existing, self.merged, self.file_codes
+        for row, d in merged.items():
+            if d.parent_code:
+                k = code_key(d.parent_code)
+                canon = existing[k].code if k in existing else merged[file_codes[k]].code if k in file_codes else None
+                if canon is not None and canon != d.parent_code:
+                    merged[row] = replace(d, parent_code=canon)
+
+    def check_parents_exist(self) -> None:
+        for row, d in sorted(self.merged.items()):
+            if d.parent_code and code_key(d.parent_code) not in self.existing \
+                    and code_key(d.parent_code) not in self.file_codes:
+                self.problems.append(
+                    ImportProblem(row, self.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
+
+    def final_of(self, k: str) -> tuple[UnitKind, str, str | None] | None:
+        """(kind, name, parent's code key) of a unit: as the file gives it, else as stored."""
+        if k in self.file_codes:
+            f = self.merged[self.file_codes[k]]
+            return UnitKind(f.kind), f.name, code_key(f.parent_code) if f.parent_code else None
+        if k in self.existing:
+            e = self.existing[k]
+            return e.kind, e.name, code_key(e.parent_code) if e.parent_code else None
+        return None
+
+    def check_parent_kinds(self) -> None:
+        """The kinds' hierarchy (社区 only under 乡镇/街道, nothing under a 社区), over the tree as the
+        file leaves it; rows with a problem already are not checked again."""
+        flagged = {p.row for p in self.problems}
+        for row, d in sorted(self.merged.items()):
+            if row in flagged or not d.parent_code:
+                continue
+            parent = self.final_of(code_key(d.parent_code))
+            if parent is not None:
+                problem = parent_kind_problem(UnitKind(d.kind), parent[0], parent[1])
+                if problem:
+                    self.problems.append(ImportProblem(row, self.where("parent_code"), problem))
+
+    def check_child_kinds(self) -> None:
+        """A unit whose kind changes must still fit over the children that stay under it."""
+        for row, d in sorted(self.merged.items()):
+            old = self.existing.get(code_key(d.code))
+            if old is None or old.kind == UnitKind(d.kind):
+                continue
+            for child in self.existing.values():
+                if child.parent_code is None or code_key(child.parent_code) != code_key(d.code):
+                    continue
+                kind, _name, parent = self.final_of(code_key(child.code))
+                if parent == code_key(d.code) and parent_kind_problem(kind, UnitKind(d.kind)):
+                    self.problems.append(ImportProblem(
+                        row, self.where("kind"),
+                        f"下级单位“{clip(child.name, 30)}”（{kind.label}）不能在{UnitKind(d.kind).label}之下，请先调整下级单位"))
+                    break
+
+    def check_loops(self) -> None:
+        """The tree as it would be: a row that closes a loop of parents is a problem."""
+        parent_key = {k: (code_key(r.parent_code) if r.parent_code else None) for k, r in self.existing.items()}
+        parent_key |= {code_key(d.code): (code_key(d.parent_code) if d.parent_code else None)
+                       for d in self.merged.values()}
+        for row, d in sorted(self.merged.items()):
+            seen, cur = {code_key(d.code)}, parent_key.get(code_key(d.code))
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                cur = parent_key.get(cur)
+            if cur is not None:
+                self.problems.append(ImportProblem(row, self.where("parent_code"),
+                                                   "上级单位不能是本单位的下级单位（循环引用）"))
+
+    def rows_under_bad_rows(self) -> set[int]:
+        """Every bad row, with the rows whose parent row is bad (they cannot be imported either)."""
+        bad_rows = {p.row for p in self.problems}
+        changed = True
+        while changed:
+            changed = False
+            for row, d in self.merged.items():
+                if row in bad_rows or not d.parent_code:
+                    continue
+                prow = self.file_codes.get(code_key(d.parent_code))
+                if prow is not None and prow in bad_rows and code_key(d.parent_code) not in self.existing:
+                    self.problems.append(ImportProblem(
+                        row, self.where("parent_code"), f"上级单位“{clip(d.parent_code)}”所在的第 {prow} 行有错误"))
+                    bad_rows.add(row)
+                    changed = True
+        return bad_rows
+
+
+def _sort_rows(plan: UnitImportPlan, merged: dict[int, UnitDraft], existing: dict[str, UnitRow],
+               drafts: dict[int, UnitDraft], bad_rows: set[int]) -> None:
+    """The good rows into the plan: new units, updates with their changed fields, or unchanged."""
+    for row, d in sorted(merged.items()):
+        if row in bad_rows:
+            continue
+        old = existing.get(code_key(d.code))
+        if old is None:
+            plan.adds[row] = d
+            continue
+        before = drafts.get(old.id) or draft_of(old)
+        diffs = [
+            FieldChange(row, old.code, d.name or old.name, f, shown(before, f), shown(d, f))
+            for f in COMPARED
+            if _same_kind(getattr(before, f)) != _same_kind(getattr(d, f))
+        ]
+        if diffs:
+            plan.updates[row] = (old.id, d)
+            plan.changes[row] = diffs
+        else:
+            plan.unchanged += 1
+
+
 class UnitImportExport:
     def __init__(self, units: UnitService):
         self.units = units
@@ -133,115 +285,17 @@ class UnitImportExport:
         plan = UnitImportPlan(source, problems=list(parsed.problems), total_rows=parsed.total_rows,
                               blank_overwrites=blank_overwrites, parsed=parsed)
         existing = {code_key(r.code): r for r in self.units.list()}
-        drafts: dict[int, UnitDraft] = {}  # unit id → its stored fields as a draft
-        merged: dict[int, UnitDraft] = {}
-        for row, d in parsed.drafts.items():
-            old = existing.get(code_key(d.code))
-            if old is None:
-                merged[row] = d
-                continue
-            before = drafts[old.id] = draft_of(old)
-            blanks = parsed.blanks.get(row, frozenset())
-            kept = {f: getattr(before, f) for f in blanks if getattr(before, f) != getattr(d, f)}
-            keep = {f: getattr(before, f) for f in parsed.absent}  # no column: never touched
-            if blank_overwrites:
-                if "active" in blanks:
-                    keep["active"] = True  # an empty 启用 means 是
-            else:
-                keep |= kept
-                plan.kept_blanks += len(kept)
-            merged[row] = replace(d, code=old.code, **keep)
-        file_codes = {code_key(d.code): row for row, d in merged.items()}
-        for row, d in merged.items():  # a parent code is written as the parent's own code
-            if d.parent_code:
-                k = code_key(d.parent_code)
-                canon = existing[k].code if k in existing else merged[file_codes[k]].code if k in file_codes else None
-                if canon is not None and canon != d.parent_code:
-                    merged[row] = replace(d, parent_code=canon)
-        for row, d in sorted(merged.items()):
-            if d.parent_code and code_key(d.parent_code) not in existing and code_key(d.parent_code) not in file_codes:
-                plan.problems.append(
-                    ImportProblem(row, parsed.where("parent_code"), f"上级单位编码“{clip(d.parent_code)}”不存在"))
-        # The kinds' hierarchy (社区 only under 乡镇/街道, nothing under a 社区), over the tree as the
-        # file leaves it: the parent as the file gives it, else as stored.
-        def final_of(k: str) -> tuple[UnitKind, str, str | None] | None:
-            if k in file_codes:
-                f = merged[file_codes[k]]
-                return UnitKind(f.kind), f.name, code_key(f.parent_code) if f.parent_code else None
-            if k in existing:
-                e = existing[k]
-                return e.kind, e.name, code_key(e.parent_code) if e.parent_code else None
-            return None
-
-        flagged = {p.row for p in plan.problems}
-        for row, d in sorted(merged.items()):
-            if row in flagged or not d.parent_code:
-                continue
-            parent = final_of(code_key(d.parent_code))
-            if parent is not None:
-                problem = parent_kind_problem(UnitKind(d.kind), parent[0], parent[1])
-                if problem:
-                    plan.problems.append(ImportProblem(row, parsed.where("parent_code"), problem))
-        # A unit whose kind changes must still fit over the children that stay under it.
-        for row, d in sorted(merged.items()):
-            old = existing.get(code_key(d.code))
-            if old is None or old.kind == UnitKind(d.kind):
-                continue
-            for child in existing.values():
-                if child.parent_code is None or code_key(child.parent_code) != code_key(d.code):
-                    continue
-                kind, _name, parent = final_of(code_key(child.code))
-                if parent == code_key(d.code) and parent_kind_problem(kind, UnitKind(d.kind)):
-                    plan.problems.append(ImportProblem(
-                        row, parsed.where("kind"),
-                        f"下级单位“{clip(child.name, 30)}”（{kind.label}）不能在{UnitKind(d.kind).label}之下，请先调整下级单位"))
-                    break
-        # The tree as it would be: a row that closes a loop of parents is a problem.
-        parent_key = {k: (code_key(r.parent_code) if r.parent_code else None) for k, r in existing.items()}
-        parent_key |= {code_key(d.code): (code_key(d.parent_code) if d.parent_code else None)
-                       for d in merged.values()}
-        for row, d in sorted(merged.items()):
-            seen, cur = {code_key(d.code)}, parent_key.get(code_key(d.code))
-            while cur is not None and cur not in seen:
-                seen.add(cur)
-                cur = parent_key.get(cur)
-            if cur is not None:
-                plan.problems.append(ImportProblem(row, parsed.where("parent_code"),
-                                                   "上级单位不能是本单位的下级单位（循环引用）"))
-        # A row whose parent row is bad cannot be imported either.
-        bad_rows = {p.row for p in plan.problems}
-        changed = True
-        while changed:
-            changed = False
-            for row, d in merged.items():
-                if row in bad_rows or not d.parent_code:
-                    continue
-                prow = file_codes.get(code_key(d.parent_code))
-                if prow is not None and prow in bad_rows and code_key(d.parent_code) not in existing:
-                    plan.problems.append(ImportProblem(
-                        row, parsed.where("parent_code"), f"上级单位“{clip(d.parent_code)}”所在的第 {prow} 行有错误"))
-                    bad_rows.add(row)
-                    changed = True
-        for row, d in sorted(merged.items()):
-            if row in bad_rows:
-                continue
-            old = existing.get(code_key(d.code))
-            if old is None:
-                plan.adds[row] = d
-                continue
-            before = drafts.get(old.id) or draft_of(old)
-            diffs = [
-                FieldChange(row, old.code, d.name or old.name, f, shown(before, f), shown(d, f))
-                for f in COMPARED
-                if _same_kind(getattr(before, f)) != _same_kind(getattr(d, f))
-            ]
-            if diffs:
-                plan.updates[row] = (old.id, d)
-                plan.changes[row] = diffs
-            else:
-                plan.unchanged += 1
+        merged, drafts = _merge_rows(parsed, existing, blank_overwrites, plan)
+        tree = _PlannedTree(existing, merged, parsed.where, plan.problems)
+        tree.canonical_parents()
+        tree.check_parents_exist()
+        tree.check_parent_kinds()
+        tree.check_child_kinds()
+        tree.check_loops()
+        _sort_rows(plan, tree.merged, existing, drafts, tree.rows_under_bad_rows())
         plan.problems.sort(key=lambda p: (p.row, p.column))
         return plan
+
 
     def apply(self, plan: UnitImportPlan, *, only_good_rows: bool = False) -> tuple[int, int]:
         """Write the plan in one transaction. Refused when it has problems, unless only_good_rows."""

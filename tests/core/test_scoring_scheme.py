@@ -204,3 +204,19 @@ def test_printed_titles_come_from_the_scheme_file_not_its_id():
     assert _topic(copy) == "便民热线"
     untitled = load_scheme_text(_hotline_text().replace('topic = "12345热线"\n', ""))
     assert _topic(untitled) == untitled.title
+
+
+def test_references_between_inputs_are_checked_like_every_reference():
+    text = _licheng_text()
+    assert text.count('weight = "volume"') == 1
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(text.replace('weight = "volume"', 'weight = "satisfaction_rate"'), source="r.toml")
+    assert "inputs[1].weight: 不能引用自身" in info.value.errors
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(text.replace('weight = "volume"', 'weight = "leadership"'), source="r.toml")
+    assert "inputs[1].weight: 数据项 'leadership' 的类型为 manual，此处需要 count" in info.value.errors
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(text.replace('weight = "volume"', 'weight = "nowhere"'), source="r.toml")
+    errors = info.value.errors
+    assert "inputs[1].weight: 引用了不存在的数据项 'nowhere'" in errors
+    assert any(e.startswith("inputs[1].weight: 按 weighted_mean 汇总时必须指定权重数据项") for e in errors)

@@ -25,19 +25,16 @@ from hotline_desktop.core.scoring.results import ScoringResult, UnitRef
 from hotline_desktop.core.scoring.scheme import Scheme, list_builtin_schemes, load_scheme
 from hotline_desktop.core.text import clip
 
-__all__ = ["CaseError", "read_case_file", "load_case", "score_case", "result_to_json_data", "dumps_result", "run_score_case"]
-
 
 class CaseError(Exception):
     """The case file itself is unusable (not JSON, missing fields, unknown scheme)."""
 
     def __init__(self, lines: list[str]):
-        self.lines = lines
         super().__init__("\n".join(lines))
+        self._lines = lines
 
-
-def _problem(unit, month, key, value, msg) -> InputProblem:
-    return InputProblem(unit, month, key, value, msg)
+    def lines(self) -> list[str]:
+        return self._lines
 
 
 # Bounds on a case file, checked before anything is built from it. A real case nests 4 levels
@@ -93,17 +90,11 @@ def _parse_constant(text: str):
 
 
 def _has_surrogate(data: Any) -> bool:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if any(0xD800 <= ord(ch) <= 0xDFFF for ch in item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    """Whether a decoded case holds a lone UTF-16 surrogate (a text UTF-8 cannot encode)."""
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
@@ -216,17 +207,17 @@ def _case_units(units_raw: list, scheme: Scheme, problems: list[InputProblem]) -
     seen: set[str] = set()
     for i, u in enumerate(units_raw):
         if not isinstance(u, dict):
-            problems.append(_problem(None, None, f"units[{i}]", u, "承办单位必须是对象（code、name、kind）"))
+            problems.append(InputProblem(None, None, f"units[{i}]", u, "承办单位必须是对象（code、name、kind）"))
             continue
         code, kind, uname = u.get("code"), u.get("kind"), u.get("name", "")
         if not isinstance(code, str) or not code.strip():
-            problems.append(_problem(None, None, f"units[{i}].code", code, "承办单位缺少编码 code"))
+            problems.append(InputProblem(None, None, f"units[{i}].code", code, "承办单位缺少编码 code"))
         elif code in seen:
-            problems.append(_problem(code, None, "code", code, f"单位编码重复：{clip(code)}"))
+            problems.append(InputProblem(code, None, "code", code, f"单位编码重复：{clip(code)}"))
         elif kind not in scheme.unit_kinds:
             seen.add(code)
             problems.append(
-                _problem(code, None, "kind", kind, f"未知的单位类型：{clip(kind)}（可选：{'、'.join(scheme.unit_kinds)}）"))
+                InputProblem(code, None, "kind", kind, f"未知的单位类型：{clip(kind)}（可选：{'、'.join(scheme.unit_kinds)}）"))
         else:
             seen.add(code)
             units.append(UnitRef(code, uname if isinstance(uname, str) else str(uname), kind))
@@ -240,22 +231,22 @@ def _case_records(records: list, field: str, bad_units: set[str], problems: list
     out: dict = {}
     for i, rec in enumerate(records):
         if not isinstance(rec, dict):
-            problems.append(_problem(None, None, f"{field}[{i}]", rec, what))
+            problems.append(InputProblem(None, None, f"{field}[{i}]", rec, what))
             continue
         code, month, values = rec.get("unit"), rec.get("month") if monthly else None, rec.get("values", {})
         if code in bad_units:
             continue
         if not isinstance(code, str) or (monthly and not isinstance(month, str)):
-            problems.append(_problem(str(code) if code else None, str(month) if month else None, f"{field}[{i}]", rec,
-                                     "月度记录缺少 unit 或 month" if monthly else "年度记录缺少 unit"))
+            problems.append(InputProblem(str(code) if code else None, str(month) if month else None, f"{field}[{i}]",
+                                         rec, "月度记录缺少 unit 或 month" if monthly else "年度记录缺少 unit"))
             continue
         if not isinstance(values, dict):
-            problems.append(_problem(code, month, "values", values, "values 必须是对象（数据项: 值）"))
+            problems.append(InputProblem(code, month, "values", values, "values 必须是对象（数据项: 值）"))
             continue
         key = (code, month) if monthly else code
         if key in out:
-            problems.append(_problem(code, month, None, month or code,
-                                     f"重复的月度记录：{code} {month}" if monthly else f"重复的年度记录：{code}"))
+            problems.append(InputProblem(code, month, None, month or code,
+                                         f"重复的月度记录：{code} {month}" if monthly else f"重复的年度记录：{code}"))
             continue
         out[key] = values
     return out
@@ -277,7 +268,7 @@ def load_case(data: Any, scheme: Scheme | None = None) -> ScoringEngine:
     good_months = None
     if months is not None:
         good_months = [m for m in months if isinstance(m, str)]
-        problems += [_problem(None, str(m), "months", m, f"月份格式应为 YYYY-MM：{clip(m)}")
+        problems += [InputProblem(None, str(m), "months", m, f"月份格式应为 YYYY-MM：{clip(m)}")
                      for m in months if not isinstance(m, str)]
     try:
         # validate units and months first so that value problems below are reported too
@@ -394,11 +385,7 @@ def run_score_case(case_path: str, output_path: str | None = None, *,
         data = read_case_file(Path(case_path))
         scheme = _scheme_from_file(Path(scheme_file)) if scheme_file else None
         output = dumps_result(load_case(data, scheme=scheme).result())
-    except CaseError as exc:
-        for line in exc.lines:
-            _write_err(stderr, line)
-        return 2
-    except ScoringInputError as exc:
+    except (CaseError, ScoringInputError) as exc:
         for line in exc.lines():
             _write_err(stderr, line)
         return 2

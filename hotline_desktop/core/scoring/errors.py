@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from hotline_desktop.core.text import clip
 
-__all__ = ["SchemeProblem", "SchemeError", "InputValueError", "InputProblem", "ScoringInputError"]
-
 
 @dataclass(frozen=True)
 class SchemeProblem:
@@ -38,18 +36,17 @@ class InputValueError(ValueError):
     """One typed value is not acceptable for its input; the message is Chinese and names it."""
 
     def __init__(self, key: str, value: object, message_zh: str):
-        self.key = key
-        self.value = value
-        self.message_zh = message_zh
         super().__init__(message_zh)
+        self.key, self.value, self.message_zh = key, value, message_zh
 
 
-def _show(value: object) -> str:
+def shown(value: object, *, strip: bool = False) -> str:
+    """A value as a message shows it: （空）, true / false, or its text (clipped; ``strip``: trimmed)."""
     if value is None:
         return "（空）"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return clip(value)
+    return clip(value.strip() if strip and isinstance(value, str) and len(value) < 1000 else value)
 
 
 @dataclass(frozen=True)
@@ -66,18 +63,8 @@ class InputProblem:
         """One line for a terminal: names unit, month, key and value, then the Chinese reason."""
         return (
             f"unit={clip(self.unit or '-')} month={clip(self.month or '-')} key={clip(self.key or '-')} "
-            f"value={_show(self.value)}: {clip(self.message_zh, 300)}"
+            f"value={shown(self.value)}: {clip(self.message_zh, 300)}"
         )
-
-    def where_zh(self) -> str:
-        parts = []
-        if self.unit:
-            parts.append(f"单位 {self.unit}")
-        if self.month:
-            parts.append(f"{self.month}")
-        if self.key:
-            parts.append(self.key)
-        return "，".join(parts)
 
     def __str__(self) -> str:
         return self.line()

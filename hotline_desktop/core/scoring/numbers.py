@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-__all__ = [
-    "ZERO", "ONE", "HUNDRED", "CENT", "CONTEXT", "NumberOutOfBounds", "to_decimal", "round2", "fmt2", "json_number",
-]
-
 #: Precision used for every scoring computation (28 significant digits, the Decimal default).
 CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 
 ZERO = Decimal(0)
-ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
 
 #: Bounds checked before any conversion can cost memory or time (``1e100000000``, 5,000 digits).
 MAX_TEXT = 40  # characters of a number's text
@@ -87,9 +81,7 @@ def _bounded(value: Decimal) -> Decimal:
 def round2(value: Decimal) -> Decimal:
     """Round half-up to 2 decimals (for display, export and ranking only)."""
     result = value.quantize(CENT, rounding=ROUND_HALF_UP, context=CONTEXT)
-    if not result:  # never show -0.00
-        return CENT * 0
-    return result
+    return result if result else CENT * 0  # never -0.00
 
 
 def fmt2(value: Decimal | None, *, trim: bool = True) -> str:
@@ -97,18 +89,14 @@ def fmt2(value: Decimal | None, *, trim: bool = True) -> str:
     if value is None:
         return ""
     rounded = round2(value)
-    if not trim:
-        return f"{rounded:f}"
-    return _trim(rounded)
+    return plain(rounded) if trim else f"{rounded:f}"
 
 
-def _trim(rounded: Decimal) -> str:
-    text = f"{rounded:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
+def plain(value: Decimal) -> str:
+    """A Decimal's text without trailing zeros: ``94.10`` -> ``94.1``, ``14.00`` -> ``14``."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def json_number(value: Decimal) -> str:
-    """JSON text of a figure rounded half-up to 2 decimals; integral values without ``.0``."""
-    return _trim(round2(value))
+#: JSON text of a figure rounded half-up to 2 decimals; integral values without ``.0``.
+json_number = fmt2

@@ -47,6 +47,26 @@ SORT_KEYS = {
 }
 
 
+def _version_text(r: EntryRow) -> str:
+    return f"v{r.version}" + (f"→v{r.working_version}" if r.revising else "")
+
+
+def _feedback_text(r: EntryRow) -> str:
+    if not r.open_feedback:
+        return ""
+    return f"{r.open_feedback} 件" + (f"（逾期 {r.overdue_feedback}）" if r.overdue_feedback else "")
+
+
+# column → its DisplayRole text
+DISPLAY = {
+    COL_ID: lambda r: str(r.id), COL_UNIT: lambda r: r.unit_name, COL_CATEGORY: lambda r: r.category,
+    COL_FORM: lambda r: Form(r.form).label, COL_QUESTION: lambda r: r.question, COL_STATUS: status_text,
+    COL_VERSION: _version_text, COL_PUBLISHED: lambda r: day_text(r.published_on),
+    COL_REVIEW_BY: lambda r: day_text(r.review_by) if r.status == Status.PUBLISHED.value else "",
+    COL_FEEDBACK: _feedback_text,
+}
+
+
 class KbTableModel(QAbstractTableModel):
     """The register, filtered (unit, category, status, full-text hits) and sorted in Python.
 
@@ -157,51 +177,42 @@ class KbTableModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        r = self.rows[index.row()]
-        c = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c == COL_ID:
-                return str(r.id)
-            if c == COL_UNIT:
-                return r.unit_name
-            if c == COL_CATEGORY:
-                return r.category
-            if c == COL_FORM:
-                return Form(r.form).label
-            if c == COL_QUESTION:
-                return r.question
-            if c == COL_STATUS:
-                return status_text(r)
-            if c == COL_VERSION:
-                return f"v{r.version}" + (f"→v{r.working_version}" if r.revising else "")
-            if c == COL_PUBLISHED:
-                return day_text(r.published_on)
-            if c == COL_REVIEW_BY:
-                return day_text(r.review_by) if r.status == Status.PUBLISHED.value else ""
-            if c == COL_FEEDBACK:
-                if not r.open_feedback:
-                    return ""
-                return f"{r.open_feedback} 件" + (f"（逾期 {r.overdue_feedback}）" if r.overdue_feedback else "")
-            return None
-        if role == RAW_ROLE:
-            return r
-        if role == SORT_ROLE:
-            return SORT_KEYS[c](r)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if c == COL_STATUS:
-                return QBrush(STATUS_COLORS.get(r.status, QColor("#333333")))
-            if c == COL_FEEDBACK and r.overdue_feedback:
-                return QBrush(RED)
-            if c == COL_REVIEW_BY and r.status == Status.PUBLISHED.value and r.review_by and r.review_by < self.today:
-                return QBrush(RED)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if c == COL_QUESTION:
-                return r.question
-            if c == COL_UNIT:
-                return f"{r.unit_code} {r.unit_name}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (COL_ID, COL_VERSION):
+        part = self._ROLES.get(role)
+        return None if part is None else part(self, self.rows[index.row()], index.column())
+
+    def _display(self, r: EntryRow, c: int):
+        text = DISPLAY.get(c)
+        return None if text is None else text(r)
+
+    def _foreground(self, r: EntryRow, c: int):
+        if c == COL_STATUS:
+            return QBrush(STATUS_COLORS.get(r.status, QColor("#333333")))
+        if c == COL_FEEDBACK and r.overdue_feedback:
+            return QBrush(RED)
+        if c == COL_REVIEW_BY and r.status == Status.PUBLISHED.value and r.review_by and r.review_by < self.today:
+            return QBrush(RED)
+        return None
+
+    def _tooltip(self, r: EntryRow, c: int):
+        if c == COL_QUESTION:
+            return r.question
+        if c == COL_UNIT:
+            return f"{r.unit_code} {r.unit_name}"
+        return None
+
+    def _alignment(self, r: EntryRow, c: int):
+        if c in (COL_ID, COL_VERSION):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    _ROLES = {
+        Qt.ItemDataRole.DisplayRole: _display,
+        RAW_ROLE: lambda self, r, c: r,
+        SORT_ROLE: lambda self, r, c: SORT_KEYS[c](r),
+        Qt.ItemDataRole.ForegroundRole: _foreground,
+        Qt.ItemDataRole.ToolTipRole: _tooltip,
+        Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    }
 
     def flags(self, index):
         if not index.isValid():

@@ -231,42 +231,45 @@ class NoticesTableModel(RowTableModel):
         a = self._shown[row]
         if role == _DISPLAY:  # the hot path: painting asks this for every visible cell
             return self._disp[a][index.column()]
-        v = self._all[a]
-        col = index.column()
-        st = v.status
-        if role == _BACKGROUND:
-            if st is NoticeStatus.OVERDUE:
-                return self._overdue_bg
-            if st is NoticeStatus.DUE_SOON:
-                return self._soon_bg
-            return None
-        if role == _FOREGROUND:
-            if st is NoticeStatus.VOIDED:
-                return self._void_fg
-            if st is NoticeStatus.OVERDUE and col in (COL_STATUS, COL_DUE, COL_STEP):
-                return self._overdue_fg
-            if st is NoticeStatus.DUE_SOON and col in (COL_STATUS, COL_DUE):
-                return self._soon_fg
-            return None
-        if role == _FONT:
-            if col == COL_NUMBER and st is NoticeStatus.VOIDED:
-                return self._strike
-            if col == COL_STATUS and st in (NoticeStatus.OVERDUE, NoticeStatus.DUE_SOON):
-                return self._bold
-            return None
-        if role == _ALIGN:
-            return _CENTER if col in _CENTERED else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tip(v, col)
-        if role == SORT_ROLE:
-            return self.sort_key(v, col)
-        if role == RAW_ROLE:
-            return self._raw(v, col)
-        if role == ROW_ROLE:
-            return v
-        if role == ID_ROLE:
-            return v.row.id
+        part = self._ROLES.get(role)
+        return None if part is None else part(self, self._all[a], index.column())
+
+    def _background(self, v, col: int):
+        if v.status is NoticeStatus.OVERDUE:
+            return self._overdue_bg
+        if v.status is NoticeStatus.DUE_SOON:
+            return self._soon_bg
         return None
+
+    def _foreground(self, v, col: int):
+        st = v.status
+        if st is NoticeStatus.VOIDED:
+            return self._void_fg
+        if st is NoticeStatus.OVERDUE and col in (COL_STATUS, COL_DUE, COL_STEP):
+            return self._overdue_fg
+        if st is NoticeStatus.DUE_SOON and col in (COL_STATUS, COL_DUE):
+            return self._soon_fg
+        return None
+
+    def _font(self, v, col: int):
+        if col == COL_NUMBER and v.status is NoticeStatus.VOIDED:
+            return self._strike
+        if col == COL_STATUS and v.status in (NoticeStatus.OVERDUE, NoticeStatus.DUE_SOON):
+            return self._bold
+        return None
+
+    # role (other than DisplayRole) → (model, view, column) → value
+    _ROLES = {
+        _BACKGROUND: _background,
+        _FOREGROUND: _foreground,
+        _FONT: _font,
+        _ALIGN: lambda self, v, col: _CENTER if col in _CENTERED else None,
+        Qt.ItemDataRole.ToolTipRole: lambda self, v, col: self._tip(v, col),
+        SORT_ROLE: lambda self, v, col: self.sort_key(v, col),
+        RAW_ROLE: lambda self, v, col: self._raw(v, col),
+        ROW_ROLE: lambda self, v, col: v,
+        ID_ROLE: lambda self, v, col: v.row.id,
+    }
 
     def display_row(self, v) -> tuple[str, ...]:
         return tuple(self._display(v, c) for c in range(COLUMN_COUNT))

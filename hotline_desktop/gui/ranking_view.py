@@ -1,0 +1,315 @@
+"""The 排名 tables' view: paints the visible cells straight from the ranking rows.
+
+Qt's own table painting costs, per cell, three Python calls into the proxy and the model
+(``index``, ``flags``, ``multiData``) and two text layouts of the cell's text in the style
+(eliding, then drawing). A rank move repaints every visible cell (the rows below the moved unit
+all show another unit), ~400 cells: 15–20 ms. Here one Python call paints them: each distinct
+text is laid out once (a ``QStaticText``, kept while it is shown), backgrounds are filled per
+row and the grid drawn as Qt draws it, so the picture is the one Qt paints (the tests compare
+it pixel for pixel). Selected, hovered and focused cells are still painted by the item
+delegate (styles draw those their own way). Whether the picture is Qt's is also checked at run
+time: the first paint with rows (and the first after a style, font or palette change) is Qt's,
+then both paintings of the viewport are compared once; if they differ (another style, e.g.
+Windows' native ones) the view keeps Qt's painting.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPalette, QPen, QStaticText
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
+
+from hotline_desktop.gui.ranking_model import RankingProxy
+
+_ALIGN_RIGHT, _ALIGN_CENTER = 1, 2  # RankingTableModel.text_align(); 0: left
+_CACHE_MAX = 4000  # distinct texts kept (a screen shows a few hundred)
+
+
+class _Context(NamedTuple):
+    text: QColor
+    alt_bg: QBrush | None  # None: no alternating row colours
+    grid: QPen | None  # None: no grid
+    margin: int
+    selection: list[tuple[int, int, int, int]]  # (top, bottom, left, right) proxy rows / columns
+    focus: tuple[int, int] | None  # the current cell when the view has the focus
+    hover: tuple[int, int] | None  # the cell under the mouse
+
+
+class RankingView(QTableView):
+    """A QTableView over a RankingProxy whose paintEvent draws the rows itself (see module doc);
+    any other model, a right-to-left layout, hidden rows or word wrap: Qt's painting."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._texts: dict[str, tuple[QStaticText, float, int]] = {}
+        self._elided: dict[tuple[str, int], str] = {}
+        self._font_key = None
+        self.fast_paint = True  # False: Qt's painting (the tests compare both)
+        self.fast_paints = 0  # paint events painted here
+        self.verified: bool | None = None  # this view's painting compared with Qt's: same / differs / not yet
+        self._verifying = False
+        self._check_queued = False
+
+    def _fast(self) -> bool:
+        return (self.fast_paint and self.verified is not False and isinstance(self.model(), RankingProxy)
+                and self.model().sourceModel() is not None
+                and not self.isRightToLeft() and not self.wordWrap()
+                and not self.verticalHeader().sectionsHidden()
+                and self.state() != QAbstractItemView.State.EditingState)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self.verified = None
+        super().changeEvent(event)
+
+    def _check(self) -> None:
+        """Paint the viewport both ways into images; keep this painting only if they are equal."""
+        vp = self.viewport()
+        if self.verified is not None or not vp.isVisible() or self.model() is None or self.model().rowCount() == 0:
+            self._check_queued = False
+            return
+        dpr = vp.devicePixelRatioF()
+        images = []
+        for fast in (False, True):
+            img = QImage(vp.size() * dpr, QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(0)
+            self._verifying = fast
+            try:
+                vp.render(img)
+            finally:
+                self._verifying = False
+            images.append(img)
+        self.verified = images[0] == images[1]
+        self._check_queued = False
+        if self.verified:
+            vp.update()
+
+    def _static(self, text: str) -> tuple[QStaticText, float, int]:
+        got = self._texts.get(text)
+        if got is None:
+            if len(self._texts) >= _CACHE_MAX:
+                self._texts.clear()
+                self._elided.clear()
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=self.font())
+            size = st.size()
+            got = self._texts[text] = (st, size.width(), round(size.height()))
+        return got
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        vh, hh = self.verticalHeader(), self.horizontalHeader()
+        if not self._fast() or (self.verified is None and not self._verifying):
+            super().paintEvent(event)
+            if self._fast() and not self._check_queued and vh.count() and hh.count():
+                self._check_queued = True
+                QTimer.singleShot(0, self._check)
+            return
+        if hh.count() == 0 or vh.count() == 0:
+            return
+        self.fast_paints += 1
+        font = self.font()
+        key = (font.key(), self.logicalDpiX())
+        if key != self._font_key:
+            self._texts.clear()
+            self._elided.clear()
+            self._font_key = key
+        ctx = self._context()
+        x_end = hh.length() - hh.offset() - 1
+        y_end = vh.length() - vh.offset() - 1
+        painter = QPainter(self.viewport())
+        painter.setFont(font)
+        region = event.region()
+        drawn: set[tuple[int, int]] | None = set() if region.rectCount() > 1 else None
+        for dirty in region:
+            dirty = QRect(dirty)
+            dirty.setBottom(min(dirty.bottom(), y_end))
+            dirty.setRight(min(dirty.right(), x_end))
+            if not dirty.isEmpty():
+                self._paint_area(painter, dirty, ctx, drawn)
+        painter.end()
+
+    def _context(self) -> _Context:
+        """What every cell of one paint shares: palette colours, grid pen, margins, selection."""
+        opt = QStyleOptionViewItem()
+        self.initViewItemOption(opt)
+        style = self.style()
+        pal = self.palette()
+        if not self.isEnabled():
+            cg = QPalette.ColorGroup.Disabled
+        elif opt.state & QStyle.StateFlag.State_Active:
+            cg = QPalette.ColorGroup.Active
+        else:
+            cg = QPalette.ColorGroup.Inactive
+        grid = QColor.fromRgb(style.styleHint(QStyle.StyleHint.SH_Table_GridLineColor, opt, self) & 0xFFFFFF)
+        sel = self.selectionModel()
+        cur = self.currentIndex()
+        focus = hover = None
+        if cur.isValid() and (self.hasFocus() or self.viewport().hasFocus()):
+            focus = (cur.row(), cur.column())
+        vp = self.viewport()
+        if vp.underMouse():
+            at = self.indexAt(vp.mapFromGlobal(QCursor.pos()))
+            if at.isValid():
+                hover = (at.row(), at.column())
+        return _Context(
+            text=pal.color(cg, QPalette.ColorRole.Text),
+            alt_bg=pal.brush(cg, QPalette.ColorRole.AlternateBase) if self.alternatingRowColors() else None,
+            grid=QPen(grid, 0, self.gridStyle()) if self.showGrid() else None,
+            margin=style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1,
+            selection=[(r.top(), r.bottom(), r.left(), r.right()) for r in sel.selection()] if sel else [],
+            focus=focus,
+            hover=hover,
+        )
+
+    def _columns_in(self, dirty: QRect, gs: int, model) -> list[tuple[int, int, int, int]]:
+        """(column, x, width, alignment) of the shown columns crossing ``dirty``."""
+        hh = self.horizontalHeader()
+        left, right = hh.visualIndexAt(dirty.left()), hh.visualIndexAt(dirty.right())
+        left = 0 if left < 0 else left
+        right = hh.count() - 1 if right < 0 else right
+        cols = []
+        for v in range(left, right + 1):
+            col = hh.logicalIndex(v)
+            if not hh.isSectionHidden(col):
+                cols.append((col, self.columnViewportPosition(col), self.columnWidth(col) - gs, model.text_align(col)))
+        return cols
+
+    def _paint_area(self, painter: QPainter, dirty: QRect, ctx: _Context, drawn: set | None) -> None:
+        """The cells crossing one rectangle of the paint region, then its grid lines (as
+        QTableView::paintEvent: cell rectangles one pixel short of the grid; a row's background
+        is filled at once, the grid lines drawn over it). ``drawn``: cells already painted by
+        another rectangle of the region (None: one rectangle)."""
+        proxy = self.model()
+        model = proxy.sourceModel()
+        vh = self.verticalHeader()
+        gs = 1 if ctx.grid is not None else 0
+        top, bottom = vh.visualIndexAt(dirty.top()), vh.visualIndexAt(dirty.bottom())
+        bottom = vh.count() - 1 if bottom < 0 else bottom
+        if top < 0 or top > bottom:
+            return
+        cols = self._columns_in(dirty, gs, model)
+        if not cols:
+            return
+        x0, x1 = cols[0][1], cols[-1][1] + cols[-1][2] + gs
+        margin = ctx.margin
+        rows_of = proxy._src_rows
+        statics, make = self._texts, self._static
+        texts_of, fg_of, hl_of = model.paint_texts, model.paint_foreground, model.paint_highlight
+        draw, pen = painter.drawStaticText, None
+        for v in range(top, bottom + 1):
+            row = vh.logicalIndex(v)
+            y, h = self.rowViewportPosition(row), self.rowHeight(row) - gs
+            src = rows_of[row]
+            row_bg = hl_of(src) or (ctx.alt_bg if v & 1 else None)
+            fg = fg_of(src) or ctx.text
+            sel = [(a, b) for t, btm, a, b in ctx.selection if t <= row <= btm]
+            plain = (not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
+                     and (ctx.hover is None or ctx.hover[0] != row))
+            if plain and row_bg is not None:
+                painter.fillRect(x0, y, x1 - x0, h, row_bg)
+            texts = texts_of(src)
+            for col, x, w, align in cols:
+                if not plain and not self._cell_background(painter, ctx, drawn, sel, row, col,
+                                                            QRect(x, y, w, h), v, row_bg):
+                    pen = None  # painted already, or by the delegate
+                    continue
+                text = texts[col]
+                if not text:
+                    continue
+                if fg is not pen:
+                    painter.setPen(fg)
+                    pen = fg
+                got = statics.get(text) or make(text)
+                avail = w - 2 * margin
+                if got[1] > avail or got[2] > h:
+                    self._draw_text(painter, text, x, y, w, h, align, margin)
+                    continue
+                st, tw, th = got
+                tx = x + margin
+                if align == _ALIGN_RIGHT:
+                    tx += avail - tw
+                elif align == _ALIGN_CENTER:
+                    tx += (avail - tw) / 2
+                draw(QPointF(tx, y + (h - th) // 2), st)
+        if ctx.grid is not None:
+            self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
+
+    def _cell_background(self, painter: QPainter, ctx: _Context, drawn: set | None, sel, row: int, col: int,
+                         rect: QRect, v: int, row_bg) -> bool:
+        """A cell of a row with a selection, the focus or the mouse, or in another rectangle of
+        the region: its background; False when there is nothing more to paint (painted already,
+        or a selected, focused or hovered cell, which the delegate paints)."""
+        if drawn is not None:
+            if (row, col) in drawn:
+                return False
+            drawn.add((row, col))
+        selected = any(a <= col <= b for a, b in sel)
+        if selected or ctx.focus == (row, col) or ctx.hover == (row, col):
+            self._paint_qt_cell(painter, self.model().index(row, col), rect, bool(v & 1), selected,
+                                ctx.focus == (row, col), ctx.hover == (row, col))
+            return False
+        if row_bg is not None:
+            painter.fillRect(rect, row_bg)
+        return True
+
+    def _paint_grid(self, painter: QPainter, pen: QPen, dirty: QRect, top: int, bottom: int, cols) -> None:
+        vh = self.verticalHeader()
+        painter.setPen(pen)
+        for v in range(top, bottom + 1):
+            row = vh.logicalIndex(v)
+            yy = self.rowViewportPosition(row) + self.rowHeight(row) - 1
+            painter.drawLine(dirty.left(), yy, dirty.right(), yy)
+        for _col, x, w, _align in cols:
+            painter.drawLine(x + w, dirty.top(), x + w, dirty.bottom())
+
+    def _draw_text(self, painter: QPainter, text: str, x: int, y: int, w: int, h: int, align: int,
+                   margin: int) -> None:
+        """A cell's text as the style draws it: inside the focus-frame margins, elided on the
+        right, centred vertically (rounded down), aligned as the column says."""
+        st, tw, th = self._static(text)
+        avail = w - 2 * margin
+        if tw > avail:
+            ek = (text, avail)
+            short = self._elided.get(ek)
+            if short is None:
+                short = self._elided[ek] = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, avail)
+            if not short:
+                return
+            st, tw, th = self._static(short)
+        tx = x + margin
+        if align == _ALIGN_RIGHT:
+            tx += avail - tw
+        elif align == _ALIGN_CENTER:
+            tx += (avail - tw) / 2
+        at = QPointF(tx, y + (h - th) // 2)
+        if th > h:  # taller than the row: clipped to the cell, as the style does
+            painter.save()
+            painter.setClipRect(x, y, w, h, Qt.ClipOperation.IntersectClip)
+            painter.drawStaticText(at, st)
+            painter.restore()
+        else:
+            painter.drawStaticText(at, st)
+
+    def _paint_qt_cell(self, painter: QPainter, index, rect: QRect, alt: bool, selected: bool, focus: bool,
+                       hover: bool) -> None:
+        """One cell as QTableView paints it (QTableViewPrivate::drawCell)."""
+        opt = QStyleOptionViewItem()
+        self.initViewItemOption(opt)
+        opt.rect = rect
+        if self.alternatingRowColors():
+            if alt:
+                opt.features |= QStyleOptionViewItem.ViewItemFeature.Alternate
+            else:
+                opt.features &= ~QStyleOptionViewItem.ViewItemFeature.Alternate
+        if selected:
+            opt.state |= QStyle.StateFlag.State_Selected
+        if focus:
+            opt.state |= QStyle.StateFlag.State_HasFocus
+        if hover:
+            opt.state |= QStyle.StateFlag.State_MouseOver
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, opt, painter, self)
+        self.itemDelegateForIndex(index).paint(painter, opt, index)
