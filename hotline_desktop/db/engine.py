@@ -11,17 +11,24 @@ as SQLite's PRAGMA application_id is), its version from alembic_version.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-
-from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from hotline_desktop.paths import display_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import URL, Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+# SQLAlchemy is imported where an engine is made: the file checks (inspect_database,
+# EarlyInspection) run on sqlite3 alone, and can begin before SQLAlchemy has loaded.
 
 APPLICATION_ID = 0x48434B35  # 'HCK5'
 MARKER_KEY = "application_id"  # app_meta row that marks a server database as ours (value APPLICATION_ID)
@@ -198,6 +205,53 @@ def inspect_database(path: Path) -> DbInspection:
     return _by_revision(revision)
 
 
+def _signature(path: Path) -> tuple:
+    """What changes when a database file or its -wal is written, replaced or removed."""
+    out = []
+    for f in (path, Path(f"{path}-wal")):
+        try:
+            st = os.stat(f)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(out)
+
+
+class EarlyInspection:
+    """`inspect_database` begun in a thread at start-up, while the rest of the app loads: its
+    integrity check reads the whole file (about half a second for 4,000 units) in SQLite, which
+    releases the GIL, so it overlaps the imports on a second core.
+
+    `Store.open` takes `result()` once it holds the instance lock, and only if neither the file
+    nor its -wal changed since the check began; otherwise it inspects again."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._before = _signature(self.path)
+        self._after: tuple | None = None
+        self._result: DbInspection | None = None
+        self._thread = threading.Thread(target=self._run, name="hotline-inspect", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = inspect_database(self.path)
+        except Exception:  # noqa: BLE001 - Store.open inspects again and says what is wrong
+            self._result = None
+        self._after = _signature(self.path)
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> DbInspection | None:
+        """The inspection, when it still describes the file as it is now (else None)."""
+        self.join()
+        if self._result is None or not (self._before == self._after == _signature(self.path)):
+            return None
+        return self._result
+
+
 def _on_connect(dbapi_con, _record) -> None:
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -208,6 +262,8 @@ def _on_connect(dbapi_con, _record) -> None:
 
 
 def make_engine(path: Path) -> Engine:
+    from sqlalchemy import URL, create_engine, event
+
     # URL.create: a folder name with '?' or '#' is a path, not a query string.
     engine = create_engine(URL.create("sqlite", database=str(Path(path))), future=True)
     event.listen(engine, "connect", _on_connect)
@@ -219,6 +275,8 @@ SERVER_DRIVERS = ("postgresql+psycopg",)
 
 def server_url(url: str) -> URL:
     """A parsed server database URL (postgresql:// means psycopg 3); ValueError in Chinese."""
+    from sqlalchemy import make_url
+
     try:
         u = make_url(url)
     except Exception:  # noqa: BLE001 - SQLAlchemy raises ArgumentError and friends
@@ -236,6 +294,8 @@ def server_url(url: str) -> URL:
 
 
 def make_server_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
     # UTC, as SQLite's CURRENT_TIMESTAMP: stored timestamps mean the same on both backends
     return create_engine(server_url(url), future=True, pool_pre_ping=True,
                          connect_args={"options": "-c TimeZone=UTC"})
@@ -296,4 +356,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)

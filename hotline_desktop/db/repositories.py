@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.db.concurrency import stale_write
@@ -90,27 +90,28 @@ class MetaRepository:
 UNIT_FIELDS = ("code", "name", "kind", "parent_id", "contact", "phone", "active", "notes")
 
 
+_UNIT_KINDS = {k.value: k for k in UnitKind}
+
+
 class UnitRepository:
     def __init__(self, session: Session):
         self.s = session
         self.audit = AuditRepository(session)
 
     def rows(self, *, active_only: bool = False) -> list[UnitRow]:
-        """All units as plain rows, with the parent's code and name, ordered by code."""
-        parent = aliased(Unit)
-        q = (
-            select(
-                Unit.id, Unit.code, Unit.name, Unit.kind, Unit.parent_id, parent.code, parent.name,
-                Unit.contact, Unit.phone, Unit.active, Unit.notes, Unit.version,
-            )
-            .outerjoin(parent, Unit.parent_id == parent.id)
-            .order_by(Unit.code)
-        )
-        if active_only:
-            q = q.where(Unit.active.is_(True))
+        """All units as plain rows, with the parent's code and name, ordered by code.
+
+        Plain SQL on the connection: no ORM row loading nor statement compiling (the units tab
+        and every engine build read the whole register; ~2× faster at 4,000 units)."""
+        where = " WHERE u.active" if active_only else ""
+        self.s.flush()  # units added or changed in this unit of work are read too (as autoflush did)
+        cur = self.s.connection().exec_driver_sql(
+            "SELECT u.id, u.code, u.name, u.kind, u.parent_id, p.code, p.name, u.contact, u.phone, u.active, "
+            f"u.notes, u.version FROM units u LEFT OUTER JOIN units p ON p.id = u.parent_id{where} ORDER BY u.code")
+        kinds = _UNIT_KINDS
         return [
-            UnitRow(r[0], r[1], r[2], UnitKind(r[3]), r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11])
-            for r in self.s.execute(q)
+            UnitRow(r[0], r[1], r[2], kinds[r[3]], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11])
+            for r in cur.fetchall()
         ]
 
     def row(self, unit_id: int) -> UnitRow | None:
@@ -383,9 +384,11 @@ class ValueRepository:
         if rows:
             self.con.execute(insert(MonthlyValue), rows)
 
-    def _packed(self, table: str, group: str, year_scheme_id: int, skip: Iterable[str]) -> list[tuple]:
+    def _packed(self, table: str, group: str, year_scheme_id: int, skip: Iterable[str],
+                keys: tuple[str | None, str | None] = (None, None)) -> list[tuple]:
         """Valid rows holding an exact value, one row per group:
-        (*group, "unit,unit,…", "num,num,…", min scale, max scale), both lists in unit order."""
+        (*group, "unit,unit,…", "num,num,…", min scale, max scale), both lists in unit order.
+        `keys`: only keys from the first (inclusive) up to the second (exclusive), None: open."""
         if self.con.dialect.name == "postgresql":
             units = "string_agg(CAST(unit_id AS TEXT), ',' ORDER BY unit_id)"
             nums = "string_agg(CAST(num AS TEXT), ',' ORDER BY unit_id)"
@@ -394,9 +397,13 @@ class ValueRepository:
         skip = sorted(skip)
         params = {"y": year_scheme_id, **{f"k{i}": k for i, k in enumerate(skip)}}
         not_in = f" AND key NOT IN ({', '.join(f':k{i}' for i in range(len(skip)))})" if skip else ""
+        lo, hi = keys  # a range of the index's second column: only those keys' rows are read
+        span = (" AND key >= :lo" if lo is not None else "") + (" AND key < :hi" if hi is not None else "")
+        params.update(lo=lo, hi=hi)
         return self.con.execute(text(
             f"SELECT {group}, {units}, {nums}, min(scale), max(scale) FROM {table} "
-            f"WHERE year_scheme_id = :y AND valid AND num IS NOT NULL{not_in} GROUP BY {group}"), params).fetchall()
+            f"WHERE year_scheme_id = :y AND valid AND num IS NOT NULL{not_in}{span} GROUP BY {group}"),
+            params).fetchall()
 
     def exact_of(self, table: str, year_scheme_id: int, key: str, month: str | None = None) -> list[tuple]:
         """(unit_id, num, scale) of one group's exact values (when its scales differ)."""
@@ -417,6 +424,16 @@ class ValueRepository:
                 f"SELECT {columns} FROM {table} WHERE year_scheme_id = :y AND key IN ({keys}) AND valid "
                 "AND num IS NOT NULL"), params).fetchall()
         return rows
+
+    def monthly_packed(self, year_scheme_id: int, fed: Iterable[str] = (),
+                       keys: tuple[str | None, str | None] = (None, None)) -> list[tuple]:
+        """The first part of `monthly_load` for a range of keys (see `_packed`): the column load
+        reads two ranges at once, on two connections."""
+        return self._packed("monthly_values", "key, month", year_scheme_id, fed, keys)
+
+    def monthly_rest(self, year_scheme_id: int, fed: Iterable[str] = ()) -> list[tuple]:
+        """The second part of `monthly_load`."""
+        return self._rest("monthly_values", "key, month, unit_id, value, valid, num, scale", year_scheme_id, fed)
 
     def monthly_load(self, year_scheme_id: int, fed: Iterable[str] = ()) -> tuple[list[tuple], list[tuple]]:
         """The year's cells for the column load, in two queries: (key, month, units, nums, min

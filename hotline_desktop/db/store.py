@@ -23,6 +23,7 @@ from hotline_desktop.db.concurrency import TABLE_LABELS, stale_write
 from hotline_desktop.db.engine import (
     DbInspection,
     DbState,
+    EarlyInspection,
     StoreOpenError,
     display_url,
     inspect_database,
@@ -64,7 +65,10 @@ class Store:
         return self.paths.location
 
     @classmethod
-    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> Store:
+    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True,
+             inspection: EarlyInspection | None = None) -> Store:
+        """`inspection`: the file's checks begun earlier (gui/app.open_services), used when the
+        file has not changed since."""
         if paths.on_server:
             return cls._open_server(paths)
         problem = access_problem(paths)
@@ -72,7 +76,7 @@ class Store:
             raise StoreOpenError(problem, access_denied=True)
         instance_lock = InstanceLock(paths.lock_file, paths.root).acquire() if lock else None
         try:
-            insp = inspect_database(paths.database)
+            insp = (inspection.result() if inspection is not None else None) or inspect_database(paths.database)
             if not insp.usable:
                 raise StoreOpenError(insp.message(paths.database), insp)
             if insp.state is DbState.OLDER:

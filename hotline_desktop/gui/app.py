@@ -26,9 +26,10 @@ def ensure_application() -> QApplication:
     """The QApplication (created once): name, icon, Chinese Qt dialogs, CJK font, style sheet.
 
     Installs gui/refguard first: every GUI start (run_gui, screenshots, benchmarks) comes here."""
-    from hotline_desktop.gui import refguard
+    from hotline_desktop.gui import pyside_import_check, refguard
 
     refguard.install()
+    pyside_import_check.install()  # before the services and the tabs load
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
@@ -75,13 +76,19 @@ def open_services(paths: DataPaths, parent=None):
 
     A damaged database is never overwritten here: the user may restore a backup over it
     (the restore moves the damaged file aside), then opening is retried.
+
+    The file's integrity check (a read of the whole file) begins first, in a thread: it runs in
+    SQLite, beside the loading of the services and SQLAlchemy.
     """
+    from hotline_desktop.services.startup import begin_file_checks
+
+    early = begin_file_checks(paths)
     from hotline_desktop.services.app import AppServices
     from hotline_desktop.services.backup import AlreadyRunning, StoreOpenError, list_backups
 
     while True:
         try:
-            return AppServices.open(paths)
+            return AppServices.open(paths, inspection=early)
         except AlreadyRunning as e:
             QMessageBox.critical(parent, _tr("程序已在运行"), str(e))
             return EXIT_LOCKED
@@ -100,6 +107,10 @@ def open_services(paths: DataPaths, parent=None):
                 return EXIT_GAVE_UP
             if not _restore_at_start(paths, parent):
                 continue  # back to the message (user may choose again or quit)
+        finally:
+            if early is not None:  # used or not, the check ends here (and is not used twice)
+                early.join()
+                early = None
 
 
 def _restore_at_start(paths: DataPaths, parent) -> bool:

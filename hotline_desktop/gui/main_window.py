@@ -32,6 +32,7 @@ from hotline_desktop.gui.units_tab import UnitsTab
 
 DEFAULT_SIZE = QSize(1366, 768)
 RESTORE_TAB_DELAY_MS = 60  # after the first paint, then the remembered tab is opened
+WARM_UP_DELAY_MS = 150  # after the first paint, the engine and numpy load in the background
 
 
 class MainWindow(QMainWindow):
@@ -472,11 +473,22 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not getattr(self, "_warming", False):
+            self._warming = True
+            QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
         page = getattr(self, "_restore_tab", None)
         if page is not None:
             self._restore_tab = None
             self.show_message(self.tr("正在打开上次使用的“{0}”页…").format(page.title), 5000)
             QTimer.singleShot(RESTORE_TAB_DELAY_MS, lambda: self._closed or self.tabs.setCurrentWidget(page))
+
+    def _warm_up(self) -> None:
+        """What the window left out of the start (the engine, numpy, the orders layer) loads in a
+        thread now that it is painted (services.startup.load_engine_in_background)."""
+        if not self._closed:
+            from hotline_desktop.services.startup import load_engine_in_background
+
+            self.warm_up = load_engine_in_background()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember and not self._closed:

@@ -144,8 +144,10 @@ class TabPage(QWidget):
         """A read-only, sortable table of whole rows (one selected at a time), as the lists use."""
         table = QTableView(parent or self)
         table.setModel(model)
+        # One sort, by this indicator (enabling sorting sorts by the header's indicator — column 0
+        # descending unless set — and a sortByColumn after it sorted the whole list again)
+        table.horizontalHeader().setSortIndicator(sort_column, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
-        table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

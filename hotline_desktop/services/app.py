@@ -17,8 +17,10 @@ class AppServices:
         self.store = store
 
     @classmethod
-    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True) -> AppServices:
-        return cls(Store.open(paths, lock=lock, auto_backup=auto_backup))
+    def open(cls, paths: DataPaths, *, lock: bool = True, auto_backup: bool = True,
+             inspection=None) -> AppServices:
+        """`inspection`: a db.engine.EarlyInspection of the file begun before (see Store.open)."""
+        return cls(Store.open(paths, lock=lock, auto_backup=auto_backup, inspection=inspection))
 
     @property
     def paths(self) -> DataPaths:
@@ -38,11 +40,9 @@ class AppServices:
         from hotline_desktop.services.feeds import FeedService
 
         assessment = AssessmentService(self.store)
-        from hotline_desktop.services.orders import OrderFeeds, OrderService
-
-        # fed inputs before any engine is built: 工单明细 figures over notice counts over typed values
-        orders = self.__dict__["orders"] = OrderService(self.store, assessment, self.calendar, self.settings)
-        self.__dict__["feeds"] = OrderFeeds(FeedService(assessment, self.notices), orders)
+        # fed inputs before any engine is built: 工单明细 figures over notice counts over typed values;
+        # the orders layer (numpy) is built when first used, not with the main window
+        _OrdersOnFirstUse(self, FeedService(assessment, self.notices))
         from hotline_desktop.services.kb_feeds import KbFeedService
 
         self.__dict__["kb_feeds"] = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
@@ -50,17 +50,30 @@ class AppServices:
 
     @property
     def feeds(self):
-        """Fed inputs (registers → scheme inputs); created with the assessment service."""
+        """Fed inputs (registers → scheme inputs): the orders layer over the notice feeds."""
         if "feeds" not in self.__dict__:
-            self.assessment  # noqa: B018 - creates the feed service with it
+            self._build_orders()
         return self.__dict__["feeds"]
 
     @property
     def orders(self):
-        """工单明细 import and the figures it feeds; created with the assessment service."""
+        """工单明细 import and the figures it feeds (built on first use)."""
         if "orders" not in self.__dict__:
-            self.assessment  # noqa: B018
+            self._build_orders()
         return self.__dict__["orders"]
+
+    def _build_orders(self):
+        """OrderService and OrderFeeds over the assessment's notice feeds (once); OrderFeeds takes
+        the place of the stand-in as ``assessment.feeds``."""
+        assessment = self.assessment
+        if "feeds" not in self.__dict__:
+            from hotline_desktop.services.orders import OrderFeeds, OrderService
+
+            stand_in = self.__dict__["_orders_stand_in"]
+            orders = OrderService(self.store, assessment, self.calendar, self.settings)
+            self.__dict__["orders"] = orders
+            self.__dict__["feeds"] = OrderFeeds(stand_in.inner, orders)
+        return self.__dict__["feeds"]
 
     @property
     def kb_feeds(self):
@@ -164,3 +177,38 @@ class AppServices:
 
     def close(self) -> None:
         self.store.close()
+
+
+class _OrdersOnFirstUse:
+    """``assessment.feeds`` until the orders layer is first used: any attribute builds it
+    (services.orders and numpy load then, not with the main window) and is answered by it.
+
+    Until then it keeps what the orders layer would do from the start: a calendar or office-hours
+    edit recounts the stored 工单明细 figures (OrderService.recompute; once built, the service's own
+    listeners do it), and an invalidate reaches the notice feeds."""
+
+    def __init__(self, services: AppServices, inner):
+        self._services = services
+        self.inner = inner
+        services.__dict__["_orders_stand_in"] = self
+        inner.assessment.feeds = self
+        calendar, settings = services.calendar, services.settings
+        calendar.changed.connect(lambda _days: self._recount())
+        settings.changed.connect(lambda _s, names: self._recount() if "office_hours" in names else None)
+
+    @property
+    def built(self) -> bool:
+        return "feeds" in self._services.__dict__
+
+    def _recount(self) -> None:
+        if not self.built:  # built now, its listeners join after this change: recount here
+            self._services.orders.recompute()
+
+    def invalidate(self) -> None:
+        if self.built:
+            self._services.feeds.invalidate()
+        else:
+            self.inner.invalidate()
+
+    def __getattr__(self, name):
+        return getattr(self._services._build_orders(), name)

@@ -1,5 +1,6 @@
 import hashlib
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import text
@@ -193,3 +194,39 @@ def test_audit_log_records_old_and_new(services):
     assert ("update", "phone", "", "13812345678") in rows
     assert ("update", "active", "1", "0") in rows
     assert ("insert", "code", None, "T01") in rows
+
+
+# -- the file's checks begun early (gui/app.open_services), beside the imports ------------------
+def test_an_early_inspection_is_used_when_the_file_is_unchanged(services, paths, monkeypatch):
+    from hotline_desktop.db import engine as db_engine
+
+    services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+    services.close()
+    early = db_engine.EarlyInspection(paths.database)
+    assert early.result().state is DbState.CURRENT
+    reads = []
+    real = db_engine._read_meta
+    monkeypatch.setattr(db_engine, "_read_meta", lambda uri: reads.append(uri) or real(uri))
+    s = AppServices.open(paths, inspection=early)
+    try:
+        assert [r.code for r in s.units.list()] == ["T01"]
+    finally:
+        s.close()
+    assert reads == []  # the whole-file check ran once, in the early thread
+
+
+def test_a_file_damaged_after_its_early_inspection_is_still_refused(services, paths):
+    from hotline_desktop.db.engine import EarlyInspection
+
+    services.units.create(UnitDraft(code="T01", name="山大路街道", kind="town"))
+    services.close()
+    early = EarlyInspection(paths.database)
+    early.join()
+    time.sleep(0.05)  # a later write: file times move in clock ticks (a few ms)
+    data = bytearray(paths.database.read_bytes())
+    for off in range(4096, len(data), 97):  # same length, every page after the header scribbled
+        data[off] = 0x5A
+    paths.database.write_bytes(bytes(data))
+    with pytest.raises(StoreOpenError, match="损坏") as ei:
+        Store.open(paths, inspection=early)
+    assert ei.value.can_restore

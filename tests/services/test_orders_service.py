@@ -296,6 +296,31 @@ def test_office_hours_or_calendar_edits_recount_the_working_day_figures(setup, t
     assert scored(services, ys)[(t1, "sign_in_rate")] == "50"
 
 
+def test_after_a_restart_an_office_hours_edit_recounts_before_the_orders_layer_is_used(setup, paths, tmp_path):
+    """The orders layer (numpy) is built on first use, not when the app opens; an office-hours or
+    calendar edit made first still recounts the stored figures."""
+    from hotline_desktop.services.app import AppServices
+
+    services, ys, ids = setup
+    services.orders.apply(services.orders.plan(write_csv(tmp_path / "o.csv", [
+        order("A1", disp="2026-11-02 11:00", signed="2026-11-02 15:30"),
+        order("A2", disp="2026-11-06 17:00", signed="2026-11-09 11:00")])))
+    services.close()
+    again = AppServices.open(paths)
+    try:
+        got = []
+        again.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
+        assert "orders" not in again.__dict__  # not built by opening, nor by the assessment service
+        again.settings.update({"office_hours": "10:00–12:00、12:30–13:00"})
+        assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "100", "50")]
+        assert scored(again, ys)[(ids["T01"], "sign_in_rate")] == "50"
+        got.clear()
+        again.calendar.set_day(date(2026, 11, 7), "workday", "调休")  # built by now: its own listener recounts
+        assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "50", "0")]
+    finally:
+        again.close()
+
+
 def test_an_import_is_undone_and_redone_with_the_cells_it_moved(setup, tmp_path):
     services, ys, ids = setup
     services.assessment.set_values(ys.id, [CellEdit(ids["T01"], "2026-11", "volume", "9")])
