@@ -470,18 +470,20 @@ class RankingTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
-               mark: bool = False) -> set[str]:
+               mark: bool = False, rank_only: frozenset[str] | tuple = ()) -> set[str]:
         """Bring the rows of ``codes`` up to date (``force``: rebuild them even when the result
         looks the same, e.g. an input shown as entered changed), re-place rows whose place in
         the order changed (one layout change) and emit dataChanged where rows changed; ``mark``
-        highlights the changed rows. Returns the codes whose row changed. The caller reloads
-        when the unit set changed."""
+        highlights the changed rows; ``rank_only``: of ``codes``, those whose ranks alone moved
+        (their rank is read from the result's columns, their result is not built). Returns the
+        codes whose row changed. The caller reloads when the unit set changed."""
         layout = self.layout_spec
         if layout is None:
             return set()
         pos, units, rows = self._pos, result.units, self._rows
         ckeys, rkeys, order = self._ckeys, self._rkeys, self._order
-        same_months = layout.month is not None
+        month, place = layout.month, result.place
+        same_months = month is not None
         force = set(force)
         keys, rerank, order_key = layout.keys, layout.rerank, self._order_key
         col_rank = self._col_rank
@@ -493,13 +495,16 @@ class RankingTableModel(QAbstractTableModel):
         code_idx = self._code_idx
         for code in (set(codes) | force) if force else set(codes):
             i = pos.get(code)
-            u = units.get(code)
-            if i is None or u is None:
-                continue
             forced = code in force
-            if same_months and self._months_seen(i, u, forced):
+            if i is None:
                 continue
-            ck, rk = keys(u)
+            if code in rank_only and not forced:  # its figures as shown: compare (rank, 并列) only
+                u, ck, rk = None, ckeys[i], place(code, month)[1:]
+            else:
+                u = units.get(code)
+                if u is None or (same_months and self._months_seen(i, u, forced)):
+                    continue
+                ck, rk = keys(u)
             old = rows[i]
             if not forced and ck == ckeys[i]:
                 if rk == rkeys[i]:

@@ -475,7 +475,9 @@ class RankingTab(TabPage):
             if changed:
                 self.model.set_highlight(changed)
         else:
-            changed = self.model.update(result, codes, mark=True)
+            last_codes, rank_moves = live.last_rank_moves
+            changed = self.model.update(result, codes, mark=True,
+                                        rank_only=rank_moves if last_codes is codes else ())
             if changed:
                 self._board_changed()
                 self._update_summary()

@@ -304,6 +304,9 @@ def engine_columns(assessment: AssessmentService, year_scheme_id: int) -> Engine
 
 class LiveRanking:
     def __init__(self, assessment: AssessmentService, year_scheme_id: int):
+        #: (codes an edit returned, those of them whose ranks alone moved): the 排名 model
+        #: re-ranks the latter from the result's columns instead of building their results.
+        self.last_rank_moves: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         self.assessment = assessment
         self.year_scheme_id = year_scheme_id
         self.row = assessment.get(year_scheme_id)
@@ -359,6 +362,7 @@ class LiveRanking:
             k: (None if k in removed else v) for k, v in monthly.items()
         }
         codes = self.engine.set_many(monthly=edits, annual=annual)
+        self.last_rank_moves = (codes, self.engine.rank_moves())
         if codes:
             self.changed.emit(codes)
         return codes
@@ -368,6 +372,7 @@ class LiveRanking:
         self.scheme = self.assessment.scheme(self.year_scheme_id)
         self._load()
         codes = frozenset(self.engine.result().units)
+        self.last_rank_moves = (codes, frozenset())
         self.changed.emit(codes)
         return codes
 

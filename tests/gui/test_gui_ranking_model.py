@@ -443,3 +443,30 @@ def test_rows_never_shown_before_rank_shifts_show_the_printed_cells_when_first_s
         for col, spec in enumerate(model.columns[2:-1], 2):
             assert model.index(r, col).data() == row.cells[keys.index(spec.key)].text, (row.code, spec.key)
     assert [r.code for r in model.rows] == [r.code for r in table.rows]
+
+
+def test_units_whose_rank_alone_moved_are_reranked_without_building_their_results(qtbot, district):
+    """A unit climbing to the top shifts the ranks of the units it passes: their rank cells
+    follow at once (as the engine ranks them), read from the result's columns — the results of
+    those units are not built for it."""
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    for month in (None, "2026-03"):
+        tab = open_tab(qtbot, district, ys)
+        if month:
+            tab.set_month(month)
+        bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status in ("ranked", "scored")][-1]
+        with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+            district.assessment.set_values(ys.id, [
+                CellEdit(live.id_of[bottom], m, k, "100") for m in ([month] if month else ["2026-01", "2026-02", "2026-03"])
+                for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+        codes, rank_moves = live.last_rank_moves
+        result = live.result()
+        assert len(rank_moves) > 3
+        assert not rank_moves & result.units.built.keys()  # re-ranked from the columns
+        for code in rank_moves:  # the shown rank is the engine's
+            status, rank, tied = result.place(code, month)
+            want = "" if rank is None else (f"{rank}（并列）" if tied else str(rank))
+            assert _rank_text(tab, code) == want, code
+        _check_against_engine(tab, result, month)
+        tab.shutdown()
