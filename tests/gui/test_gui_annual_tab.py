@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
+from tab_fixtures import show_year_tab
 
 from hotline_desktop.gui.annual_models import COL_STATUS, MCOL_CODE
 from hotline_desktop.gui.annual_tab import AnnualTab
@@ -16,14 +17,7 @@ LICHENG_MANUAL = {"leadership": "5", "institution": "2", "communication": "2", "
 
 
 def make_tab(qtbot, services, ys):
-    tab = AnnualTab(services)
-    qtbot.addWidget(tab)
-    tab.set_year(ys.year)
-    tab.set_year_scheme(ys)
-    tab.resize(1300, 720)
-    tab.show()
-    qtbot.waitUntil(lambda: not tab.building, timeout=10000)  # the live engine, built in a worker
-    return tab
+    return show_year_tab(qtbot, AnnualTab(services), ys, size=(1300, 720))
 
 
 @pytest.fixture

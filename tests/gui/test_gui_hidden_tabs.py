@@ -5,6 +5,7 @@ from ranking_fixtures import (
     district_fixture,  # noqa: F401 - registers the "district" fixture
     open_tab,
 )
+from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.ranking_table import build_ranking_table
 from hotline_desktop.gui.annual_tab import AnnualTab
@@ -16,14 +17,7 @@ GANXIAN_FULL = {"volume": "20", "on_time_completion_rate": "100", "satisfaction_
 
 
 def _annual_tab(qtbot, services, ys):
-    tab = AnnualTab(services)
-    qtbot.addWidget(tab)
-    tab.set_year(ys.year)
-    tab.set_year_scheme(ys)
-    tab.resize(1300, 720)
-    tab.show()
-    qtbot.waitUntil(lambda: not tab.building, timeout=10000)
-    return tab
+    return show_year_tab(qtbot, AnnualTab(services), ys, size=(1300, 720))
 
 
 def test_hidden_annual_tab_refreshes_unit_states_once_when_shown(qtbot, seeded, monkeypatch):

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.notices import Channel, Level
 from hotline_desktop.gui.notices.fed_cells import (
@@ -45,13 +46,7 @@ def ys(seeded):
 def tab(qtbot, seeded, ys):
     from hotline_desktop.gui.monthly_tab import MonthlyTab
 
-    t = MonthlyTab(seeded)
-    qtbot.addWidget(t)
-    t.resize(1300, 700)
-    t.set_year(YEAR)
-    t.set_year_scheme(ys)
-    t.show()
-    qtbot.waitExposed(t)
+    t = show_year_tab(qtbot, MonthlyTab(seeded), ys, built=False)
     t.set_month(MONTH)
     yield t
     t.shutdown()

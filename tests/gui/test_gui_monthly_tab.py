@@ -5,6 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.excel_monthly import HEAD_ROW
 from hotline_desktop.gui.monthly_model import BAD_BACKGROUND
@@ -38,14 +39,7 @@ def ys(seeded):
 def tab(qtbot, seeded, ys):
     from hotline_desktop.gui.monthly_tab import MonthlyTab
 
-    t = MonthlyTab(seeded)
-    qtbot.addWidget(t)
-    t.resize(1300, 700)
-    t.set_year(YEAR)
-    t.set_year_scheme(ys)
-    t.show()
-    qtbot.waitExposed(t)
-    qtbot.waitUntil(lambda: not t.building, timeout=10000)  # the live engine, built in a worker
+    t = show_year_tab(qtbot, MonthlyTab(seeded), ys)
     yield t
     t.shutdown()
 
@@ -462,14 +456,7 @@ def test_a_rank_shift_of_many_units_repaints_the_live_pane_only(qtbot, services)
                                 for i in range(160)])
     fill_demo_year(services.assessment, YEAR, "ganxian-2023-hotline", 1)
     ys = services.assessment.find(YEAR, "ganxian-2023-hotline")
-    t = MonthlyTab(services)
-    qtbot.addWidget(t)
-    t.resize(1300, 700)
-    t.set_year(YEAR)
-    t.set_year_scheme(ys)
-    t.show()
-    qtbot.waitExposed(t)
-    qtbot.waitUntil(lambda: not t.building, timeout=10000)
+    t = show_year_tab(qtbot, MonthlyTab(services), ys)
 
     class Paints(QObject):
         def __init__(self):

@@ -4,6 +4,7 @@ Chinese, what was typed stays on screen, and the app keeps running."""
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
+from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.db import backup as bk
@@ -22,13 +23,7 @@ def monthly(qtbot, seeded):
 
     ys = seeded.assessment.assign(YEAR, "ganxian-2023-hotline")
     seeded.assessment.set_values(ys.id, [CellEdit(seeded.ids["JD01"], MONTH, "volume", "20")])
-    t = MonthlyTab(seeded)
-    qtbot.addWidget(t)
-    t.resize(1300, 700)
-    t.set_year(YEAR)
-    t.set_year_scheme(ys)
-    t.show()
-    qtbot.waitExposed(t)
+    t = show_year_tab(qtbot, MonthlyTab(seeded), ys, built=False)
     yield t, ys
     t.shutdown()
 
