@@ -384,11 +384,9 @@ class ValueRepository:
         if rows:
             self.con.execute(insert(MonthlyValue), rows)
 
-    def _packed(self, table: str, group: str, year_scheme_id: int, skip: Iterable[str],
-                keys: tuple[str | None, str | None] = (None, None)) -> list[tuple]:
+    def _packed(self, table: str, group: str, year_scheme_id: int, skip: Iterable[str]) -> list[tuple]:
         """Valid rows holding an exact value, one row per group:
-        (*group, "unit,unit,…", "num,num,…", min scale, max scale), both lists in unit order.
-        `keys`: only keys from the first (inclusive) up to the second (exclusive), None: open."""
+        (*group, "unit,unit,…", "num,num,…", min scale, max scale), both lists in unit order."""
         if self.con.dialect.name == "postgresql":
             units = "string_agg(CAST(unit_id AS TEXT), ',' ORDER BY unit_id)"
             nums = "string_agg(CAST(num AS TEXT), ',' ORDER BY unit_id)"
@@ -397,13 +395,9 @@ class ValueRepository:
         skip = sorted(skip)
         params = {"y": year_scheme_id, **{f"k{i}": k for i, k in enumerate(skip)}}
         not_in = f" AND key NOT IN ({', '.join(f':k{i}' for i in range(len(skip)))})" if skip else ""
-        lo, hi = keys  # a range of the index's second column: only those keys' rows are read
-        span = (" AND key >= :lo" if lo is not None else "") + (" AND key < :hi" if hi is not None else "")
-        params.update(lo=lo, hi=hi)
         return self.con.execute(text(
             f"SELECT {group}, {units}, {nums}, min(scale), max(scale) FROM {table} "
-            f"WHERE year_scheme_id = :y AND valid AND num IS NOT NULL{not_in}{span} GROUP BY {group}"),
-            params).fetchall()
+            f"WHERE year_scheme_id = :y AND valid AND num IS NOT NULL{not_in} GROUP BY {group}"), params).fetchall()
 
     def exact_of(self, table: str, year_scheme_id: int, key: str, month: str | None = None) -> list[tuple]:
         """(unit_id, num, scale) of one group's exact values (when its scales differ)."""
@@ -424,16 +418,6 @@ class ValueRepository:
                 f"SELECT {columns} FROM {table} WHERE year_scheme_id = :y AND key IN ({keys}) AND valid "
                 "AND num IS NOT NULL"), params).fetchall()
         return rows
-
-    def monthly_packed(self, year_scheme_id: int, fed: Iterable[str] = (),
-                       keys: tuple[str | None, str | None] = (None, None)) -> list[tuple]:
-        """The first part of `monthly_load` for a range of keys (see `_packed`): the column load
-        reads two ranges at once, on two connections."""
-        return self._packed("monthly_values", "key, month", year_scheme_id, fed, keys)
-
-    def monthly_rest(self, year_scheme_id: int, fed: Iterable[str] = ()) -> list[tuple]:
-        """The second part of `monthly_load`."""
-        return self._rest("monthly_values", "key, month, unit_id, value, valid, num, scale", year_scheme_id, fed)
 
     def monthly_load(self, year_scheme_id: int, fed: Iterable[str] = ()) -> tuple[list[tuple], list[tuple]]:
         """The year's cells for the column load, in two queries: (key, month, units, nums, min

@@ -173,39 +173,6 @@ def _add(cols: dict, key: str, pos: np.ndarray, vals: np.ndarray) -> None:
     cols[key] = (pos, vals)
 
 
-def _monthly_packed(assessment: AssessmentService, ysid: int, fed_keys, keys: tuple) -> list[tuple]:
-    """(key, month, (unit ids, nums, scales)) of the exact values of a range of keys."""
-    with assessment.store.session() as s:
-        repo = ValueRepository(s)
-        seen: dict = {}
-        return [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row, seen))
-                for key, month, *row in repo.monthly_packed(ysid, fed_keys, keys)]
-
-
-def _monthly_groups(assessment: AssessmentService, ysid: int, sch: Scheme, fed_keys) -> tuple[list, list]:
-    """The year's exact monthly values as groups, and the rest of its rows (see monthly_load).
-
-    The grouped read is most of a first open (~0.25 s at 4,000 units) and runs inside SQLite,
-    which releases the GIL: the keys are read in two halves at once, on two connections (a value
-    committed meanwhile is replayed by RankingService.install, as for the whole build)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    names = sorted(i.key for i in sch.monthly_inputs)
-    pivot = names[len(names) // 2] if len(names) > 1 else None
-    if pivot is None:
-        halves = [(None, None)]
-    else:
-        halves = [(None, pivot), (pivot, None)]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hotline-load") as pool:
-        later = [pool.submit(_monthly_packed, assessment, ysid, fed_keys, h) for h in halves[1:]]
-        groups = _monthly_packed(assessment, ysid, fed_keys, halves[0])
-        for f in later:
-            groups += f.result()
-    with assessment.store.session() as s:
-        rest = ValueRepository(s).monthly_rest(ysid, fed_keys)
-    return groups, rest
-
-
 def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where: _Positions, cell_of):
     import numpy as np
 
@@ -214,7 +181,12 @@ def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, wher
     present: dict[str, list[np.ndarray]] = {}
     monthly: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     records: dict[tuple[int, str], str] = {}  # unit-months holding a figure not fed: (uid, month) → a key
-    groups, rest = _monthly_groups(assessment, ysid, sch, fed_keys)
+    with assessment.store.session() as s:
+        repo = ValueRepository(s)
+        packed, rest = repo.monthly_load(ysid, fed_keys)
+        seen: dict = {}
+        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row, seen))
+                  for key, month, *row in packed]
     for key, month, (uids, nums, scales) in groups:
         keep, kept = where.placed(uids)
         present.setdefault(month, []).append(kept)

@@ -190,21 +190,3 @@ def test_order_figures_and_their_overrides_reach_the_column_load(services, tmp_p
     parsed, loaded = _both(services, ys)
     _same(parsed, loaded)
     assert loaded.monthly_values("T01", "2026-11")["volume"] == 5
-
-
-def test_the_packed_monthly_read_in_two_key_ranges_is_the_whole(services):
-    """The column load reads the keys below and from a pivot at once: together they are the
-    whole read, each group in one of them."""
-    from hotline_desktop.db.repositories import ValueRepository
-
-    create_demo(services)
-    ys = services.assessment.assignments()[0]
-    with services.store.session() as s:
-        repo = ValueRepository(s)
-        whole = repo.monthly_packed(ys.id)
-        keys = sorted({r[0] for r in whole})
-        pivot = keys[len(keys) // 2]
-        below, above = repo.monthly_packed(ys.id, keys=(None, pivot)), repo.monthly_packed(ys.id, keys=(pivot, None))
-    assert len(keys) > 2 and below and above
-    assert {r[0] for r in below} == set(keys[:len(keys) // 2]) and {r[0] for r in above} == set(keys[len(keys) // 2:])
-    assert sorted(below + above) == sorted(whole)
