@@ -81,7 +81,6 @@ class RankingTab(TabPage):
         super().__init__(services, parent)
         self._live = None
         self._live_bridge: EventBridge | None = None  # LiveRanking.changed → _on_changed
-        self._values_bridge: EventBridge | None = None  # assessment.values_changed → _on_values
         self._board_stale = False
         self._groups: list[str] = []
         self._months: tuple[str, ...] = ()
@@ -91,7 +90,6 @@ class RankingTab(TabPage):
         self._attach_pending = False
         # changes heard while hidden (a figure typed in 月度数据): the rows follow once when shown
         self._hidden_codes: set[str] = set()
-        self._hidden_values: list = []
         self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
@@ -327,12 +325,9 @@ class RankingTab(TabPage):
         if self._attach_pending:
             self._attach_pending = False
             self._attach()
-        codes, values = self._hidden_codes, self._hidden_values
-        self._hidden_codes, self._hidden_values = set(), []
+        codes, self._hidden_codes = self._hidden_codes, set()
         if codes:
             self._on_changed(frozenset(codes))
-        if values:
-            self._on_values(values[0][0], [ch for _ys, changes in values for ch in changes])
 
     def export_actions(self) -> list[QAction]:
         xlsx = QAction(self.tr("排名表（Excel）…"), self)
@@ -354,14 +349,12 @@ class RankingTab(TabPage):
 
     # -- live subscription ---------------------------------------------------------------
     def _detach(self) -> None:
-        for bridge in (self._live_bridge, self._values_bridge):
-            if bridge is not None:
-                bridge.detach()
-                bridge.deleteLater()
+        if self._live_bridge is not None:
+            self._live_bridge.detach()
+            self._live_bridge.deleteLater()
         self._live = None
         self._live_bridge = None
-        self._values_bridge = None
-        self._hidden_codes, self._hidden_values = set(), []
+        self._hidden_codes = set()
 
     #: Build a live engine that is not there yet in a worker thread, showing 正在计算….
     build_in_background = True
@@ -384,8 +377,6 @@ class RankingTab(TabPage):
         self._live = live
         self._live_bridge = EventBridge(live.changed, self)
         self._live_bridge.fired.connect(lambda args: self._on_changed(*args))
-        self._values_bridge = EventBridge(self.services.assessment.values_changed, self)
-        self._values_bridge.fired.connect(lambda args: self._on_values(*args))
         self._rebuild(keep_month=False)
 
     def _build_live(self, ys) -> None:
@@ -455,7 +446,7 @@ class RankingTab(TabPage):
             self.model.load(result, layout)
         finally:
             self._loading = False
-        self._refresh_board()
+        self._board_changed()
         self._update_state()
 
     def _on_changed(self, codes) -> None:
@@ -482,26 +473,6 @@ class RankingTab(TabPage):
                 self._board_changed()
                 self._update_summary()
         if changed:
-            self._hl_timer.start()
-            self.ranking_updated.emit(changed)
-
-    def _on_values(self, ys_id, changes) -> None:
-        """Inputs of the shown month were edited: rebuild those units' rows even when their
-        scores stayed the same (办件量 is shown as entered)."""
-        live = self._live
-        layout = self.model.layout_spec
-        if live is None or layout is None or layout.month is None or ys_id != live.year_scheme_id:
-            return
-        if not self.isVisible():
-            self._hidden_values.append((ys_id, changes))
-            return
-        code_of = live.code_of
-        codes = {code_of[ch.unit_id] for ch in changes if ch.month == layout.month and ch.unit_id in code_of}
-        if not codes or not self.model.has_units(codes):
-            return
-        changed = self.model.update(live.result(), (), force=codes, mark=True)
-        if changed:
-            self._board_changed()
             self._hl_timer.start()
             self.ranking_updated.emit(changed)
 
