@@ -1,15 +1,15 @@
 """Qt models of the 排名 tab: the live ranking table and the 红黑榜 (top / bottom five).
 
 The columns and cells come from ``core/ranking_table.py`` (the printed table's row builders),
-so the screen, the Excel export and the printout agree. Rows are plain ``RankingRow``s, one per
-unit, kept in the shown order. When the live engine reports changed unit codes, a unit whose
-rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
-and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
-that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
-another unit), so a view repaints only what is visible of it. The 排名 tab's views
-(gui/ranking_view.py) paint the visible cells from ``paint_texts`` / ``paint_foreground`` /
-``paint_highlight`` (the same as data() says) in one call; other views get ``multiData``, which
-fills a painted cell's roles in one call.
+so the screen, the Excel export and the printout agree. The table model keeps the result's
+columns (``ScoringResult.places``: status, rank, 并列, group of every unit) and builds a unit's
+row (``RankingRow``) only when it is painted or read: the order, the counts and the group filter
+come from the columns. An edit marks the changed units' rows stale and re-places the rows
+without a layout change: the span that shifted is one ``dataChanged`` (the group proxy narrows
+it to its rows that now show another unit), so a view repaints, and builds, only what is
+visible of it. The 排名 tab's views (gui/ranking_view.py) paint the visible cells from
+``paint_texts`` / ``paint_foreground`` / ``paint_highlight`` (the same as data() says) in one
+call; other views get ``multiData``, which fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from hotline_desktop.core.boards import BoardEntry, BoardRow
+from hotline_desktop.core.boards import TOP_N, BoardEntry, BoardRow
 from hotline_desktop.core.ranking_order import order_numbers
 from hotline_desktop.core.ranking_table import (
     AVERAGED_TEXT,
@@ -110,9 +110,9 @@ class RankingRow(NamedTuple):
 # ---------------------------------------------------------------------------- building rows
 
 class LazyCells:
-    """A row's cells, formatted on first use: opening 排名 builds ~3,900 rows at 4,000 units and
-    a screen shows a few dozen. Compares, iterates and slices as the tuple it stands for;
-    ``with_cell`` replaces one cell (a rank shift) without formatting the rest."""
+    """A row's cells, formatted on first use (a row read for its rank or status, e.g. for the
+    红黑榜, needs none). Compares, iterates and slices as the tuple it stands for; ``with_cell``
+    replaces one cell (a rank shift) without formatting the rest."""
 
     __slots__ = ("_make", "_patch", "_cells")
 
@@ -195,7 +195,7 @@ class RankingLayout:
     """Columns of a (scheme, month) view and how to build rows from a ScoringResult.
 
     Cells come from the printed table's row builders (``core/ranking_table.py``), made once per
-    view and ranking group, so a live update builds only the rows that changed."""
+    view and ranking group."""
 
     def __init__(self, result: ScoringResult, *, year: int, month: str | None, monthly_values=None):
         self.scheme = result.scheme
@@ -352,7 +352,7 @@ class RankingTableModel(QAbstractTableModel):
                          Places((), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), ()))
         self._perm_arr = np.arange(n)
         self._perm: list[int] = list(range(n))  # shown row -> code index
-        self._at: list[int] = list(range(n))  # code index -> shown row
+        self._at = np.arange(n)  # code index -> shown row
 
     def _set_places(self, places: Places) -> None:
         if getattr(self, "_places", None) is None or places.groups is not self._places.groups:
@@ -396,7 +396,7 @@ class RankingTableModel(QAbstractTableModel):
 
     def row_of(self, code: str) -> int:
         i = self._code_idx.get(code)
-        return -1 if i is None else self._at[i]
+        return -1 if i is None else int(self._at[i])
 
     def code_at(self, row: int) -> str:
         return self._codes[self._perm[row]]
@@ -461,8 +461,7 @@ class RankingTableModel(QAbstractTableModel):
         self._reset_state(result, layout.month)
         perm = self._sorted_rows()
         self._perm_arr, self._perm = perm, perm.tolist()
-        for r, i in enumerate(self._perm):
-            self._at[i] = r
+        self._at[perm] = np.arange(len(perm))
         self.endResetModel()
 
     def update(self, result: ScoringResult, codes: Iterable[str], *, mark: bool = False,
@@ -519,8 +518,7 @@ class RankingTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(moved[0], 0), self.index(moved[1] - 1, last))
             finally:
                 self.shifting = False
-        at = self._at
-        self._emit_runs(at[i] for i in changed)
+        self._emit_runs(self._at[np.fromiter(changed, np.int64, len(changed))])
 
     # -- order -----------------------------------------------------------------------------
     def _sort_value(self, i: int, col: int):
@@ -554,14 +552,12 @@ class RankingTableModel(QAbstractTableModel):
         old = self.persistentIndexList() if persistent else []
         before = self._perm[lo:hi]
         self._perm_arr = perm
-        seg = perm[lo:hi].tolist()
-        self._perm[lo:hi] = seg
+        self._perm[lo:hi] = perm[lo:hi].tolist()
         at = self._at
-        for r, i in enumerate(seg, lo):
-            at[i] = r
+        at[perm[lo:hi]] = np.arange(lo, hi)
         if old:
             self.changePersistentIndexList(
-                old, [self.index(at[before[ix.row() - lo]], ix.column()) if lo <= ix.row() < hi else ix
+                old, [self.index(int(at[before[ix.row() - lo]]), ix.column()) if lo <= ix.row() < hi else ix
                       for ix in old])
         return lo, hi
 
@@ -578,11 +574,11 @@ class RankingTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # -- signals ---------------------------------------------------------------------------
-    def _emit_runs(self, rows: Iterable[int], roles=None) -> None:
+    def _emit_runs(self, rows, roles=None) -> None:
         """dataChanged (whole rows) for the given rows: one per run of adjacent rows, and at
         most _MAX_RUNS (the runs closest together merged: a view repaints only what it shows
         of a run, while each signal costs Python calls in the proxy)."""
-        rows = np.unique(np.fromiter(rows, np.int64))
+        rows = np.unique(np.asarray(rows, np.int64))
         if not len(rows):
             return
         cuts = np.flatnonzero(np.diff(rows) > 1)  # run i ends at rows[cuts[i]]
@@ -606,7 +602,7 @@ class RankingTableModel(QAbstractTableModel):
         new = {c for c in codes if c in self._code_idx}
         touched = (new ^ self._highlight) | {self._codes[i] for i in self._marked}
         self._highlight, self._marked = new, {}
-        self._emit_runs((self.row_of(c) for c in touched), [Qt.ItemDataRole.BackgroundRole])
+        self._emit_runs([self.row_of(c) for c in touched], [Qt.ItemDataRole.BackgroundRole])
 
     # -- summary -------------------------------------------------------------------------
     def counts(self, group: str | None = None) -> dict[str, int]:
@@ -628,6 +624,36 @@ class RankingTableModel(QAbstractTableModel):
         out = {"ranked": c[0], "unranked": c[1], "incomplete": c[3], "averaged": c[2], "total": int(kind.size)}
         self._counts[group] = out
         return dict(out)
+
+    def board_entries(self, n: int = TOP_N) -> tuple[list[BoardEntry], dict[str, int]]:
+        """The shown ranked units as 红黑榜 entries and the units without a rank per group (the
+        board rule itself is core.boards.build_boards). Only the units that can be on a board
+        (the ``n`` best and worst ranks of a group, ties included) get their rows built; the
+        others enter by rank alone."""
+        p, codes, groups = self._places, self._codes, self._groups
+        entries: list[BoardEntry] = []
+        not_ranked: dict[str, int] = {}
+        ranked = p.rank > 0
+        for g in dict.fromkeys(groups):
+            mask = self._group_masks.get(g)
+            if mask is None:
+                mask = self._group_masks[g] = np.array([x == g for x in groups], bool)
+            if (left := int((mask & ~ranked).sum())):
+                not_ranked[g] = left
+            mine = np.flatnonzero(mask & ranked)
+            ranks = p.rank[mine]
+            if len(mine) > n:
+                best, worst = np.sort(ranks)[[n - 1, -n]]
+                near = set(mine[(ranks <= best) | (ranks >= worst)].tolist())
+            else:
+                near = set(mine.tolist())
+            for i, rank in zip(mine.tolist(), ranks.tolist(), strict=True):
+                if i in near:
+                    r = self._row(i)
+                    entries.append(BoardEntry(r.group, r.code, r.name, r.score, r.rank, r.rank_text))
+                else:  # never shown: its name and score are not read
+                    entries.append(BoardEntry(g, codes[i], "", None, rank, ""))
+        return entries, not_ranked
 
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
@@ -854,7 +880,7 @@ class RankingProxy(QAbstractProxyModel):
             mine = [i for i, x in enumerate(groups, a) if x == g]
             codes = [codes[i - a] for i in mine]
         old = self._codes[p0:p1]
-        if codes != old and sorted(codes) != sorted(old):  # a unit joined or left the group
+        if codes != old and (len(codes) != len(old) or set(codes) != set(old)):  # a unit joined or left the group
             self._on_layout_about()
             self._on_layout()
             return
@@ -968,18 +994,6 @@ class RankingProxy(QAbstractProxyModel):
 
 RB_GROUP, RB_LIST, RB_POS, RB_NAME, RB_CODE, RB_SCORE, RB_RANK = range(7)
 RB_COLUMNS = 7
-
-
-def board_entries_of(rows: Iterable[RankingRow]) -> tuple[list[BoardEntry], dict[str, int]]:
-    """The shown rows as board entries (the board rule itself is core.boards.build_boards)."""
-    entries: list[BoardEntry] = []
-    not_ranked: dict[str, int] = {}
-    for r in rows:
-        if r.ranked:
-            entries.append(BoardEntry(r.group, r.code, r.name, r.score, r.rank, r.rank_text))
-        else:
-            not_ranked[r.group] = not_ranked.get(r.group, 0) + 1
-    return entries, not_ranked
 
 
 class RedBlackModel(RowTableModel):

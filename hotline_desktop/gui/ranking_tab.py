@@ -40,7 +40,6 @@ from hotline_desktop.gui.ranking_model import (
     RankingProxy,
     RankingTableModel,
     RedBlackModel,
-    board_entries_of,
 )
 from hotline_desktop.gui.ranking_view import RankingView
 from hotline_desktop.gui.tab_base import TabPage
@@ -503,7 +502,7 @@ class RankingTab(TabPage):
         chosen = self.board_group
         labels = {g.key: g.label for g in scheme.groups
                   if g.key in set(self._groups) and (chosen is None or g.key == chosen)}
-        entries, not_ranked = board_entries_of(self.model.rows)
+        entries, not_ranked = self.model.board_entries()
         boards = build_boards(entries, labels, not_ranked=not_ranked)
         self.board_model.set_rows([r for b in boards for r in b.rows])
         lines = []

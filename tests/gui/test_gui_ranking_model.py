@@ -562,3 +562,27 @@ def test_highlight_marks_exactly_the_rows_that_show_something_else(qtbot):
     assert units[7] in lit and max(sizes) > 100, sizes  # ranks shifted
     ix = lazy.index(lazy.row_of(units[7]), COL_NAME)
     assert ix.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_board_from_the_model_is_the_printed_board_and_builds_only_its_units_rows():
+    """The 红黑榜 of the shown month: the same boards (rows and notes) as core.boards makes from
+    the result, with rows built only for the units at either end of the ranking."""
+    from hotline_desktop.core.boards import board_entries, build_boards
+
+    engine = _big_month_case(300)
+    month = "2026-01"
+    engine.set_monthly_value("T0299", month, "satisfaction_rate", Decimal("99.85"))  # ties at the top
+    model = RankingTableModel()
+    layout = RankingLayout(engine.result(), year=2026, month=month, monthly_values=engine.monthly_values)
+    built = []
+    make_row = layout.row
+    layout.row = lambda u, **kw: (built.append(u.code), make_row(u, **kw))[1]
+    model.load(engine.result(), layout)
+    labels = {"all": "全部承办单位"}
+    entries, not_ranked = model.board_entries()
+    got = build_boards(entries, labels, not_ranked=not_ranked)
+    want = build_boards(*board_entries(engine.result(), month)[:1], labels,
+                        not_ranked=board_entries(engine.result(), month)[1])
+    assert got == want and got[0].notes
+    shown = {r.code for b in got for r in b.rows}
+    assert sorted(built) == sorted(shown) and len(shown) < 200  # ties at the cut are all listed
