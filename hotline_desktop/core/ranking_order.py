@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from types import MappingProxyType
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, UNRANKED, Places, UnitResult
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: annual statuses (ranked / unranked / incomplete) and a month's (scored / averaged / incomplete / missing)
 STATUS_PLACE = MappingProxyType({RANKED: 0, "scored": 0, UNRANKED: 1, "averaged": 1, INCOMPLETE: 2, "missing": 3})
@@ -28,6 +30,8 @@ def order_number(status: str, rank: int | None, code_index: int) -> int:
 
 def order_numbers(places: Places) -> np.ndarray:
     """order_number of every unit of ``places`` (code order: the position is the code index)."""
+    import numpy as np  # not at import: the main window paints before numpy loads
+
     place = np.array([STATUS_PLACE.get(s, _OTHER) for s in places.names], np.int64)
     n = len(places.status)
     return (place[places.status] * RANK_SPAN + places.rank) * RANK_SPAN + np.arange(n, dtype=np.int64)

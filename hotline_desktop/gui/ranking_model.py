@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
@@ -45,6 +44,9 @@ from hotline_desktop.core.ranking_table import (
 from hotline_desktop.core.scoring.numbers import fmt2, round2
 from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, Places, ScoringResult
 from hotline_desktop.gui.row_model import RowTableModel
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: the main window paints before numpy loads
 
 COL_CODE, COL_NAME = 0, 1  # then the table's columns, then 说明 (see RankingTableModel.col_*)
 
@@ -298,10 +300,6 @@ class RankingLayout:
         rank_text = "" if rank is None else (f"{rank}（并列）" if tied else str(rank))
         return RankingRow(u.code, u.name, u.group, status, rank, cells, note, score, rank_text)
 
-    def rows(self, result: ScoringResult, codes: Iterable[str]) -> dict[str, RankingRow]:
-        """Rows of the given units (cells as the printed table shows them)."""
-        units = result.units
-        return {code: self.row(units[code]) for code in codes if code in units}
 
 
 # ---------------------------------------------------------------------------- ranking table
@@ -347,15 +345,21 @@ class RankingTableModel(QAbstractTableModel):
         self._counts: dict[str | None, dict[str, int]] = {}
         self._group_masks: dict[str, np.ndarray] = {}
         self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
+        self._perm: list[int] = []  # shown row -> code index
+        self._places: Places | None = None
+        self._groups: Sequence[str] = ()
+        if result is None:
+            return
+        import numpy as np
+
         n = len(self._codes)
-        self._set_places(result.places(month) if result is not None else
-                         Places((), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), ()))
+        self._set_places(result.places(month))
         self._perm_arr = np.arange(n)
-        self._perm: list[int] = list(range(n))  # shown row -> code index
+        self._perm = list(range(n))
         self._at = np.arange(n)  # code index -> shown row
 
     def _set_places(self, places: Places) -> None:
-        if getattr(self, "_places", None) is None or places.groups is not self._places.groups:
+        if self._places is None or places.groups is not self._places.groups:
             self._group_masks = {}
         self._places = places
         self._groups = places.groups
@@ -452,6 +456,8 @@ class RankingTableModel(QAbstractTableModel):
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
         """Show a result whole (a reset: scheme, month or unit set changed); no row is built."""
+        import numpy as np
+
         self.beginResetModel()
         self.layout_spec = layout
         self._columns = layout.columns
@@ -472,6 +478,8 @@ class RankingTableModel(QAbstractTableModel):
         the changed rows signalled; ``mark`` highlights those that show something else. Returns
         the codes whose rows changed (or may have: a changed unit's row is compared when shown).
         The caller reloads when the unit set changed."""
+        import numpy as np
+
         layout = self.layout_spec
         if layout is None:
             return set()
@@ -510,6 +518,8 @@ class RankingTableModel(QAbstractTableModel):
 
     def _emit_changed(self, changed: set[int]) -> None:
         """One span for the rows a re-sort shifted, then the changed rows."""
+        import numpy as np
+
         moved = self._replace(self._sorted_rows(), persistent=True)
         last = len(self._columns) - 1
         if moved is not None:  # the rows between the old and the new places shifted: one span
@@ -529,6 +539,8 @@ class RankingTableModel(QAbstractTableModel):
 
     def _sorted_rows(self) -> np.ndarray:
         """Code indexes in the order to show."""
+        import numpy as np
+
         n = len(self._codes)
         desc = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
         if self._sort is None or self._sort[0] == self._col_rank:
@@ -545,6 +557,8 @@ class RankingTableModel(QAbstractTableModel):
         """Show the rows in ``perm`` (code indexes); only the span that moves is touched (a rank
         change shifts the rows between the old and the new place). Returns that span (lo, hi),
         or None when nothing moved."""
+        import numpy as np
+
         diff = np.flatnonzero(perm != self._perm_arr)
         if not len(diff):
             return None
@@ -566,6 +580,8 @@ class RankingTableModel(QAbstractTableModel):
         self._sort = (column, order)
         if not self._codes:
             return
+        import numpy as np
+
         perm = self._sorted_rows()
         if np.array_equal(perm, self._perm_arr):
             return
@@ -578,6 +594,10 @@ class RankingTableModel(QAbstractTableModel):
         """dataChanged (whole rows) for the given rows: one per run of adjacent rows, and at
         most _MAX_RUNS (the runs closest together merged: a view repaints only what it shows
         of a run, while each signal costs Python calls in the proxy)."""
+        if len(rows) == 0:
+            return
+        import numpy as np
+
         rows = np.unique(np.asarray(rows, np.int64))
         if not len(rows):
             return
@@ -607,6 +627,8 @@ class RankingTableModel(QAbstractTableModel):
     # -- summary -------------------------------------------------------------------------
     def counts(self, group: str | None = None) -> dict[str, int]:
         """Units per status (of the shown year or month), from the result's columns."""
+        import numpy as np
+
         cached = self._counts.get(group)
         if cached is not None:
             return dict(cached)
@@ -630,6 +652,8 @@ class RankingTableModel(QAbstractTableModel):
         board rule itself is core.boards.build_boards). Only the units that can be on a board
         (the ``n`` best and worst ranks of a group, ties included) get their rows built; the
         others enter by rank alone."""
+        import numpy as np
+
         p, codes, groups = self._places, self._codes, self._groups
         entries: list[BoardEntry] = []
         not_ranked: dict[str, int] = {}

@@ -9,12 +9,12 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.scoring.numbers import round2
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from hotline_desktop.core.scoring.scheme import Scheme
 
 __all__ = [
@@ -199,6 +199,8 @@ class ScoringResult:
         units = self.units
         if isinstance(units, LazyUnits) and units.places is not None:
             return units.places(month)
+        import numpy as np  # not at import: the main window paints before numpy loads
+
         codes = sorted(units)
         got = [self.place(c, month) for c in codes]
         names = tuple(dict.fromkeys(p[0] for p in got))
