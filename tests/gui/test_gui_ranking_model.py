@@ -586,3 +586,26 @@ def test_board_from_the_model_is_the_printed_board_and_builds_only_its_units_row
     assert got == want and got[0].notes
     shown = {r.code for b in got for r in b.rows}
     assert sorted(built) == sorted(shown) and len(shown) < 200  # ties at the cut are all listed
+
+
+def test_one_model_update_per_edit_in_the_month_view(qtbot, district):
+    """An edit of the shown month reaches the model once (the engine's codes include the units
+    whose entered values changed, so 办件量 as entered follows without a second pass)."""
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-02")
+    live = district.rankings.live(district.ganxian.id)
+    calls = []
+    update = tab.model.update
+    tab.model.update = lambda *a, **kw: (calls.append(a[1]), update(*a, **kw))[1]
+    code = tab.proxy.codes()[4]
+    col = tab.model.column_of("volume")
+    old = int(tab.model.index(tab.model.row_of(code), col).data())
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(district.ganxian.id, [
+            CellEdit(live.id_of[code], "2026-02", "volume", str(old + 3)),
+            CellEdit(live.id_of[code], "2026-02", "satisfaction_rate", "91.5")])
+    qtbot.wait(30)
+    assert len(calls) == 1 and code in calls[0]
+    assert tab.model.index(tab.model.row_of(code), col).data() == str(old + 3)
+    assert code in tab.model.highlighted()
+    tab.shutdown()
