@@ -341,7 +341,6 @@ class RankingTableModel(QAbstractTableModel):
         self._cache: dict[int, RankingRow] = {}  # code index -> its row, built when first read
         self._rerank: dict[int, RankingRow] = {}  # stale rows of units whose rank alone moved
         self._marked: dict[int, RankingRow | ScoringResult] = {}  # changed, not compared yet: row (result) before
-        self._highlight: set[str] = set()
         self._counts: dict[str | None, dict[str, int]] = {}
         self._group_masks: dict[str, np.ndarray] = {}
         self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
@@ -357,6 +356,8 @@ class RankingTableModel(QAbstractTableModel):
         self._perm_arr = np.arange(n)
         self._perm = list(range(n))
         self._at = np.arange(n)  # code index -> shown row
+        self._cached = np.zeros(n, bool)  # code index -> in _cache
+        self._lit_mask = np.zeros(n, bool)  # code index -> highlighted
 
     def _set_places(self, places: Places) -> None:
         if self._places is None or places.groups is not self._places.groups:
@@ -376,18 +377,19 @@ class RankingTableModel(QAbstractTableModel):
                 p = self._places
                 r = self.layout_spec.rerank(old, int(p.rank[i]) or None, bool(p.tied[i]))
             self._cache[i] = r
+            self._cached[i] = True
         return r
 
     def _lit(self, i: int) -> bool:
         """Whether row ``i`` (code index) is highlighted; a marked row is compared first."""
-        code = self._codes[i]
         if self._marked:
             base = self._marked.pop(i, None)
             if base is not None:
-                old = base if isinstance(base, RankingRow) else self.layout_spec.row(base.units[code], lazy=True)
+                old = base if isinstance(base, RankingRow) else self.layout_spec.row(base.units[self._codes[i]],
+                                                                                    lazy=True)
                 if self._row(i) != old:
-                    self._highlight.add(code)
-        return code in self._highlight
+                    self._lit_mask[i] = True
+        return bool(self._lit_mask[i]) if self._codes else False
 
     # -- access --------------------------------------------------------------------------
     @property
@@ -412,7 +414,7 @@ class RankingTableModel(QAbstractTableModel):
         return [codes[i] for i in perm], [groups[i] for i in perm]
 
     def has_units(self, codes: Iterable[str]) -> bool:
-        return self._code_idx.keys() >= set(codes)
+        return self._code_idx.keys() >= (codes if isinstance(codes, (set, frozenset)) else set(codes))
 
     def unit(self, code: str) -> RankingRow | None:
         i = self._code_idx.get(code)
@@ -443,7 +445,7 @@ class RankingTableModel(QAbstractTableModel):
     def highlighted(self) -> set[str]:
         for i in list(self._marked):
             self._lit(i)
-        return set(self._highlight)
+        return {self._codes[i] for i in self._lit_mask.nonzero()[0].tolist()} if self._codes else set()
 
     # -- loading -------------------------------------------------------------------------
     def clear(self) -> None:
@@ -487,39 +489,45 @@ class RankingTableModel(QAbstractTableModel):
         self._result = result
         places = result.places(layout.month)
         self._set_places(places)
-        got = {i for c in codes if (i := idx.get(c)) is not None}
-        if not got:
+        codes = codes if isinstance(codes, (set, frozenset)) else set(codes)
+        if not codes:
             return set()
-        quick = {i for c in rank_only if (i := idx.get(c)) is not None} & got if rank_only else set()
-        moved = (places.rank != old.rank) | (places.tied != old.tied) | (places.status != old.status)
-        quick_moved = quick & set(np.flatnonzero(moved).tolist()) if quick else set()  # else not shown here
-        built = got - quick  # figures changed: built again
+        # the units whose figures changed get new rows; of the others, those whose place in this
+        # view moved get their rows with a new rank cell (every unit whose place moved is in codes)
+        figures = codes - rank_only if rank_only else codes
+        built = np.fromiter((i for c in figures if (i := idx.get(c)) is not None), np.int64)
         if places.groups is not old.groups:
-            built |= {i for i, (a, b) in enumerate(zip(places.groups, old.groups, strict=True)) if a != b}
-        changed = built | quick_moved
-        if not changed:
+            regrouped = [i for i, (a, b) in enumerate(zip(places.groups, old.groups, strict=True)) if a != b]
+            built = np.union1d(built, np.array(regrouped, np.int64))
+        moved = (places.rank != old.rank) | (places.tied != old.tied) | (places.status != old.status)
+        quick = moved.copy()
+        quick[built] = False
+        moved[built] = True
+        changed = np.flatnonzero(moved)
+        if not len(changed):
             return set()
-        cache, rerank, marked, codes_ = self._cache, self._rerank, self._marked, self._codes
-        for i in quick_moved:
-            r = cache.pop(i, None)
-            if r is not None:
-                rerank[i] = r
-            marked.pop(i, None)
+        cache, rerank, marked, cached = self._cache, self._rerank, self._marked, self._cached
+        for i in np.flatnonzero(quick & cached).tolist():
+            rerank[i] = cache.pop(i)
+        cached[quick] = False
+        for i in [i for i in marked if quick[i]]:
+            del marked[i]
         if mark:
-            self._highlight.update(codes_[i] for i in quick_moved)
-        for i in built:
+            self._lit_mask |= quick
+        lit = self._lit_mask
+        for i in built.tolist():
             r = cache.pop(i, None)
+            cached[i] = False
             rerank.pop(i, None)
-            if mark and i not in marked and codes_[i] not in self._highlight:
+            if mark and i not in marked and not lit[i]:
                 marked[i] = r if r is not None else before
         self._counts.clear()
         self._emit_changed(changed)
-        return {codes_[i] for i in changed}
+        codes_ = self._codes
+        return {codes_[i] for i in changed.tolist()}
 
-    def _emit_changed(self, changed: set[int]) -> None:
-        """One span for the rows a re-sort shifted, then the changed rows."""
-        import numpy as np
-
+    def _emit_changed(self, changed: np.ndarray) -> None:
+        """One span for the rows a re-sort shifted, then the changed rows (code indexes)."""
         moved = self._replace(self._sorted_rows(), persistent=True)
         last = len(self._columns) - 1
         if moved is not None:  # the rows between the old and the new places shifted: one span
@@ -528,7 +536,7 @@ class RankingTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(moved[0], 0), self.index(moved[1] - 1, last))
             finally:
                 self.shifting = False
-        self._emit_runs(self._at[np.fromiter(changed, np.int64, len(changed))])
+        self._emit_runs(self._at[changed])
 
     # -- order -----------------------------------------------------------------------------
     def _sort_value(self, i: int, col: int):
@@ -619,10 +627,17 @@ class RankingTableModel(QAbstractTableModel):
 
     def set_highlight(self, codes: Iterable[str]) -> None:
         """Mark rows as recently changed (BackgroundRole); an empty set clears the marks."""
-        new = {c for c in codes if c in self._code_idx}
-        touched = (new ^ self._highlight) | {self._codes[i] for i in self._marked}
-        self._highlight, self._marked = new, {}
-        self._emit_runs([self.row_of(c) for c in touched], [Qt.ItemDataRole.BackgroundRole])
+        if not self._codes:
+            self._marked = {}
+            return
+        import numpy as np
+
+        new = np.zeros(len(self._codes), bool)
+        new[[i for c in codes if (i := self._code_idx.get(c)) is not None]] = True
+        touched = new ^ self._lit_mask
+        touched[list(self._marked)] = True
+        self._lit_mask, self._marked = new, {}
+        self._emit_runs(self._at[np.flatnonzero(touched)], [Qt.ItemDataRole.BackgroundRole])
 
     # -- summary -------------------------------------------------------------------------
     def counts(self, group: str | None = None) -> dict[str, int]:
