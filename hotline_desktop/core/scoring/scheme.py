@@ -31,12 +31,14 @@ UNIT_KIND_LABELS = MappingProxyType({"community": "社区", "department": "科�
 _KIND_LABELS = {"rate": "比率", "count": "数量", "boolean": "是/否", "manual": "评分", "choice": "选项"}
 _PERIODS = ("monthly", "annual")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-#: The input kinds each term type reads; the types that score ``deduct`` / ``add`` points per unit.
-_TERM_INPUTS = {
-    "shortfall": ("rate",), "excess": ("rate",), "count": ("count",), "flag": ("boolean",),
-    "choice": ("choice",), "manual": ("manual",), "floor": ("count",), "share": ("count",),
+#: Per term type: the input kinds it reads, and its fields beside type / input / cap (``deduct`` /
+#: ``add``: points per unit).
+_TERMS = {
+    "shortfall": (("rate",), ("deduct", "add", "target")), "excess": (("rate",), ("deduct", "add", "threshold")),
+    "count": (("count",), ("deduct", "add")), "flag": (("boolean",), ("deduct", "add")),
+    "choice": (("choice",), ("points",)), "manual": (("manual",), ()),
+    "floor": (("count",), ("deduct", "add", "per")), "share": (("count",), ("deduct", "add", "scope", "min_by_kind")),
 }
-_POINTS_TERMS = frozenset({"shortfall", "excess", "count", "flag", "floor", "share"})
 _TRUE = frozenset({"true", "yes", "y", "t", "1", "1.0", "是", "有", "√", "✓", "✔", "对"})
 _FALSE = frozenset({"false", "no", "n", "f", "0", "0.0", "否", "无", "×", "✗", "✘", "x", "错"})
 
@@ -106,11 +108,7 @@ class InputDef:
     def _parse(self, raw: object) -> object:
         if type(raw) is str and not raw.strip():
             return None
-        if self.kind == "boolean":
-            return self._parse_bool(raw)
-        if self.kind == "choice":
-            return self._parse_choice(raw)
-        return self._parse_number(raw)
+        return {"boolean": self._parse_bool, "choice": self._parse_choice}.get(self.kind, self._parse_number)(raw)
 
     def _refused(self, raw: object, problem: str) -> InputValueError:
         return InputValueError(self.key, raw, f"{self.label}{problem}：{shown(raw, strip=True)}")
@@ -854,26 +852,21 @@ class _Builder(_Reader):
     def build_term(self, t: dict, p: str, level: str, adjustment: bool) -> TermDef | None:
         n_before = len(self.problems)
         type_ = self.choice(t, "type", p, options=TERM_TYPES)
-        key = self.input_ref(t.get("input"), f"{p}input", kinds=_TERM_INPUTS.get(type_), level=level)
-        allowed = {"type", "input", "cap"}
+        kinds, fields = _TERMS.get(type_, (None, ()))
+        key = self.input_ref(t.get("input"), f"{p}input", kinds=kinds, level=level)
         params: dict[str, object] = {}
-        if type_ in _POINTS_TERMS:
-            allowed |= {"deduct", "add"}
+        if "add" in fields:
             params["points"] = self.term_points(t, p, adjustment)
         if type_ in ("shortfall", "excess"):
             name = "target" if type_ == "shortfall" else "threshold"
-            allowed.add(name)
             params[name] = self.number(t, name, p, required=type_ == "excess", default=HUNDRED if name == "target" else None)
             if params[name] is not None and params[name] > HUNDRED:
                 self.err(f"{p}{name}", "必须在 0 到 100 之间")
         elif type_ == "choice":
-            allowed.add("points")
             params["table"] = self.choice_points(t, p, self.inputs.get(key))
         elif type_ == "floor":
-            allowed.add("per")
             params["per"] = self.floor_per(t, p)
         elif type_ == "share":
-            allowed |= {"scope", "min_by_kind"}
             if level != "annual" or adjustment:
                 self.err(f"{p}type", "share（占比）只能用于年度指标")
             params["scope"] = self.choice(t, "scope", p, options=("group", "all"), required=False, default="group")
@@ -881,7 +874,7 @@ class _Builder(_Reader):
         elif type_ == "manual" and adjustment:
             self.err(f"{p}type", "加分 / 减分项不能使用 manual")
         params["cap"] = self.number(t, "cap", p, required=False)
-        self.unknown_keys(t, allowed, p)
+        self.unknown_keys(t, {"type", "input", "cap", *fields}, p)
         if len(self.problems) > n_before or type_ is None or key is None:
             return None
         if type_ == "choice":
