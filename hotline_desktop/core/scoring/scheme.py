@@ -635,19 +635,15 @@ class _Builder(_Reader):
     def build_period(self) -> dict:
         t = self.section(self.data, "period") or {}
         f = self.fields(t, "period.", _PERIOD)
-        f["volume_input"] = None
-        if f["zero_volume"]:
-            f["volume_input"] = self.input_ref(t.get("volume_input"), "period.volume_input", kinds=("count",),
-                                               period="monthly")
+        f["volume_input"] = self.input_ref(t.get("volume_input"), "period.volume_input", kinds=("count",),
+                                           period="monthly") if f["zero_volume"] else None
         return f
 
     def build_ranking(self) -> dict:
         t = self.section(self.data, "ranking") or {}
         f = self.fields(t, "ranking.", _RANKING)
-        f["unranked_when_zero"] = None
-        if "unranked_when_zero" in t:
-            f["unranked_when_zero"] = self.input_ref(t["unranked_when_zero"], "ranking.unranked_when_zero",
-                                                     kinds=("count",), level="annual")
+        f["unranked_when_zero"] = self.input_ref(t["unranked_when_zero"], "ranking.unranked_when_zero",
+                                                 kinds=("count",), level="annual") if "unranked_when_zero" in t else None
         f["groups"] = self.build_groups(t.get("groups"))
         self.group_keys = {g.key for g in f["groups"]}
         return f
