@@ -398,6 +398,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[SchemeProblem] = []
+        self.inputs: dict[str, InputDef] = {}  # the inputs read so far (see input_ref)
 
     def err(self, path: str, message: str, fallback=None):
         """Report a problem at ``path``; returns ``fallback``, what the field reads as instead."""
@@ -508,6 +509,30 @@ class _Reader:
                 out[k] = v
         return out
 
+    def input_ref(self, table: dict, key: str, path: str, *, kinds=None, period=None, level=None,
+                  required=True) -> str | None:
+        """The field if it names an input (of ``self.inputs``) usable here, else ``None`` (reported):
+        of one of ``kinds``, of ``period``; read by a ``level`` indicator: monthly, or annual or
+        summed over the year."""
+        ref = table.get(key)
+        inp = self.inputs.get(ref) if isinstance(ref, str) else None
+        need = period or (level if level == "monthly" else None)
+        if ref is None:
+            problem = "缺少必填项" if required else None
+        elif not isinstance(ref, str) or not ref:
+            problem = "必须为数据项的键"
+        elif inp is None:
+            problem = f"引用了不存在的数据项 {ref!r}"
+        elif kinds is not None and inp.kind not in kinds:
+            problem = f"数据项 {ref!r} 的类型为 {inp.kind}，此处需要 {'、'.join(kinds)}"
+        elif need is not None and inp.period != need:
+            problem = f"数据项 {ref!r} 必须为{'月度' if need == 'monthly' else '年度'}数据项"
+        elif level == "annual" and inp.period == "monthly" and not inp.aggregate:
+            problem = f"月度数据项 {ref!r} 没有定义全年汇总方式（aggregate），不能用于年度指标"
+        else:
+            return ref
+        return self.err(f"{path}{key}", problem) if problem else None
+
     def unique(self, seen: set, key: str, path: str, what: str) -> None:
         if key and key in seen:
             self.err(f"{path}key", f"重复的{what} {key!r}")
@@ -528,7 +553,8 @@ _TOP = {
 }
 _PERIOD = {"months_required": partial(_Reader.boolean, default=False),
            "zero_volume": partial(_Reader.choice, options=("average",), required=False), "volume_input": None}
-_RANKING = {"groups": None, "unranked_when_zero": None, "monthly_ranks": partial(_Reader.boolean, default=False)}
+_RANKING = {"groups": None, "monthly_ranks": partial(_Reader.boolean, default=False),
+            "unranked_when_zero": partial(_Reader.input_ref, kinds=("count",), level="annual", required=False)}
 _GROUP = {"key": _KEY, "label": _TEXT, "kinds": None, "title": _OPTIONAL,
           "name_header": partial(_Reader.string, required=False, default="单位名称")}
 _INPUT = {
@@ -554,8 +580,8 @@ _ADJUSTMENT = {"label": None, "cap": _OPTIONAL_NUMBER, "terms": None, "rule_text
 _TOTAL = {"combine": partial(_Reader.choice, options=("annual", "weighted", "monthly_mean"), default="annual"),
           "label": partial(_Reader.string, required=False, default="总分"), "monthly_weight": None,
           "annual_weight": None}
-_VETO = {"key": _KEY, "input": None, "label": _TEXT, "rule_text": _OPTIONAL,
-         "total": partial(_Reader.number, required=False, default=ZERO)}
+_VETO = {"key": _KEY, "label": _TEXT, "rule_text": _OPTIONAL, "total": partial(_Reader.number, required=False, default=ZERO),
+         "input": partial(_Reader.input_ref, kinds=("boolean",), period="annual")}
 
 
 class _Builder(_Reader):
@@ -611,39 +637,17 @@ class _Builder(_Reader):
             self.err("id", f"只能包含字母、数字、-、_ 和 .：{head['id']!r}")
         return head
 
-    def input_ref(self, key, path: str, *, kinds=None, period=None, level=None) -> str | None:
-        """``key`` if it names an input usable at ``path``, else ``None`` (reported): of one of
-        ``kinds``, of ``period``; used by a ``level`` indicator: monthly, or annual or summed over the year."""
-        inp = self.inputs.get(key) if isinstance(key, str) else None
-        need = period or (level if level == "monthly" else None)
-        if key is None:
-            problem = "缺少必填项"
-        elif not isinstance(key, str) or not key:
-            problem = "必须为数据项的键"
-        elif inp is None:
-            problem = f"引用了不存在的数据项 {key!r}"
-        elif kinds is not None and inp.kind not in kinds:
-            problem = f"数据项 {key!r} 的类型为 {inp.kind}，此处需要 {'、'.join(kinds)}"
-        elif need is not None and inp.period != need:
-            problem = f"数据项 {key!r} 必须为{'月度' if need == 'monthly' else '年度'}数据项"
-        elif level == "annual" and inp.period == "monthly" and not inp.aggregate:
-            problem = f"月度数据项 {key!r} 没有定义全年汇总方式（aggregate），不能用于年度指标"
-        else:
-            return key
-        return self.err(path, problem)
-
     def build_period(self) -> dict:
         t = self.section(self.data, "period") or {}
         f = self.fields(t, "period.", _PERIOD)
-        f["volume_input"] = self.input_ref(t.get("volume_input"), "period.volume_input", kinds=("count",),
-                                           period="monthly") if f["zero_volume"] else None
+        f["volume_input"] = None  # read only for zero_volume
+        if f["zero_volume"]:
+            f["volume_input"] = self.input_ref(t, "volume_input", "period.", kinds=("count",), period="monthly")
         return f
 
     def build_ranking(self) -> dict:
         t = self.section(self.data, "ranking") or {}
         f = self.fields(t, "ranking.", _RANKING)
-        f["unranked_when_zero"] = self.input_ref(t["unranked_when_zero"], "ranking.unranked_when_zero",
-                                                 kinds=("count",), level="annual") if "unranked_when_zero" in t else None
         f["groups"] = self.build_groups(t.get("groups"))
         self.group_keys = {g.key for g in f["groups"]}
         return f
@@ -723,7 +727,7 @@ class _Builder(_Reader):
             ref = t.get(ref_field)
             if ref is not None and ref == inp.key:
                 self.err(f"{path}{ref_field}", "不能引用自身")
-            elif ref is not None and self.input_ref(ref, f"{path}{ref_field}", kinds=kinds, period=inp.period):
+            elif self.input_ref(t, ref_field, path, kinds=kinds, period=inp.period, required=False):
                 links[ref_field] = ref
         if inp.aggregate == "weighted_mean" and not links.get("weight"):
             self.err(f"{path}weight", "按 weighted_mean 汇总时必须指定权重数据项（weight）")
@@ -803,9 +807,8 @@ class _Builder(_Reader):
                 self.err(f"{path}category", f"类别 {category!r} 的层级与本指标不同")
             f["start"] = self.indicator_start(t, path, mx)
             terms = f["terms"] = self.build_terms(t.get("terms"), f"{path}terms", level or "annual")
-            fwz = f["full_when_zero"] = t.get("full_when_zero")
-            if fwz is not None:
-                self.input_ref(fwz, f"{path}full_when_zero", kinds=("count",), level=level)
+            fwz = f["full_when_zero"] = self.input_ref(t, "full_when_zero", path, kinds=("count",), level=level,
+                                                       required=False)
             over = lambda v, mx=mx: "不能大于 max" if mx is not None and v > mx else None  # noqa: E731
             f["fixed_by_kind"] = MappingProxyType(
                 self.kind_table(t, "fixed_by_kind", path, "必须为表（单位类型 = 分值）", check=over))
@@ -849,7 +852,7 @@ class _Builder(_Reader):
         n_before = len(self.problems)
         type_ = self.choice(t, "type", p, options=TERM_TYPES)
         kinds, fields = _TERMS.get(type_, (None, ()))
-        key = self.input_ref(t.get("input"), f"{p}input", kinds=kinds, level=level)
+        key = self.input_ref(t, "input", p, kinds=kinds, level=level)
         params: dict[str, object] = {}
         if "add" in fields:
             params["points"] = self.term_points(t, p, adjustment)
@@ -965,6 +968,4 @@ class _Builder(_Reader):
         return TotalDef(**f)
 
     def build_vetoes(self) -> tuple[VetoDef, ...]:
-        return tuple(VetoDef(**f, input=self.input_ref(t.get("input"), f"{path}input", kinds=("boolean",),
-                                                       period="annual") or "")
-                     for path, t, f in self.rows("vetoes", _VETO, "否决项"))
+        return tuple(VetoDef(**f) for _, _, f in self.rows("vetoes", _VETO, "否决项"))
