@@ -80,7 +80,7 @@ class _Timer:
 def bench_live(services, year: int, scheme_id: str, edits: int, month: str | None, rng: random.Random) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     app = QApplication.instance()
     ys = services.assessment.find(year, scheme_id)

@@ -48,7 +48,7 @@ def _draft(rng: random.Random, units, year: int, channel=Channel.HOTLINE) -> Not
 def bench(services, year: int, scheme_id: str, issues: int, rng: random.Random) -> float:
     from PySide6.QtWidgets import QApplication
 
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     app = QApplication.instance()
     ys = services.assessment.find(year, scheme_id)

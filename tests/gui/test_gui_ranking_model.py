@@ -10,7 +10,7 @@ from ranking_fixtures import (
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.core.ranking_table import build_ranking_table
-from hotline_desktop.gui.ranking_model import (
+from hotline_desktop.gui.ranking.models import (
     COL_CODE,
     COL_NAME,
     RB_LIST,
@@ -224,7 +224,7 @@ def test_rescheme_and_shutdown_detach(qtbot, district):
 
 
 def test_first_open_builds_off_the_gui_thread_showing_calculating(qtbot, district):
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     tab = RankingTab(district)
     qtbot.addWidget(tab)
@@ -396,7 +396,7 @@ def test_board_lists_every_unit_tied_at_the_cut(qtbot, services):
 
 
 def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
-    from hotline_desktop.gui.ranking_model import COL_NAME
+    from hotline_desktop.gui.ranking.models import COL_NAME
 
     tab = open_tab(qtbot, district, district.licheng)
     tab.resize(1004, 640)  # the tab inside a 1024×768 window
@@ -423,7 +423,7 @@ def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
 def test_rows_never_shown_before_rank_shifts_show_the_printed_cells_when_first_shown(qtbot, district):
     """Rows are formatted when first shown; a row re-ranked (or re-scored by a moved month
     average) before that still shows the printed month table's cells, rank included."""
-    from hotline_desktop.gui.ranking_model import LazyCells
+    from hotline_desktop.gui.ranking.models import LazyCells
 
     ys = district.ganxian
     live = district.rankings.live(ys.id)
@@ -493,7 +493,7 @@ def test_an_edit_that_shifts_a_thousand_ranks_builds_only_the_rows_on_screen(qtb
     """The worst unit climbing to the top moves the rank of every unit it passes: the model
     re-places them from the result's columns and the view builds the rows it paints — a few
     dozen — not the ~1,200 that changed; what it shows is the printed month table."""
-    from hotline_desktop.gui.ranking_view import RankingView
+    from hotline_desktop.gui.ranking.view import RankingView
 
     engine = _big_month_case()
     month = "2026-01"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core.boards import TOP_N, build_boards
 from hotline_desktop.core.ranking_table import month_label
 from hotline_desktop.gui.bridge import EventBridge
-from hotline_desktop.gui.ranking_model import (
+from hotline_desktop.gui.ranking.models import (
     COL_CODE,
     COL_NAME,
     RB_CODE,
@@ -41,7 +41,7 @@ from hotline_desktop.gui.ranking_model import (
     RankingTableModel,
     RedBlackModel,
 )
-from hotline_desktop.gui.ranking_view import RankingView
+from hotline_desktop.gui.ranking.view import RankingView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.errors import ServiceError

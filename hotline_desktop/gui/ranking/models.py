@@ -7,7 +7,7 @@ row (``RankingRow``) only when it is painted or read: the order, the counts and 
 come from the columns. An edit marks the changed units' rows stale and re-places the rows
 without a layout change: the span that shifted is one ``dataChanged`` (the group proxy narrows
 it to its rows that now show another unit), so a view repaints, and builds, only what is
-visible of it. The 排名 tab's views (gui/ranking_view.py) paint the visible cells from
+visible of it. The 排名 tab's views (gui/ranking/view.py) paint the visible cells from
 ``paint_texts`` / ``paint_foreground`` / ``paint_highlight`` (the same as data() says) in one
 call; other views get ``multiData``, which fills a painted cell's roles in one call.
 """
@@ -734,7 +734,7 @@ class RankingTableModel(QAbstractTableModel):
             return None
         return self.data_at(index.row(), index.column(), role)
 
-    # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
+    # -- painting (gui/ranking/view.RankingView: what data() says, without a Qt call per cell) --
     def paint_texts(self, row: int) -> tuple[str, ...]:
         """The shown text of every column of a row (kept until the row changes)."""
         r = self.row_at(row)
