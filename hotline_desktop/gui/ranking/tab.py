@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -136,14 +135,8 @@ class RankingTab(TabPage):
                                          "在第 {0} 名处并列的单位全部列入").format(TOP_N))
         bar.addWidget(self.view_bar)
         bar.addStretch(1)
-        for a in (self.export_xlsx_action, self.export_pdf_action, None, self.preview_action, self.print_action):
-            if a is None:
-                bar.addSpacing(10)
-                continue
-            b = QToolButton(self)
-            b.setDefaultAction(a)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(b)
+        self.add_action_buttons(bar, (self.export_xlsx_action, self.export_pdf_action, None, self.preview_action,
+                                      self.print_action))
 
         self.group_bar = QTabBar(self)
         self.group_bar.setExpanding(False)
