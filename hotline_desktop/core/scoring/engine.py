@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from types import MappingProxyType
 
 import numpy as np
@@ -74,6 +75,7 @@ def column_value(inp: InputDef, value: object) -> int | str:
     return f"{inp.label}最多 {RATE_DECIMALS} 位小数：{value}" if num is None else num
 
 
+@lru_cache(maxsize=1 << 16)  # figures repeat across units and months
 def _decimal(v: int, e: int) -> Decimal:
     """The Decimal of a figure ``v`` at scale ``e``, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
     q, r = divmod(v, 10**e)
@@ -135,42 +137,13 @@ class _Annual(_Record):
 
 
 class _Snapshot(_Record):
-    """Everything scored, as columns: the units, the months by name, the period and the dropped
+    """Everything scored, as columns: the units, the period's months by name, the period and the dropped
     months, the annual level; per unit its status (index into ``_STATUS``), whether it lacks a
     month (or a year figure), Σ of its scored period months (scale ``e``), which of them are
     averaged, rank (0: none) and 并列."""
 
     __slots__ = ("refs", "groups", "index", "months", "period", "dropped", "annual", "status", "lacking", "sums",
                  "averaged", "rank", "tied")
-
-
-class _Months(Mapping):
-    """``UnitResult.months``: month -> :class:`MonthResult` of unit ``i`` in a snapshot, built on first read."""
-
-    __slots__ = ("_engine", "_snap", "_i", "_built")
-
-    def __init__(self, engine: ScoringEngine, snap: _Snapshot, i: int):
-        self._engine, self._snap, self._i, self._built = engine, snap, i, {}
-
-    def __getitem__(self, month: str) -> MonthResult:
-        r = self._built.get(month)
-        if r is None:
-            if month not in self._snap.period:
-                raise KeyError(month)
-            r = self._built[month] = self._engine._month_result(self._snap.months[month], self._i)
-        return r
-
-    def __iter__(self):
-        return iter(self._snap.period)
-
-    def __len__(self) -> int:
-        return len(self._snap.period)
-
-    def __contains__(self, month) -> bool:
-        return month in self._snap.period
-
-    def __repr__(self) -> str:
-        return repr(dict(self.items()))
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -197,19 +170,13 @@ class ScoringEngine:
         year: int | None = None,
     ):
         self._setup(scheme, units, months, year)
-        self._load(monthly or {}, annual or {})
+        self._write(monthly or {}, annual or {}, replace=True)
+        self._rescore(None, True)
 
     @classmethod
-    def from_columns(
-        cls,
-        scheme: Scheme,
-        units: Iterable[UnitRef],
-        months: Iterable[str] | None = None,
-        *,
-        monthly: Mapping[str, tuple[np.ndarray, Mapping[str, tuple[np.ndarray, np.ndarray]]]],
-        annual: Mapping[str, tuple[np.ndarray, np.ndarray]],
-        year: int | None = None,
-    ) -> ScoringEngine:
+    def from_columns(cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None, *,
+                     monthly: Mapping[str, tuple[np.ndarray, Mapping[str, tuple[np.ndarray, np.ndarray]]]],
+                     annual: Mapping[str, tuple[np.ndarray, np.ndarray]], year: int | None = None) -> ScoringEngine:
         """An engine over values already in column form (as the store keeps them): ``monthly``
         maps a month to (positions of the units holding a record, {key: (positions, values)});
         ``annual`` maps a key to (positions, values). Positions index ``units`` as given; values
@@ -220,11 +187,10 @@ class ScoringEngine:
         problems: list[InputProblem] = []
         perm = np.array([self._index[u.code] for u in units], np.int64)
 
-        def columns(cols, index, inputs, period, month):
+        def columns(cols, month, index, inputs, period):
             out = {}
             for key, (rows, values) in cols.items():
-                k = index.get(key)
-                values = np.asarray(values, np.int64)
+                k, values = index.get(key), np.asarray(values, np.int64)
                 if k is None:
                     problems.append(InputProblem(None, month, key, key, f"未知的{period}数据项：{key}"))
                 elif inputs[k].kind == "count" and values.size and (values.min() < 0 or values.max() >= COUNT_LIMIT):
@@ -233,32 +199,28 @@ class ScoringEngine:
                     out[k] = (perm[np.asarray(rows, np.int64)], values)
             return out
 
-        tables = {}
         for month, (present, cols) in monthly.items():
             msg = self._month_problem(month, within=True)
             if msg:
                 problems.append(InputProblem(None, str(month), None, month, msg))
-            else:
-                tables[month] = (perm[np.asarray(present, np.int64)], columns(cols, self._mkey, self._minputs, "月度",
-                                                                              month))
-        acols = columns(annual, self._akey, self._ainputs, "年度", None)
+            elif len(present):
+                self._tables[month] = self._table(perm[np.asarray(present, np.int64)],
+                                                  columns(cols, month, self._mkey, self._minputs, "月度"))
+        self._annual_table = self._table(perm, columns(annual, None, self._akey, self._ainputs, "年度"), annual=True)
         if problems:
             raise ScoringInputError(problems)
-        self._fill(tables, acols)
+        self._rescore(None, True)
         return self
 
     @classmethod
-    def check_units_and_months(
-        cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None, *,
-        year: int | None = None,
-    ) -> None:
+    def check_units_and_months(cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None,
+                               *, year: int | None = None) -> None:
         """Raise :class:`ScoringInputError` for bad units or months, as the constructor does."""
         cls.__new__(cls)._setup(scheme, units, months, year)
 
     def _setup(self, scheme: Scheme, units, months, year) -> None:
-        self.scheme = s = scheme
-        self.year = year
-        self._monthly_mode = s.has_monthly_scores
+        """Check and take the units and the period; empty tables."""
+        self.scheme, self.year, self._monthly_mode = (s := scheme), year, scheme.has_monthly_scores
         problems: list[InputProblem] = []
         refs: dict[str, UnitRef] = {}
         for ref in units:
@@ -272,14 +234,18 @@ class ScoringEngine:
         self._fixed_months = None if months is None else self._period(months, problems)
         if problems:
             raise ScoringInputError(problems)
-        self._set_units(refs)
+        self._codes = sorted(refs)
+        self._refs = [refs[c] for c in self._codes]
+        self._index = {c: i for i, c in enumerate(self._codes)}
+        self._kind = np.array([s.unit_kinds.index(r.kind) for r in self._refs], np.int64)
+        self._group_keys = [g.key for g in s.groups]
+        self._groups = [s.group_of_kind(r.kind) for r in self._refs]
+        self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
         self._minputs, self._ainputs = s.monthly_inputs, s.annual_inputs
         self._mkey = {i.key: n for n, i in enumerate(self._minputs)}
         self._akey = {i.key: n for n, i in enumerate(self._ainputs)}
-        self._required = [
-            (i.key, i.required_when_positive, i.kind == "rate" and i.required)
-            for i in self._minputs if (i.kind == "rate" and i.required) or i.required_when_positive
-        ]
+        self._required = [(i.key, i.required_when_positive, i.kind == "rate" and i.required) for i in self._minputs
+                          if (i.kind == "rate" and i.required) or i.required_when_positive]
         self._aggregated = [i for i in self._minputs if i.aggregate]
         self._exact_annual = any(i.aggregate == "weighted_mean" for i in self._minputs) or any(
             t.type == "share" for i in s.annual_indicators for t in i.terms)
@@ -287,8 +253,11 @@ class ScoringEngine:
         self._annual_cats = [(c.key, [keys.index(k) for k in c.indicators]) for c in s.categories_for("annual")]
         self._mkeys = [ind.key for ind in s.monthly_indicators]
         self._minds = [ind.inputs for ind in s.monthly_indicators]
-        self._mdefaults = np.array([self._default(i) for i in self._minputs], np.int64)
-        self._adefaults = np.array([self._default(i) for i in self._ainputs], np.int64)
+        self._mdefaults, self._adefaults = (np.array([self._default(i) for i in inputs], np.int64)
+                                            for inputs in (self._minputs, self._ainputs))
+        self._tables: dict[str, _Table] = {}
+        self._annual_table = self._table(np.arange(len(self._codes)), annual=True)
+        self._snap, self._result, self._rank_moves = None, None, frozenset()
 
     def _period(self, months: Iterable[str], problems: list[InputProblem]) -> tuple[str, ...]:
         seen: list[str] = []
@@ -300,49 +269,9 @@ class ScoringEngine:
                 seen.append(m)
         return tuple(sorted(seen))
 
-    def _set_units(self, refs: Mapping[str, UnitRef]) -> None:
-        s = self.scheme
-        self._codes = sorted(refs)
-        self._refs = [refs[c] for c in self._codes]
-        self._index = {c: i for i, c in enumerate(self._codes)}
-        self._kind = np.array([s.unit_kinds.index(r.kind) for r in self._refs], np.int64)
-        self._group_keys = [g.key for g in s.groups]
-        self._groups = [s.group_of_kind(r.kind) for r in self._refs]
-        self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
-        self._groups_present = frozenset(self._groups)
-
-    def _load(self, monthly: Mapping, annual: Mapping) -> None:
-        mout, aout = self._parse(monthly, annual)
-        by_month: dict[str, list] = {}
-        for (i, month), record in mout.items():
-            if record is not None:
-                by_month.setdefault(month, []).append((i, record))
-        self._fill({m: self._gather(records) for m, records in by_month.items()}, self._gather(aout.items())[1])
-
-    @staticmethod
-    def _gather(records: Iterable[tuple[int, dict | None]]) -> tuple[list[int], dict[int, tuple[list, list]]]:
-        """(units, {key index: (units, values)}) of (unit position, {key index: value or None}) records."""
-        units, columns = [], {}
-        for i, record in records:
-            units.append(i)
-            for k, v in (record or {}).items():
-                if v is not None:
-                    rows, values = columns.setdefault(k, ([], []))
-                    rows.append(i)
-                    values.append(v)
-        return units, columns
-
-    def _fill(self, months: Mapping[str, tuple], annual: Mapping[int, tuple]) -> None:
-        """Tables of ``months`` ({month: (units with a record, {key index: (units, values)})}) and of
-        the year ({key index: (units, values)}; every unit has its year's record); then score."""
-        self._snap, self._result, self._rank_moves = None, None, frozenset()
-        self._tables = {m: self._table(present, cols, self._mdefaults) for m, (present, cols) in months.items()
-                        if len(present)}
-        self._annual_table = self._table(np.arange(len(self._codes)), annual, self._adefaults)
-        self._rescore(None, True)
-
-    def _table(self, present, columns: Mapping[int, tuple], defaults) -> _Table:
-        table = _Table(defaults, len(self._codes))
+    def _table(self, present=(), columns: Mapping[int, tuple] = _EMPTY, annual: bool = False) -> _Table:
+        """A table of every unit: ``present`` hold a record, ``columns`` {key index: (units, values)}."""
+        table = _Table(self._adefaults if annual else self._mdefaults, len(self._codes))
         table.present[np.asarray(present, np.int64)] = True
         for k, (rows, values) in columns.items():
             table.values[k, rows] = values
@@ -451,7 +380,7 @@ class ScoringEngine:
                     record is None or (not replace and all(v is None for v in record.values()))):
                 continue  # nothing to remove, or clearing cells of a month without a record
             if table is None:
-                table = self._tables[month] = _Table(self._mdefaults, len(self._codes))
+                table = self._tables[month] = self._table()
             if self._write_row(table, i, record, self._mdefaults, replace):
                 months.add(month)
                 units.add(i)
@@ -480,7 +409,7 @@ class ScoringEngine:
         if self._result is None:
             snap = self._snap
             averages = {m: snap.months[m].mean for m in snap.period} if self._monthly_mode else {}
-            units = LazyUnits(snap.index, lambda i: self._unit_result(snap, i), {}, self._groups_present,
+            units = LazyUnits(snap.index, lambda i: self._unit_result(snap, i), {}, frozenset(snap.groups),
                               lambda code, month=None: self._place(snap, code, month))
             self._result = ScoringResult(self.scheme, snap.period, snap.dropped, MappingProxyType(averages), units)
         return self._result
@@ -611,9 +540,9 @@ class ScoringEngine:
                    if (v := self.monthly_values(c, m)) is not None}
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
         before = self.result().units
-        self._set_units(refs)
-        self._fixed_months = months
-        self._load(monthly, annual)
+        self._setup(self.scheme, refs.values(), months, self.year)
+        self._write(monthly, annual, replace=True)
+        self._rescore(None, True)
         return frozenset(code for code, r in self.result().units.items() if before.get(code) != r)
 
     # ------------------------------------------------------------------ scoring
@@ -623,12 +552,14 @@ class ScoringEngine:
         and ranks of every unit. Returns the codes whose result differs from the last snapshot."""
         old = self._snap
         full = months is None or old is None
-        all_months = self.months
+        period = self.months
         scored = {m: (None if full or m in months else old.months.get(m)) or self._score_month(m)
-                  for m in (all_months if self._monthly_mode else ())}
-        period = tuple(m for m in all_months if scored[m].mean is not None) if self._monthly_mode else all_months
+                  for m in (period if self._monthly_mode else ())}
+        if self._monthly_mode:  # a month without a scored unit is dropped
+            scored = {m: scored[m] for m in period if scored[m].mean is not None}
+            period = tuple(scored)
         annual = old.annual if not (full or annual_touched) else self._score_annual()
-        snap = self._snapshot(scored, period, tuple(m for m in all_months if m not in period), annual)
+        snap = self._snapshot(scored, period, tuple(m for m in self.months if m not in period), annual)
         if full or period != old.period:
             figures = ranks = np.ones(len(self._codes), bool)
         else:
@@ -702,7 +633,7 @@ class ScoringEngine:
 
     def _score_month(self, month: str) -> _Month:
         s = self.scheme
-        table = self._tables.get(month) or _Table(self._mdefaults, len(self._codes))
+        table = self._tables.get(month) or self._table()
         c = self._columns(table, self._minputs, self._mkey, s.scale)
         present = table.present
         lacking = [(key, present & ~c.given(key) & (always | (c.x(cond) > 0 if cond else False)))
@@ -729,7 +660,7 @@ class ScoringEngine:
         unit-months lacking a required rate."""
         n = len(self._codes)
         months = self.months
-        tables = [self._tables.get(m) or _Table(self._mdefaults, n) for m in months]  # (a month without data)
+        tables = [self._tables.get(m) or self._table() for m in months]  # (a month without data)
         out: dict[str, tuple] = {}
         missing: dict[int, list[str]] = {}
         present = np.array([t.present for t in tables], bool).reshape(len(tables), n)
@@ -884,7 +815,7 @@ class ScoringEngine:
         if month is None:
             status = _STATUS[snap.status.item(i)]
             return (status, *_ranked(snap, i, status))
-        m = snap.months.get(month) if month in snap.period else None
+        m = snap.months.get(month)
         if m is None:
             return "missing", None, False
         if m.status[i] != _SCORED or m.rank is None:
@@ -907,7 +838,8 @@ class ScoringEngine:
                           MappingProxyType({k: v for k, v, ok in zip(self._annual_keys, values, shown, strict=True)
                                             if ok}),
                           MappingProxyType(cats), *figures, average,
-                          _Months(self, snap, i) if self._monthly_mode else _EMPTY)
+                          LazyUnits(snap.months, lambda m: self._month_result(m, i), {}, frozenset())
+                          if self._monthly_mode else _EMPTY)
 
     def _annual_decimal(self, v) -> Decimal:
         return Decimal(v) if self._exact_annual else _decimal(int(v), self.scheme.scale.e)
