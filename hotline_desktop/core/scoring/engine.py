@@ -21,6 +21,7 @@ Two shapes of scheme:
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -90,11 +91,11 @@ def _decimals(d: Decimal) -> int:
     return max(0, -d.as_tuple().exponent)
 
 
-def _differ(n: int, columns=(), maps=()) -> np.ndarray:
-    """Per unit (of ``n``): whether any pair of columns (units on the last axis; ``None``: none)
-    or of {unit position: items} maps differs."""
+def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
+    """Per unit (of ``n``): whether any pair of columns (units on the last axis; ``None``: none) or
+    of {unit position: items} maps differs."""
     out = np.zeros(n, bool)
-    for a, b in columns:
+    for a, b in zip(old, new, strict=True):
         if a is not None:
             out |= (a != b).reshape(-1, n).any(axis=0)
     for a, b in maps:
@@ -103,47 +104,20 @@ def _differ(n: int, columns=(), maps=()) -> np.ndarray:
     return out
 
 
-class _Record:
-    """Named fields (slots), set once: the scored state is never changed, only replaced."""
-
-    __slots__ = ()
-
-    def __init__(self, *values):
-        for name, value in zip(self.__slots__, values, strict=True):
-            setattr(self, name, value)
-
-
-class _Table(_Record):
-    """Entered values of every unit for one month (or the year): int64 columns, an entered
-    mask per input, and which units hold a record."""
-
-    __slots__ = ("values", "given", "present")
-
-    def __init__(self, defaults: np.ndarray, n: int):
-        super().__init__(np.repeat(defaults[:, None], n, axis=1), np.zeros((len(defaults), n), bool), np.zeros(n, bool))
-
-
-class _Month(_Record):
-    """One month scored: status per unit, figures (scale ``e``), ranks, missing keys, average."""
-
-    __slots__ = ("month", "status", "level", "rank", "tied", "missing", "mean")
-
-
-class _Annual(_Record):
-    """The annual level of every unit: indicators and score, what is missing (``incomplete``:
-    a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures."""
-
-    __slots__ = ("level", "shown", "missing", "incomplete", "veto", "agg", "agg_missing", "lacking", "volume")
-
-
-class _Snapshot(_Record):
-    """Everything scored, as columns: the units, the period's months by name, the period and the dropped
-    months, the annual level; per unit its status (index into ``_STATUS``), whether it lacks a
-    month (or a year figure), Σ of its scored period months (scale ``e``), which of them are
-    averaged, rank (0: none) and 并列."""
-
-    __slots__ = ("refs", "groups", "index", "months", "period", "dropped", "annual", "status", "lacking", "sums",
-                 "averaged", "rank", "tied")
+# The scored state is immutable columns (units on the last axis), never changed, only replaced.
+#: Entered values of every unit for one month (or the year): int64 columns (``values``), an
+#: entered mask per input (``given``), and which units hold a record (``present``).
+_Table = namedtuple("_Table", "values given present")
+#: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average.
+_Month = namedtuple("_Month", "month status level rank tied missing mean")
+#: The annual level of every unit: indicators and score, which are shown, what is missing (``incomplete``:
+#: a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures.
+_Annual = namedtuple("_Annual", "level shown missing incomplete veto agg agg_missing lacking volume")
+#: Everything scored: the units, the period's months by name, the period and the dropped months, the
+#: annual level; per unit its status (index into ``_STATUS``), whether it lacks a month (or a year
+#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: none), 并列.
+_Snapshot = namedtuple("_Snapshot", "refs groups index months period dropped annual status lacking sums averaged "
+                                    "rank tied")
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -159,16 +133,9 @@ class ScoringEngine:
     reported at once in a :class:`ScoringInputError`; nothing is applied.
     """
 
-    def __init__(
-        self,
-        scheme: Scheme,
-        units: Iterable[UnitRef],
-        months: Iterable[str] | None = None,
-        monthly: Mapping[tuple[str, str], Mapping[str, object]] | None = None,
-        annual: Mapping[str, Mapping[str, object]] | None = None,
-        *,
-        year: int | None = None,
-    ):
+    def __init__(self, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None,
+                 monthly: Mapping[tuple[str, str], Mapping[str, object]] | None = None,
+                 annual: Mapping[str, Mapping[str, object]] | None = None, *, year: int | None = None):
         self._setup(scheme, units, months, year)
         self._write(monthly or {}, annual or {}, replace=True)
         self._rescore(None, True)
@@ -221,6 +188,7 @@ class ScoringEngine:
     def _setup(self, scheme: Scheme, units, months, year) -> None:
         """Check and take the units and the period; empty tables."""
         self.scheme, self.year, self._monthly_mode = (s := scheme), year, scheme.has_monthly_scores
+        self._fixed_months = None  # (checking months before the period is set)
         problems: list[InputProblem] = []
         refs: dict[str, UnitRef] = {}
         for ref in units:
@@ -231,10 +199,10 @@ class ScoringEngine:
                 problems.append(p)
             else:
                 refs[ref.code] = ref
-        self._fixed_months = None if months is None else self._period(months, problems)
+        fixed = None if months is None else self._period(months, problems)
         if problems:
             raise ScoringInputError(problems)
-        self._codes = sorted(refs)
+        self._fixed_months, self._codes = fixed, sorted(refs)
         self._refs = [refs[c] for c in self._codes]
         self._index = {c: i for i, c in enumerate(self._codes)}
         self._kind = np.array([s.unit_kinds.index(r.kind) for r in self._refs], np.int64)
@@ -271,7 +239,8 @@ class ScoringEngine:
 
     def _table(self, present=(), columns: Mapping[int, tuple] = _EMPTY, annual: bool = False) -> _Table:
         """A table of every unit: ``present`` hold a record, ``columns`` {key index: (units, values)}."""
-        table = _Table(self._adefaults if annual else self._mdefaults, len(self._codes))
+        defaults, n = self._adefaults if annual else self._mdefaults, len(self._codes)
+        table = _Table(np.repeat(defaults[:, None], n, axis=1), np.zeros((len(defaults), n), bool), np.zeros(n, bool))
         table.present[np.asarray(present, np.int64)] = True
         for k, (rows, values) in columns.items():
             table.values[k, rows] = values
@@ -474,13 +443,9 @@ class ScoringEngine:
         """Delete a unit-month record (the month becomes missing for that unit)."""
         return self.set_many(monthly={(unit, month): None})
 
-    def set_many(
-        self,
-        monthly: Mapping[tuple[str, str], Mapping[str, object] | None] | None = None,
-        annual: Mapping[str, Mapping[str, object] | None] | None = None,
-        *,
-        replace: bool = False,
-    ) -> frozenset[str]:
+    def set_many(self, monthly: Mapping[tuple[str, str], Mapping[str, object] | None] | None = None,
+                 annual: Mapping[str, Mapping[str, object] | None] | None = None, *,
+                 replace: bool = False) -> frozenset[str]:
         """Apply many edits at once (a paste, an import): all or nothing.
 
         Values update the existing records (``None`` clears a cell); with ``replace=True`` the
@@ -501,15 +466,10 @@ class ScoringEngine:
 
     def set_unit(self, ref: UnitRef) -> frozenset[str]:
         """Add a unit or change its name / kind."""
-        p = self._unit_problem(ref)
-        if p:
-            raise ScoringInputError([p])
-        old = self._index.get(ref.code)
+        old = self._index.get(getattr(ref, "code", None))
         if old is not None and self._refs[old] == ref:
             return frozenset()
-        refs = {r.code: r for r in self._refs}
-        refs[ref.code] = ref
-        return self._rebuild(refs, self._fixed_months)
+        return self._rebuild({**{r.code: r for r in self._refs}, getattr(ref, "code", None): ref}, self._fixed_months)
 
     def remove_unit(self, code: str) -> frozenset[str]:
         """Drop a unit and its data from the scoring."""
@@ -536,6 +496,7 @@ class ScoringEngine:
         return self._rescore(None, True)
 
     def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
+        """Score anew over other units or another period (checked as the constructor checks them)."""
         monthly = {(c, m): v for c in self._codes if c in refs for m in self._tables
                    if (v := self.monthly_values(c, m)) is not None}
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
@@ -572,64 +533,55 @@ class ScoringEngine:
     def _diff(self, old: _Snapshot, new: _Snapshot) -> tuple[np.ndarray, np.ndarray]:
         """Column against column: (units whose figures or status differ, units whose ranks or 并列 differ)."""
         n = len(new.status)
+
+        def figures_of(lv):
+            return [lv.indicators, lv.score, lv.bonus, lv.penalty]
+
         figures = old.status != new.status
-        ranks = _differ(n, [(old.rank, new.rank), (old.tied, new.tied)])
+        ranks = _differ(n, [old.rank, old.tied], [new.rank, new.tied])
         for a, b in ((old.months[m], new.months[m]) for m in (new.period if self._monthly_mode else ())):
-            if a is not b:
-                figures |= _differ(n, [(a.status, b.status), *((getattr(a.level, f), getattr(b.level, f)) for f in (
-                    "indicators", "score", "bonus", "penalty"))], [(a.missing, b.missing)])
-                if a.mean != b.mean:
-                    figures |= b.status == _AVERAGED  # its month score is the average
-                ranks |= _differ(n, [(a.rank, b.rank), (a.tied, b.tied)])
+            if a is not b:  # an averaged unit's month score is the month's average
+                figures |= _differ(n, [a.status, *figures_of(a.level)], [b.status, *figures_of(b.level)],
+                                   [(a.missing, b.missing)]) | ((b.status == _AVERAGED) & (a.mean != b.mean))
+                ranks |= _differ(n, [a.rank, a.tied], [b.rank, b.tied])
         a, b = old.annual, new.annual
         if a is not b:
-            figures |= _differ(n, [(a.level.indicators, b.level.indicators), (a.level.score, b.level.score),
-                                   (a.level.bonus, b.level.bonus), (a.level.penalty, b.level.penalty),
-                                   (a.shown, b.shown), (a.veto, b.veto)],
+            figures |= _differ(n, [a.shown, a.veto, *figures_of(a.level)], [b.shown, b.veto, *figures_of(b.level)],
                                [(a.missing, b.missing), (a.agg_missing, b.agg_missing)])
         return figures, ranks
 
-    def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra=None) -> Columns:
-        values, given = table.values, table.given
+    def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra: Mapping = _EMPTY) -> Columns:
+        """The :class:`rules.Columns` of a table (``extra``: {key: (column, given)} of the year figures)."""
         exact = isinstance(ns, Exact)
-        cache: dict[str, object] = {}
+        xs, givens = {k: v[0] for k, v in extra.items()}, {k: v[1] for k, v in extra.items()}
 
-        def given_of(key):
-            if extra is not None and key in extra:
-                return extra[key][1]
-            k = keys[key]
-            src = inputs[k].default_from
-            return given[k] | given_of(src) if src else given[k]
+        def given(key):
+            if key not in givens:
+                k = keys[key]
+                src = inputs[k].default_from
+                givens[key] = table.given[k] | given(src) if src else table.given[k]
+            return givens[key]
 
         def x(key):
-            if extra is not None and key in extra:
-                return extra[key][0]
-            col = cache.get(key)
-            if col is None:
-                cache[key] = col = column(key)
-            return col
-
-        def column(key):
-            k = keys[key]
-            inp = inputs[k]
-            col = values[k]
-            if inp.default_from:
-                col = np.where(given[k], col, x(inp.default_from))
-            if not exact or inp.kind == "choice":
-                return col
-            if inp.kind in ("rate", "manual"):
-                return np.array([_decimal(v, RATE_DECIMALS) for v in col.tolist()], dtype=object)
-            return col.astype(object)
+            if key not in xs:
+                k = keys[key]
+                inp, col = inputs[k], table.values[k]
+                if inp.default_from:
+                    col = np.where(table.given[k], col, x(inp.default_from))
+                if exact and inp.kind in ("rate", "manual"):
+                    col = np.array([_decimal(v, RATE_DECIMALS) for v in col.tolist()], dtype=object)
+                elif exact and inp.kind != "choice":
+                    col = col.astype(object)
+                xs[key] = col
+            return xs[key]
 
         def share_total(key: str, scope: str):
-            col = extra[key][0]
+            col = xs[key]
             if scope == "all":
                 return np.full(len(col), sum(col), dtype=object)
-            sums = [sum(col[self._group == g]) for g in range(len(self._group_keys))]
-            return np.array(sums, dtype=object)[self._group]
+            return np.array([sum(col[self._group == g]) for g in range(len(self._group_keys))], dtype=object)[self._group]
 
-        return Columns(ns, len(self._codes), x, given_of, self._kind, self.scheme.unit_kinds,
-                       share_total if exact else None)
+        return Columns(ns, len(self._codes), x, given, self._kind, self.scheme.unit_kinds, share_total if exact else None)
 
     def _score_month(self, month: str) -> _Month:
         s = self.scheme
@@ -688,8 +640,7 @@ class ScoringEngine:
         s = self.scheme
         n = len(self._codes)
         agg, agg_missing = self._aggregates() if self._aggregated else ({}, {})
-        c = self._columns(self._annual_table, self._ainputs, self._akey, Exact() if self._exact_annual else s.scale,
-                          agg)
+        c = self._columns(self._annual_table, self._ainputs, self._akey, Exact() if self._exact_annual else s.scale, agg)
         inds = s.annual_indicators
         gone = np.zeros((len(inds), n), bool)  # indicators a lacking year figure leaves out
         for i, lst in agg_missing.items():
@@ -741,16 +692,12 @@ class ScoringEngine:
         """The totals of the ``todo`` units rounded to cents, as ranks compare them: a veto's total;
         whole columns of scaled integers where that is exact (:meth:`_integer_totals`); else the
         Decimal total (:meth:`_total`, the one definition)."""
-        s, a = self.scheme, snap.annual
-        cents = np.zeros(len(todo), np.int64)
-        todo = todo.copy()
-        if s.vetoes:
-            vetoed = todo & (a.veto >= 0)
-            cents[vetoed] = np.array([_cents(v.total) for v in s.vetoes], np.int64)[a.veto[vetoed]]
-            todo &= ~vetoed
-        ok, values = self._integer_totals(snap, todo)
-        cents[ok] = values[ok]
-        for i in np.flatnonzero(todo & ~ok).tolist():
+        vetoes, veto = self.scheme.vetoes, snap.annual.veto
+        vetoed = todo & (veto >= 0)
+        ok, cents = self._integer_totals(snap, todo & ~vetoed)
+        if vetoes:
+            cents = np.where(vetoed, np.array([_cents(v.total) for v in vetoes], np.int64)[veto], cents)
+        for i in np.flatnonzero(todo & ~vetoed & ~ok).tolist():
             cents[i] = _cents(self._total(snap, i)[1])
         return cents
 
