@@ -87,10 +87,6 @@ def _cents(total: Decimal) -> int:
     return int(round2(total).scaleb(2))
 
 
-def _decimals(d: Decimal) -> int:
-    return max(0, -d.as_tuple().exponent)
-
-
 def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
     """Per unit (of ``n``): whether any pair of columns (units on the last axis; ``None``: none) or
     of {unit position: items} maps differs."""
@@ -610,31 +606,25 @@ class ScoringEngine:
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
         unit-months lacking a required rate."""
-        n = len(self._codes)
-        months = self.months
+        n, months, keys = len(self._codes), self.months, self._mkey
         tables = [self._tables.get(m) or self._table() for m in months]  # (a month without data)
+        values = np.array([t.values for t in tables], np.int64).reshape(len(months), len(keys), n)
+        present = np.array([t.present for t in tables], bool).reshape(len(months), 1, n)
+        given = np.array([t.given for t in tables], bool).reshape(len(months), len(keys), n) & present
         out: dict[str, tuple] = {}
         missing: dict[int, list[str]] = {}
-        present = np.array([t.present for t in tables], bool).reshape(len(tables), n)
         for inp in self._aggregated:
-            k = self._mkey[inp.key]
-            values = np.array([t.values[k] for t in tables], np.int64).reshape(len(tables), n)
+            x = values[:, keys[inp.key]]
             if inp.aggregate == "sum":
-                out[inp.key] = (values.sum(axis=0).astype(object), np.ones(n, bool))
+                out[inp.key] = (x.sum(axis=0).astype(object), np.ones(n, bool))
                 continue
-            w = np.array([t.values[self._mkey[inp.weight]] for t in tables], np.int64).reshape(len(tables), n)
-            given = np.array([t.given[k] for t in tables], bool).reshape(len(tables), n) & present
-            lacking = present & ~given & ((w != 0) | inp.required)
-            for j, i in zip(*np.nonzero(lacking), strict=True):
+            w, ok = values[:, keys[inp.weight]], given[:, keys[inp.key]]
+            for j, i in zip(*np.nonzero(present[:, 0] & ~ok & ((w != 0) | inp.required)), strict=True):
                 missing.setdefault(int(i), []).append(f"{months[j]}:{inp.key}")
-            num = (values * w * given).sum(axis=0)
-            den = (w * given).sum(axis=0)
-            col = np.array([CONTEXT.divide(_decimal(int(a), RATE_DECIMALS), int(b)) if b else ZERO
-                            for a, b in zip(num, den, strict=True)], dtype=object)
-            out[inp.key] = (col, den != 0)
-        for lst in missing.values():
-            lst.sort()
-        return out, missing
+            num, den = (x * w * ok).sum(axis=0).tolist(), (w * ok).sum(axis=0)
+            out[inp.key] = (np.array([CONTEXT.divide(_decimal(a, RATE_DECIMALS), b) if b else ZERO
+                                      for a, b in zip(num, den.tolist(), strict=True)], dtype=object), den != 0)
+        return out, {i: sorted(lst) for i, lst in missing.items()}
 
     def _score_annual(self) -> _Annual:
         s = self.scheme
@@ -717,7 +707,7 @@ class ScoringEngine:
         if t.combine not in ("weighted", "monthly_mean") or not p:
             return none
         mw, aw = (t.monthly_weight, t.annual_weight) if t.combine == "weighted" else (Decimal(1), ZERO)
-        w = max(_decimals(mw), _decimals(aw))
+        w = max(0, -mw.as_tuple().exponent, -aw.as_tuple().exponent)
         a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
         means = [snap.months[m].mean for m in snap.period]
         top = int(np.abs(snap.sums).max()) * 10 ** (k - e) + p * int(max(abs(x) for x in means) + 1) * 10**k
