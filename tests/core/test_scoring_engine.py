@@ -96,6 +96,19 @@ def test_set_unit_and_remove_unit(hotline):
         e.set_unit(UnitRef("E", "e", "village"))
 
 
+def test_a_refused_unit_changes_nothing(hotline):
+    """A unit refused (unknown kind, not a unit) leaves the units, the period and every figure."""
+    e = make(hotline)
+    e.set_months(["2023-01", "2023-02", "2023-03"])  # a month without data stays in the period
+    before = e.result()
+    for bad in (UnitRef("E", "e", "village"), UnitRef("", "空", "town"), "E"):
+        with pytest.raises(ScoringInputError) as info:
+            e.set_unit(bad)
+        assert len(info.value.problems) == 1
+    assert e.months == ("2023-01", "2023-02", "2023-03") and [u.code for u in e.units] == ["A", "B", "C"]
+    assert e.result().units == before.units
+
+
 def test_months_default_to_data_and_set_months(hotline):
     units = [UnitRef("A", "a", "town"), UnitRef("B", "b", "town")]
     e = ScoringEngine(hotline, units, monthly={("A", "2023-03"): PERFECT, ("B", "2023-03"): PERFECT})

@@ -184,7 +184,6 @@ class ScoringEngine:
     def _setup(self, scheme: Scheme, units, months, year) -> None:
         """Check and take the units and the period; empty tables."""
         self.scheme, self.year, self._monthly_mode = (s := scheme), year, scheme.has_monthly_scores
-        self._fixed_months = None  # (checking months before the period is set)
         problems: list[InputProblem] = []
         refs: dict[str, UnitRef] = {}
         for ref in units:
