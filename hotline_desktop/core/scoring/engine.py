@@ -1,19 +1,16 @@
 """The scoring engine: a scheme's rules (:mod:`rules`) over columns, recomputed whole.
 
-Entered values live in columns, one table per month and one for the year (every unit a column
-position, in code order), parsed once on the way in (``InputDef.parse``, or by the store). Scoring
-a month is the scheme's rules over that month's columns. An edit rescores the month(s) it touched
-(Licheng: the year), then every unit's total and rank at once, into a new immutable
-:class:`_Snapshot` of columns; the units whose results differ are found by comparing its columns
-with the previous snapshot's. Figures are exact scaled integers; a snapshot's results are built
-from its own columns when read (``ScoringResult.units``: a unit's result, and its months, on
-first access), so a result read after later edits still shows its own time.
+Entered values live in int64 columns, one table per month and one for the year (every unit a
+column position, in code order), parsed once on the way in (``InputDef.parse``, or by the store).
+An edit rescores the month(s) it touched (Licheng: the year), then every unit's total and rank,
+into a new immutable :class:`_Snapshot`; what changed is found by comparing it with the previous
+one, column against column. A snapshot's results are built from its own columns when read (a
+unit's result, and each of its months, on first access), so a result read late still shows its
+own time. Figures are exact scaled integers; Decimals are built only for results.
 
-Two shapes of scheme:
-
-* **annual** (``licheng-2020``): the months' figures are summed (rates volume-weighted) and
-  scored once for the year; ``share`` indicators depend on Σ volume of the ranking group.
-* **monthly** (Ganxian): every unit-month is scored; months without work orders take the
+* **annual** schemes (``licheng-2020``): the months' figures are summed (rates volume-weighted)
+  and scored once for the year; ``share`` indicators depend on Σ volume of the ranking group.
+* **monthly** schemes (Ganxian): every unit-month is scored; months without work orders take the
   month's average; monthly ranks; the total combines the monthly mean (and the annual basic
   score) or is vetoed.
 """
@@ -441,16 +438,11 @@ class ScoringEngine:
     def set_many(self, monthly: Mapping[tuple[str, str], Mapping[str, object] | None] | None = None,
                  annual: Mapping[str, Mapping[str, object] | None] | None = None, *,
                  replace: bool = False) -> frozenset[str]:
-        """Apply many edits at once (a paste, an import): all or nothing.
-
-        Values update the existing records (``None`` clears a cell); with ``replace=True`` the
-        given dicts replace the records. A record given as ``None`` is removed (monthly) or
-        cleared (annual). Raises :class:`ScoringInputError` listing every bad value.
-
-        Returns the codes of the units to refresh: those whose result changed (figures, ranks,
-        并列 flags, months) and every unit whose entered values changed. Re-entering the
-        values a record already holds changes nothing and reports nothing.
-        """
+        """Apply many edits at once (a paste, an import), all or nothing: values update the records
+        (``None`` clears a cell; ``replace=True``: the dicts replace the records; a record ``None``
+        is removed (monthly) or cleared (annual)); :class:`ScoringInputError` lists every bad value.
+        Returns the codes whose result changed (figures, ranks, 并列, months) or whose entered values
+        changed; re-entering the values a record holds reports nothing."""
         months, units = self._write(monthly or {}, annual or {}, replace=replace)
         if not months and not units:
             return frozenset()
