@@ -49,7 +49,7 @@ from hotline_desktop.core.scoring.rules import (
     score_level,
 )
 from hotline_desktop.core.scoring.scheme import UNIT_KIND_LABELS, InputDef, Scheme
-from hotline_desktop.core.stored_values import scaled, value_of
+from hotline_desktop.core.stored_values import scaled
 
 __all__ = ["ScoringEngine", "MONTH_RE", "column_value"]
 
@@ -201,7 +201,7 @@ class ScoringEngine:
         self._group_keys = [g.key for g in s.groups]
         self._groups = [s.group_of_kind(r.kind) for r in self._refs]
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
-        self._minputs, self._ainputs = s.monthly_inputs, s.annual_inputs
+        self._minputs, self._ainputs, self._e = s.monthly_inputs, s.annual_inputs, s.scale.e
         self._mkey = {i.key: n for n, i in enumerate(self._minputs)}
         self._akey = {i.key: n for n, i in enumerate(self._ainputs)}
         self._required = [(i.key, i.required_when_positive, i.kind == "rate" and i.required) for i in self._minputs
@@ -352,16 +352,14 @@ class ScoringEngine:
 
     @staticmethod
     def _write_row(table: _Table, i: int, record: dict | None, defaults, replace: bool) -> bool:
-        before = (table.present[i], table.values[:, i].copy(), table.given[:, i].copy())
+        """Write unit ``i``'s record (``None``: no record); whether its entries changed."""
+        before = (table.values[:, i].tolist(), table.given[:, i].tolist(), bool(table.present[i]))
         if record is None or replace:
-            table.values[:, i] = defaults
-            table.given[:, i] = False
+            table.values[:, i], table.given[:, i] = defaults, False
         table.present[i] = record is not None
         for k, v in (record or {}).items():
-            table.values[k, i] = defaults[k] if v is None else v
-            table.given[k, i] = v is not None
-        return not (before[0] == table.present[i] and np.array_equal(before[1], table.values[:, i])
-                    and np.array_equal(before[2], table.given[:, i]))
+            table.values[k, i], table.given[k, i] = defaults[k] if v is None else v, v is not None
+        return before != (table.values[:, i].tolist(), table.given[:, i].tolist(), bool(table.present[i]))
 
     # ------------------------------------------------------------------ public: reading
 
@@ -415,11 +413,11 @@ class ScoringEngine:
     @staticmethod
     def _row(table: _Table, i: int, inputs) -> dict[str, object]:
         """{key: parsed value} of what unit ``i`` entered (the inverse of :func:`column_value`)."""
-        out: dict[str, object] = {}
+        values, out = table.values[:, i].tolist(), {}
         for k in np.flatnonzero(table.given[:, i]).tolist():
-            inp, v = inputs[k], int(table.values[k, i])
-            out[inp.key] = inp.choices[v].value if inp.kind == "choice" else value_of(
-                inp, v, RATE_DECIMALS if inp.kind in ("rate", "manual") else 0)
+            inp, v = inputs[k], values[k]
+            out[inp.key] = (inp.choices[v].value if inp.kind == "choice" else bool(v) if inp.kind == "boolean"
+                            else v if inp.kind == "count" else _decimal(v, RATE_DECIMALS))
         return out
 
     # ------------------------------------------------------------------ public: editing
@@ -744,21 +742,20 @@ class ScoringEngine:
             status = _STATUS[snap.status.item(i)]
             return (status, *_ranked(snap, i, status))
         m = snap.months.get(month)
-        if m is None:
-            return "missing", None, False
-        if m.status[i] != _SCORED or m.rank is None:
-            return _MONTH_STATUS[m.status[i]], None, False
-        return "scored", int(m.rank[i]), bool(m.tied[i])
+        status = "missing" if m is None else _MONTH_STATUS[m.status[i]]
+        if status != "scored" or m.rank is None:
+            return status, None, False
+        return status, int(m.rank[i]), bool(m.tied[i])
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]
         average, total = self._total(snap, i)
-        a, dec = snap.annual, self._annual_decimal
-        values, shown = [dec(v) for v in a.level.indicators[:, i].tolist()], a.shown[:, i].tolist()
-        raw = a.level.indicators[:, i].tolist()
-        cats = {c: dec(sum(raw[j] for j in m)) for c, m in self._annual_cats if values and all(shown[j] for j in m)}
+        a, dec, e = snap.annual, self._annual_decimal, self._e
+        raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
+        values = [Decimal(v) for v in raw] if self._exact_annual else [_decimal(v, e) for v in raw]
+        cats = {c: dec(sum(raw[j] for j in m)) for c, m in self._annual_cats if raw and all(shown[j] for j in m)}
         figures = (None, None, None)
-        if a.level.score is not None and values and i not in a.missing:
+        if a.level.score is not None and raw and i not in a.missing:
             figures = (dec(a.level.score[i]), dec(a.level.bonus[i]), dec(a.level.penalty[i]))
         veto = a.veto.item(i)
         return UnitResult(snap.refs[i], snap.groups[i], status, total, *_ranked(snap, i, status), self._missing(snap, i),
@@ -770,7 +767,8 @@ class ScoringEngine:
                           if self._monthly_mode else _EMPTY)
 
     def _annual_decimal(self, v) -> Decimal:
-        return Decimal(v) if self._exact_annual else _decimal(int(v), self.scheme.scale.e)
+        """The Decimal of an annual figure (an exact level's are Decimals already)."""
+        return Decimal(v) if self._exact_annual else _decimal(int(v), self._e)
 
     def _missing(self, snap: _Snapshot, i: int) -> tuple[str, ...]:
         """What keeps unit ``i`` from a total: months (monthly schemes) or unit-months lacking a rate
