@@ -169,7 +169,7 @@ def child(folder: str, year: int, edits: int) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from hotline_desktop.gui.app import ensure_application
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
     from hotline_desktop.gui.ranking_tab import RankingTab
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices

@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--sort-rank", action="store_true", help="sort the grid by the live rank column")
     args = ap.parse_args()
     from hotline_desktop.gui.app import ensure_application
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     app = ensure_application()  # installs gui/refguard (PySide6 6.12 on Python 3.11) first
     scheme, year = ("licheng-2020", 2025) if args.licheng else ("ganxian-2023-hotline", 2026)

@@ -66,7 +66,7 @@ def gui_run(tmp: Path, first: Path, n: int, repeat: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     import hotline_desktop.gui  # noqa: F401 - installs gui/refguard (PySide6 6.12 on Python 3.11)
-    from hotline_desktop.gui.units_tab import UnitsTab
+    from hotline_desktop.gui.units.tab import UnitsTab
 
     app = QApplication.instance() or QApplication([])
     totals = []

@@ -83,11 +83,16 @@ def _check_report(args) -> tuple[int, Path]:
     return year, out
 
 
-def _check_review(args) -> list:
+def _check_id(args) -> int:
+    return _id(args.id)
+
+
+def _check_review(args) -> tuple[int, list]:
     from hotline_desktop.core.kb import KbError, parse_check_arg, validate_review
 
+    entry = _id(args.id)
     try:
-        return validate_review(parse_check_arg(c) for c in (args.check or []))
+        return entry, validate_review(parse_check_arg(c) for c in (args.check or []))
     except KbError as e:
         raise CliError(str(e)) from None
 
@@ -128,28 +133,28 @@ def _search(services, args, day, _checked) -> int:
     return 0
 
 
-def _review(services, args, day, checks: list) -> int:
-    print(services.kb.review(_id(args.id), checks, day).message)
+def _review(services, args, day, checked: tuple[int, list]) -> int:
+    print(services.kb.review(*checked, day).message)
     return 0
 
 
-def _publish(services, args, day, _checked) -> int:
-    print(services.kb.publish(_id(args.id), day).message)
+def _publish(services, args, day, entry: int) -> int:
+    print(services.kb.publish(entry, day).message)
     return 0
 
 
-def _withdraw(services, args, day, _checked) -> int:
-    print(services.kb.withdraw(_id(args.id), args.reason, day).message)
+def _withdraw(services, args, day, entry: int) -> int:
+    print(services.kb.withdraw(entry, args.reason, day).message)
     return 0
 
 
-def _feedback(services, args, day, _checked) -> int:
-    print(services.kb.add_feedback(_id(args.id), args.type, args.note, day).message)
+def _feedback(services, args, day, entry: int) -> int:
+    print(services.kb.add_feedback(entry, args.type, args.note, day).message)
     return 0
 
 
-def _verify(services, args, day, _checked) -> int:
-    print(services.kb.verify(_id(args.id), day).message)
+def _verify(services, args, day, entry: int) -> int:
+    print(services.kb.verify(entry, day).message)
     return 0
 
 
@@ -161,10 +166,10 @@ _KB_COMMANDS = {
     "list": (_no_check, _list, True),
     "search": (_no_check, _search, True),
     "review": (_check_review, _review, False),
-    "publish": (_no_check, _publish, False),
-    "withdraw": (_no_check, _withdraw, False),
-    "feedback": (_no_check, _feedback, False),
-    "verify": (_no_check, _verify, False),
+    "publish": (_check_id, _publish, False),
+    "withdraw": (_check_id, _withdraw, False),
+    "feedback": (_check_id, _feedback, False),
+    "verify": (_check_id, _verify, False),
 }
 
 

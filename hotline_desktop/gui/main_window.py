@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.dates import datetime_text
-from hotline_desktop.gui.annual_tab import AnnualTab
+from hotline_desktop.gui.annual.tab import AnnualTab
 from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.kb.tab import KbTab
-from hotline_desktop.gui.monthly_tab import MonthlyTab
+from hotline_desktop.gui.monthly.tab import MonthlyTab
 from hotline_desktop.gui.notices.tab import NoticesTab
 from hotline_desktop.gui.ranking_tab import RankingTab
 from hotline_desktop.gui.tab_base import TabPage
-from hotline_desktop.gui.units_tab import UnitsTab
+from hotline_desktop.gui.units.tab import UnitsTab
 
 DEFAULT_SIZE = QSize(1366, 768)
 RESTORE_TAB_DELAY_MS = 60  # after the first paint, then the remembered tab is opened

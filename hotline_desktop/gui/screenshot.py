@@ -66,7 +66,7 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
 def _dialog_shots(app, win, out: Path) -> list[Path]:
     from hotline_desktop.core.excel_units import ImportProblem
     from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
-    from hotline_desktop.gui.unit_dialog import UnitDialog
+    from hotline_desktop.gui.units.dialogs import UnitDialog
 
     saved = []
     page = win.page("units")

@@ -95,7 +95,7 @@ def seeded(services):
 
 @pytest.fixture
 def units_tab(qtbot, seeded):
-    from hotline_desktop.gui.units_tab import UnitsTab
+    from hotline_desktop.gui.units.tab import UnitsTab
 
     tab = UnitsTab(seeded)
     qtbot.addWidget(tab)

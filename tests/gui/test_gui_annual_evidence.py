@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QFileDialog
 
-from hotline_desktop.gui.annual_tab import AnnualTab
+from hotline_desktop.gui.annual.tab import AnnualTab
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ value overrides, 恢复自动计算 and undo give the fed value back; publishing
 from datetime import date
 
 from hotline_desktop.core.kb import CheckResult, Content
-from hotline_desktop.gui.annual_tab import AnnualTab
+from hotline_desktop.gui.annual.tab import AnnualTab
 
 ALL_PASS = [CheckResult(i, True) for i in range(1, 5)]
 

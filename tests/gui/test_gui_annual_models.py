@@ -5,7 +5,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
-from hotline_desktop.gui.annual_models import (
+from hotline_desktop.gui.annual.models import (
     COL_CODE,
     COL_FILLED,
     COL_KIND,

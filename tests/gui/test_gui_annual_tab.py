@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox
 from tab_fixtures import show_year_tab
 
-from hotline_desktop.gui.annual_models import COL_STATUS, MCOL_CODE
-from hotline_desktop.gui.annual_tab import AnnualTab
+from hotline_desktop.gui.annual.models import COL_STATUS, MCOL_CODE
+from hotline_desktop.gui.annual.tab import AnnualTab
 from hotline_desktop.services.assessment import CellEdit
 
 LICHENG_MANUAL = {"leadership": "5", "institution": "2", "communication": "2", "rework": "4",

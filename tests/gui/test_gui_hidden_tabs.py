@@ -8,7 +8,7 @@ from ranking_fixtures import (
 from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.ranking_table import build_ranking_table
-from hotline_desktop.gui.annual_tab import AnnualTab
+from hotline_desktop.gui.annual.tab import AnnualTab
 from hotline_desktop.services.assessment import CellEdit
 
 GANXIAN_FULL = {"volume": "20", "on_time_completion_rate": "100", "satisfaction_rate": "98", "rework_rate": "1",

@@ -44,7 +44,7 @@ def ys(seeded):
 
 @pytest.fixture
 def tab(qtbot, seeded, ys):
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     t = show_year_tab(qtbot, MonthlyTab(seeded), ys, built=False)
     t.set_month(MONTH)

@@ -3,14 +3,14 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from hotline_desktop.gui.monthly_model import (
+from hotline_desktop.gui.monthly.models import (
     COL_CODE,
     COL_GROUP,
     MonthlyFilterProxy,
     MonthlyGridModel,
     wrap_label,
 )
-from hotline_desktop.gui.monthly_tab import clean_pasted, parse_tsv
+from hotline_desktop.gui.monthly.tab import clean_pasted, parse_tsv
 from hotline_desktop.services.assessment import CellEdit
 
 MONTH = "2025-05"
@@ -135,7 +135,7 @@ def test_filled_count_follows_a_units_first_and_last_value(seeded, licheng):
 
 
 def test_changed_rows_are_signalled_in_runs_no_longer_than_asked():
-    from hotline_desktop.gui.monthly_model import changed_runs
+    from hotline_desktop.gui.monthly.models import changed_runs
 
     assert changed_runs([], 10) == []
     assert changed_runs([7, 3, 3, 5, 20], 10) == [(3, 7), (20, 20)]  # up to 4 rows apart share a run

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from tab_fixtures import show_year_tab
 
 from hotline_desktop.core.excel_monthly import HEAD_ROW
-from hotline_desktop.gui.monthly_model import BAD_BACKGROUND
+from hotline_desktop.gui.monthly.models import BAD_BACKGROUND
 from hotline_desktop.services.assessment import CellEdit
 
 YEAR = 2026
@@ -37,7 +37,7 @@ def ys(seeded):
 
 @pytest.fixture
 def tab(qtbot, seeded, ys):
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     t = show_year_tab(qtbot, MonthlyTab(seeded), ys)
     yield t
@@ -328,8 +328,8 @@ def test_filter_and_sort_by_live_column(tab, ys):
 
 
 def test_sorted_by_live_rank_an_edit_reorders_rows_and_by_code_it_does_not_resort(qtbot, seeded, ys, monkeypatch):
-    from hotline_desktop.gui.monthly_model import MonthlyFilterProxy
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.models import MonthlyFilterProxy
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     calls = []
     real = MonthlyFilterProxy.lessThan
@@ -387,7 +387,7 @@ def test_no_scheme_shows_hint_and_button_opens_assign(qtbot, seeded, monkeypatch
 
 
 def test_blank_volume_with_rates_typed_is_flagged_in_grid_and_list(tab, ys):
-    from hotline_desktop.gui.monthly_model import WARN_BACKGROUND
+    from hotline_desktop.gui.monthly.models import WARN_BACKGROUND
 
     s = tab.services
     vol = ix(tab, "SQ002", "volume")
@@ -425,7 +425,7 @@ def test_month_box_drops_no_data_once_values_are_typed_and_gets_it_back_on_undo(
 def test_live_columns_say_computing_while_the_engine_is_built_off_the_gui_thread(qtbot, seeded, ys):
     """Opening 月度数据 shows the grid at once (typed figures, editable); the 当月得分 / 排名
     columns say 正在计算… until the worker's engine arrives, then show its figures."""
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     t = MonthlyTab(seeded)
     qtbot.addWidget(t)
@@ -449,7 +449,7 @@ def test_a_rank_shift_of_many_units_repaints_the_live_pane_only(qtbot, services)
     from PySide6.QtCore import QEvent, QObject
 
     from hotline_desktop.core.domain import UnitDraft, UnitKind
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
     from hotline_desktop.services.demo_data import fill_demo_year
 
     services.units.create_many([UnitDraft(code=f"SQ{i:03d}", name=f"第{i}社区", kind=UnitKind.COMMUNITY)

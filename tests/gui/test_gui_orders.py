@@ -19,7 +19,7 @@ NAMES = ["洪家楼街道", "山大路街道", "区民政局"]
 
 @pytest.fixture
 def tab(qtbot, seeded):
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     ys = seeded.assessment.assign(2026, "ganxian-2023-hotline")
     seeded.assessment.set_values(ys.id, [CellEdit(seeded.ids["JD01"], MONTH, "volume", "5")])
@@ -243,7 +243,7 @@ def test_saved_profiles_are_renamed_and_deleted_undoably(qtbot, tab):
 def test_name_dialogs_destroyed_with_their_tab_raise_nothing(qtbot, seeded):
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     seeded.orders.set_alias("历城区山大路街道办事处", "JD02")
     seeded.orders.save_profile("区平台", {"工单编号": "编号"})

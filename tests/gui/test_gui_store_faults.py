@@ -9,7 +9,7 @@ from tab_fixtures import show_year_tab
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.db import backup as bk
 from hotline_desktop.gui import app as gui_app
-from hotline_desktop.gui.monthly_model import BAD_BACKGROUND, ERROR_ROLE
+from hotline_desktop.gui.monthly.models import BAD_BACKGROUND, ERROR_ROLE
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
 from hotline_desktop.services.assessment import CellEdit
@@ -19,7 +19,7 @@ YEAR, MONTH = 2026, "2026-03"
 
 @pytest.fixture
 def monthly(qtbot, seeded):
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     ys = seeded.assessment.assign(YEAR, "ganxian-2023-hotline")
     seeded.assessment.set_values(ys.id, [CellEdit(seeded.ids["JD01"], MONTH, "volume", "20")])
@@ -181,7 +181,7 @@ def test_zero_byte_database_at_start_offers_restore_and_keeps_the_file(tmp_path,
 
 def test_annual_item_on_full_disk_stays_typed_in_red(qtbot, seeded, failing_writes, message_boxes):
     """年度考核: a count typed while the disk is full is not saved, but stays in the form, marked."""
-    from hotline_desktop.gui.annual_tab import AnnualTab
+    from hotline_desktop.gui.annual.tab import AnnualTab
 
     ys = seeded.assessment.assign(2023, "ganxian-2023-hotline")
     tab = AnnualTab(seeded)

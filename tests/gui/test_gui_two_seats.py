@@ -26,7 +26,7 @@ def ys(seeded):
 
 @pytest.fixture
 def tab(qtbot, seeded, ys):
-    from hotline_desktop.gui.monthly_tab import MonthlyTab
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
 
     t = MonthlyTab(seeded)
     qtbot.addWidget(t)
@@ -102,7 +102,7 @@ def test_own_undo_and_redo_still_work_with_versions(tab, ys):
 
 def test_unit_undo_after_another_seat_changed_it_is_refused(seeded, other_seat):
     from hotline_desktop.core.domain import UnitDraft
-    from hotline_desktop.gui.units_commands import EditUnitCommand
+    from hotline_desktop.gui.units.commands import EditUnitCommand
     from hotline_desktop.services.units import draft_of
 
     u = seeded.ids["KS01"]
@@ -175,7 +175,7 @@ def test_notice_undo_after_another_seat_changed_it_is_refused(notices_tab, seede
 
 def test_annual_item_changed_by_another_seat_is_refused_and_the_form_shows_it(qtbot, seeded, other_seat,
                                                                               message_boxes):
-    from hotline_desktop.gui.annual_tab import AnnualTab
+    from hotline_desktop.gui.annual.tab import AnnualTab
 
     ys = seeded.assessment.assign(2023, "ganxian-2023-hotline")
     u = seeded.ids["JD01"]
@@ -204,7 +204,7 @@ def test_annual_item_changed_by_another_seat_is_refused_and_the_form_shows_it(qt
 
 
 def test_unit_dialog_saved_after_another_seat_changed_the_unit_is_refused(units_tab, other_seat, message_boxes):
-    from hotline_desktop.gui.units_model import COL_CONTACT
+    from hotline_desktop.gui.units.models import COL_CONTACT
     from hotline_desktop.services.units import draft_of
 
     u = units_tab.services.ids["JD02"]

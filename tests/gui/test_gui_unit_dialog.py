@@ -2,7 +2,7 @@
 
 import pytest
 
-from hotline_desktop.gui.unit_dialog import UnitDialog
+from hotline_desktop.gui.units.dialogs import UnitDialog
 
 
 @pytest.fixture

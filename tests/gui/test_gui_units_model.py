@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
-from hotline_desktop.gui.units_model import (
+from hotline_desktop.gui.units.models import (
     COL_ACTIVE,
     COL_CODE,
     COL_NAME,

@@ -1,7 +1,7 @@
 """The 承办单位 tab as a user sees it: table, search, counts, add/edit/undo/redo, (de)activate."""
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
-from hotline_desktop.gui.units_model import COL_CONTACT, COL_NAME, COL_PHONE
+from hotline_desktop.gui.units.models import COL_CONTACT, COL_NAME, COL_PHONE
 from hotline_desktop.services.units import draft_of
 
 
@@ -104,7 +104,7 @@ def test_rename_parent_updates_children_parent_column(units_tab):
     d.name = "洪楼街道"
     units_tab.commit_edit(jd.id, d)
     child_row = units_tab.model.row_of(s.ids["SQ001"])
-    from hotline_desktop.gui.units_model import COL_PARENT
+    from hotline_desktop.gui.units.models import COL_PARENT
 
     assert units_tab.model.index(child_row, COL_PARENT).data() == "洪楼街道"
 
@@ -156,7 +156,7 @@ def _double_click_row(qtbot, table, row):
 
 
 def test_double_click_opens_one_dialog_and_a_second_request_focuses_it(units_tab, qtbot):
-    from hotline_desktop.gui.unit_dialog import UnitDialog
+    from hotline_desktop.gui.units.dialogs import UnitDialog
 
     opened = []
     orig = units_tab._show_dialog

@@ -77,3 +77,12 @@ def test_negative_setting_and_impossible_date_are_named_plainly(tmp_path, capsys
     assert main(["--data-dir", data, "kb", "publish", "1", "--date", "2026-02-30"]) == 2
     err = capsys.readouterr().err
     assert "不是有效日期" in err and err.count("日期") == 2  # 日期“…”不是有效日期 — not 日期：日期不存在
+
+
+@pytest.mark.parametrize("verb", [["publish"], ["verify"], ["withdraw", "--reason", "过时"],
+                                  ["review", "--check", "1=通过"]])
+def test_a_bad_entry_id_is_refused_before_the_data_folder_is_opened(tmp_path, capsys, verb):
+    d = tmp_path / "data"  # not there yet: opening it would create the folder and its database
+    code = main(["--data-dir", str(d), "kb", verb[0], "abc", *verb[1:]])
+    assert code == 2 and capsys.readouterr().err.startswith("错误：条目 ID 应为整数：abc")
+    assert not d.exists()

@@ -28,7 +28,7 @@ from hotline_desktop.core.notices import (
     deadline_text,
 )
 from hotline_desktop.gui.row_model import RowTableModel
-from hotline_desktop.gui.units_model import natural_key
+from hotline_desktop.gui.units.models import natural_key
 from hotline_desktop.services.notices import NoticeFilter
 
 (COL_NUMBER, COL_UNIT, COL_CHANNEL, COL_LEVEL, COL_ISSUED, COL_DEADLINE, COL_DUE, COL_STATUS, COL_STEP,

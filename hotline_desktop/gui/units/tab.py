@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core.domain import UnitDraft, UnitKind, UnitRow, active_children
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.tab_base import TabPage, on_activated
-from hotline_desktop.gui.unit_dialog import UnitDialog
-from hotline_desktop.gui.units_commands import (
+from hotline_desktop.gui.units.commands import (
     AddUnitCommand,
     EditUnitCommand,
     ImportUnitsCommand,
     SetActiveCommand,
 )
-from hotline_desktop.gui.units_model import (
+from hotline_desktop.gui.units.dialogs import UnitDialog
+from hotline_desktop.gui.units.models import (
     COL_ACTIVE,
     COL_CODE,
     COL_CONTACT,

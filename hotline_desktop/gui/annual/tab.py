@@ -43,13 +43,13 @@ from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_fee
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
-from hotline_desktop.gui.annual_commands import (
+from hotline_desktop.gui.annual.commands import (
     AddEvidenceCommand,
     RemoveEvidenceCommand,
     SetAnnualValueCommand,
     SetNoteCommand,
 )
-from hotline_desktop.gui.annual_models import (
+from hotline_desktop.gui.annual.models import (
     COL_CODE,
     COL_FILES,
     COL_FILLED,

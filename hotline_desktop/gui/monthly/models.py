@@ -26,7 +26,7 @@ from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.results import describe_missing
 from hotline_desktop.gui.notices.fed_cells import FED_ROLE, FedCells
 from hotline_desktop.gui.search_proxy import SearchProxy
-from hotline_desktop.gui.units_model import natural_key
+from hotline_desktop.gui.units.models import natural_key
 from hotline_desktop.services.assessment import Cell, CellEdit
 
 COL_CODE, COL_NAME, COL_GROUP = range(3)

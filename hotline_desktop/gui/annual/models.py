@@ -20,7 +20,7 @@ from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.search_proxy import SearchProxy
-from hotline_desktop.gui.units_model import natural_key
+from hotline_desktop.gui.units.models import natural_key
 from hotline_desktop.services.evidence import EvidenceRow
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # comparable key for the column

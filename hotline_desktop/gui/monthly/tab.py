@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core.dates import month_text
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
-from hotline_desktop.gui.monthly_commands import SetCellsCommand
-from hotline_desktop.gui.monthly_model import (
+from hotline_desktop.gui.monthly.commands import SetCellsCommand
+from hotline_desktop.gui.monthly.models import (
     COL_CODE,
     COL_GROUP,
     COL_NAME,
@@ -45,7 +45,7 @@ from hotline_desktop.gui.monthly_model import (
     MonthlyFilterProxy,
     MonthlyGridModel,
 )
-from hotline_desktop.gui.monthly_view import MonthlyGridView
+from hotline_desktop.gui.monthly.view import MonthlyGridView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.assessment import CellChange, CellEdit

@@ -1,0 +1,1 @@
+"""年度考核 tab: annual items and their evidence (models, commands, the tab)."""

@@ -1,0 +1,1 @@
+"""月度数据 tab: the monthly grid of every unit (model, view, commands, the tab)."""
