@@ -145,3 +145,15 @@ def test_result_is_immutable(hotline):
         r["A"].indicators["training"] = D(5)
     with pytest.raises(AttributeError):
         r["A"].total = D(1)
+
+
+def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
+    """Parsed cells are cached (they repeat across units and months): a boolean typed into a count
+    is refused even after the count 1 was taken (True == 1 in Python), and 1.0 is no integer."""
+    units = [UnitRef("A", "甲镇", "town"), UnitRef("B", "乙镇", "town")]
+    e = ScoringEngine(hotline, units, months=["2023-01"], monthly={("A", "2023-01"): {**PERFECT, "praise": 1}})
+    for bad in (True, 1.5):
+        with pytest.raises(ScoringInputError) as info:
+            e.set_monthly_value("B", "2023-01", "praise", bad)
+        assert [p.key for p in info.value.problems] == ["praise"]
+    assert e.monthly_values("B", "2023-01") is None and e.monthly_values("A", "2023-01")["praise"] == 1

@@ -73,6 +73,17 @@ def column_value(inp: InputDef, value: object) -> int | str:
     return f"{inp.label}最多 {RATE_DECIMALS} 位小数：{value}" if num is None else num
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # cells repeat across units and months
+def _cell(inp: InputDef, raw: object) -> int | None:
+    """The column value of a raw cell (``None``: empty), parsed by ``InputDef.parse``, the one parser;
+    raises :class:`InputValueError`."""
+    value = inp.parse(raw)
+    v = None if value is None else column_value(inp, value)
+    if isinstance(v, str):
+        raise InputValueError(inp.key, raw, v)
+    return v
+
+
 @lru_cache(maxsize=1 << 16)  # figures repeat across units and months
 def _decimal(v: int, e: int) -> Decimal:
     """The Decimal of a figure ``v`` at scale ``e``, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
@@ -130,8 +141,7 @@ class ScoringEngine:
                  monthly: Mapping[tuple[str, str], Mapping[str, object]] | None = None,
                  annual: Mapping[str, Mapping[str, object]] | None = None, *, year: int | None = None):
         self._setup(scheme, units, months, year)
-        self._write(monthly or {}, annual or {}, replace=True)
-        self._rescore(None, True)
+        self._load(monthly or {}, annual or {})
 
     @classmethod
     def from_columns(cls, scheme: Scheme, units: Iterable[UnitRef], months: Iterable[str] | None = None, *,
@@ -229,6 +239,25 @@ class ScoringEngine:
                 seen.append(m)
         return tuple(sorted(seen))
 
+    def _load(self, monthly: Mapping, annual: Mapping) -> None:
+        """Parse raw records into the (empty) tables, column by column; then score."""
+        mout, aout = self._parse(monthly, annual)
+        records: dict[str | None, list] = {None: list(aout.items())}
+        for (i, month), record in mout.items():
+            if record is not None:
+                records.setdefault(month, []).append((i, record))
+        for month, rows in records.items():
+            columns: dict[int, tuple[list, list]] = {}
+            for i, record in rows:
+                for k, v in (record or {}).items():
+                    if v is not None:
+                        columns.setdefault(k, ([], []))[0].append(i)
+                        columns[k][1].append(v)
+            present = range(len(self._codes)) if month is None else [i for i, _r in rows]  # a year for every unit
+            self._tables[month] = self._table(present, columns, annual=month is None)
+        self._annual_table = self._tables.pop(None)
+        self._rescore(None, True)
+
     def _table(self, present=(), columns: Mapping[int, tuple] = _EMPTY, annual: bool = False) -> _Table:
         """A table of every unit: ``present`` hold a record, ``columns`` {key index: (units, values)}."""
         defaults, n = self._adefaults if annual else self._mdefaults, len(self._codes)
@@ -324,11 +353,10 @@ class ScoringEngine:
             raise InputValueError(key, raw, f"{label}（{key}）是年度数据项，不能按月填写" if monthly
                                   else f"{label}（{key}）是月度数据项，必须指定月份")
         inp = (self._minputs if monthly else self._ainputs)[k]
-        value = inp.parse(raw)
-        v = None if value is None else column_value(inp, value)
-        if isinstance(v, str):
-            raise InputValueError(key, raw, v)
-        return k, v
+        try:
+            return k, _cell(inp, raw)
+        except TypeError:  # unhashable: not cached
+            return k, _cell.__wrapped__(inp, raw)
 
     def _write(self, monthly: Mapping, annual: Mapping, *, replace: bool):
         """Parse and apply edits (all or nothing); returns (months touched, units touched)."""
@@ -487,8 +515,7 @@ class ScoringEngine:
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
         before = self.result().units
         self._setup(self.scheme, refs.values(), months, self.year)
-        self._write(monthly, annual, replace=True)
-        self._rescore(None, True)
+        self._load(monthly, annual)
         return frozenset(code for code, r in self.result().units.items() if before.get(code) != r)
 
     # ------------------------------------------------------------------ scoring
