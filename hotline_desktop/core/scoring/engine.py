@@ -108,7 +108,8 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
     return out
 
 
-# The scored state is immutable columns (units on the last axis), never changed, only replaced.
+# Columns with the units on the last axis. Tables are written in place by edits; the scored state
+# (months, annual level, snapshots) is never changed, only replaced.
 #: Entered values of every unit for one month (or the year): int64 columns (``values``), an
 #: entered mask per input (``given``), and which units hold a record (``present``).
 _Table = namedtuple("_Table", "values given present")
