@@ -220,3 +220,16 @@ def test_references_between_inputs_are_checked_like_every_reference():
     errors = info.value.errors
     assert "inputs[1].weight: 引用了不存在的数据项 'nowhere'" in errors
     assert any(e.startswith("inputs[1].weight: 按 weighted_mean 汇总时必须指定权重数据项") for e in errors)
+
+
+def test_a_missing_or_blank_input_reference_says_which():
+    online = (builtin_schemes_dir() / "ganxian-2023-online.toml").read_text(encoding="utf-8")
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(online.replace('input = "negative_impact"\n', ""), source="v.toml")
+    assert info.value.errors == ("vetoes[0].input: 缺少必填项",)
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(_hotline_text().replace('volume_input = "volume"', 'volume_input = ""'), source="v.toml")
+    assert info.value.errors == ("period.volume_input: 必须为数据项的键",)
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(_licheng_text().replace('unranked_when_zero = "volume"', "unranked_when_zero = 3"))
+    assert info.value.errors == ("ranking.unranked_when_zero: 必须为数据项的键",)

@@ -120,3 +120,26 @@ def test_offer_demo_accepted_fills_the_register(services, message_boxes):
     assert gui_app.offer_demo(services) is True
     assert not services.is_empty()
     assert any("示例区县" in t for t in message_boxes.texts("question"))
+
+
+def test_the_app_looks_the_same_on_every_pc_unless_a_style_is_asked_for(qapp, monkeypatch):
+    """Fusion app-wide (Windows' native styles would otherwise draw every widget their own way);
+    QT_STYLE_OVERRIDE still wins. (Behind the app's style sheet the style is known by its
+    metrics: Fusion's scroll bars are 14 px wide, the Windows style's 16.)"""
+    from PySide6.QtWidgets import QStyle
+
+    def scroll_bar_width() -> int:
+        return qapp.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+
+    try:
+        qapp.setStyle("Windows")
+        assert scroll_bar_width() == 16
+        monkeypatch.delenv("QT_STYLE_OVERRIDE", raising=False)
+        gui_app.setup_application(qapp)
+        assert scroll_bar_width() == 14
+        qapp.setStyle("Windows")
+        monkeypatch.setenv("QT_STYLE_OVERRIDE", "windows")
+        gui_app.setup_application(qapp)
+        assert scroll_bar_width() == 16
+    finally:
+        qapp.setStyle("Fusion")

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, TextIO
@@ -65,28 +66,22 @@ def _nesting_depth(raw: bytes) -> int:
     return max(accumulate(map(_STEP.__getitem__, _STRING.sub(b"", kept))), default=0)
 
 
-class _NumberTooLong(Exception):
+class _BadNumber(Exception):
     def __init__(self, text: str, why: str):
         self.text, self.why = text, why
 
 
-def _parse_int(text: str) -> int:
+def _number(text: str, kind: type | None) -> int | Decimal:
+    """The value of one JSON number's text as ``kind`` (int or Decimal; ``None``: NaN / Infinity),
+    bounded before it is converted (no 5,000-digit integers, no 1e999999 exponents)."""
+    if kind is None:
+        raise _BadNumber(text, "不是数字（JSON 不允许 NaN/Infinity）")
     if len(text) > MAX_NUMBER_CHARS:
-        raise _NumberTooLong(text, f"超过 {MAX_NUMBER_CHARS} 位")
-    return int(text)
-
-
-def _parse_float(text: str) -> Decimal:
-    if len(text) > MAX_NUMBER_CHARS:
-        raise _NumberTooLong(text, f"超过 {MAX_NUMBER_CHARS} 位")
-    value = Decimal(text)
-    if value and abs(value.adjusted()) > MAX_EXPONENT:
-        raise _NumberTooLong(text, "数量级超出范围")
+        raise _BadNumber(text, f"超过 {MAX_NUMBER_CHARS} 位")
+    value = kind(text)
+    if kind is Decimal and value and abs(value.adjusted()) > MAX_EXPONENT:
+        raise _BadNumber(text, "数量级超出范围")
     return value
-
-
-def _parse_constant(text: str):
-    raise _NumberTooLong(text, "不是数字（JSON 不允许 NaN/Infinity）")
 
 
 def _has_surrogate(data: Any) -> bool:
@@ -120,11 +115,12 @@ def read_case_file(path: Path) -> Any:
     if depth > MAX_DEPTH:
         raise CaseError([f"案例文件 {name} 嵌套过深（{depth} 层，上限 {MAX_DEPTH} 层）"])
     try:
-        data = json.loads(text, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
-    except _NumberTooLong as exc:
+        data = json.loads(text, parse_float=partial(_number, kind=Decimal), parse_int=partial(_number, kind=int),
+                          parse_constant=partial(_number, kind=None))
+    except _BadNumber as exc:
         raise CaseError([f"案例文件 {name} 中的数字无效（{exc.why}）：{clip(exc.text)}"]) from None
     except json.JSONDecodeError as exc:
-        raise CaseError([f"案例文件 {name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{_json_msg_zh(exc.msg)}"]) from None
+        raise CaseError([f"案例文件 {name} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列：{_JSON_MSGS.get(exc.msg, '格式错误')}"]) from None
     except RecursionError:
         raise CaseError([f"案例文件 {name} 嵌套过深"]) from None
     if _ESCAPED_SURROGATE.search(text) and _has_surrogate(data):
@@ -143,10 +139,6 @@ _JSON_MSGS = {
     "Invalid \\uXXXX escape": "无效的 \\u 转义",
     "Extra data": "JSON 值之后还有多余内容",
 }
-
-
-def _json_msg_zh(msg: str) -> str:
-    return _JSON_MSGS.get(msg, "格式错误")
 
 
 def _scheme_from_file(path: Path) -> Scheme:

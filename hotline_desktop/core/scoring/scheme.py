@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, partial
@@ -31,12 +31,14 @@ UNIT_KIND_LABELS = MappingProxyType({"community": "社区", "department": "科�
 _KIND_LABELS = {"rate": "比率", "count": "数量", "boolean": "是/否", "manual": "评分", "choice": "选项"}
 _PERIODS = ("monthly", "annual")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-#: The input kinds each term type reads; the types that score ``deduct`` / ``add`` points per unit.
-_TERM_INPUTS = {
-    "shortfall": ("rate",), "excess": ("rate",), "count": ("count",), "flag": ("boolean",),
-    "choice": ("choice",), "manual": ("manual",), "floor": ("count",), "share": ("count",),
+#: Per term type: the input kinds it reads, and its fields beside type / input / cap (``deduct`` /
+#: ``add``: points per unit).
+_TERMS = {
+    "shortfall": (("rate",), ("deduct", "add", "target")), "excess": (("rate",), ("deduct", "add", "threshold")),
+    "count": (("count",), ("deduct", "add")), "flag": (("boolean",), ("deduct", "add")),
+    "choice": (("choice",), ("points",)), "manual": (("manual",), ()),
+    "floor": (("count",), ("deduct", "add", "per")), "share": (("count",), ("deduct", "add", "scope", "min_by_kind")),
 }
-_POINTS_TERMS = frozenset({"shortfall", "excess", "count", "flag", "floor", "share"})
 _TRUE = frozenset({"true", "yes", "y", "t", "1", "1.0", "是", "有", "√", "✓", "✔", "对"})
 _FALSE = frozenset({"false", "no", "n", "f", "0", "0.0", "否", "无", "×", "✗", "✘", "x", "错"})
 
@@ -106,11 +108,7 @@ class InputDef:
     def _parse(self, raw: object) -> object:
         if type(raw) is str and not raw.strip():
             return None
-        if self.kind == "boolean":
-            return self._parse_bool(raw)
-        if self.kind == "choice":
-            return self._parse_choice(raw)
-        return self._parse_number(raw)
+        return {"boolean": self._parse_bool, "choice": self._parse_choice}.get(self.kind, self._parse_number)(raw)
 
     def _refused(self, raw: object, problem: str) -> InputValueError:
         return InputValueError(self.key, raw, f"{self.label}{problem}：{shown(raw, strip=True)}")
@@ -295,8 +293,19 @@ class Scheme:
 
     @cached_property
     def scale(self):
-        """The scaled-integer number system of this scheme's figures (see :mod:`rules`)."""
-        return _scale(self.indicators, (self.monthly_score, self.annual_score))
+        """The scaled-integer number system of this scheme's figures (see :mod:`rules`);
+        ``ValueError`` when its constants need too many decimals or its figures could overflow int64."""
+        indicators, scores = self.indicators, (self.monthly_score, self.annual_score)
+        adjustments = [a for s in scores if s is not None for a in (s.bonus, s.penalty) if a is not None]
+        terms = [t for owner in (*indicators, *adjustments) for t in owner.terms]
+        constants = [c for i in indicators for c in (i.max, i.start, *i.fixed_by_kind.values())]
+        constants += [c for s in scores if s is not None for c in (s.min, s.max) if c is not None]
+        constants += [a.cap for a in adjustments if a.cap is not None]
+        for t in terms:
+            constants += [t.params.get(k) for k in ("points", "cap", "target", "threshold")
+                          if isinstance(t.params.get(k), Decimal)]
+            constants += t.params.get("table", {}).values()
+        return scale_for(constants, [t.params["points"] for t in terms if t.params.get("points") is not None])
 
     @cached_property
     def _by_key(self) -> dict[str, dict]:
@@ -304,7 +313,10 @@ class Scheme:
                 "category": {c.key: c for c in self.categories}, "group": {g.key: g for g in self.groups},
                 "kind": {k: g.key for g in self.groups for k in g.kinds}}
 
-    # -- look-ups -------------------------------------------------------------------------
+    def _lookup(table: str):  # noqa: N805 - builds the look-up methods below
+        return lambda self, key: self._by_key[table][key]
+
+    indicator, category, group, group_of_kind = map(_lookup, ("indicator", "category", "group", "kind"))
 
     def input(self, key: str) -> InputDef:
         try:
@@ -315,33 +327,13 @@ class Scheme:
     def has_input(self, key: str) -> bool:
         return key in self._by_key["input"]
 
-    def indicator(self, key: str) -> IndicatorDef:
-        return self._by_key["indicator"][key]
+    def _of_level(items: str, level_field: str, level: str):  # noqa: N805 - builds the properties below
+        return cached_property(lambda self: tuple(i for i in getattr(self, items) if getattr(i, level_field) == level))
 
-    def category(self, key: str) -> CategoryDef:
-        return self._by_key["category"][key]
-
-    def group(self, key: str) -> GroupDef:
-        return self._by_key["group"][key]
-
-    def group_of_kind(self, kind: str) -> str:
-        return self._by_key["kind"][kind]
-
-    @cached_property
-    def monthly_inputs(self) -> tuple[InputDef, ...]:
-        return tuple(i for i in self.inputs if i.period == "monthly")
-
-    @cached_property
-    def annual_inputs(self) -> tuple[InputDef, ...]:
-        return tuple(i for i in self.inputs if i.period == "annual")
-
-    @cached_property
-    def monthly_indicators(self) -> tuple[IndicatorDef, ...]:
-        return tuple(i for i in self.indicators if i.level == "monthly")
-
-    @cached_property
-    def annual_indicators(self) -> tuple[IndicatorDef, ...]:
-        return tuple(i for i in self.indicators if i.level == "annual")
+    #: The inputs / indicators of one period, in file order.
+    monthly_inputs, annual_inputs = map(partial(_of_level, "inputs", "period"), _PERIODS)
+    monthly_indicators, annual_indicators = map(partial(_of_level, "indicators", "level"), _PERIODS)
+    del _lookup, _of_level
 
     def categories_for(self, level: str) -> tuple[CategoryDef, ...]:
         return tuple(c for c in self.categories if c.level == level)
@@ -360,21 +352,6 @@ class Scheme:
         """Category subtotals of a set of indicator values (categories with a missing value omitted)."""
         return {c.key: sum((indicators[k] for k in c.indicators), ZERO) for c in self.categories_for(level)
                 if all(indicators.get(k) is not None for k in c.indicators)}
-
-
-def _scale(indicators, scores):
-    """The number system of a scheme's figures; ``ValueError`` when its constants need too many
-    decimals or its figures could overflow int64."""
-    adjustments = [a for s in scores if s is not None for a in (s.bonus, s.penalty) if a is not None]
-    terms = [t for owner in (*indicators, *adjustments) for t in owner.terms]
-    constants = [c for i in indicators for c in (i.max, i.start, *i.fixed_by_kind.values())]
-    constants += [c for s in scores if s is not None for c in (s.min, s.max) if c is not None]
-    constants += [a.cap for a in adjustments if a.cap is not None]
-    for t in terms:
-        constants += [t.params.get(k) for k in ("points", "cap", "target", "threshold")
-                      if isinstance(t.params.get(k), Decimal)]
-        constants += t.params.get("table", {}).values()
-    return scale_for(constants, [t.params["points"] for t in terms if t.params.get("points") is not None])
 
 
 # ---------------------------------------------------------------------------- loading
@@ -421,9 +398,12 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[SchemeProblem] = []
+        self.inputs: dict[str, InputDef] = {}  # the inputs read so far (see input_ref)
 
-    def err(self, path: str, message: str) -> None:
+    def err(self, path: str, message: str, fallback=None):
+        """Report a problem at ``path``; returns ``fallback``, what the field reads as instead."""
         self.problems.append(SchemeProblem(path, message))
+        return fallback
 
     def fields(self, table: dict, path: str, spec: Mapping) -> dict:
         """``table`` read by ``spec`` (field -> reader, or ``None``: the caller reads it); any
@@ -436,70 +416,60 @@ class _Reader:
             if key not in allowed:
                 self.err(f"{path}{key}", "未知的字段")
 
-    def string(self, table: dict, key: str, path: str, *, required=True, default="", numbers=False) -> str:
+    def given(self, table: dict, key: str, path: str, required: bool):
+        """The field's value, ``None`` when left out (a problem when ``required``)."""
         value = table.get(key)
+        if value is None and required:
+            self.err(f"{path}{key}", "缺少必填项")
+        return value
+
+    def string(self, table: dict, key: str, path: str, *, required=True, default="", numbers=False) -> str:
+        value = self.given(table, key, path, required)
         if value is None:
-            if required:
-                self.err(f"{path}{key}", "缺少必填项")
             return default
         if numbers and isinstance(value, int | Decimal) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str) or (required and not value.strip()):
-            self.err(f"{path}{key}", "必须为非空字符串")
-            return default
+            return self.err(f"{path}{key}", "必须为非空字符串", default)
         return value or default
 
     def key_of(self, table: dict, key: str, path: str) -> str:
-        value = table.get(key)
+        value = self.given(table, key, path, True)
         if value is None:
-            self.err(f"{path}{key}", "缺少必填项")
             return ""
         if not isinstance(value, str) or not _KEY_RE.match(value):
-            self.err(f"{path}{key}", f"必须由小写字母、数字和下划线组成：{value!r}")
-            return ""
+            return self.err(f"{path}{key}", f"必须由小写字母、数字和下划线组成：{value!r}", "")
         return value
 
     def number(self, table: dict, key: str, path: str, *, required=True, default=None, nonneg=True,
                positive=False) -> Decimal | None:
-        value = table.get(key)
+        value = self.given(table, key, path, required)
         if value is None:
-            if required:
-                self.err(f"{path}{key}", "缺少必填项")
             return default
         try:
-            if isinstance(value, bool):
-                raise ValueError
-            number = to_decimal(value)
+            number = to_decimal(value)  # refuses booleans too
         except ValueError:
-            self.err(f"{path}{key}", f"必须为数字：{value!r}")
-            return default
+            return self.err(f"{path}{key}", f"必须为数字：{value!r}", default)
         problem = "必须为正数" if positive and number <= 0 else "必须为非负数" if nonneg and number < 0 else None
-        if problem:
-            self.err(f"{path}{key}", problem)
-            return default
-        return number
+        return self.err(f"{path}{key}", problem, default) if problem else number
 
     def boolean(self, table: dict, key: str, path: str, *, default: bool) -> bool:
         value = table.get(key, default)
-        if not isinstance(value, bool):
-            self.err(f"{path}{key}", "必须为 true 或 false")
-            return default
-        return value
+        return value if isinstance(value, bool) else self.err(f"{path}{key}", "必须为 true 或 false", default)
 
     def choice(self, table: dict, key: str, path: str, *, options, required=True, default=None):
         value = table.get(key)
-        if value is None or value not in options:
-            if value is not None or required:
-                what = "缺少必填项" if value is None else f"未知的取值 {value!r}"
-                self.err(f"{path}{key}", f"{what}（可选：{'、'.join(options)}）")
-            return default
-        return value
+        if value is not None and value in options:
+            return value
+        if value is not None or required:
+            what = "缺少必填项" if value is None else f"未知的取值 {value!r}"
+            self.err(f"{path}{key}", f"{what}（可选：{'、'.join(options)}）")
+        return default
 
     def tables(self, value, path: str, problem: str, *, allow_empty=False, not_table="必须为表") -> list:
         """(path of each item, item) of an array of tables; ``problem``: it is not an array (or is empty)."""
         if not isinstance(value, list) or not (value or allow_empty):
-            self.err(path, problem)
-            return []
+            return self.err(path, problem, [])
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 self.err(f"{path}[{i}]", not_table)
@@ -508,9 +478,60 @@ class _Reader:
     def section(self, data: dict, key: str, path: str = "") -> dict | None:
         value = data.get(key)
         if value is not None and not isinstance(value, dict):
-            self.err(f"{path}{key}", "必须为表")
-            return None
+            return self.err(f"{path}{key}", "必须为表")
         return value
+
+    def members(self, value, path: str, problem: str, refused) -> list:
+        """The items of a non-empty array (else ``problem``) that ``refused(item, accepted so far)``
+        (a problem or ``None``) accepts."""
+        if not isinstance(value, list) or not value:
+            return self.err(path, problem, [])
+        good: list = []
+        for i, item in enumerate(value):
+            why = refused(item, good)
+            if why:
+                self.err(f"{path}[{i}]", why)
+            else:
+                good.append(item)
+        return good
+
+    def keyed(self, t: dict, key: str, path: str, not_table: str, keys, not_key: str, read) -> dict:
+        """A table ``k = value`` (else ``not_table``) whose every ``k`` is one of ``keys`` (else
+        ``not_key``); ``read(table, k, path)`` reads each value (``None``: refused)."""
+        table = t.get(key, {})
+        if not isinstance(table, dict):
+            return self.err(f"{path}{key}", not_table, {})
+        out = {}
+        for k in table:
+            if k not in keys:
+                self.err(f"{path}{key}.{k}", not_key)
+            elif (v := read(table, k, f"{path}{key}.")) is not None:
+                out[k] = v
+        return out
+
+    def input_ref(self, table: dict, key: str, path: str, *, kinds=None, period=None, level=None,
+                  required=True) -> str | None:
+        """The field if it names an input (of ``self.inputs``) usable here, else ``None`` (reported):
+        of one of ``kinds``, of ``period``; read by a ``level`` indicator: monthly, or annual or
+        summed over the year."""
+        ref = table.get(key)
+        inp = self.inputs.get(ref) if isinstance(ref, str) else None
+        need = period or (level if level == "monthly" else None)
+        if ref is None:
+            problem = "缺少必填项" if required else None
+        elif not isinstance(ref, str) or not ref:
+            problem = "必须为数据项的键"
+        elif inp is None:
+            problem = f"引用了不存在的数据项 {ref!r}"
+        elif kinds is not None and inp.kind not in kinds:
+            problem = f"数据项 {ref!r} 的类型为 {inp.kind}，此处需要 {'、'.join(kinds)}"
+        elif need is not None and inp.period != need:
+            problem = f"数据项 {ref!r} 必须为{'月度' if need == 'monthly' else '年度'}数据项"
+        elif level == "annual" and inp.period == "monthly" and not inp.aggregate:
+            problem = f"月度数据项 {ref!r} 没有定义全年汇总方式（aggregate），不能用于年度指标"
+        else:
+            return ref
+        return self.err(f"{path}{key}", problem) if problem else None
 
     def unique(self, seen: set, key: str, path: str, what: str) -> None:
         if key and key in seen:
@@ -532,7 +553,8 @@ _TOP = {
 }
 _PERIOD = {"months_required": partial(_Reader.boolean, default=False),
            "zero_volume": partial(_Reader.choice, options=("average",), required=False), "volume_input": None}
-_RANKING = {"groups": None, "unranked_when_zero": None, "monthly_ranks": partial(_Reader.boolean, default=False)}
+_RANKING = {"groups": None, "monthly_ranks": partial(_Reader.boolean, default=False),
+            "unranked_when_zero": partial(_Reader.input_ref, kinds=("count",), level="annual", required=False)}
 _GROUP = {"key": _KEY, "label": _TEXT, "kinds": None, "title": _OPTIONAL,
           "name_header": partial(_Reader.string, required=False, default="单位名称")}
 _INPUT = {
@@ -558,8 +580,8 @@ _ADJUSTMENT = {"label": None, "cap": _OPTIONAL_NUMBER, "terms": None, "rule_text
 _TOTAL = {"combine": partial(_Reader.choice, options=("annual", "weighted", "monthly_mean"), default="annual"),
           "label": partial(_Reader.string, required=False, default="总分"), "monthly_weight": None,
           "annual_weight": None}
-_VETO = {"key": _KEY, "input": None, "label": _TEXT, "rule_text": _OPTIONAL,
-         "total": partial(_Reader.number, required=False, default=ZERO)}
+_VETO = {"key": _KEY, "label": _TEXT, "rule_text": _OPTIONAL, "total": partial(_Reader.number, required=False, default=ZERO),
+         "input": partial(_Reader.input_ref, kinds=("boolean",), period="annual")}
 
 
 class _Builder(_Reader):
@@ -571,11 +593,14 @@ class _Builder(_Reader):
 
     def build(self) -> Scheme:
         head = self.build_header()
-        self.unit_kinds = self.build_unit_kinds()
+        self.unit_kinds = tuple(self.members(
+            self.data.get("unit_kinds", list(UNIT_KINDS)), "unit_kinds", "必须为非空数组",
+            lambda k, good: f"未知的单位类型 {k!r}（可选：{'、'.join(UNIT_KINDS)}）" if k not in UNIT_KINDS
+            else f"重复的单位类型 {k!r}" if k in good else None))
         inputs = self.build_inputs()
         period, ranking = self.build_period(), self.build_ranking()
-        categories_raw = self.build_categories()
-        indicators = self.build_indicators({f["key"]: f for _, f in categories_raw})
+        categories_raw = list(self.rows("categories", _CATEGORY, "类别"))
+        indicators = self.build_indicators({f["key"]: f for _, _, f in categories_raw})
         inputs = self.bound_manual_inputs(inputs)
         has_monthly = any(i.level == "monthly" for i in indicators)
         has_annual = any(i.level == "annual" for i in indicators)
@@ -588,18 +613,18 @@ class _Builder(_Reader):
                 self.err(path, f"方案没有月度指标时不能{what}")
         vetoes = self.build_vetoes()
         categories = self.finish_categories(categories_raw, indicators, total)
-        if not self.problems:
-            try:
-                _scale(indicators, scores)
-            except ValueError as exc:
-                self.err("indicators", str(exc))
         if self.problems:
             raise SchemeError(self.source, self.problems)
-        return Scheme(
+        scheme = Scheme(
             **head, text=self.text, unit_kinds=self.unit_kinds, **period, **ranking, total=total,
             monthly_score=scores[0], annual_score=scores[1], inputs=inputs, categories=categories,
             indicators=indicators, vetoes=vetoes, origin=self.source,
         )
+        try:
+            scheme.scale  # noqa: B018 - a scheme whose figures cannot be scaled is refused here
+        except ValueError as exc:
+            raise SchemeError(self.source, [SchemeProblem("indicators", str(exc))]) from None
+        return scheme
 
     def build_header(self) -> dict:
         head = self.fields(self.data, "", _TOP)
@@ -612,31 +637,10 @@ class _Builder(_Reader):
             self.err("id", f"只能包含字母、数字、-、_ 和 .：{head['id']!r}")
         return head
 
-    def build_unit_kinds(self) -> tuple[str, ...]:
-        kinds = self.data.get("unit_kinds", list(UNIT_KINDS))
-        if not isinstance(kinds, list) or not kinds:
-            self.err("unit_kinds", "必须为非空数组")
-            return ()
-        good: list[str] = []
-        for i, k in enumerate(kinds):
-            if k not in UNIT_KINDS:
-                self.err(f"unit_kinds[{i}]", f"未知的单位类型 {k!r}（可选：{'、'.join(UNIT_KINDS)}）")
-            elif k in good:
-                self.err(f"unit_kinds[{i}]", f"重复的单位类型 {k!r}")
-            else:
-                good.append(k)
-        return tuple(good)
-
-    def input_ref(self, table: dict, key: str, path: str, **where) -> str | None:
-        """A required field naming an input usable there (see :meth:`check_input_ref`)."""
-        name = self.string(table, key, path)
-        inp = self.check_input_ref(name, f"{path}{key}", **where) if name else None
-        return inp.key if inp else None
-
     def build_period(self) -> dict:
         t = self.section(self.data, "period") or {}
         f = self.fields(t, "period.", _PERIOD)
-        f["volume_input"] = None
+        f["volume_input"] = None  # read only for zero_volume
         if f["zero_volume"]:
             f["volume_input"] = self.input_ref(t, "volume_input", "period.", kinds=("count",), period="monthly")
         return f
@@ -644,16 +648,11 @@ class _Builder(_Reader):
     def build_ranking(self) -> dict:
         t = self.section(self.data, "ranking") or {}
         f = self.fields(t, "ranking.", _RANKING)
-        f["unranked_when_zero"] = None
-        if "unranked_when_zero" in t:
-            f["unranked_when_zero"] = self.input_ref(t, "unranked_when_zero", "ranking.", kinds=("count",),
-                                                     aggregated=True)
-        f["groups"] = self.build_groups(t)
+        f["groups"] = self.build_groups(t.get("groups"))
         self.group_keys = {g.key for g in f["groups"]}
         return f
 
-    def build_groups(self, ranking: dict) -> tuple[GroupDef, ...]:
-        raw = ranking.get("groups")
+    def build_groups(self, raw) -> tuple[GroupDef, ...]:
         entries = self.tables(raw, "ranking.groups", "至少需要一个排名组")
         if not isinstance(raw, list) or not raw:
             return ()
@@ -662,53 +661,22 @@ class _Builder(_Reader):
         for path, t in entries:
             f = self.fields(t, path, _GROUP)
             self.unique(seen, f["key"], path, "排名组")
-            kinds = t.get("kinds")
-            if not isinstance(kinds, list) or not kinds:
-                self.err(f"{path}kinds", "必须为非空的单位类型数组")
-                kinds = []
-            good = []
-            for j, k in enumerate(kinds):
-                if k not in self.unit_kinds:
-                    self.err(f"{path}kinds[{j}]", f"不是本方案的单位类型：{k!r}")
-                elif k in covered:
-                    self.err(f"{path}kinds[{j}]", f"单位类型 {k!r} 已属于排名组 {covered[k]!r}")
-                else:
-                    covered[k] = f["key"]
-                    good.append(k)
-            groups.append(GroupDef(**f, kinds=tuple(good)))
+            kinds = self.members(t.get("kinds"), f"{path}kinds", "必须为非空的单位类型数组", lambda k, good, g=f["key"]: (
+                f"不是本方案的单位类型：{k!r}" if k not in self.unit_kinds
+                else f"单位类型 {k!r} 已属于排名组 {covered.get(k, g)!r}" if k in covered or k in good
+                else None))
+            covered.update(dict.fromkeys(kinds, f["key"]))
+            groups.append(GroupDef(**f, kinds=tuple(kinds)))
         for k in self.unit_kinds:
             if k not in covered:
                 self.err("ranking.groups", f"单位类型 {k!r} 不属于任何排名组")
         return tuple(groups)
 
-    def check_input_ref(self, key, path, *, kinds=None, period=None, aggregated=False, level=None) -> InputDef | None:
-        """Check that ``key`` names an input usable here; report at ``path``."""
-        if not isinstance(key, str) or not key:
-            self.err(path, "必须为数据项的键")
-            return None
-        inp = self.inputs.get(key)
-        if inp is None:
-            problem = f"引用了不存在的数据项 {key!r}"
-        elif kinds is not None and inp.kind not in kinds:
-            problem = f"数据项 {key!r} 的类型为 {inp.kind}，此处需要 {'、'.join(kinds)}"
-        elif period is not None and inp.period != period:
-            problem = f"数据项 {key!r} 必须为{'月度' if period == 'monthly' else '年度'}数据项"
-        elif (level == "annual" or aggregated) and inp.period == "monthly" and not inp.aggregate:
-            problem = f"月度数据项 {key!r} 没有定义全年汇总方式（aggregate），不能用于年度指标"
-        else:
-            return inp
-        self.err(path, problem)
-        return None
+    # -- inputs ------------------------------------------------------------------------------
 
     def build_inputs(self) -> tuple[InputDef, ...]:
-        entries = self.table_list("inputs")
-        if not entries:
-            self.err("inputs", "至少需要一个数据项")
-        seen: set[str] = set()
         raw_defs: list[tuple[str, dict, InputDef]] = []
-        for path, t in entries:
-            f = self.fields(t, path, _INPUT)
-            self.unique(seen, f["key"], path, "数据项")
+        for path, t, f in self.rows("inputs", _INPUT, "数据项"):
             self.input_kind_fields(t, path, f)
             aggregate = f["aggregate"]
             for wrong, problem in ((f["period"] != "monthly", "只有月度数据项可以汇总为全年数据"),
@@ -718,6 +686,8 @@ class _Builder(_Reader):
                 if aggregate and wrong:
                     self.err(f"{path}aggregate", problem)
             raw_defs.append((path, t, InputDef(**f)))
+        if not raw_defs:
+            self.err("inputs", "至少需要一个数据项")
         self.inputs = {inp.key: inp for _, _, inp in raw_defs}
         return tuple(self.link_input(path, t, inp) for path, t, inp in raw_defs)
 
@@ -757,7 +727,7 @@ class _Builder(_Reader):
             ref = t.get(ref_field)
             if ref is not None and ref == inp.key:
                 self.err(f"{path}{ref_field}", "不能引用自身")
-            elif ref is not None and self.check_input_ref(ref, f"{path}{ref_field}", kinds=kinds, period=inp.period):
+            elif self.input_ref(t, ref_field, path, kinds=kinds, period=inp.period, required=False):
                 links[ref_field] = ref
         if inp.aggregate == "weighted_mean" and not links.get("weight"):
             self.err(f"{path}weight", "按 weighted_mean 汇总时必须指定权重数据项（weight）")
@@ -777,20 +747,32 @@ class _Builder(_Reader):
                 out.append(Choice(value, self.string(c, "label", p)))
         return tuple(out)
 
-    def table_list(self, key: str) -> list[tuple[str, dict]]:
-        return self.tables(self.data.get(key, []), key, "必须为表数组（[[...]]）", allow_empty=True)
+    def bound_manual_inputs(self, inputs: tuple[InputDef, ...]) -> tuple[InputDef, ...]:
+        """Manual inputs take their bounds from the indicator that scores them."""
+        out = []
+        for inp in inputs:
+            most = self.manual[inp.key][0] if inp.key in self.manual else None
+            if inp.kind == "manual" and most is None and inp.max is None:
+                self.err("inputs", f"评分类数据项 {inp.key!r} 没有被任何指标使用，必须自行指定 max")
+            elif inp.kind == "manual" and most is not None and inp.max is not None and inp.max > most:
+                self.err("inputs", f"评分类数据项 {inp.key!r} 的上限 {fmt2(inp.max)} 超过了指标满分")
+            out.append(replace(inp, max=most) if inp.kind == "manual" and inp.max is None and most is not None else inp)
+        return tuple(out)
 
-    def build_categories(self) -> list[tuple[str, dict]]:
-        out, seen = [], set()
-        for path, t in self.table_list("categories"):
-            f = self.fields(t, path, _CATEGORY)
-            self.unique(seen, f["key"], path, "类别")
-            out.append((path, f))
-        return out
+    # -- categories and indicators -----------------------------------------------------------
+
+    def rows(self, key: str, spec: Mapping, what: str) -> Iterator[tuple[str, dict, dict]]:
+        """(path, table, fields read by ``spec``) of each table of the array ``key``, read as iterated;
+        the keys of ``what`` (its name in a message) must be unique."""
+        seen: set[str] = set()
+        for path, t in self.tables(self.data.get(key, []), key, "必须为表数组（[[...]]）", allow_empty=True):
+            f = self.fields(t, path, spec)
+            self.unique(seen, f["key"], path, what)
+            yield path, t, f
 
     def finish_categories(self, raw, indicators, total: TotalDef) -> tuple[CategoryDef, ...]:
         out = []
-        for path, f in raw:
+        for path, _t, f in raw:
             members = tuple(i.key for i in indicators if i.category == f["key"])
             if not members:
                 self.err(f"{path}key", f"类别 {f['key']!r} 没有任何指标")
@@ -808,7 +790,7 @@ class _Builder(_Reader):
         return tuple(out)
 
     def build_indicators(self, categories: dict[str, dict]) -> tuple[IndicatorDef, ...]:
-        entries = self.table_list("indicators")
+        entries = self.tables(self.data.get("indicators", []), "indicators", "必须为表数组（[[...]]）", allow_empty=True)
         if not entries:
             self.err("indicators", "至少需要一个指标")
         out = []
@@ -825,14 +807,14 @@ class _Builder(_Reader):
                 self.err(f"{path}category", f"类别 {category!r} 的层级与本指标不同")
             f["start"] = self.indicator_start(t, path, mx)
             terms = f["terms"] = self.build_terms(t.get("terms"), f"{path}terms", level or "annual")
-            fwz = f["full_when_zero"] = t.get("full_when_zero")
-            if fwz is not None:
-                self.check_input_ref(fwz, f"{path}full_when_zero", kinds=("count",), level=level,
-                                     period="monthly" if level == "monthly" else None)
+            fwz = f["full_when_zero"] = self.input_ref(t, "full_when_zero", path, kinds=("count",), level=level,
+                                                       required=False)
             over = lambda v, mx=mx: "不能大于 max" if mx is not None and v > mx else None  # noqa: E731
             f["fixed_by_kind"] = MappingProxyType(
                 self.kind_table(t, "fixed_by_kind", path, "必须为表（单位类型 = 分值）", check=over))
-            f["sheet_text_by_group"] = MappingProxyType(self.sheet_texts(t, path))
+            f["sheet_text_by_group"] = MappingProxyType(self.keyed(
+                t, "sheet_text_by_group", path, "必须为表（排名组 = 文字）", self.group_keys, "不是本方案的排名组",
+                lambda table, g, p: table[g] if isinstance(table[g], str) else self.err(f"{p}{g}", "必须为字符串")))
             scored = tuple(term.input for term in terms if term.type == "manual")
             for m in scored:
                 if m in self.manual:
@@ -851,47 +833,14 @@ class _Builder(_Reader):
             self.err(f"{path}start", "不能大于 max")
         return start
 
-    def sheet_texts(self, t: dict, path: str) -> dict[str, str]:
-        by_group = t.get("sheet_text_by_group", {})
-        if not isinstance(by_group, dict):
-            self.err(f"{path}sheet_text_by_group", "必须为表（排名组 = 文字）")
-            return {}
-        for g, text in by_group.items():
-            if g not in self.group_keys:
-                self.err(f"{path}sheet_text_by_group.{g}", "不是本方案的排名组")
-            elif not isinstance(text, str):
-                self.err(f"{path}sheet_text_by_group.{g}", "必须为字符串")
-        return dict(by_group)
-
-    def bound_manual_inputs(self, inputs: tuple[InputDef, ...]) -> tuple[InputDef, ...]:
-        """Manual inputs take their bounds from the indicator that scores them."""
-        out = []
-        for inp in inputs:
-            most = self.manual[inp.key][0] if inp.key in self.manual else None
-            if inp.kind == "manual" and most is None and inp.max is None:
-                self.err("inputs", f"评分类数据项 {inp.key!r} 没有被任何指标使用，必须自行指定 max")
-            elif inp.kind == "manual" and most is not None and inp.max is not None and inp.max > most:
-                self.err("inputs", f"评分类数据项 {inp.key!r} 的上限 {fmt2(inp.max)} 超过了指标满分")
-            out.append(replace(inp, max=most) if inp.kind == "manual" and inp.max is None and most is not None else inp)
-        return tuple(out)
-
     def kind_table(self, t: dict, key: str, p: str, not_table: str, *, check=None, **number) -> dict[str, Decimal]:
         """A table ``unit kind = number`` (of this scheme's kinds); ``check(v)`` returns a problem or None."""
-        table = t.get(key, {})
-        if not isinstance(table, dict):
-            self.err(f"{p}{key}", not_table)
-            return {}
-        out: dict[str, Decimal] = {}
-        for k in table:
-            if k not in self.unit_kinds:
-                self.err(f"{p}{key}.{k}", "不是本方案的单位类型")
-            elif (v := self.number(table, k, f"{p}{key}.", **number)) is not None:
-                problem = check(v) if check else None
-                if problem:
-                    self.err(f"{p}{key}.{k}", problem)
-                else:
-                    out[k] = v
-        return out
+        def read(table: dict, k: str, path: str) -> Decimal | None:
+            v = self.number(table, k, path, **number)
+            problem = check(v) if check and v is not None else None
+            return self.err(f"{path}{k}", problem) if problem else v
+
+        return self.keyed(t, key, p, not_table, self.unit_kinds, "不是本方案的单位类型", read)
 
     # -- terms: a type, the input it reads and its parameters --------------------------------
 
@@ -902,27 +851,21 @@ class _Builder(_Reader):
     def build_term(self, t: dict, p: str, level: str, adjustment: bool) -> TermDef | None:
         n_before = len(self.problems)
         type_ = self.choice(t, "type", p, options=TERM_TYPES)
-        inp = self.check_input_ref(t.get("input"), f"{p}input", kinds=_TERM_INPUTS.get(type_), level=level,
-                                   period="monthly" if level == "monthly" else None)
-        allowed = {"type", "input", "cap"}
+        kinds, fields = _TERMS.get(type_, (None, ()))
+        key = self.input_ref(t, "input", p, kinds=kinds, level=level)
         params: dict[str, object] = {}
-        if type_ in _POINTS_TERMS:
-            allowed |= {"deduct", "add"}
+        if "add" in fields:
             params["points"] = self.term_points(t, p, adjustment)
         if type_ in ("shortfall", "excess"):
-            key = "target" if type_ == "shortfall" else "threshold"
-            allowed.add(key)
-            params[key] = self.number(t, key, p, required=type_ == "excess", default=HUNDRED if key == "target" else None)
-            if params[key] is not None and params[key] > HUNDRED:
-                self.err(f"{p}{key}", "必须在 0 到 100 之间")
+            name = "target" if type_ == "shortfall" else "threshold"
+            params[name] = self.number(t, name, p, required=type_ == "excess", default=HUNDRED if name == "target" else None)
+            if params[name] is not None and params[name] > HUNDRED:
+                self.err(f"{p}{name}", "必须在 0 到 100 之间")
         elif type_ == "choice":
-            allowed.add("points")
-            params["table"] = self.choice_points(t, p, inp)
+            params["table"] = self.choice_points(t, p, self.inputs.get(key))
         elif type_ == "floor":
-            allowed.add("per")
             params["per"] = self.floor_per(t, p)
         elif type_ == "share":
-            allowed |= {"scope", "min_by_kind"}
             if level != "annual" or adjustment:
                 self.err(f"{p}type", "share（占比）只能用于年度指标")
             params["scope"] = self.choice(t, "scope", p, options=("group", "all"), required=False, default="group")
@@ -930,18 +873,17 @@ class _Builder(_Reader):
         elif type_ == "manual" and adjustment:
             self.err(f"{p}type", "加分 / 减分项不能使用 manual")
         params["cap"] = self.number(t, "cap", p, required=False)
-        self.unknown_keys(t, allowed, p)
-        if len(self.problems) > n_before or type_ is None or inp is None:
+        self.unknown_keys(t, {"type", "input", "cap", *fields}, p)
+        if len(self.problems) > n_before or type_ is None or key is None:
             return None
         if type_ == "choice":
-            params["options"] = tuple(c.value for c in inp.choices)
-        return TermDef(type=type_, input=inp.key, params=MappingProxyType(params))
+            params["options"] = tuple(c.value for c in self.inputs[key].choices)
+        return TermDef(type=type_, input=key, params=MappingProxyType(params))
 
     def term_points(self, t: dict, p: str, adjustment: bool) -> Decimal | None:
         """Points per unit: ``deduct`` (negative) or ``add``, exactly one of them."""
         if ("deduct" in t) == ("add" in t):
-            self.err(f"{p}deduct", "必须且只能指定 deduct（每单位扣分）或 add（每单位加分）之一")
-            return None
+            return self.err(f"{p}deduct", "必须且只能指定 deduct（每单位扣分）或 add（每单位加分）之一")
         if "add" in t:
             return self.number(t, "add", p)
         if adjustment:
@@ -950,23 +892,16 @@ class _Builder(_Reader):
         return -d if d is not None else None
 
     def choice_points(self, t: dict, p: str, inp: InputDef | None) -> dict[str, Decimal]:
-        table = t.get("points")
-        if not isinstance(table, dict):
-            self.err(f"{p}points", "必须为表（选项 = 分值）")
-            return {}
+        """The points of each option of a choice input: every option, no other."""
+        if not isinstance(t.get("points"), dict):
+            return self.err(f"{p}points", "必须为表（选项 = 分值）", {})
         if inp is None:
             return {}
         values = [c.value for c in inp.choices]
         for v in values:
-            if v not in table:
+            if v not in t["points"]:
                 self.err(f"{p}points", f"缺少选项 {v!r} 的分值")
-        out: dict[str, Decimal] = {}
-        for k in table:
-            if k not in values:
-                self.err(f"{p}points.{k}", "不是该数据项的选项")
-            elif (v := self.number(table, k, f"{p}points.", nonneg=False)) is not None:
-                out[k] = v
-        return out
+        return self.keyed(t, "points", p, "", values, "不是该数据项的选项", partial(self.number, nonneg=False))
 
     def floor_per(self, t: dict, p: str):
         """The base of a floor term: one positive integer, or one per unit kind."""
@@ -974,9 +909,7 @@ class _Builder(_Reader):
         whole = lambda v: None if v == v.to_integral_value() else "必须为正整数"  # noqa: E731
         if not isinstance(per, dict):
             v = self.number(t, "per", p, positive=True)
-            if v is not None and whole(v):
-                self.err(f"{p}per", whole(v))
-            return v
+            return self.err(f"{p}per", whole(v)) if v is not None and whole(v) else v
         for k in self.unit_kinds:
             if k not in per:
                 self.err(f"{p}per", f"缺少单位类型 {k!r} 的基数")
@@ -1035,10 +968,4 @@ class _Builder(_Reader):
         return TotalDef(**f)
 
     def build_vetoes(self) -> tuple[VetoDef, ...]:
-        out, seen = [], set()
-        for path, t in self.table_list("vetoes"):
-            f = self.fields(t, path, _VETO)
-            self.unique(seen, f["key"], path, "否决项")
-            inp = self.check_input_ref(t.get("input"), f"{path}input", kinds=("boolean",), period="annual")
-            out.append(VetoDef(**f, input=inp.key if inp else ""))
-        return tuple(out)
+        return tuple(VetoDef(**f) for _, _, f in self.rows("vetoes", _VETO, "否决项"))
