@@ -746,13 +746,14 @@ class ScoringEngine:
         s, a = self.scheme, snap.annual
         t, e = s.total, s.scale.e
         average = None
-        if self._monthly_mode and not snap.lacking[i]:
+        if self._monthly_mode and not snap.lacking.item(i):
             means = [snap.months[m].mean for m, x in zip(snap.period, snap.averaged[:, i].tolist(), strict=True) if x]
-            average = CONTEXT.divide(sum(means, _decimal(int(snap.sums[i]), e)), len(snap.period))
-        if snap.status[i] == 2:
+            average = CONTEXT.divide(sum(means, _decimal(snap.sums.item(i), e)), len(snap.period))
+        veto = a.veto.item(i)
+        if snap.status.item(i) == 2:
             return average, None
-        if a.veto[i] >= 0:
-            return average, s.vetoes[a.veto[i]].total
+        if veto >= 0:
+            return average, s.vetoes[veto].total
         if t.combine not in ("annual", "weighted"):
             return average, average
         annual = self._annual_decimal(a.level.score[i])
@@ -781,7 +782,7 @@ class ScoringEngine:
         a, dec, e = snap.annual, self._annual_decimal, self._e
         raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
         values = [Decimal(v) for v in raw] if self._exact_annual else [_decimal(v, e) for v in raw]
-        cats = {c: dec(sum(raw[j] for j in m)) for c, m in self._annual_cats if raw and all(shown[j] for j in m)}
+        cats = {c: dec(sum([raw[j] for j in m])) for c, m in self._annual_cats if raw and all([shown[j] for j in m])}
         figures = (None, None, None)
         if a.level.score is not None and raw and i not in a.missing:
             figures = (dec(a.level.score[i]), dec(a.level.bonus[i]), dec(a.level.penalty[i]))
