@@ -96,6 +96,19 @@ def test_set_unit_and_remove_unit(hotline):
         e.set_unit(UnitRef("E", "e", "village"))
 
 
+def test_a_refused_unit_changes_nothing(hotline):
+    """A unit refused (unknown kind, not a unit) leaves the units, the period and every figure."""
+    e = make(hotline)
+    e.set_months(["2023-01", "2023-02", "2023-03"])  # a month without data stays in the period
+    before = e.result()
+    for bad in (UnitRef("E", "e", "village"), UnitRef("", "空", "town"), "E"):
+        with pytest.raises(ScoringInputError) as info:
+            e.set_unit(bad)
+        assert len(info.value.problems) == 1
+    assert e.months == ("2023-01", "2023-02", "2023-03") and [u.code for u in e.units] == ["A", "B", "C"]
+    assert e.result().units == before.units
+
+
 def test_months_default_to_data_and_set_months(hotline):
     units = [UnitRef("A", "a", "town"), UnitRef("B", "b", "town")]
     e = ScoringEngine(hotline, units, monthly={("A", "2023-03"): PERFECT, ("B", "2023-03"): PERFECT})
@@ -132,3 +145,15 @@ def test_result_is_immutable(hotline):
         r["A"].indicators["training"] = D(5)
     with pytest.raises(AttributeError):
         r["A"].total = D(1)
+
+
+def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
+    """Parsed cells are cached (they repeat across units and months): a boolean typed into a count
+    is refused even after the count 1 was taken (True == 1 in Python), and 1.0 is no integer."""
+    units = [UnitRef("A", "甲镇", "town"), UnitRef("B", "乙镇", "town")]
+    e = ScoringEngine(hotline, units, months=["2023-01"], monthly={("A", "2023-01"): {**PERFECT, "praise": 1}})
+    for bad in (True, 1.5):
+        with pytest.raises(ScoringInputError) as info:
+            e.set_monthly_value("B", "2023-01", "praise", bad)
+        assert [p.key for p in info.value.problems] == ["praise"]
+    assert e.monthly_values("B", "2023-01") is None and e.monthly_values("A", "2023-01")["praise"] == 1

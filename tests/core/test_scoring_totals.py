@@ -57,10 +57,9 @@ def test_a_total_on_a_half_cent_rounds_up_and_ties():
     snap = e._snap
     ranked = np.flatnonzero(snap.status == 0)
     i, j = ranked[:2]
-    # place unit i's Σ months and annual score exactly so (scale e), keeping its period plain
+    # place unit i's Σ months and annual score exactly so (scale e), no month averaged
     s = e.scheme.scale.e
     p = len(snap.period)
-    snap.plain[i] = snap.plain[j] = True
     snap.averaged[:, [i, j]] = False
     snap.sums[i], snap.annual.level.score[i] = 95 * p * 10**s, 90625 * 10 ** (s - 3)
     snap.sums[j], snap.annual.level.score[j] = 95 * p * 10**s, 90650 * 10 ** (s - 3)

@@ -162,6 +162,9 @@ class LazyUnits(Mapping):
     def __contains__(self, code) -> bool:
         return code in self._index
 
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
 
 def _order_key(u: UnitResult):
     return (u.rank is None, u.rank or 0, u.code)

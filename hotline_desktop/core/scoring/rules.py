@@ -29,6 +29,7 @@ checked against overflow when a scheme loads; a level whose inputs are themselve
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
@@ -180,16 +181,9 @@ def adjustment(adj, c: Columns):
     return total if adj.cap is None else np.minimum(total, c.ns.value(adj.cap))
 
 
-class LevelScores:
-    """One level's figures over the rows: ``indicators`` (one row per indicator), their
-    ``ok`` masks, and base / bonus / penalty / score (``None`` columns when the scheme has no
-    score for the level)."""
-
-    __slots__ = ("indicators", "ok", "base", "bonus", "penalty", "score")
-
-    def __init__(self, indicators, ok, base, bonus, penalty, score):
-        self.indicators, self.ok = indicators, ok
-        self.base, self.bonus, self.penalty, self.score = base, bonus, penalty, score
+#: One level's figures over the rows: ``indicators`` (one row per indicator), their ``ok`` masks,
+#: and base / bonus / penalty / score (``None`` columns when the scheme has no score for the level).
+LevelScores = namedtuple("LevelScores", "indicators ok base bonus penalty score")
 
 
 def score_level(indicators, score_def, c: Columns, counted=None) -> LevelScores:
