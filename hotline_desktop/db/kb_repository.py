@@ -237,6 +237,17 @@ class KbRepository:
         v = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_versions")).scalar_one()
         return e + 1, v + 1
 
+    def next_event_ids(self) -> tuple[int, int, int]:
+        """The next free ids of kb_checks, kb_feedback and kb_events (bulk-built demo rows)."""
+        return tuple(self.s.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
+                     for t in ("kb_checks", "kb_feedback", "kb_events"))
+
+    def bump_versions(self, entry_ids: list[int]) -> None:
+        """An entry whose rows changed (its versions, checks, events: not only the entry row) moves on."""
+        if entry_ids:
+            self.s.connection().execute(text("UPDATE kb_entries SET version = version + 1 WHERE id = :i"),
+                                        [{"i": i} for i in entry_ids])
+
     # The FTS triggers stand aside while app_meta holds this key (set and cleared inside one
     # transaction, so no other connection ever sees it); the bulk path indexes in one statement.
     _DEFER = "INSERT INTO app_meta(key, value) VALUES ('kb_fts_deferred', '1')"
