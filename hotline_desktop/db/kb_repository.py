@@ -147,6 +147,12 @@ class KbRepository:
         self.s.flush()
         return obj
 
+    def delete_version(self, version_id: int) -> None:
+        """Drop a version (a draft given up when its entry is withdrawn)."""
+        v = self.version(version_id)
+        if v is not None:
+            self.s.delete(v)
+
     def snapshot(self, entry_id: int) -> Snapshot | None:
         e = self.entry(entry_id)
         if e is None:

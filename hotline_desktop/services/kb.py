@@ -363,7 +363,7 @@ class KbService:
             if e.published_on and day < e.published_on:
                 raise KbError(f"撤销日期 {day.isoformat()} 早于发布日期 {e.published_on.isoformat()}")
             if e.working_version_id != e.published_version_id:
-                repo.s.delete(repo.version(e.working_version_id))
+                repo.delete_version(e.working_version_id)
                 e.working_version_id = e.published_version_id
             repo.version(e.published_version_id).status = Status.WITHDRAWN.value
             for f in repo.feedback(e.id):  # the flagged content is no longer used: the feedback ends
