@@ -144,7 +144,7 @@ def _settle(app, seconds: float = 0.3) -> None:
 def _count_model_calls():
     """Wrap the ranking models' data() / multiData() / headerData() (before any instance exists:
     PySide resolves Python overrides once); they count while ``counting[0]`` is set."""
-    from hotline_desktop.gui import ranking_model as rm
+    from hotline_desktop.gui.ranking import models as rm
 
     counted = {"data": 0, "multiData": 0, "headerData": 0}
     counting = [False]
@@ -170,7 +170,7 @@ def child(folder: str, year: int, edits: int) -> dict:
 
     from hotline_desktop.gui.app import ensure_application
     from hotline_desktop.gui.monthly.tab import MonthlyTab
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
     from hotline_desktop.paths import DataPaths
     from hotline_desktop.services.app import AppServices
     from hotline_desktop.services.assessment import CellEdit

@@ -80,7 +80,7 @@ class _Timer:
 def bench_live(services, year: int, scheme_id: str, edits: int, month: str | None, rng: random.Random) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     app = QApplication.instance()
     ys = services.assessment.find(year, scheme_id)
@@ -103,8 +103,6 @@ def bench_live(services, year: int, scheme_id: str, edits: int, month: str | Non
     live.engine.set_many = engine_timer  # instance attribute shadows the method
     model_timer = _Timer(tab._on_changed)
     tab._on_changed = model_timer  # the tab's bridges look the handlers up at each call
-    values_timer = _Timer(tab._on_values)  # rows of units whose shown month inputs were edited
-    tab._on_values = values_timer
     delivered, updated = [], []
     tab.model.dataChanged.connect(lambda *_a: delivered.append(time.perf_counter()))
     tab.ranking_updated.connect(lambda codes: updated.append(len(codes)))
@@ -119,7 +117,7 @@ def bench_live(services, year: int, scheme_id: str, edits: int, month: str | Non
         m = month or rng.choice(months)
         key = rng.choice(rates)
         value = f"{rng.uniform(85, 100):.2f}"
-        engine_timer.last = model_timer.last = values_timer.last = 0.0
+        engine_timer.last = model_timer.last = 0.0
         delivered.clear()
         updated.clear()
         t0 = time.perf_counter()
@@ -127,7 +125,7 @@ def bench_live(services, year: int, scheme_id: str, edits: int, month: str | Non
         t1 = time.perf_counter()
         totals.append(t1 - t0)
         engine.append(engine_timer.last)
-        model.append(model_timer.last + values_timer.last)
+        model.append(model_timer.last)
         commit.append(t1 - t0 - engine_timer.last - model[-1])
         if delivered:
             first_dc.append(delivered[0] - t0)

@@ -48,7 +48,7 @@ def _draft(rng: random.Random, units, year: int, channel=Channel.HOTLINE) -> Not
 def bench(services, year: int, scheme_id: str, issues: int, rng: random.Random) -> float:
     from PySide6.QtWidgets import QApplication
 
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     app = QApplication.instance()
     ys = services.assessment.find(year, scheme_id)
@@ -64,8 +64,6 @@ def bench(services, year: int, scheme_id: str, issues: int, rng: random.Random) 
     live.engine.set_many = engine_timer
     model_timer = _Timer(tab._on_changed)
     tab._on_changed = model_timer
-    values_timer = _Timer(tab._on_values)
-    tab._on_values = values_timer
     feeds = services.feeds
     subs = services.notices.changed._subs
     feed_timer = next((s for s in subs if isinstance(s, _Timer)), None)
@@ -75,14 +73,14 @@ def bench(services, year: int, scheme_id: str, issues: int, rng: random.Random) 
     units = services.assessment.participants(ys.id)
     totals, commit, feed, engine, model, moved = [], [], [], [], [], 0
     for _ in range(issues):
-        engine_timer.last = model_timer.last = values_timer.last = feed_timer.last = 0.0
+        engine_timer.last = model_timer.last = feed_timer.last = 0.0
         before = live.result()
         t0 = time.perf_counter()
         services.notices.issue(_draft(rng, units, year))
         dt = time.perf_counter() - t0
         totals.append(dt)
         engine.append(engine_timer.last)
-        model.append(model_timer.last + values_timer.last)
+        model.append(model_timer.last)
         feed.append(feed_timer.last - engine[-1] - model[-1])
         commit.append(dt - feed_timer.last)
         moved += live.result() is not before

@@ -26,7 +26,7 @@ from hotline_desktop.gui.assets import app_icon
 from hotline_desktop.gui.kb.tab import KbTab
 from hotline_desktop.gui.monthly.tab import MonthlyTab
 from hotline_desktop.gui.notices.tab import NoticesTab
-from hotline_desktop.gui.ranking_tab import RankingTab
+from hotline_desktop.gui.ranking.tab import RankingTab
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.units.tab import UnitsTab
 

@@ -58,3 +58,47 @@ def test_item_feeds_name_indicator_bonus_penalty_and_veto():
     assert [f.kind for f in item_feeds(hotline, "criticism_city")] == ["penalty"]
     online = load_scheme("ganxian-2023-online")
     assert [(f.kind, f.heading) for f in item_feeds(online, "negative_impact")][-1] == ("veto", "否决项：帖文造成负面影响")
+
+
+def test_vector_order_sorts_like_order_key_on_random_units():
+    """The live table orders whole columns (ScoringResult.places) by order_numbers: the same
+    order as order_key row by row, ties by code, every status in play."""
+    import random
+
+    import numpy as np
+
+    from hotline_desktop.core.ranking_order import order_numbers
+    from hotline_desktop.core.scoring.results import Places
+
+    rng = random.Random(8)
+    for names in (("ranked", "unranked", "incomplete"), ("missing", "scored", "averaged", "incomplete")):
+        for _ in range(20):
+            n = rng.randrange(1, 300)
+            codes = sorted({f"U{rng.randrange(10_000):05d}" for _ in range(n)})
+            status = [rng.randrange(len(names)) for _ in codes]
+            ranked = ("ranked", "scored")
+            ranks = [rng.randrange(1, 40) if names[s] in ranked else 0 for s in status]  # many ties
+            places = Places(names, np.array(status), np.array(ranks, np.int64), np.zeros(len(codes), bool),
+                            ["g"] * len(codes))
+            by_vector = [codes[i] for i in np.argsort(order_numbers(places), kind="stable")]
+            by_key = sorted(codes, key=lambda c: order_key(names[status[codes.index(c)]],
+                                                          ranks[codes.index(c)] or None, c))
+            assert by_vector == by_key
+
+
+def test_places_of_a_result_are_its_units_places_in_code_order():
+    """ScoringResult.places (the engine's columns, or row by row for a plain result) says what
+    place() says for every unit, in the year and in each month."""
+    import dataclasses
+
+    from ranking_cases import ganxian_hotline_case
+
+    _e, gx = ganxian_hotline_case()
+    plain = dataclasses.replace(gx, units={c: gx.units[c] for c in reversed(list(gx.units))})
+    for result in (gx, plain):
+        for month in (None, *gx.months):
+            p = result.places(month)
+            codes = sorted(result.units)
+            got = [(p.names[p.status[i]], int(p.rank[i]) or None, bool(p.tied[i])) for i in range(len(codes))]
+            assert got == [result.place(c, month) for c in codes]
+            assert list(p.groups) == [result.units[c].group for c in codes]

@@ -32,7 +32,7 @@ def district_fixture(services):
 
 
 def open_tab(qtbot, services, ys):
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     tab = RankingTab(services)
     qtbot.addWidget(tab)

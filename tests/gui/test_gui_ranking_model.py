@@ -10,7 +10,7 @@ from ranking_fixtures import (
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.core.ranking_table import build_ranking_table
-from hotline_desktop.gui.ranking_model import (
+from hotline_desktop.gui.ranking.models import (
     COL_CODE,
     COL_NAME,
     RB_LIST,
@@ -224,7 +224,7 @@ def test_rescheme_and_shutdown_detach(qtbot, district):
 
 
 def test_first_open_builds_off_the_gui_thread_showing_calculating(qtbot, district):
-    from hotline_desktop.gui.ranking_tab import RankingTab
+    from hotline_desktop.gui.ranking.tab import RankingTab
 
     tab = RankingTab(district)
     qtbot.addWidget(tab)
@@ -396,7 +396,7 @@ def test_board_lists_every_unit_tied_at_the_cut(qtbot, services):
 
 
 def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
-    from hotline_desktop.gui.ranking_model import COL_NAME
+    from hotline_desktop.gui.ranking.models import COL_NAME
 
     tab = open_tab(qtbot, district, district.licheng)
     tab.resize(1004, 640)  # the tab inside a 1024×768 window
@@ -423,7 +423,7 @@ def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
 def test_rows_never_shown_before_rank_shifts_show_the_printed_cells_when_first_shown(qtbot, district):
     """Rows are formatted when first shown; a row re-ranked (or re-scored by a moved month
     average) before that still shows the printed month table's cells, rank included."""
-    from hotline_desktop.gui.ranking_model import LazyCells
+    from hotline_desktop.gui.ranking.models import LazyCells
 
     ys = district.ganxian
     live = district.rankings.live(ys.id)
@@ -470,3 +470,142 @@ def test_units_whose_rank_alone_moved_are_reranked_without_building_their_result
             assert _rank_text(tab, code) == want, code
         _check_against_engine(tab, result, month)
         tab.shutdown()
+
+
+def _big_month_case(n=1200):
+    """A Ganxian year of ``n`` towns, one month, every unit ranked apart (by satisfaction);
+    a few with no work orders (按平均分)."""
+    from hotline_desktop.core.scoring import ScoringEngine, UnitRef, load_scheme
+
+    rates = {"on_time_completion_rate": "98", "rework_rate": "2", "sign_in_rate": "100", "response_rate": "95",
+             "return_overdue_rate": "1", "first_extension_rate": "5", "second_extension_rate": "1"}
+    units = [UnitRef(f"T{i:04d}", f"第{i}镇", "town") for i in range(n)]
+    monthly = {}
+    for i, u in enumerate(units):
+        if i % 97 == 5:
+            monthly[(u.code, "2026-01")] = {"volume": 0}
+        else:
+            monthly[(u.code, "2026-01")] = {"volume": 20, **rates, "satisfaction_rate": f"{60 + 39.99 * i / n:.2f}"}
+    return ScoringEngine(load_scheme("ganxian-2023-hotline"), units, ["2026-01"], monthly, {}, year=2026)
+
+
+def test_an_edit_that_shifts_a_thousand_ranks_builds_only_the_rows_on_screen(qtbot):
+    """The worst unit climbing to the top moves the rank of every unit it passes: the model
+    re-places them from the result's columns and the view builds the rows it paints — a few
+    dozen — not the ~1,200 that changed; what it shows is the printed month table."""
+    from hotline_desktop.gui.ranking.view import RankingView
+
+    engine = _big_month_case()
+    month = "2026-01"
+    model, proxy = RankingTableModel(), RankingProxy()
+    layout = RankingLayout(engine.result(), year=2026, month=month, monthly_values=engine.monthly_values)
+    built = []
+    make_row = layout.row
+    layout.row = lambda u, **kw: (built.append(u.code), make_row(u, **kw))[1]
+    model.load(engine.result(), layout)
+    proxy.setSourceModel(model)
+    view = RankingView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(50)
+    shown = view.rowAt(view.viewport().height() - 1) + 1
+    assert 5 < shown < 40 and len(built) <= shown + 2  # the first paint: the rows on screen
+    worst = proxy.codes()[[model.unit(c).status for c in proxy.codes()].index("averaged") - 1]
+    built.clear()
+    codes = engine.set_monthly_value(worst, month, "satisfaction_rate", Decimal("100"))
+    changed = model.update(engine.result(), codes, mark=True, rank_only=engine.rank_moves())
+    qtbot.wait(50)
+    assert len(codes) > 1000 and worst in changed
+    assert proxy.codes()[0] == worst
+    assert len(built) <= 2 * shown  # ~1,200 ranks moved; the painted rows were built
+    assert len(engine.result().units.built) <= 2 * shown
+    table = build_ranking_table(engine.result(), year=2026, group="all", month=month,
+                                monthly_values=engine.monthly_values)
+    keys = [c.key for c in table.columns]
+    assert proxy.codes() == [r.code for r in table.rows]
+    for row in table.rows[:shown] + table.rows[-3:]:
+        r = model.row_of(row.code)
+        assert [model.index(r, c).data() for c in range(2, model.columnCount() - 1)] == [
+            row.cells[keys.index(spec.key)].text for spec in model.columns[2:-1]], row.code
+    # counts come from the columns, as the rows say
+    rows = model.rows
+    assert model.counts() == {"ranked": sum(r.ranked for r in rows), "averaged": sum(r.status == "averaged" for r in rows),
+                              "incomplete": 0, "unranked": 0, "total": len(rows)}
+
+
+def test_highlight_marks_exactly_the_rows_that_show_something_else(qtbot):
+    """Rows are compared when shown, against what they showed before the edit: a model that
+    built no row beforehand highlights the same units as one whose rows were all built."""
+    engine = _big_month_case(300)
+    month = "2026-01"
+    lazy, eager = RankingTableModel(), RankingTableModel()
+    for m in (lazy, eager):
+        m.load(engine.result(), RankingLayout(engine.result(), year=2026, month=month,
+                                              monthly_values=engine.monthly_values))
+    units = sorted(lazy.shown()[0])
+    lit, sizes = set(), []
+    for code, rate in ((units[3], "99.5"), (units[150], "61"), (units[5], "70"), (units[7], "99.9")):
+        before = {r.code: r for r in eager.rows}  # units[5]: 按平均分 (no orders) until now
+        codes = engine.set_monthly_value(code, month, "satisfaction_rate", Decimal(rate))
+        for m in (lazy, eager):
+            m.update(engine.result(), codes, mark=True, rank_only=engine.rank_moves())
+        want = {c for c, r in before.items() if eager.unit(c) != r}
+        sizes.append(len(want))
+        assert eager.highlighted() == want and lazy.highlighted() == want
+        lit = want
+        for m in (lazy, eager):
+            m.set_highlight(())  # the tab's timer
+            assert m.highlighted() == set()
+    assert units[7] in lit and max(sizes) > 100, sizes  # ranks shifted
+    ix = lazy.index(lazy.row_of(units[7]), COL_NAME)
+    assert ix.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_board_from_the_model_is_the_printed_board_and_builds_only_its_units_rows():
+    """The 红黑榜 of the shown month: the same boards (rows and notes) as core.boards makes from
+    the result, with rows built only for the units at either end of the ranking."""
+    from hotline_desktop.core.boards import board_entries, build_boards
+
+    engine = _big_month_case(300)
+    month = "2026-01"
+    engine.set_monthly_value("T0299", month, "satisfaction_rate", Decimal("99.85"))  # ties at the top
+    model = RankingTableModel()
+    layout = RankingLayout(engine.result(), year=2026, month=month, monthly_values=engine.monthly_values)
+    built = []
+    make_row = layout.row
+    layout.row = lambda u, **kw: (built.append(u.code), make_row(u, **kw))[1]
+    model.load(engine.result(), layout)
+    labels = {"all": "全部承办单位"}
+    entries, not_ranked = model.board_entries()
+    got = build_boards(entries, labels, not_ranked=not_ranked)
+    want = build_boards(*board_entries(engine.result(), month)[:1], labels,
+                        not_ranked=board_entries(engine.result(), month)[1])
+    assert got == want and got[0].notes
+    shown = {r.code for b in got for r in b.rows}
+    assert sorted(built) == sorted(shown) and len(shown) < 200  # ties at the cut are all listed
+
+
+def test_one_model_update_per_edit_in_the_month_view(qtbot, district):
+    """An edit of the shown month reaches the model once (the engine's codes include the units
+    whose entered values changed, so 办件量 as entered follows without a second pass)."""
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-02")
+    live = district.rankings.live(district.ganxian.id)
+    calls = []
+    update = tab.model.update
+    tab.model.update = lambda *a, **kw: (calls.append(a[1]), update(*a, **kw))[1]
+    code = tab.proxy.codes()[4]
+    col = tab.model.column_of("volume")
+    old = int(tab.model.index(tab.model.row_of(code), col).data())
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(district.ganxian.id, [
+            CellEdit(live.id_of[code], "2026-02", "volume", str(old + 3)),
+            CellEdit(live.id_of[code], "2026-02", "satisfaction_rate", "91.5")])
+    qtbot.wait(30)
+    assert len(calls) == 1 and code in calls[0]
+    assert tab.model.index(tab.model.row_of(code), col).data() == str(old + 3)
+    assert code in tab.model.highlighted()
+    tab.shutdown()

@@ -1,4 +1,4 @@
-"""排名 tab: the tables paint their rows themselves (gui/ranking_view.py) — the picture must be
+"""排名 tab: the tables paint their rows themselves (gui/ranking/view.py) — the picture must be
 the one Qt's own item painting gives, in every state a user sees."""
 
 from ranking_fixtures import (

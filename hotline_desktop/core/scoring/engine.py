@@ -36,6 +36,7 @@ from hotline_desktop.core.scoring.results import (
     UNRANKED,
     LazyUnits,
     MonthResult,
+    Places,
     ScoringResult,
     UnitRef,
     UnitResult,
@@ -1032,7 +1033,8 @@ class ScoringEngine:
                 self._reuse = reuse
         self._snap = snap
         self._units = LazyUnits(snap.index, self._builder(snap, self._reuse, built), built, self._groups_present,
-                                lambda code, month=None: self._place(snap, code, month))
+                                lambda code, month=None: self._place(snap, code, month),
+                                lambda month=None: self._places(snap, month))
         self._result = None
 
     # ------------------------------------------------------------------ results, built when read
@@ -1079,6 +1081,21 @@ class ScoringEngine:
         if m.status[i] != _SCORED or m.rank is None:
             return _MONTH_STATUS[m.status[i]], None, False
         return "scored", int(m.rank[i]), bool(m.tied[i])
+
+    @staticmethod
+    def _places(snap: _Snapshot, month: str | None) -> Places:
+        """_place of every unit, as columns."""
+        n = len(snap.refs)
+        if month is None:
+            ranked = (snap.status == 0) & (snap.rank > 0)
+            return Places(_STATUS, snap.status, np.where(ranked, snap.rank, 0), snap.tied & ranked, snap.groups)
+        m = snap.months.get(month) if month in snap.period else None
+        if m is None:
+            return Places(_MONTH_STATUS, np.zeros(n, np.int8), np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
+        if m.rank is None:
+            return Places(_MONTH_STATUS, m.status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
+        scored = m.status == _SCORED
+        return Places(_MONTH_STATUS, m.status, np.where(scored, m.rank, 0), m.tied & scored, snap.groups)
 
     def _unit_result(self, snap: _Snapshot, i: int, months: Mapping[str, MonthResult]) -> UnitResult:
         status = _STATUS[snap.status.item(i)]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -13,6 +13,8 @@ from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.scoring.numbers import round2
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from hotline_desktop.core.scoring.scheme import Scheme
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "UnitResult",
     "ScoringResult",
     "LazyUnits",
+    "Places",
     "RANKED",
     "UNRANKED",
     "INCOMPLETE",
@@ -121,16 +124,28 @@ class UnitResult:
         return f"{self.rank}（并列）" if self.tied else str(self.rank)
 
 
+class Places(NamedTuple):
+    """(status, rank, 并列) of every unit of a result, in code order (:meth:`ScoringResult.places`)."""
+
+    names: tuple[str, ...]  # status names; ``status`` holds indexes into them
+    status: np.ndarray  # int, per unit
+    rank: np.ndarray  # int64, 0 unless ranked (the year) or scored (a month)
+    tied: np.ndarray  # bool
+    groups: Sequence[str]  # ranking group of each unit
+
+
 class LazyUnits(Mapping):
     """``ScoringResult.units`` of the engine: code -> :class:`UnitResult`, in code order, each
     built on first read and kept (``built``); ``groups``: the ranking groups of the units;
     ``place(code, month)``: see :meth:`ScoringResult.place`."""
 
-    __slots__ = ("_index", "_build", "built", "groups", "place")
+    __slots__ = ("_index", "_build", "built", "groups", "place", "places")
 
     def __init__(self, index: Mapping[str, int], build: Callable[[int], UnitResult], built: dict,
-                 groups: frozenset[str], place: Callable[[str, str | None], tuple] | None = None):
+                 groups: frozenset[str], place: Callable[[str, str | None], tuple] | None = None,
+                 places: Callable[[str | None], Places] | None = None):
         self._index, self._build, self.built, self.groups, self.place = index, build, built, groups, place
+        self.places = places
 
     def __getitem__(self, code: str) -> UnitResult:
         r = self.built.get(code)
@@ -177,6 +192,21 @@ class ScoringResult:
         u = units[code]
         m = u if month is None else u.months.get(month)
         return ("missing", None, False) if m is None else (m.status, m.rank, m.tied)
+
+    def places(self, month: str | None = None) -> Places:
+        """:meth:`place` of every unit at once, as columns over the units in code order (with each
+        unit's ranking group), read without building the results."""
+        units = self.units
+        if isinstance(units, LazyUnits) and units.places is not None:
+            return units.places(month)
+        import numpy as np  # not at import: the main window paints before numpy loads
+
+        codes = sorted(units)
+        got = [self.place(c, month) for c in codes]
+        names = tuple(dict.fromkeys(p[0] for p in got))
+        return Places(names, np.array([names.index(p[0]) for p in got], np.int64),
+                      np.array([p[1] or 0 for p in got], np.int64), np.array([p[2] for p in got], bool),
+                      tuple(units[c].group for c in codes))
 
     @property
     def groups(self) -> tuple[str, ...]:

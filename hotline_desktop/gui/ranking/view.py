@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPalette, QPen, QStaticText
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
-from hotline_desktop.gui.ranking_model import RankingProxy
+from hotline_desktop.gui.ranking.models import RankingProxy
 
 _ALIGN_RIGHT, _ALIGN_CENTER = 1, 2  # RankingTableModel.text_align(); 0: left
 _CACHE_MAX = 4000  # distinct texts kept (a screen shows a few hundred)

@@ -1,26 +1,26 @@
 """Qt models of the 排名 tab: the live ranking table and the 红黑榜 (top / bottom five).
 
 The columns and cells come from ``core/ranking_table.py`` (the printed table's row builders),
-so the screen, the Excel export and the printout agree. Rows are plain ``RankingRow``s, one per
-unit, kept in the shown order. When the live engine reports changed unit codes, a unit whose
-rank alone changed gets a new rank cell, a 按平均分 unit whose average moved a new score cell,
-and only the others are rebuilt. Moved rows are re-placed without a layout change: the span
-that shifted is one ``dataChanged`` (the group proxy narrows it to its rows that now show
-another unit), so a view repaints only what is visible of it. The 排名 tab's views
-(gui/ranking_view.py) paint the visible cells from ``paint_texts`` / ``paint_foreground`` /
-``paint_highlight`` (the same as data() says) in one call; other views get ``multiData``, which
-fills a painted cell's roles in one call.
+so the screen, the Excel export and the printout agree. The table model keeps the result's
+columns (``ScoringResult.places``: status, rank, 并列, group of every unit) and builds a unit's
+row (``RankingRow``) only when it is painted or read: the order, the counts and the group filter
+come from the columns. An edit marks the changed units' rows stale and re-places the rows
+without a layout change: the span that shifted is one ``dataChanged`` (the group proxy narrows
+it to its rows that now show another unit), so a view repaints, and builds, only what is
+visible of it. The 排名 tab's views (gui/ranking/view.py) paint the visible cells from
+``paint_texts`` / ``paint_foreground`` / ``paint_highlight`` (the same as data() says) in one
+call; other views get ``multiData``, which fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractProxyModel,
@@ -31,8 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from hotline_desktop.core.boards import BoardEntry, BoardRow
-from hotline_desktop.core.ranking_order import order_number
+from hotline_desktop.core.boards import TOP_N, BoardEntry, BoardRow
+from hotline_desktop.core.ranking_order import order_numbers
 from hotline_desktop.core.ranking_table import (
     AVERAGED_TEXT,
     Cell,
@@ -42,8 +42,11 @@ from hotline_desktop.core.ranking_table import (
     ranking_row_builder,
 )
 from hotline_desktop.core.scoring.numbers import fmt2, round2
-from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, ScoringResult
+from hotline_desktop.core.scoring.results import INCOMPLETE, RANKED, Places, ScoringResult
 from hotline_desktop.gui.row_model import RowTableModel
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: the main window paints before numpy loads
 
 COL_CODE, COL_NAME = 0, 1  # then the table's columns, then 说明 (see RankingTableModel.col_*)
 
@@ -73,15 +76,6 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _NEVER = frozenset(int(r) for r in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole,
                                      Qt.ItemDataRole.CheckStateRole))  # the table sets none of them
-
-
-def _only_month_score(new: tuple, old: tuple) -> bool:
-    """Two change keys that differ at most in the month score (按平均分: the average moved)."""
-    return new[:3] == old[:3] and new[4:] == old[4:]
-
-
-def _round(value: Decimal | None) -> Decimal | None:
-    return None if value is None else round2(value)
 
 
 def _tr(text: str) -> str:
@@ -118,9 +112,9 @@ class RankingRow(NamedTuple):
 # ---------------------------------------------------------------------------- building rows
 
 class LazyCells:
-    """A row's cells, formatted on first use: opening 排名 builds ~3,900 rows at 4,000 units and
-    a screen shows a few dozen. Compares, iterates and slices as the tuple it stands for;
-    ``with_cell`` replaces one cell (a rank shift) without formatting the rest."""
+    """A row's cells, formatted on first use (a row read for its rank or status, e.g. for the
+    红黑榜, needs none). Compares, iterates and slices as the tuple it stands for; ``with_cell``
+    replaces one cell (a rank shift) without formatting the rest."""
 
     __slots__ = ("_make", "_patch", "_cells")
 
@@ -203,7 +197,7 @@ class RankingLayout:
     """Columns of a (scheme, month) view and how to build rows from a ScoringResult.
 
     Cells come from the printed table's row builders (``core/ranking_table.py``), made once per
-    view and ranking group, so a live update builds only the rows that changed."""
+    view and ranking group."""
 
     def __init__(self, result: ScoringResult, *, year: int, month: str | None, monthly_values=None):
         self.scheme = result.scheme
@@ -223,8 +217,6 @@ class RankingLayout:
         )
         self._rank_pos = self.table_keys.index("rank") if "rank" in self.table_keys else -1
         self._rank_cells: dict[tuple[int | None, bool], Cell] = {}
-        self._score_pos = self.table_keys.index("score") if month is not None and "score" in self.table_keys else -1
-        self._month_cols = any(k.startswith("month:") for k in self.table_keys)
         self._builders: dict[str, tuple[RowBuilder, tuple[int, ...]]] = {}
         self._result = result  # only for making the row builders (scheme, months, averages)
         self._averaged_note = _tr("当月没有工单，按全区月考核平均分计分（{0}）").format(AVERAGED_TEXT)
@@ -270,31 +262,6 @@ class RankingLayout:
             b = self._builders[group] = (rb, tuple(keys.index(k) for k in self.table_keys))
         return b
 
-    # Cheap change detection: the engine reports every unit whose result changed in any way
-    # (e.g. a month rank when the view shows the year); only what this view shows counts.
-    # 办件量 (an input, not a result) is not part of it: the tab rebuilds the rows of units
-    # whose month inputs were edited (RankingTableModel.update(force=...)).
-    # Figures that move with the month average (按平均分 units) compare rounded, as shown: the
-    # average of hundreds of units seldom changes in the second decimal.
-    def keys(self, u) -> tuple[tuple, tuple]:
-        """(everything the row shows except its rank, (rank, tied))."""
-        if self.month is None:
-            key = (u.unit, u.group, u.status, _round(u.total), u.missing, u.veto, _round(u.monthly_average),
-                   u.annual_score, u.annual_bonus, u.annual_penalty, u.indicators, u.categories)
-            if self._month_cols:
-                key += (tuple(None if m is None else m.score for m in u.months.values()),)
-            return key, (u.rank, u.tied)
-        try:
-            m = u.months[self.month]
-        except KeyError:
-            return (u.unit, u.group, None), (None, False)
-        score = m.score
-        return (
-            (u.unit, u.group, m.status, None if score is None else round2(score), m.indicators, m.base, m.bonus,
-             m.penalty, m.missing),
-            (m.rank, m.tied),
-        )
-
     def rerank(self, row: RankingRow, rank: int | None, tied: bool) -> RankingRow:
         """The row with only its rank changed (same text as the printed table's rank cell)."""
         cell = self._rank_cells.get((rank, tied))
@@ -312,20 +279,6 @@ class RankingLayout:
         if p >= 0 and row.status != "averaged":
             cells = cells.with_cell(p, cell) if isinstance(cells, LazyCells) else (*cells[:p], cell, *cells[p + 1:])
         return _new_row(RankingRow, (*row[:4], rank, cells, row.note, row.score, cell.text))
-
-    @property
-    def score_col(self) -> int:
-        """Model column of the month score (-1 in the year view)."""
-        return self._score_pos + 2 if self._score_pos >= 0 else -1
-
-    def rescore(self, row: RankingRow, u) -> RankingRow:
-        """The row with only its month score changed (按平均分: the month's average moved)."""
-        p = self._score_pos
-        m = u.months.get(self.month)
-        rb, pos = self._builder(u.group)
-        cells, cell = row.cells, rb.cell(u, pos[p])
-        cells = cells.with_cell(p, cell) if isinstance(cells, LazyCells) else (*cells[:p], cell, *cells[p + 1:])
-        return _new_row(RankingRow, (*row[:5], cells, row.note, m.score, row.rank_text))
 
     def row(self, u, *, lazy: bool = False) -> RankingRow:
         """One unit's row: the printed table's cells (``lazy``: formatted on first use), status,
@@ -347,65 +300,125 @@ class RankingLayout:
         rank_text = "" if rank is None else (f"{rank}（并列）" if tied else str(rank))
         return RankingRow(u.code, u.name, u.group, status, rank, cells, note, score, rank_text)
 
-    def rows(self, result: ScoringResult, codes: Iterable[str]) -> dict[str, RankingRow]:
-        """Rows of the given units (cells as the printed table shows them)."""
-        units = result.units
-        return {code: self.row(units[code]) for code in codes if code in units}
 
 
 # ---------------------------------------------------------------------------- ranking table
 
-_MERGE_GAP = 4  # changed rows up to this many rows apart share one dataChanged
+_MAX_RUNS = 12  # dataChanged signals for the changed rows of one edit, at most
+_COUNT_KIND = {RANKED: 0, "scored": 0, "averaged": 2, INCOMPLETE: 3, "missing": 3}  # counts: else 1 (unranked)
 
 
 class RankingTableModel(QAbstractTableModel):
-    """Units × the printed columns (plus 编码, 说明); one row per unit.
+    """Units × the printed columns (plus 编码, 说明); one row per unit, in the shown order.
 
-    The rows are kept in the shown order (``sort``: by default the rank order), so the proxy
-    only filters: a live update re-places moved rows and sends one dataChanged over the span
-    that shifted (``shifting`` set while it is emitted) and dataChanged for the changed rows,
-    which then sit together (a score change shifts a run of ranks). Sorting in the proxy
-    instead costs several Python ``data()`` calls per changed row and a layout change per
-    moved row (Qt 6.12); a user's sort by another column is still one layout change."""
+    The model keeps the result's columns, not its rows: the order comes from the units' places
+    (``ScoringResult.places`` through ``core.ranking_order.order_numbers``), the counts from the
+    same columns, and a row (a ``RankingRow``, cells formatted on first use) is built when it is
+    painted or read. An edit marks the rows of the changed units stale (a unit whose rank alone
+    moved keeps its row with a new rank cell), re-places the rows (the span that shifted is one
+    dataChanged, ``shifting`` set while it is emitted, so the group proxy moves persistent
+    indexes with their units; no layout change) and signals the changed rows; the view then
+    builds the rows it shows, a few dozen whatever the edit moved. Rows marked as changed
+    (``mark``) are compared with their rows before the edit when first shown: those that differ
+    are highlighted. A user's sort by another column builds every row (a click, not an edit)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.layout_spec: RankingLayout | None = None
         self._columns: tuple[ColumnSpec, ...] = ()
-        self._rows: list[RankingRow] = []
-        self._pos: dict[str, int] = {}
-        self._order: list[int] = []  # rank order key per row
-        self._ckeys: list[tuple] = []
-        self._seen: list = []  # month view: each unit's months mapping when last compared
-        self._rkeys: list[tuple] = []
-        self._code_idx: dict[str, int] = {}  # code -> position in code order (the tie-break)
-        self._highlight: set[str] = set()
-        self._counts: dict[str | None, dict[str, int]] = {}
-        self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._col_rank = -1
         self._sort: tuple[int, Qt.SortOrder] | None = None  # None: rank order
         self.shifting = False  # True while a dataChanged says "these rows shifted" (a rank move)
         self._hl_brush = QBrush(HIGHLIGHT)
         self._right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._center = int(Qt.AlignmentFlag.AlignCenter)
+        self._reset_state(None)
+
+    def _reset_state(self, result: ScoringResult | None, month: str | None = None) -> None:
+        self._result = result
+        self._codes: list[str] = sorted(result.units) if result is not None else []  # code order
+        self._code_idx = {c: i for i, c in enumerate(self._codes)}
+        self._cache: dict[int, RankingRow] = {}  # code index -> its row, built when first read
+        self._rerank: dict[int, RankingRow] = {}  # stale rows of units whose rank alone moved
+        self._marked: dict[int, RankingRow | ScoringResult] = {}  # changed, not compared yet: row (result) before
+        self._counts: dict[str | None, dict[str, int]] = {}
+        self._group_masks: dict[str, np.ndarray] = {}
+        self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
+        self._perm: list[int] = []  # shown row -> code index
+        self._places: Places | None = None
+        self._groups: Sequence[str] = ()
+        if result is None:
+            return
+        import numpy as np
+
+        n = len(self._codes)
+        self._set_places(result.places(month))
+        self._perm_arr = np.arange(n)
+        self._perm = list(range(n))
+        self._at = np.arange(n)  # code index -> shown row
+        self._cached = np.zeros(n, bool)  # code index -> in _cache
+        self._lit_mask = np.zeros(n, bool)  # code index -> highlighted
+
+    def _set_places(self, places: Places) -> None:
+        if self._places is None or places.groups is not self._places.groups:
+            self._group_masks = {}
+        self._places = places
+        self._groups = places.groups
+        self._order = order_numbers(places)  # the rule: core.ranking_order
+
+    # -- rows, built when read -------------------------------------------------------------
+    def _row(self, i: int) -> RankingRow:
+        r = self._cache.get(i)
+        if r is None:
+            old = self._rerank.pop(i, None)
+            if old is None:
+                r = self.layout_spec.row(self._result.units[self._codes[i]], lazy=True)
+            else:  # its figures and status as shown: only the rank cell moves
+                p = self._places
+                r = self.layout_spec.rerank(old, int(p.rank[i]) or None, bool(p.tied[i]))
+            self._cache[i] = r
+            self._cached[i] = True
+        return r
+
+    def _lit(self, i: int) -> bool:
+        """Whether row ``i`` (code index) is highlighted; a marked row is compared first."""
+        if self._marked:
+            base = self._marked.pop(i, None)
+            if base is not None:
+                old = base if isinstance(base, RankingRow) else self.layout_spec.row(base.units[self._codes[i]],
+                                                                                    lazy=True)
+                if self._row(i) != old:
+                    self._lit_mask[i] = True
+        return bool(self._lit_mask[i]) if self._codes else False
 
     # -- access --------------------------------------------------------------------------
     @property
     def rows(self) -> list[RankingRow]:
-        return list(self._rows)
+        """Every row in the shown order (builds them all: exports use the result instead)."""
+        return [self._row(i) for i in self._perm]
 
     def row_at(self, row: int) -> RankingRow:
-        return self._rows[row]
+        return self._row(self._perm[row])
 
     def row_of(self, code: str) -> int:
-        return self._pos.get(code, -1)
+        i = self._code_idx.get(code)
+        return -1 if i is None else int(self._at[i])
+
+    def code_at(self, row: int) -> str:
+        return self._codes[self._perm[row]]
+
+    def shown(self, first: int = 0, last: int | None = None) -> tuple[list[str], list[str]]:
+        """(codes, ranking groups) of the shown rows ``first``..``last`` (without building rows)."""
+        perm = self._perm[first:None if last is None else last + 1]
+        codes, groups = self._codes, self._groups
+        return [codes[i] for i in perm], [groups[i] for i in perm]
 
     def has_units(self, codes: Iterable[str]) -> bool:
-        return self._pos.keys() >= set(codes)
+        return self._code_idx.keys() >= (codes if isinstance(codes, (set, frozenset)) else set(codes))
 
     def unit(self, code: str) -> RankingRow | None:
-        i = self._pos.get(code)
-        return None if i is None else self._rows[i]
+        i = self._code_idx.get(code)
+        return None if i is None else self._row(i)
 
     @property
     def columns(self) -> tuple[ColumnSpec, ...]:
@@ -430,7 +443,9 @@ class RankingTableModel(QAbstractTableModel):
         return len(self._columns) - 1
 
     def highlighted(self) -> set[str]:
-        return set(self._highlight)
+        for i in list(self._marked):
+            self._lit(i)
+        return {self._codes[i] for i in self._lit_mask.nonzero()[0].tolist()} if self._codes else set()
 
     # -- loading -------------------------------------------------------------------------
     def clear(self) -> None:
@@ -438,243 +453,170 @@ class RankingTableModel(QAbstractTableModel):
         self.layout_spec = None
         self._columns = ()
         self._col_rank = -1
-        self._rows, self._pos, self._order, self._ckeys, self._rkeys, self._seen = [], {}, [], [], [], []
-        self._code_idx = {}
-        self._highlight.clear()
-        self._counts.clear()
-        self._texts.clear()
+        self._reset_state(None)
         self.endResetModel()
 
     def load(self, result: ScoringResult, layout: RankingLayout) -> None:
-        """Build every row (a reset: scheme, month or unit set changed)."""
-        units = result.units
-        codes = sorted(units)
+        """Show a result whole (a reset: scheme, month or unit set changed); no row is built."""
+        import numpy as np
+
         self.beginResetModel()
         self.layout_spec = layout
         self._columns = layout.columns
         self._col_rank = self.column_of("rank")
         if self._sort is not None and self._sort[0] >= len(self._columns):
             self._sort = None
-        self._code_idx = {c: i for i, c in enumerate(codes)}
-        self._pos = dict(self._code_idx)
-        self._rows = [layout.row(units[c], lazy=True) for c in codes]
-        keys = [layout.keys(units[c]) for c in codes]
-        self._ckeys = [k[0] for k in keys]
-        self._rkeys = [k[1] for k in keys]
-        self._seen = [units[c].months for c in codes]
-        self._order = [self._order_key(r) for r in self._rows]
-        self._permute(self._sorted_rows())
-        self._highlight.clear()
-        self._counts.clear()
-        self._texts.clear()
+        self._reset_state(result, layout.month)
+        perm = self._sorted_rows()
+        self._perm_arr, self._perm = perm, perm.tolist()
+        self._at[perm] = np.arange(len(perm))
         self.endResetModel()
 
-    def update(self, result: ScoringResult, codes: Iterable[str], *, force: Iterable[str] = (),
-               mark: bool = False, rank_only: frozenset[str] | tuple = ()) -> set[str]:
-        """Bring the rows of ``codes`` up to date (``force``: rebuild them even when the result
-        looks the same, e.g. an input shown as entered changed), re-place rows whose place in
-        the order changed (one layout change) and emit dataChanged where rows changed; ``mark``
-        highlights the changed rows; ``rank_only``: of ``codes``, those whose ranks alone moved
-        (their rank is read from the result's columns, their result is not built). Returns the
-        codes whose row changed. The caller reloads when the unit set changed."""
+    def update(self, result: ScoringResult, codes: Iterable[str], *, mark: bool = False,
+               rank_only: frozenset[str] | tuple = ()) -> set[str]:
+        """Show ``result``, in which the units ``codes`` changed (the engine's codes of an edit;
+        ``rank_only``: those of them whose ranks alone moved). Their rows are built again when
+        next read; moved rows are re-placed (one dataChanged over the span that shifted) and
+        the changed rows signalled; ``mark`` highlights those that show something else. Returns
+        the codes whose rows changed (or may have: a changed unit's row is compared when shown).
+        The caller reloads when the unit set changed."""
+        import numpy as np
+
         layout = self.layout_spec
         if layout is None:
             return set()
-        pos, units, rows = self._pos, result.units, self._rows
-        ckeys, rkeys, order = self._ckeys, self._rkeys, self._order
-        month, place = layout.month, result.place
-        same_months = month is not None
-        force = set(force)
-        keys, rerank, order_key = layout.keys, layout.rerank, self._order_key
-        col_rank = self._col_rank
-        sort_col = -1 if self._sort is None else self._sort[0]
-        by_rank = self._sort is None or sort_col == col_rank
-        changed: dict[str, tuple[int, int]] = {}  # code -> (first, last) changed column
-        resort = False
-        counts_stale = False
-        code_idx = self._code_idx
-        for code in (set(codes) | force) if force else set(codes):
-            i = pos.get(code)
-            forced = code in force
-            if i is None:
-                continue
-            if code in rank_only and not forced:  # its figures as shown: compare (rank, 并列) only
-                u, ck, rk = None, ckeys[i], place(code, month)[1:]
-            else:
-                u = units.get(code)
-                if u is None or (same_months and self._months_seen(i, u, forced)):
-                    continue
-                ck, rk = keys(u)
-            old = rows[i]
-            if not forced and ck == ckeys[i]:
-                if rk == rkeys[i]:
-                    continue
-                rkeys[i] = rk
-                new = rerank(old, *rk)
-                if new == old:
-                    continue
-                rows[i] = new
-                key = order_number(new.status, new.rank, code_idx[code])  # = self._order_key(new)
-                if key != order[i]:
-                    order[i] = key
-                    resort = resort or by_rank
-                changed[code] = (col_rank, col_rank)
-                continue
-            built = self._rebuilt(i, u, ck, rk, forced)
-            if built is None:
-                continue
-            new, c0, c1, counts = built
-            counts_stale = counts_stale or counts
-            resort = resort or (not by_rank and sort_col >= 0 and c0 <= sort_col <= c1)
-            rows[i] = new
-            key = order_key(new)
-            if key != order[i]:
-                order[i] = key
-                resort = resort or by_rank
-            changed[code] = (c0, c1)
-        if not changed:
+        idx, before, old = self._code_idx, self._result, self._places
+        self._result = result
+        places = result.places(layout.month)
+        self._set_places(places)
+        codes = codes if isinstance(codes, (set, frozenset)) else set(codes)
+        if not codes:
             return set()
-        if counts_stale:
-            self._counts.clear()
-        self._emit_changed(changed, resort, mark)
-        return set(changed)
+        # the units whose figures changed get new rows; of the others, those whose place in this
+        # view moved get their rows with a new rank cell (every unit whose place moved is in codes)
+        figures = codes - rank_only if rank_only else codes
+        built = np.fromiter((i for c in figures if (i := idx.get(c)) is not None), np.int64)
+        if places.groups is not old.groups:
+            regrouped = [i for i, (a, b) in enumerate(zip(places.groups, old.groups, strict=True)) if a != b]
+            built = np.union1d(built, np.array(regrouped, np.int64))
+        moved = (places.rank != old.rank) | (places.tied != old.tied) | (places.status != old.status)
+        quick = moved.copy()
+        quick[built] = False
+        moved[built] = True
+        changed = np.flatnonzero(moved)
+        if not len(changed):
+            return set()
+        cache, rerank, marked, cached = self._cache, self._rerank, self._marked, self._cached
+        for i in np.flatnonzero(quick & cached).tolist():
+            rerank[i] = cache.pop(i)
+        cached[quick] = False
+        for i in [i for i in marked if quick[i]]:
+            del marked[i]
+        if mark:
+            self._lit_mask |= quick
+        lit = self._lit_mask
+        for i in built.tolist():
+            r = cache.pop(i, None)
+            cached[i] = False
+            rerank.pop(i, None)
+            if mark and i not in marked and not lit[i]:
+                marked[i] = r if r is not None else before
+        self._counts.clear()
+        self._emit_changed(changed)
+        codes_ = self._codes
+        return {codes_[i] for i in changed.tolist()}
 
-    def _rebuilt(self, i: int, u, ck: tuple, rk: tuple, forced: bool):
-        """Row ``i`` built again for a change of its figures: (row, first and last changed
-        column, counts change), or None when it shows the same."""
-        layout, old = self.layout_spec, self._rows[i]
-        score_col = layout.score_col
-        if (layout.month is not None and score_col >= 0 and rk == self._rkeys[i] and not forced
-                and _only_month_score(ck, self._ckeys[i])):
-            self._ckeys[i] = ck
-            new = layout.rescore(old, u)
-            return None if new == old else (new, score_col, score_col, False)
-        self._ckeys[i], self._rkeys[i] = ck, rk
-        new = layout.row(u)
-        return None if new == old else (new, *self._changed_span(old, new))
-
-    def _months_seen(self, i: int, u, forced: bool) -> bool:
-        """Month view: a unit whose months mapping is the very object compared last time (the
-        engine reports it for a change of its year figures) shows nothing new."""
-        ck = self._ckeys[i]
-        if u.months is self._seen[i] and not forced and u.unit is ck[0] and u.group == ck[1]:
-            return True
-        self._seen[i] = u.months
-        return False
-
-    def _changed_span(self, old: RankingRow, new: RankingRow) -> tuple[int, int, bool]:
-        """(first, last) column whose shown cells differ between two builds of a row, and
-        whether the tab's counts change with it."""
-        last, col_rank = len(self._columns) - 1, self._col_rank
-        cols = [j for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b]
-        c0 = cols[0] + 2 if cols else last
-        c1 = cols[-1] + 2 if cols else COL_NAME
-        if old.note != new.note:
-            c1 = last
-        if old.name != new.name:
-            c0 = min(c0, COL_NAME)
-        if old.group != new.group:
-            c0 = COL_CODE  # the filter role lives there
-        if old.status != new.status or old.rank != new.rank:
-            c0, c1 = min(c0, col_rank), max(c1, col_rank)
-        counts = old.ranked != new.ranked or old.status != new.status or old.group != new.group
-        return c0, c1, counts
-
-    def _emit_changed(self, changed: dict[str, tuple[int, int]], resort: bool, mark: bool) -> None:
-        """One span for the rows a re-sort shifted, then the changed rows' cells."""
-        pos, last = self._pos, len(self._columns) - 1
-        moved = self._permute(self._sorted_rows(), persistent=True) if resort else None
+    def _emit_changed(self, changed: np.ndarray) -> None:
+        """One span for the rows a re-sort shifted, then the changed rows (code indexes)."""
+        moved = self._replace(self._sorted_rows(), persistent=True)
+        last = len(self._columns) - 1
         if moved is not None:  # the rows between the old and the new places shifted: one span
             self.shifting = True
             try:
                 self.dataChanged.emit(self.index(moved[0], 0), self.index(moved[1] - 1, last))
             finally:
                 self.shifting = False
-        if mark:
-            self._highlight |= changed.keys()
-            spans = [(pos[c], 0, last) for c in changed]
-        else:
-            spans = [(pos[c], c0, c1) for c, (c0, c1) in changed.items()]
-        self._emit_runs(spans)
+        self._emit_runs(self._at[changed])
 
     # -- order -----------------------------------------------------------------------------
-    def _order_key(self, r: RankingRow) -> int:
-        return order_number(r.status, r.rank, self._code_idx[r.code])  # the rule: core.ranking_order
-
-    def _sort_value(self, row: int, col: int):
-        v = self.cell(row, col).value
+    def _sort_value(self, i: int, col: int):
+        v = self._cell(self._row(i), col).value
         if self._columns[col].kind in ("score", "count"):
             return float(v) if isinstance(v, (Decimal, int)) else _NO_NUMBER
         return "" if v is None else str(v)
 
-    def _sorted_rows(self) -> list[int]:
-        """Current rows in the order to show: new row r is current row perm[r]."""
-        n = len(self._rows)
+    def _sorted_rows(self) -> np.ndarray:
+        """Code indexes in the order to show."""
+        import numpy as np
+
+        n = len(self._codes)
+        desc = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
         if self._sort is None or self._sort[0] == self._col_rank:
-            perm = sorted(range(n), key=self._order.__getitem__)
-            desc = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+            perm = np.argsort(self._order, kind="stable")
             return perm[::-1] if desc else perm
-        col, order = self._sort
-        by_code = sorted(range(n), key=lambda i: self._code_idx[self._rows[i].code])
+        col = self._sort[0]
         if col < 0:
-            return by_code
+            return np.arange(n)
         values = [self._sort_value(i, col) for i in range(n)]
         # stable: equal values stay in code order, also when descending
-        return sorted(by_code, key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return np.array(sorted(range(n), key=values.__getitem__, reverse=desc), np.int64)
 
-    def _permute(self, perm: list[int], persistent: bool = False) -> tuple[int, int] | None:
-        """Reorder the rows (new row r is current row perm[r]); only the span that moves is
-        touched (a rank change shifts the rows between the old and the new place). Returns
-        that span (lo, hi), or None when nothing moved."""
-        n = len(perm)
-        lo = 0
-        while lo < n and perm[lo] == lo:
-            lo += 1
-        if lo == n:
+    def _replace(self, perm: np.ndarray, persistent: bool = False) -> tuple[int, int] | None:
+        """Show the rows in ``perm`` (code indexes); only the span that moves is touched (a rank
+        change shifts the rows between the old and the new place). Returns that span (lo, hi),
+        or None when nothing moved."""
+        import numpy as np
+
+        diff = np.flatnonzero(perm != self._perm_arr)
+        if not len(diff):
             return None
-        hi = n
-        while perm[hi - 1] == hi - 1:
-            hi -= 1
-        seg = perm[lo:hi]
+        lo, hi = int(diff[0]), int(diff[-1]) + 1
         old = self.persistentIndexList() if persistent else []
-        for name in ("_rows", "_ckeys", "_rkeys", "_order", "_seen"):
-            values = getattr(self, name)
-            values[lo:hi] = [values[i] for i in seg]
-        pos, rows = self._pos, self._rows
-        for i in range(lo, hi):
-            pos[rows[i].code] = i
+        before = self._perm[lo:hi]
+        self._perm_arr = perm
+        self._perm[lo:hi] = perm[lo:hi].tolist()
+        at = self._at
+        at[perm[lo:hi]] = np.arange(lo, hi)
         if old:
-            where = dict(zip(seg, range(lo, hi), strict=True))
             self.changePersistentIndexList(
-                old, [self.index(where.get(ix.row(), ix.row()), ix.column()) for ix in old])
+                old, [self.index(int(at[before[ix.row() - lo]]), ix.column()) if lo <= ix.row() < hi else ix
+                      for ix in old])
         return lo, hi
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Show the rows by ``column`` (the rank column: the rank order; -1: code order)."""
         self._sort = (column, order)
-        if not self._rows:
+        if not self._codes:
             return
+        import numpy as np
+
         perm = self._sorted_rows()
-        if perm == list(range(len(perm))):
+        if np.array_equal(perm, self._perm_arr):
             return
         self.layoutAboutToBeChanged.emit()
-        self._permute(perm, persistent=True)
+        self._replace(perm, persistent=True)
         self.layoutChanged.emit()
 
     # -- signals ---------------------------------------------------------------------------
-    def _emit_runs(self, spans: list[tuple[int, int, int]], roles=None) -> None:
-        """One dataChanged per run of changed rows (at most _MERGE_GAP rows apart)."""
-        spans.sort()
-        run: list[int] | None = None
-        for row, c0, c1 in spans:
-            if run is not None and row <= run[1] + 1 + _MERGE_GAP:
-                run[1], run[2], run[3] = row, min(run[2], c0), max(run[3], c1)
-                continue
-            if run is not None:
-                self._emit_run(run, roles)
-            run = [row, row, c0, c1]
-        if run is not None:
-            self._emit_run(run, roles)
+    def _emit_runs(self, rows, roles=None) -> None:
+        """dataChanged (whole rows) for the given rows: one per run of adjacent rows, and at
+        most _MAX_RUNS (the runs closest together merged: a view repaints only what it shows
+        of a run, while each signal costs Python calls in the proxy)."""
+        if len(rows) == 0:
+            return
+        import numpy as np
+
+        rows = np.unique(np.asarray(rows, np.int64))
+        if not len(rows):
+            return
+        cuts = np.flatnonzero(np.diff(rows) > 1)  # run i ends at rows[cuts[i]]
+        if len(cuts) >= _MAX_RUNS:
+            gaps = rows[cuts + 1] - rows[cuts]
+            cuts = np.sort(cuts[np.argsort(-gaps, kind="stable")[:_MAX_RUNS - 1]])
+        starts, ends = [0, *(cuts + 1).tolist()], [*cuts.tolist(), len(rows) - 1]
+        last = len(self._columns) - 1
+        for a, b in zip(starts, ends, strict=True):
+            self._emit_run([int(rows[a]), int(rows[b]), 0, last], roles)
 
     def _emit_run(self, run: list[int], roles) -> None:
         top, bottom = self.index(run[0], run[2]), self.index(run[1], run[3])
@@ -685,15 +627,76 @@ class RankingTableModel(QAbstractTableModel):
 
     def set_highlight(self, codes: Iterable[str]) -> None:
         """Mark rows as recently changed (BackgroundRole); an empty set clears the marks."""
-        new = {c for c in codes if c in self._pos}
-        touched = new ^ self._highlight
-        self._highlight = new
-        last = len(self._columns) - 1
-        self._emit_runs([(self._pos[c], 0, last) for c in touched], [Qt.ItemDataRole.BackgroundRole])
+        if not self._codes:
+            self._marked = {}
+            return
+        import numpy as np
+
+        new = np.zeros(len(self._codes), bool)
+        new[[i for c in codes if (i := self._code_idx.get(c)) is not None]] = True
+        touched = new ^ self._lit_mask
+        touched[list(self._marked)] = True
+        self._lit_mask, self._marked = new, {}
+        self._emit_runs(self._at[np.flatnonzero(touched)], [Qt.ItemDataRole.BackgroundRole])
+
+    # -- summary -------------------------------------------------------------------------
+    def counts(self, group: str | None = None) -> dict[str, int]:
+        """Units per status (of the shown year or month), from the result's columns."""
+        import numpy as np
+
+        cached = self._counts.get(group)
+        if cached is not None:
+            return dict(cached)
+        p = self._places
+        kind = np.array([_COUNT_KIND.get(s, 1) for s in p.names] or [1], np.int64)[p.status]
+        kind[p.rank > 0] = 0
+        if kind.size:
+            kind[(p.rank == 0) & (kind == 0)] = 1  # ranked without a rank: not ranked
+        if group is not None:
+            mask = self._group_masks.get(group)
+            if mask is None:
+                mask = self._group_masks[group] = np.array([g == group for g in self._groups], bool)
+            kind = kind[mask]
+        c = np.bincount(kind, minlength=4).tolist()
+        out = {"ranked": c[0], "unranked": c[1], "incomplete": c[3], "averaged": c[2], "total": int(kind.size)}
+        self._counts[group] = out
+        return dict(out)
+
+    def board_entries(self, n: int = TOP_N) -> tuple[list[BoardEntry], dict[str, int]]:
+        """The shown ranked units as 红黑榜 entries and the units without a rank per group (the
+        board rule itself is core.boards.build_boards). Only the units that can be on a board
+        (the ``n`` best and worst ranks of a group, ties included) get their rows built; the
+        others enter by rank alone."""
+        import numpy as np
+
+        p, codes, groups = self._places, self._codes, self._groups
+        entries: list[BoardEntry] = []
+        not_ranked: dict[str, int] = {}
+        ranked = p.rank > 0
+        for g in dict.fromkeys(groups):
+            mask = self._group_masks.get(g)
+            if mask is None:
+                mask = self._group_masks[g] = np.array([x == g for x in groups], bool)
+            if (left := int((mask & ~ranked).sum())):
+                not_ranked[g] = left
+            mine = np.flatnonzero(mask & ranked)
+            ranks = p.rank[mine]
+            if len(mine) > n:
+                best, worst = np.sort(ranks)[[n - 1, -n]]
+                near = set(mine[(ranks <= best) | (ranks >= worst)].tolist())
+            else:
+                near = set(mine.tolist())
+            for i, rank in zip(mine.tolist(), ranks.tolist(), strict=True):
+                if i in near:
+                    r = self._row(i)
+                    entries.append(BoardEntry(r.group, r.code, r.name, r.score, r.rank, r.rank_text))
+                else:  # never shown: its name and score are not read
+                    entries.append(BoardEntry(g, codes[i], "", None, rank, ""))
+        return entries, not_ranked
 
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._perm)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
@@ -714,8 +717,7 @@ class RankingTableModel(QAbstractTableModel):
     def flags(self, index):
         return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def cell(self, row: int, col: int) -> Cell:
-        r = self._rows[row]
+    def _cell(self, r: RankingRow, col: int) -> Cell:
         if col == COL_CODE:
             return Cell(r.code, r.code)
         if col == COL_NAME:
@@ -724,26 +726,29 @@ class RankingTableModel(QAbstractTableModel):
             return Cell(r.note, r.note or None)
         return r.cells[col - 2]
 
+    def cell(self, row: int, col: int) -> Cell:
+        return self._cell(self.row_at(row), col)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         return self.data_at(index.row(), index.column(), role)
 
-    # -- painting (gui/ranking_view.RankingView: what data() says, without a Qt call per cell) --
+    # -- painting (gui/ranking/view.RankingView: what data() says, without a Qt call per cell) --
     def paint_texts(self, row: int) -> tuple[str, ...]:
         """The shown text of every column of a row (kept until the row changes)."""
-        r = self._rows[row]
+        r = self.row_at(row)
         got = self._texts.get(id(r))
         if got is not None and got[0] is r:
             return got[1]
-        if len(self._texts) > 2 * len(self._rows) + 64:
+        if len(self._texts) > 2 * len(self._perm) + 64:
             self._texts.clear()
         texts = (r.code, r.name, *(c.text for c in r.cells), r.note)
         self._texts[id(r)] = (r, texts)
         return texts
 
     def paint_foreground(self, row: int) -> QColor | None:
-        r = self._rows[row]
+        r = self.row_at(row)
         if r.status == INCOMPLETE:
             return _INCOMPLETE_FG
         if not r.ranked and r.status != "averaged":
@@ -751,7 +756,7 @@ class RankingTableModel(QAbstractTableModel):
         return None
 
     def paint_highlight(self, row: int) -> QBrush | None:
-        return self._hl_brush if self._rows[row].code in self._highlight else None
+        return self._hl_brush if self._lit(self._perm[row]) else None
 
     def text_align(self, col: int) -> int:
         """0 left, 1 right, 2 centre (TextAlignmentRole of the column)."""
@@ -765,9 +770,8 @@ class RankingTableModel(QAbstractTableModel):
     def fill_roles(self, row: int, col: int, span) -> None:
         """Fill a QModelRoleDataSpan (what a delegate asks to paint one cell): the painted
         roles straight from the row, any other through data_at."""
-        if not (0 <= row < len(self._rows) and 0 <= col < len(self._columns)):
+        if not (0 <= row < len(self._perm) and 0 <= col < len(self._columns)):
             return
-        r = self._rows[row]
         for rd in span:
             role = rd.role()
             if role == _DISPLAY:
@@ -775,7 +779,7 @@ class RankingTableModel(QAbstractTableModel):
             elif role in _NEVER:
                 rd.clearData()
             elif role == _BACKGROUND:
-                if r.code in self._highlight:
+                if self._lit(self._perm[row]):
                     rd.setData(self._hl_brush)
                 else:
                     rd.clearData()
@@ -794,29 +798,32 @@ class RankingTableModel(QAbstractTableModel):
 
     def data_at(self, row: int, col: int, role=Qt.ItemDataRole.DisplayRole):
         """data() of a row and column (the proxy calls it without making a source index)."""
-        if role == SORT_ROLE and col == self._col_rank and 0 <= row < len(self._order):
-            return self._order[row]
-        if not (0 <= row < len(self._rows) and 0 <= col < len(self._columns)):
+        if not (0 <= row < len(self._perm) and 0 <= col < len(self._columns)):
             return None
+        i = self._perm[row]
+        if role == ORDER_ROLE or (role == SORT_ROLE and col == self._col_rank):
+            return int(self._order[i])
+        if role == CODE_ROLE:
+            return self._codes[i]
+        if role == GROUP_ROLE:
+            return self._groups[i]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, col).text
+            return self._cell(self._row(i), col).text
         if role == SORT_ROLE:
-            return self._sort_value(row, col)
-        if role == ORDER_ROLE:
-            return self._order[row]
-        r = self._rows[row]
+            return self._sort_value(i, col)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._hl_brush if r.code in self._highlight else None
+            return self._hl_brush if self._lit(i) else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return (None, self._right, self._center)[self.text_align(col)]
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.paint_foreground(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(r, col)
+            return self._tooltip(self._row(i), col)
         if role == RAW_ROLE:
-            return self.cell(row, col).value
-        field = _ROW_ROLES.get(role)
-        return None if field is None else getattr(r, field)
+            return self._cell(self._row(i), col).value
+        if role == STATUS_ROLE:
+            return self._row(i).status
+        return None
 
     def _tooltip(self, r: RankingRow, col: int) -> str | None:
         if col == COL_NAME:
@@ -824,27 +831,6 @@ class RankingTableModel(QAbstractTableModel):
         if col == len(self._columns) - 1:
             return r.note or None
         return None
-
-    # -- summary -------------------------------------------------------------------------
-    def counts(self, group: str | None = None) -> dict[str, int]:
-        cached = self._counts.get(group)
-        if cached is not None:
-            return dict(cached)
-        out = {"ranked": 0, "unranked": 0, "incomplete": 0, "averaged": 0, "total": 0}
-        for r in self._rows:
-            if group is not None and r.group != group:
-                continue
-            out["total"] += 1
-            if r.ranked:
-                out["ranked"] += 1
-            elif r.status == "averaged":
-                out["averaged"] += 1
-            elif r.status in (INCOMPLETE, "missing"):
-                out["incomplete"] += 1
-            else:
-                out["unranked"] += 1
-        self._counts[group] = out
-        return dict(out)
 
 
 class RankingProxy(QAbstractProxyModel):
@@ -889,10 +875,10 @@ class RankingProxy(QAbstractProxyModel):
 
     def _remap(self) -> None:
         src = self.sourceModel()
-        rows = src._rows if src is not None else []
+        codes, groups = src.shown() if src is not None else ([], [])
         g = self.group
-        self._src_rows = [i for i, r in enumerate(rows) if g is None or r.group == g]
-        self._codes = [rows[i].code for i in self._src_rows]
+        self._src_rows = [i for i, x in enumerate(groups) if g is None or x == g]
+        self._codes = [codes[i] for i in self._src_rows] if g is not None else codes
         self._at = {s: p for p, s in enumerate(self._src_rows)}
 
     def _on_reset(self) -> None:
@@ -924,12 +910,16 @@ class RankingProxy(QAbstractProxyModel):
     def _on_data(self, top, bottom, roles=()) -> None:
         a, b = top.row(), bottom.row()
         src = self.sourceModel()
-        rows, g = src._rows, self.group
+        g = self.group
         p0, p1 = bisect_left(self._src_rows, a), bisect_right(self._src_rows, b)
-        mine = [i for i in range(a, b + 1) if g is None or rows[i].group == g]
-        codes = [rows[i].code for i in mine]
+        codes, groups = src.shown(a, b)
+        if g is None:
+            mine = list(range(a, b + 1))
+        else:
+            mine = [i for i, x in enumerate(groups, a) if x == g]
+            codes = [codes[i - a] for i in mine]
         old = self._codes[p0:p1]
-        if codes != old and sorted(codes) != sorted(old):  # a unit joined or left the group
+        if codes != old and (len(codes) != len(old) or set(codes) != set(old)):  # a unit joined or left the group
             self._on_layout_about()
             self._on_layout()
             return
@@ -1043,18 +1033,6 @@ class RankingProxy(QAbstractProxyModel):
 
 RB_GROUP, RB_LIST, RB_POS, RB_NAME, RB_CODE, RB_SCORE, RB_RANK = range(7)
 RB_COLUMNS = 7
-
-
-def board_entries_of(rows: Iterable[RankingRow]) -> tuple[list[BoardEntry], dict[str, int]]:
-    """The shown rows as board entries (the board rule itself is core.boards.build_boards)."""
-    entries: list[BoardEntry] = []
-    not_ranked: dict[str, int] = {}
-    for r in rows:
-        if r.ranked:
-            entries.append(BoardEntry(r.group, r.code, r.name, r.score, r.rank, r.rank_text))
-        else:
-            not_ranked[r.group] = not_ranked.get(r.group, 0) + 1
-    return entries, not_ranked
 
 
 class RedBlackModel(RowTableModel):

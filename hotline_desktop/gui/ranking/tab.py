@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from hotline_desktop.core.boards import TOP_N, build_boards
 from hotline_desktop.core.ranking_table import month_label
 from hotline_desktop.gui.bridge import EventBridge
-from hotline_desktop.gui.ranking_model import (
+from hotline_desktop.gui.ranking.models import (
     COL_CODE,
     COL_NAME,
     RB_CODE,
@@ -40,9 +39,8 @@ from hotline_desktop.gui.ranking_model import (
     RankingProxy,
     RankingTableModel,
     RedBlackModel,
-    board_entries_of,
 )
-from hotline_desktop.gui.ranking_view import RankingView
+from hotline_desktop.gui.ranking.view import RankingView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.errors import ServiceError
@@ -81,7 +79,6 @@ class RankingTab(TabPage):
         super().__init__(services, parent)
         self._live = None
         self._live_bridge: EventBridge | None = None  # LiveRanking.changed → _on_changed
-        self._values_bridge: EventBridge | None = None  # assessment.values_changed → _on_values
         self._board_stale = False
         self._groups: list[str] = []
         self._months: tuple[str, ...] = ()
@@ -91,7 +88,6 @@ class RankingTab(TabPage):
         self._attach_pending = False
         # changes heard while hidden (a figure typed in 月度数据): the rows follow once when shown
         self._hidden_codes: set[str] = set()
-        self._hidden_values: list = []
         self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
@@ -139,14 +135,8 @@ class RankingTab(TabPage):
                                          "在第 {0} 名处并列的单位全部列入").format(TOP_N))
         bar.addWidget(self.view_bar)
         bar.addStretch(1)
-        for a in (self.export_xlsx_action, self.export_pdf_action, None, self.preview_action, self.print_action):
-            if a is None:
-                bar.addSpacing(10)
-                continue
-            b = QToolButton(self)
-            b.setDefaultAction(a)
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(b)
+        self.add_action_buttons(bar, (self.export_xlsx_action, self.export_pdf_action, None, self.preview_action,
+                                      self.print_action))
 
         self.group_bar = QTabBar(self)
         self.group_bar.setExpanding(False)
@@ -327,12 +317,9 @@ class RankingTab(TabPage):
         if self._attach_pending:
             self._attach_pending = False
             self._attach()
-        codes, values = self._hidden_codes, self._hidden_values
-        self._hidden_codes, self._hidden_values = set(), []
+        codes, self._hidden_codes = self._hidden_codes, set()
         if codes:
             self._on_changed(frozenset(codes))
-        if values:
-            self._on_values(values[0][0], [ch for _ys, changes in values for ch in changes])
 
     def export_actions(self) -> list[QAction]:
         xlsx = QAction(self.tr("排名表（Excel）…"), self)
@@ -354,14 +341,12 @@ class RankingTab(TabPage):
 
     # -- live subscription ---------------------------------------------------------------
     def _detach(self) -> None:
-        for bridge in (self._live_bridge, self._values_bridge):
-            if bridge is not None:
-                bridge.detach()
-                bridge.deleteLater()
+        if self._live_bridge is not None:
+            self._live_bridge.detach()
+            self._live_bridge.deleteLater()
         self._live = None
         self._live_bridge = None
-        self._values_bridge = None
-        self._hidden_codes, self._hidden_values = set(), []
+        self._hidden_codes = set()
 
     #: Build a live engine that is not there yet in a worker thread, showing 正在计算….
     build_in_background = True
@@ -384,8 +369,6 @@ class RankingTab(TabPage):
         self._live = live
         self._live_bridge = EventBridge(live.changed, self)
         self._live_bridge.fired.connect(lambda args: self._on_changed(*args))
-        self._values_bridge = EventBridge(self.services.assessment.values_changed, self)
-        self._values_bridge.fired.connect(lambda args: self._on_values(*args))
         self._rebuild(keep_month=False)
 
     def _build_live(self, ys) -> None:
@@ -455,7 +438,7 @@ class RankingTab(TabPage):
             self.model.load(result, layout)
         finally:
             self._loading = False
-        self._refresh_board()
+        self._board_changed()
         self._update_state()
 
     def _on_changed(self, codes) -> None:
@@ -482,26 +465,6 @@ class RankingTab(TabPage):
                 self._board_changed()
                 self._update_summary()
         if changed:
-            self._hl_timer.start()
-            self.ranking_updated.emit(changed)
-
-    def _on_values(self, ys_id, changes) -> None:
-        """Inputs of the shown month were edited: rebuild those units' rows even when their
-        scores stayed the same (办件量 is shown as entered)."""
-        live = self._live
-        layout = self.model.layout_spec
-        if live is None or layout is None or layout.month is None or ys_id != live.year_scheme_id:
-            return
-        if not self.isVisible():
-            self._hidden_values.append((ys_id, changes))
-            return
-        code_of = live.code_of
-        codes = {code_of[ch.unit_id] for ch in changes if ch.month == layout.month and ch.unit_id in code_of}
-        if not codes or not self.model.has_units(codes):
-            return
-        changed = self.model.update(live.result(), (), force=codes, mark=True)
-        if changed:
-            self._board_changed()
             self._hl_timer.start()
             self.ranking_updated.emit(changed)
 
@@ -532,7 +495,7 @@ class RankingTab(TabPage):
         chosen = self.board_group
         labels = {g.key: g.label for g in scheme.groups
                   if g.key in set(self._groups) and (chosen is None or g.key == chosen)}
-        entries, not_ranked = board_entries_of(self.model.rows)
+        entries, not_ranked = self.model.board_entries()
         boards = build_boards(entries, labels, not_ranked=not_ranked)
         self.board_model.set_rows([r for b in boards for r in b.rows])
         lines = []
