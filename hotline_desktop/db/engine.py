@@ -329,6 +329,18 @@ def inspect_server(engine: Engine) -> DbInspection:
     return _by_revision(revision)
 
 
+def probe_server(url: URL, connect_timeout: int) -> DbInspection:
+    """`inspect_server` over a throwaway engine that waits at most `connect_timeout` seconds to
+    connect (the 数据库连接 dialog's test). Connection problems propagate as SQLAlchemyError."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, connect_args={"connect_timeout": connect_timeout})
+    try:
+        return inspect_server(engine)
+    finally:
+        engine.dispose()
+
+
 def alembic_config(connection=None):
     from alembic.config import Config
 
@@ -352,6 +364,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as con:
         command.upgrade(alembic_config(con), revision)
     with engine.begin() as con:
+        con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def upgrade_on(con) -> None:
+    """Migrate the database of an open connection to head inside its transaction (the target of
+    a copy to another backend), marking an SQLite file as ours."""
+    from alembic import command
+
+    command.upgrade(alembic_config(con), "head")
+    if con.dialect.name == "sqlite":
         con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
 
 

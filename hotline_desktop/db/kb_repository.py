@@ -147,6 +147,12 @@ class KbRepository:
         self.s.flush()
         return obj
 
+    def delete_version(self, version_id: int) -> None:
+        """Drop a version (a draft given up when its entry is withdrawn)."""
+        v = self.version(version_id)
+        if v is not None:
+            self.s.delete(v)
+
     def snapshot(self, entry_id: int) -> Snapshot | None:
         e = self.entry(entry_id)
         if e is None:
@@ -236,6 +242,17 @@ class KbRepository:
         e = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_entries")).scalar_one()
         v = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_versions")).scalar_one()
         return e + 1, v + 1
+
+    def next_event_ids(self) -> tuple[int, int, int]:
+        """The next free ids of kb_checks, kb_feedback and kb_events (bulk-built demo rows)."""
+        return tuple(self.s.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
+                     for t in ("kb_checks", "kb_feedback", "kb_events"))
+
+    def bump_versions(self, entry_ids: list[int]) -> None:
+        """An entry whose rows changed (its versions, checks, events: not only the entry row) moves on."""
+        if entry_ids:
+            self.s.connection().execute(text("UPDATE kb_entries SET version = version + 1 WHERE id = :i"),
+                                        [{"i": i} for i in entry_ids])
 
     # The FTS triggers stand aside while app_meta holds this key (set and cleared inside one
     # transaction, so no other connection ever sees it); the bulk path indexes in one statement.

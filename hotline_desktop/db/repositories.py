@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.db.concurrency import stale_write
 from hotline_desktop.db.dialect import code_equals, driver_sql
-from hotline_desktop.db.models import AnnualValue, AuditEntry, CalendarDay, Meta, MonthlyValue, Unit
+from hotline_desktop.db.models import (
+    AnnualValue,
+    AuditEntry,
+    CalendarDay,
+    Meta,
+    MonthlyValue,
+    Unit,
+    YearScheme,
+)
 
 
 def _text(v: Any) -> str | None:
@@ -64,10 +72,20 @@ class AuditRepository:
                 "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value, operator) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", con), rows)
 
-    def recent(self, limit: int = 200, table: str | None = None) -> list[AuditEntry]:
+    def insert_rows(self, rows: list[dict]) -> None:
+        """Prepared audit rows (table_name, row_id, action, field, old_value, new_value) by this
+        unit of work's operator, in one executemany (the typed-cell write path)."""
+        if rows:
+            operator = self.operator
+            self.s.connection().execute(insert(AuditEntry), [r | {"operator": operator} for r in rows])
+
+    def recent(self, limit: int = 200, table: str | None = None, operator: str | None = None) -> list[AuditEntry]:
+        """The newest entries first (of one table and/or one operator when given)."""
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if table:
             q = q.where(AuditEntry.table_name == table)
+        if operator:
+            q = q.where(AuditEntry.operator == operator)
         return list(self.s.scalars(q))
 
 
@@ -162,6 +180,13 @@ class UnitRepository:
         self.audit.record("units", u.id, "delete", {k: (getattr(u, k), None) for k in UNIT_FIELDS})
         self.s.delete(u)
         self.s.flush()
+
+    _KIND_ACTIVE = text("SELECT kind, active FROM units WHERE id = :u")
+
+    def kind_active(self, unit_id: int) -> tuple[str, bool] | None:
+        """(kind, active) of one unit (an indexed look-up), None if there is no such unit."""
+        r = self.s.connection().execute(self._KIND_ACTIVE, {"u": unit_id}).first()
+        return None if r is None else (r[0], bool(r[1]))
 
     def children_count(self, unit_id: int) -> int:
         return self.s.scalar(select(func.count(Unit.id)).where(Unit.parent_id == unit_id)) or 0
@@ -325,6 +350,32 @@ class SettingsRepository:
         self.audit.record("app_meta", 0, "update", {key: (old, value)})
 
 
+class YearSchemeRepository:
+    """year_schemes: which scheme each year is assessed with, its definition frozen with it."""
+
+    def __init__(self, session: Session):
+        self.s = session
+
+    def all(self, year: int | None = None) -> list[YearScheme]:
+        """Newest year first, then by scheme id (of one year when given)."""
+        q = select(YearScheme).order_by(YearScheme.year.desc(), YearScheme.scheme_id)
+        if year is not None:
+            q = q.where(YearScheme.year == year)
+        return list(self.s.scalars(q))
+
+    def get(self, year_scheme_id: int) -> YearScheme | None:
+        return self.s.get(YearScheme, year_scheme_id)
+
+    def find(self, year: int, scheme_id: str) -> YearScheme | None:
+        return self.s.scalar(select(YearScheme).where(YearScheme.year == year, YearScheme.scheme_id == scheme_id))
+
+    def add(self, year: int, scheme_id: str, title: str, definition: str) -> YearScheme:
+        r = YearScheme(year=year, scheme_id=scheme_id, title=title, definition=definition)
+        self.s.add(r)
+        self.s.flush()
+        return r
+
+
 class ValueRepository:
     """monthly_values / annual_values of a (year, scheme): the store paths' look-ups and upserts,
     and the column load of the live ranking. Rows carry the text, ``valid``, and the exact value
@@ -342,7 +393,130 @@ class ValueRepository:
 
         return set(self.s.scalars(select(Unit.id).where(held(MonthlyValue) | held(AnnualValue))))
 
+    def unit_has_values(self, year_scheme_id: int, unit_id: int) -> bool:
+        """Whether one unit holds any monthly or annual row of the year (indexed look-ups)."""
+        return any(
+            self.con.execute(text(f"SELECT 1 FROM {t} WHERE year_scheme_id = :y AND unit_id = :u LIMIT 1"),
+                             {"y": year_scheme_id, "u": unit_id}).first() is not None
+            for t in ("monthly_values", "annual_values")
+        )
+
+    def clear_year(self, year_scheme_id: int) -> None:
+        """Delete every monthly and annual row of the year."""
+        self.s.execute(delete(MonthlyValue).where(MonthlyValue.year_scheme_id == year_scheme_id))
+        self.s.execute(delete(AnnualValue).where(AnnualValue.year_scheme_id == year_scheme_id))
+
     # -- monthly ----------------------------------------------------------------------------------
+    def monthly_rows(self, year_scheme_id: int, month: str | None = None) -> list[tuple[int, str, str, str]]:
+        """(unit_id, month, key, stored text) of one month or the whole year."""
+        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.value).where(
+            MonthlyValue.year_scheme_id == year_scheme_id
+        )
+        if month is not None:
+            q = q.where(MonthlyValue.month == month)
+        return list(self.s.execute(q))
+
+    def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
+        """(unit_id, key) → the stored text of one month."""
+        q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
+            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
+        )
+        return {(u, k): v for u, k, v in self.s.execute(q)}
+
+    def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
+        """(unit_id, key) → the row version of one month's cells."""
+        q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.version).where(
+            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month)
+        return {(u, k): v for u, k, v in self.s.execute(q)}
+
+    def monthly_cells_of(self, year_scheme_id: int, month: str,
+                         cells: Iterable[tuple[int, str]]) -> list[tuple[int, str, str, int]]:
+        """(unit_id, key, stored text, version) of just these (unit, key) cells of one month
+        (cells not stored are absent); asked 500 cells a statement."""
+        wanted = sorted(cells)
+        out: list[tuple[int, str, str, int]] = []
+        for i in range(0, len(wanted), 500):
+            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value, MonthlyValue.version).where(
+                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month,
+                tuple_(MonthlyValue.unit_id, MonthlyValue.key).in_(wanted[i:i + 500]))
+            out += self.s.execute(q).all()
+        return out
+
+    def months_with_data(self, year_scheme_id: int) -> list[str]:
+        """The months holding any monthly row of the year, in order."""
+        q = select(MonthlyValue.month).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id)
+        return sorted(self.s.scalars(q))
+
+    _MONTH_HAS_DATA = text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1")
+
+    def month_has_data(self, year_scheme_id: int, month: str) -> bool:
+        """Whether a month holds any monthly row (one indexed look-up)."""
+        return self.con.execute(self._MONTH_HAS_DATA, {"y": year_scheme_id, "m": month}).first() is not None
+
+    def stored_text(self, year_scheme_id: int, unit_id: int, month: str | None, key: str) -> tuple | None:
+        """(stored text,) of one monthly cell (`month` given) or annual item; None when no row."""
+        model = MonthlyValue if month else AnnualValue
+        q = select(model.value).where(model.year_scheme_id == year_scheme_id, model.unit_id == unit_id,
+                                      model.key == key)
+        if month:
+            q = q.where(MonthlyValue.month == month)
+        return self.s.execute(q).first()
+
+    def unit_month_keys(self, year_scheme_id: int, unit_id: int, month: str) -> list[tuple[str, bool]]:
+        """(key, override) of every stored cell of one unit-month."""
+        return self.con.execute(
+            text("SELECT key, override FROM monthly_values WHERE year_scheme_id = :y AND unit_id = :u "
+                 "AND month = :m"), {"y": year_scheme_id, "u": unit_id, "m": month}).all()
+
+    def monthly_row_counts(self, year_scheme_id: int, month: str, unit_ids: Iterable[int],
+                           without_keys: Iterable[str]) -> dict[int, int]:
+        """unit_id → how many rows it stores in one month, keys `without_keys` left out."""
+        q = select(MonthlyValue.unit_id, func.count()).where(
+            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month,
+            MonthlyValue.unit_id.in_(sorted(unit_ids)), MonthlyValue.key.not_in(sorted(without_keys))
+        ).group_by(MonthlyValue.unit_id)
+        return {u: n for u, n in self.s.execute(q)}
+
+    # overrides: a fed (register-counted) cell the operator typed over
+    def monthly_overrides(self, year_scheme_id: int, month: str | None = None) -> set[tuple[int, str, str]]:
+        """(unit_id, month, key) of the override cells (of one month, or the year)."""
+        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).where(
+            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.override.is_(True)
+        )
+        if month is not None:
+            q = q.where(MonthlyValue.month == month)
+        return {(u, m, k) for u, m, k in self.s.execute(q)}
+
+    _MARK_OVERRIDE = text("UPDATE monthly_values SET override = TRUE WHERE year_scheme_id = :y AND unit_id = :u "
+                          "AND month = :m AND key = :k")
+
+    def mark_overrides(self, cells: list[dict]) -> None:
+        """cells: {y: year_scheme_id, u: unit_id, m: month, k: key}; each becomes an override."""
+        if cells:
+            self.con.execute(self._MARK_OVERRIDE, cells)
+
+    def override_flags(self, year_scheme_id: int, unit_ids: Iterable[int],
+                       months: Iterable[str]) -> list[tuple[int, str, str, bool]]:
+        """(unit_id, month, key, override) of the rows of those units in those months."""
+        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
+            MonthlyValue.year_scheme_id == year_scheme_id,
+            MonthlyValue.unit_id.in_(sorted(set(unit_ids))),
+            MonthlyValue.month.in_(sorted(set(months))),
+        )
+        return self.con.execute(q).all()
+
+    def clear_overrides(self, year_scheme_id: int, months: Iterable[str], keys: Iterable[str]) -> None:
+        """Those keys of those months stop being overrides (typed figures again)."""
+        months, keys = sorted(months), sorted(keys)
+        if not months or not keys:
+            return
+        params = {"y": year_scheme_id, **{f"m{i}": m for i, m in enumerate(months)},
+                  **{f"k{i}": k for i, k in enumerate(keys)}}
+        self.con.execute(text(
+            "UPDATE monthly_values SET override = FALSE WHERE year_scheme_id = :y AND override = TRUE "
+            f"AND month IN ({', '.join(f':m{i}' for i in range(len(months)))}) "
+            f"AND key IN ({', '.join(f':k{i}' for i in range(len(keys)))})"), params)
+
     _CELL = text("SELECT id, unit_id, month, key, value, override, version FROM monthly_values "
                  "WHERE year_scheme_id = :y AND unit_id = :u AND month = :m AND key = :k")
     FEW_CELLS = 8  # up to this many cells, one indexed look-up each (a tuple IN costs ~1 ms to build)
@@ -428,6 +602,51 @@ class ValueRepository:
                 self._rest("monthly_values", "key, month, unit_id, value, valid, num, scale", year_scheme_id, fed))
 
     # -- annual -----------------------------------------------------------------------------------
+    def annual_rows(self, year_scheme_id: int, unit_id: int | None = None) -> list[tuple[int, str, str]]:
+        """(unit_id, key, stored text) of the annual items holding a value (of one unit, or all)."""
+        q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
+            AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.value.is_not(None)
+        )
+        if unit_id is not None:
+            q = q.where(AnnualValue.unit_id == unit_id)
+        return list(self.s.execute(q))
+
+    def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
+        """key → the note of one unit's annual items (empty notes left out)."""
+        q = select(AnnualValue.key, AnnualValue.note).where(
+            AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id
+        )
+        return {k: n for k, n in self.s.execute(q) if n}
+
+    def annual_versions(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], int]:
+        """(unit_id, key) → the row version of annual items (of one unit, or all)."""
+        q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.version).where(
+            AnnualValue.year_scheme_id == year_scheme_id)
+        if unit_id is not None:
+            q = q.where(AnnualValue.unit_id == unit_id)
+        return {(u, k): v for u, k, v in self.s.execute(q)}
+
+    def annual_overrides(self, year_scheme_id: int, unit_id: int | None = None) -> set[tuple[int, str]]:
+        """(unit_id, key) of the annual overrides holding a value (of one unit, or all)."""
+        q = select(AnnualValue.unit_id, AnnualValue.key).where(
+            AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.override.is_(True),
+            AnnualValue.value.is_not(None))
+        if unit_id is not None:
+            q = q.where(AnnualValue.unit_id == unit_id)
+        return {(u, k) for u, k in self.s.execute(q)}
+
+    def annual_item(self, year_scheme_id: int, unit_id: int, key: str) -> AnnualValue | None:
+        """One annual item's row (to change its note)."""
+        return self.s.scalar(select(AnnualValue).where(
+            AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id, AnnualValue.key == key))
+
+    def add_annual_item(self, year_scheme_id: int, unit_id: int, key: str) -> AnnualValue:
+        """A new empty annual item (flushed: IntegrityError when another seat created it first)."""
+        row = AnnualValue(year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, value=None, note="")
+        self.s.add(row)
+        self.s.flush()
+        return row
+
     def annual_existing(self, year_scheme_id: int):
         """(id, unit_id, key, value, override, version) of the year's annual items."""
         return self.con.execute(

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from hotline_desktop.core.annual_status import is_required
@@ -22,8 +21,12 @@ from hotline_desktop.core.stored_values import scaled
 from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.db.concurrency import conflict, stale_write
 from hotline_desktop.db.errors import ConflictError
-from hotline_desktop.db.models import AnnualValue, AuditEntry, MonthlyValue, YearScheme
-from hotline_desktop.db.repositories import AuditRepository, UnitRepository, ValueRepository, operator_of
+from hotline_desktop.db.repositories import (
+    AuditRepository,
+    UnitRepository,
+    ValueRepository,
+    YearSchemeRepository,
+)
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
@@ -157,14 +160,11 @@ class AssessmentService:
     # -- schemes per year ----------------------------------------------------------------------
     def assignments(self, year: int | None = None) -> list[YearSchemeRow]:
         with self.store.session() as s:
-            q = select(YearScheme).order_by(YearScheme.year.desc(), YearScheme.scheme_id)
-            if year is not None:
-                q = q.where(YearScheme.year == year)
-            return [YearSchemeRow(r.id, r.year, r.scheme_id, r.title) for r in s.scalars(q)]
+            return [YearSchemeRow(r.id, r.year, r.scheme_id, r.title) for r in YearSchemeRepository(s).all(year)]
 
     def get(self, year_scheme_id: int) -> YearSchemeRow:
         with self.store.session() as s:
-            r = s.get(YearScheme, year_scheme_id)
+            r = YearSchemeRepository(s).get(year_scheme_id)
             if r is None:
                 raise ServiceError(f"考核方案（ID {year_scheme_id}）不存在")
             return YearSchemeRow(r.id, r.year, r.scheme_id, r.title)
@@ -182,14 +182,10 @@ class AssessmentService:
             raise ServiceError(f"考核年度无效：{year}")
         definition = self.schemes.resolve(scheme)
         with self.store.session() as s:
-            exists = s.scalar(
-                select(YearScheme).where(YearScheme.year == year, YearScheme.scheme_id == definition.id)
-            )
-            if exists is not None:
+            repo = YearSchemeRepository(s)
+            if repo.find(year, definition.id) is not None:
                 raise ServiceError(f"{year} 年已使用考核方案“{definition.title}”")
-            r = YearScheme(year=year, scheme_id=definition.id, title=definition.title, definition=definition.text)
-            s.add(r)
-            s.flush()
+            r = repo.add(year, definition.id, definition.title, definition.text)
             AuditRepository(s).record("year_schemes", r.id, "insert", {"scheme_id": (None, definition.id)})
             row = YearSchemeRow(r.id, r.year, r.scheme_id, r.title)
         self.assignments_changed.emit(year)
@@ -211,7 +207,7 @@ class AssessmentService:
         sch = self._schemes.get(year_scheme_id)
         if sch is None:
             with self.store.session() as s:
-                r = s.get(YearScheme, year_scheme_id)
+                r = YearSchemeRepository(s).get(year_scheme_id)
                 if r is None:
                     raise ServiceError(f"考核方案（ID {year_scheme_id}）不存在")
                 text, src = r.definition, f"{r.year} 年冻结的方案 {r.scheme_id}"
@@ -233,17 +229,13 @@ class AssessmentService:
         sch = self.scheme(year_scheme_id)
         out = set()
         with self.store.session() as s:
-            con = s.connection()
+            units, values = UnitRepository(s), ValueRepository(s)
             for uid in sorted(set(unit_ids)):
-                unit = con.execute(text("SELECT kind, active FROM units WHERE id = :u"), {"u": uid}).first()
+                unit = units.kind_active(uid)
                 if unit is None:
                     continue
-                has_data = unit[1] or any(
-                    con.execute(text(f"SELECT 1 FROM {t} WHERE year_scheme_id = :y AND unit_id = :u LIMIT 1"),
-                                {"y": year_scheme_id, "u": uid}).first() is not None
-                    for t in ("monthly_values", "annual_values")
-                )
-                if _takes_part(sch, unit[0], bool(unit[1]), bool(has_data)):
+                kind, active = unit
+                if _takes_part(sch, kind, active, active or values.unit_has_values(year_scheme_id, uid)):
                     out.add(uid)
         return out
 
@@ -252,12 +244,7 @@ class AssessmentService:
         """(unit_id, month, key) → Cell, for one month or the whole year."""
         sch = self.scheme(year_scheme_id)
         with self.store.session() as s:
-            q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.value).where(
-                MonthlyValue.year_scheme_id == year_scheme_id
-            )
-            if month is not None:
-                q = q.where(MonthlyValue.month == month)
-            raw = list(s.execute(q))
+            raw = ValueRepository(s).monthly_rows(year_scheme_id, month)
         out = {}
         for unit_id, m, key, stored in raw:
             if not sch.has_input(key):
@@ -271,10 +258,8 @@ class AssessmentService:
     def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
         """(unit_id, key) → the stored text of one month (no parsing: stored text is canonical)."""
         with self.store.session() as s:
-            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
-                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
-            )
-            return {(u, k): v for u, k, v in s.execute(q)}
+            return ValueRepository(s).monthly_texts(year_scheme_id, month)
+
     def scored_monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
         """The cells the engine scores: typed cells with fed inputs applied (override > fed > typed)."""
         cells = self.monthly_cells(year_scheme_id, month)
@@ -285,12 +270,7 @@ class AssessmentService:
     def annual_cells(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], Cell]:
         sch = self.scheme(year_scheme_id)
         with self.store.session() as s:
-            q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.value).where(
-                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.value.is_not(None)
-            )
-            if unit_id is not None:
-                q = q.where(AnnualValue.unit_id == unit_id)
-            raw = list(s.execute(q))
+            raw = ValueRepository(s).annual_rows(year_scheme_id, unit_id)
         out = {}
         for uid, key, stored in raw:
             if sch.has_input(key):
@@ -308,15 +288,11 @@ class AssessmentService:
 
     def annual_notes(self, year_scheme_id: int, unit_id: int) -> dict[str, str]:
         with self.store.session() as s:
-            q = select(AnnualValue.key, AnnualValue.note).where(
-                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id
-            )
-            return {k: n for k, n in s.execute(q) if n}
+            return ValueRepository(s).annual_notes(year_scheme_id, unit_id)
 
     def months_with_data(self, year_scheme_id: int) -> list[str]:
         with self.store.session() as s:
-            q = select(MonthlyValue.month).distinct().where(MonthlyValue.year_scheme_id == year_scheme_id)
-            return sorted(s.scalars(q))
+            return ValueRepository(s).months_with_data(year_scheme_id)
 
     # -- writing -------------------------------------------------------------------------------
     def set_values(self, year_scheme_id: int, edits: Iterable[CellEdit]) -> list[CellChange]:
@@ -366,9 +342,8 @@ class AssessmentService:
                       touched, flipped, stored_versions, written) -> list[CellChange]:
         """The transaction of set_values; rows are written only where their version is still the one read."""
         with self.store.session() as s:
-            con = s.connection()
             repo = ValueRepository(s)
-            had = {m for m in touched if _month_has_data(con, year_scheme_id, m)}
+            had = {m for m in touched if repo.month_has_data(year_scheme_id, m)}
             if monthly:
                 self._write_monthly(s, repo, year_scheme_id, sch, monthly, fed_keys, fed_edits, changes, audit_rows,
                                     stored_versions, written)
@@ -376,10 +351,9 @@ class AssessmentService:
                 self._write_annual(s, repo, year_scheme_id, sch, annual, changes, audit_rows, stored_versions,
                                    written)
             if audit_rows:
-                operator = operator_of(s)
-                con.execute(insert(AuditEntry), [r | {"operator": operator} for r in audit_rows])
+                AuditRepository(s).insert_rows(audit_rows)
             for m in touched:
-                has = _month_has_data(con, year_scheme_id, m)
+                has = repo.month_has_data(year_scheme_id, m)
                 if has != (m in had):
                     flipped[m] = has
         return [replace(c, version=written[ident]) if (ident := (c.unit_id, c.month, c.key)) in written else c
@@ -388,7 +362,6 @@ class AssessmentService:
     def _write_monthly(self, s, repo: ValueRepository, year_scheme_id, sch, monthly, fed_keys, fed_edits, changes,
                        audit_rows, stored_versions, written) -> None:
         """The monthly cells of set_values' transaction."""
-        con = s.connection()
         if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
             found = repo.monthly_existing(year_scheme_id, cells={(e.unit_id, e.month, e.key) for e in monthly})
         else:
@@ -453,7 +426,7 @@ class AssessmentService:
         _expect_rows(repo.update_monthly(list(upd.values())), len(upd), "monthly_values")
         repo.insert_monthly(list(ins.values()))
         if fed_edits:
-            self._apply_overrides(con, year_scheme_id, changes, fed_edits, fed_keys)
+            self._apply_overrides(repo, year_scheme_id, changes, fed_edits, fed_keys)
 
     def _write_annual(self, s, repo: ValueRepository, year_scheme_id, sch, annual, changes, audit_rows,
                       stored_versions, written) -> None:
@@ -535,13 +508,9 @@ class AssessmentService:
     def _insert_race(self, year_scheme_id: int, sch: Scheme, edits: list[CellEdit]) -> ConflictError:
         """The conflict for a new cell that another seat inserted first (the unique constraint)."""
         with self.store.session() as s:
+            repo = ValueRepository(s)
             for e in edits:
-                model = MonthlyValue if e.month else AnnualValue
-                q = select(model.value).where(model.year_scheme_id == year_scheme_id, model.unit_id == e.unit_id,
-                                              model.key == e.key)
-                if e.month:
-                    q = q.where(MonthlyValue.month == e.month)
-                row = s.execute(q).first()
+                row = repo.stored_text(year_scheme_id, e.unit_id, e.month, e.key)
                 if row is not None:
                     return self._cell_conflict(s, sch, e, row[0])
         return stale_write("monthly_values")
@@ -553,34 +522,23 @@ class AssessmentService:
     def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
         """(unit_id, key) → the stored row version of one month (what a seat read with its cells)."""
         with self.store.session() as s:
-            q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.version).where(
-                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month)
-            return {(u, k): v for u, k, v in s.execute(q)}
+            return ValueRepository(s).monthly_versions(year_scheme_id, month)
 
     def annual_versions(self, year_scheme_id: int, unit_id: int | None = None) -> dict[tuple[int, str], int]:
         """(unit_id, key) → the stored row version of annual items (of one unit, or all)."""
         with self.store.session() as s:
-            q = select(AnnualValue.unit_id, AnnualValue.key, AnnualValue.version).where(
-                AnnualValue.year_scheme_id == year_scheme_id)
-            if unit_id is not None:
-                q = q.where(AnnualValue.unit_id == unit_id)
-            return {(u, k): v for u, k, v in s.execute(q)}
+            return ValueRepository(s).annual_versions(year_scheme_id, unit_id)
 
-    def _apply_overrides(self, con, year_scheme_id: int, changes: list[CellChange],
+    def _apply_overrides(self, repo: ValueRepository, year_scheme_id: int, changes: list[CellChange],
                          fed_edits: list[tuple[int, bool]], fed_keys: frozenset[str]) -> None:
         """Mark typed fed cells as overrides; report each as the engine sees it (fed ↔ typed)."""
         typed = [{"y": year_scheme_id, "u": changes[i].unit_id, "m": changes[i].month, "k": changes[i].key}
                  for i, _was in fed_edits if changes[i].new is not None]
-        if typed:
-            con.execute(text("UPDATE monthly_values SET override = TRUE WHERE year_scheme_id = :y AND unit_id = :u "
-                             "AND month = :m AND key = :k"), typed)
+        repo.mark_overrides(typed)
         pairs = {(changes[i].unit_id, changes[i].month) for i, _was in fed_edits}
-        q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key, MonthlyValue.override).where(
-            MonthlyValue.year_scheme_id == year_scheme_id,
-            MonthlyValue.unit_id.in_(sorted({u for u, _m in pairs})),
-            MonthlyValue.month.in_(sorted({m for _u, m in pairs})),
-        )
-        records = {(u, m) for u, m, k, o in con.execute(q) if (k not in fed_keys or o)}
+        records = {(u, m) for u, m, k, o in repo.override_flags(year_scheme_id, {u for u, _m in pairs},
+                                                                 {m for _u, m in pairs})
+                   if (k not in fed_keys or o)}
         for i, was in fed_edits:
             ch = changes[i]
             changes[i] = self.feeds.effective_change(year_scheme_id, ch, was, (ch.unit_id, ch.month) in records)
@@ -593,17 +551,11 @@ class AssessmentService:
         if len(note) > MAX_NOTE:
             raise ServiceError(f"备注过长（{len(note)} 字，最多 {MAX_NOTE} 字）")
         with self.store.session() as s:
-            row = s.scalar(
-                select(AnnualValue).where(
-                    AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.unit_id == unit_id,
-                    AnnualValue.key == key,
-                )
-            )
+            repo = ValueRepository(s)
+            row = repo.annual_item(year_scheme_id, unit_id, key)
             if row is None:
-                row = AnnualValue(year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, value=None, note="")
-                s.add(row)
                 try:
-                    s.flush()
+                    row = repo.add_annual_item(year_scheme_id, unit_id, key)
                 except IntegrityError:  # another seat created the item at the same moment
                     raise stale_write("annual_values") from None
             if row.note != note:
@@ -627,8 +579,7 @@ class AssessmentService:
 
     def clear_year(self, year_scheme_id: int) -> None:
         with self.store.session() as s:
-            s.execute(delete(MonthlyValue).where(MonthlyValue.year_scheme_id == year_scheme_id))
-            s.execute(delete(AnnualValue).where(AnnualValue.year_scheme_id == year_scheme_id))
+            ValueRepository(s).clear_year(year_scheme_id)
 
     # -- completeness --------------------------------------------------------------------------
     def missing_annual(self, year_scheme_id: int) -> dict[int, list[str]]:
@@ -649,11 +600,6 @@ def _expect_rows(count: int | None, expected: int, table: str) -> None:
     repository; None when the driver cannot tell) lost a race: refuse the batch."""
     if count is not None and 0 <= count < expected:
         raise stale_write(table)
-
-
-def _month_has_data(con, year_scheme_id: int, month: str) -> bool:
-    q = text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1")
-    return con.execute(q, {"y": year_scheme_id, "m": month}).first() is not None
 
 
 def _takes_part(sch: Scheme, kind: str, active: bool, has_data: bool) -> bool:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from hotline_desktop.core.dates import datetime_text
 from hotline_desktop.db.concurrency import TABLE_LABELS
-from hotline_desktop.db.models import AuditEntry
+from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
 
 ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "keep": "保留"}
@@ -51,11 +49,7 @@ class AuditService:
 
     def recent(self, limit: int = 200, *, table: str | None = None, operator: str | None = None) -> list[AuditRow]:
         """The newest entries first (of one table and/or one operator when given)."""
-        q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-        if table:
-            q = q.where(AuditEntry.table_name == table)
-        if operator:
-            q = q.where(AuditEntry.operator == operator)
         with self.store.session() as s:
             return [AuditRow(e.id, e.at, e.operator or "", e.table_name, e.row_id, e.action, e.field or "",
-                             e.old_value, e.new_value) for e in s.scalars(q)]
+                             e.old_value, e.new_value)
+                    for e in AuditRepository(s).recent(limit, table=table, operator=operator)]

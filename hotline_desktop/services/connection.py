@@ -64,22 +64,18 @@ def check_format(url: str) -> str:
 def probe(url: str, password: str | None = None) -> str:
     """Connect once and say in Chinese what is there (slow: run off the GUI thread).
     A ServiceError says why the database cannot be used."""
-    from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
 
-    from hotline_desktop.db.engine import HEAD, DbState, inspect_server, server_url
+    from hotline_desktop.db.engine import HEAD, DbState, probe_server, server_url
 
     u = server_url(check_format(url))
     if password:
         u = u.set(password=password)
-    engine = create_engine(u, connect_args={"connect_timeout": CONNECT_TIMEOUT})
     where = display_url(url)
     try:
-        insp = inspect_server(engine)
+        insp = probe_server(u, CONNECT_TIMEOUT)
     except SQLAlchemyError as e:
         raise ServiceError(f"无法连接数据库服务器：{chinese_error(e, url)}。\n数据库：{where}") from None
-    finally:
-        engine.dispose()
     if not insp.usable:
         raise ServiceError(insp.message(where))
     return {

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-
+from hotline_desktop.db.evidence_repository import EvidenceRepository
 from hotline_desktop.db.evidence_store import (
     DatabaseEvidenceStore,
     EvidenceStore,
@@ -92,30 +91,21 @@ class EvidenceService:
         sha = file_sha256(src)
         with self.store.session() as s:
             self.blobs.put(s, sha, src, display_name(src.name))  # in this unit of work when in the database
-            row = EvidenceFile(
+            row = EvidenceRepository(s).add(
                 year_scheme_id=year_scheme_id, unit_id=unit_id, key=key, sha256=sha,
                 original_name=display_name(src.name), size=size,
             )
-            s.add(row)
-            s.flush()
             AuditRepository(s).record("evidence_files", row.id, "insert", {"original_name": (None, row.original_name)})
             return self._row(row)
 
     def list(self, year_scheme_id: int, unit_id: int | None = None, key: str | None = None) -> list[EvidenceRow]:
         with self.store.session() as s:
-            q = select(EvidenceFile).where(
-                EvidenceFile.year_scheme_id == year_scheme_id, EvidenceFile.removed_at.is_(None)
-            )
-            if unit_id is not None:
-                q = q.where(EvidenceFile.unit_id == unit_id)
-            if key is not None:
-                q = q.where(EvidenceFile.key == key)
-            return [self._row(r) for r in s.scalars(q.order_by(EvidenceFile.id))]
+            return [self._row(r) for r in EvidenceRepository(s).kept(year_scheme_id, unit_id, key)]
 
     def path_for_viewing(self, evidence_id: int) -> Path:
         """The stored file, as a verified copy named like the original (viewers pick the app by extension)."""
         with self.store.session() as s:
-            r = s.get(EvidenceFile, evidence_id)
+            r = EvidenceRepository(s).get(evidence_id)
             if r is None or r.removed_at is not None:
                 raise ServiceError("该证明材料已被移除")
             sha, name, size = r.sha256, r.original_name, r.size
@@ -129,16 +119,13 @@ class EvidenceService:
     def remove(self, evidence_id: int) -> Path | None:
         """Mark removed; the folder store moves the file to trash (kept while another item still uses it)."""
         with self.store.session() as s:
-            r = s.get(EvidenceFile, evidence_id)
+            repo = EvidenceRepository(s)
+            r = repo.get(evidence_id)
             if r is None or r.removed_at is not None:
                 return None
             r.removed_at = datetime.now()
             AuditRepository(s).record("evidence_files", r.id, "delete", {"original_name": (r.original_name, None)})
-            still_used = s.scalar(
-                select(func.count(EvidenceFile.id)).where(
-                    EvidenceFile.sha256 == r.sha256, EvidenceFile.removed_at.is_(None), EvidenceFile.id != r.id
-                )
-            )
+            still_used = repo.others_using(r)
             sha, name = r.sha256, r.original_name
         dest = self.trash / f"{datetime.now():%Y%m%d-%H%M%S}-{evidence_id}-{display_name(name)}"
         return self.blobs.discard(sha, dest, bool(still_used))
@@ -146,7 +133,7 @@ class EvidenceService:
     def restore(self, evidence_id: int, trashed: Path | None) -> None:
         """Undo a removal: the file is kept again (from the trash for the folder store)."""
         with self.store.session() as s:
-            r = s.get(EvidenceFile, evidence_id)
+            r = EvidenceRepository(s).get(evidence_id)
             if r is None:
                 return
             self.blobs.recover(s, r.sha256, trashed)
@@ -155,12 +142,7 @@ class EvidenceService:
 
     def counts(self, year_scheme_id: int) -> dict[tuple[int, str], int]:
         with self.store.session() as s:
-            q = (
-                select(EvidenceFile.unit_id, EvidenceFile.key, func.count(EvidenceFile.id))
-                .where(EvidenceFile.year_scheme_id == year_scheme_id, EvidenceFile.removed_at.is_(None))
-                .group_by(EvidenceFile.unit_id, EvidenceFile.key)
-            )
-            return {(u, k): n for u, k, n in s.execute(q)}
+            return EvidenceRepository(s).counts(year_scheme_id)
 
     @staticmethod
     def _row(r: EvidenceFile) -> EvidenceRow:

@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, text
-
 from hotline_desktop.core import feeds as feed_rules
 from hotline_desktop.core.feeds import FedValue, Feed
 from hotline_desktop.core.notices import parse_number
-from hotline_desktop.db.models import MonthlyValue
+from hotline_desktop.db.repositories import ValueRepository
 from hotline_desktop.services.assessment import AssessmentService, Cell, CellChange, check
 
 
@@ -100,12 +98,7 @@ class FeedService:
     # -- merging -------------------------------------------------------------------------------
     def _overrides(self, year_scheme_id: int, month: str | None = None) -> set[tuple[int, str, str]]:
         with self.assessment.store.session() as s:
-            q = select(MonthlyValue.unit_id, MonthlyValue.month, MonthlyValue.key).where(
-                MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.override.is_(True)
-            )
-            if month is not None:
-                q = q.where(MonthlyValue.month == month)
-            return {(u, m, k) for u, m, k in s.execute(q)}
+            return ValueRepository(s).monthly_overrides(year_scheme_id, month)
 
     def _cell(self, year_scheme_id: int, key: str, value: int) -> Cell:
         """The Cell of a count (memoised: a year's counts are a few small numbers, repeated for
@@ -278,16 +271,12 @@ class FeedService:
         cells are overrides (indexed look-ups: this runs on every notice change)."""
         months, overrides, records = set(), set(), set()
         with self.assessment.store.session() as s:
-            con = s.connection()
+            repo = ValueRepository(s)
             for m in sorted({m for _u, m, _k in idents}):
-                if con.execute(text("SELECT 1 FROM monthly_values WHERE year_scheme_id = :y AND month = :m LIMIT 1"),
-                               {"y": ysid, "m": m}).first() is not None:
+                if repo.month_has_data(ysid, m):
                     months.add(m)
             for u, m in sorted({(u, m) for u, m, _k in idents if m in months}):
-                for k, o in con.execute(
-                    text("SELECT key, override FROM monthly_values WHERE year_scheme_id = :y AND unit_id = :u "
-                         "AND month = :m"), {"y": ysid, "u": u, "m": m}
-                ):
+                for k, o in repo.unit_month_keys(ysid, u, m):
                     if o:
                         overrides.add((u, m, k))
                     if o or k not in keys:

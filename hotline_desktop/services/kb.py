@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import text
-
 from hotline_desktop.core import kb
 from hotline_desktop.core.kb import Action, CheckResult, Content, KbError, Status
 from hotline_desktop.core.workdays import WorkCalendar
@@ -215,7 +213,7 @@ class KbService:
             after = repo.snapshot(eid)
             _audit(audit, eid, before, after, label)
             if entry_id is not None and after != before:
-                _bump_versions(s, [eid])
+                repo.bump_versions([eid])
         edit = KbEdit(label, {eid: before}, {eid: after}, result if isinstance(result, str) else "")
         self.changed.emit([eid], label)
         return edit
@@ -365,7 +363,7 @@ class KbService:
             if e.published_on and day < e.published_on:
                 raise KbError(f"撤销日期 {day.isoformat()} 早于发布日期 {e.published_on.isoformat()}")
             if e.working_version_id != e.published_version_id:
-                repo.s.delete(repo.version(e.working_version_id))
+                repo.delete_version(e.working_version_id)
                 e.working_version_id = e.published_version_id
             repo.version(e.published_version_id).status = Status.WITHDRAWN.value
             for f in repo.feedback(e.id):  # the flagged content is no longer used: the feedback ends
@@ -473,7 +471,7 @@ class KbService:
             repo.restore_many(snapshots)
             for eid, snap in snapshots.items():
                 _audit(audit, eid, befores[eid], snap, label)
-            _bump_versions(s, [eid for eid, snap in snapshots.items() if snap is not None and befores[eid] != snap])
+            repo.bump_versions([eid for eid, snap in snapshots.items() if snap is not None and befores[eid] != snap])
         self.changed.emit(sorted(snapshots), label)
 
     def undo(self, edit: KbEdit) -> None:
@@ -560,13 +558,6 @@ def _audit(audit: AuditRepository, entry_id: int, before: Snapshot | None, after
             audit.record(name, rid, "insert" if o is None else "delete" if nw is None else "update",
                          {k: ((o or {}).get(k), (nw or {}).get(k)) for k in keys
                           if (o or {}).get(k) != (nw or {}).get(k)})
-
-
-def _bump_versions(s, entry_ids: list[int]) -> None:
-    """An entry whose rows changed (its versions, checks, events: not only the entry row) moves on."""
-    if entry_ids:
-        s.connection().execute(text("UPDATE kb_entries SET version = version + 1 WHERE id = :i"),
-                               [{"i": i} for i in entry_ids])
 
 
 def _entry_conflict(s, repo: KbRepository, entry_id: int) -> ConflictError:

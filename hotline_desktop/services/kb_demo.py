@@ -6,8 +6,6 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import text
-
 from hotline_desktop.core import kb
 from hotline_desktop.core.kb import CHECKS, SUPERSEDED, Category, Form, Status
 from hotline_desktop.db.kb_repository import KbRepository, Snapshot
@@ -274,8 +272,7 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
     with services.store.session() as s:
         repo = KbRepository(s)
         eid, vid = repo.next_ids()
-        cid, fid, evid = (s.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
-                          for t in ("kb_checks", "kb_feedback", "kb_events"))
+        cid, fid, evid = repo.next_event_ids()
         ids = _Ids(version=vid, check=cid, feedback=fid, event=evid)
         snaps: list[tuple[int, Snapshot]] = []
         for u in units:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from hotline_desktop.core import feeds as feed_rules
 from hotline_desktop.core import kb as kb_rules
 from hotline_desktop.db.kb_repository import KbRepository
-from hotline_desktop.db.models import AnnualValue
+from hotline_desktop.db.repositories import ValueRepository
 from hotline_desktop.services.assessment import AssessmentService, Cell, CellChange, check
 
 
@@ -105,12 +103,7 @@ class KbFeedService:
 
     def _overrides(self, year_scheme_id: int, unit_id: int | None = None) -> set[tuple[int, str]]:
         with self.assessment.store.session() as s:
-            q = select(AnnualValue.unit_id, AnnualValue.key).where(
-                AnnualValue.year_scheme_id == year_scheme_id, AnnualValue.override.is_(True),
-                AnnualValue.value.is_not(None))
-            if unit_id is not None:
-                q = q.where(AnnualValue.unit_id == unit_id)
-            return {(u, k) for u, k in s.execute(q)}
+            return ValueRepository(s).annual_overrides(year_scheme_id, unit_id)
 
     # -- merging ----------------------------------------------------------------------------------
     def merge(self, year_scheme_id: int, typed: dict[tuple[int, str], Cell],

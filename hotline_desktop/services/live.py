@@ -17,6 +17,7 @@ from collections import defaultdict
 from datetime import date
 
 from hotline_desktop.db.live import RemoteChange
+from hotline_desktop.db.repositories import ValueRepository
 from hotline_desktop.services.assessment import CellChange
 from hotline_desktop.services.errors import ServiceError
 
@@ -237,15 +238,8 @@ class LiveSync:
             return False
         if None in rows:
             return True
-        from sqlalchemy import func, select
-
-        from hotline_desktop.db.models import MonthlyValue
-
-        units = sorted({u for u, _k in rows})
         with self.services.assessment.store.session() as s:
-            counts = {u: n for u, n in s.execute(select(MonthlyValue.unit_id, func.count()).where(
-                MonthlyValue.year_scheme_id == ys, MonthlyValue.month == month,
-                MonthlyValue.unit_id.in_(units), MonthlyValue.key.not_in(sorted(fed))).group_by(MonthlyValue.unit_id))}
+            counts = ValueRepository(s).monthly_row_counts(ys, month, {u for u, _k in rows}, fed)
         mine = {}
         for u, _k in rows:
             mine[u] = mine.get(u, 0) + 1
@@ -254,23 +248,16 @@ class LiveSync:
 
     def _typed(self, ys: int, month: str, idents: set[tuple[int, str]]) -> dict:
         """(unit, key) → (the stored Cell or None when empty, its row version or 0) of just these cells."""
-        from sqlalchemy import select, tuple_
-
-        from hotline_desktop.db.models import MonthlyValue
         from hotline_desktop.services.assessment import Cell, check
 
         asm = self.services.assessment
         sch = asm.scheme(ys)
         out: dict = dict.fromkeys(idents, (None, 0))
-        wanted = sorted(idents)
         with asm.store.session() as s:
-            for i in range(0, len(wanted), 500):
-                q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value, MonthlyValue.version).where(
-                    MonthlyValue.year_scheme_id == ys, MonthlyValue.month == month,
-                    tuple_(MonthlyValue.unit_id, MonthlyValue.key).in_(wanted[i:i + 500]))
-                for u, k, v, ver in s.execute(q):
-                    cell = check(sch.input(k), v) if sch.has_input(k) else Cell(v, None, f"方案中没有该项：{k}")
-                    out[(u, k)] = (cell, ver)
+            rows = ValueRepository(s).monthly_cells_of(ys, month, idents)
+        for u, k, v, ver in rows:
+            cell = check(sch.input(k), v) if sch.has_input(k) else Cell(v, None, f"方案中没有该项：{k}")
+            out[(u, k)] = (cell, ver)
         return out
 
     def _emit_annual(self, ys: int, idents: set[tuple[int, str]] | None) -> None:

@@ -36,7 +36,7 @@ from hotline_desktop.core.orders import (
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.xlsx import read_rows
 from hotline_desktop.db.orders_repository import OrdersRepository
-from hotline_desktop.db.repositories import AuditRepository, UnitRepository
+from hotline_desktop.db.repositories import AuditRepository, UnitRepository, ValueRepository
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
 
@@ -493,17 +493,13 @@ class OrderService:
         overrides of a computed one (set_values marks every fed key of the year), so the orders win."""
         if not months:
             return
-        from sqlalchemy import text
-
         feeds = self.assessment.feeds
-        con = session.connection()
+        values = ValueRepository(session)
         for ys in self._year_schemes(set(months)):
             keys = sorted(feeds.order_keys(ys.id)) if hasattr(feeds, "order_keys") else []
             ms = [m for m in months if m.startswith(f"{ys.year}-")]
             if keys and ms:
-                con.execute(text(f"UPDATE monthly_values SET override = FALSE WHERE year_scheme_id = :y AND override = TRUE "
-                                 f"AND month IN ({','.join(repr(m) for m in ms)}) "
-                                 f"AND key IN ({','.join(repr(k) for k in keys)})"), {"y": ys.id})
+                values.clear_overrides(ys.id, ms, keys)
 
     def recompute(self, months: Sequence[str] | None = None) -> int:
         """Recount the stored figures of imported months (after a calendar or office-hours edit);

@@ -55,13 +55,9 @@ def redacted(url: str) -> str:
 
 
 def _upgrade_on(con) -> None:
-    from alembic import command
+    from hotline_desktop.db.engine import upgrade_on
 
-    from hotline_desktop.db.engine import APPLICATION_ID, alembic_config
-
-    command.upgrade(alembic_config(con), "head")
-    if con.dialect.name == "sqlite":
-        con.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    upgrade_on(con)
 
 
 def _rankings(services) -> dict[str, str]:
@@ -230,13 +226,11 @@ def _copy_evidence(source, target, folder_paths: DataPaths | None = None) -> int
     """Evidence contents from the source's store into the target's: the target services' store,
     or (an SQLite target being built) the folder store of `folder_paths`. Between two server
     databases the chunks went with the rows already."""
-    from sqlalchemy import select
-
+    from hotline_desktop.db.evidence_repository import EvidenceRepository
     from hotline_desktop.db.evidence_store import FolderEvidenceStore
-    from hotline_desktop.db.models import EvidenceFile
 
     with source.store.session() as s:
-        items = sorted(set(s.execute(select(EvidenceFile.sha256, EvidenceFile.original_name))))
+        items = EvidenceRepository(s).contents()
     names = dict(items)
     src = source.evidence.blobs
     if target is not None:

@@ -98,6 +98,20 @@ def test_withdraw_needs_a_reason_and_verify_records_a_check(k):
         k.revise(eid)
 
 
+def test_withdrawing_an_entry_under_revision_drops_the_draft_and_undo_brings_it_back(k):
+    eid = new_entry(k)
+    publish(k, eid)
+    k.revise(eid)
+    k.edit(eid, Content(Q, A2, "关于落实高龄津贴的意见", "历民字〔2026〕9号", 1))
+    w = k.withdraw(eid, "职能调整，事项已划转", date(2026, 9, 1))
+    row = k.list()[0]
+    assert (row.status, row.version, row.answer, row.revising) == ("withdrawn", 1, A1, False)
+    assert [(n, st) for n, st, _, _ in k.detail(eid).versions] == [(1, "withdrawn")]
+    k.undo(w)
+    row = k.list()[0]
+    assert (row.status, row.working_status, row.working_version) == ("published", "draft", 2)
+
+
 def test_feedback_due_in_working_days_and_closed_by_a_published_revision(k, services):
     eid = new_entry(k)
     publish(k, eid, date(2026, 9, 1))
