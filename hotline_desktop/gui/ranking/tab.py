@@ -611,14 +611,6 @@ class RankingTab(TabPage):
         self.summary_label.setText(self.summary_text())
 
     # -- export --------------------------------------------------------------------------
-    def _export_dir(self) -> Path:
-        d = self.services.paths.exports
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return Path.home()
-        return d
-
     @property
     def board_shown(self) -> bool:
         return self.view_bar.currentIndex() == 1
@@ -639,7 +631,7 @@ class RankingTab(TabPage):
             caption, filt = self.tr("导出{0}（Excel）").format(what), self.tr("Excel 工作簿 (*.xlsx)")
         else:
             caption, filt = self.tr("导出{0}（PDF）").format(what), self.tr("PDF 文件 (*.pdf)")
-        path, _ = QFileDialog.getSaveFileName(self, caption, str(self._export_dir() / self.default_file_name(suffix)),
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(self.export_dir() / self.default_file_name(suffix)),
                                               filt)
         if path:
             self.export_to(path)
