@@ -911,6 +911,9 @@ class RankingProxy(QAbstractProxyModel):
         a, b = top.row(), bottom.row()
         src = self.sourceModel()
         g = self.group
+        if g is None and not src.shifting:  # every row shown, in place: the same rows here
+            self.dataChanged.emit(self.index(a, top.column()), self.index(b, bottom.column()), roles)
+            return
         p0, p1 = bisect_left(self._src_rows, a), bisect_right(self._src_rows, b)
         codes, groups = src.shown(a, b)
         if g is None:
