@@ -55,7 +55,6 @@ RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the cell's value (rounded Decimal, in
 CODE_ROLE = Qt.ItemDataRole.UserRole + 3
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 5
-_ROW_ROLES = {CODE_ROLE: "code", GROUP_ROLE: "group", STATUS_ROLE: "status"}  # role -> RankingRow field
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 6  # int: ranked by rank, then unranked, incomplete; then code
 
 HIGHLIGHT = QColor("#fff3b0")  # recently changed rows
@@ -653,14 +652,20 @@ class RankingTableModel(QAbstractTableModel):
         if kind.size:
             kind[(p.rank == 0) & (kind == 0)] = 1  # ranked without a rank: not ranked
         if group is not None:
-            mask = self._group_masks.get(group)
-            if mask is None:
-                mask = self._group_masks[group] = np.array([g == group for g in self._groups], bool)
-            kind = kind[mask]
+            kind = kind[self._group_mask(group)]
         c = np.bincount(kind, minlength=4).tolist()
         out = {"ranked": c[0], "unranked": c[1], "incomplete": c[3], "averaged": c[2], "total": int(kind.size)}
         self._counts[group] = out
         return dict(out)
+
+    def _group_mask(self, group: str) -> np.ndarray:
+        """Code index -> unit in ``group`` (kept until the groups change)."""
+        mask = self._group_masks.get(group)
+        if mask is None:
+            import numpy as np
+
+            mask = self._group_masks[group] = np.array([g == group for g in self._groups], bool)
+        return mask
 
     def board_entries(self, n: int = TOP_N) -> tuple[list[BoardEntry], dict[str, int]]:
         """The shown ranked units as 红黑榜 entries and the units without a rank per group (the
@@ -674,9 +679,7 @@ class RankingTableModel(QAbstractTableModel):
         not_ranked: dict[str, int] = {}
         ranked = p.rank > 0
         for g in dict.fromkeys(groups):
-            mask = self._group_masks.get(g)
-            if mask is None:
-                mask = self._group_masks[g] = np.array([x == g for x in groups], bool)
+            mask = self._group_mask(g)
             if (left := int((mask & ~ranked).sum())):
                 not_ranked[g] = left
             mine = np.flatnonzero(mask & ranked)
