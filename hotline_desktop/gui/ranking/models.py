@@ -56,6 +56,7 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 3
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 5
 ORDER_ROLE = Qt.ItemDataRole.UserRole + 6  # int: ranked by rank, then unranked, incomplete; then code
+ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER = 0, 1, 2  # RankingTableModel.text_align()
 
 HIGHLIGHT = QColor("#fff3b0")  # recently changed rows
 _UNRANKED_FG = QColor("#6b7480")
@@ -762,9 +763,9 @@ class RankingTableModel(QAbstractTableModel):
         return self._hl_brush if self._lit(self._perm[row]) else None
 
     def text_align(self, col: int) -> int:
-        """0 left, 1 right, 2 centre (TextAlignmentRole of the column)."""
+        """ALIGN_LEFT / ALIGN_RIGHT / ALIGN_CENTER (TextAlignmentRole of the column)."""
         kind = self._columns[col].kind if 0 <= col < len(self._columns) else ""
-        return 1 if kind in ("score", "count") else 2 if kind == "rank" else 0
+        return ALIGN_RIGHT if kind in ("score", "count") else ALIGN_CENTER if kind == "rank" else ALIGN_LEFT
 
     def multiData(self, index, span) -> None:  # noqa: N802 - Qt API
         if index.isValid():

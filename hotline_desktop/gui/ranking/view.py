@@ -21,10 +21,20 @@ from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPalette, QPen, QStaticText
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
 
-from hotline_desktop.gui.ranking.models import RankingProxy
+from hotline_desktop.gui.ranking.models import ALIGN_CENTER, ALIGN_RIGHT, RankingProxy
 
-_ALIGN_RIGHT, _ALIGN_CENTER = 1, 2  # RankingTableModel.text_align(); 0: left
 _CACHE_MAX = 4000  # distinct texts kept (a screen shows a few hundred)
+
+
+def _text_at(x: int, y: int, h: int, avail: int, tw: float, th: int, align: int, margin: int) -> QPointF:
+    """Where a text ``tw`` × ``th`` starts in a cell at (x, y) of height ``h`` with ``avail`` room
+    inside the margins: aligned as the column says, centred vertically (rounded down)."""
+    tx = x + margin
+    if align == ALIGN_RIGHT:
+        tx += avail - tw
+    elif align == ALIGN_CENTER:
+        tx += (avail - tw) / 2
+    return QPointF(tx, y + (h - th) // 2)
 
 
 class _Context(NamedTuple):
@@ -229,12 +239,7 @@ class RankingView(QTableView):
                     self._draw_text(painter, text, x, y, w, h, align, margin)
                     continue
                 st, tw, th = got
-                tx = x + margin
-                if align == _ALIGN_RIGHT:
-                    tx += avail - tw
-                elif align == _ALIGN_CENTER:
-                    tx += (avail - tw) / 2
-                draw(QPointF(tx, y + (h - th) // 2), st)
+                draw(_text_at(x, y, h, avail, tw, th, align, margin), st)
         if ctx.grid is not None:
             self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
 
@@ -280,12 +285,7 @@ class RankingView(QTableView):
             if not short:
                 return
             st, tw, th = self._static(short)
-        tx = x + margin
-        if align == _ALIGN_RIGHT:
-            tx += avail - tw
-        elif align == _ALIGN_CENTER:
-            tx += (avail - tw) / 2
-        at = QPointF(tx, y + (h - th) // 2)
+        at = _text_at(x, y, h, avail, tw, th, align, margin)
         if th > h:  # taller than the row: clipped to the cell, as the style does
             painter.save()
             painter.setClipRect(x, y, w, h, Qt.ClipOperation.IntersectClip)
