@@ -716,7 +716,7 @@ class ScoringEngine:
         month's average, rounded to 10**-k) weighted with the annual score, × p × 10**(k + w).
         Rounding it equals rounding :meth:`_total`, whose Decimal steps err far below one unit of
         that scale: units within the error of the averages (or on a half cent) are left to it."""
-        t, e = self.scheme.total, self.scheme.scale.e
+        t, e = self.scheme.total, self._e
         score, p, k = snap.annual.level.score, len(snap.period), max(e, 12)
         none = (np.zeros(len(todo), bool), np.zeros(len(todo), np.int64))
         if self._exact_annual and t.combine != "monthly_mean":
@@ -840,7 +840,7 @@ class ScoringEngine:
             return MonthResult(m.month, "missing", None, None, False, _EMPTY, None, None, None, ())
         if st == _AVERAGED:
             return MonthResult(m.month, "averaged", m.mean, None, False, _EMPTY, None, None, None, ())
-        lv, e = m.level, self.scheme.scale.e
+        lv, e = m.level, self._e
         values = [_decimal(v, e) for v in lv.indicators[:, i].tolist()]
         if st == _INCOMPLETE:
             gone = set(m.missing[i])
