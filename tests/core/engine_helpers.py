@@ -19,8 +19,11 @@ def fresh(engine: ScoringEngine, scheme=None, months=None) -> ScoringEngine:
 
 def entered(engine: ScoringEngine) -> dict:
     """Every unit's entered values (monthly records and annual values), to tell which units an
-    edit touched: the engine reports those too, even when none of their figures changed."""
-    return {u.code: ({m: engine.monthly_values(u.code, m) for m in engine.months}, engine.annual_values(u.code))
+    edit touched: the engine reports those too, even when none of their figures changed. A month
+    the unit holds no record of is left out (another unit's first record of a month adds the
+    month to the period without touching this unit)."""
+    return {u.code: ({m: v for m in engine.months if (v := engine.monthly_values(u.code, m)) is not None},
+                     engine.annual_values(u.code))
             for u in engine.units}
 
 
