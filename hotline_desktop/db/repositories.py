@@ -72,13 +72,6 @@ class AuditRepository:
                 "INSERT INTO audit_log (table_name, row_id, action, field, old_value, new_value, operator) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", con), rows)
 
-    def insert_rows(self, rows: list[dict]) -> None:
-        """Prepared audit rows (table_name, row_id, action, field, old_value, new_value) by this
-        unit of work's operator, in one executemany (the typed-cell write path)."""
-        if rows:
-            operator = self.operator
-            self.s.connection().execute(insert(AuditEntry), [r | {"operator": operator} for r in rows])
-
     def recent(self, limit: int = 200, table: str | None = None, operator: str | None = None) -> list[AuditEntry]:
         """The newest entries first (of one table and/or one operator when given)."""
         q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)

@@ -318,14 +318,13 @@ class AssessmentService:
         fed_keys = self.feeds.active_keys(year_scheme_id) if self.feeds is not None and monthly else frozenset()
         fed_edits: list[tuple[int, bool]] = []  # (index in changes, the row was an override before)
         changes: list[CellChange] = []
-        audit_rows: list[dict] = []
         touched = sorted({e.month for e in monthly}) if fed_keys else []
         flipped: dict[str, bool] = {}  # month → it now has figures (True) / lost its last one (False)
         stored_versions: dict[tuple, int] = {}  # (unit, month|None, key) → the version read now
         written: dict[tuple, int] = {}  # → the version after this batch
         try:
             changes = self._write_values(year_scheme_id, sch, monthly, annual, fed_keys, fed_edits, changes,
-                                         audit_rows, touched, flipped, stored_versions, written)
+                                         touched, flipped, stored_versions, written)
         except IntegrityError as e:  # another seat inserted the same new cell at the same moment
             raise self._insert_race(year_scheme_id, sch, edits) from e
         for ident, v in written.items():
@@ -338,9 +337,10 @@ class AssessmentService:
             self.values_changed.emit(year_scheme_id, changes)
         return changes
 
-    def _write_values(self, year_scheme_id, sch, monthly, annual, fed_keys, fed_edits, changes, audit_rows,
+    def _write_values(self, year_scheme_id, sch, monthly, annual, fed_keys, fed_edits, changes,
                       touched, flipped, stored_versions, written) -> list[CellChange]:
         """The transaction of set_values; rows are written only where their version is still the one read."""
+        audit_rows: list[tuple] = []  # AuditRepository.record_many entries
         with self.store.session() as s:
             repo = ValueRepository(s)
             had = {m for m in touched if repo.month_has_data(year_scheme_id, m)}
@@ -350,8 +350,7 @@ class AssessmentService:
             if annual:
                 self._write_annual(s, repo, year_scheme_id, sch, annual, changes, audit_rows, stored_versions,
                                    written)
-            if audit_rows:
-                AuditRepository(s).insert_rows(audit_rows)
+            AuditRepository(s).record_many(audit_rows)
             for m in touched:
                 has = repo.month_has_data(year_scheme_id, m)
                 if has != (m in had):
@@ -409,10 +408,9 @@ class AssessmentService:
                 else:
                     overridden.discard(ident)
             changes.append(CellChange(e.unit_id, e.month, e.key, old, new))
-            audit_rows.append(dict(table_name="monthly_values", row_id=e.unit_id, action="update",
-                                   field=f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""),
-                                   old_value=old.text if old else None,
-                                   new_value=new.text if new else None))
+            audit_rows.append(("monthly_values", e.unit_id, "update", {
+                f"{e.month}/{e.key}" + ("（覆盖自动计数）" if fed else ""): (old.text if old else None,
+                                                                      new.text if new else None)}))
         for ident, p in dels.items():
             p["ver"] = stored_versions.get(ident, 0)
             written[ident] = 0
@@ -472,9 +470,8 @@ class AssessmentService:
                 ch = self.annual_feeds.effective_change(year_scheme_id, ch, ident in overridden_a)
                 (overridden_a.add if ov else overridden_a.discard)(ident)
             changes.append(ch)
-            audit_rows.append(dict(table_name="annual_values", row_id=e.unit_id, action="update",
-                                   field=e.key, old_value=old.text if old else None,
-                                   new_value=new.text if new else None))
+            audit_rows.append(("annual_values", e.unit_id, "update",
+                               {e.key: (old.text if old else None, new.text if new else None)}))
         for (u, k), p in upd_a.items():
             p["ver"] = stored_versions.get((u, None, k), 0)
             written[(u, None, k)] = p["ver"] + 1

@@ -216,17 +216,17 @@ class _DemoEntry:
         rnd, feedback = self.rnd, self.feedback
         for _r in range(n_rev):
             old, new = rnd.choice(REVISIONS)
-            c = kb.Content(**_vfields_content(cur))
-            ans = c.answer.replace(old, new) if old in c.answer else c.answer + "（已按最新政策更新）"
+            fields = _vfields_content(cur)
+            ans = fields["answer"]
+            ans = ans.replace(old, new) if old in ans else ans + "（已按最新政策更新）"
             raised = feedback[-1]["raised_on"] if feedback and feedback[-1]["closed_on"] is None else None
             base = raised or last_day
             day = base + timedelta(days=rnd.randint(2, 12))
             if day >= self.today:
                 break
             nv = dict(id=self.ids.take("version"), number=cur["number"] + 1, status=Status.PUBLISHED.value,
-                      published_on=day, question=c.question, answer=ans, basis_name=c.basis_name,
-                      basis_number=_renumber(c.basis_number, rnd),
-                      basis_attachments=c.basis_attachments, effective_date=c.effective_date)
+                      published_on=day,
+                      **fields | {"answer": ans, "basis_number": _renumber(fields["basis_number"], rnd)})
             self.review(nv["id"], day - timedelta(days=1), False)
             cur["status"] = SUPERSEDED
             self.versions.append(nv)
@@ -241,11 +241,9 @@ class _DemoEntry:
 
     def _working_draft(self, cur: dict) -> None:
         """A revision in progress: the published version stays visible."""
-        c = kb.Content(**_vfields_content(cur))
+        fields = _vfields_content(cur)
         wv = dict(id=self.ids.take("version"), number=cur["number"] + 1, status=Status.DRAFT.value,
-                  published_on=None, question=c.question, answer=c.answer + "办理结果可在“爱山东”APP查询。",
-                  basis_name=c.basis_name, basis_number=c.basis_number,
-                  basis_attachments=c.basis_attachments, effective_date=c.effective_date)
+                  published_on=None, **fields | {"answer": fields["answer"] + "办理结果可在“爱山东”APP查询。"})
         self.versions.append(wv)
         self.entry["working_version_id"] = wv["id"]
 

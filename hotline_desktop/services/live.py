@@ -18,7 +18,7 @@ from datetime import date
 
 from hotline_desktop.db.live import RemoteChange
 from hotline_desktop.db.repositories import ValueRepository
-from hotline_desktop.services.assessment import CellChange
+from hotline_desktop.services.assessment import Cell, CellChange, check
 from hotline_desktop.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -248,8 +248,6 @@ class LiveSync:
 
     def _typed(self, ys: int, month: str, idents: set[tuple[int, str]]) -> dict:
         """(unit, key) → (the stored Cell or None when empty, its row version or 0) of just these cells."""
-        from hotline_desktop.services.assessment import Cell, check
-
         asm = self.services.assessment
         sch = asm.scheme(ys)
         out: dict = dict.fromkeys(idents, (None, 0))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline_desktop.db import transfer as tx
+from hotline_desktop.db.engine import upgrade_on
 from hotline_desktop.paths import DB_FILENAME, DataPaths
 from hotline_desktop.services.errors import ServiceError
 
@@ -52,12 +53,6 @@ def redacted(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a malformed URL is reported by whoever opens it
         return url
-
-
-def _upgrade_on(con) -> None:
-    from hotline_desktop.db.engine import upgrade_on
-
-    upgrade_on(con)
 
 
 def _rankings(services) -> dict[str, str]:
@@ -124,7 +119,7 @@ def _to_server(services, url: str, before, *, force: bool, progress) -> Migratio
             tx.drop_ours(dst)
         src_counts = tx.count_rows(_source_engine(services))
         try:
-            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress)
+            rows = tx.copy_database(_source_engine(services), dst, upgrade_on, progress=progress)
         except tx.TransferError as e:
             raise ServiceError(str(e)) from e
     finally:
@@ -176,7 +171,7 @@ def _to_sqlite(services, target: Path, before, *, force: bool, progress) -> Migr
         src_counts = tx.count_rows(_source_engine(services), skip)
         dst = make_engine(tmp)
         try:
-            rows = tx.copy_database(_source_engine(services), dst, _upgrade_on, progress=progress, skip=skip)
+            rows = tx.copy_database(_source_engine(services), dst, upgrade_on, progress=progress, skip=skip)
         except tx.TransferError as e:
             raise ServiceError(str(e)) from e
         finally:
