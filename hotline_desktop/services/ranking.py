@@ -274,16 +274,30 @@ def engine_columns(assessment: AssessmentService, year_scheme_id: int) -> Engine
                          _annual_columns(assessment, year_scheme_id, sch, where, cell_of))
 
 
+class UnitChanges(frozenset):
+    """What `LiveRanking.changed` emits: the codes of the units whose figures or places changed,
+    and ``rank_only``, those of them whose ranks alone moved (the 排名 model re-ranks these from
+    the result's columns instead of building their results). The set travels with its rank
+    moves, so a listener never pairs one edit's codes with another edit's moves."""
+
+    __slots__ = ("rank_only",)
+
+    def __new__(cls, codes=(), rank_only: frozenset[str] = frozenset()):
+        self = super().__new__(cls, codes)
+        self.rank_only = frozenset(rank_only) & self
+        return self
+
+    def __reduce__(self):
+        return (UnitChanges, (frozenset(self), self.rank_only))
+
+
 class LiveRanking:
     def __init__(self, assessment: AssessmentService, year_scheme_id: int):
-        #: (codes an edit returned, those of them whose ranks alone moved): the 排名 model
-        #: re-ranks the latter from the result's columns instead of building their results.
-        self.last_rank_moves: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
         self.assessment = assessment
         self.year_scheme_id = year_scheme_id
         self.row = assessment.get(year_scheme_id)
         self.scheme: Scheme = assessment.scheme(year_scheme_id)
-        self.changed = Event()  # emits (frozenset of unit codes whose figures changed)
+        self.changed = Event()  # emits (UnitChanges: the unit codes whose figures or places changed)
         self._load()
 
     def _load(self) -> None:
@@ -306,7 +320,7 @@ class LiveRanking:
     def result(self) -> ScoringResult:
         return self.engine.result()
 
-    def apply(self, changes: list[CellChange]) -> frozenset[str]:
+    def apply(self, changes: list[CellChange]) -> UnitChanges:
         """Feed committed changes to the engine; returns (and emits) the changed unit codes."""
         monthly: dict[tuple[str, str], dict[str, object]] = {}
         annual: dict[str, dict[str, object]] = {}
@@ -333,18 +347,16 @@ class LiveRanking:
         edits: dict[tuple[str, str], dict[str, object] | None] = {
             k: (None if k in removed else v) for k, v in monthly.items()
         }
-        codes = self.engine.set_many(monthly=edits, annual=annual)
-        self.last_rank_moves = (codes, self.engine.rank_moves())
+        codes = UnitChanges(self.engine.set_many(monthly=edits, annual=annual), self.engine.rank_moves())
         if codes:
             self.changed.emit(codes)
         return codes
 
-    def reload(self) -> frozenset[str]:
+    def reload(self) -> UnitChanges:
         """Rebuild from the store (units added, renamed or deactivated)."""
         self.scheme = self.assessment.scheme(self.year_scheme_id)
         self._load()
-        codes = frozenset(self.engine.result().units)
-        self.last_rank_moves = (codes, frozenset())
+        codes = UnitChanges(self.engine.result().units)
         self.changed.emit(codes)
         return codes
 

@@ -456,11 +456,14 @@ def test_units_whose_rank_alone_moved_are_reranked_without_building_their_result
         if month:
             tab.set_month(month)
         bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status in ("ranked", "scored")][-1]
+        heard = []
+        live.changed.connect(heard.append)
         with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
             district.assessment.set_values(ys.id, [
                 CellEdit(live.id_of[bottom], m, k, "100") for m in ([month] if month else ["2026-01", "2026-02", "2026-03"])
                 for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
-        codes, rank_moves = live.last_rank_moves
+        live.changed.disconnect(heard.append)
+        rank_moves = heard[-1].rank_only  # the moves travel with the event
         result = live.result()
         assert len(rank_moves) > 3
         assert not rank_moves & result.units.built.keys()  # re-ranked from the columns
@@ -470,6 +473,44 @@ def test_units_whose_rank_alone_moved_are_reranked_without_building_their_result
             assert _rank_text(tab, code) == want, code
         _check_against_engine(tab, result, month)
         tab.shutdown()
+
+
+def test_rank_moves_travel_with_their_edit_when_edits_reach_the_tab_queued(qtbot, district):
+    """Edits committed in a worker thread reach the tab queued, after the next edit has run:
+    each event still carries its own rank moves, so the units whose rank alone moved in the
+    first edit are re-ranked from the columns, not rebuilt from their results (the moves used
+    to be read from the live ranking afterwards, i.e. the last edit's, and were then dropped)."""
+    import threading
+
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    tab = open_tab(qtbot, district, ys)
+    ranked = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "ranked"]
+    months = ["2026-01", "2026-02", "2026-03"]
+    keys = ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")
+    heard, updates = [], []
+    live.changed.connect(heard.append)
+    tab.ranking_updated.connect(updates.append)
+
+    def work():
+        for code in (ranked[-1], ranked[-2]):  # the two last climb to the top
+            district.assessment.set_values(ys.id, [CellEdit(live.id_of[code], m, k, "100")
+                                                   for m in months for k in keys])
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    assert len(heard) == 2 and not updates  # both edits done; the tab has heard neither yet
+    qtbot.waitUntil(lambda: len(updates) == 2, timeout=2000)
+    live.changed.disconnect(heard.append)
+    first_only = heard[0].rank_only - heard[1]  # moved by the first edit alone
+    assert first_only
+    shown = {c: _rank_text(tab, c) for c in tab.proxy.codes()}  # every row read
+    assert not first_only & live.result().units.built.keys()
+    for code in first_only:
+        assert shown[code] == live.result().units[code].rank_text, code
+    _check_against_engine(tab, live.result())
+    tab.shutdown()
 
 
 def _big_month_case(n=1200):

@@ -148,3 +148,21 @@ def test_a_built_engine_scores_only_the_valid_stored_cells(services, year):
     r = lr.result()
     assert r["T01"].status == "incomplete" and "2023-01:satisfaction_rate" in r["T01"].missing
     assert r.units == _fresh(services, ys).units
+
+
+def test_the_changed_event_carries_the_rank_moves_of_its_own_edit(services, year):
+    """LiveRanking.changed emits the changed codes with those whose ranks alone moved (the
+    engine's rank moves of that edit); a reload moves no rank alone."""
+    from hotline_desktop.services.ranking import UnitChanges
+
+    ys, ids = year
+    lr = services.rankings.live(ys.id)
+    seen = []
+    lr.changed.connect(seen.append)
+    services.assessment.set_values(ys.id, [CellEdit(ids["T02"], "2023-01", "satisfaction_rate", "96.5")])
+    first = seen[-1]
+    assert isinstance(first, UnitChanges) and "T02" in first
+    assert first.rank_only == lr.engine.rank_moves() and first.rank_only  # T02 fell: the others moved up
+    assert "T02" not in first.rank_only and first.rank_only < first
+    lr.reload()
+    assert seen[-1] == frozenset(lr.result().units) and seen[-1].rank_only == frozenset()

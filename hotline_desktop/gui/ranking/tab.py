@@ -44,6 +44,7 @@ from hotline_desktop.gui.ranking.view import RankingView
 from hotline_desktop.gui.tab_base import TabPage
 from hotline_desktop.gui.workers import LiveEngineBuild
 from hotline_desktop.services.errors import ServiceError
+from hotline_desktop.services.ranking import UnitChanges
 
 HIGHLIGHT_MS = 1500  # how long changed rows stay marked
 _WIDTH = {"score": 58, "count": 50, "rank": 84, "text": 96, "name": 136}
@@ -458,9 +459,8 @@ class RankingTab(TabPage):
             if changed:
                 self.model.set_highlight(changed)
         else:
-            last_codes, rank_moves = live.last_rank_moves
             changed = self.model.update(result, codes, mark=True,
-                                        rank_only=rank_moves if last_codes is codes else ())
+                                        rank_only=codes.rank_only if isinstance(codes, UnitChanges) else ())
             if changed:
                 self._board_changed()
                 self._update_summary()
