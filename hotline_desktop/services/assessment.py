@@ -79,7 +79,6 @@ class CellChange:
 
 
 MAX_NOTE = 2000
-SMALL_BATCH = 400  # up to this many edits, existing values are looked up cell by cell
 
 
 def canonical(inp: InputDef, value: object) -> str:
@@ -361,10 +360,7 @@ class AssessmentService:
     def _write_monthly(self, s, repo: ValueRepository, year_scheme_id, sch, monthly, fed_keys, fed_edits, changes,
                        audit_rows, stored_versions, written) -> None:
         """The monthly cells of set_values' transaction."""
-        if len(monthly) <= SMALL_BATCH:  # a typed cell or a small paste: look up just those cells
-            found = repo.monthly_existing(year_scheme_id, cells={(e.unit_id, e.month, e.key) for e in monthly})
-        else:
-            found = repo.monthly_existing(year_scheme_id, months={e.month for e in monthly})
+        found = repo.monthly_existing(year_scheme_id, [(e.unit_id, e.month, e.key) for e in monthly])
         existing = {}
         overridden = set()
         for i, u, m, k, v, o, ver in found:
