@@ -346,12 +346,14 @@ class RankingTableModel(QAbstractTableModel):
         self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._perm: list[int] = []  # shown row -> code index
         self._places: Places | None = None
+        self._groups_arr = None
         self._groups: Sequence[str] = ()
         if result is None:
             return
         import numpy as np
 
         n = len(self._codes)
+        self._codes_arr = np.array(self._codes, object)  # the codes again, to index with arrays
         self._set_places(result.places(month))
         self._perm_arr = np.arange(n)
         self._perm = list(range(n))
@@ -362,6 +364,7 @@ class RankingTableModel(QAbstractTableModel):
     def _set_places(self, places: Places) -> None:
         if self._places is None or places.groups is not self._places.groups:
             self._group_masks = {}
+            self._groups_arr = None  # made when first needed
         self._places = places
         self._groups = places.groups
         self._order = order_numbers(places)  # the rule: core.ranking_order
@@ -409,9 +412,14 @@ class RankingTableModel(QAbstractTableModel):
 
     def shown(self, first: int = 0, last: int | None = None) -> tuple[list[str], list[str]]:
         """(codes, ranking groups) of the shown rows ``first``..``last`` (without building rows)."""
-        perm = self._perm[first:None if last is None else last + 1]
-        codes, groups = self._codes, self._groups
-        return [codes[i] for i in perm], [groups[i] for i in perm]
+        if not self._codes:
+            return [], []
+        import numpy as np
+
+        if self._groups_arr is None:
+            self._groups_arr = np.array(self._groups, object)
+        perm = self._perm_arr[first:None if last is None else last + 1]
+        return self._codes_arr[perm].tolist(), self._groups_arr[perm].tolist()
 
     def has_units(self, codes: Iterable[str]) -> bool:
         return self._code_idx.keys() >= (codes if isinstance(codes, (set, frozenset)) else set(codes))
@@ -523,8 +531,7 @@ class RankingTableModel(QAbstractTableModel):
                 marked[i] = r if r is not None else before
         self._counts.clear()
         self._emit_changed(changed)
-        codes_ = self._codes
-        return {codes_[i] for i in changed.tolist()}
+        return set(self._codes_arr[changed].tolist())
 
     def _emit_changed(self, changed: np.ndarray) -> None:
         """One span for the rows a re-sort shifted, then the changed rows (code indexes)."""
@@ -552,7 +559,13 @@ class RankingTableModel(QAbstractTableModel):
         n = len(self._codes)
         desc = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
         if self._sort is None or self._sort[0] == self._col_rank:
-            perm = np.argsort(self._order, kind="stable")
+            # sorted from the rows as shown: an edit moves a few units, and a stable sort (timsort)
+            # of a nearly sorted run is ~linear (40× faster than sorting the code order at 4,000);
+            # the order numbers are unique, so the result is the same
+            hint = self._perm_arr if len(self._perm_arr) == n else np.arange(n)
+            if desc:
+                hint = hint[::-1]
+            perm = hint[np.argsort(self._order[hint], kind="stable")]
             return perm[::-1] if desc else perm
         col = self._sort[0]
         if col < 0:
@@ -916,7 +929,7 @@ class RankingProxy(QAbstractProxyModel):
         src = self.sourceModel()
         g = self.group
         if g is None and not src.shifting:  # every row shown, in place: the same rows here
-            self.dataChanged.emit(self.index(a, top.column()), self.index(b, bottom.column()), roles)
+            self.dataChanged.emit(self.createIndex(a, top.column()), self.createIndex(b, bottom.column()), roles)
             return
         p0, p1 = bisect_left(self._src_rows, a), bisect_right(self._src_rows, b)
         codes, groups = src.shown(a, b)
@@ -942,16 +955,18 @@ class RankingProxy(QAbstractProxyModel):
             return
         # rows shifted (a rank move): only proxy rows showing another unit now changed; units
         # keep their persistent indexes (the selection follows them)
-        diff = [p for p, (x, y) in enumerate(zip(old, codes, strict=True), p0) if x != y]
-        if not diff:
+        n = len(codes)
+        first = next((i for i in range(n) if old[i] != codes[i]), None)
+        if first is None:
             return
+        last = next(i for i in range(n - 1, first - 1, -1) if old[i] != codes[i])
         moved = {ix: (self._codes[ix.row()], ix.column()) for ix in self.persistentIndexList()
                  if p0 <= ix.row() < p1}
         self._codes[p0:p1] = codes
         if moved:
             where = {c: p for p, c in enumerate(codes, p0)}
             self.changePersistentIndexList(list(moved), [self.index(where[c], col) for c, col in moved.values()])
-        self.dataChanged.emit(self.index(diff[0], 0), self.index(diff[-1], self.columnCount() - 1), roles)
+        self.dataChanged.emit(self.index(p0 + first, 0), self.index(p0 + last, self.columnCount() - 1), roles)
 
     # -- structure -------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
