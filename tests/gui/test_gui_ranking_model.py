@@ -396,27 +396,43 @@ def test_board_lists_every_unit_tied_at_the_cut(qtbot, services):
 
 
 def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
+    """Scrolled right, the unit names stay at the left edge of the one table (as in a
+    spreadsheet): painted, hit and clicked there, with their header section."""
+    from PySide6.QtCore import QPoint
+
     from hotline_desktop.gui.ranking.models import COL_NAME
 
     tab = open_tab(qtbot, district, district.licheng)
     tab.resize(1004, 640)  # the tab inside a 1024×768 window
     qtbot.waitExposed(tab)
-    bar = tab.table.horizontalScrollBar()
+    table = tab.table
+    bar = table.horizontalScrollBar()
     assert bar.maximum() > 0  # the figures do not fit: scrolling is needed
+    assert table.frozen() is None  # at its place while not scrolled
     bar.setValue(bar.maximum())
-    assert tab.table.isColumnHidden(COL_NAME) and not tab.name_view.isColumnHidden(COL_NAME)
+    assert table.frozen() == (COL_NAME, table.columnWidth(COL_NAME))
+    assert table.columnViewportPosition(COL_NAME) < 0  # scrolled away: shown at the left edge instead
     first = tab.proxy.index(0, COL_NAME)
-    rect = tab.name_view.visualRect(first)
-    assert tab.name_view.isVisible() and rect.left() >= 0 and rect.width() > 60
+    rect = table.visualRect(first)
+    assert rect.left() == 0 and rect.width() > 60
     assert first.data() and first.data() in {r.name for r in tab.model.rows}
-    # the two views scroll together vertically and share the selection
+    at = table.indexAt(QPoint(5, rect.center().y()))
+    assert (at.row(), at.column()) == (0, COL_NAME)  # tooltips and clicks there are the name's
+    assert table.indexAt(QPoint(rect.right() + 5, rect.center().y())).column() != COL_NAME
+    header = table.horizontalHeader()
+    before = header.sortIndicatorSection()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(20, header.height() // 2))
+    assert header.sortIndicatorSection() == COL_NAME != before  # the frozen section was clicked
+    names = [tab.model.unit(c).name for c in tab.proxy.codes()]
+    assert names == sorted(names)  # sorted by 单位名称
+    # the 序号 column and the selection belong to the same view
     tab.resize(1004, 300)
-    vbar = tab.table.verticalScrollBar()
+    vbar = table.verticalScrollBar()
     qtbot.waitUntil(lambda: vbar.maximum() > 0)
     vbar.setValue(vbar.maximum())
-    assert tab.name_view.verticalScrollBar().value() == vbar.maximum()
-    tab.table.selectRow(3)
-    assert tab.name_view.selectionModel().isRowSelected(3)
+    assert table.verticalHeader().isVisible()
+    table.selectRow(3)
+    assert table.selectionModel().isRowSelected(3)
     tab.shutdown()
 
 

@@ -10,17 +10,16 @@ from hotline_desktop.services.assessment import CellEdit
 
 
 def _grab(qtbot, tab, fast: bool):
-    for view in (tab.table, tab.name_view):
-        view.fast_paint = fast
-        view.viewport().update()
+    tab.table.fast_paint = fast
+    tab.table.viewport().update()
     qtbot.wait(1)
     return tab.grab().toImage()
 
 
 def _assert_same_picture(qtbot, tab, what: str):
     # the views compare their painting with Qt's once, after their first paint with rows
-    qtbot.waitUntil(lambda: tab.table.verified is not None and tab.name_view.verified is not None, timeout=5000)
-    assert tab.table.verified and tab.name_view.verified, f"{what}: the run-time check found another picture"
+    qtbot.waitUntil(lambda: tab.table.verified is not None, timeout=5000)
+    assert tab.table.verified, f"{what}: the run-time check found another picture"
     before = tab.table.fast_paints
     qt = _grab(qtbot, tab, False)
     fast = _grab(qtbot, tab, True)
@@ -88,4 +87,46 @@ def test_view_keeps_qts_painting_when_its_own_would_look_different(qtbot, distri
     assert tab.table.fast_paints == before
     ix = tab.proxy.index(0, tab.model.col_total)
     assert ix.data() != "?"
+    tab.shutdown()
+
+
+def test_one_viewport_repaints_names_and_figures_once_per_rank_move(qtbot, district):
+    """The unit names are painted by the same view as the figures (no second view beside it):
+    a rank move repaints one viewport once, the name column included."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from hotline_desktop.gui.ranking.models import COL_NAME
+    from hotline_desktop.gui.ranking.view import RankingView
+
+    tab = open_tab(qtbot, district, district.ganxian)
+    tab.set_month("2026-03")
+    qtbot.waitExposed(tab)
+    qtbot.waitUntil(lambda: tab.table.verified is not None, timeout=5000)
+    qtbot.wait(20)
+    assert tab.findChildren(RankingView) == [tab.table]
+    assert not tab.table.isColumnHidden(COL_NAME) and tab.table.verticalHeader().isVisible()
+
+    class Paints(QObject):
+        regions = []
+
+        def eventFilter(self, _obj, event):  # noqa: N802 - Qt API
+            if event.type() == QEvent.Type.Paint:
+                self.regions.append(event.region().boundingRect())
+            return False
+
+    paints = Paints()
+    tab.table.viewport().installEventFilter(paints)
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(ys.id, [
+            CellEdit(live.id_of[bottom], "2026-03", k, "100")
+            for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+    qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
+    qtbot.wait(20)
+    name = tab.table.visualRect(tab.proxy.index(0, COL_NAME))
+    assert len(paints.regions) == 1 and paints.regions[0].left() <= name.left()
+    assert tab.proxy.index(tab.proxy.proxy_row_of(bottom), COL_NAME).data() == tab.model.unit(bottom).name
+    _assert_same_picture(qtbot, tab, "after the rank move, names and figures in one view")
     tab.shutdown()

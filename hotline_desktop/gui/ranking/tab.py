@@ -160,38 +160,9 @@ class RankingTab(TabPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
         self.model.modelReset.connect(self._fit_columns)
-        # 单位名称 frozen on the left (as the monthly grid): a second view over the same proxy
-        # and selection, showing only the name column; the main view hides it.
-        self.name_view = RankingView(self)
-        self.name_view.setObjectName("rankingNameView")
-        self.name_view.setModel(self.proxy)
-        self.name_view.setSelectionModel(self.table.selectionModel())
-        self.name_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.name_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.name_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.name_view.setAlternatingRowColors(True)
-        self.name_view.setWordWrap(False)
-        self.name_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.name_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.name_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.name_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.name_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().hide()
-        nh = self.name_view.horizontalHeader()
-        nh.setHighlightSections(False)
-        nh.setStretchLastSection(True)
-        nh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter)
-        nh.setSectionsClickable(True)
-        nh.sectionClicked.connect(self._sort_by_name)
-        self.name_view.verticalScrollBar().valueChanged.connect(self.table.verticalScrollBar().setValue)
-        self.table.verticalScrollBar().valueChanged.connect(self.name_view.verticalScrollBar().setValue)
-        self.table_pane = QWidget(self)
-        tp = QHBoxLayout(self.table_pane)
-        tp.setContentsMargins(0, 0, 0, 0)
-        tp.setSpacing(0)
-        tp.addWidget(self.name_view)
-        tp.addWidget(self.table, 1)
+        # 单位名称 stays in view when the figures scroll right (painted by the same view)
+        self.table.frozen_column = COL_NAME
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # as before: no jump
 
         self.board = QTableView(self)
         self.board.setModel(self.board_model)
@@ -232,7 +203,7 @@ class RankingTab(TabPage):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.stack.addWidget(self.table_pane)
+        self.stack.addWidget(self.table)
         self.stack.addWidget(self.board_page)
         self.stack.addWidget(self.empty_label)
         self.view_bar.currentChanged.connect(lambda _i: self._view_picked())
@@ -270,31 +241,6 @@ class RankingTab(TabPage):
         rank = self.model.col_rank
         if rank >= 0:
             self.table.sortByColumn(rank, Qt.SortOrder.AscendingOrder)
-        self._fit_name_view()
-
-    def _fit_name_view(self) -> None:
-        """Show only 单位名称 in the frozen view, hide it in the scrolling one, same header height."""
-        n = self.model.columnCount()
-        for i in range(n):
-            self.name_view.setColumnHidden(i, i != COL_NAME)
-        if n > COL_NAME:
-            self.table.setColumnHidden(COL_NAME, True)
-            w = self.table.horizontalHeader().sectionSize(COL_NAME) or 136
-            self.name_view.horizontalHeader().resizeSection(COL_NAME, w)
-            vh = self.name_view.verticalHeader()
-            self.name_view.setFixedWidth(w + vh.sizeHint().width() + 2 * self.name_view.frameWidth())
-        h = self.table.horizontalHeader().sizeHint().height()
-        self.table.horizontalHeader().setFixedHeight(h)
-        self.name_view.horizontalHeader().setFixedHeight(h)
-
-    def _sort_by_name(self, col: int) -> None:
-        header = self.table.horizontalHeader()
-        same = header.sortIndicatorSection() == col
-        order = (Qt.SortOrder.DescendingOrder if same and header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
-                 else Qt.SortOrder.AscendingOrder)
-        self.table.sortByColumn(col, order)
-        self.name_view.horizontalHeader().setSortIndicatorShown(True)
-        self.name_view.horizontalHeader().setSortIndicator(col, order)
 
     # -- TabPage -------------------------------------------------------------------------
     def set_year_scheme(self, year_scheme) -> None:

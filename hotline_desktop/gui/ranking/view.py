@@ -11,15 +11,32 @@ delegate (styles draw those their own way). Whether the picture is Qt's is also 
 time: the first paint with rows (and the first after a style, font or palette change) is Qt's,
 then both paintings of the viewport are compared once; if they differ (another style, e.g.
 Windows' native ones) the view keeps Qt's painting.
+
+The unit names stay in view when the figures are scrolled right, as in a spreadsheet, in this one
+viewport: scrolled under, the ``frozen_column`` is painted again at the left edge over the
+columns that slide beneath it (both paintings), and its header section likewise; hit tests,
+tooltips and ``visualRect`` see it there. (The tab used to show a second view for the names: a
+second repaint of every changed row.)
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QPointF, QRect, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QCursor, QImage, QPainter, QPalette, QPen, QStaticText
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QTableView
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QCursor,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QStaticText,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyleOptionViewItem, QTableView
 
 from hotline_desktop.gui.ranking.models import ALIGN_CENTER, ALIGN_RIGHT, RankingProxy
 
@@ -47,12 +64,70 @@ class _Context(NamedTuple):
     hover: tuple[int, int] | None  # the cell under the mouse
 
 
+class FrozenHeader(QHeaderView):
+    """The horizontal header of a RankingView: the frozen column's section stays at the left
+    edge when the view is scrolled under it (painted there; clicks, drags and tooltips there
+    go to it)."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setSectionsClickable(True)  # as QTableView's own header
+        self.setHighlightSections(True)
+
+    def _frozen(self) -> tuple[int, int] | None:
+        view = self.parentWidget()
+        return view.frozen() if isinstance(view, RankingView) else None
+
+    def _moved(self, pos) -> QPointF | None:
+        """Where a point on the frozen section at the left edge is on the scrolled header."""
+        fz = self._frozen()
+        if fz is None or not 0 <= pos.x() < fz[1]:
+            return None
+        return QPointF(pos.x() + self.sectionViewportPosition(fz[0]), pos.y())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        fz = self._frozen()
+        if fz is not None:
+            painter = QPainter(self.viewport())
+            painter.save()
+            self.paintSection(painter, QRect(0, 0, fz[1], self.viewport().height()), fz[0])
+            painter.restore()
+            painter.end()
+
+    def _mouse(self, event, handler) -> None:
+        at = self._moved(event.position())
+        if at is not None:
+            event = QMouseEvent(event.type(), at, event.globalPosition(), event.button(), event.buttons(),
+                                event.modifiers())
+        handler(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._mouse(event, super().mousePressEvent)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._mouse(event, super().mouseReleaseEvent)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._mouse(event, super().mouseMoveEvent)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._mouse(event, super().mouseDoubleClickEvent)
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ToolTip and (at := self._moved(event.pos())) is not None:
+            event = QHelpEvent(event.type(), at.toPoint(), event.globalPos())
+        return super().viewportEvent(event)
+
+
 class RankingView(QTableView):
     """A QTableView over a RankingProxy whose paintEvent draws the rows itself (see module doc);
     any other model, a right-to-left layout, hidden rows or word wrap: Qt's painting."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.setHorizontalHeader(FrozenHeader(self))
+        self.frozen_column = -1  # a column kept in view at the left edge (-1: none)
         self._texts: dict[str, tuple[QStaticText, float, int]] = {}
         self._elided: dict[tuple[str, int], str] = {}
         self._font_key = None
@@ -61,6 +136,34 @@ class RankingView(QTableView):
         self.verified: bool | None = None  # this view's painting compared with Qt's: same / differs / not yet
         self._verifying = False
         self._check_queued = False
+
+    def frozen(self) -> tuple[int, int] | None:
+        """(column, width) of the frozen column while the view is scrolled under it (it is then
+        shown at the left edge), else None."""
+        col = self.frozen_column
+        if col < 0 or col >= self.horizontalHeader().count() or self.isColumnHidden(col) or self.isRightToLeft():
+            return None
+        return (col, self.columnWidth(col)) if self.columnViewportPosition(col) < 0 else None
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt API
+        super().scrollContentsBy(dx, dy)
+        if dx and self.frozen_column >= 0:  # Qt scrolled the pixels, the frozen column with them
+            self.viewport().update()
+            self.horizontalHeader().viewport().update()
+
+    def indexAt(self, pos) -> QModelIndex:  # noqa: N802 - Qt API
+        fz = self.frozen()
+        if fz is not None and 0 <= pos.x() < fz[1]:
+            row = self.rowAt(pos.y())
+            return self.model().index(row, fz[0]) if row >= 0 else QModelIndex()
+        return super().indexAt(pos)
+
+    def visualRect(self, index) -> QRect:  # noqa: N802 - Qt API
+        rect = super().visualRect(index)
+        fz = self.frozen()
+        if fz is not None and index.isValid() and index.column() == fz[0]:
+            rect.moveLeft(0)
+        return rect
 
     def _fast(self) -> bool:
         return (self.fast_paint and self.verified is not False and isinstance(self.model(), RankingProxy)
@@ -114,6 +217,7 @@ class RankingView(QTableView):
         vh, hh = self.verticalHeader(), self.horizontalHeader()
         if not self._fast() or (self.verified is None and not self._verifying):
             super().paintEvent(event)
+            self._paint_frozen(event, qt=True)
             if self._fast() and not self._check_queued and vh.count() and hh.count():
                 self._check_queued = True
                 QTimer.singleShot(0, self._check)
@@ -140,6 +244,34 @@ class RankingView(QTableView):
             dirty.setRight(min(dirty.right(), x_end))
             if not dirty.isEmpty():
                 self._paint_area(painter, dirty, ctx, drawn)
+        painter.end()
+        self._paint_frozen(event, ctx=ctx)
+
+    def _paint_frozen(self, event, ctx: _Context | None = None, qt: bool = False) -> None:
+        """The frozen column at the left edge, over the columns scrolled beneath it (``qt``:
+        every cell through the delegate, as Qt's painting draws it)."""
+        fz = self.frozen()
+        if fz is None or self.verticalHeader().count() == 0 or not isinstance(self.model(), RankingProxy) \
+                or self.model().sourceModel() is None:
+            return
+        col, width = fz
+        y_end = self.verticalHeader().length() - self.verticalHeader().offset() - 1
+        ctx = ctx or self._context()
+        painter = QPainter(self.viewport())
+        painter.setFont(self.font())
+        gs = 1 if ctx.grid is not None else 0
+        cols = [(col, 0, width - gs, self.model().sourceModel().text_align(col))]
+        drawn: set[tuple[int, int]] | None = set() if event.region().rectCount() > 1 else None
+        vp = self.viewport()
+        ground = vp.palette().brush(vp.backgroundRole())  # over the cells beneath, as the viewport's own
+        for dirty in event.region():
+            dirty = QRect(dirty).intersected(QRect(0, 0, width, vp.height()))
+            if dirty.isEmpty():
+                continue
+            painter.fillRect(dirty, ground)
+            dirty.setBottom(min(dirty.bottom(), y_end))
+            if not dirty.isEmpty():
+                self._paint_area(painter, dirty, ctx, drawn, cols, qt)
         painter.end()
 
     def _context(self) -> _Context:
@@ -182,17 +314,22 @@ class RankingView(QTableView):
         left = 0 if left < 0 else left
         right = hh.count() - 1 if right < 0 else right
         cols = []
+        fz = self.frozen()
+        skip = fz[0] if fz is not None else -1  # painted at the left edge instead
         for v in range(left, right + 1):
             col = hh.logicalIndex(v)
-            if not hh.isSectionHidden(col):
+            if not hh.isSectionHidden(col) and col != skip:
                 cols.append((col, self.columnViewportPosition(col), self.columnWidth(col) - gs, model.text_align(col)))
         return cols
 
-    def _paint_area(self, painter: QPainter, dirty: QRect, ctx: _Context, drawn: set | None) -> None:
+    def _paint_area(self, painter: QPainter, dirty: QRect, ctx: _Context, drawn: set | None,
+                    cols: list | None = None, qt: bool = False) -> None:
         """The cells crossing one rectangle of the paint region, then its grid lines (as
         QTableView::paintEvent: cell rectangles one pixel short of the grid; a row's background
         is filled at once, the grid lines drawn over it). ``drawn``: cells already painted by
-        another rectangle of the region (None: one rectangle)."""
+        another rectangle of the region (None: one rectangle). ``cols``: (column, x, width,
+        alignment) to paint instead of those crossing the rectangle; ``qt``: every cell
+        through the delegate."""
         proxy = self.model()
         model = proxy.sourceModel()
         vh = self.verticalHeader()
@@ -201,7 +338,8 @@ class RankingView(QTableView):
         bottom = vh.count() - 1 if bottom < 0 else bottom
         if top < 0 or top > bottom:
             return
-        cols = self._columns_in(dirty, gs, model)
+        if cols is None:
+            cols = self._columns_in(dirty, gs, model)
         if not cols:
             return
         x0, x1 = cols[0][1], cols[-1][1] + cols[-1][2] + gs
@@ -217,14 +355,14 @@ class RankingView(QTableView):
             row_bg = hl_of(src) or (ctx.alt_bg if v & 1 else None)
             fg = fg_of(src) or ctx.text
             sel = [(a, b) for t, btm, a, b in ctx.selection if t <= row <= btm]
-            plain = (not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
+            plain = (not qt and not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
                      and (ctx.hover is None or ctx.hover[0] != row))
             if plain and row_bg is not None:
                 painter.fillRect(x0, y, x1 - x0, h, row_bg)
             texts = texts_of(src)
             for col, x, w, align in cols:
                 if not plain and not self._cell_background(painter, ctx, drawn, sel, row, col,
-                                                            QRect(x, y, w, h), v, row_bg):
+                                                            QRect(x, y, w, h), v, row_bg, qt):
                     pen = None  # painted already, or by the delegate
                     continue
                 text = texts[col]
@@ -244,7 +382,7 @@ class RankingView(QTableView):
             self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
 
     def _cell_background(self, painter: QPainter, ctx: _Context, drawn: set | None, sel, row: int, col: int,
-                         rect: QRect, v: int, row_bg) -> bool:
+                         rect: QRect, v: int, row_bg, qt: bool = False) -> bool:
         """A cell of a row with a selection, the focus or the mouse, or in another rectangle of
         the region: its background; False when there is nothing more to paint (painted already,
         or a selected, focused or hovered cell, which the delegate paints)."""
@@ -253,7 +391,7 @@ class RankingView(QTableView):
                 return False
             drawn.add((row, col))
         selected = any(a <= col <= b for a, b in sel)
-        if selected or ctx.focus == (row, col) or ctx.hover == (row, col):
+        if qt or selected or ctx.focus == (row, col) or ctx.hover == (row, col):
             self._paint_qt_cell(painter, self.model().index(row, col), rect, bool(v & 1), selected,
                                 ctx.focus == (row, col), ctx.hover == (row, col))
             return False
