@@ -764,8 +764,16 @@ class RankingTableModel(QAbstractTableModel):
         self._texts[id(r)] = (r, texts)
         return texts
 
+    def paint_row(self, row: int) -> tuple[tuple[str, ...], QColor | None, QBrush | None]:
+        """paint_texts, paint_foreground and paint_highlight of a row in one call."""
+        i = self._perm[row]
+        return self.paint_texts(row), self._foreground(self._row(i)), self._hl_brush if self._lit(i) else None
+
     def paint_foreground(self, row: int) -> QColor | None:
-        r = self.row_at(row)
+        return self._foreground(self.row_at(row))
+
+    @staticmethod
+    def _foreground(r: RankingRow) -> QColor | None:
         if r.status == INCOMPLETE:
             return _INCOMPLETE_FG
         if not r.ranked and r.status != "averaged":

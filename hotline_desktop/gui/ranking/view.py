@@ -344,23 +344,25 @@ class RankingView(QTableView):
             return
         x0, x1 = cols[0][1], cols[-1][1] + cols[-1][2] + gs
         margin = ctx.margin
+        # per column: where its texts start (as _text_at: left + the share of the room left)
+        spans = [(col, x, w, align, w - 2 * margin, x + margin,
+                  0 if align == ALIGN_RIGHT else 2 if align == ALIGN_CENTER else -1) for col, x, w, align in cols]
         rows_of = proxy._src_rows
         statics, make = self._texts, self._static
-        texts_of, fg_of, hl_of = model.paint_texts, model.paint_foreground, model.paint_highlight
-        draw, pen = painter.drawStaticText, None
+        row_of = model.paint_row
+        draw, pen, point = painter.drawStaticText, None, QPointF
         for v in range(top, bottom + 1):
             row = vh.logicalIndex(v)
             y, h = self.rowViewportPosition(row), self.rowHeight(row) - gs
-            src = rows_of[row]
-            row_bg = hl_of(src) or (ctx.alt_bg if v & 1 else None)
-            fg = fg_of(src) or ctx.text
+            texts, fg, row_bg = row_of(rows_of[row])
+            row_bg = row_bg or (ctx.alt_bg if v & 1 else None)
+            fg = fg or ctx.text
             sel = [(a, b) for t, btm, a, b in ctx.selection if t <= row <= btm]
             plain = (not qt and not sel and drawn is None and (ctx.focus is None or ctx.focus[0] != row)
                      and (ctx.hover is None or ctx.hover[0] != row))
             if plain and row_bg is not None:
                 painter.fillRect(x0, y, x1 - x0, h, row_bg)
-            texts = texts_of(src)
-            for col, x, w, align in cols:
+            for col, x, w, align, avail, left, share in spans:
                 if not plain and not self._cell_background(painter, ctx, drawn, sel, row, col,
                                                             QRect(x, y, w, h), v, row_bg, qt):
                     pen = None  # painted already, or by the delegate
@@ -371,13 +373,13 @@ class RankingView(QTableView):
                 if fg is not pen:
                     painter.setPen(fg)
                     pen = fg
-                got = statics.get(text) or make(text)
-                avail = w - 2 * margin
-                if got[1] > avail or got[2] > h:
+                st, tw, th = statics.get(text) or make(text)
+                if tw > avail or th > h:
                     self._draw_text(painter, text, x, y, w, h, align, margin)
-                    continue
-                st, tw, th = got
-                draw(_text_at(x, y, h, avail, tw, th, align, margin), st)
+                elif share < 0:
+                    draw(point(left, y + (h - th) // 2), st)
+                else:
+                    draw(point(left + ((avail - tw) if share == 0 else (avail - tw) / 2), y + (h - th) // 2), st)
         if ctx.grid is not None:
             self._paint_grid(painter, ctx.grid, dirty, top, bottom, cols)
 
