@@ -30,6 +30,18 @@ def _assert_same_picture(qtbot, tab, what: str):
         raise AssertionError(f"{what}: {diff} pixels differ from Qt's painting")
 
 
+def _last_climbs_to_the_top(qtbot, district, tab, month: str) -> str:
+    """The last scored unit of the Ganxian month gets full rates; returns its code."""
+    ys = district.ganxian
+    live = district.rankings.live(ys.id)
+    bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
+    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
+        district.assessment.set_values(ys.id, [
+            CellEdit(live.id_of[bottom], month, k, "100")
+            for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+    return bottom
+
+
 def test_painted_table_is_qts_picture_in_every_state(qtbot, district):
     tab = open_tab(qtbot, district, district.licheng)
     qtbot.waitExposed(tab)
@@ -56,13 +68,7 @@ def test_month_view_after_a_rank_move_paints_the_moved_rows(qtbot, district):
     tab.set_month("2026-03")
     qtbot.waitExposed(tab)
     _assert_same_picture(qtbot, tab, "month view")
-    ys = district.ganxian
-    live = district.rankings.live(ys.id)
-    bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
-    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
-        district.assessment.set_values(ys.id, [
-            CellEdit(live.id_of[bottom], "2026-03", k, "100")
-            for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+    bottom = _last_climbs_to_the_top(qtbot, district, tab, "2026-03")
     assert tab.proxy.codes().index(bottom) < len(tab.proxy.codes()) - 1
     _assert_same_picture(qtbot, tab, "month view after the rank move (rows marked)")
     tab.model.set_highlight(())
@@ -116,13 +122,7 @@ def test_one_viewport_repaints_names_and_figures_once_per_rank_move(qtbot, distr
 
     paints = Paints()
     tab.table.viewport().installEventFilter(paints)
-    ys = district.ganxian
-    live = district.rankings.live(ys.id)
-    bottom = [c for c in tab.proxy.codes() if tab.model.unit(c).status == "scored"][-1]
-    with qtbot.waitSignal(tab.ranking_updated, timeout=2000):
-        district.assessment.set_values(ys.id, [
-            CellEdit(live.id_of[bottom], "2026-03", k, "100")
-            for k in ("on_time_completion_rate", "satisfaction_rate", "sign_in_rate")])
+    bottom = _last_climbs_to_the_top(qtbot, district, tab, "2026-03")
     qtbot.waitUntil(lambda: bool(paints.regions), timeout=2000)
     qtbot.wait(20)
     name = tab.table.visualRect(tab.proxy.index(0, COL_NAME))

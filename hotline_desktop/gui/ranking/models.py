@@ -7,9 +7,9 @@ row (``RankingRow``) only when it is painted or read: the order, the counts and 
 come from the columns. An edit marks the changed units' rows stale and re-places the rows
 without a layout change: the span that shifted is one ``dataChanged`` (the group proxy narrows
 it to its rows that now show another unit), so a view repaints, and builds, only what is
-visible of it. The 排名 tab's views (gui/ranking/view.py) paint the visible cells from
-``paint_texts`` / ``paint_foreground`` / ``paint_highlight`` (the same as data() says) in one
-call; other views get ``multiData``, which fills a painted cell's roles in one call.
+visible of it. The 排名 tab's view (gui/ranking/view.py) paints the visible cells from
+``paint_row`` (texts, foreground, highlight: the same as data() says), one call a row; other
+views get ``multiData``, which fills a painted cell's roles in one call.
 """
 
 from __future__ import annotations
