@@ -409,13 +409,6 @@ class ValueRepository:
             q = q.where(MonthlyValue.month == month)
         return list(self.s.execute(q))
 
-    def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
-        """(unit_id, key) → the stored text of one month."""
-        q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
-            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
-        )
-        return {(u, k): v for u, k, v in self.s.execute(q)}
-
     def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
         """(unit_id, key) → the row version of one month's cells."""
         q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.version).where(
