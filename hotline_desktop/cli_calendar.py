@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 
-from hotline_desktop.cli_args import CliError
+from hotline_desktop.cli_args import CliError, checked_run
 from hotline_desktop.cli_args import date_arg as _date
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
@@ -214,12 +214,7 @@ _CALENDAR_ACTIONS = {
 
 def cmd_calendar(args, open_services) -> int:
     check, run, lock = _CALENDAR_ACTIONS[args.calendar_action]
-    checked = check(args)  # validate everything before opening (and possibly creating) the database
-    services = open_services(args, lock=lock)
-    try:
-        return run(services.calendar, args, checked)
-    finally:
-        services.close()
+    return checked_run(args, open_services, check, lambda services, a, c: run(services.calendar, a, c), lock=lock)
 
 
 def add_calendar_parser(add, common) -> None:
