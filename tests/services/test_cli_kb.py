@@ -4,13 +4,8 @@ search, export, report; bad input exits 2 in Chinese and writes nothing."""
 import json
 import sqlite3
 
+from cli_support import run
 from openpyxl import Workbook
-
-from hotline_desktop.cli import main
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 def _units(tmp_path, d):

@@ -3,23 +3,12 @@
 import json
 
 import pytest
+from cli_support import run
 from openpyxl import load_workbook
 
-from hotline_desktop.cli import main
 from hotline_desktop.core.scoring.case import run_score_case
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
-
-
-def run(*args):
-    return main([str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("demo") / "data"
-    assert run("--data-dir", d, "demo") == 0
-    return d
 
 
 @pytest.fixture
