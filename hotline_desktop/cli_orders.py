@@ -119,15 +119,20 @@ def _reconcile(services, args, checked) -> int:
     return 0
 
 
+def _listed(rows, line, noun: str) -> int:
+    """One line a row, then the count."""
+    for r in rows:
+        print(line(r))
+    print(f"共 {len(rows)} 个{noun}")
+    return 0
+
+
 def _alias(services, args, _checked) -> int:
     """`orders alias list|add NAME --unit CODE|remove NAME`: the saved platform names of units."""
     orders = services.orders
     if args.alias_action == "list":
-        rows = orders.alias_rows()
-        for alias, code, name in rows:
-            print(f"{alias}\t{code}\t{name}")
-        print(f"共 {len(rows)} 个单位别名")
-    elif args.alias_action == "add":
+        return _listed(orders.alias_rows(), lambda r: "\t".join(map(str, r)), "单位别名")  # alias, code, name
+    if args.alias_action == "add":
         before = orders.set_alias(args.name, args.unit)
         moved = f"（原对应 {before}）" if before and before != args.unit else ""
         print(f"已保存单位别名：{args.name.strip()} → {args.unit.strip()}{moved}")
@@ -141,11 +146,9 @@ def _profile(services, args, _checked) -> int:
     """`orders profile list|rename OLD NEW|delete NAME`: the saved column maps."""
     orders = services.orders
     if args.profile_action == "list":
-        profiles = orders.profiles()
-        for name, mapping in profiles.items():
-            print(f"{name}\t" + "，".join(f"{k}={v}" for k, v in mapping.items()))
-        print(f"共 {len(profiles)} 个列对应方案")
-    elif args.profile_action == "rename":
+        return _listed(list(orders.profiles().items()),
+                       lambda p: f"{p[0]}\t" + "，".join(f"{k}={v}" for k, v in p[1].items()), "列对应方案")
+    if args.profile_action == "rename":
         new = orders.rename_profile(args.old, args.new)
         print(f"已将列对应方案“{args.old}”改名为“{new}”")
     else:
