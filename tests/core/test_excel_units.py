@@ -1,4 +1,5 @@
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from xlsx_builder import sheet_book
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.excel_units import parse_units_workbook, write_units_template, write_units_workbook
@@ -6,13 +7,7 @@ from hotline_desktop.paths import builtin_data_dir
 
 
 def _book(path, rows, header=("编码", "名称", "类型", "上级单位编码", "联系人", "联系电话", "启用", "备注")):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
+    return sheet_book(path, [header, *rows])
 
 
 def test_every_problem_is_listed_with_row_and_column(tmp_path):
