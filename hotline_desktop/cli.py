@@ -229,17 +229,20 @@ def cmd_export(args) -> int:
         services.close()
 
 
-def _export_ranking(args) -> int:
+def _scheme_year_out(args, usage: str) -> str:
+    """The file of an `export` that needs --scheme, --year and a file: each one missing is named."""
     missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
     path = _out_arg(args)
     if not path:
         missing.append("--out")
     if missing:
-        raise CliError(
-            f"export {args.what} 缺少 " + "、".join(missing)
-            + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
-            " --out 文件.xlsx|文件.pdf）"
-        )
+        raise CliError(f"export {args.what} 缺少 " + "、".join(missing)
+                       + f"（用法：hotline-desktop export {args.what} {usage}）")
+    return path
+
+
+def _export_ranking(args) -> int:
+    path = _scheme_year_out(args, "--scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组] --out 文件.xlsx|文件.pdf")
     year = _year_arg(args.year)
     out = out_file(path, (".xlsx", ".pdf", ".json"))
     if out.suffix.lower() == ".json":
@@ -269,13 +272,7 @@ def _export_ranking(args) -> int:
 
 def _export_case(args) -> int:
     """`export case --scheme S --year Y --out FILE.json`: the inputs the engine scored, as a `score` case."""
-    missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
-    path = _out_arg(args)
-    if not path:
-        missing.append("--out")
-    if missing:
-        raise CliError("export case 缺少 " + "、".join(missing)
-                       + "（用法：hotline-desktop export case --scheme 方案 --year 年度 --out 文件.json）")
+    path = _scheme_year_out(args, "--scheme 方案 --year 年度 --out 文件.json")
     if args.month is not None or args.group is not None:
         raise CliError("export case 不能指定 --month 或 --group（导出全年）")
     out = out_file(path, ".json")
