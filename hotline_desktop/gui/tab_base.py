@@ -10,10 +10,12 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QTableView,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -191,6 +193,19 @@ class TabPage(QWidget):
         find.triggered.connect(lambda: (edit.setFocus(), edit.selectAll()))
         self.addAction(find)
         return edit
+
+    def counted_layout(self, container: QWidget, bar: QBoxLayout, body: QWidget,
+                       margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> QVBoxLayout:
+        """`container`'s layout: `bar` over `body` (taking the height) over the counts line,
+        `self.counts_label` (made here)."""
+        self.counts_label = QLabel(container)
+        self.counts_label.setObjectName("countsLabel")
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(*margins)
+        layout.addLayout(bar)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.counts_label)
+        return layout
 
     def make_row_table(self, model, sort_column: int, parent: QWidget | None = None) -> QTableView:
         """A read-only, sortable table of whole rows (one selected at a time), as the lists use."""

@@ -485,13 +485,7 @@ class AnnualTab(TabPage):
         for col, w in UNIT_COLUMN_WIDTHS.items():
             header.resizeSection(col, w)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.counts_label = QLabel(left)
-        self.counts_label.setObjectName("countsLabel")
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addLayout(top)
-        lv.addWidget(self.table, 1)
-        lv.addWidget(self.counts_label)
+        self.counted_layout(left, top, self.table)
 
         # right: the unit's header and its items
         right = QWidget(page)

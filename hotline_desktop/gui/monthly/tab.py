@@ -243,15 +243,8 @@ class MonthlyTab(TabPage):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([600, 110])
 
-        self.counts_label = QLabel(self)
-        self.counts_label.setObjectName("countsLabel")
-
         grid_page = QWidget(self)
-        gpl = QVBoxLayout(grid_page)
-        gpl.setContentsMargins(0, 0, 0, 0)
-        gpl.addLayout(bar)
-        gpl.addWidget(self.splitter, 1)
-        gpl.addWidget(self.counts_label)
+        self.counted_layout(grid_page, bar, self.splitter)
 
         hint_page = QWidget(self)
         hl = QVBoxLayout(hint_page)
