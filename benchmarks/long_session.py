@@ -91,6 +91,11 @@ def child(folder: str, year: int, edits: int, trace: bool) -> dict:
         done[0] += 1
         idle()
 
+    def undo_redo(stack) -> None:
+        for step in (stack.undo, stack.redo):
+            step()
+            edited()
+
     def monthly_round() -> None:
         win.tabs.setCurrentWidget(monthly)
         idle()
@@ -104,10 +109,7 @@ def child(folder: str, year: int, edits: int, trace: bool) -> dict:
             monthly.table.scrollTo(index)
             p.setData(index, f"{rng.uniform(80, 100):.2f}")
             edited()
-        monthly.undo_stack.undo()
-        edited()
-        monthly.undo_stack.redo()
-        edited()
+        undo_redo(monthly.undo_stack)
 
     def annual_round() -> None:
         win.tabs.setCurrentWidget(annual)
@@ -117,10 +119,7 @@ def child(folder: str, year: int, edits: int, trace: bool) -> dict:
             annual.select_unit(u.id)
             annual.commit_value(u.id, rng.choice(counts), str(rng.randrange(10)))
             edited()
-        annual.undo_stack.undo()
-        edited()
-        annual.undo_stack.redo()
-        edited()
+        undo_redo(annual.undo_stack)
 
     def ranking_round() -> None:
         win.tabs.setCurrentWidget(ranking)

@@ -5,8 +5,8 @@ from PySide6.QtCore import Qt
 from ranking_fixtures import (
     district_fixture,  # noqa: F401 - registers the "district" fixture
 )
+from tab_fixtures import assert_ranking_current
 
-from hotline_desktop.core.ranking_table import build_ranking_table
 from hotline_desktop.gui.annual.tab import AnnualTab
 from hotline_desktop.gui.main_window import MainWindow
 from hotline_desktop.gui.tab_base import TabPage
@@ -75,18 +75,6 @@ def test_catch_up_of_one_key_serves_an_action_on_a_hidden_tab(qtbot):
     assert done == ["month"] and page.deferred("fed") == ("fed",)
 
 
-def _ranking_matches(tab, live) -> None:
-    result = live.result()
-    month = tab.month_combo.currentData()
-    table = build_ranking_table(result, year=live.row.year, group="all", month=month,
-                                monthly_values=live.engine.monthly_values)
-    keys = [c.key for c in table.columns]
-    for row in table.rows:
-        r = tab.model.row_of(row.code)
-        for col, spec in enumerate(tab.model.columns[2:-1], 2):
-            assert tab.model.index(r, col).data() == row.cells[keys.index(spec.key)].text, (row.code, spec.key)
-
-
 def test_main_window_tabs_behind_monthly_do_nothing_per_typed_cell_and_are_current_when_shown(
         qtbot, district, monkeypatch):
     win = MainWindow(district, year=district.ganxian.year)
@@ -128,7 +116,7 @@ def test_main_window_tabs_behind_monthly_do_nothing_per_typed_cell_and_are_curre
         fresh.shutdown()
         win.tabs.setCurrentWidget(ranking)
         assert signalled  # shown: the rows follow at once
-        _ranking_matches(ranking, district.rankings.live(district.ganxian.id))
+        assert_ranking_current(ranking, district.rankings.live(district.ganxian.id), ranking.month_combo.currentData())
         assert ranking.deferred("changed") is None and annual.deferred("states") is None
     finally:
         win.release()
