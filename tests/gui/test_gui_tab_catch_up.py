@@ -120,3 +120,28 @@ def test_main_window_tabs_behind_monthly_do_nothing_per_typed_cell_and_are_curre
         assert ranking.deferred("changed") is None and annual.deferred("states") is None
     finally:
         win.release()
+
+
+def test_hidden_monthly_grid_follows_unit_edits_once_when_shown(qtbot, seeded, monkeypatch):
+    from tab_fixtures import show_year_tab
+
+    from hotline_desktop.core.domain import UnitDraft, UnitKind
+    from hotline_desktop.gui.monthly.tab import MonthlyTab
+
+    ys = seeded.assessment.assign(2026, "ganxian-2023-hotline")
+    tab = show_year_tab(qtbot, MonthlyTab(seeded), ys)
+    try:
+        tab.hide()
+        loads = []
+        real = tab._load
+        monkeypatch.setattr(tab, "_load", lambda *a, **k: loads.append(a) or real(*a, **k))
+        seeded.units.create(UnitDraft(code="SQ077", name="新建社区", kind=UnitKind.COMMUNITY))
+        jd01 = seeded.units.get(seeded.ids["JD01"])
+        seeded.units.update(jd01.id, UnitDraft(code="JD01", name="改名街道", kind=UnitKind.TOWN))
+        assert loads == []  # hidden: the grid did no work
+        tab.show()
+        assert len(loads) == 1  # once, when shown
+        names = {tab.model.unit_at(r).code: tab.model.unit_at(r).name for r in range(tab.model.rowCount())}
+        assert names["SQ077"] == "新建社区" and names["JD01"] == "改名街道"
+    finally:
+        tab.shutdown()

@@ -125,7 +125,8 @@ class MonthlyTab(TabPage):
         self._values_relay = EventBridge(services.assessment.values_changed, self)
         self._values_relay.fired.connect(self._on_values)
         self._units_relay = EventBridge(services.units.changed, self)
-        self._units_relay.fired.connect(lambda _a: self._load(self.month, clear_undo=False))
+        # a unit added or renamed in 承办单位: the grid follows now when shown, else once when shown
+        self._units_relay.fired.connect(lambda _a: self._request_load(self.month, clear_undo=False))
         # 督办通知 changes move fed counts (and the notices named in their tooltips), even under an override
         self._notices_relay = EventBridge(services.notices.changed, self) if hasattr(services, "notices") else None
         if self._notices_relay is not None:
