@@ -1,7 +1,7 @@
 """Memory in a long session: does the app grow with every edit? (prints figures; not a unit test)
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/long_session.py [--units 600 4000] [--edits 400]
-        [--trace] [--folder DIR]
+        [--trace] [--trim] [--folder DIR]
 
 For each size a data folder gets that many units and 12 months of ganxian-2023-hotline figures
 (benchmarks/engine_targets.make_data), then a fresh process opens the main window with 排名 shown
@@ -38,11 +38,15 @@ TARGET_MIB_PER_EDIT = 0.05
 WARM_UP_ROUNDS = 3
 
 
-def rss_mib() -> float:
+def rss_mib(trim: bool = False) -> float:
+    if trim:  # hand glibc's free heap back first: RSS then counts memory in use, not kept free
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     return next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmRSS")) / 1024
 
 
-def child(folder: str, year: int, edits: int, trace: bool) -> dict:
+def child(folder: str, year: int, edits: int, trace: bool, trim: bool = False) -> dict:
     import gc
     import random
     import tracemalloc
@@ -160,20 +164,20 @@ def child(folder: str, year: int, edits: int, trace: bool) -> dict:
     if trace:
         tracemalloc.start(12)
         snap0 = tracemalloc.take_snapshot()
-    samples = [(0, rss_mib())]
+    samples = [(0, rss_mib(trim))]
     t0, c0 = time.perf_counter(), time.process_time()
     next_mark = 100
     while done[0] - warm_edits < edits:
         round_()
         n = done[0] - warm_edits
         if n >= next_mark:
-            samples.append((n, rss_mib()))
+            samples.append((n, rss_mib(trim)))
             next_mark += 100
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     n = done[0] - warm_edits
     idle(0.5)
     gc.collect()
-    samples.append((n, rss_mib()))
+    samples.append((n, rss_mib(trim)))
     out = {"samples": samples, "edits": n, "wall": wall, "cpu": cpu, "warm_edits": warm_edits,
            "undo": {t.key: t.undo_stack.count() for t in (monthly, annual)}}
     if trace:
@@ -188,10 +192,10 @@ def child(folder: str, year: int, edits: int, trace: bool) -> dict:
     return out
 
 
-def run(folder: Path, year: int, edits: int, trace: bool) -> dict:
+def run(folder: Path, year: int, edits: int, trace: bool, trim: bool) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     code = ("import json, sys; sys.path.insert(0, 'benchmarks'); from long_session import child; "
-            f"print('RESULT=' + json.dumps(child({str(folder)!r}, {year}, {edits}, {trace})))")
+            f"print('RESULT=' + json.dumps(child({str(folder)!r}, {year}, {edits}, {trace}, {trim})))")
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=3600)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT=")), None)
@@ -221,6 +225,8 @@ def main() -> None:
     ap.add_argument("--units", type=int, nargs="+", default=[600, 4000])
     ap.add_argument("--edits", type=int, default=400)
     ap.add_argument("--trace", action="store_true", help="diff tracemalloc snapshots (slow)")
+    ap.add_argument("--trim", action="store_true",
+                    help="malloc_trim(0) before each RSS sample (memory in use, without glibc's free heap)")
     ap.add_argument("--folder", type=Path, help="keep the data folders here (reused when present)")
     args = ap.parse_args()
     from engine_targets import compile_package, make_data
@@ -238,7 +244,7 @@ def main() -> None:
                 year = make_data(folder, n)
                 marker.write_text(str(year))
                 print(f"{n} units: data made in {time.perf_counter() - t:.0f} s", flush=True)
-            report(n, run(folder, year, args.edits, args.trace))
+            report(n, run(folder, year, args.edits, args.trace, args.trim))
 
 
 if __name__ == "__main__":
