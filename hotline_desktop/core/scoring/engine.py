@@ -121,9 +121,9 @@ _Month = namedtuple("_Month", "month status level rank tied missing mean")
 _Annual = namedtuple("_Annual", "level shown missing incomplete veto agg agg_missing lacking volume")
 #: Everything scored: the units, the period's months by name, the period and the dropped months, the
 #: annual level; per unit its status (index into ``_STATUS``), whether it lacks a month (or a year
-#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: none), 并列.
-_Snapshot = namedtuple("_Snapshot", "refs groups index months period dropped annual status lacking sums averaged "
-                                    "rank tied")
+#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: not ranked), 并列.
+_Snapshot = namedtuple("_Snapshot", "refs codes groups index months period dropped annual status lacking sums "
+                                    "averaged rank tied")
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -399,8 +399,7 @@ class ScoringEngine:
             snap = self._snap
             averages = {m: snap.months[m].mean for m in snap.period} if self._monthly_mode else {}
             units = LazyUnits(snap.index, lambda i: self._unit_result(snap, i), {}, frozenset(snap.groups),
-                              lambda code, month=None: self._place(snap, code, month),
-                              lambda month=None: self._places(snap, month))
+                              lru_cache(lambda month=None: self._places(snap, month)))
             self._result = ScoringResult(self.scheme, snap.period, snap.dropped, MappingProxyType(averages), units)
         return self._result
 
@@ -688,8 +687,8 @@ class ScoringEngine:
         status = np.where(lacking | a.incomplete, 2, 0).astype(np.int8)
         if a.volume is not None:
             status[(status == 0) & (a.volume == 0)] = 1
-        snap = _Snapshot(self._refs, self._groups, self._index, months, period, dropped, a, status, lacking, sums,
-                         averaged, np.zeros(n, np.int64), np.zeros(n, bool))
+        snap = _Snapshot(self._refs, self._codes, self._groups, self._index, months, period, dropped, a, status,
+                         lacking, sums, averaged, np.zeros(n, np.int64), np.zeros(n, bool))
         cents = self._rounded_totals(snap, status == 0)
         for g in range(len(self._group_keys)):
             mine = self._group == g
@@ -767,31 +766,17 @@ class ScoringEngine:
     # ------------------------------------------------------------------ results, built when read
 
     @staticmethod
-    def _place(snap: _Snapshot, code: str, month: str | None) -> tuple[str, int | None, bool]:
-        i = snap.index[code]
-        if month is None:
-            status = _STATUS[snap.status.item(i)]
-            return (status, *_ranked(snap, i, status))
-        m = snap.months.get(month)
-        status = "missing" if m is None else _MONTH_STATUS[m.status[i]]
-        if status != "scored" or m.rank is None:
-            return status, None, False
-        return status, int(m.rank[i]), bool(m.tied[i])
-
-    @staticmethod
     def _places(snap: _Snapshot, month: str | None) -> Places:
-        """_place of every unit, as columns."""
-        n = len(snap.refs)
-        if month is None:
-            ranked = (snap.status == 0) & (snap.rank > 0)
-            return Places(_STATUS, snap.status, np.where(ranked, snap.rank, 0), snap.tied & ranked, snap.groups)
+        """The place rule, as columns: (status, rank, 并列) of every unit in the year or in ``month``
+        ("missing" without a record); ranks are 0 unless ranked (the year) or scored (a month)."""
         m = snap.months.get(month)
-        if m is None:
-            return Places(_MONTH_STATUS, np.zeros(n, np.int8), np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
-        if m.rank is None:
-            return Places(_MONTH_STATUS, m.status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
-        scored = m.status == _SCORED
-        return Places(_MONTH_STATUS, m.status, np.where(scored, m.rank, 0), m.tied & scored, snap.groups)
+        if month is None:
+            return Places(_STATUS, snap.status, snap.rank, snap.tied, snap.groups, snap.codes)
+        if m is None or m.rank is None:
+            n = len(snap.codes)
+            status = np.zeros(n, np.int8) if m is None else m.status
+            return Places(_MONTH_STATUS, status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups, snap.codes)
+        return Places(_MONTH_STATUS, m.status, m.rank, m.tied, snap.groups, snap.codes)
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]
@@ -804,7 +789,8 @@ class ScoringEngine:
         if a.level.score is not None and raw and i not in a.missing:
             figures = (dec(a.level.score[i]), dec(a.level.bonus[i]), dec(a.level.penalty[i]))
         veto = a.veto.item(i)
-        return UnitResult(snap.refs[i], snap.groups[i], status, total, *_ranked(snap, i, status), self._missing(snap, i),
+        return UnitResult(snap.refs[i], snap.groups[i], status, total, snap.rank.item(i) or None, snap.tied.item(i),
+                          self._missing(snap, i),
                           self.scheme.vetoes[veto].key if veto >= 0 else None,
                           MappingProxyType({k: v for k, v, ok in zip(self._annual_keys, values, shown, strict=True)
                                             if ok}),
@@ -848,13 +834,8 @@ class ScoringEngine:
             return MonthResult(m.month, "incomplete", None, None, False, MappingProxyType(shown), None, None, None,
                                m.missing[i])
         score, base, bonus, penalty = (_decimal(int(col[i]), e) for col in (lv.score, lv.base, lv.bonus, lv.penalty))
-        rank, tied = (None, False) if m.rank is None else (int(m.rank[i]), bool(m.tied[i]))
+        rank, tied = (None, False) if m.rank is None else (m.rank.item(i), m.tied.item(i))
         return MonthResult(m.month, "scored", score, rank, tied, MappingProxyType(dict(zip(self._mkeys, values,
                                                                                          strict=True))),
                            base, bonus, penalty, ())
 
-
-def _ranked(snap: _Snapshot, i: int, status: str) -> tuple[int | None, bool]:
-    """(rank, 并列) of unit ``i`` as its result shows them (none unless ranked)."""
-    rank = snap.rank.item(i)
-    return (rank, snap.tied.item(i)) if status is RANKED and rank > 0 else (None, False)
