@@ -148,8 +148,9 @@ def test_result_is_immutable(hotline):
 
 
 def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
-    """Parsed cells are cached (they repeat across units and months): a boolean typed into a count
-    is refused even after the count 1 was taken (True == 1 in Python), and 1.0 is no integer."""
+    """Parsed texts are cached (InputDef.parse: cells repeat across units and months): a boolean
+    typed into a count is refused even after the count 1 was taken (True == 1 in Python), and 1.5
+    is no integer."""
     units = [UnitRef("A", "甲镇", "town"), UnitRef("B", "乙镇", "town")]
     e = ScoringEngine(hotline, units, months=["2023-01"], monthly={("A", "2023-01"): {**PERFECT, "praise": 1}})
     for bad in (True, 1.5):

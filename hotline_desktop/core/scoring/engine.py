@@ -74,17 +74,6 @@ def column_value(inp: InputDef, value: object) -> int | str:
     return f"{inp.label}最多 {RATE_DECIMALS} 位小数：{value}" if num is None else num
 
 
-@lru_cache(maxsize=1 << 16, typed=True)  # cells repeat across units and months
-def _cell(inp: InputDef, raw: object) -> int | None:
-    """The column value of a raw cell (``None``: empty), parsed by ``InputDef.parse``, the one parser;
-    raises :class:`InputValueError`."""
-    value = inp.parse(raw)
-    v = None if value is None else column_value(inp, value)
-    if isinstance(v, str):
-        raise InputValueError(inp.key, raw, v)
-    return v
-
-
 @lru_cache(maxsize=1 << 16)  # figures repeat across units and months
 def _decimal(v: int, e: int) -> Decimal:
     """The Decimal of a figure ``v`` at scale ``e``, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
@@ -355,10 +344,11 @@ class ScoringEngine:
             raise InputValueError(key, raw, f"{label}（{key}）是年度数据项，不能按月填写" if monthly
                                   else f"{label}（{key}）是月度数据项，必须指定月份")
         inp = (self._minputs if monthly else self._ainputs)[k]
-        try:
-            return k, _cell(inp, raw)
-        except TypeError:  # unhashable: not cached
-            return k, _cell.__wrapped__(inp, raw)
+        value = inp.parse(raw)  # (texts cached there: cells repeat across units and months)
+        v = None if value is None else column_value(inp, value)
+        if isinstance(v, str):
+            raise InputValueError(key, raw, v)
+        return k, v
 
     def _write(self, monthly: Mapping, annual: Mapping, *, replace: bool):
         """Parse and apply edits (all or nothing); returns (months touched, units touched)."""
