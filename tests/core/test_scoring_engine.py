@@ -158,3 +158,32 @@ def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
             e.set_monthly_value("B", "2023-01", "praise", bad)
         assert [p.key for p in info.value.problems] == ["praise"]
     assert e.monthly_values("B", "2023-01") is None and e.monthly_values("A", "2023-01")["praise"] == 1
+
+
+def test_unit_and_period_changes_report_exactly_the_results_that_differ(hotline):
+    """set_unit / remove_unit / set_months compare the kept units' columns (not every built
+    result): they report every unit whose result differs, and no other (a new unit without
+    data moves nobody; renaming a unit reports that unit alone)."""
+    from ranking_cases import licheng_sized_case
+
+    def check(e, change, expected=None):
+        before = dict(e.result().units)
+        got = change()
+        after = e.result().units
+        differ = {c for c in before.keys() | after.keys() if before.get(c) != after.get(c)}
+        assert got == differ
+        if expected is not None:
+            assert got == expected
+        return got
+
+    e = make(hotline)
+    check(e, lambda: e.set_unit(UnitRef("D", "丁镇", "town")), {"D"})  # incomplete: no rank moves
+    check(e, lambda: e.set_unit(UnitRef("A", "甲镇（新）", "town")), {"A"})
+    check(e, lambda: e.set_unit(UnitRef("C", "丙局", "town")))  # another group: ranks move
+    check(e, lambda: e.remove_unit("B"))
+    check(e, lambda: e.set_months(["2023-01", "2023-02", "2023-03"]), set())  # an empty month is dropped
+    check(e, lambda: e.set_months(["2023-01", "2023-02"]), set())
+    engine, _r = licheng_sized_case(20, 8, seed=3)
+    codes = [u.code for u in engine.units]
+    check(engine, lambda: engine.remove_unit(codes[3]))  # the group's Σ volume: shares move
+    check(engine, lambda: engine.set_unit(UnitRef("Z99", "新社区", "community")))

@@ -98,6 +98,15 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
     return out
 
 
+def _moved(m: Mapping[int, object], inv: Mapping[int, int] | None) -> Mapping[int, object]:
+    """A {unit position: items} map at other positions (``inv``: old -> new; ``None``: the same)."""
+    return m if inv is None else {inv[k]: v for k, v in m.items() if k in inv}
+
+
+def _figures(level) -> list:
+    return [level.indicators, level.score, level.bonus, level.penalty]
+
+
 # Columns with the units on the last axis. Tables are written in place by edits; the scored state
 # (months, annual level, snapshots) is never changed, only replaced.
 #: Entered values of every unit for one month (or the year): int64 columns (``values``), an
@@ -501,14 +510,20 @@ class ScoringEngine:
         return self._rescore(None, True)
 
     def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
-        """Score anew over other units or another period (checked as the constructor checks them)."""
+        """Score anew over other units or another period (checked as the constructor checks them);
+        the units kept (same code, name and kind) are compared column against column."""
         monthly = {(c, m): v for c in self._codes if c in refs for m in self._tables
                    if (v := self.monthly_values(c, m)) is not None}
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
-        before = self.result().units
+        old, old_refs = self._snap, dict(zip(self._codes, self._refs, strict=True))
         self._setup(self.scheme, refs.values(), months, self.year)
         self._load(monthly, annual)
-        return frozenset(code for code, r in self.result().units.items() if before.get(code) != r)
+        if old.period != self._snap.period:
+            return frozenset(self._codes)
+        kept = [c for c, r in zip(self._codes, self._refs, strict=True) if old_refs.get(c) == r]
+        figures, ranks = self._diff(old, self._snap, [old.index[c] for c in kept], [self._index[c] for c in kept])
+        return frozenset(self._codes).difference(c for c, moved in zip(kept, (figures | ranks).tolist(), strict=True)
+                                                 if not moved)
 
     # ------------------------------------------------------------------ scoring
 
@@ -534,24 +549,31 @@ class ScoringEngine:
         self._rank_moves = frozenset(codes[i] for i in np.flatnonzero(ranks & ~figures).tolist())
         return frozenset(codes[i] for i in np.flatnonzero(figures | ranks).tolist())
 
-    def _diff(self, old: _Snapshot, new: _Snapshot) -> tuple[np.ndarray, np.ndarray]:
-        """Column against column: (units whose figures or status differ, units whose ranks or 并列 differ)."""
-        n = len(new.status)
+    def _diff(self, old: _Snapshot, new: _Snapshot, src=None, dst=None) -> tuple[np.ndarray, np.ndarray]:
+        """Column against column: (units whose figures or status differ, units whose ranks or 并列
+        differ), of every unit or (after a change of the units) of those at ``src`` (old positions)
+        and ``dst`` (new)."""
+        n = len(new.status) if dst is None else len(dst)
+        inv_src, inv_dst = ((None if p is None else {i: j for j, i in enumerate(p)}) for p in (src, dst))
 
-        def figures_of(lv):
-            return [lv.indicators, lv.score, lv.bonus, lv.penalty]
+        def differ(a, b, cols, maps=()):
+            olds, news = cols(a), cols(b)
+            if src is not None:
+                olds, news = ([None if x is None else x[..., p] for x in xs] for xs, p in ((olds, src), (news, dst)))
+            return _differ(n, olds, news, [(_moved(getattr(a, f), inv_src), _moved(getattr(b, f), inv_dst))
+                                           for f in maps])
 
-        figures = old.status != new.status
-        ranks = _differ(n, [old.rank, old.tied], [new.rank, new.tied])
+        figures = differ(old, new, lambda t: [t.status])
+        ranks = differ(old, new, lambda t: [t.rank, t.tied])
         for a, b in ((old.months[m], new.months[m]) for m in (new.period if self._monthly_mode else ())):
             if a is not b:  # an averaged unit's month score is the month's average
-                figures |= _differ(n, [a.status, *figures_of(a.level)], [b.status, *figures_of(b.level)],
-                                   [(a.missing, b.missing)]) | ((b.status == _AVERAGED) & (a.mean != b.mean))
-                ranks |= _differ(n, [a.rank, a.tied], [b.rank, b.tied])
+                figures |= differ(a, b, lambda t: [t.status, *_figures(t.level)], ["missing"])
+                if a.mean != b.mean:
+                    figures |= (b.status if dst is None else b.status[dst]) == _AVERAGED
+                ranks |= differ(a, b, lambda t: [t.rank, t.tied])
         a, b = old.annual, new.annual
         if a is not b:
-            figures |= _differ(n, [a.shown, a.veto, *figures_of(a.level)], [b.shown, b.veto, *figures_of(b.level)],
-                               [(a.missing, b.missing), (a.agg_missing, b.agg_missing)])
+            figures |= differ(a, b, lambda t: [t.shown, t.veto, *_figures(t.level)], ["missing", "agg_missing"])
         return figures, ranks
 
     def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra: Mapping = _EMPTY) -> Columns:
