@@ -221,22 +221,19 @@ def round_cents(values, e: int):
 
 
 def competition_ranks(rounded, ranked):
-    """Ranks (1, 2, 2, 4) on ``rounded`` (highest first) over the rows in ``ranked``; rows are
-    in code order, so ties list by code. Returns (rank, tied) arrays (rank 0: not ranked)."""
+    """Ranks (1, 2, 2, 4) on ``rounded`` (highest first) over the rows in ``ranked``. Returns
+    (rank, tied) arrays (rank 0: not ranked; tied: the rank is shared)."""
     n = len(rounded)
     rank = np.zeros(n, np.int64)
     tied = np.zeros(n, bool)
     idx = np.flatnonzero(ranked)
     if not len(idx):
         return rank, tied
-    order = idx[np.argsort(-rounded[idx], kind="stable")]
+    order = idx[np.argsort(-rounded[idx])]  # the order within equal values does not matter
     v = rounded[order]
-    start = np.empty(len(v), bool)
-    start[0] = True
-    start[1:] = v[1:] != v[:-1]
-    pos = np.arange(1, len(v) + 1)
-    first = np.maximum.accumulate(np.where(start, pos, 0))
-    size = np.diff(np.append(np.flatnonzero(start), len(v)))
-    rank[order] = first
-    tied[order] = np.repeat(size > 1, size)
+    start, end = np.ones(len(v), bool), np.ones(len(v), bool)  # first / last of equal values
+    np.not_equal(v[1:], v[:-1], out=start[1:])
+    end[:-1] = start[1:]
+    rank[order] = np.maximum.accumulate(np.where(start, np.arange(1, len(v) + 1), 0))
+    tied[order] = ~(start & end)
     return rank, tied
