@@ -17,6 +17,7 @@ own time. Figures are exact scaled integers; Decimals are built only for results
 
 from __future__ import annotations
 
+import math
 import re
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
@@ -105,6 +106,95 @@ def _moved(m: Mapping[int, object], inv: Mapping[int, int] | None) -> Mapping[in
 
 def _figures(level) -> list:
     return [level.indicators, level.score, level.bonus, level.penalty]
+
+
+class _Unfit(Exception):
+    """The figures do not fit :class:`_Fixed` (a fraction, or beyond its bound)."""
+
+
+class _Decimals:
+    """The numbers of :meth:`ScoringEngine._totals` as results show them: Decimals (lists) in
+    ``CONTEXT`` (the months' averages added as ``sum`` adds)."""
+
+    def __init__(self, e: int):
+        self.e = e
+
+    def figures(self, col, exact: bool = False) -> list:
+        return [Decimal(v) if exact else _decimal(v, self.e) for v in col.tolist()]
+
+    @staticmethod
+    def plus(own: list, averaged, means: list[Decimal]) -> list:
+        """``own`` plus the ``means`` of the months ``averaged`` (months × rows), month by month."""
+        if not averaged.any():
+            return own
+        return [sum([m for x, m in zip(months, means, strict=True) if x], v)
+                for v, months in zip(own, averaged.T.tolist(), strict=True)]
+
+    @staticmethod
+    def divide(own: list, p: int) -> list:
+        return [CONTEXT.divide(v, p) for v in own]
+
+    @staticmethod
+    def weigh(mw: Decimal, average: list, aw: Decimal, annual: list) -> list:
+        return [CONTEXT.add(CONTEXT.multiply(mw, u), CONTEXT.multiply(aw, v)) for u, v in zip(average, annual,
+                                                                                             strict=True)]
+
+
+#: A column of :class:`_Fixed`: ``num / den`` (``den`` an int for all rows), ``num`` off by at most
+#: ``err / 2`` (the months' averages rounded), ``top`` a bound of ``|num|``.
+_Frac = namedtuple("_Frac", "num den err top")
+
+
+class _Fixed:
+    """The numbers of :meth:`ScoringEngine._totals` for ranks: int64 columns of fractions over one
+    denominator, exact but for the months' averages (rounded to 10**-k); :meth:`cents` rounds them
+    as the Decimal totals round, but for the units within that error of a half cent."""
+
+    def __init__(self, e: int):
+        self.e, self.k = e, max(e, 12)
+
+    def figures(self, col, exact: bool = False) -> _Frac:
+        if exact:
+            raise _Unfit
+        top = int(np.abs(col).max(initial=0)) * 10 ** (self.k - self.e)
+        return _checked(_Frac(col * 10 ** (self.k - self.e), 10**self.k, np.zeros(len(col), np.int64), top))
+
+    def plus(self, own: _Frac, averaged, means: list[Decimal]) -> _Frac:
+        if not averaged.any():
+            return own
+        v = np.array([round(m.scaleb(self.k)) for m in means], np.int64)
+        return _checked(_Frac(own.num + v @ averaged, own.den, own.err + np.count_nonzero(averaged, axis=0),
+                              own.top + int(np.abs(v).sum())))
+
+    @staticmethod
+    def divide(own: _Frac, p: int) -> _Frac:
+        return own._replace(den=own.den * p)
+
+    @staticmethod
+    def weigh(mw: Decimal, average: _Frac, aw: Decimal, annual: _Frac) -> _Frac:
+        w = max(0, -mw.as_tuple().exponent, -aw.as_tuple().exponent)
+        a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
+        den = math.lcm(average.den, annual.den)
+        x, y = a * (den // average.den), b * (den // annual.den)
+        return _checked(_Frac(x * average.num + y * annual.num, den * 10**w, abs(x) * average.err + abs(y) * annual.err,
+                              abs(x) * average.top + abs(y) * annual.top))
+
+    @staticmethod
+    def cents(total: _Frac) -> tuple[np.ndarray, np.ndarray]:
+        """(cents rounded half-up, whether that is sure): left open within the error, and within the
+        Decimal steps' own (below 10**-27 of the total: ``top`` is checked far below that)."""
+        if total.den % 100 or 100 * total.top >= 10**27:
+            raise _Unfit
+        d = total.den // 100
+        q, r = np.divmod(np.abs(total.num), d)
+        cents = q + (2 * r >= d)
+        return np.where(total.num < 0, -cents, cents), np.abs(2 * r - d) > total.err + 2
+
+
+def _checked(f: _Frac) -> _Frac:
+    if f.top >= 2**62 or f.den >= 2**61:
+        raise _Unfit
+    return f
 
 
 # Columns with the units on the last axis. Tables are written in place by edits; the scored state
@@ -207,11 +297,13 @@ class ScoringEngine:
         self._fixed_months, self._codes = fixed, sorted(refs)
         self._refs = [refs[c] for c in self._codes]
         self._index = {c: i for i, c in enumerate(self._codes)}
+        self._code_array = np.array(self._codes, object)
         self._kind = np.array([s.unit_kinds.index(r.kind) for r in self._refs], np.int64)
         self._group_keys = [g.key for g in s.groups]
         self._groups = [s.group_of_kind(r.kind) for r in self._refs]
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
         self._minputs, self._ainputs, self._e = s.monthly_inputs, s.annual_inputs, s.scale.e
+        self._decimals = _Decimals(self._e)
         self._mkey = {i.key: n for n, i in enumerate(self._minputs)}
         self._akey = {i.key: n for n, i in enumerate(self._ainputs)}
         self._required = [(i.key, i.required_when_positive, i.kind == "rate" and i.required) for i in self._minputs
@@ -545,9 +637,8 @@ class ScoringEngine:
         else:
             figures, ranks = self._diff(old, snap)
         self._snap, self._result = snap, None
-        codes = self._codes
-        self._rank_moves = frozenset(codes[i] for i in np.flatnonzero(ranks & ~figures).tolist())
-        return frozenset(codes[i] for i in np.flatnonzero(figures | ranks).tolist())
+        self._rank_moves = frozenset(self._code_array[ranks & ~figures].tolist())
+        return frozenset(self._code_array[figures | ranks].tolist())
 
     def _diff(self, old: _Snapshot, new: _Snapshot, src=None, dst=None) -> tuple[np.ndarray, np.ndarray]:
         """Column against column: (units whose figures or status differ, units whose ranks or 并列
@@ -701,79 +792,49 @@ class ScoringEngine:
             status[(status == 0) & (a.volume == 0)] = 1
         snap = _Snapshot(self._refs, self._codes, self._groups, self._index, months, period, dropped, a, status,
                          lacking, sums, averaged, np.zeros(n, np.int64), np.zeros(n, bool))
-        cents = self._rounded_totals(snap, status == 0)
+        cents = self._rank_cents(snap, status == 0)
         for g in range(len(self._group_keys)):
             mine = self._group == g
             r, t = competition_ranks(cents, (status == 0) & mine)
             snap.rank[mine], snap.tied[mine] = r[mine], t[mine]
         return snap
 
-    def _rounded_totals(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
-        """The totals of the ``todo`` units rounded to cents, as ranks compare them: a veto's total;
-        whole columns of scaled integers where that is exact (:meth:`_integer_totals`); else the
-        Decimal total (:meth:`_total`, the one definition)."""
+    def _rank_cents(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
+        """The totals of the ``todo`` units rounded to cents, as ranks compare them: a veto's total, else
+        :meth:`_totals` over int64 columns, and over Decimals for the few units that leaves open."""
         vetoes, veto = self.scheme.vetoes, snap.annual.veto
-        vetoed = todo & (veto >= 0)
-        ok, cents = self._integer_totals(snap, todo & ~vetoed)
+        cents, open_ = np.zeros(len(todo), np.int64), todo & (veto < 0)
         if vetoes:
-            cents = np.where(vetoed, np.array([_cents(v.total) for v in vetoes], np.int64)[veto], cents)
-        for i in np.flatnonzero(todo & ~vetoed & ~ok).tolist():
-            cents[i] = _cents(self._total(snap, i)[1])
+            cents = np.where(todo & (veto >= 0), np.array([_cents(v.total) for v in vetoes], np.int64)[veto], 0)
+        if not open_.any():  # (none without a period)
+            return cents
+        try:
+            fixed, sure = _Fixed.cents(self._totals(snap, slice(None), _Fixed(self._e))[1])
+            cents = np.where(open_ & sure, fixed, cents)
+            open_ &= ~sure
+        except _Unfit:
+            pass
+        rows = np.flatnonzero(open_)
+        if len(rows):
+            cents[rows] = [_cents(v) for v in self._totals(snap, rows, self._decimals)[1]]
         return cents
 
-    def _integer_totals(self, snap: _Snapshot, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(units done, their totals in cents) in scaled integers (none done when the scheme's totals
-        are not such): the annual score, or the mean of the period months (an averaged month: the
-        month's average, rounded to 10**-k) weighted with the annual score, × p × 10**(k + w).
-        Rounding it equals rounding :meth:`_total`, whose Decimal steps err far below one unit of
-        that scale: units within the error of the averages (or on a half cent) are left to it."""
-        t, e = self.scheme.total, self._e
-        score, p, k = snap.annual.level.score, len(snap.period), max(e, 12)
-        none = (np.zeros(len(todo), bool), np.zeros(len(todo), np.int64))
-        if self._exact_annual and t.combine != "monthly_mean":
-            return none
-        if t.combine == "annual":
-            return todo, round_cents(score, e)
-        if t.combine not in ("weighted", "monthly_mean") or not p:
-            return none
-        mw, aw = (t.monthly_weight, t.annual_weight) if t.combine == "weighted" else (Decimal(1), ZERO)
-        w = max(0, -mw.as_tuple().exponent, -aw.as_tuple().exponent)
-        a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
-        means = [snap.months[m].mean for m in snap.period]
-        top = int(np.abs(snap.sums).max()) * 10 ** (k - e) + p * int(max(abs(x) for x in means) + 1) * 10**k
-        bound = abs(a) * top + (abs(b) * p * int(np.abs(score).max()) * 10 ** (k - e) if b else 0)
-        if bound >= 2**62 or 100 * (bound + top * 10**w) * 10**w >= 10**27:
-            return none
-        averaged = snap.averaged
-        sums = snap.sums * 10 ** (k - e) + (averaged * np.array([round(x.scaleb(k)) for x in means])[:, None]).sum(0)
-        num = a * sums + ((b * p * 10 ** (k - e)) * score if b else 0)
-        d = p * 10 ** (k + w - 2)
-        q, r = np.divmod(np.abs(num), d)
-        cents = q + (2 * r >= d)
-        return todo & (np.abs(2 * r - d) > abs(a) * averaged.sum(axis=0) + 2), np.where(num < 0, -cents, cents)
-
-    def _total(self, snap: _Snapshot, i: int) -> tuple[Decimal | None, Decimal | None]:
-        """(monthly average, total) of unit ``i``, the one definition of both: the mean of its
-        period months (an averaged month counts the month's average), then the scheme's combine
-        (or the veto's total); ``None`` where the unit lacks what they need."""
-        s, a = self.scheme, snap.annual
-        t, e = s.total, s.scale.e
+    def _totals(self, snap: _Snapshot, rows, ns):
+        """(monthly average, total) of the units at ``rows`` (an index), the one definition of both: the mean of
+        their period months (an averaged month counts the month's average), then the scheme's combine
+        with the annual score (vetoes, and units lacking what they need, aside). Computed in ``ns``:
+        :class:`_Decimals` (the figures results show) or :class:`_Fixed` (int64 columns, for ranks)."""
+        t = self.scheme.total
         average = None
-        if self._monthly_mode and not snap.lacking.item(i):
-            means = [snap.months[m].mean for m, x in zip(snap.period, snap.averaged[:, i].tolist(), strict=True) if x]
-            average = CONTEXT.divide(sum(means, _decimal(snap.sums.item(i), e)), len(snap.period))
-        veto = a.veto.item(i)
-        if snap.status.item(i) == 2:
-            return average, None
-        if veto >= 0:
-            return average, s.vetoes[veto].total
+        if self._monthly_mode and snap.period:
+            own = ns.plus(ns.figures(snap.sums[rows]), snap.averaged[:, rows], [snap.months[m].mean for m in snap.period])
+            average = ns.divide(own, len(snap.period))
         if t.combine not in ("annual", "weighted"):
             return average, average
-        annual = self._annual_decimal(a.level.score[i])
-        if t.combine == "annual":
+        annual = ns.figures(snap.annual.level.score[rows], self._exact_annual)
+        if t.combine == "annual" or average is None:
             return average, annual
-        return average, CONTEXT.add(CONTEXT.multiply(t.monthly_weight, average),
-                                    CONTEXT.multiply(t.annual_weight, annual))
+        return average, ns.weigh(t.monthly_weight, average, t.annual_weight, annual)
 
     # ------------------------------------------------------------------ results, built when read
 
@@ -792,7 +853,11 @@ class ScoringEngine:
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]
-        average, total = self._total(snap, i)
+        veto = snap.annual.veto.item(i)
+        average, total = (x and x[0] for x in self._totals(snap, slice(i, i + 1), self._decimals))
+        if snap.lacking.item(i):
+            average = None
+        total = None if status == INCOMPLETE else self.scheme.vetoes[veto].total if veto >= 0 else total
         a, dec, e = snap.annual, self._annual_decimal, self._e
         raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
         values = [Decimal(v) for v in raw] if self._exact_annual else [_decimal(v, e) for v in raw]
@@ -800,7 +865,6 @@ class ScoringEngine:
         figures = (None, None, None)
         if a.level.score is not None and raw and i not in a.missing:
             figures = (dec(a.level.score[i]), dec(a.level.bonus[i]), dec(a.level.penalty[i]))
-        veto = a.veto.item(i)
         return UnitResult(snap.refs[i], snap.groups[i], status, total, snap.rank.item(i) or None, snap.tied.item(i),
                           self._missing(snap, i),
                           self.scheme.vetoes[veto].key if veto >= 0 else None,
