@@ -94,7 +94,7 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
         if a is not None:
             out |= (a != b).reshape(-1, n).any(axis=0)
     for a, b in maps:
-        for i in a.keys() | b.keys():
+        for i in a.keys() | b.keys() if a != b else ():
             out[i] |= a.get(i) != b.get(i)
     return out
 
@@ -141,7 +141,7 @@ class _Decimals:
 
 
 #: A column of :class:`_Fixed`: ``num / den`` (``den`` an int for all rows), ``num`` off by at most
-#: ``err / 2`` (the months' averages rounded), ``top`` a bound of ``|num|``.
+#: ``err / 2`` (the months' averages rounded; a column, or 0), ``top`` a bound of ``|num|``.
 _Frac = namedtuple("_Frac", "num den err top")
 
 
@@ -157,7 +157,7 @@ class _Fixed:
         if exact:
             raise _Unfit
         top = int(np.abs(col).max(initial=0)) * 10 ** (self.k - self.e)
-        return _checked(_Frac(col * 10 ** (self.k - self.e), 10**self.k, np.zeros(len(col), np.int64), top))
+        return _checked(_Frac(col * 10 ** (self.k - self.e), 10**self.k, 0, top))
 
     def plus(self, own: _Frac, averaged, means: list[Decimal]) -> _Frac:
         if not averaged.any():
@@ -202,8 +202,9 @@ def _checked(f: _Frac) -> _Frac:
 #: Entered values of every unit for one month (or the year): int64 columns (``values``), an
 #: entered mask per input (``given``), and which units hold a record (``present``).
 _Table = namedtuple("_Table", "values given present")
-#: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average.
-_Month = namedtuple("_Month", "month status level rank tied missing mean")
+#: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average;
+#: per unit its own score (0 unless scored), whether averaged, whether lacking (no record, or incomplete).
+_Month = namedtuple("_Month", "month status level rank tied missing mean own averaged lacks")
 #: The annual level of every unit: indicators and score, which are shown, what is missing (``incomplete``:
 #: a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures.
 _Annual = namedtuple("_Annual", "level shown missing incomplete veto agg agg_missing lacking volume")
@@ -705,7 +706,7 @@ class ScoringEngine:
         table = self._tables.get(month) or self._table()
         c = self._columns(table, self._minputs, self._mkey, s.scale)
         present = table.present
-        lacking = [(key, present & ~c.given(key) & (always | (c.x(cond) > 0 if cond else False)))
+        lacking = [(key, present & ~c.given(key) if always else present & ~c.given(key) & (c.x(cond) > 0))
                    for key, cond, always in self._required]
         incomplete = np.zeros(len(self._codes), bool)
         for _key, mask in lacking:
@@ -722,7 +723,8 @@ class ScoringEngine:
         rank = tied = None
         if s.monthly_ranks:
             rank, tied = competition_ranks(round_cents(level.score, s.scale.e), scored)
-        return _Month(month, status, level, rank, tied, missing, mean)
+        return _Month(month, status, level, rank, tied, missing, mean, np.where(scored, level.score, 0),
+                      status == _AVERAGED, (status == _NONE) | incomplete)
 
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
@@ -782,11 +784,9 @@ class ScoringEngine:
         if self._monthly_mode:
             lacking = np.ones(n, bool)
             if period:
-                status = np.stack([months[m].status for m in period])
-                scored = status == _SCORED
-                lacking = ((status == _NONE) | (status == _INCOMPLETE)).any(axis=0)
-                averaged = status == _AVERAGED
-                sums = np.where(scored, np.stack([months[m].level.score for m in period]), 0).sum(axis=0)
+                lacking = np.logical_or.reduce([months[m].lacks for m in period])
+                averaged = np.stack([months[m].averaged for m in period])
+                sums = np.add.reduce([months[m].own for m in period])
         status = np.where(lacking | a.incomplete, 2, 0).astype(np.int8)
         if a.volume is not None:
             status[(status == 0) & (a.volume == 0)] = 1

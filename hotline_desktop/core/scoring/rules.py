@@ -85,11 +85,11 @@ class Columns:
 
 def _sized(term, qty, ns):
     """± min(size × quantity, cap): ``qty`` at a rate's scale, the result at a figure's."""
-    p = term.params
-    v = qty * ns.points(abs(p["points"]))
-    if p.get("cap") is not None:
-        v = np.minimum(v, ns.value(p["cap"]))
-    return -v if p["points"] < 0 else v
+    points, cap = term.params["points"], term.params.get("cap")
+    v = qty * ns.points(points)
+    if cap is None:
+        return v
+    return np.maximum(v, -ns.value(cap)) if points < 0 else np.minimum(v, ns.value(cap))
 
 
 def shortfall(term, c: Columns):
@@ -155,10 +155,13 @@ def _terms(terms, c: Columns, start):
 
 
 def indicator(ind, c: Columns):
-    """(values, computable mask) of one indicator over the rows."""
+    """(values, computable mask or ``None``: all) of one indicator over the rows."""
     ns = c.ns
-    values = np.minimum(np.maximum(_terms(ind.terms, c, ns.zeros(c.n) + ns.value(ind.start)), 0), ns.value(ind.max))
-    ok = np.ones(c.n, bool)
+    values = _terms(ind.terms, c, ns.value(ind.start))
+    values = np.minimum(np.maximum(values if ind.terms else ns.zeros(c.n) + values, 0), ns.value(ind.max))
+    ok = None
+    if ind.manual_inputs or ind.full_when_zero is not None or ind.fixed_by_kind:
+        ok = np.ones(c.n, bool)
     for key in ind.manual_inputs:
         ok &= c.given(key)
     if ind.full_when_zero is not None:
@@ -193,7 +196,10 @@ def score_level(indicators, score_def, c: Columns, counted=None) -> LevelScores:
     if indicators:
         pairs = [indicator(ind, c) for ind in indicators]
         values = np.stack([v for v, _ok in pairs])
-        ok = np.stack([o for _v, o in pairs])
+        ok = np.ones(values.shape, bool)
+        for j, (_v, o) in enumerate(pairs):
+            if o is not None:
+                ok[j] = o
         base = (values if counted is None else np.where(counted, values, 0)).sum(axis=0)
     else:
         values = np.zeros((0, c.n), ns.dtype)
