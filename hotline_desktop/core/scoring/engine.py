@@ -22,7 +22,7 @@ import re
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 import numpy as np
@@ -119,8 +119,12 @@ class _Decimals:
     def __init__(self, e: int):
         self.e = e
 
+    def figure(self, v, exact: bool = False) -> Decimal:
+        """The Decimal of a figure (an exact level's are Decimals already)."""
+        return Decimal(v) if exact else _decimal(int(v), self.e)
+
     def figures(self, col, exact: bool = False) -> list:
-        return [Decimal(v) if exact else _decimal(v, self.e) for v in col.tolist()]
+        return [self.figure(v, exact) for v in col.tolist()]
 
     @staticmethod
     def plus(own: list, averaged, means: list[Decimal]) -> list:
@@ -625,14 +629,14 @@ class ScoringEngine:
         and ranks of every unit. Returns the codes whose result differs from the last snapshot."""
         old = self._snap
         full = months is None or old is None
-        period = self.months
+        period = every = self.months
         scored = {m: (None if full or m in months else old.months.get(m)) or self._score_month(m)
                   for m in (period if self._monthly_mode else ())}
         if self._monthly_mode:  # a month without a scored unit is dropped
             scored = {m: scored[m] for m in period if scored[m].mean is not None}
             period = tuple(scored)
         annual = old.annual if not (full or annual_touched) else self._score_annual()
-        snap = self._snapshot(scored, period, tuple(m for m in self.months if m not in period), annual)
+        snap = self._snapshot(scored, period, tuple(m for m in every if m not in period), annual)
         if full or period != old.period:
             figures = ranks = np.ones(len(self._codes), bool)
         else:
@@ -858,9 +862,9 @@ class ScoringEngine:
         if snap.lacking.item(i):
             average = None
         total = None if status == INCOMPLETE else self.scheme.vetoes[veto].total if veto >= 0 else total
-        a, dec, e = snap.annual, self._annual_decimal, self._e
+        a, dec = snap.annual, partial(self._decimals.figure, exact=self._exact_annual)
         raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
-        values = [Decimal(v) for v in raw] if self._exact_annual else [_decimal(v, e) for v in raw]
+        values = [dec(v) for v in raw]
         cats = {c: dec(sum([raw[j] for j in m])) for c, m in self._annual_cats if raw and all([shown[j] for j in m])}
         figures = (None, None, None)
         if a.level.score is not None and raw and i not in a.missing:
@@ -873,10 +877,6 @@ class ScoringEngine:
                           MappingProxyType(cats), *figures, average,
                           LazyUnits(snap.months, lambda m: self._month_result(m, i), {}, frozenset())
                           if self._monthly_mode else _EMPTY)
-
-    def _annual_decimal(self, v) -> Decimal:
-        """The Decimal of an annual figure (an exact level's are Decimals already)."""
-        return Decimal(v) if self._exact_annual else _decimal(int(v), self._e)
 
     def _missing(self, snap: _Snapshot, i: int) -> tuple[str, ...]:
         """What keeps unit ``i`` from a total: months (monthly schemes) or unit-months lacking a rate

@@ -76,8 +76,7 @@ class Columns:
 
     def by_kind(self, table: Mapping[str, object], default=0):
         """A column of ``table[kind]`` per row."""
-        values = np.array([table.get(k, default) for k in self.kinds], dtype=object)
-        return values[self.kind]
+        return np.array([table.get(k, default) for k in self.kinds])[self.kind]  # (Decimals: an object array)
 
 
 # ---------------------------------------------------------------------------- term types
