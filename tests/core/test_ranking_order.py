@@ -83,7 +83,7 @@ def test_vector_order_sorts_like_the_spec_on_random_units():
 
 def test_places_of_a_result_are_what_its_unit_results_show():
     """ScoringResult.places (and place, read from it) says what each built result says, in the
-    year and in each month (a month without a record: "missing")."""
+    year and in each month (a month without a record: "missing"); its columns cannot be written."""
     from ranking_cases import ganxian_hotline_case, licheng_case
 
     for _e, result in (ganxian_hotline_case(), licheng_case()):
@@ -91,6 +91,8 @@ def test_places_of_a_result_are_what_its_unit_results_show():
             p = result.places(month)
             codes = sorted(result.units)
             assert list(p.codes) == codes and list(p.groups) == [result.units[c].group for c in codes]
+            if month is None or (result.scheme.has_monthly_scores and month in result.months):  # engine-owned
+                assert not (p.status.flags.writeable or p.rank.flags.writeable)
             for i, c in enumerate(codes):
                 u = result.units[c]
                 m = u if month is None else u.months.get(month)

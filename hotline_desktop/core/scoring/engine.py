@@ -104,6 +104,11 @@ def _moved(m: Mapping[int, object], inv: Mapping[int, int] | None) -> Mapping[in
     return m if inv is None else {inv[k]: v for k, v in m.items() if k in inv}
 
 
+def _frozen(*columns: np.ndarray) -> None:
+    for c in columns:
+        c.setflags(write=False)
+
+
 def _figures(level) -> list:
     return [level.indicators, level.score, level.bonus, level.penalty]
 
@@ -727,6 +732,7 @@ class ScoringEngine:
         rank = tied = None
         if s.monthly_ranks:
             rank, tied = competition_ranks(round_cents(level.score, s.scale.e), scored)
+        _frozen(status, *(() if rank is None else (rank, tied)))  # handed out as they are (places)
         return _Month(month, status, level, rank, tied, missing, mean, np.where(scored, level.score, 0),
                       status == _AVERAGED, (status == _NONE) | incomplete)
 
@@ -801,6 +807,7 @@ class ScoringEngine:
             mine = self._group == g
             r, t = competition_ranks(cents, (status == 0) & mine)
             snap.rank[mine], snap.tied[mine] = r[mine], t[mine]
+        _frozen(snap.status, snap.rank, snap.tied)  # handed out as they are (places)
         return snap
 
     def _rank_cents(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
