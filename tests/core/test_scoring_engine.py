@@ -187,3 +187,24 @@ def test_unit_and_period_changes_report_exactly_the_results_that_differ(hotline)
     codes = [u.code for u in engine.units]
     check(engine, lambda: engine.remove_unit(codes[3]))  # the group's Σ volume: shares move
     check(engine, lambda: engine.set_unit(UnitRef("Z99", "新社区", "community")))
+
+
+def test_competition_ranks_count_close_totals_and_sort_far_ones():
+    """Ranks 1, 2, 2, 4: 1 + the rows above, 并列 when shared; the same whether the totals lie close
+    together (counted) or far apart (sorted), and rows not ranked get 0."""
+    import random
+
+    import numpy as np
+
+    from hotline_desktop.core.scoring.rules import competition_ranks
+
+    rank, tied = competition_ranks(np.array([9500, 9400, 9999, 9400, 9100, 8000]), np.array([1, 1, 1, 1, 0, 1], bool))
+    assert rank.tolist() == [2, 3, 1, 3, 0, 5] and tied.tolist() == [False, True, False, True, False, False]
+    rng = random.Random(3)
+    for spread in (50, 10**9):
+        values = [rng.randrange(spread) for _ in range(300)] + [7] * 3
+        ranked = [rng.random() < 0.9 for _ in values]
+        rank, tied = competition_ranks(np.array(values, np.int64), np.array(ranked))
+        shown = [v for v, r in zip(values, ranked, strict=True) if r]
+        assert rank.tolist() == [1 + sum(w > v for w in shown) if r else 0 for v, r in zip(values, ranked, strict=True)]
+        assert tied.tolist() == [r and shown.count(v) > 1 for v, r in zip(values, ranked, strict=True)]

@@ -226,19 +226,27 @@ def round_cents(values, e: int):
 
 
 def competition_ranks(rounded, ranked):
-    """Ranks (1, 2, 2, 4) on ``rounded`` (highest first) over the rows in ``ranked``. Returns
-    (rank, tied) arrays (rank 0: not ranked; tied: the rank is shared)."""
+    """Ranks (1, 2, 2, 4) on ``rounded`` (int64, highest first) over the rows in ``ranked``: 1 + the
+    number of rows above. Returns (rank, tied) arrays (rank 0: not ranked; tied: the rank is shared)."""
     n = len(rounded)
     rank = np.zeros(n, np.int64)
     tied = np.zeros(n, bool)
     idx = np.flatnonzero(ranked)
     if not len(idx):
         return rank, tied
-    order = idx[np.argsort(-rounded[idx])]  # the order within equal values does not matter
-    v = rounded[order]
+    x = rounded[idx]
+    lo = x.min()
+    if x.max() - lo <= 4 * len(x) + 4096:  # totals in cents lie close together: count each value
+        x = x - lo
+        counts = np.bincount(x)
+        above = np.cumsum(counts[::-1])[::-1] - counts
+        rank[idx], tied[idx] = above[x] + 1, counts[x] > 1
+        return rank, tied
+    order = np.argsort(-x)  # else sorted (the order within equal values does not matter)
+    v = x[order]
     start, end = np.ones(len(v), bool), np.ones(len(v), bool)  # first / last of equal values
     np.not_equal(v[1:], v[:-1], out=start[1:])
     end[:-1] = start[1:]
-    rank[order] = np.maximum.accumulate(np.where(start, np.arange(1, len(v) + 1), 0))
-    tied[order] = ~(start & end)
+    rank[idx[order]] = np.maximum.accumulate(np.where(start, np.arange(1, len(v) + 1), 0))
+    tied[idx[order]] = ~(start & end)
     return rank, tied
