@@ -129,14 +129,12 @@ class _Decimals:
         return Decimal(v) if exact else _decimal(int(v), self.e)
 
     def figures(self, col, exact: bool = False) -> list:
-        return [self.figure(v, exact) for v in col.tolist()]
+        return [Decimal(v) for v in col.tolist()] if exact else [_decimal(v, self.e) for v in col.tolist()]
 
     @staticmethod
     def plus(own: list, averaged, means: list[Decimal]) -> list:
         """``own`` plus the ``means`` of the months ``averaged`` (months × rows), month by month."""
-        if not averaged.any():
-            return own
-        return [sum([m for x, m in zip(months, means, strict=True) if x], v)
+        return [sum([m for x, m in zip(months, means, strict=True) if x], v) if True in months else v
                 for v, months in zip(own, averaged.T.tolist(), strict=True)]
 
     @staticmethod
@@ -871,7 +869,7 @@ class ScoringEngine:
         total = None if status == INCOMPLETE else self.scheme.vetoes[veto].total if veto >= 0 else total
         a, dec = snap.annual, partial(self._decimals.figure, exact=self._exact_annual)
         raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
-        values = [dec(v) for v in raw]
+        values = self._decimals.figures(a.level.indicators[:, i], self._exact_annual)
         cats = {c: dec(sum([raw[j] for j in m])) for c, m in self._annual_cats if raw and all([shown[j] for j in m])}
         figures = (None, None, None)
         if a.level.score is not None and raw and i not in a.missing:
