@@ -182,12 +182,18 @@ def _export_monthly(args) -> int:
         services.close()
 
 
-def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
+def _out_arg(args) -> str | None:
+    """The export file named as FILE or --out (None: neither); two different ones are refused."""
     if args.file and args.out and args.file != args.out:
         raise CliError("导出文件只能指定一个（FILE 或 --out）")
-    if not (args.file or args.out):
+    return args.file or args.out
+
+
+def _out_path(args, what: str, suffixes: tuple[str, ...]) -> Path:
+    path = _out_arg(args)
+    if not path:
         raise CliError(f"请指定导出文件：hotline-desktop export {what} --out 文件{suffixes[0]}")
-    return out_file(args.file or args.out, suffixes)
+    return out_file(path, suffixes)
 
 
 def cmd_export(args) -> int:
@@ -200,11 +206,10 @@ def cmd_export(args) -> int:
     for opt in ("scheme", "year", "month", "group"):
         if getattr(args, opt) is not None:
             raise CliError(f"--{opt} 只用于 export ranking / export board")
-    if args.file and args.out and args.file != args.out:
-        raise CliError("导出文件只能指定一个（FILE 或 --out）")
-    if not (args.file or args.out):
+    path = _out_arg(args)
+    if not path:
         raise CliError(f"请指定导出文件：hotline-desktop export {args.what} FILE.xlsx")
-    out = Path(args.file or args.out)
+    out = Path(path)
     if out.suffix.lower() != ".xlsx":
         raise CliError(f"导出文件须为 .xlsx：{out}")
     if not out.parent.exists():
@@ -224,20 +229,22 @@ def cmd_export(args) -> int:
         services.close()
 
 
-def _export_ranking(args) -> int:
+def _scheme_year_out(args, usage: str) -> str:
+    """The file of an `export` that needs --scheme, --year and a file: each one missing is named."""
     missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
-    if args.file and args.out and args.file != args.out:
-        raise CliError("导出文件只能指定一个（FILE 或 --out）")
-    if not (args.file or args.out):
+    path = _out_arg(args)
+    if not path:
         missing.append("--out")
     if missing:
-        raise CliError(
-            f"export {args.what} 缺少 " + "、".join(missing)
-            + f"（用法：hotline-desktop export {args.what} --scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组]"
-            " --out 文件.xlsx|文件.pdf）"
-        )
+        raise CliError(f"export {args.what} 缺少 " + "、".join(missing)
+                       + f"（用法：hotline-desktop export {args.what} {usage}）")
+    return path
+
+
+def _export_ranking(args) -> int:
+    path = _scheme_year_out(args, "--scheme 方案 --year 年度 [--month YYYY-MM] [--group 排名组] --out 文件.xlsx|文件.pdf")
     year = _year_arg(args.year)
-    out = out_file(args.file or args.out, (".xlsx", ".pdf", ".json"))
+    out = out_file(path, (".xlsx", ".pdf", ".json"))
     if out.suffix.lower() == ".json":
         if args.month is not None or args.group is not None:
             raise CliError("导出 .json（score 输出格式）时不能指定 --month 或 --group")
@@ -265,15 +272,10 @@ def _export_ranking(args) -> int:
 
 def _export_case(args) -> int:
     """`export case --scheme S --year Y --out FILE.json`: the inputs the engine scored, as a `score` case."""
-    missing = [f"--{o}" for o in ("scheme", "year") if getattr(args, o) is None]
-    if not (args.file or args.out):
-        missing.append("--out")
-    if missing:
-        raise CliError("export case 缺少 " + "、".join(missing)
-                       + "（用法：hotline-desktop export case --scheme 方案 --year 年度 --out 文件.json）")
+    path = _scheme_year_out(args, "--scheme 方案 --year 年度 --out 文件.json")
     if args.month is not None or args.group is not None:
         raise CliError("export case 不能指定 --month 或 --group（导出全年）")
-    out = out_file(args.file or args.out, ".json")
+    out = out_file(path, ".json")
     year = _year_arg(args.year)
     from hotline_desktop.services.case_export import export_case
 

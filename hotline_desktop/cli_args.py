@@ -53,6 +53,17 @@ def parsed(fn: Callable[[str], T], text: str) -> T:
         raise CliError(str(e)) from None
 
 
+def checked_run(args, open_services: Callable, check: Callable, run: Callable, *, lock: bool = True) -> int:
+    """A subcommand: `check(args)` before the data folder is opened (a bad call writes nothing, not
+    even a new database), then `run(services, args, checked)`; the folder is closed after."""
+    checked = check(args)
+    services = open_services(args, lock=lock)
+    try:
+        return run(services, args, checked)
+    finally:
+        services.close()
+
+
 # -- argparse in Chinese ---------------------------------------------------------------------------
 _USAGE_ERRORS: list[tuple[str, str]] = [
     (r"the following arguments are required: (?P<a>.+)", "缺少必需的参数：{a}"),

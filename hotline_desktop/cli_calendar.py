@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 
-from hotline_desktop.cli_args import CliError
+from hotline_desktop.cli_args import CliError, checked_run, parsed
 from hotline_desktop.cli_args import date_arg as _date
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
@@ -39,13 +39,6 @@ def _kind(text: str) -> DayKind:
     if k is None:
         raise CliError(f"类型“{clip(text)}”应为“节假日”或“调休上班”")
     return k
-
-
-def _name(text: str | None) -> str:
-    try:
-        return clean_day_name(text)
-    except ValueError as e:
-        raise CliError(str(e)) from None
 
 
 def day_json(info) -> dict:
@@ -107,7 +100,7 @@ def _check_export(args):
 
 def _check_set(args) -> OfficeDay:
     day = _date(args.date)
-    return OfficeDay(day, _kind(args.kind), _name(args.name))
+    return OfficeDay(day, _kind(args.kind), parsed(clean_day_name, args.name))
 
 
 def _check_clear(args) -> date:
@@ -214,12 +207,7 @@ _CALENDAR_ACTIONS = {
 
 def cmd_calendar(args, open_services) -> int:
     check, run, lock = _CALENDAR_ACTIONS[args.calendar_action]
-    checked = check(args)  # validate everything before opening (and possibly creating) the database
-    services = open_services(args, lock=lock)
-    try:
-        return run(services.calendar, args, checked)
-    finally:
-        services.close()
+    return checked_run(args, open_services, check, lambda services, a, c: run(services.calendar, a, c), lock=lock)
 
 
 def add_calendar_parser(add, common) -> None:

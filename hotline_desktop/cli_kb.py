@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.cli_args import CliError, checked_run, out_file
 from hotline_desktop.core.text import clip
 
 
@@ -181,14 +181,8 @@ def cmd_kb(args) -> int:
         raise CliError("请指定 kb 子命令：import / export / report / list / search / review / publish / withdraw / "
                          "feedback / verify")
     check, run, read_only = _KB_COMMANDS[what]
-    # Check arguments before opening anything, so a bad call writes nothing.
-    day = _date(getattr(args, "date", None), "日期")
-    checked = check(args)
-    services = _open(args, lock=not read_only)
-    try:
-        return run(services, args, day, checked)
-    finally:
-        services.close()
+    day = _date(getattr(args, "date", None), "日期")  # checked before anything is opened, as `check` is
+    return checked_run(args, _open, check, lambda services, a, c: run(services, a, day, c), lock=not read_only)
 
 
 def add_kb_parser(add, common: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from hotline_desktop.cli_args import CliError, int_arg
+from hotline_desktop.cli_args import CliError, checked_run, int_arg
 from hotline_desktop.cli_args import date_arg as _date
 from hotline_desktop.cli_args import out_file as _out
 from hotline_desktop.cli_args import parsed as _parse
@@ -178,13 +178,7 @@ def cmd_notice(args, open_services) -> int:
     action = args.notice_action
     if action not in _NOTICE_ACTIONS:
         raise CliError(f"未知的操作：{action}")
-    check, run = _NOTICE_ACTIONS[action]
-    checked = check(args)  # everything the command line says, checked before the store is opened
-    services = open_services(args, lock=action != "list")
-    try:
-        return run(services, args, checked)
-    finally:
-        services.close()
+    return checked_run(args, open_services, *_NOTICE_ACTIONS[action], lock=action != "list")
 
 
 def add_notice_parser(add, common) -> None:

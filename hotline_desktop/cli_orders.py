@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from hotline_desktop.cli_args import CliError, out_file
+from hotline_desktop.cli_args import CliError, checked_run, out_file
 from hotline_desktop.core.text import clip
 
 
@@ -119,80 +119,56 @@ def _reconcile(services, args, checked) -> int:
     return 0
 
 
-# action → (check of the arguments before the store is opened, run); alias/profile open their own
+def _listed(rows, line, noun: str) -> int:
+    """One line a row, then the count."""
+    for r in rows:
+        print(line(r))
+    print(f"共 {len(rows)} 个{noun}")
+    return 0
+
+
+def _alias(services, args, _checked) -> int:
+    """`orders alias list|add NAME --unit CODE|remove NAME`: the saved platform names of units."""
+    orders = services.orders
+    if args.alias_action == "list":
+        return _listed(orders.alias_rows(), lambda r: "\t".join(map(str, r)), "单位别名")  # alias, code, name
+    if args.alias_action == "add":
+        before = orders.set_alias(args.name, args.unit)
+        moved = f"（原对应 {before}）" if before and before != args.unit else ""
+        print(f"已保存单位别名：{args.name.strip()} → {args.unit.strip()}{moved}")
+    else:
+        code = orders.remove_alias(args.name)
+        print(f"已删除单位别名：{args.name.strip()}（原对应 {code}）")
+    return 0
+
+
+def _profile(services, args, _checked) -> int:
+    """`orders profile list|rename OLD NEW|delete NAME`: the saved column maps."""
+    orders = services.orders
+    if args.profile_action == "list":
+        return _listed(list(orders.profiles().items()),
+                       lambda p: f"{p[0]}\t" + "，".join(f"{k}={v}" for k, v in p[1].items()), "列对应方案")
+    if args.profile_action == "rename":
+        new = orders.rename_profile(args.old, args.new)
+        print(f"已将列对应方案“{args.old}”改名为“{new}”")
+    else:
+        orders.delete_profile(args.name)
+        print(f"已删除列对应方案：{args.name}")
+    return 0
+
+
+# action → (check of the arguments before the store is opened, run)
 _ORDERS_ACTIONS = {
     "import": (_check_import, _import),
     "explain": (_check_explain, _explain),
     "reconcile": (_check_reconcile, _reconcile),
+    "alias": (lambda _args: None, _alias),
+    "profile": (lambda _args: None, _profile),
 }
 
 
 def cmd_orders(args, open_services) -> int:
-    action = args.orders_action
-    if action == "alias":
-        return cmd_orders_alias(args, open_services)
-    if action == "profile":
-        return cmd_orders_profile(args, open_services)
-    check, run = _ORDERS_ACTIONS[action]
-    checked = check(args)
-    services = open_services(args)
-    try:
-        return run(services, args, checked)
-    finally:
-        services.close()
-
-
-def cmd_orders_alias(args, open_services) -> int:
-    """`orders alias list|add NAME --unit CODE|remove NAME`: the saved platform names of units."""
-    from hotline_desktop.services.errors import ServiceError
-
-    services = open_services(args)
-    try:
-        orders = services.orders
-        try:
-            if args.alias_action == "list":
-                rows = orders.alias_rows()
-                for alias, code, name in rows:
-                    print(f"{alias}\t{code}\t{name}")
-                print(f"共 {len(rows)} 个单位别名")
-            elif args.alias_action == "add":
-                before = orders.set_alias(args.name, args.unit)
-                moved = f"（原对应 {before}）" if before and before != args.unit else ""
-                print(f"已保存单位别名：{args.name.strip()} → {args.unit.strip()}{moved}")
-            else:
-                code = orders.remove_alias(args.name)
-                print(f"已删除单位别名：{args.name.strip()}（原对应 {code}）")
-        except ServiceError as e:
-            raise CliError(str(e)) from None
-        return 0
-    finally:
-        services.close()
-
-
-def cmd_orders_profile(args, open_services) -> int:
-    """`orders profile list|rename OLD NEW|delete NAME`: the saved column maps."""
-    from hotline_desktop.services.errors import ServiceError
-
-    services = open_services(args)
-    try:
-        orders = services.orders
-        try:
-            if args.profile_action == "list":
-                profiles = orders.profiles()
-                for name, mapping in profiles.items():
-                    print(f"{name}\t" + "，".join(f"{k}={v}" for k, v in mapping.items()))
-                print(f"共 {len(profiles)} 个列对应方案")
-            elif args.profile_action == "rename":
-                new = orders.rename_profile(args.old, args.new)
-                print(f"已将列对应方案“{args.old}”改名为“{new}”")
-            else:
-                orders.delete_profile(args.name)
-                print(f"已删除列对应方案：{args.name}")
-        except ServiceError as e:
-            raise CliError(str(e)) from None
-        return 0
-    finally:
-        services.close()
+    return checked_run(args, open_services, *_ORDERS_ACTIONS[args.orders_action])
 
 
 def add_alias_profile_parsers(ns, common) -> None:

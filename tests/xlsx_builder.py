@@ -71,3 +71,15 @@ def write_xlsx(path: Path, sheet_data: str, *, dimension: str | None = None, sha
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return path
+
+
+def sheet_book(path: Path, rows) -> Path:
+    """A plain one-sheet workbook written by openpyxl, one row a sequence of values (dates, numbers, text)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return path

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hotline_desktop.core.excel_units import ImportProblem
+from hotline_desktop.core.excel_units import ImportProblem, missing_columns
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -107,9 +107,7 @@ def parse_calendar_file(path: str | Path) -> ParsedCalendar:
             return out
         colmap = {"date": 0, "type": 1, "name": 2}
         start = first
-    for need in ("date", "type"):
-        if need not in colmap:
-            out.problems.append(ImportProblem(first + 1, "", f"缺少必需的列“{_HEADERS[need][0]}”"))
+    out.problems += missing_columns(colmap, ((f, _HEADERS[f][0]) for f in ("date", "type")), first + 1)
     if out.problems:
         return out
     seen: dict[date, int] = {}

@@ -188,10 +188,16 @@ class _UnitRows:
         return clean
 
 
-def _no_header(rows) -> ImportProblem:
+def no_header_problem(rows, wanted: str) -> ImportProblem:
+    """Why no header row was found: the sheet is empty, or none of its first rows names `wanted`."""
     if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
         return ImportProblem(1, "", "工作表是空的，未找到表头")
-    return ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“编码”列（表头需要 编码、名称、类型）")
+    return ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有{wanted}")
+
+
+def missing_columns(colmap, required, excel_row: int) -> list[ImportProblem]:
+    """A problem for each required (field, header) the header row has no column of."""
+    return [ImportProblem(excel_row, "", f"缺少必需的列“{label}”") for need, label in required if need not in colmap]
 
 
 def parse_units_workbook(path: str | Path) -> ParsedUnits:
@@ -202,13 +208,11 @@ def parse_units_workbook(path: str | Path) -> ParsedUnits:
     known = {h: f for f, h, _, _ in COLUMNS} | HEADER_ALIASES
     header_idx = find_header(rows, known, "code")
     if header_idx is None:
-        out.problems.append(_no_header(rows))
+        out.problems.append(no_header_problem(rows, "“编码”列（表头需要 编码、名称、类型）"))
         return out
     colmap = header_columns(rows[header_idx], known, header_idx + 1, out.problems)
     out.columns = dict(colmap)
-    for need, label in (("code", "编码"), ("name", "名称"), ("kind", "类型")):
-        if need not in colmap:
-            out.problems.append(ImportProblem(header_idx + 1, "", f"缺少必需的列“{label}”"))
+    out.problems += missing_columns(colmap, (("code", "编码"), ("name", "名称"), ("kind", "类型")), header_idx + 1)
     if out.problems:
         return out
     out.absent = frozenset(f for f in OPTIONAL if f not in colmap)

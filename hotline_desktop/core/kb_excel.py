@@ -11,7 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.excel_units import HEADER_SCAN, ImportProblem, find_header, header_columns
+from hotline_desktop.core.excel_units import (
+    ImportProblem,
+    find_header,
+    header_columns,
+    missing_columns,
+    no_header_problem,
+)
 from hotline_desktop.core.kb import Content, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_rows, set_text
@@ -87,12 +93,6 @@ _CELL_PARSERS = {
 }
 
 
-def _no_header(rows) -> ImportProblem:
-    if not any(cell_text(c) for r in rows[:HEADER_SCAN] for c in r):
-        return ImportProblem(1, "", "工作表是空的，未找到表头")
-    return ImportProblem(1, "", f"未找到表头：前 {HEADER_SCAN} 行中没有“单位编码、类别、问题、答案”等列")
-
-
 def _read_kb_row(cells: dict, vals: dict[str, str], excel_row: int, columns: dict[str, str],
                  seen: dict[tuple[str, str], int]) -> tuple[KbDraft | None, list[ImportProblem]]:
     """One entry row checked on its own (and against earlier rows for a repeated question)."""
@@ -135,14 +135,12 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
     known = {h: f for f, h, _, _ in IMPORT_COLUMNS} | ALIASES
     head_idx = find_header(rows, known, None)  # a title row above the header is fine
     if head_idx is None:
-        out.problems.append(_no_header(rows))
+        out.problems.append(no_header_problem(rows, "“单位编码、类别、问题、答案”等列"))
         return out
     colmap = header_columns(rows[head_idx], known, head_idx + 1, out.problems)
     labels = {f: h for f, h, _, _ in IMPORT_COLUMNS}
     out.columns = {f: f"{column_letter(i)}（{labels[f]}）" for f, i in colmap.items()}
-    for need in REQUIRED:
-        if need not in colmap:
-            out.problems.append(ImportProblem(head_idx + 1, "", f"缺少必需的列“{labels[need]}”"))
+    out.problems += missing_columns(colmap, ((f, labels[f]) for f in REQUIRED), head_idx + 1)
     if out.problems:
         return out
     seen: dict[tuple[str, str], int] = {}

@@ -55,11 +55,16 @@ class Level(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Level:
-        t = (text or "").strip()
-        for lv in cls:
-            if t in (lv.value, LEVEL_LABELS[lv]):
-                return lv
-        raise ValueError(f"督办方式无效：“{t}”，应为 {'、'.join(LEVEL_LABELS.values())} 之一")
+        return _by_key_or_label(LEVEL_LABELS, text, "督办方式")
+
+
+def _by_key_or_label(labels: dict, text: str, what: str):
+    """The member of `labels` whose key or label is `text` (trimmed); else a ValueError naming `what`."""
+    t = (text or "").strip()
+    for member, label in labels.items():
+        if t in (member.value, label):
+            return member
+    raise ValueError(f"{what}无效：“{t}”，应为 {'、'.join(labels.values())} 之一")
 
 
 LEVEL_LABELS = {
@@ -90,11 +95,7 @@ class NoticeStatus(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> NoticeStatus:
-        t = (text or "").strip()
-        for s in cls:
-            if t in (s.value, STATUS_LABELS[s]):
-                return s
-        raise ValueError(f"状态无效：“{t}”，应为 {'、'.join(STATUS_LABELS.values())} 之一")
+        return _by_key_or_label(STATUS_LABELS, text, "状态")
 
 
 STATUS_LABELS = {

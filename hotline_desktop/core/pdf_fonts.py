@@ -39,26 +39,20 @@ def register_cjk_font() -> tuple[str, str]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    regular = None
-    for path, index in CANDIDATES:
-        if path.is_file():
-            try:
-                pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=index))
-                regular = path
-                break
-            except TTFError:
-                continue
+    def first(name: str, candidates, skip: Path | None = None) -> Path | None:
+        """Register the first candidate font file that loads under `name`; its path."""
+        for path, index in candidates:
+            if path.is_file() and path != skip:
+                try:
+                    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+                    return path
+                except TTFError:
+                    continue
+        return None
+
+    regular = first(FONT_NAME, CANDIDATES)
     if regular is None:
         raise NoCjkFont(
             "未找到可嵌入 PDF 的中文字体（Windows 需要宋体 simsun.ttc；Linux 请安装 fonts-wqy-zenhei）"
         )
-    bold = FONT_NAME
-    for path, index in BOLD_CANDIDATES:
-        if path.is_file() and path != regular:
-            try:
-                pdfmetrics.registerFont(TTFont(FONT_BOLD, str(path), subfontIndex=index))
-                bold = FONT_BOLD
-                break
-            except TTFError:
-                continue
-    return FONT_NAME, bold
+    return FONT_NAME, FONT_BOLD if first(FONT_BOLD, BOLD_CANDIDATES, skip=regular) else FONT_NAME

@@ -421,24 +421,40 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     gdef = scheme.group(group)
     units = in_order(result, group)
     lay = _annual_layout(scheme, group, [u.name for u in units])
-    rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
-    footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
-    period = _period_text(result.months)
-    return RankingTable(
+    return _table(
+        scheme, lay, year, group, None, _period_text(result.months), when, *_unit_rows(scheme, lay, units),
         title=gdef.title_for(year) or f"（{year}）年各{gdef.label}考核计分表",
-        subtitle=f"{scheme.title}　考核期：{period}　制表日期：{when}",
         sheet_name=_sheet_name(gdef.label),
+        notes=_licheng_notes(scheme),
+    )
+
+
+def _unit_rows(scheme: Scheme, lay: _Layout, units) -> tuple[tuple[TableRow, ...], tuple[FooterEntry, ...]]:
+    """An annual table's rows of these units in order, and the footer of those not ranked."""
+    rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
+    return rows, tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
+
+
+def _table(scheme: Scheme, lay: _Layout, year: int, group: str, month: str | None, period: str, when: str,
+           rows: tuple[TableRow, ...], footer: tuple[FooterEntry, ...], *, title: str, sheet_name: str,
+           notes) -> RankingTable:
+    """A table of one layout; its subtitle names the scheme, the 考核期 (a month's: 考核月份) and the date."""
+    span = "考核期" if month is None else "考核月份"
+    return RankingTable(
+        title=title,
+        subtitle=f"{scheme.title}　{span}：{period}　制表日期：{when}",
+        sheet_name=sheet_name,
         scheme_id=scheme.id,
         year=year,
         group=group,
-        month=None,
+        month=month,
         period_text=period,
         date_text=when,
         columns=tuple(lay.columns),
         header=tuple(lay.header),
         rows=rows,
         footer=footer,
-        notes=_licheng_notes(scheme),
+        notes=tuple(notes),
     )
 
 
@@ -497,22 +513,8 @@ def _monthly_table(
             f"注：当月没有工单的单位按全区月考核平均分 {fmt2(avg, trim=False)} 计分，排名栏注“{AVERAGED_TEXT}”。"
         )
     label = month_label(month)
-    return RankingTable(
-        title=f"（{label}）各单位{_topic(scheme)}办件情况统计表",
-        subtitle=f"{scheme.title}　考核月份：{label}　制表日期：{when}",
-        sheet_name=_sheet_name(label),
-        scheme_id=scheme.id,
-        year=year,
-        group=group,
-        month=month,
-        period_text=label,
-        date_text=when,
-        columns=tuple(lay.columns),
-        header=tuple(lay.header),
-        rows=rows,
-        footer=footer,
-        notes=tuple(notes),
-    )
+    return _table(scheme, lay, year, group, month, label, when, rows, footer,
+                  title=f"（{label}）各单位{_topic(scheme)}办件情况统计表", sheet_name=_sheet_name(label), notes=notes)
 
 
 def _month_footer(scheme: Scheme, month: str, u: UnitResult, m: MonthResult | None) -> FooterEntry | None:
@@ -611,26 +613,11 @@ def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: st
     scheme = result.scheme
     units = in_order(result, group)
     lay, notes = _ganxian_annual_layout(result, [u.name for u in units])
-    rows = tuple(TableRow(u.code, u.name, u.status, lay.row(u, i)) for i, u in enumerate(units, 1))
-    footer = tuple(e for u in units if (e := _unit_footer(scheme, u)) is not None)
-    period = _period_text(result.months)
     if result.dropped_months:
         notes.append("以下月份没有任何单位的有效数据，未计入考核期：" + "、".join(result.dropped_months))
-    return RankingTable(
-        title=f"（{year}）年度各单位{_topic(scheme)}综合评分表",
-        subtitle=f"{scheme.title}　考核期：{period}　制表日期：{when}",
-        sheet_name=_sheet_name(f"{year}年度"),
-        scheme_id=scheme.id,
-        year=year,
-        group=group,
-        month=None,
-        period_text=period,
-        date_text=when,
-        columns=tuple(lay.columns),
-        header=tuple(lay.header),
-        rows=rows,
-        footer=footer,
-        notes=tuple(notes),
+    return _table(
+        scheme, lay, year, group, None, _period_text(result.months), when, *_unit_rows(scheme, lay, units),
+        title=f"（{year}）年度各单位{_topic(scheme)}综合评分表", sheet_name=_sheet_name(f"{year}年度"), notes=notes,
     )
 
 

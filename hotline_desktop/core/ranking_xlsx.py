@@ -78,18 +78,15 @@ def _line_pt(pt: float) -> float:
 
 
 def _write_title(ws, table: RankingTable, last: str) -> None:
-    ws.merge_cells(f"A1:{last}1")
-    c = ws.cell(1, 1)
-    set_text(c, table.title)
-    c.font = _F_TITLE
-    c.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
-    ws.merge_cells(f"A2:{last}2")
-    c = ws.cell(2, 1)
-    set_text(c, table.subtitle)
-    c.font = _F_SUB
-    c.alignment = Alignment(horizontal="right", vertical="center")
-    ws.row_dimensions[2].height = 18
+    """Row 1 the title (centred), row 2 the subtitle (right), each merged across the table."""
+    for row, text, font, align, height in ((1, table.title, _F_TITLE, "center", 30),
+                                           (2, table.subtitle, _F_SUB, "right", 18)):
+        ws.merge_cells(f"A{row}:{last}{row}")
+        c = ws.cell(row, 1)
+        set_text(c, text)
+        c.font = font
+        c.alignment = Alignment(horizontal=align, vertical="center")
+        ws.row_dimensions[row].height = height
 
 
 def _write_header(ws, table: RankingTable, widths: list[float]) -> None:

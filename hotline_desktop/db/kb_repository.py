@@ -238,15 +238,11 @@ class KbRepository:
         sync_ids(con, *KB_TABLES)
 
     # -- bulk (import) ------------------------------------------------------------------------
-    def next_ids(self) -> tuple[int, int]:
-        e = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_entries")).scalar_one()
-        v = self.s.execute(text("SELECT coalesce(max(id), 0) FROM kb_versions")).scalar_one()
-        return e + 1, v + 1
-
-    def next_event_ids(self) -> tuple[int, int, int]:
-        """The next free ids of kb_checks, kb_feedback and kb_events (bulk-built demo rows)."""
+    def next_ids(self, *tables: str) -> tuple[int, ...]:
+        """The next free id (max + 1) of each of these kb tables, for bulk-built rows."""
+        assert set(tables) <= set(KB_TABLES), tables
         return tuple(self.s.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")).scalar_one()
-                     for t in ("kb_checks", "kb_feedback", "kb_events"))
+                     for t in tables)
 
     def bump_versions(self, entry_ids: list[int]) -> None:
         """An entry whose rows changed (its versions, checks, events: not only the entry row) moves on."""

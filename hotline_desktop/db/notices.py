@@ -119,11 +119,7 @@ class NoticeRepository:
 
     # -- writing -------------------------------------------------------------------------------
     def add(self, **fields: Any) -> Notice:
-        n = Notice(**fields)
-        self.s.add(n)
-        self.s.flush()
-        self.audit.record("notices", n.id, "insert", {k: (None, getattr(n, k)) for k in NOTICE_FIELDS})
-        return n
+        return self.audit.added("notices", Notice(**fields), NOTICE_FIELDS)
 
     def insert(self, fields: dict[str, Any]) -> int:
         """Insert a notice and its audit rows with two statements (the path of every issue)."""
@@ -137,16 +133,7 @@ class NoticeRepository:
         return nid
 
     def update(self, n: Notice, **fields: Any) -> dict[str, tuple[Any, Any]]:
-        changes = {}
-        for k, v in fields.items():
-            old = getattr(n, k)
-            if old != v:
-                changes[k] = (old, v)
-                setattr(n, k, v)
-        if changes:
-            self.s.flush()
-            self.audit.record("notices", n.id, "update", changes)
-        return changes
+        return self.audit.updated("notices", n, fields)
 
     def delete(self, n: Notice) -> None:
         """Remove a notice (undo of its issue); the counter keeps its number taken."""
@@ -156,26 +143,13 @@ class NoticeRepository:
         self.s.flush()
 
     def add_extension(self, **fields: Any) -> NoticeExtension:
-        e = NoticeExtension(**fields)
-        self.s.add(e)
-        self.s.flush()
-        self.audit.record("notice_extensions", e.id, "insert",
-                          {k: (None, v) for k, v in fields.items()})
-        return e
+        return self.audit.added("notice_extensions", NoticeExtension(**fields), fields)
 
     def get_extension(self, ext_id: int) -> NoticeExtension | None:
         return self.s.get(NoticeExtension, ext_id)
 
     def update_extension(self, e: NoticeExtension, **fields: Any) -> None:
-        changes = {}
-        for k, v in fields.items():
-            old = getattr(e, k)
-            if old != v:
-                changes[k] = (old, v)
-                setattr(e, k, v)
-        if changes:
-            self.s.flush()
-            self.audit.record("notice_extensions", e.id, "update", changes)
+        self.audit.updated("notice_extensions", e, fields)
 
     def replace_extensions(self, notice_id: int, exts: tuple[ExtensionRow, ...]) -> None:
         """Put back exactly these extension rows (undo restores a snapshot)."""

@@ -81,6 +81,27 @@ class AuditRepository:
             q = q.where(AuditEntry.operator == operator)
         return list(self.s.scalars(q))
 
+    def added(self, table: str, row, fields: Iterable[str]):
+        """A new ORM row flushed into the session (it has its id), audited as one insert of `fields`."""
+        self.s.add(row)
+        self.s.flush()
+        self.record(table, row.id, "insert", {k: (None, getattr(row, k)) for k in fields})
+        return row
+
+    def updated(self, table: str, row, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+        """The fields that differ set on an ORM row, flushed and audited as one update; the changes
+        (field → (old, new)), none: nothing written."""
+        changes = {}
+        for k, v in fields.items():
+            old = getattr(row, k)
+            if old != v:
+                changes[k] = (old, v)
+                setattr(row, k, v)
+        if changes:
+            self.s.flush()
+            self.record(table, row.id, "update", changes)
+        return changes
+
 
 class MetaRepository:
     def __init__(self, session: Session):
@@ -151,23 +172,10 @@ class UnitRepository:
         return self.s.scalar(select(func.count(Unit.id))) or 0
 
     def add(self, **fields: Any) -> Unit:
-        u = Unit(**fields)
-        self.s.add(u)
-        self.s.flush()
-        self.audit.record("units", u.id, "insert", {k: (None, getattr(u, k)) for k in UNIT_FIELDS})
-        return u
+        return self.audit.added("units", Unit(**fields), UNIT_FIELDS)
 
     def update(self, u: Unit, **fields: Any) -> dict[str, tuple[Any, Any]]:
-        changes = {}
-        for k, v in fields.items():
-            old = getattr(u, k)
-            if old != v:
-                changes[k] = (old, v)
-                setattr(u, k, v)
-        if changes:
-            self.s.flush()
-            self.audit.record("units", u.id, "update", changes)
-        return changes
+        return self.audit.updated("units", u, fields)
 
     def delete(self, u: Unit) -> None:
         self.audit.record("units", u.id, "delete", {k: (getattr(u, k), None) for k in UNIT_FIELDS})
@@ -408,13 +416,6 @@ class ValueRepository:
         if month is not None:
             q = q.where(MonthlyValue.month == month)
         return list(self.s.execute(q))
-
-    def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
-        """(unit_id, key) → the stored text of one month."""
-        q = select(MonthlyValue.unit_id, MonthlyValue.key, MonthlyValue.value).where(
-            MonthlyValue.year_scheme_id == year_scheme_id, MonthlyValue.month == month
-        )
-        return {(u, k): v for u, k, v in self.s.execute(q)}
 
     def monthly_versions(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], int]:
         """(unit_id, key) → the row version of one month's cells."""

@@ -38,49 +38,36 @@ class AppServices:
     def assessment(self):
         from hotline_desktop.services.assessment import AssessmentService
         from hotline_desktop.services.feeds import FeedService
+        from hotline_desktop.services.kb_feeds import KbFeedService
 
         assessment = AssessmentService(self.store)
         # fed inputs before any engine is built: 工单明细 figures over notice counts over typed values;
         # the orders layer (numpy) is built when first used, not with the main window
-        _OrdersOnFirstUse(self, FeedService(assessment, self.notices))
-        from hotline_desktop.services.kb_feeds import KbFeedService
-
-        self.__dict__["kb_feeds"] = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
+        self._orders_layer = OrdersOnFirstUse(FeedService(assessment, self.notices), self.calendar, self.settings)
+        self._kb_feeds = KbFeedService(assessment, self.kb)  # annual kb_* fed by the knowledge base
         return assessment
 
     @property
-    def feeds(self):
-        """Fed inputs (registers → scheme inputs): the orders layer over the notice feeds."""
-        if "feeds" not in self.__dict__:
-            self._build_orders()
-        return self.__dict__["feeds"]
+    def orders_layer(self) -> OrdersOnFirstUse:
+        """The orders layer's holder, made with the assessment service (`built` says whether it is)."""
+        self.assessment  # noqa: B018
+        return self._orders_layer
 
     @property
     def orders(self):
         """工单明细 import and the figures it feeds (built on first use)."""
-        if "orders" not in self.__dict__:
-            self._build_orders()
-        return self.__dict__["orders"]
+        return self.orders_layer.build().orders
 
-    def _build_orders(self):
-        """OrderService and OrderFeeds over the assessment's notice feeds (once); OrderFeeds takes
-        the place of the stand-in as ``assessment.feeds``."""
-        assessment = self.assessment
-        if "feeds" not in self.__dict__:
-            from hotline_desktop.services.orders import OrderFeeds, OrderService
-
-            stand_in = self.__dict__["_orders_stand_in"]
-            orders = OrderService(self.store, assessment, self.calendar, self.settings)
-            self.__dict__["orders"] = orders
-            self.__dict__["feeds"] = OrderFeeds(stand_in.inner, orders)
-        return self.__dict__["feeds"]
+    @property
+    def feeds(self):
+        """Fed inputs (registers → scheme inputs): the orders layer over the notice feeds."""
+        return self.orders_layer.build()
 
     @property
     def kb_feeds(self):
-        """Annual inputs fed by the knowledge base; created with the assessment service."""
-        if "kb_feeds" not in self.__dict__:
-            self.assessment  # noqa: B018
-        return self.__dict__["kb_feeds"]
+        """Annual inputs fed by the knowledge base; made with the assessment service."""
+        self.assessment  # noqa: B018
+        return self._kb_feeds
 
     @cached_property
     def monthly_io(self):
@@ -179,36 +166,46 @@ class AppServices:
         self.store.close()
 
 
-class _OrdersOnFirstUse:
-    """``assessment.feeds`` until the orders layer is first used: any attribute builds it
-    (services.orders and numpy load then, not with the main window) and is answered by it.
+class OrdersOnFirstUse:
+    """``assessment.feeds`` until the orders layer is first used: `build()` (or any attribute it
+    does not have) makes OrderService and OrderFeeds once (services.orders and numpy load then, not
+    with the main window); OrderFeeds then takes this stand-in's place as ``assessment.feeds``.
 
     Until then it keeps what the orders layer would do from the start: a calendar or office-hours
     edit recounts the stored 工单明细 figures (OrderService.recompute; once built, the service's own
     listeners do it), and an invalidate reaches the notice feeds."""
 
-    def __init__(self, services: AppServices, inner):
-        self._services = services
-        self.inner = inner
-        services.__dict__["_orders_stand_in"] = self
-        inner.assessment.feeds = self
-        calendar, settings = services.calendar, services.settings
+    def __init__(self, notice_feeds, calendar, settings):
+        self.inner = notice_feeds
+        self._calendar, self._settings = calendar, settings
+        self._built = None  # the OrderFeeds, once built
+        notice_feeds.assessment.feeds = self
         calendar.changed.connect(lambda _days: self._recount())
         settings.changed.connect(lambda _s, names: self._recount() if "office_hours" in names else None)
 
     @property
     def built(self) -> bool:
-        return "feeds" in self._services.__dict__
+        return self._built is not None
+
+    def build(self):
+        """The OrderFeeds over the notice feeds, made on the first call."""
+        if self._built is None:
+            from hotline_desktop.services.orders import OrderFeeds, OrderService
+
+            assessment = self.inner.assessment
+            orders = OrderService(assessment.store, assessment, self._calendar, self._settings)
+            self._built = OrderFeeds(self.inner, orders)
+        return self._built
 
     def _recount(self) -> None:
         if not self.built:  # built now, its listeners join after this change: recount here
-            self._services.orders.recompute()
+            self.build().orders.recompute()
 
     def invalidate(self) -> None:
         if self.built:
-            self._services.feeds.invalidate()
+            self._built.invalidate()
         else:
             self.inner.invalidate()
 
     def __getattr__(self, name):
-        return getattr(self._services._build_orders(), name)
+        return getattr(self.build(), name)

@@ -258,7 +258,7 @@ class AssessmentService:
     def monthly_texts(self, year_scheme_id: int, month: str) -> dict[tuple[int, str], str]:
         """(unit_id, key) → the stored text of one month (no parsing: stored text is canonical)."""
         with self.store.session() as s:
-            return ValueRepository(s).monthly_texts(year_scheme_id, month)
+            return {(u, k): v for u, _m, k, v in ValueRepository(s).monthly_rows(year_scheme_id, month)}
 
     def scored_monthly_cells(self, year_scheme_id: int, month: str | None = None) -> dict[tuple[int, str, str], Cell]:
         """The cells the engine scores: typed cells with fed inputs applied (override > fed > typed)."""

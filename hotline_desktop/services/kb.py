@@ -485,7 +485,7 @@ class KbService:
         """Insert validated drafts (unit id, category, form, content) as 采集 entries, at once."""
         with self.store.session() as s:
             repo = KbRepository(s)
-            eid, vid = repo.next_ids()
+            eid, vid = repo.next_ids("kb_entries", "kb_versions")
             entries, versions, audit = [], [], []
             for i, (unit_id, cat, form, c) in enumerate(drafts):
                 e_id, v_id = eid + i, vid + i

@@ -269,8 +269,8 @@ def fill_demo_kb(services, today: date | None = None, seed: int = 10) -> int:
     start = date(year - 1, 3, 1)
     with services.store.session() as s:
         repo = KbRepository(s)
-        eid, vid = repo.next_ids()
-        cid, fid, evid = repo.next_event_ids()
+        eid, vid, cid, fid, evid = repo.next_ids("kb_entries", "kb_versions", "kb_checks", "kb_feedback",
+                                                 "kb_events")
         ids = _Ids(version=vid, check=cid, feedback=fid, event=evid)
         snaps: list[tuple[int, Snapshot]] = []
         for u in units:

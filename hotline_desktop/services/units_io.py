@@ -248,7 +248,7 @@ def _sort_rows(plan: UnitImportPlan, merged: dict[int, UnitDraft], existing: dic
         if old is None:
             plan.adds[row] = d
             continue
-        before = drafts.get(old.id) or draft_of(old)
+        before = drafts[old.id]  # _merge_rows drafted every stored unit a row updates (same code key)
         diffs = [
             FieldChange(row, old.code, d.name or old.name, f, shown(before, f), shown(d, f))
             for f in COMPARED

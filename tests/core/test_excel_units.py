@@ -1,4 +1,5 @@
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from xlsx_builder import sheet_book
 
 from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.excel_units import parse_units_workbook, write_units_template, write_units_workbook
@@ -6,13 +7,7 @@ from hotline_desktop.paths import builtin_data_dir
 
 
 def _book(path, rows, header=("编码", "名称", "类型", "上级单位编码", "联系人", "联系电话", "启用", "备注")):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
+    return sheet_book(path, [header, *rows])
 
 
 def test_every_problem_is_listed_with_row_and_column(tmp_path):
@@ -57,3 +52,21 @@ def test_shipped_template_matches_the_code(tmp_path):
     a = [c.value for c in load_workbook(shipped).active[1]]
     b = [c.value for c in load_workbook(fresh).active[1]]
     assert a == b
+
+
+def test_a_sheet_without_a_header_says_which_columns_it_looks_for(tmp_path):
+    from hotline_desktop.core.kb_excel import parse_kb_workbook
+
+    empty = _book(tmp_path / "e.xlsx", [], header=())
+    other = _book(tmp_path / "o.xlsx", [("1", "2")], header=("甲", "乙"))
+    assert [str(p) for p in parse_units_workbook(empty).problems] == ["第 1 行：工作表是空的，未找到表头"]
+    assert [str(p) for p in parse_kb_workbook(empty).problems] == ["第 1 行：工作表是空的，未找到表头"]
+    assert [str(p) for p in parse_units_workbook(other).problems] == [
+        "第 1 行：未找到表头：前 50 行中没有“编码”列（表头需要 编码、名称、类型）"]
+    assert [str(p) for p in parse_kb_workbook(other).problems] == [
+        "第 1 行：未找到表头：前 50 行中没有“单位编码、类别、问题、答案”等列"]
+    assert [str(p) for p in parse_units_workbook(_book(tmp_path / "u.xlsx", [("T01",)], header=("编码",))).problems] == [
+        "第 1 行：缺少必需的列“名称”", "第 1 行：缺少必需的列“类型”"]
+    assert [str(p) for p in parse_kb_workbook(_book(tmp_path / "k.xlsx", [("T01", "x")],
+                                                    header=("单位编码", "问题"))).problems] == [
+        "第 1 行：缺少必需的列“类别”", "第 1 行：缺少必需的列“答案”"]

@@ -4,13 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from cli_support import run
 from openpyxl import Workbook
-
-from hotline_desktop.cli import main
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 def test_demo_then_export_import_roundtrip(tmp_path, capsys):

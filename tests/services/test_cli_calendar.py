@@ -4,16 +4,13 @@ import json
 import sqlite3
 from datetime import date
 
-from hotline_desktop.cli import main
+from cli_support import run
+
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.core.notices import Channel, Level
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
 from hotline_desktop.services.notices import NoticeDraft
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 def _office_days(d):

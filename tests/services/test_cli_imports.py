@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from cli_support import run
 from openpyxl import Workbook, load_workbook
 from xlsx_builder import cell, write_xlsx
 
-from hotline_desktop.cli import main
-
 YEAR, MONTH, SCHEME = "2023", "2023-03", "ganxian-2023-hotline"
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 @pytest.fixture

@@ -4,33 +4,17 @@ search, export, report; bad input exits 2 in Chinese and writes nothing."""
 import json
 import sqlite3
 
-from openpyxl import Workbook
-
-from hotline_desktop.cli import main
-
-
-def run(*args):
-    return main([str(a) for a in args])
+from cli_support import run
+from xlsx_builder import sheet_book
 
 
 def _units(tmp_path, d):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["编码", "名称", "类型"])
-    ws.append(["D01", "区民政局", "科室"])
-    wb.save(tmp_path / "u.xlsx")
+    sheet_book(tmp_path / "u.xlsx", [["编码", "名称", "类型"], ["D01", "区民政局", "科室"]])
     assert run("--data-dir", d, "import", "units", tmp_path / "u.xlsx") == 0
 
 
 def _kb_file(tmp_path, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["单位编码", "类别", "问题", "答案", "文号"])
-    for r in rows:
-        ws.append(list(r))
-    p = tmp_path / "kb.xlsx"
-    wb.save(p)
-    return p
+    return sheet_book(tmp_path / "kb.xlsx", [["单位编码", "类别", "问题", "答案", "文号"], *rows])
 
 
 def _count(d, table="kb_entries"):

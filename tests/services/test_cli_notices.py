@@ -3,23 +3,12 @@
 import json
 
 import pytest
+from cli_support import run
 from openpyxl import load_workbook
 
-from hotline_desktop.cli import main
 from hotline_desktop.core.scoring.case import run_score_case
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
-
-
-def run(*args):
-    return main([str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("demo") / "data"
-    assert run("--data-dir", d, "demo") == 0
-    return d
 
 
 @pytest.fixture
@@ -160,6 +149,11 @@ def test_export_case_bad_requests(demo_dir, tmp_path, capsys):
     assert "2026 年未使用考核方案" in capsys.readouterr().err
     assert run("--data-dir", demo_dir, "export", "case", "--scheme", "licheng-2020", "--year", 2025,
                "--out", tmp_path / "c.txt") == 2
+    capsys.readouterr()
+    # two different files (FILE and --out) are refused, as every other export does; before, FILE won silently
+    assert run("--data-dir", demo_dir, "export", "case", tmp_path / "a.json", "--scheme", "licheng-2020",
+               "--year", 2025, "--out", tmp_path / "b.json") == 2
+    assert "导出文件只能指定一个（FILE 或 --out）" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
 
 

@@ -5,19 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from hotline_desktop.cli import main
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import gen_orders  # noqa: E402
+from cli_support import run
 
 NAMES = ["梅林镇", "储潭乡"]
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 @pytest.fixture

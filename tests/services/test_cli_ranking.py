@@ -1,22 +1,11 @@
 import pytest
+from cli_support import run
 from openpyxl import load_workbook
 
-from hotline_desktop.cli import main
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.ranking_export import RankingExportCancelled, export_ranking
-
-
-def run(*args):
-    return main([str(a) for a in args])
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("demo") / "data"
-    assert run("--data-dir", d, "demo") == 0
-    return d
 
 
 def test_export_ranking_xlsx_for_one_group(demo_dir, tmp_path, capsys):

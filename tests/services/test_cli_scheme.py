@@ -1,15 +1,11 @@
 """`scheme list` and `scheme assign` (issue 7 item 26): the toolbar's 考核方案 / 指定方案 headless."""
 
 import pytest
+from cli_support import run
 
-from hotline_desktop.cli import main
 from hotline_desktop.core.scoring.scheme import builtin_schemes_dir
 from hotline_desktop.paths import DataPaths
 from hotline_desktop.services.app import AppServices
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 def test_assign_then_list_shows_years_per_scheme(tmp_path, capsys):

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from scoring_inputs import FULL_HOTLINE_MONTH as FULL_MONTH
 
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.core.kb import CheckResult, Content
@@ -10,11 +11,6 @@ from hotline_desktop.core.scoring import ScoringEngine
 from hotline_desktop.services.assessment import CellEdit
 
 ALL_PASS = [CheckResult(i, True) for i in range(1, 5)]
-FULL_MONTH = {
-    "volume": "21", "on_time_completion_rate": "100", "satisfaction_rate": "100", "rework_rate": "0",
-    "sign_in_rate": "100", "response_rate": "100", "return_overdue_rate": "0", "first_extension_rate": "0",
-    "second_extension_rate": "0",
-}
 
 
 @pytest.fixture

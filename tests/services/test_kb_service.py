@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from xlsx_builder import sheet_book
 
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.core.kb import CheckResult, Content
@@ -194,13 +195,7 @@ def test_undo_and_redo_of_each_edit_restore_exact_state(k):
 
 
 def _workbook(path, rows, header=("单位编码", "类别", "问题", "答案", "形式", "依据文件名称", "文号", "附件数量", "生效日期")):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
+    return sheet_book(path, [header, *rows])
 
 
 def test_import_is_validated_whole_and_writes_nothing_on_error(k, services, tmp_path):
@@ -240,12 +235,9 @@ def test_import_is_validated_whole_and_writes_nothing_on_error(k, services, tmp_
 
 def test_import_finds_the_header_below_a_title_row_and_refuses_a_repeated_column(k, services, tmp_path):
     good = ("D01", "社会民生", "问一？", "答一。")
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["历城区知识库采集表（2026年）"])
-    ws.append(["单位\n编码", "类别", "问题", "答案"])  # a header wrapped in its cell
-    ws.append(list(good))
-    wb.save(tmp_path / "title.xlsx")
+    sheet_book(tmp_path / "title.xlsx", [["历城区知识库采集表（2026年）"],
+                                         ["单位\n编码", "类别", "问题", "答案"],  # a header wrapped in its cell
+                                         good])
     plan = services.kb_io.plan(tmp_path / "title.xlsx")
     assert plan.problems == [] and plan.total_rows == 1
     twice = services.kb_io.plan(_workbook(tmp_path / "twice.xlsx", [(*good, "另一个答案")],

@@ -310,7 +310,7 @@ def test_after_a_restart_an_office_hours_edit_recounts_before_the_orders_layer_i
     try:
         got = []
         again.assessment.values_changed.connect(lambda y, ch: got.extend(ch))
-        assert "orders" not in again.__dict__  # not built by opening, nor by the assessment service
+        assert not again.orders_layer.built  # not built by opening, nor by the assessment service
         again.settings.update({"office_hours": "10:00–12:00、12:30–13:00"})
         assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "100", "50")]
         assert scored(again, ys)[(ids["T01"], "sign_in_rate")] == "50"
@@ -319,6 +319,28 @@ def test_after_a_restart_an_office_hours_edit_recounts_before_the_orders_layer_i
         assert [(c.key, c.old.text, c.new.text) for c in got] == [("sign_in_rate", "50", "0")]
     finally:
         again.close()
+
+
+def test_the_orders_layer_is_built_once_on_first_use_and_takes_the_stand_ins_place(services, monkeypatch):
+    from hotline_desktop.services import orders as orders_mod
+
+    made = []
+
+    class Counted(orders_mod.OrderService):
+        def __init__(self, *a, **kw):
+            made.append(self)
+            super().__init__(*a, **kw)
+
+    monkeypatch.setattr(orders_mod, "OrderService", Counted)
+    stand_in = services.assessment.feeds
+    assert not services.orders_layer.built and made == []
+    assert stand_in.active_keys  # any attribute of the fed-inputs seam builds the layer
+    assert services.orders_layer.built and len(made) == 1
+    assert services.orders is made[0] and services.orders is services.orders
+    assert services.assessment.feeds is services.feeds is services.feeds
+    assert isinstance(services.feeds, orders_mod.OrderFeeds) and services.feeds.orders is made[0]
+    services.invalidate()
+    assert len(made) == 1
 
 
 def test_an_import_is_undone_and_redone_with_the_cells_it_moved(setup, tmp_path):

@@ -1,16 +1,11 @@
 import pytest
 from openpyxl import load_workbook
+from scoring_inputs import FULL_HOTLINE_MONTH as FULL_MONTH
 
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.core.scoring import ScoringEngine
 from hotline_desktop.services.assessment import CellEdit
 from hotline_desktop.services.errors import ServiceError
-
-FULL_MONTH = {
-    "volume": "21", "on_time_completion_rate": "100", "satisfaction_rate": "100", "rework_rate": "0",
-    "sign_in_rate": "100", "response_rate": "100", "return_overdue_rate": "0", "first_extension_rate": "0",
-    "second_extension_rate": "0",
-}
 
 
 @pytest.fixture

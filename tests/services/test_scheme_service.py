@@ -1,8 +1,8 @@
 """User schemes through services: import into the data folder's schemes folder, assign, freeze per year."""
 
 import pytest
+from cli_support import run
 
-from hotline_desktop.cli import main
 from hotline_desktop.core.scoring.errors import SchemeError
 from hotline_desktop.core.scoring.scheme import builtin_schemes_dir
 from hotline_desktop.db.repositories import AuditRepository
@@ -75,10 +75,6 @@ def test_a_broken_user_file_does_not_break_the_catalog_or_builtin_assignments(se
     assert services.assessment.assign(2026, "licheng-2020").scheme_id == "licheng-2020"
     with pytest.raises(SchemeError, match="TOML 格式错误"):
         services.assessment.assign(2026, "oops")
-
-
-def run(*args):
-    return main([str(a) for a in args])
 
 
 def test_cli_import_list_and_assign_a_user_scheme(tmp_path, capsys):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from xlsx_builder import rows_xml, write_xlsx
+from openpyxl import load_workbook
+from xlsx_builder import rows_xml, sheet_book, write_xlsx
 
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.services.errors import ServiceError, ValidationFailed
@@ -16,15 +16,7 @@ HEADER = ("编码", "名称", "类型", "上级单位编码", "联系人", "联�
 
 
 def sheet(path, rows, header=HEADER, above=()):
-    wb = Workbook()
-    ws = wb.active
-    for r in above:
-        ws.append(list(r))
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
+    return sheet_book(path, [*above, header, *rows])
 
 
 @pytest.fixture
@@ -93,13 +85,8 @@ def test_the_database_refuses_codes_differing_only_in_case(services, t01):
 
 
 def test_a_date_or_number_cell_is_not_a_code(services, tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(HEADER))
-    ws.append([datetime.date(2025, 1, 2), "日期社区", "社区"])
-    ws.append([101, "数字社区", "社区"])
-    ws.append(["T02", "好街道", "街道"])
-    wb.save(tmp_path / "u.xlsx")
+    sheet(tmp_path / "u.xlsx", [[datetime.date(2025, 1, 2), "日期社区", "社区"], [101, "数字社区", "社区"],
+                                ["T02", "好街道", "街道"]])
     plan = services.units_io.plan(tmp_path / "u.xlsx")
     msgs = {p.row: p.message for p in plan.problems}
     assert set(msgs) == {2, 3}

@@ -1,5 +1,5 @@
 import pytest
-from openpyxl import Workbook
+from xlsx_builder import sheet_book
 
 from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.services.errors import ServiceError, ValidationFailed
@@ -32,13 +32,7 @@ def test_unit_with_children_cannot_be_deleted_only_deactivated(services):
 
 
 def _sheet(path, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["编码", "名称", "类型", "上级单位编码", "联系人", "联系电话", "启用", "备注"])
-    for r in rows:
-        ws.append(list(r))
-    wb.save(path)
-    return path
+    return sheet_book(path, [["编码", "名称", "类型", "上级单位编码", "联系人", "联系电话", "启用", "备注"], *rows])
 
 
 def test_import_is_all_or_nothing(services, tmp_path):
