@@ -63,6 +63,15 @@ def take_screenshots(data_dir: str | None, out_dir: str, *, dialogs: bool = Fals
     return saved
 
 
+def _shot(app, dlg, path: Path) -> Path:
+    """Show `dlg`, let it paint, save it to `path`, close it."""
+    dlg.show()
+    _settle(app)
+    dlg.grab().save(str(path))
+    dlg.close()
+    return path
+
+
 def _dialog_shots(app, win, out: Path) -> list[Path]:
     from hotline_desktop.core.excel_units import ImportProblem
     from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
@@ -78,12 +87,7 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
         dlg.set_draft(UnitDraft(code="SQ001", name="示例社区"))
     dlg.ui.phoneEdit.setText("0531-8888")  # show how a field error looks
     dlg.validate()
-    dlg.show()
-    _settle(app)
-    p = out / "unit_dialog.png"
-    dlg.grab().save(str(p))
-    saved.append(p)
-    dlg.close()
+    saved.append(_shot(app, dlg, out / "unit_dialog.png"))
 
     problems = [
         ImportProblem(3, "A（编码）", "编码“SQ001”在第 2 行已出现"),
@@ -92,12 +96,7 @@ def _dialog_shots(app, win, out: Path) -> list[Path]:
         ImportProblem(9, "D（上级单位编码）", "上级单位编码“JD99”不存在"),
     ]
     pd = ImportProblemsDialog(problems, "共 12 行：新增 7，更新 1，无变化 0；有问题的行 4", 8, "承办单位.xlsx", win)
-    pd.show()
-    _settle(app)
-    p = out / "import_problems.png"
-    pd.grab().save(str(p))
-    saved.append(p)
-    pd.close()
+    saved.append(_shot(app, pd, out / "import_problems.png"))
     saved += _calendar_shots(app, win, out)
     saved += _notice_shots(app, win, out)
     return saved
@@ -111,12 +110,7 @@ def _calendar_shots(app, win, out: Path) -> list[Path]:
     saved = []
     for name, dlg in (("calendar", CalendarDialog(win.services, win.registers_undo, win.year, win)),
                       ("settings", SettingsDialog(win.services, win.registers_undo, win))):
-        dlg.show()
-        _settle(app)
-        p = out / f"{name}.png"
-        dlg.grab().save(str(p))
-        saved.append(p)
-        dlg.close()
+        saved.append(_shot(app, dlg, out / f"{name}.png"))
         dlg.deleteLater()
     return saved
 

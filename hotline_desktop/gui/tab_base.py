@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -10,10 +10,12 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QTableView,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +34,8 @@ class TabPage(QWidget):
     """
 
     key: str = ""
+    #: the order the work kept while hidden runs in when shown (keys not named run after, as kept)
+    catch_up_order: tuple[str, ...] = ()
     edit_area: str | None = None  # core.roles area this tab edits (None: read-only tab)
     status_message = Signal(str, int)  # text, timeout ms
 
@@ -42,6 +46,7 @@ class TabPage(QWidget):
         self.year: int | None = None
         self.year_scheme = None  # YearSchemeRow chosen in the toolbar, or None
         self.role_refusal = ""  # why this seat's role may not edit here ('' when it may)
+        self._deferred: dict[str, tuple[Callable[..., None], tuple]] = {}  # key -> (work, args)
 
     @property
     def title(self) -> str:
@@ -82,6 +87,55 @@ class TabPage(QWidget):
 
     def shutdown(self) -> None:
         """Detach from the services before they close."""
+
+    # -- catch up when shown -------------------------------------------------------------
+    # A hidden tab does no work for changes made elsewhere: it keeps what is owed, one entry per key,
+    # and does it once when it is next shown (or when an action needs it current, `catch_up(key)`).
+    def when_shown(self, key: str, work: Callable[..., None], *args) -> None:
+        """Run `work(*args)` now if the tab is visible; hidden, keep it (replacing what `key` held)
+        and run it once when the tab is next shown."""
+        if self.isVisible():
+            self._deferred.pop(key, None)
+            work(*args)
+        else:
+            self._deferred[key] = (work, args)
+
+    def gather_when_shown(self, key: str, items: Iterable[Hashable], work: Callable[[frozenset], None]) -> bool:
+        """For a tab that follows changes item by item: False when visible (the caller does the work
+        now); hidden, add `items` to those kept under `key` and return True — when next shown,
+        `work(frozenset(every item heard))` runs once."""
+        if self.isVisible():
+            return False
+        kept = self._deferred.get(key)
+        held = kept[1][0] if kept is not None else frozenset()
+        self._deferred[key] = (work, (held | frozenset(items),))
+        return True
+
+    def deferred(self, key: str) -> tuple | None:
+        """The arguments kept under `key` for when shown (None when nothing is owed)."""
+        kept = self._deferred.get(key)
+        return None if kept is None else kept[1]
+
+    def drop_deferred(self, key: str) -> None:
+        """Forget what `key` owed (the work it stood for was just done another way)."""
+        self._deferred.pop(key, None)
+
+    def catch_up(self, key: str | None = None) -> None:
+        """Do now what was kept while hidden: one key's work, or all of it in `catch_up_order`.
+        A work may drop what it made unnecessary (a full reload drops item-by-item updates)."""
+        if key is not None:
+            kept = self._deferred.pop(key, None)
+            if kept is not None:
+                kept[0](*kept[1])
+            return
+        for k in self.catch_up_order:
+            self.catch_up(k)
+        while self._deferred:
+            self.catch_up(next(iter(self._deferred)))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.catch_up()
 
     # -- helpers -------------------------------------------------------------------------
     def show_status(self, text: str, timeout_ms: int = 8000) -> None:
@@ -139,6 +193,19 @@ class TabPage(QWidget):
         find.triggered.connect(lambda: (edit.setFocus(), edit.selectAll()))
         self.addAction(find)
         return edit
+
+    def counted_layout(self, container: QWidget, bar: QBoxLayout, body: QWidget,
+                       margins: tuple[int, int, int, int] = (0, 0, 0, 0)) -> QVBoxLayout:
+        """`container`'s layout: `bar` over `body` (taking the height) over the counts line,
+        `self.counts_label` (made here)."""
+        self.counts_label = QLabel(container)
+        self.counts_label.setObjectName("countsLabel")
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(*margins)
+        layout.addLayout(bar)
+        layout.addWidget(body, 1)
+        layout.addWidget(self.counts_label)
+        return layout
 
     def make_row_table(self, model, sort_column: int, parent: QWidget | None = None) -> QTableView:
         """A read-only, sortable table of whole rows (one selected at a time), as the lists use."""

@@ -33,6 +33,46 @@ class _Job(QRunnable):
 _running: set[_Signals] = set()  # keep signal objects alive until their job reports
 
 
+def _dialog(parent: QWidget | None, label: str, maximum: int, modality: Qt.WindowModality, show_after_ms: int,
+            *, cancel: bool = False, auto_reset: bool = True) -> QProgressDialog:
+    """The 请稍候 dialog a job shows once it takes `show_after_ms` (maximum 0: busy, no percentage)."""
+    dlg = QProgressDialog(label, QCoreApplication.translate("workers", "取消") if cancel else "", 0, maximum, parent)
+    dlg.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
+    if not cancel:
+        dlg.setCancelButton(None)
+    dlg.setWindowModality(modality)
+    dlg.setMinimumDuration(show_after_ms)
+    dlg.setAutoClose(False)
+    if not auto_reset:
+        dlg.setAutoReset(False)
+    dlg.setValue(0)
+    return dlg
+
+
+def _dismiss(dlg: QProgressDialog) -> None:
+    dlg.reset()
+    dlg.close()
+    dlg.deleteLater()
+
+
+def _start(signals: _Signals, fn: Callable[[], Any], on_done: Callable[[Any], None],
+           on_error: Callable[[BaseException], None], before: Callable[[], None] | None = None):
+    """Run fn() in the thread pool; when it reports, `before()` (closing its dialog), then exactly
+    one of on_done / on_error, in the GUI thread."""
+
+    def finish(callback, value):
+        _running.discard(signals)
+        if before is not None:
+            before()
+        callback(value)
+
+    signals.done.connect(lambda r: finish(on_done, r))
+    signals.failed.connect(lambda e: finish(on_error, e))
+    _running.add(signals)
+    QThreadPool.globalInstance().start(_Job(fn, signals))
+    return signals
+
+
 def run_in_background(
     parent: QWidget | None,
     label: str,
@@ -43,44 +83,15 @@ def run_in_background(
     show_after_ms: int = 400,
 ) -> _Signals:
     """Start fn() in the thread pool; a busy (indeterminate) dialog appears if it takes a while."""
-    signals = _Signals()
-    busy = QProgressDialog(label, "", 0, 0, parent)
-    busy.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
-    busy.setCancelButton(None)
-    busy.setWindowModality(Qt.WindowModality.WindowModal)
-    busy.setMinimumDuration(show_after_ms)
-    busy.setAutoClose(False)
-    busy.setValue(0)
-
-    def finish(callback, value):
-        _running.discard(signals)
-        busy.reset()
-        busy.close()
-        busy.deleteLater()
-        callback(value)
-
-    signals.done.connect(lambda r: finish(on_done, r))
-    signals.failed.connect(lambda e: finish(on_error, e))
-    _running.add(signals)
-    QThreadPool.globalInstance().start(_Job(fn, signals))
-    return signals
+    busy = _dialog(parent, label, 0, Qt.WindowModality.WindowModal, show_after_ms)
+    return _start(_Signals(), fn, on_done, on_error, lambda: _dismiss(busy))
 
 
 def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None],
                 on_error: Callable[[BaseException], None]) -> _Signals:
     """Start fn() in the thread pool without a dialog (the caller shows its own busy state);
     on_done / on_error run in the GUI thread."""
-    signals = _Signals()
-
-    def finish(callback, value):
-        _running.discard(signals)
-        callback(value)
-
-    signals.done.connect(lambda r: finish(on_done, r))
-    signals.failed.connect(lambda e: finish(on_error, e))
-    _running.add(signals)
-    QThreadPool.globalInstance().start(_Job(fn, signals))
-    return signals
+    return _start(_Signals(), fn, on_done, on_error)
 
 
 class _ProgressSignals(_Signals):
@@ -105,13 +116,7 @@ def run_with_progress(
 
     signals = _ProgressSignals()
     stop = threading.Event()
-    dlg = QProgressDialog(label, QCoreApplication.translate("workers", "取消"), 0, 100, parent)
-    dlg.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
-    dlg.setWindowModality(Qt.WindowModality.WindowModal)
-    dlg.setMinimumDuration(show_after_ms)
-    dlg.setAutoClose(False)
-    dlg.setAutoReset(False)
-    dlg.setValue(0)
+    dlg = _dialog(parent, label, 100, Qt.WindowModality.WindowModal, show_after_ms, cancel=True, auto_reset=False)
 
     def on_cancel() -> None:
         stop.set()
@@ -120,25 +125,16 @@ def run_with_progress(
     dlg.canceled.connect(on_cancel)
     signals.progress.connect(lambda p: dlg.setValue(max(0, min(100, int(p)))) if not stop.is_set() else None)
 
-    def finish(callback, value):
-        _running.discard(signals)
+    def close() -> None:
         try:
             dlg.canceled.disconnect(on_cancel)
         except (RuntimeError, TypeError):
             pass
-        dlg.reset()
-        dlg.close()
-        dlg.deleteLater()
-        callback(value)
+        _dismiss(dlg)
 
-    signals.done.connect(lambda r: finish(on_done, r))
-    signals.failed.connect(lambda e: finish(on_error, e))
     signals.dialog = dlg  # type: ignore[attr-defined]
     signals.cancel = on_cancel  # type: ignore[attr-defined]
-    _running.add(signals)
-
-    QThreadPool.globalInstance().start(_Job(lambda: fn(lambda p: signals.progress.emit(p), stop.is_set), signals))
-    return signals
+    return _start(signals, lambda: fn(lambda p: signals.progress.emit(p), stop.is_set), on_done, on_error, close)
 
 
 def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int], None]], Any]) -> Any:
@@ -151,14 +147,7 @@ def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int
     signals = _ProgressSignals()
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
-    dlg = QProgressDialog(label, "", 0, 100, parent)
-    dlg.setWindowTitle(QCoreApplication.translate("workers", "请稍候"))
-    dlg.setCancelButton(None)
-    dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dlg.setMinimumDuration(300)
-    dlg.setAutoClose(False)
-    dlg.setAutoReset(False)
-    dlg.setValue(0)
+    dlg = _dialog(parent, label, 100, Qt.WindowModality.ApplicationModal, 300, auto_reset=False)
     signals.progress.connect(lambda p: dlg.setValue(max(0, min(100, int(p)))))
 
     def finish(key: str, value: Any) -> None:
@@ -176,9 +165,7 @@ def run_and_wait(parent: QWidget | None, label: str, fn: Callable[[Callable[[int
             loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
     finally:
         _running.discard(signals)
-        dlg.reset()
-        dlg.close()
-        dlg.deleteLater()
+        _dismiss(dlg)
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")

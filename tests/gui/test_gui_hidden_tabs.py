@@ -5,9 +5,8 @@ from ranking_fixtures import (
     district_fixture,  # noqa: F401 - registers the "district" fixture
     open_tab,
 )
-from tab_fixtures import show_year_tab
+from tab_fixtures import assert_ranking_current, show_year_tab
 
-from hotline_desktop.core.ranking_table import build_ranking_table
 from hotline_desktop.gui.annual.tab import AnnualTab
 from hotline_desktop.services.assessment import CellEdit
 
@@ -57,13 +56,5 @@ def test_hidden_ranking_tab_follows_edits_once_when_shown(qtbot, district):
     assert signals == []  # the hidden table did no work
     tab.show()
     assert signals  # shown: the rows follow at once
-    result = live.result()
-    table = build_ranking_table(result, year=2026, group="all", month="2026-02",
-                                monthly_values=live.engine.monthly_values)
-    keys = [c.key for c in table.columns]
-    for row in table.rows:
-        r = tab.model.row_of(row.code)
-        for col, spec in enumerate(tab.model.columns[2:-1], 2):
-            assert tab.model.index(r, col).data() == row.cells[keys.index(spec.key)].text, (row.code, spec.key)
-    assert tab.proxy.codes() == [r.code for r in table.rows]
+    assert_ranking_current(tab, live, "2026-02")
     tab.shutdown()

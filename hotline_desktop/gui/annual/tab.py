@@ -381,6 +381,7 @@ class ItemCard(QFrame):
 class AnnualTab(TabPage):
     key = "annual"
     edit_area = "figures"
+    catch_up_order = ("load", "states")  # a load computes every state afresh (drops "states")
     evidence_added = Signal(list, list)  # [EvidenceRow] added, [error messages]
     unit_shown = Signal(int)  # unit id shown on the right
 
@@ -398,10 +399,7 @@ class AnnualTab(TabPage):
         self._file_counts: dict[int, int] = {}
         self._notes: dict[str, str] = {}
         self._unit_id: int | None = None
-        self._pending = True
-        # units whose live figures changed while the tab was hidden: their states (a few ms per
-        # hundred units) are refreshed once when it is shown, not on every edit elsewhere
-        self._stale_units: set[int] = set()
+        self.when_shown("load", self._load)  # (hidden at start: loads when first shown)
         self._last_dir = str(Path.home())
         services.rankings  # noqa: B018 - engines must hear values_changed before this tab does
         self._values_relay = EventBridge(services.assessment.values_changed, self)
@@ -487,13 +485,7 @@ class AnnualTab(TabPage):
         for col, w in UNIT_COLUMN_WIDTHS.items():
             header.resizeSection(col, w)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.counts_label = QLabel(left)
-        self.counts_label.setObjectName("countsLabel")
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addLayout(top)
-        lv.addWidget(self.table, 1)
-        lv.addWidget(self.counts_label)
+        self.counted_layout(left, top, self.table)
 
         # right: the unit's header and its items
         right = QWidget(page)
@@ -604,7 +596,6 @@ class AnnualTab(TabPage):
     def reload(self) -> None:
         """After a restore: forget the history and re-read everything."""
         self.undo_stack.clear()
-        self._pending = True
         self._cards_for = None
         self._load()
 
@@ -622,27 +613,16 @@ class AnnualTab(TabPage):
         if self._live_relay is not None:
             self._live_relay.detach()
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._pending:
-            self._load()
-        elif self._stale_units:
-            ids, self._stale_units = self._stale_units, set()
-            self._refresh_states(ids)
-            self._update_header()
-
     def _schedule_load(self) -> None:
-        self._pending = True
-        if self.isVisible():
-            self._load()
+        self.when_shown("load", self._load)
 
     def _report(self, message: str) -> None:
         self.show_error(message)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
-        self._pending = False
-        self._stale_units = set()  # every state is computed afresh
+        self.drop_deferred("load")
+        self.drop_deferred("states")  # every state is computed afresh
         ys = self.year_scheme
         if self._live_relay is not None:
             self._live_relay.detach()
@@ -977,9 +957,12 @@ class AnnualTab(TabPage):
         if self._live is None:
             return
         ids = {self._live.id_of[c] for c in codes if c in self._live.id_of}
-        if not self.isVisible():  # (a figure typed in 月度数据 moves ranks of hundreds of units)
-            self._stale_units |= ids
-            return
+        # hidden (a figure typed in 月度数据 moves ranks of hundreds of units; a few ms per hundred
+        # states): refreshed once when shown, not on every edit elsewhere
+        if not self.gather_when_shown("states", ids, self._states_changed):
+            self._states_changed(ids)
+
+    def _states_changed(self, ids) -> None:
         self._refresh_states(ids)
         self._update_header()
 

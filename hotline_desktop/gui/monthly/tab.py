@@ -81,6 +81,7 @@ def clean_pasted(value: str) -> str:
 
 
 class MonthlyTab(TabPage):
+    catch_up_order = ("load", "fed")
     key = "monthly"
     edit_area = "figures"
 
@@ -124,9 +125,9 @@ class MonthlyTab(TabPage):
         self._values_relay = EventBridge(services.assessment.values_changed, self)
         self._values_relay.fired.connect(self._on_values)
         self._units_relay = EventBridge(services.units.changed, self)
-        self._units_relay.fired.connect(lambda _a: self._load(self.month, clear_undo=False))
+        # a unit added or renamed in 承办单位: the grid follows now when shown, else once when shown
+        self._units_relay.fired.connect(lambda _a: self._request_load(self.month, clear_undo=False))
         # 督办通知 changes move fed counts (and the notices named in their tooltips), even under an override
-        self._fed_stale = False
         self._notices_relay = EventBridge(services.notices.changed, self) if hasattr(services, "notices") else None
         if self._notices_relay is not None:
             self._notices_relay.fired.connect(lambda _a: self._refresh_fed())
@@ -243,15 +244,8 @@ class MonthlyTab(TabPage):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([600, 110])
 
-        self.counts_label = QLabel(self)
-        self.counts_label.setObjectName("countsLabel")
-
         grid_page = QWidget(self)
-        gpl = QVBoxLayout(grid_page)
-        gpl.setContentsMargins(0, 0, 0, 0)
-        gpl.addLayout(bar)
-        gpl.addWidget(self.splitter, 1)
-        gpl.addWidget(self.counts_label)
+        self.counted_layout(grid_page, bar, self.splitter)
 
         hint_page = QWidget(self)
         hl = QVBoxLayout(hint_page)
@@ -335,33 +329,25 @@ class MonthlyTab(TabPage):
     def _request_load(self, month: str | None, *, clear_undo: bool) -> None:
         """Load now when shown; a hidden tab loads when it is first shown (start-up stays fast:
         the month grid and its live engine are built only when the operator opens the tab)."""
-        if self.isVisible():
-            self._pending_load = None
-            self._load(month, clear_undo=clear_undo)
-            return
-        prev = getattr(self, "_pending_load", None)
-        self._pending_load = (month, clear_undo or bool(prev and prev[1]))
+        prev = self.deferred("load")  # a clear of the history asked for while hidden still happens
+        self.when_shown("load", self._load_month, month, clear_undo or bool(prev and prev[1]))
+
+    def _load_month(self, month: str | None, clear_undo: bool) -> None:
+        self._load(month, clear_undo=clear_undo)
 
     def _ensure_loaded(self) -> None:
-        pending = getattr(self, "_pending_load", None)
-        if pending is not None:
-            self._pending_load = None
-            self._load(pending[0], clear_undo=pending[1])
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._ensure_loaded()
-        if self._fed_stale:
-            self._refresh_fed()
+        """An action on a tab not shown yet: do the load it owes first."""
+        self.catch_up("load")
 
     def _refresh_fed(self) -> None:
         """Re-read the shown month's fed cells (now when visible, else when next shown)."""
         if self.ys_id is None or self.month is None or self.model.scheme is None:
             return
-        if not self.isVisible():
-            self._fed_stale = True
+        self.when_shown("fed", self._reload_fed)
+
+    def _reload_fed(self) -> None:
+        if self.ys_id is None or self.month is None or self.model.scheme is None:
             return
-        self._fed_stale = False
         self.model.fed_changed(self.model.fed.load(self.services, self.ys_id, self.month))
 
     def set_year(self, year: int) -> None:

@@ -315,7 +315,12 @@ class NoticeDialog(FieldErrors, _SubmitDialog):
                                else self.tr("请选择承办单位"))
         if not self.ui.contentEdit.toPlainText().strip():
             errs["content"] = self.tr("请填写督办内容")
-        problem = rules.orders_problem(split_orders(self.ui.ordersEdit.text()))
+        orders = self.ui.ordersEdit.text()
+        if len(orders) >= self.ui.ordersEdit.maxLength():  # Qt cut what was pasted at its limit
+            problem = self.tr("工单编号太多：此栏最多 {0} 个字符，粘贴的内容超出部分已被截掉（最后一个编号可能不完整），"
+                              "请只填写本通知涉及的工单").format(self.ui.ordersEdit.maxLength())
+        else:
+            problem = rules.orders_problem(split_orders(orders))
         if problem:
             errs["orders"] = problem
         if self.notice is not None and self.issued().year != self.notice.year:

@@ -9,6 +9,7 @@ due date all show up the same way. The title counts the overdue notices and foll
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -517,9 +518,26 @@ class NoticesTab(TabPage):
             self.set_filters(year=row.year if self.year_combo.findData(row.year) >= 0 else None)
             self.select_notice(row.id)
 
-    def open_edit_dialog(self, notice_id: int | None = None) -> NoticeDialog | None:
+    def _open_view(self, notice_id: int | None):
+        """The notice a dialog acts on (`notice_id`, else the selected one); None when voided."""
         v = self.model.view(notice_id) if notice_id is not None else self.selected_view()
-        if v is None or v.row.voided:
+        return None if v is None or v.row.voided else v
+
+    def _change(self, notice_id: int, act: Callable[[NoticeRow], NoticeRow]) -> tuple[NoticeRow, NoticeRow] | str:
+        """`act(stored row)` through the service: (old, new), or the refusal's message. Another seat's
+        change since the dialog read it: the register shows what is stored now."""
+        try:
+            old = self.services.notices.get(notice_id)
+            return old, act(old)
+        except ConflictError as e:
+            self.refresh_notice(notice_id)
+            return str(e)
+        except ServiceError as e:
+            return str(e)
+
+    def open_edit_dialog(self, notice_id: int | None = None) -> NoticeDialog | None:
+        v = self._open_view(notice_id)
+        if v is None:
             return None
         nid = v.row.id
         dlg = NoticeDialog(self.services, v.row, self, submit=lambda d: self._refusal(
@@ -543,16 +561,11 @@ class NoticesTab(TabPage):
     def commit_edit(self, notice_id: int, changes: dict, expected_version: int | None = None) -> NoticeRow | str | None:
         """`expected_version`: the version the dialog read (another seat's change since is refused)."""
         svc = self.services.notices
-        try:
-            old = svc.get(notice_id)
-            if not changes:
-                return old
-            row = svc.update(notice_id, expected_version, **changes)
-        except ConflictError as e:  # another seat changed it: the register shows what is stored now
-            self.refresh_notice(notice_id)
-            return str(e)
-        except ServiceError as e:
-            return str(e)
+        done = self._change(notice_id, lambda old: svc.update(notice_id, expected_version, **changes) if changes
+                            else old)
+        if isinstance(done, str):
+            return done
+        old, row = done
         if row != old:
             self._snapshot(self.tr("修改 {0}").format(row.number), old, row)
             self.show_status(self.tr("已保存 {0}").format(row.number))
@@ -560,8 +573,8 @@ class NoticesTab(TabPage):
 
     # -- 办结 / 延期 / 作废 ----------------------------------------------------------------------
     def open_complete_dialog(self, notice_id: int | None = None) -> CompleteDialog | None:
-        v = self.model.view(notice_id) if notice_id is not None else self.selected_view()
-        if v is None or v.row.voided:
+        v = self._open_view(notice_id)
+        if v is None:
             return None
         nid = v.row.id
         dlg = CompleteDialog(v.row, self._today, self,
@@ -572,14 +585,10 @@ class NoticesTab(TabPage):
     def commit_complete(self, notice_id: int, completed: date, result: str,
                         expected_version: int | None = None) -> NoticeRow | str:
         svc = self.services.notices
-        try:
-            old = svc.get(notice_id)
-            row = svc.complete(notice_id, completed, result, expected_version)
-        except ConflictError as e:  # another seat changed it: the register shows what is stored now
-            self.refresh_notice(notice_id)
-            return str(e)
-        except ServiceError as e:
-            return str(e)
+        done = self._change(notice_id, lambda _old: svc.complete(notice_id, completed, result, expected_version))
+        if isinstance(done, str):
+            return done
+        old, row = done
         if row != old:
             self._snapshot(self.tr("办结 {0}").format(row.number), old, row)
             st = svc.view(row, self._today).status
@@ -587,8 +596,8 @@ class NoticesTab(TabPage):
         return row
 
     def open_extension_dialog(self, notice_id: int | None = None) -> ExtensionDialog | None:
-        v = self.model.view(notice_id) if notice_id is not None else self.selected_view()
-        if v is None or v.row.voided or v.row.completed is not None:
+        v = self._open_view(notice_id)
+        if v is None or v.row.completed is not None:
             return None
         nid = v.row.id
         dlg = ExtensionDialog(self.services, v.row, self._today, self, submit=lambda d: self._refusal(
@@ -601,31 +610,32 @@ class NoticesTab(TabPage):
                          expected_version: int | None = None) -> NoticeRow | str:
         """choice: ExtensionDialog.APPROVE / REJECT / PENDING. A pending request is decided instead."""
         svc = self.services.notices
-        try:
-            old = svc.get(notice_id)
-            pending = any(e.state is ExtensionState.ASKED for e in old.extensions)
-            if pending:
+
+        def act(old: NoticeRow) -> NoticeRow:
+            if any(e.state is ExtensionState.ASKED for e in old.extensions):  # a pending request is decided
                 if choice == ExtensionDialog.PENDING:
                     return old
-                row = svc.decide_extension(notice_id, choice == ExtensionDialog.APPROVE, self._today,
-                                           expected_version)
-            elif choice == ExtensionDialog.APPROVE:
-                row = svc.extend(notice_id, days=days, until=until, asked=asked, reason=reason,
-                                 expected_version=expected_version)
-            else:
-                row = svc.request_extension(notice_id, asked or self._today, days=days, until=until, reason=reason,
-                                            expected_version=expected_version)
-                if choice == ExtensionDialog.REJECT:
-                    try:
-                        row = svc.decide_extension(notice_id, False, self._today)
-                    except ServiceError:
-                        svc.restore(old)  # nothing half-applied
-                        raise
-        except ConflictError as e:  # another seat changed it: the register shows what is stored now
-            self.refresh_notice(notice_id)
-            return str(e)
-        except ServiceError as e:
-            return str(e)
+                return svc.decide_extension(notice_id, choice == ExtensionDialog.APPROVE, self._today,
+                                            expected_version)
+            if choice == ExtensionDialog.APPROVE:
+                return svc.extend(notice_id, days=days, until=until, asked=asked, reason=reason,
+                                  expected_version=expected_version)
+            row = svc.request_extension(notice_id, asked or self._today, days=days, until=until, reason=reason,
+                                        expected_version=expected_version)
+            if choice == ExtensionDialog.REJECT:
+                try:
+                    row = svc.decide_extension(notice_id, False, self._today)
+                except ServiceError:
+                    svc.restore(old)  # nothing half-applied
+                    raise
+            return row
+
+        done = self._change(notice_id, act)
+        if isinstance(done, str):
+            return done
+        old, row = done
+        if row is old:  # a pending request left pending
+            return old
         if choice == ExtensionDialog.APPROVE:
             text = self.tr("延期 {0}（至 {1}）").format(row.number, f"{row.due:%Y-%m-%d}")
         elif choice == ExtensionDialog.REJECT:
@@ -637,8 +647,8 @@ class NoticesTab(TabPage):
         return row
 
     def open_void_dialog(self, notice_id: int | None = None) -> VoidDialog | None:
-        v = self.model.view(notice_id) if notice_id is not None else self.selected_view()
-        if v is None or v.row.voided:
+        v = self._open_view(notice_id)
+        if v is None:
             return None
         nid = v.row.id
         dlg = VoidDialog(v.row, self, submit=lambda d: self._refusal(
@@ -646,15 +656,10 @@ class NoticesTab(TabPage):
         return self._show(dlg)
 
     def commit_void(self, notice_id: int, reason: str, expected_version: int | None = None) -> NoticeRow | str:
-        svc = self.services.notices
-        try:
-            old = svc.get(notice_id)
-            row = svc.void(notice_id, reason, expected_version)
-        except ConflictError as e:  # another seat changed it: the register shows what is stored now
-            self.refresh_notice(notice_id)
-            return str(e)
-        except ServiceError as e:
-            return str(e)
+        done = self._change(notice_id, lambda _old: self.services.notices.void(notice_id, reason, expected_version))
+        if isinstance(done, str):
+            return done
+        old, row = done
         self._snapshot(self.tr("作废 {0}").format(row.number), old, row)
         self.show_status(self.tr("已作废 {0}（可撤销）").format(row.number))
         return row

@@ -71,6 +71,7 @@ class RowNumberHeader(QHeaderView):
 
 class RankingTab(TabPage):
     key = "ranking"
+    catch_up_order = ("attach", "changed")  # when shown: attach first, then the changes heard while hidden
     ranking_updated = Signal(object)  # set of codes whose rows changed
     export_finished = Signal(object)  # Path
     task_failed = Signal(str)
@@ -85,9 +86,6 @@ class RankingTab(TabPage):
         self._last_export: Path | None = None
         self._tmpdir: tempfile.TemporaryDirectory | None = None
         self._loading = False
-        self._attach_pending = False
-        # changes heard while hidden (a figure typed in 月度数据): the rows follow once when shown
-        self._hidden_codes: set[str] = set()
         self._build = LiveEngineBuild(self, services)  # the live engine, built off the GUI thread
         self.model = RankingTableModel(self)
         self.proxy = RankingProxy(self)
@@ -305,21 +303,9 @@ class RankingTab(TabPage):
 
     def _request_attach(self) -> None:
         """Attach now when shown; a hidden tab attaches when first shown (no engine build at start)."""
-        if self.isVisible():
-            self._attach_pending = False
-            self._attach()
-        else:
+        if not self.isVisible():
             self._detach()
-            self._attach_pending = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._attach_pending:
-            self._attach_pending = False
-            self._attach()
-        codes, self._hidden_codes = self._hidden_codes, set()
-        if codes:
-            self._on_changed(frozenset(codes))
+        self.when_shown("attach", self._attach)
 
     def export_actions(self) -> list[QAction]:
         xlsx = QAction(self.tr("排名表（Excel）…"), self)
@@ -346,7 +332,7 @@ class RankingTab(TabPage):
             self._live_bridge.deleteLater()
         self._live = None
         self._live_bridge = None
-        self._hidden_codes = set()
+        self.drop_deferred("changed")
 
     #: Build a live engine that is not there yet in a worker thread, showing 正在计算….
     build_in_background = True
@@ -445,8 +431,8 @@ class RankingTab(TabPage):
         live = self._live
         if live is None or self.model.layout_spec is None:
             return
-        if not self.isVisible():  # once when shown (showEvent), not on every edit in another tab
-            self._hidden_codes.update(codes)
+        # hidden (a figure typed in 月度数据): the rows follow once when shown, not on every edit
+        if self.gather_when_shown("changed", codes, self._on_changed):
             return
         result = live.result()
         layout = self.model.layout_spec

@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMenu,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -127,14 +125,7 @@ class UnitsTab(TabPage):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.counts_label = QLabel(self)
-        self.counts_label.setObjectName("countsLabel")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 6)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.counts_label)
+        self.counted_layout(self, bar, self.table, (8, 8, 8, 6))
 
     def _context_menu(self, pos) -> None:
         if self.selected_unit() is None:
