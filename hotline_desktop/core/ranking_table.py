@@ -419,7 +419,7 @@ def _annual_table(result: ScoringResult, year: int, group: str, when: str) -> Ra
     """历城区 score sheet: the seed's columns for one ranking group."""
     scheme = result.scheme
     gdef = scheme.group(group)
-    units = in_order(result.group_units(group))
+    units = in_order(result, group)
     lay = _annual_layout(scheme, group, [u.name for u in units])
     return _table(
         scheme, lay, year, group, None, _period_text(result.months), when, *_unit_rows(scheme, lay, units),
@@ -498,7 +498,7 @@ def _monthly_table(
     result: ScoringResult, year: int, group: str, month: str, when: str, monthly_values: MonthValues | None
 ) -> RankingTable:
     scheme = result.scheme
-    units = in_order(result.month_units(month, group), month)
+    units = in_order(result, group, month)
     subjects = [(u, u.months.get(month)) for u in units]
     lay = _monthly_layout(result, month, monthly_values, [u.name for u in units])
     rows = tuple(
@@ -611,7 +611,7 @@ def _mattr(m: MonthResult | None, attr: str) -> Decimal | None:
 
 def _ganxian_annual_table(result: ScoringResult, year: int, group: str, when: str) -> RankingTable:
     scheme = result.scheme
-    units = in_order(result.group_units(group))
+    units = in_order(result, group)
     lay, notes = _ganxian_annual_layout(result, [u.name for u in units])
     if result.dropped_months:
         notes.append("以下月份没有任何单位的有效数据，未计入考核期：" + "、".join(result.dropped_months))

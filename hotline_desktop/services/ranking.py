@@ -118,23 +118,21 @@ def _ints(packed: str) -> np.ndarray:
 
 
 def _unpack(repo: ValueRepository, table: str, ysid: int, key: str, month: str | None, row: tuple,
-            seen: dict[str, np.ndarray]):
-    """One packed group (see ValueRepository.monthly_load) → unit ids, nums, scales. `seen`: the
-    unit lists parsed so far (most groups list the same units: parsed once, shared read-only)."""
+            where: _Positions):
+    """One packed group (see ValueRepository.monthly_load) → unit ids, which of them take part,
+    their positions, nums, scales."""
     import numpy as np
 
     units, nums, low, high = row
     if low != high:
         rows = repo.exact_of(table, ysid, key, month)
         a = np.array(rows, np.int64).reshape(-1, 3)
-        return a[:, 0], a[:, 1], a[:, 2]
-    uids = seen.get(units)
-    if uids is None:
-        uids = seen[units] = _ints(units)
+        return (a[:, 0], *where.place(a[:, 0]), a[:, 1], a[:, 2])
+    uids, keep, kept = where.unit_list(units)
     nums = _ints(nums)
     if len(uids) != len(nums):
         raise ServiceError("读取数据库中的考核数据出错（数值列不完整）")
-    return uids, nums, np.full(len(uids), low, np.int64)
+    return uids, keep, kept, nums, np.full(len(uids), low, np.int64)
 
 
 class _Positions:
@@ -146,23 +144,27 @@ class _Positions:
         self.of = {u.id: i for i, u in enumerate(units)}
         self.lut = np.full(max(self.of, default=0) + 1, -1, np.int64)
         self.lut[list(self.of)] = list(self.of.values())
-        self._placed: dict[int, tuple] = {}
+        self._lists: dict[str, tuple] = {}
 
-    def __call__(self, uids: np.ndarray) -> np.ndarray:
+    def place(self, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `uids` take part, their positions)."""
         import numpy as np
 
         inside = uids < len(self.lut)
-        return np.where(inside, self.lut[np.where(inside, uids, 0)], -1)
+        pos = np.where(inside, self.lut[np.where(inside, uids, 0)], -1)
+        keep = pos >= 0
+        return keep, pos[keep]
 
-    def placed(self, uids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which of `uids` take part, their positions), once per array: the unit lists that
-        `_unpack` shares between groups are placed once. `uids` must stay unchanged (they do)."""
-        hit = self._placed.get(id(uids))
-        if hit is None or hit[0] is not uids:
-            pos = self(uids)
-            keep = pos >= 0
-            hit = self._placed[id(uids)] = (uids, keep, pos[keep])
-        return hit[1], hit[2]
+    def unit_list(self, packed: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(unit ids, which take part, their positions) of a packed unit list, read-only: most
+        groups list the same units, so each distinct list is parsed and placed once."""
+        hit = self._lists.get(packed)
+        if hit is None:
+            uids = _ints(packed)
+            hit = self._lists[packed] = (uids, *self.place(uids))
+            for a in hit:
+                a.setflags(write=False)
+        return hit
 
 
 def _add(cols: dict, key: str, pos: np.ndarray, vals: np.ndarray) -> None:
@@ -184,11 +186,9 @@ def _monthly_columns(assessment: AssessmentService, ysid: int, sch: Scheme, wher
     with assessment.store.session() as s:
         repo = ValueRepository(s)
         packed, rest = repo.monthly_load(ysid, fed_keys)
-        seen: dict = {}
-        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row, seen))
+        groups = [(key, month, _unpack(repo, "monthly_values", ysid, key, month, row, where))
                   for key, month, *row in packed]
-    for key, month, (uids, nums, scales) in groups:
-        keep, kept = where.placed(uids)
+    for key, month, (uids, keep, kept, nums, scales) in groups:
         present.setdefault(month, []).append(kept)
         if fed_keys:
             records.update(dict.fromkeys(((u, month) for u in uids.tolist()), key))
@@ -235,12 +235,10 @@ def _annual_columns(assessment: AssessmentService, ysid: int, sch: Scheme, where
     with assessment.store.session() as s:
         repo = ValueRepository(s)
         packed, rest = repo.annual_load(ysid, fed_keys)
-        seen: dict = {}
-        groups = [(key, _unpack(repo, "annual_values", ysid, key, None, row, seen)) for key, *row in packed]
+        groups = [(key, _unpack(repo, "annual_values", ysid, key, None, row, where)) for key, *row in packed]
     annual: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for key, (uids, nums, scales) in groups:
+    for key, (_uids, keep, kept, nums, scales) in groups:
         if sch.has_input(key):
-            keep, kept = where.placed(uids)
             _add(annual, key, kept, _column(sch.input(key), nums[keep], scales[keep]))
     fed_typed: dict[tuple[int, str], Cell] = {}
     texts: dict[str, dict[int, Cell]] = {}

@@ -1,37 +1,40 @@
 """One ranking order for the screen, the printed tables and the exports; and what an annual item feeds."""
 
-from types import SimpleNamespace
+import numpy as np
 
 from hotline_desktop.core.annual_status import item_feeds
-from hotline_desktop.core.ranking_order import in_order, order_key, order_number
+from hotline_desktop.core.ranking_order import in_order, order_numbers
 from hotline_desktop.core.scoring import load_scheme
+from hotline_desktop.core.scoring.results import Places
+
+YEAR = ("ranked", "unranked", "incomplete")
+MONTH = ("missing", "scored", "averaged", "incomplete")
 
 
-def unit(code, status, rank=None, months=None):
-    return SimpleNamespace(code=code, status=status, rank=rank, months=months or {})
+def reference_key(status: str, rank: int | None, code: str):
+    """The order as the spec words it: ranked/scored, unranked/averaged, incomplete, missing; rank; code."""
+    groups = [("ranked", "scored"), ("unranked", "averaged"), ("incomplete",), ("missing",)]
+    return next(j for j, g in enumerate(groups) if status in g), rank or 0, code
+
+
+def sorted_codes(names, rows):
+    """Codes of ``rows`` ((code, status, rank), codes in code order) sorted by order_numbers."""
+    rows = sorted(rows)
+    places = Places(names, np.array([names.index(r[1]) for r in rows]), np.array([r[2] or 0 for r in rows], np.int64),
+                    np.zeros(len(rows), bool), ["g"] * len(rows), [r[0] for r in rows])
+    return [rows[i][0] for i in np.argsort(order_numbers(places), kind="stable")]
 
 
 def test_year_order_ranked_by_rank_ties_by_code_then_unranked_then_incomplete():
-    units = [unit("C09", "incomplete"), unit("C03", "ranked", 2), unit("C01", "unranked"),
-             unit("C07", "ranked", 1), unit("C02", "ranked", 2), unit("C05", "ranked", 4)]
-    assert [u.code for u in in_order(units)] == ["C07", "C02", "C03", "C05", "C01", "C09"]
+    rows = [("C09", "incomplete", None), ("C03", "ranked", 2), ("C01", "unranked", None), ("C07", "ranked", 1),
+            ("C02", "ranked", 2), ("C05", "ranked", 4), ("C04", "incomplete", None)]
+    assert sorted_codes(YEAR, rows) == ["C07", "C02", "C03", "C05", "C01", "C04", "C09"]
 
 
 def test_month_order_puts_averaged_after_scored_and_months_without_data_last():
-    m = lambda status, rank=None: SimpleNamespace(status=status, rank=rank)  # noqa: E731
-    units = [unit("T1", "ranked", 1, {}), unit("T2", "ranked", 2, {"2026-03": m("averaged")}),
-             unit("T3", "ranked", 3, {"2026-03": m("scored", 2)}), unit("T4", "ranked", 4, {"2026-03": m("scored", 1)}),
-             unit("T5", "ranked", 5, {"2026-03": m("incomplete")})]
-    assert [u.code for u in in_order(units, "2026-03")] == ["T4", "T3", "T2", "T5", "T1"]
-
-
-def test_the_live_table_number_sorts_exactly_like_the_printed_order():
-    rows = [("ranked", 3, "B"), ("ranked", 3, "A"), ("unranked", None, "C"), ("scored", 1, "D"),
-            ("missing", None, "E"), ("averaged", None, "F"), ("incomplete", None, "G")]
-    idx = {c: i for i, c in enumerate(sorted(r[2] for r in rows))}
-    by_key = sorted(rows, key=lambda r: order_key(*r))
-    by_number = sorted(rows, key=lambda r: order_number(r[0], r[1], idx[r[2]]))
-    assert by_key == by_number and [r[2] for r in by_key][:3] == ["D", "A", "B"]
+    rows = [("T1", "missing", None), ("T2", "averaged", None), ("T3", "scored", 2), ("T4", "scored", 1),
+            ("T5", "incomplete", None)]
+    assert sorted_codes(MONTH, rows) == ["T4", "T3", "T2", "T5", "T1"]
 
 
 def test_printed_table_rows_follow_the_rule():
@@ -43,10 +46,14 @@ def test_printed_table_rows_follow_the_rule():
     table = build_ranking_table(result, year=2025, group="community")
     assert [r.code for r in table.rows] == ["C01", "C02", "C03", "C06", "C04", "C05"]  # tie by code; unranked; incomplete
     _e, gx = ganxian_hotline_case()
-    month = gx.months[0]
-    for group in {u.group for u in gx.units.values()}:
-        table = build_ranking_table(gx, year=2023, group=group, month=month)
-        assert [r.code for r in table.rows] == [u.code for u in in_order(gx.month_units(month, group), month)]
+    for month in (None, *gx.months):
+        for group in gx.groups:
+            codes = [u.code for u in gx.units.values() if u.group == group]
+            expected = sorted(codes, key=lambda c: reference_key(*gx.place(c, month)[:2], c))
+            assert [u.code for u in in_order(gx, group, month)] == expected
+            if month is not None:
+                table = build_ranking_table(gx, year=2023, group=group, month=month)
+                assert [r.code for r in table.rows] == expected
 
 
 def test_item_feeds_name_indicator_bonus_penalty_and_veto():
@@ -60,45 +67,35 @@ def test_item_feeds_name_indicator_bonus_penalty_and_veto():
     assert [(f.kind, f.heading) for f in item_feeds(online, "negative_impact")][-1] == ("veto", "否决项：帖文造成负面影响")
 
 
-def test_vector_order_sorts_like_order_key_on_random_units():
-    """The live table orders whole columns (ScoringResult.places) by order_numbers: the same
-    order as order_key row by row, ties by code, every status in play."""
+def test_vector_order_sorts_like_the_spec_on_random_units():
+    """The live table and the printed tables order whole columns (ScoringResult.places) by
+    order_numbers: the spec's order row by row, ties by code, every status in play."""
     import random
 
-    import numpy as np
-
-    from hotline_desktop.core.ranking_order import order_numbers
-    from hotline_desktop.core.scoring.results import Places
-
     rng = random.Random(8)
-    for names in (("ranked", "unranked", "incomplete"), ("missing", "scored", "averaged", "incomplete")):
+    for names in (YEAR, MONTH):
         for _ in range(20):
-            n = rng.randrange(1, 300)
-            codes = sorted({f"U{rng.randrange(10_000):05d}" for _ in range(n)})
-            status = [rng.randrange(len(names)) for _ in codes]
-            ranked = ("ranked", "scored")
-            ranks = [rng.randrange(1, 40) if names[s] in ranked else 0 for s in status]  # many ties
-            places = Places(names, np.array(status), np.array(ranks, np.int64), np.zeros(len(codes), bool),
-                            ["g"] * len(codes))
-            by_vector = [codes[i] for i in np.argsort(order_numbers(places), kind="stable")]
-            by_key = sorted(codes, key=lambda c: order_key(names[status[codes.index(c)]],
-                                                          ranks[codes.index(c)] or None, c))
-            assert by_vector == by_key
+            codes = sorted({f"U{rng.randrange(10_000):05d}" for _ in range(rng.randrange(1, 300))})
+            rows = [(c, s, rng.randrange(1, 40) if s in ("ranked", "scored") else None)  # many ties
+                    for c in codes for s in [rng.choice(names)]]
+            assert sorted_codes(names, rows) == [r[0] for r in sorted(rows, key=lambda r: reference_key(r[1], r[2], r[0]))]
 
 
-def test_places_of_a_result_are_its_units_places_in_code_order():
-    """ScoringResult.places (the engine's columns, or row by row for a plain result) says what
-    place() says for every unit, in the year and in each month."""
-    import dataclasses
+def test_places_of_a_result_are_what_its_unit_results_show():
+    """ScoringResult.places (and place, read from it) says what each built result says, in the
+    year and in each month (a month without a record: "missing"); its columns cannot be written."""
+    from ranking_cases import ganxian_hotline_case, licheng_case
 
-    from ranking_cases import ganxian_hotline_case
-
-    _e, gx = ganxian_hotline_case()
-    plain = dataclasses.replace(gx, units={c: gx.units[c] for c in reversed(list(gx.units))})
-    for result in (gx, plain):
-        for month in (None, *gx.months):
+    for _e, result in (ganxian_hotline_case(), licheng_case()):
+        for month in (None, *result.months, "2099-01"):
             p = result.places(month)
             codes = sorted(result.units)
-            got = [(p.names[p.status[i]], int(p.rank[i]) or None, bool(p.tied[i])) for i in range(len(codes))]
-            assert got == [result.place(c, month) for c in codes]
-            assert list(p.groups) == [result.units[c].group for c in codes]
+            assert list(p.codes) == codes and list(p.groups) == [result.units[c].group for c in codes]
+            if month is None or (result.scheme.has_monthly_scores and month in result.months):  # engine-owned
+                assert not (p.status.flags.writeable or p.rank.flags.writeable)
+            for i, c in enumerate(codes):
+                u = result.units[c]
+                m = u if month is None else u.months.get(month)
+                shown = ("missing", None, False) if m is None else (m.status, m.rank, m.tied)
+                assert result.place(c, month) == shown == (p.names[p.status[i]], int(p.rank[i]) or None,
+                                                            bool(p.tied[i]))

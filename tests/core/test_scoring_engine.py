@@ -148,8 +148,9 @@ def test_result_is_immutable(hotline):
 
 
 def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
-    """Parsed cells are cached (they repeat across units and months): a boolean typed into a count
-    is refused even after the count 1 was taken (True == 1 in Python), and 1.0 is no integer."""
+    """Parsed texts are cached (InputDef.parse: cells repeat across units and months): a boolean
+    typed into a count is refused even after the count 1 was taken (True == 1 in Python), and 1.5
+    is no integer."""
     units = [UnitRef("A", "甲镇", "town"), UnitRef("B", "乙镇", "town")]
     e = ScoringEngine(hotline, units, months=["2023-01"], monthly={("A", "2023-01"): {**PERFECT, "praise": 1}})
     for bad in (True, 1.5):
@@ -157,3 +158,53 @@ def test_a_cell_parses_by_its_type_not_by_an_equal_value_parsed_before(hotline):
             e.set_monthly_value("B", "2023-01", "praise", bad)
         assert [p.key for p in info.value.problems] == ["praise"]
     assert e.monthly_values("B", "2023-01") is None and e.monthly_values("A", "2023-01")["praise"] == 1
+
+
+def test_unit_and_period_changes_report_exactly_the_results_that_differ(hotline):
+    """set_unit / remove_unit / set_months compare the kept units' columns (not every built
+    result): they report every unit whose result differs, and no other (a new unit without
+    data moves nobody; renaming a unit reports that unit alone)."""
+    from ranking_cases import licheng_sized_case
+
+    def check(e, change, expected=None):
+        before = dict(e.result().units)
+        got = change()
+        after = e.result().units
+        differ = {c for c in before.keys() | after.keys() if before.get(c) != after.get(c)}
+        assert got == differ
+        if expected is not None:
+            assert got == expected
+        return got
+
+    e = make(hotline)
+    check(e, lambda: e.set_unit(UnitRef("D", "丁镇", "town")), {"D"})  # incomplete: no rank moves
+    check(e, lambda: e.set_unit(UnitRef("A", "甲镇（新）", "town")), {"A"})
+    check(e, lambda: e.set_unit(UnitRef("C", "丙局", "town")))  # another group: ranks move
+    check(e, lambda: e.remove_unit("B"))
+    check(e, lambda: e.set_months(["2023-01", "2023-02", "2023-03"]), set())  # an empty month is dropped
+    check(e, lambda: e.set_months(["2023-01", "2023-02"]), set())
+    engine, _r = licheng_sized_case(20, 8, seed=3)
+    codes = [u.code for u in engine.units]
+    check(engine, lambda: engine.remove_unit(codes[3]))  # the group's Σ volume: shares move
+    check(engine, lambda: engine.set_unit(UnitRef("Z99", "新社区", "community")))
+
+
+def test_competition_ranks_count_close_totals_and_sort_far_ones():
+    """Ranks 1, 2, 2, 4: 1 + the rows above, 并列 when shared; the same whether the totals lie close
+    together (counted) or far apart (sorted), and rows not ranked get 0."""
+    import random
+
+    import numpy as np
+
+    from hotline_desktop.core.scoring.rules import competition_ranks
+
+    rank, tied = competition_ranks(np.array([9500, 9400, 9999, 9400, 9100, 8000]), np.array([1, 1, 1, 1, 0, 1], bool))
+    assert rank.tolist() == [2, 3, 1, 3, 0, 5] and tied.tolist() == [False, True, False, True, False, False]
+    rng = random.Random(3)
+    for spread in (50, 10**9):
+        values = [rng.randrange(spread) for _ in range(300)] + [7] * 3
+        ranked = [rng.random() < 0.9 for _ in values]
+        rank, tied = competition_ranks(np.array(values, np.int64), np.array(ranked))
+        shown = [v for v, r in zip(values, ranked, strict=True) if r]
+        assert rank.tolist() == [1 + sum(w > v for w in shown) if r else 0 for v, r in zip(values, ranked, strict=True)]
+        assert tied.tolist() == [r and shown.count(v) > 1 for v, r in zip(values, ranked, strict=True)]

@@ -190,3 +190,19 @@ def test_order_figures_and_their_overrides_reach_the_column_load(services, tmp_p
     parsed, loaded = _both(services, ys)
     _same(parsed, loaded)
     assert loaded.monthly_values("T01", "2026-11")["volume"] == 5
+
+
+def test_a_unit_list_repeated_across_groups_is_read_and_placed_once():
+    """The column load's one cache: groups listing the same units share one (ids, taking part,
+    positions), read-only; ids of units not taking part (or beyond the last one) are left out."""
+    from types import SimpleNamespace
+
+    from hotline_desktop.services.ranking import _Positions
+
+    where = _Positions([SimpleNamespace(id=7), SimpleNamespace(id=3)])
+    first = where.unit_list("3,5,7,99")
+    assert where.unit_list("3,5,7,99") is first
+    uids, keep, positions = first
+    assert uids.tolist() == [3, 5, 7, 99] and keep.tolist() == [True, False, True, False]
+    assert positions.tolist() == [1, 0] and not positions.flags.writeable
+    assert where.unit_list("7")[2].tolist() == [0]

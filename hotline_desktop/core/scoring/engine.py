@@ -17,11 +17,12 @@ own time. Figures are exact scaled integers; Decimals are built only for results
 
 from __future__ import annotations
 
+import math
 import re
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 import numpy as np
@@ -74,17 +75,6 @@ def column_value(inp: InputDef, value: object) -> int | str:
     return f"{inp.label}最多 {RATE_DECIMALS} 位小数：{value}" if num is None else num
 
 
-@lru_cache(maxsize=1 << 16, typed=True)  # cells repeat across units and months
-def _cell(inp: InputDef, raw: object) -> int | None:
-    """The column value of a raw cell (``None``: empty), parsed by ``InputDef.parse``, the one parser;
-    raises :class:`InputValueError`."""
-    value = inp.parse(raw)
-    v = None if value is None else column_value(inp, value)
-    if isinstance(v, str):
-        raise InputValueError(inp.key, raw, v)
-    return v
-
-
 @lru_cache(maxsize=1 << 16)  # figures repeat across units and months
 def _decimal(v: int, e: int) -> Decimal:
     """The Decimal of a figure ``v`` at scale ``e``, without trailing zeros (``23500000``, 6 -> ``23.5``)."""
@@ -104,9 +94,114 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
         if a is not None:
             out |= (a != b).reshape(-1, n).any(axis=0)
     for a, b in maps:
-        for i in a.keys() | b.keys():
+        for i in a.keys() | b.keys() if a != b else ():
             out[i] |= a.get(i) != b.get(i)
     return out
+
+
+def _moved(m: Mapping[int, object], inv: Mapping[int, int] | None) -> Mapping[int, object]:
+    """A {unit position: items} map at other positions (``inv``: old -> new; ``None``: the same)."""
+    return m if inv is None else {inv[k]: v for k, v in m.items() if k in inv}
+
+
+def _frozen(*columns: np.ndarray) -> None:
+    for c in columns:
+        c.setflags(write=False)
+
+
+def _figures(level) -> list:
+    return [level.indicators, level.score, level.bonus, level.penalty]
+
+
+class _Unfit(Exception):
+    """The figures do not fit :class:`_Fixed` (a fraction, or beyond its bound)."""
+
+
+class _Decimals:
+    """The numbers of :meth:`ScoringEngine._totals` as results show them: Decimals (lists) in
+    ``CONTEXT`` (the months' averages added as ``sum`` adds)."""
+
+    def __init__(self, e: int):
+        self.e = e
+
+    def figure(self, v, exact: bool = False) -> Decimal:
+        """The Decimal of a figure (an exact level's are Decimals already)."""
+        return Decimal(v) if exact else _decimal(int(v), self.e)
+
+    def figures(self, col, exact: bool = False) -> list:
+        return [Decimal(v) for v in col.tolist()] if exact else [_decimal(v, self.e) for v in col.tolist()]
+
+    @staticmethod
+    def plus(own: list, averaged, means: list[Decimal]) -> list:
+        """``own`` plus the ``means`` of the months ``averaged`` (months × rows), month by month."""
+        return [sum([m for x, m in zip(months, means, strict=True) if x], v) if True in months else v
+                for v, months in zip(own, averaged.T.tolist(), strict=True)]
+
+    @staticmethod
+    def divide(own: list, p: int) -> list:
+        return [CONTEXT.divide(v, p) for v in own]
+
+    @staticmethod
+    def weigh(mw: Decimal, average: list, aw: Decimal, annual: list) -> list:
+        return [CONTEXT.add(CONTEXT.multiply(mw, u), CONTEXT.multiply(aw, v)) for u, v in zip(average, annual,
+                                                                                             strict=True)]
+
+
+#: A column of :class:`_Fixed`: ``num / den`` (``den`` an int for all rows), ``num`` off by at most
+#: ``err / 2`` (the months' averages rounded; a column, or 0), ``top`` a bound of ``|num|``.
+_Frac = namedtuple("_Frac", "num den err top")
+
+
+class _Fixed:
+    """The numbers of :meth:`ScoringEngine._totals` for ranks: int64 columns of fractions over one
+    denominator, exact but for the months' averages (rounded to 10**-k); :meth:`cents` rounds them
+    as the Decimal totals round, but for the units within that error of a half cent."""
+
+    def __init__(self, e: int):
+        self.e, self.k = e, max(e, 12)
+
+    def figures(self, col, exact: bool = False) -> _Frac:
+        if exact:
+            raise _Unfit
+        top = int(np.abs(col).max(initial=0)) * 10 ** (self.k - self.e)
+        return _checked(_Frac(col * 10 ** (self.k - self.e), 10**self.k, 0, top))
+
+    def plus(self, own: _Frac, averaged, means: list[Decimal]) -> _Frac:
+        if not averaged.any():
+            return own
+        v = np.array([round(m.scaleb(self.k)) for m in means], np.int64)
+        return _checked(_Frac(own.num + v @ averaged, own.den, own.err + np.count_nonzero(averaged, axis=0),
+                              own.top + int(np.abs(v).sum())))
+
+    @staticmethod
+    def divide(own: _Frac, p: int) -> _Frac:
+        return own._replace(den=own.den * p)
+
+    @staticmethod
+    def weigh(mw: Decimal, average: _Frac, aw: Decimal, annual: _Frac) -> _Frac:
+        w = max(0, -mw.as_tuple().exponent, -aw.as_tuple().exponent)
+        a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
+        den = math.lcm(average.den, annual.den)
+        x, y = a * (den // average.den), b * (den // annual.den)
+        return _checked(_Frac(x * average.num + y * annual.num, den * 10**w, abs(x) * average.err + abs(y) * annual.err,
+                              abs(x) * average.top + abs(y) * annual.top))
+
+    @staticmethod
+    def cents(total: _Frac) -> tuple[np.ndarray, np.ndarray]:
+        """(cents rounded half-up, whether that is sure): left open within the error, and within the
+        Decimal steps' own (below 10**-27 of the total: ``top`` is checked far below that)."""
+        if total.den % 100 or 100 * total.top >= 10**27:
+            raise _Unfit
+        d = total.den // 100
+        q, r = np.divmod(np.abs(total.num), d)
+        cents = q + (2 * r >= d)
+        return np.where(total.num < 0, -cents, cents), np.abs(2 * r - d) > total.err + 2
+
+
+def _checked(f: _Frac) -> _Frac:
+    if f.top >= 2**62 or f.den >= 2**61:
+        raise _Unfit
+    return f
 
 
 # Columns with the units on the last axis. Tables are written in place by edits; the scored state
@@ -114,16 +209,17 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
 #: Entered values of every unit for one month (or the year): int64 columns (``values``), an
 #: entered mask per input (``given``), and which units hold a record (``present``).
 _Table = namedtuple("_Table", "values given present")
-#: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average.
-_Month = namedtuple("_Month", "month status level rank tied missing mean")
+#: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average;
+#: per unit its own score (0 unless scored), whether averaged, whether lacking (no record, or incomplete).
+_Month = namedtuple("_Month", "month status level rank tied missing mean own averaged lacks")
 #: The annual level of every unit: indicators and score, which are shown, what is missing (``incomplete``:
 #: a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures.
 _Annual = namedtuple("_Annual", "level shown missing incomplete veto agg agg_missing lacking volume")
 #: Everything scored: the units, the period's months by name, the period and the dropped months, the
 #: annual level; per unit its status (index into ``_STATUS``), whether it lacks a month (or a year
-#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: none), 并列.
-_Snapshot = namedtuple("_Snapshot", "refs groups index months period dropped annual status lacking sums averaged "
-                                    "rank tied")
+#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: not ranked), 并列.
+_Snapshot = namedtuple("_Snapshot", "refs codes groups index months period dropped annual status lacking sums "
+                                    "averaged rank tied")
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -209,11 +305,13 @@ class ScoringEngine:
         self._fixed_months, self._codes = fixed, sorted(refs)
         self._refs = [refs[c] for c in self._codes]
         self._index = {c: i for i, c in enumerate(self._codes)}
+        self._code_array = np.array(self._codes, object)
         self._kind = np.array([s.unit_kinds.index(r.kind) for r in self._refs], np.int64)
         self._group_keys = [g.key for g in s.groups]
         self._groups = [s.group_of_kind(r.kind) for r in self._refs]
         self._group = np.array([self._group_keys.index(g) for g in self._groups], np.int64)
         self._minputs, self._ainputs, self._e = s.monthly_inputs, s.annual_inputs, s.scale.e
+        self._decimals = _Decimals(self._e)
         self._mkey = {i.key: n for n, i in enumerate(self._minputs)}
         self._akey = {i.key: n for n, i in enumerate(self._ainputs)}
         self._required = [(i.key, i.required_when_positive, i.kind == "rate" and i.required) for i in self._minputs
@@ -355,10 +453,11 @@ class ScoringEngine:
             raise InputValueError(key, raw, f"{label}（{key}）是年度数据项，不能按月填写" if monthly
                                   else f"{label}（{key}）是月度数据项，必须指定月份")
         inp = (self._minputs if monthly else self._ainputs)[k]
-        try:
-            return k, _cell(inp, raw)
-        except TypeError:  # unhashable: not cached
-            return k, _cell.__wrapped__(inp, raw)
+        value = inp.parse(raw)  # (texts cached there: cells repeat across units and months)
+        v = None if value is None else column_value(inp, value)
+        if isinstance(v, str):
+            raise InputValueError(key, raw, v)
+        return k, v
 
     def _write(self, monthly: Mapping, annual: Mapping, *, replace: bool):
         """Parse and apply edits (all or nothing); returns (months touched, units touched)."""
@@ -399,8 +498,7 @@ class ScoringEngine:
             snap = self._snap
             averages = {m: snap.months[m].mean for m in snap.period} if self._monthly_mode else {}
             units = LazyUnits(snap.index, lambda i: self._unit_result(snap, i), {}, frozenset(snap.groups),
-                              lambda code, month=None: self._place(snap, code, month),
-                              lambda month=None: self._places(snap, month))
+                              lru_cache(lambda month=None: self._places(snap, month)))
             self._result = ScoringResult(self.scheme, snap.period, snap.dropped, MappingProxyType(averages), units)
         return self._result
 
@@ -512,14 +610,20 @@ class ScoringEngine:
         return self._rescore(None, True)
 
     def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
-        """Score anew over other units or another period (checked as the constructor checks them)."""
+        """Score anew over other units or another period (checked as the constructor checks them);
+        the units kept (same code, name and kind) are compared column against column."""
         monthly = {(c, m): v for c in self._codes if c in refs for m in self._tables
                    if (v := self.monthly_values(c, m)) is not None}
         annual = {c: self.annual_values(c) for c in self._codes if c in refs}
-        before = self.result().units
+        old, old_refs = self._snap, dict(zip(self._codes, self._refs, strict=True))
         self._setup(self.scheme, refs.values(), months, self.year)
         self._load(monthly, annual)
-        return frozenset(code for code, r in self.result().units.items() if before.get(code) != r)
+        if old.period != self._snap.period:
+            return frozenset(self._codes)
+        kept = [c for c, r in zip(self._codes, self._refs, strict=True) if old_refs.get(c) == r]
+        figures, ranks = self._diff(old, self._snap, [old.index[c] for c in kept], [self._index[c] for c in kept])
+        return frozenset(self._codes).difference(c for c, moved in zip(kept, (figures | ranks).tolist(), strict=True)
+                                                 if not moved)
 
     # ------------------------------------------------------------------ scoring
 
@@ -528,41 +632,47 @@ class ScoringEngine:
         and ranks of every unit. Returns the codes whose result differs from the last snapshot."""
         old = self._snap
         full = months is None or old is None
-        period = self.months
+        period = every = self.months
         scored = {m: (None if full or m in months else old.months.get(m)) or self._score_month(m)
                   for m in (period if self._monthly_mode else ())}
         if self._monthly_mode:  # a month without a scored unit is dropped
             scored = {m: scored[m] for m in period if scored[m].mean is not None}
             period = tuple(scored)
         annual = old.annual if not (full or annual_touched) else self._score_annual()
-        snap = self._snapshot(scored, period, tuple(m for m in self.months if m not in period), annual)
+        snap = self._snapshot(scored, period, tuple(m for m in every if m not in period), annual)
         if full or period != old.period:
             figures = ranks = np.ones(len(self._codes), bool)
         else:
             figures, ranks = self._diff(old, snap)
         self._snap, self._result = snap, None
-        codes = self._codes
-        self._rank_moves = frozenset(codes[i] for i in np.flatnonzero(ranks & ~figures).tolist())
-        return frozenset(codes[i] for i in np.flatnonzero(figures | ranks).tolist())
+        self._rank_moves = frozenset(self._code_array[ranks & ~figures].tolist())
+        return frozenset(self._code_array[figures | ranks].tolist())
 
-    def _diff(self, old: _Snapshot, new: _Snapshot) -> tuple[np.ndarray, np.ndarray]:
-        """Column against column: (units whose figures or status differ, units whose ranks or 并列 differ)."""
-        n = len(new.status)
+    def _diff(self, old: _Snapshot, new: _Snapshot, src=None, dst=None) -> tuple[np.ndarray, np.ndarray]:
+        """Column against column: (units whose figures or status differ, units whose ranks or 并列
+        differ), of every unit or (after a change of the units) of those at ``src`` (old positions)
+        and ``dst`` (new)."""
+        n = len(new.status) if dst is None else len(dst)
+        inv_src, inv_dst = ((None if p is None else {i: j for j, i in enumerate(p)}) for p in (src, dst))
 
-        def figures_of(lv):
-            return [lv.indicators, lv.score, lv.bonus, lv.penalty]
+        def differ(a, b, cols, maps=()):
+            olds, news = cols(a), cols(b)
+            if src is not None:
+                olds, news = ([None if x is None else x[..., p] for x in xs] for xs, p in ((olds, src), (news, dst)))
+            return _differ(n, olds, news, [(_moved(getattr(a, f), inv_src), _moved(getattr(b, f), inv_dst))
+                                           for f in maps])
 
-        figures = old.status != new.status
-        ranks = _differ(n, [old.rank, old.tied], [new.rank, new.tied])
+        figures = differ(old, new, lambda t: [t.status])
+        ranks = differ(old, new, lambda t: [t.rank, t.tied])
         for a, b in ((old.months[m], new.months[m]) for m in (new.period if self._monthly_mode else ())):
             if a is not b:  # an averaged unit's month score is the month's average
-                figures |= _differ(n, [a.status, *figures_of(a.level)], [b.status, *figures_of(b.level)],
-                                   [(a.missing, b.missing)]) | ((b.status == _AVERAGED) & (a.mean != b.mean))
-                ranks |= _differ(n, [a.rank, a.tied], [b.rank, b.tied])
+                figures |= differ(a, b, lambda t: [t.status, *_figures(t.level)], ["missing"])
+                if a.mean != b.mean:
+                    figures |= (b.status if dst is None else b.status[dst]) == _AVERAGED
+                ranks |= differ(a, b, lambda t: [t.rank, t.tied])
         a, b = old.annual, new.annual
         if a is not b:
-            figures |= _differ(n, [a.shown, a.veto, *figures_of(a.level)], [b.shown, b.veto, *figures_of(b.level)],
-                               [(a.missing, b.missing), (a.agg_missing, b.agg_missing)])
+            figures |= differ(a, b, lambda t: [t.shown, t.veto, *_figures(t.level)], ["missing", "agg_missing"])
         return figures, ranks
 
     def _columns(self, table: _Table, inputs, keys: Mapping[str, int], ns, extra: Mapping = _EMPTY) -> Columns:
@@ -603,7 +713,7 @@ class ScoringEngine:
         table = self._tables.get(month) or self._table()
         c = self._columns(table, self._minputs, self._mkey, s.scale)
         present = table.present
-        lacking = [(key, present & ~c.given(key) & (always | (c.x(cond) > 0 if cond else False)))
+        lacking = [(key, present & ~c.given(key) if always else present & ~c.given(key) & (c.x(cond) > 0))
                    for key, cond, always in self._required]
         incomplete = np.zeros(len(self._codes), bool)
         for _key, mask in lacking:
@@ -620,7 +730,9 @@ class ScoringEngine:
         rank = tied = None
         if s.monthly_ranks:
             rank, tied = competition_ranks(round_cents(level.score, s.scale.e), scored)
-        return _Month(month, status, level, rank, tied, missing, mean)
+        _frozen(status, *(() if rank is None else (rank, tied)))  # handed out as they are (places)
+        return _Month(month, status, level, rank, tied, missing, mean, np.where(scored, level.score, 0),
+                      status == _AVERAGED, (status == _NONE) | incomplete)
 
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
@@ -680,141 +792,96 @@ class ScoringEngine:
         if self._monthly_mode:
             lacking = np.ones(n, bool)
             if period:
-                status = np.stack([months[m].status for m in period])
-                scored = status == _SCORED
-                lacking = ((status == _NONE) | (status == _INCOMPLETE)).any(axis=0)
-                averaged = status == _AVERAGED
-                sums = np.where(scored, np.stack([months[m].level.score for m in period]), 0).sum(axis=0)
+                lacking = np.logical_or.reduce([months[m].lacks for m in period])
+                averaged = np.stack([months[m].averaged for m in period])
+                sums = np.add.reduce([months[m].own for m in period])
         status = np.where(lacking | a.incomplete, 2, 0).astype(np.int8)
         if a.volume is not None:
             status[(status == 0) & (a.volume == 0)] = 1
-        snap = _Snapshot(self._refs, self._groups, self._index, months, period, dropped, a, status, lacking, sums,
-                         averaged, np.zeros(n, np.int64), np.zeros(n, bool))
-        cents = self._rounded_totals(snap, status == 0)
+        snap = _Snapshot(self._refs, self._codes, self._groups, self._index, months, period, dropped, a, status,
+                         lacking, sums, averaged, np.zeros(n, np.int64), np.zeros(n, bool))
+        cents = self._rank_cents(snap, status == 0)
         for g in range(len(self._group_keys)):
             mine = self._group == g
             r, t = competition_ranks(cents, (status == 0) & mine)
             snap.rank[mine], snap.tied[mine] = r[mine], t[mine]
+        _frozen(snap.status, snap.rank, snap.tied)  # handed out as they are (places)
         return snap
 
-    def _rounded_totals(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
-        """The totals of the ``todo`` units rounded to cents, as ranks compare them: a veto's total;
-        whole columns of scaled integers where that is exact (:meth:`_integer_totals`); else the
-        Decimal total (:meth:`_total`, the one definition)."""
+    def _rank_cents(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
+        """The totals of the ``todo`` units rounded to cents, as ranks compare them: a veto's total, else
+        :meth:`_totals` over int64 columns, and over Decimals for the few units that leaves open."""
         vetoes, veto = self.scheme.vetoes, snap.annual.veto
-        vetoed = todo & (veto >= 0)
-        ok, cents = self._integer_totals(snap, todo & ~vetoed)
+        cents, open_ = np.zeros(len(todo), np.int64), todo & (veto < 0)
         if vetoes:
-            cents = np.where(vetoed, np.array([_cents(v.total) for v in vetoes], np.int64)[veto], cents)
-        for i in np.flatnonzero(todo & ~vetoed & ~ok).tolist():
-            cents[i] = _cents(self._total(snap, i)[1])
+            cents = np.where(todo & (veto >= 0), np.array([_cents(v.total) for v in vetoes], np.int64)[veto], 0)
+        if not open_.any():  # (none without a period)
+            return cents
+        try:
+            fixed, sure = _Fixed.cents(self._totals(snap, slice(None), _Fixed(self._e))[1])
+            cents = np.where(open_ & sure, fixed, cents)
+            open_ &= ~sure
+        except _Unfit:
+            pass
+        rows = np.flatnonzero(open_)
+        if len(rows):
+            cents[rows] = [_cents(v) for v in self._totals(snap, rows, self._decimals)[1]]
         return cents
 
-    def _integer_totals(self, snap: _Snapshot, todo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(units done, their totals in cents) in scaled integers (none done when the scheme's totals
-        are not such): the annual score, or the mean of the period months (an averaged month: the
-        month's average, rounded to 10**-k) weighted with the annual score, × p × 10**(k + w).
-        Rounding it equals rounding :meth:`_total`, whose Decimal steps err far below one unit of
-        that scale: units within the error of the averages (or on a half cent) are left to it."""
-        t, e = self.scheme.total, self._e
-        score, p, k = snap.annual.level.score, len(snap.period), max(e, 12)
-        none = (np.zeros(len(todo), bool), np.zeros(len(todo), np.int64))
-        if self._exact_annual and t.combine != "monthly_mean":
-            return none
-        if t.combine == "annual":
-            return todo, round_cents(score, e)
-        if t.combine not in ("weighted", "monthly_mean") or not p:
-            return none
-        mw, aw = (t.monthly_weight, t.annual_weight) if t.combine == "weighted" else (Decimal(1), ZERO)
-        w = max(0, -mw.as_tuple().exponent, -aw.as_tuple().exponent)
-        a, b = int(mw.scaleb(w)), int(aw.scaleb(w))
-        means = [snap.months[m].mean for m in snap.period]
-        top = int(np.abs(snap.sums).max()) * 10 ** (k - e) + p * int(max(abs(x) for x in means) + 1) * 10**k
-        bound = abs(a) * top + (abs(b) * p * int(np.abs(score).max()) * 10 ** (k - e) if b else 0)
-        if bound >= 2**62 or 100 * (bound + top * 10**w) * 10**w >= 10**27:
-            return none
-        averaged = snap.averaged
-        sums = snap.sums * 10 ** (k - e) + (averaged * np.array([round(x.scaleb(k)) for x in means])[:, None]).sum(0)
-        num = a * sums + ((b * p * 10 ** (k - e)) * score if b else 0)
-        d = p * 10 ** (k + w - 2)
-        q, r = np.divmod(np.abs(num), d)
-        cents = q + (2 * r >= d)
-        return todo & (np.abs(2 * r - d) > abs(a) * averaged.sum(axis=0) + 2), np.where(num < 0, -cents, cents)
-
-    def _total(self, snap: _Snapshot, i: int) -> tuple[Decimal | None, Decimal | None]:
-        """(monthly average, total) of unit ``i``, the one definition of both: the mean of its
-        period months (an averaged month counts the month's average), then the scheme's combine
-        (or the veto's total); ``None`` where the unit lacks what they need."""
-        s, a = self.scheme, snap.annual
-        t, e = s.total, s.scale.e
+    def _totals(self, snap: _Snapshot, rows, ns):
+        """(monthly average, total) of the units at ``rows`` (an index), the one definition of both: the mean of
+        their period months (an averaged month counts the month's average), then the scheme's combine
+        with the annual score (vetoes, and units lacking what they need, aside). Computed in ``ns``:
+        :class:`_Decimals` (the figures results show) or :class:`_Fixed` (int64 columns, for ranks)."""
+        t = self.scheme.total
         average = None
-        if self._monthly_mode and not snap.lacking.item(i):
-            means = [snap.months[m].mean for m, x in zip(snap.period, snap.averaged[:, i].tolist(), strict=True) if x]
-            average = CONTEXT.divide(sum(means, _decimal(snap.sums.item(i), e)), len(snap.period))
-        veto = a.veto.item(i)
-        if snap.status.item(i) == 2:
-            return average, None
-        if veto >= 0:
-            return average, s.vetoes[veto].total
+        if self._monthly_mode and snap.period:
+            own = ns.plus(ns.figures(snap.sums[rows]), snap.averaged[:, rows], [snap.months[m].mean for m in snap.period])
+            average = ns.divide(own, len(snap.period))
         if t.combine not in ("annual", "weighted"):
             return average, average
-        annual = self._annual_decimal(a.level.score[i])
-        if t.combine == "annual":
+        annual = ns.figures(snap.annual.level.score[rows], self._exact_annual)
+        if t.combine == "annual" or average is None:
             return average, annual
-        return average, CONTEXT.add(CONTEXT.multiply(t.monthly_weight, average),
-                                    CONTEXT.multiply(t.annual_weight, annual))
+        return average, ns.weigh(t.monthly_weight, average, t.annual_weight, annual)
 
     # ------------------------------------------------------------------ results, built when read
 
     @staticmethod
-    def _place(snap: _Snapshot, code: str, month: str | None) -> tuple[str, int | None, bool]:
-        i = snap.index[code]
-        if month is None:
-            status = _STATUS[snap.status.item(i)]
-            return (status, *_ranked(snap, i, status))
-        m = snap.months.get(month)
-        status = "missing" if m is None else _MONTH_STATUS[m.status[i]]
-        if status != "scored" or m.rank is None:
-            return status, None, False
-        return status, int(m.rank[i]), bool(m.tied[i])
-
-    @staticmethod
     def _places(snap: _Snapshot, month: str | None) -> Places:
-        """_place of every unit, as columns."""
-        n = len(snap.refs)
-        if month is None:
-            ranked = (snap.status == 0) & (snap.rank > 0)
-            return Places(_STATUS, snap.status, np.where(ranked, snap.rank, 0), snap.tied & ranked, snap.groups)
+        """The place rule, as columns: (status, rank, 并列) of every unit in the year or in ``month``
+        ("missing" without a record); ranks are 0 unless ranked (the year) or scored (a month)."""
         m = snap.months.get(month)
-        if m is None:
-            return Places(_MONTH_STATUS, np.zeros(n, np.int8), np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
-        if m.rank is None:
-            return Places(_MONTH_STATUS, m.status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups)
-        scored = m.status == _SCORED
-        return Places(_MONTH_STATUS, m.status, np.where(scored, m.rank, 0), m.tied & scored, snap.groups)
+        if month is None:
+            return Places(_STATUS, snap.status, snap.rank, snap.tied, snap.groups, snap.codes)
+        if m is None or m.rank is None:
+            n = len(snap.codes)
+            status = np.zeros(n, np.int8) if m is None else m.status
+            return Places(_MONTH_STATUS, status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups, snap.codes)
+        return Places(_MONTH_STATUS, m.status, m.rank, m.tied, snap.groups, snap.codes)
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]
-        average, total = self._total(snap, i)
-        a, dec, e = snap.annual, self._annual_decimal, self._e
+        veto = snap.annual.veto.item(i)
+        average, total = (x and x[0] for x in self._totals(snap, slice(i, i + 1), self._decimals))
+        if snap.lacking.item(i):
+            average = None
+        total = None if status == INCOMPLETE else self.scheme.vetoes[veto].total if veto >= 0 else total
+        a, dec = snap.annual, partial(self._decimals.figure, exact=self._exact_annual)
         raw, shown = a.level.indicators[:, i].tolist(), a.shown[:, i].tolist()
-        values = [Decimal(v) for v in raw] if self._exact_annual else [_decimal(v, e) for v in raw]
+        values = self._decimals.figures(a.level.indicators[:, i], self._exact_annual)
         cats = {c: dec(sum([raw[j] for j in m])) for c, m in self._annual_cats if raw and all([shown[j] for j in m])}
         figures = (None, None, None)
         if a.level.score is not None and raw and i not in a.missing:
             figures = (dec(a.level.score[i]), dec(a.level.bonus[i]), dec(a.level.penalty[i]))
-        veto = a.veto.item(i)
-        return UnitResult(snap.refs[i], snap.groups[i], status, total, *_ranked(snap, i, status), self._missing(snap, i),
+        return UnitResult(snap.refs[i], snap.groups[i], status, total, snap.rank.item(i) or None, snap.tied.item(i),
+                          self._missing(snap, i),
                           self.scheme.vetoes[veto].key if veto >= 0 else None,
                           MappingProxyType({k: v for k, v, ok in zip(self._annual_keys, values, shown, strict=True)
                                             if ok}),
                           MappingProxyType(cats), *figures, average,
                           LazyUnits(snap.months, lambda m: self._month_result(m, i), {}, frozenset())
                           if self._monthly_mode else _EMPTY)
-
-    def _annual_decimal(self, v) -> Decimal:
-        """The Decimal of an annual figure (an exact level's are Decimals already)."""
-        return Decimal(v) if self._exact_annual else _decimal(int(v), self._e)
 
     def _missing(self, snap: _Snapshot, i: int) -> tuple[str, ...]:
         """What keeps unit ``i`` from a total: months (monthly schemes) or unit-months lacking a rate
@@ -848,13 +915,8 @@ class ScoringEngine:
             return MonthResult(m.month, "incomplete", None, None, False, MappingProxyType(shown), None, None, None,
                                m.missing[i])
         score, base, bonus, penalty = (_decimal(int(col[i]), e) for col in (lv.score, lv.base, lv.bonus, lv.penalty))
-        rank, tied = (None, False) if m.rank is None else (int(m.rank[i]), bool(m.tied[i]))
+        rank, tied = (None, False) if m.rank is None else (m.rank.item(i), m.tied.item(i))
         return MonthResult(m.month, "scored", score, rank, tied, MappingProxyType(dict(zip(self._mkeys, values,
                                                                                          strict=True))),
                            base, bonus, penalty, ())
 
-
-def _ranked(snap: _Snapshot, i: int, status: str) -> tuple[int | None, bool]:
-    """(rank, 并列) of unit ``i`` as its result shows them (none unless ranked)."""
-    rank = snap.rank.item(i)
-    return (rank, snap.tied.item(i)) if status is RANKED and rank > 0 else (None, False)

@@ -132,35 +132,34 @@ class Places(NamedTuple):
     rank: np.ndarray  # int64, 0 unless ranked (the year) or scored (a month)
     tied: np.ndarray  # bool
     groups: Sequence[str]  # ranking group of each unit
+    codes: Sequence[str]  # code of each unit
 
 
 class LazyUnits(Mapping):
     """``ScoringResult.units`` of the engine: code -> :class:`UnitResult`, in code order, each
-    built on first read and kept (``built``); ``groups``: the ranking groups of the units;
-    ``place(code, month)``: see :meth:`ScoringResult.place`."""
+    built on first read and kept (``built``); ``index``: code -> position; ``groups``: the
+    ranking groups of the units; ``places(month)``: see :meth:`ScoringResult.places`."""
 
-    __slots__ = ("_index", "_build", "built", "groups", "place", "places")
+    __slots__ = ("index", "_build", "built", "groups", "places")
 
     def __init__(self, index: Mapping[str, int], build: Callable[[int], UnitResult], built: dict,
-                 groups: frozenset[str], place: Callable[[str, str | None], tuple] | None = None,
-                 places: Callable[[str | None], Places] | None = None):
-        self._index, self._build, self.built, self.groups, self.place = index, build, built, groups, place
-        self.places = places
+                 groups: frozenset[str], places: Callable[[str | None], Places] | None = None):
+        self.index, self._build, self.built, self.groups, self.places = index, build, built, groups, places
 
     def __getitem__(self, code: str) -> UnitResult:
         r = self.built.get(code)
         if r is None:
-            r = self.built[code] = self._build(self._index[code])
+            r = self.built[code] = self._build(self.index[code])
         return r
 
     def __iter__(self):
-        return iter(self._index)
+        return iter(self.index)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self.index)
 
     def __contains__(self, code) -> bool:
-        return code in self._index
+        return code in self.index
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -178,7 +177,7 @@ class ScoringResult:
     months: tuple[str, ...]  # the period (dropped months removed)
     dropped_months: tuple[str, ...]
     month_averages: Mapping[str, Decimal]  # 全区月考核平均分 per period month
-    units: Mapping[str, UnitResult]  # by code
+    units: LazyUnits  # by code
 
     def __getitem__(self, code: str) -> UnitResult:
         return self.units[code]
@@ -186,37 +185,21 @@ class ScoringResult:
     def __len__(self) -> int:
         return len(self.units)
 
-    def place(self, code: str, month: str | None = None) -> tuple[str, int | None, bool]:
-        """(status, rank, 并列) of a unit in the year, or in ``month`` (a month's status; "missing"
-        without a record): what a rank-only move changes, read without building the result."""
-        units = self.units
-        if isinstance(units, LazyUnits) and units.place is not None:
-            return units.place(code, month)
-        u = units[code]
-        m = u if month is None else u.months.get(month)
-        return ("missing", None, False) if m is None else (m.status, m.rank, m.tied)
-
     def places(self, month: str | None = None) -> Places:
-        """:meth:`place` of every unit at once, as columns over the units in code order (with each
-        unit's ranking group), read without building the results."""
-        units = self.units
-        if isinstance(units, LazyUnits) and units.places is not None:
-            return units.places(month)
-        import numpy as np  # not at import: the main window paints before numpy loads
+        """(status, rank, 并列) of every unit in the year, or in ``month`` (a month's status;
+        "missing" without a record), as columns over the units in code order (with each unit's
+        ranking group): what a rank-only move changes, read without building the results."""
+        return self.units.places(month)
 
-        codes = sorted(units)
-        got = [self.place(c, month) for c in codes]
-        names = tuple(dict.fromkeys(p[0] for p in got))
-        return Places(names, np.array([names.index(p[0]) for p in got], np.int64),
-                      np.array([p[1] or 0 for p in got], np.int64), np.array([p[2] for p in got], bool),
-                      tuple(units[c].group for c in codes))
+    def place(self, code: str, month: str | None = None) -> tuple[str, int | None, bool]:
+        """:meth:`places` of one unit: (status, rank or None, 并列)."""
+        p, i = self.places(month), self.units.index[code]
+        return p.names[p.status[i]], int(p.rank[i]) or None, bool(p.tied[i])
 
     @property
     def groups(self) -> tuple[str, ...]:
         """Keys of the ranking groups that hold units, in the scheme's order."""
-        units = self.units
-        present = units.groups if isinstance(units, LazyUnits) else {u.group for u in units.values()}
-        return tuple(g.key for g in self.scheme.groups if g.key in present)
+        return tuple(g.key for g in self.scheme.groups if g.key in self.units.groups)
 
     def group_units(self, group: str) -> list[UnitResult]:
         """Units of a group as printed: by rank, then code; unranked and incomplete last."""
@@ -228,16 +211,6 @@ class ScoringResult:
         for g in self.groups:
             out.extend(self.group_units(g))
         return out
-
-    def month_units(self, month: str, group: str | None = None) -> list[UnitResult]:
-        """Units ordered by their rank in ``month`` (then code); unranked ones last."""
-
-        def key(u: UnitResult):
-            m = u.months.get(month)
-            rank = m.rank if m is not None else None
-            return (rank is None, rank or 0, u.code)
-
-        return sorted((u for u in self.units.values() if group is None or u.group == group), key=key)
 
 
 def describe_missing(scheme: Scheme, item: str) -> str:

@@ -76,8 +76,7 @@ class Columns:
 
     def by_kind(self, table: Mapping[str, object], default=0):
         """A column of ``table[kind]`` per row."""
-        values = np.array([table.get(k, default) for k in self.kinds], dtype=object)
-        return values[self.kind]
+        return np.array([table.get(k, default) for k in self.kinds])[self.kind]  # (Decimals: an object array)
 
 
 # ---------------------------------------------------------------------------- term types
@@ -85,11 +84,11 @@ class Columns:
 
 def _sized(term, qty, ns):
     """± min(size × quantity, cap): ``qty`` at a rate's scale, the result at a figure's."""
-    p = term.params
-    v = qty * ns.points(abs(p["points"]))
-    if p.get("cap") is not None:
-        v = np.minimum(v, ns.value(p["cap"]))
-    return -v if p["points"] < 0 else v
+    points, cap = term.params["points"], term.params.get("cap")
+    v = qty * ns.points(points)
+    if cap is None:
+        return v
+    return np.maximum(v, -ns.value(cap)) if points < 0 else np.minimum(v, ns.value(cap))
 
 
 def shortfall(term, c: Columns):
@@ -155,10 +154,13 @@ def _terms(terms, c: Columns, start):
 
 
 def indicator(ind, c: Columns):
-    """(values, computable mask) of one indicator over the rows."""
+    """(values, computable mask or ``None``: all) of one indicator over the rows."""
     ns = c.ns
-    values = np.minimum(np.maximum(_terms(ind.terms, c, ns.zeros(c.n) + ns.value(ind.start)), 0), ns.value(ind.max))
-    ok = np.ones(c.n, bool)
+    values = _terms(ind.terms, c, ns.value(ind.start))
+    values = np.minimum(np.maximum(values if ind.terms else ns.zeros(c.n) + values, 0), ns.value(ind.max))
+    ok = None
+    if ind.manual_inputs or ind.full_when_zero is not None or ind.fixed_by_kind:
+        ok = np.ones(c.n, bool)
     for key in ind.manual_inputs:
         ok &= c.given(key)
     if ind.full_when_zero is not None:
@@ -193,7 +195,10 @@ def score_level(indicators, score_def, c: Columns, counted=None) -> LevelScores:
     if indicators:
         pairs = [indicator(ind, c) for ind in indicators]
         values = np.stack([v for v, _ok in pairs])
-        ok = np.stack([o for _v, o in pairs])
+        ok = np.ones(values.shape, bool)
+        for j, (_v, o) in enumerate(pairs):
+            if o is not None:
+                ok[j] = o
         base = (values if counted is None else np.where(counted, values, 0)).sum(axis=0)
     else:
         values = np.zeros((0, c.n), ns.dtype)
@@ -221,22 +226,27 @@ def round_cents(values, e: int):
 
 
 def competition_ranks(rounded, ranked):
-    """Ranks (1, 2, 2, 4) on ``rounded`` (highest first) over the rows in ``ranked``; rows are
-    in code order, so ties list by code. Returns (rank, tied) arrays (rank 0: not ranked)."""
+    """Ranks (1, 2, 2, 4) on ``rounded`` (int64, highest first) over the rows in ``ranked``: 1 + the
+    number of rows above. Returns (rank, tied) arrays (rank 0: not ranked; tied: the rank is shared)."""
     n = len(rounded)
     rank = np.zeros(n, np.int64)
     tied = np.zeros(n, bool)
     idx = np.flatnonzero(ranked)
     if not len(idx):
         return rank, tied
-    order = idx[np.argsort(-rounded[idx], kind="stable")]
-    v = rounded[order]
-    start = np.empty(len(v), bool)
-    start[0] = True
-    start[1:] = v[1:] != v[:-1]
-    pos = np.arange(1, len(v) + 1)
-    first = np.maximum.accumulate(np.where(start, pos, 0))
-    size = np.diff(np.append(np.flatnonzero(start), len(v)))
-    rank[order] = first
-    tied[order] = np.repeat(size > 1, size)
+    x = rounded[idx]
+    lo = x.min()
+    if x.max() - lo <= 4 * len(x) + 4096:  # totals in cents lie close together: count each value
+        x = x - lo
+        counts = np.bincount(x)
+        above = np.cumsum(counts[::-1])[::-1] - counts
+        rank[idx], tied[idx] = above[x] + 1, counts[x] > 1
+        return rank, tied
+    order = np.argsort(-x)  # else sorted (the order within equal values does not matter)
+    v = x[order]
+    start, end = np.ones(len(v), bool), np.ones(len(v), bool)  # first / last of equal values
+    np.not_equal(v[1:], v[:-1], out=start[1:])
+    end[:-1] = start[1:]
+    rank[idx[order]] = np.maximum.accumulate(np.where(start, np.arange(1, len(v) + 1), 0))
+    tied[idx[order]] = ~(start & end)
     return rank, tied
