@@ -215,6 +215,14 @@ def test_incremental_equals_full_licheng(edits):
     run_edits(LICHENG, None, edits, {"volume": 8, "satisfaction_rate": "97"})
 
 
+def test_a_month_leaving_an_annual_schemes_period_changes_only_the_units_it_held():
+    # found by hypothesis: the last record of 2023-01 removed takes the month out of the period, and
+    # every unit was reported changed (the 排名 tab marks them) though only D's and B's figures moved
+    run_edits(LICHENG, None, [("rm", "A", "2023-01", None, None), ("rm", "B", "2023-01", None, None),
+                              ("rm", "C", "2023-01", None, None), ("rm", "D", "2023-01", None, None)],
+              {"volume": 8, "satisfaction_rate": "97"})
+
+
 def test_decimal_inputs_are_exact():
     # 98.57 is 98.57 exactly, even from a float
     u = month_result({**HOTLINE_SEED, "satisfaction_rate": 98.57, "volume": 1})

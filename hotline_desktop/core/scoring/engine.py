@@ -618,7 +618,7 @@ class ScoringEngine:
         old, old_refs = self._snap, dict(zip(self._codes, self._refs, strict=True))
         self._setup(self.scheme, refs.values(), months, self.year)
         self._load(monthly, annual)
-        if old.period != self._snap.period:
+        if old.period != self._snap.period and self._monthly_mode:  # every unit's months differ
             return frozenset(self._codes)
         kept = [c for c, r in zip(self._codes, self._refs, strict=True) if old_refs.get(c) == r]
         figures, ranks = self._diff(old, self._snap, [old.index[c] for c in kept], [self._index[c] for c in kept])
@@ -640,7 +640,7 @@ class ScoringEngine:
             period = tuple(scored)
         annual = old.annual if not (full or annual_touched) else self._score_annual()
         snap = self._snapshot(scored, period, tuple(m for m in every if m not in period), annual)
-        if full or period != old.period:
+        if full or (period != old.period and self._monthly_mode):  # every unit's months differ
             figures = ranks = np.ones(len(self._codes), bool)
         else:
             figures, ranks = self._diff(old, snap)
