@@ -436,6 +436,35 @@ def test_name_column_stays_in_view_when_scrolled_right_at_1024(qtbot, district):
     tab.shutdown()
 
 
+def test_a_cell_moved_to_with_the_keyboard_is_not_left_under_the_name_column(qtbot, district):
+    """Scrolled right, ← onto the figure just right of the names scrolls it out from under them
+    (as a spreadsheet's frozen panes do); ↓ in the names does not scroll the figures."""
+    from hotline_desktop.gui.ranking.models import COL_NAME
+
+    tab = open_tab(qtbot, district, district.licheng)
+    tab.resize(1004, 640)
+    qtbot.waitExposed(tab)
+    table = tab.table
+    bar = table.horizontalScrollBar()
+    bar.setValue(bar.maximum())
+    width = table.columnWidth(COL_NAME)
+    header = table.horizontalHeader()
+    shown = [header.logicalIndex(v) for v in range(header.count())]
+    under = next(c for c in shown if c != COL_NAME and 0 <= table.columnViewportPosition(c) < width)
+    right = shown[shown.index(under) + 1]
+    table.setFocus()
+    table.setCurrentIndex(tab.proxy.index(0, right))
+    qtbot.keyClick(table, Qt.Key.Key_Left)
+    assert table.currentIndex().column() == under
+    assert table.frozen() is None or table.columnViewportPosition(under) >= width  # in view, not covered
+    bar.setValue(bar.maximum())
+    table.setCurrentIndex(tab.proxy.index(0, COL_NAME))
+    kept = bar.value()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    assert table.currentIndex() == tab.proxy.index(1, COL_NAME) and bar.value() == kept
+    tab.shutdown()
+
+
 def test_rows_never_shown_before_rank_shifts_show_the_printed_cells_when_first_shown(qtbot, district):
     """Rows are formatted when first shown; a row re-ranked (or re-scored by a moved month
     average) before that still shows the printed month table's cells, rank included."""

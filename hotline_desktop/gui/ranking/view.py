@@ -165,6 +165,24 @@ class RankingView(QTableView):
             rect.moveLeft(0)
         return rect
 
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802 - Qt API
+        """As Qt's, and a cell that would sit under the frozen column is scrolled out from under it
+        (keyboard moves to the left); the frozen column itself, always in view, scrolls only its rows."""
+        bar = self.horizontalScrollBar()
+        kept = bar.value()
+        super().scrollTo(index, hint)
+        if not index.isValid() or self.frozen_column < 0:
+            return
+        if index.column() == self.frozen_column:
+            bar.setValue(kept)
+            return
+        per_item = self.horizontalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerItem
+        while (fz := self.frozen()) is not None and bar.value() > 0:
+            under = fz[1] - super().visualRect(index).left()
+            if under <= 0:
+                break
+            bar.setValue(max(0, bar.value() - (1 if per_item else under)))
+
     def _fast(self) -> bool:
         return (self.fast_paint and self.verified is not False and isinstance(self.model(), RankingProxy)
                 and self.model().sourceModel() is not None
