@@ -142,18 +142,14 @@ class MonthlyTab(TabPage):
 
     # -- layout --------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.copy_last_action = QAction(self.tr("复制上月"), self)
-        self.copy_last_action.setToolTip(self.tr("把上月的数值复制到本月作为起点（先询问；可撤销）"))
-        self.copy_last_action.triggered.connect(lambda: self.copy_last_month())
-        self.import_action = QAction(self.tr("导入…"), self)
-        self.import_action.setToolTip(self.tr("从 Excel 模板导入本月数据（有问题则不导入任何数据）"))
-        self.import_action.triggered.connect(self.import_month)
-        self.export_action = QAction(self.tr("导出…"), self)
-        self.export_action.setToolTip(self.tr("把本月数据导出为 Excel（可作为导入模板）"))
-        self.export_action.triggered.connect(self.export_month)
-        self.template_action = QAction(self.tr("空白模板…"), self)
-        self.template_action.setToolTip(self.tr("导出本月的空白导入模板（含参评单位）"))
-        self.template_action.triggered.connect(self.export_template)
+        act = self.make_action
+        self.copy_last_action = act(self.tr("复制上月"), self.tr("把上月的数值复制到本月作为起点（先询问；可撤销）"),
+                                    self.copy_last_month)
+        self.import_action = act(self.tr("导入…"), self.tr("从 Excel 模板导入本月数据（有问题则不导入任何数据）"),
+                                 self.import_month)
+        self.export_action = act(self.tr("导出…"), self.tr("把本月数据导出为 Excel（可作为导入模板）"), self.export_month)
+        self.template_action = act(self.tr("空白模板…"), self.tr("导出本月的空白导入模板（含参评单位）"),
+                                   self.export_template)
         from hotline_desktop.gui.orders.hooks import make_actions
 
         self.orders_actions = make_actions(self)  # 工单明细: import, anomalies, reconcile (gui/orders)

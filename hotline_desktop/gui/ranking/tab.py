@@ -105,16 +105,12 @@ class RankingTab(TabPage):
 
     # -- layout --------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.export_xlsx_action = QAction(self.tr("导出 Excel…"), self)
-        self.export_xlsx_action.setToolTip(self.tr("按计分表格式导出排名表（A4 横向，一页宽）"))
-        self.export_xlsx_action.triggered.connect(lambda: self.export_dialog(".xlsx"))
-        self.export_pdf_action = QAction(self.tr("导出 PDF…"), self)
-        self.export_pdf_action.setToolTip(self.tr("把排名表保存为 PDF（嵌入中文字体）"))
-        self.export_pdf_action.triggered.connect(lambda: self.export_dialog(".pdf"))
-        self.preview_action = QAction(self.tr("打印预览…"), self)
-        self.preview_action.triggered.connect(self.print_preview)
-        self.print_action = QAction(self.tr("打印…"), self)
-        self.print_action.triggered.connect(self.print_dialog)
+        self.export_xlsx_action = self.make_action(self.tr("导出 Excel…"), self.tr("按计分表格式导出排名表（A4 横向，一页宽）"),
+                                                   lambda: self.export_dialog(".xlsx"))
+        self.export_pdf_action = self.make_action(self.tr("导出 PDF…"), self.tr("把排名表保存为 PDF（嵌入中文字体）"),
+                                                  lambda: self.export_dialog(".pdf"))
+        self.preview_action = self.make_action(self.tr("打印预览…"), "", self.print_preview)
+        self.print_action = self.make_action(self.tr("打印…"), "", self.print_dialog)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)

@@ -81,27 +81,15 @@ class UnitsTab(TabPage):
 
     # -- layout --------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.add_action = QAction(self.tr("新增(&N)…"), self)
-        self.add_action.setShortcut(QKeySequence.StandardKey.New)
-        self.add_action.setToolTip(self.tr("新增承办单位（Ctrl+N）"))
-        self.add_action.triggered.connect(self.open_add_dialog)
-        self.edit_action = QAction(self.tr("编辑(&E)…"), self)
-        self.edit_action.setToolTip(self.tr("编辑所选单位（双击行或按回车）"))
-        self.edit_action.triggered.connect(lambda: self.open_edit_dialog())
-        self.toggle_action = QAction(self.tr("停用"), self)
-        self.toggle_action.setToolTip(self.tr("停用或重新启用所选单位；有数据的单位不能删除，只能停用"))
-        self.toggle_action.triggered.connect(lambda: self.toggle_active())
-        self.import_action = QAction(self.tr("导入…"), self)
-        self.import_action.setToolTip(self.tr("从 Excel 导入承办单位（按导入模板）"))
-        self.import_action.triggered.connect(self.import_units)
-        self.export_action = QAction(self.tr("导出…"), self)
-        self.export_action.setToolTip(self.tr("把承办单位导出为 Excel"))
-        self.export_action.triggered.connect(self.export_units)
-        self.template_action = QAction(self.tr("承办单位导入模板…"), self)
-        self.template_action.triggered.connect(self.export_template)
-        for a in (self.add_action, self.edit_action):
-            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(a)
+        act = self.make_action
+        self.add_action = act(self.tr("新增(&N)…"), self.tr("新增承办单位（Ctrl+N）"), self.open_add_dialog,
+                              QKeySequence.StandardKey.New)
+        self.edit_action = act(self.tr("编辑(&E)…"), self.tr("编辑所选单位（双击行或按回车）"), self.open_edit_dialog)
+        self.toggle_action = act(self.tr("停用"), self.tr("停用或重新启用所选单位；有数据的单位不能删除，只能停用"),
+                                 self.toggle_active)
+        self.import_action = act(self.tr("导入…"), self.tr("从 Excel 导入承办单位（按导入模板）"), self.import_units)
+        self.export_action = act(self.tr("导出…"), self.tr("把承办单位导出为 Excel"), self.export_units)
+        self.template_action = act(self.tr("承办单位导入模板…"), "", self.export_template)
 
         bar = QHBoxLayout()
         bar.setSpacing(6)
