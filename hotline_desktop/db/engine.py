@@ -252,21 +252,30 @@ class EarlyInspection:
         return self._result
 
 
-def _on_connect(dbapi_con, _record) -> None:
+def _on_connect(dbapi_con, _record, autocheckpoint: bool = True) -> None:
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA synchronous=FULL")
+    if not autocheckpoint:  # a db.checkpointer thread checkpoints, not the commit
+        cur.execute("PRAGMA wal_autocheckpoint=0")
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
+def _on_connect_no_autocheckpoint(dbapi_con, record) -> None:
+    _on_connect(dbapi_con, record, autocheckpoint=False)
+
+
+def make_engine(path: Path, *, autocheckpoint: bool = True) -> Engine:
+    """An engine on an SQLite file. `autocheckpoint=False`: its commits never checkpoint the WAL
+    (the store's engine, whose db.checkpointer.Checkpointer does it in a thread); engines
+    without a checkpointer keep SQLite's automatic one, so their WAL stays bounded."""
     from sqlalchemy import URL, create_engine, event
 
     # URL.create: a folder name with '?' or '#' is a path, not a query string.
     engine = create_engine(URL.create("sqlite", database=str(Path(path))), future=True)
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _on_connect if autocheckpoint else _on_connect_no_autocheckpoint)
     return engine
 
 

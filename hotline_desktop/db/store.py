@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InternalError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hotline_desktop.db import backup as bk
+from hotline_desktop.db import checkpointer as ckpt
 from hotline_desktop.db import seats
 from hotline_desktop.db.concurrency import TABLE_LABELS, stale_write
 from hotline_desktop.db.engine import (
@@ -45,7 +47,10 @@ class Store:
 
     def __init__(self, paths: DataPaths):
         self.paths = paths
-        self.engine = _engine_for(paths)
+        # an SQLite file's WAL is checkpointed by a thread (db.checkpointer), not in commits
+        self.checkpointer: ckpt.Checkpointer | None = None
+        self._checkpointed = not paths.on_server and str(paths.database) != ":memory:" and ckpt.enabled()
+        self.engine = self._make_engine()
         self._sessions = session_factory(self.engine)
         self.lock: InstanceLock | None = None
         self.notices: list[str] = []  # things the operator should be told once (upgrade, backup)
@@ -75,6 +80,7 @@ class Store:
         if problem:
             raise StoreOpenError(problem, access_denied=True)
         instance_lock = InstanceLock(paths.lock_file, paths.root).acquire() if lock else None
+        store = None
         try:
             insp = (inspection.result() if inspection is not None else None) or inspect_database(paths.database)
             if not insp.usable:
@@ -89,6 +95,7 @@ class Store:
             store = cls(paths)
             store.lock = instance_lock
             store._probe()
+            store._start_checkpointer()
             if insp.state is DbState.OLDER:
                 upgrade(store.engine)
                 store.notices.append("数据库已升级到新版本，升级前已自动备份。")
@@ -101,6 +108,8 @@ class Store:
                     log.warning("自动备份失败：%s", e)
             return store
         except BaseException:
+            if store is not None:
+                store._stop_checkpointer(truncate=False)
             if instance_lock:
                 instance_lock.release()
             raise
@@ -182,7 +191,7 @@ class Store:
         return self._role
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.dispose_engine()  # the checkpointer empties the -wal first
         if self.lock:
             self.lock.release()
             self.lock = None
@@ -255,12 +264,49 @@ class Store:
                 return restore_server(self.paths, Path(source))
             finally:
                 self.reopen_engine()
-        return restore_database(self.paths, Path(source), engine_owner=self)
+        try:
+            return restore_database(self.paths, Path(source), engine_owner=self)
+        finally:
+            self._start_checkpointer()  # (started already when the restore reopened the engine)
+
+    def dispose_engine(self) -> None:
+        """Close every connection to the database, the checkpointer's too (after it emptied the
+        -wal), e.g. before the file is replaced; `reopen_engine` (or the next session) goes on."""
+        self._stop_checkpointer()
+        self.engine.dispose()
 
     def reopen_engine(self) -> None:
-        self.engine.dispose()
-        self.engine = _engine_for(self.paths)
+        self.dispose_engine()
+        self.engine = self._make_engine()
         self._sessions = session_factory(self.engine)
+        self._start_checkpointer()
+
+    # -- the WAL checkpointer (SQLite) --------------------------------------------------------
+    def _make_engine(self):
+        if self.paths.on_server:
+            return make_server_engine(self.paths.database_url)
+        engine = make_engine(self.paths.database, autocheckpoint=not self._checkpointed)
+        if self._checkpointed:
+            # The thread is nudged once the connection of a commit is back in the pool: the
+            # "commit" event comes before SQLite's commit, and a checkpoint run beside the commit
+            # would never copy its last pages (nor let the WAL start again from its beginning).
+            event.listen(engine, "commit", _mark_committed)
+            event.listen(engine.pool, "checkin", self._nudge_checkpointer)
+        return engine
+
+    def _nudge_checkpointer(self, _dbapi_con, record) -> None:
+        cp = self.checkpointer
+        if record is not None and record.info.pop(_COMMITTED, False) and cp is not None:
+            cp.nudge()
+
+    def _start_checkpointer(self) -> None:
+        if self._checkpointed and (self.checkpointer is None or not self.checkpointer.alive):
+            self.checkpointer = ckpt.Checkpointer(self.paths.database).start()
+
+    def _stop_checkpointer(self, *, truncate: bool = True) -> None:
+        cp, self.checkpointer = self.checkpointer, None
+        if cp is not None:
+            cp.stop(truncate=truncate)
 
 
 def restore_server(paths: DataPaths, source: Path) -> Path | None:
@@ -292,6 +338,13 @@ def restore_server(paths: DataPaths, source: Path) -> Path | None:
         engine.dispose()
 
 
+_COMMITTED = "hotline_wal_commit"  # pool record info: a commit since the connection was checked out
+
+
+def _mark_committed(con) -> None:
+    con.info[_COMMITTED] = True
+
+
 def _stale_table(e: StaleDataError) -> str:
     m = re.search(r"on table '(\w+)'", str(e))
     return m.group(1) if m else ""
@@ -301,10 +354,6 @@ def permission_denied(role: str | None, table: str) -> PermissionDenied:
     what = TABLE_LABELS.get(table, "这些数据")
     who = f"你的角色（{role}）" if role else "当前数据库账号"
     return PermissionDenied(f"{who}不能修改{what}，本次修改未保存。如需修改，请联系管理员。", table)
-
-
-def _engine_for(paths: DataPaths):
-    return make_server_engine(paths.database_url) if paths.on_server else make_engine(paths.database)
 
 
 def _server_reason(e: BaseException) -> str:
@@ -420,7 +469,7 @@ def restore_database(paths: DataPaths, source: Path, engine_owner: Store | None 
     current = inspect_database(paths.database)
     safety: Path | None = None
     if engine_owner is not None:
-        engine_owner.engine.dispose()
+        engine_owner.dispose_engine()
     if current.state in (DbState.CURRENT, DbState.OLDER):
         safety = bk.copy_database(paths.database, bk.backup_path(paths.backups, "pre-restore"))
     elif current.state is not DbState.NEW:

@@ -191,7 +191,7 @@ def _adopt_evidence(src: Path, dest: Path) -> None:
 def _swap_in(services, built: Path) -> None:
     store = services.store
     db = store.paths.database
-    store.engine.dispose()  # the last connection closing checkpoints and removes -wal/-shm
+    store.dispose_engine()  # the last connection closing checkpoints and removes -wal/-shm
     try:
         if Path(f"{db}-wal").exists() and Path(f"{db}-wal").stat().st_size:
             raise ServiceError(f"数据库正被其他程序使用，未替换为示例数据：{db}")
