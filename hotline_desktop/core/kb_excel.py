@@ -77,10 +77,9 @@ def parse_date_cell(v) -> date | None:
 def _attachments(text: str, _value) -> int:
     if not text:
         return 0
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"附件数量应为整数：“{clip(text)}”") from None
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):  # not 1_0, ٣ or 5,000 digits
+        raise ValueError(f"附件数量应为整数：“{clip(text)}”")
+    return int(text)
 
 
 # field → (parse of its cell's text / raw value, the value when it fails or the column is absent);

@@ -47,6 +47,7 @@ class TabPage(QWidget):
         self.year_scheme = None  # YearSchemeRow chosen in the toolbar, or None
         self.role_refusal = ""  # why this seat's role may not edit here ('' when it may)
         self._deferred: dict[str, tuple[Callable[..., None], tuple]] = {}  # key -> (work, args)
+        self._parts: dict[str, Callable[[], bool]] = {}  # kept key -> whether its part is shown
 
     @property
     def title(self) -> str:
@@ -91,14 +92,22 @@ class TabPage(QWidget):
     # -- catch up when shown -------------------------------------------------------------
     # A hidden tab does no work for changes made elsewhere: it keeps what is owed, one entry per key,
     # and does it once when it is next shown (or when an action needs it current, `catch_up(key)`).
-    def when_shown(self, key: str, work: Callable[..., None], *args) -> None:
-        """Run `work(*args)` now if the tab is visible; hidden, keep it (replacing what `key` held)
-        and run it once when the tab is next shown."""
-        if self.isVisible():
+    # A key may stand for a part of the tab (a view of a stack): `shown` says whether that part is on
+    # screen; kept, it runs when the tab is shown with the part on it, or when the tab brings the
+    # part up (`catch_up(key)` then).
+    def when_shown(self, key: str, work: Callable[..., None], *args, shown: Callable[[], bool] | None = None) -> None:
+        """Run `work(*args)` now if the tab (`shown()`: its part) is visible; hidden, keep it
+        (replacing what `key` held) and run it once when it is next shown."""
+        if (shown or self.isVisible)():
             self._deferred.pop(key, None)
+            self._parts.pop(key, None)
             work(*args)
         else:
             self._deferred[key] = (work, args)
+            if shown is None:
+                self._parts.pop(key, None)
+            else:
+                self._parts[key] = shown
 
     def gather_when_shown(self, key: str, items: Iterable[Hashable], work: Callable[[frozenset], None]) -> bool:
         """For a tab that follows changes item by item: False when visible (the caller does the work
@@ -119,19 +128,30 @@ class TabPage(QWidget):
     def drop_deferred(self, key: str) -> None:
         """Forget what `key` owed (the work it stood for was just done another way)."""
         self._deferred.pop(key, None)
+        self._parts.pop(key, None)
 
     def catch_up(self, key: str | None = None) -> None:
-        """Do now what was kept while hidden: one key's work, or all of it in `catch_up_order`.
-        A work may drop what it made unnecessary (a full reload drops item-by-item updates)."""
+        """Do now what was kept while hidden: one key's work (whether its part shows or not), or
+        all of it in `catch_up_order`, but a part's that is not on screen. A work may drop what it
+        made unnecessary (a full reload drops item-by-item updates)."""
         if key is not None:
             kept = self._deferred.pop(key, None)
+            self._parts.pop(key, None)
             if kept is not None:
                 kept[0](*kept[1])
             return
         for k in self.catch_up_order:
+            if self._due(k):
+                self.catch_up(k)
+        while (k := next((k for k in self._deferred if self._due(k)), None)) is not None:
             self.catch_up(k)
-        while self._deferred:
-            self.catch_up(next(iter(self._deferred)))
+
+    def _due(self, key: str) -> bool:
+        """Whether `key` keeps work for now: for the tab, or for a part that is on screen."""
+        if key not in self._deferred:
+            return False
+        part = self._parts.get(key)
+        return part is None or part()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -69,3 +69,31 @@ def test_rate_limits(hotline):
     assert inp.parse("98.123456") == Decimal("98.123456")
     assert inp.parse("98.1234560000") == Decimal("98.123456")  # trailing zeros are not decimals
     assert inp.parse("98.5%") == Decimal("98.5")
+
+
+@pytest.mark.parametrize("text", ["1_5", "1_000", "٣", "1 000", "12,34", "1,2345", ",123", "0x10", "Infinity", "NaN"])
+def test_text_python_would_read_is_refused_as_a_number(hotline, text):
+    """``Decimal()`` reads ``1_5`` as 15 and Arabic-Indic digits as digits: a typo must not become a figure."""
+    for key in ("volume", "satisfaction_rate"):
+        with pytest.raises(InputValueError, match="必须是"):
+            hotline.input(key).parse(text)
+
+
+@pytest.mark.parametrize("text, value", [("1,234", 1234), ("12,345,678", 12345678), ("１２３", 123), ("1E+03", 1000),
+                                         ("-0", 0)])
+def test_counts_as_excel_shows_them_parse(hotline, text, value):
+    assert hotline.input("volume").parse(text) == value
+
+
+@pytest.mark.parametrize("text, value", [("９８．５", "98.5"), ("９８．５％", "98.5"), ("-0", "0"), ("-0.00", "0")])
+def test_rates_typed_with_a_full_width_ime_parse(hotline, text, value):
+    parsed = hotline.input("satisfaction_rate").parse(text)
+    assert parsed == Decimal(value) and hotline.input("satisfaction_rate").format(parsed) in (value, "0")
+
+
+@pytest.mark.parametrize("text", ["\x1f", " \x1c ", "\x00", "9\x0b8", "\x7f", "\x85"])
+def test_a_control_character_is_refused_not_read_as_an_empty_cell(hotline, text):
+    """``str.strip()`` takes \\x1c-\\x1f and \\x85 for blanks: pasted alone they used to clear the cell."""
+    for key in ("volume", "satisfaction_rate", "guarantee_mechanism"):  # a count, a rate, a 是/否
+        with pytest.raises(InputValueError, match=r"含有不可见的控制字符（U\+00"):
+            hotline.input(key).parse(text)

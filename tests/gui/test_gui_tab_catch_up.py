@@ -145,3 +145,100 @@ def test_hidden_monthly_grid_follows_unit_edits_once_when_shown(qtbot, seeded, m
         assert names["SQ077"] == "新建社区" and names["JD01"] == "改名街道"
     finally:
         tab.shutdown()
+
+
+def test_a_part_kept_for_when_it_shows_runs_with_the_tab_shown_and_the_part_on_screen(qtbot):
+    """when_shown(shown=…): kept while the tab is hidden or the part is not on screen; the tab
+    shown without the part runs the others only; catch_up() once the part is up runs it."""
+    page = _page(qtbot)
+    part_on = [False]
+    done = []
+    shown = lambda: page.isVisible() and part_on[0]  # noqa: E731
+    page.when_shown("part", done.append, 1, shown=shown)
+    page.when_shown("load", done.append, "load")
+    page.show()
+    assert done == ["load"] and page.deferred("part") == (1,)  # the tab shown, the part not
+    page.when_shown("part", done.append, 2, shown=shown)
+    page.catch_up()
+    assert done == ["load"]  # still not on screen: kept, the latest
+    part_on[0] = True
+    page.catch_up()  # what the tab does when it brings the part up
+    assert done == ["load", 2] and page.deferred("part") is None
+    page.when_shown("part", done.append, 3, shown=shown)  # on screen: at once
+    assert done == ["load", 2, 3]
+    page.hide()
+    page.when_shown("part", done.append, 4, shown=shown)
+    assert done == ["load", 2, 3]
+    page.show()
+    assert done == ["load", 2, 3, 4]  # the tab shown with the part on it
+    part_on[0] = False
+    page.when_shown("part", done.append, 5, shown=shown)
+    page.catch_up("part")  # an action that needs it current: whether it shows or not
+    assert done == ["load", 2, 3, 4, 5]
+
+
+def _board_builds(tab) -> list:
+    builds = []
+    entries = tab.model.board_entries
+    tab.model.board_entries = lambda *a: (builds.append(1), entries(*a))[1]
+    return builds
+
+
+def _board_as_fresh(qtbot, district, tab, ys, month=None) -> None:
+    """The tab's 红黑榜 (rows and notes) is the one a tab opened now shows."""
+    from ranking_fixtures import open_tab
+
+    fresh = open_tab(qtbot, district, ys)
+    if month is not None:
+        fresh.set_month(month)
+    fresh.show_board()
+    assert tab.board_model.rows == fresh.board_model.rows
+    assert tab.board_notes.text() == fresh.board_notes.text()
+    fresh.shutdown()
+
+
+def _raise_bottom_units(district, tab, ys, months, n: int) -> None:
+    from hotline_desktop.services.assessment import CellEdit
+
+    live = district.rankings.live(ys.id)
+    for code in tab.proxy.codes()[-n:]:
+        district.assessment.set_values(ys.id, [CellEdit(live.id_of[code], m, "satisfaction_rate", "100")
+                                               for m in months])
+
+
+def test_the_board_is_not_rebuilt_while_the_table_view_shows_and_is_current_when_picked(qtbot, district):
+    """Edits while 排名 shows the table: the 红黑榜 is not built (its units' rows not read); picking
+    红黑榜 then shows the current boards."""
+    from ranking_fixtures import open_tab
+
+    ys = district.licheng
+    tab = open_tab(qtbot, district, ys)
+    builds = _board_builds(tab)
+    tab.set_group("community")
+    _raise_bottom_units(district, tab, ys, [f"2025-{m:02d}" for m in range(1, 13)], 3)
+    assert builds == []
+    tab.show_board()
+    assert builds == [1]
+    _board_as_fresh(qtbot, district, tab, ys)
+    tab.shutdown()
+
+
+def test_the_board_is_not_rebuilt_while_the_ranking_tab_is_hidden_and_is_current_when_shown(qtbot, district):
+    """The 红黑榜 view current, the 排名 tab hidden (another tab in front): edits and another month
+    picked (a full load of the rows) do not rebuild the board; showing the tab shows the current
+    boards, built once."""
+    from ranking_fixtures import open_tab
+
+    ys = district.ganxian
+    tab = open_tab(qtbot, district, ys)
+    tab.show_board()
+    builds = _board_builds(tab)
+    tab.hide()
+    _raise_bottom_units(district, tab, ys, ["2026-01", "2026-02"], 3)
+    tab.set_month("2026-02")
+    _raise_bottom_units(district, tab, ys, ["2026-02"], 2)
+    assert builds == []
+    tab.show()
+    assert builds == [1]
+    _board_as_fresh(qtbot, district, tab, ys, "2026-02")
+    tab.shutdown()

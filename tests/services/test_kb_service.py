@@ -322,3 +322,12 @@ def test_bulk_snapshots_equal_single_ones_on_the_demo_register(services):
     statuses = {r.status for r in services.kb.list()} | {r.working_status for r in services.kb.list()}
     assert statuses >= {"draft", "returned", "approved", "published", "withdrawn"}  # every status in the demo
     assert any(r.revising for r in services.kb.list())
+
+
+@pytest.mark.parametrize("text", ["1_0", "٣", "9" * 5000])
+def test_an_attachment_count_python_would_read_is_refused(k, services, tmp_path, text):
+    """``int()`` reads 1_0 as 10 and Arabic-Indic ٣ as 3; 5,000 digits raised its own English error."""
+    row = ("D01", "社会民生", "问一？", "答一。", "一问一答", "某通知", "历民字〔2026〕1号", text, "2026-01-01")
+    plan = services.kb_io.plan(_workbook(tmp_path / "odd.xlsx", [row]))
+    (msg,) = [str(p) for p in plan.problems]
+    assert msg.startswith(f"第 2 行 H（附件数量）列：附件数量应为整数：“{text[:20]}") and len(msg) < 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 #: Precision used for every scoring computation (28 significant digits, the Decimal default).
@@ -16,6 +17,12 @@ MAX_TEXT = 40  # characters of a number's text
 MAX_DIGITS = 28  # significant digits (the precision of CONTEXT)
 MAX_MAGNITUDE = 15  # largest power of ten (figures of a district office stay far below 10^16)
 MAX_DECIMALS = 15  # digits after the point
+
+#: A number's text as an office types or pastes it: ASCII or full-width (IME) digits, one point,
+#: a sign, an exponent (Excel's 1E+03), thousands grouped by commas as Excel shows them (1,234.5).
+#: Not what ``Decimal()`` accepts beyond that: ``1_5`` (a typo read as 15), other scripts' digits.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，＋－ｅＥ", "0123456789.,+-eE")
 
 
 class NumberOutOfBounds(ValueError):
@@ -46,13 +53,15 @@ def to_decimal(raw: object) -> Decimal:
     elif isinstance(raw, str):
         if len(raw) > 4 * MAX_TEXT:  # never strip/copy a huge text
             raise NumberOutOfBounds(f"数字过长（最多 {MAX_TEXT} 个字符）")
-        text = raw.strip().replace("，", ",")
+        text = raw.strip().translate(_FULL_WIDTH)
         if not text:
             raise ValueError("empty")
         if len(text) > MAX_TEXT:
             raise NumberOutOfBounds(f"数字过长（最多 {MAX_TEXT} 个字符）")
+        if not _NUMBER_TEXT.fullmatch(text):
+            raise ValueError(f"not a number: {raw!r}")
         try:
-            value = Decimal(text)  # cheap for a short text, whatever its exponent
+            value = Decimal(text.replace(",", ""))  # cheap for a short text, whatever its exponent
         except InvalidOperation:
             raise ValueError(f"not a number: {raw!r}") from None
     else:
@@ -65,10 +74,10 @@ def to_decimal(raw: object) -> Decimal:
 def _bounded(value: Decimal) -> Decimal:
     _sign, digits, exponent = value.as_tuple()
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if trailing == len(digits):  # zero, in any notation
+    if trailing == len(digits):  # zero, in any notation (-0 is 0)
         if not -MAX_DECIMALS <= exponent <= MAX_MAGNITUDE:
             raise NumberOutOfBounds("数字的指数超出范围")
-        return value
+        return value.copy_abs()
     if len(digits) - trailing > MAX_DIGITS:
         raise NumberOutOfBounds(f"数字位数过多（最多 {MAX_DIGITS} 位有效数字）")
     if value.adjusted() > MAX_MAGNITUDE:

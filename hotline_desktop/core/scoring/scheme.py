@@ -31,6 +31,7 @@ UNIT_KIND_LABELS = MappingProxyType({"community": "社区", "department": "科�
 _KIND_LABELS = {"rate": "比率", "count": "数量", "boolean": "是/否", "manual": "评分", "choice": "选项"}
 _PERIODS = ("monthly", "annual")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 / C1 controls but tab, CR, LF
 #: Per term type: the input kinds it reads, and its fields beside type / input / cap (``deduct`` /
 #: ``add``: points per unit).
 _TERMS = {
@@ -106,6 +107,8 @@ class InputDef:
         return value
 
     def _parse(self, raw: object) -> object:
+        if type(raw) is str and (bad := _CONTROL.search(raw)):  # never read as empty (clearing) nor as a value
+            raise self._refused(raw, f"含有不可见的控制字符（U+{ord(bad.group()):04X}）")
         if type(raw) is str and not raw.strip():
             return None
         return {"boolean": self._parse_bool, "choice": self._parse_choice}.get(self.kind, self._parse_number)(raw)

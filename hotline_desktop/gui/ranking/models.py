@@ -114,24 +114,34 @@ class RankingRow(NamedTuple):
 class LazyCells:
     """A row's cells, formatted on first use (a row read for its rank or status, e.g. for the
     红黑榜, needs none). Compares, iterates and slices as the tuple it stands for; ``with_cell``
-    replaces one cell (a rank shift) without formatting the rest."""
+    replaces one cell (a rank shift) without formatting the rest, ``one`` formats one cell
+    alone (a sort key) without formatting the row."""
 
-    __slots__ = ("_make", "_patch", "_cells")
+    __slots__ = ("_rb", "_u", "_pos", "_patch", "_cells")
 
-    def __init__(self, make, patch: tuple[tuple[int, Cell], ...] = ()):
-        self._make, self._patch, self._cells = make, patch, None
+    def __init__(self, rb: RowBuilder, u, pos: tuple[int, ...], patch: tuple[tuple[int, Cell], ...] = ()):
+        self._rb, self._u, self._pos, self._patch, self._cells = rb, u, pos, patch, None
 
     def get(self) -> tuple[Cell, ...]:
         c = self._cells
         if c is None:
-            c = self._make()
+            c = _pick(self._rb, self._u, self._pos)
             if self._patch:
                 lst = list(c)
                 for i, cell in self._patch:
                     lst[i] = cell
                 c = tuple(lst)
-            self._cells, self._make, self._patch = c, None, ()
+            self._cells, self._rb, self._u, self._patch = c, None, None, ()
         return c
+
+    def one(self, i: int) -> Cell:
+        """Cell ``i`` (formatted alone unless the row is; not kept)."""
+        if self._cells is not None:
+            return self._cells[i]
+        for j, cell in self._patch:
+            if j == i:
+                return cell
+        return self._rb.cell(self._u, self._pos[i])
 
     def with_cell(self, i: int, cell: Cell):
         if self._cells is not None:
@@ -140,13 +150,13 @@ class LazyCells:
         patch = self._patch
         if patch:
             patch = tuple([p for p in patch if p[0] != i])
-        return LazyCells(self._make, (*patch, (i, cell)))
+        return LazyCells(self._rb, self._u, self._pos, (*patch, (i, cell)))
 
     def __getitem__(self, i):
         return self.get()[i]
 
     def __len__(self) -> int:
-        return len(self.get())
+        return len(self._pos) if self._cells is None else len(self._cells)
 
     def __iter__(self):
         return iter(self.get())
@@ -166,8 +176,6 @@ class LazyCells:
 def _pick(rb: RowBuilder, u, pos: tuple[int, ...]) -> tuple[Cell, ...]:
     all_cells = rb.cells(u)
     return tuple([all_cells[i] for i in pos])
-
-
 
 
 def wrap_title(title: str, width: int = 6) -> str:
@@ -284,7 +292,7 @@ class RankingLayout:
         """One unit's row: the printed table's cells (``lazy``: formatted on first use), status,
         rank and 说明."""
         rb, pos = self._builder(u.group)
-        cells = LazyCells(lambda: _pick(rb, u, pos)) if lazy else _pick(rb, u, pos)
+        cells = LazyCells(rb, u, pos) if lazy else _pick(rb, u, pos)
         entry = rb.footer(u)
         note = entry.reason if entry is not None else ""
         if self.month is None:
@@ -320,7 +328,9 @@ class RankingTableModel(QAbstractTableModel):
     indexes with their units; no layout change) and signals the changed rows; the view then
     builds the rows it shows, a few dozen whatever the edit moved. Rows marked as changed
     (``mark``) are compared with their rows before the edit when first shown: those that differ
-    are highlighted. A user's sort by another column builds every row (a click, not an edit)."""
+    are highlighted. A user's sort by another column makes every row's key once (a click: one
+    cell of each row formatted) and keeps them: an edit makes its changed rows' keys again and
+    re-sorts from the shown order."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -345,6 +355,7 @@ class RankingTableModel(QAbstractTableModel):
         self._group_masks: dict[str, np.ndarray] = {}
         self._texts: dict[int, tuple[RankingRow, tuple[str, ...]]] = {}  # id(row) -> (row, paint_texts)
         self._perm: list[int] = []  # shown row -> code index
+        self._sort_keys: list[tuple] | None = None  # code index -> key of the current sort by another column
         self._places: Places | None = None
         self._groups_arr = None
         self._groups: Sequence[str] = ()
@@ -532,12 +543,13 @@ class RankingTableModel(QAbstractTableModel):
             if mark and i not in marked and not lit[i]:
                 marked[i] = r if r is not None else before
         self._counts.clear()
-        self._emit_changed(changed)
+        self._emit_changed(changed, built)
         return set(self._codes_arr[changed].tolist())
 
-    def _emit_changed(self, changed: np.ndarray) -> None:
-        """One span for the rows a re-sort shifted, then the changed rows (code indexes)."""
-        moved = self._replace(self._sorted_rows(), persistent=True)
+    def _emit_changed(self, changed: np.ndarray, built: np.ndarray) -> None:
+        """One span for the rows a re-sort shifted, then the changed rows (code indexes; ``built``:
+        those whose rows are built again, the others' cells but the rank are as they were)."""
+        moved = self._replace(self._sorted_rows(built), persistent=True)
         last = len(self._columns) - 1
         if moved is not None:  # the rows between the old and the new places shifted: one span
             self.shifting = True
@@ -549,13 +561,24 @@ class RankingTableModel(QAbstractTableModel):
 
     # -- order -----------------------------------------------------------------------------
     def _sort_value(self, i: int, col: int):
-        v = self._cell(self._row(i), col).value
+        r = self._row(i)
+        if 2 <= col < len(self._columns) - 1 and isinstance(r.cells, LazyCells):
+            v = r.cells.one(col - 2).value  # the row's other cells are not formatted for a key
+        else:
+            v = self._cell(r, col).value
         if self._columns[col].kind in ("score", "count"):
             return float(v) if isinstance(v, (Decimal, int)) else _NO_NUMBER
         return "" if v is None else str(v)
 
-    def _sorted_rows(self) -> np.ndarray:
-        """Code indexes in the order to show."""
+    def _sort_key(self, i: int, col: int, desc: bool) -> tuple:
+        """Row ``i``'s key in the order by ``col``: its value, then its code order (ties keep the
+        code order, also when descending: the order is unique, whatever order it is sorted from)."""
+        return self._sort_value(i, col), -i if desc else i
+
+    def _sorted_rows(self, changed: np.ndarray | None = None) -> np.ndarray:
+        """Code indexes in the order to show (``changed``: the code indexes whose rows an edit
+        built again; sorted by a column other than the rank, their keys are made again — a unit
+        whose rank alone moved keeps every other cell, so its key)."""
         import numpy as np
 
         n = len(self._codes)
@@ -572,9 +595,19 @@ class RankingTableModel(QAbstractTableModel):
         col = self._sort[0]
         if col < 0:
             return np.arange(n)
-        values = [self._sort_value(i, col) for i in range(n)]
-        # stable: equal values stay in code order, also when descending
-        return np.array(sorted(range(n), key=values.__getitem__, reverse=desc), np.int64)
+        keys = self._sort_keys
+        if keys is None or len(keys) != n:
+            # every row's key, once per sort (a click); an edit then makes its changed rows' keys
+            keys = self._sort_keys = [self._sort_key(i, col, desc) for i in range(n)]
+            hint = range(n)
+        else:
+            if changed is not None:
+                for i in changed.tolist():
+                    keys[i] = self._sort_key(i, col, desc)
+            # from the rows as shown (nearly sorted after an edit: timsort is ~linear); the keys
+            # are unique, so the order is the one a full sort makes
+            hint = self._perm if len(self._perm) == n else range(n)
+        return np.array(sorted(hint, key=keys.__getitem__, reverse=desc), np.int64)
 
     def _replace(self, perm: np.ndarray, persistent: bool = False) -> tuple[int, int] | None:
         """Show the rows in ``perm`` (code indexes); only the span that moves is touched (a rank
@@ -600,6 +633,8 @@ class RankingTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Show the rows by ``column`` (the rank column: the rank order; -1: code order)."""
+        if self._sort != (column, order):
+            self._sort_keys = None  # kept by update() for the current sort only
         self._sort = (column, order)
         if not self._codes:
             return

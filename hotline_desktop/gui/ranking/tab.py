@@ -72,7 +72,8 @@ class RowNumberHeader(QHeaderView):
 
 class RankingTab(TabPage):
     key = "ranking"
-    catch_up_order = ("attach", "changed")  # when shown: attach first, then the changes heard while hidden
+    # when shown: attach first, then the changes heard while hidden, then the 红黑榜 if it is the view
+    catch_up_order = ("attach", "changed", "board")
     ranking_updated = Signal(object)  # set of codes whose rows changed
     export_finished = Signal(object)  # Path
     task_failed = Signal(str)
@@ -81,7 +82,6 @@ class RankingTab(TabPage):
         super().__init__(services, parent)
         self._live = None
         self._live_bridge: EventBridge | None = None  # LiveRanking.changed → _on_changed
-        self._board_stale = False
         self._groups: list[str] = []
         self._months: tuple[str, ...] = ()
         self._last_export: Path | None = None
@@ -397,15 +397,16 @@ class RankingTab(TabPage):
             self.ranking_updated.emit(changed)
 
     def _board_changed(self) -> None:
-        """The 红黑榜 follows the rows; refreshed now when shown, else when next shown."""
-        if self.view_bar.currentIndex() == 1:
-            self._refresh_board()
-        else:
-            self._board_stale = True
+        """The 红黑榜 follows the rows: refreshed now when it is on screen, else when next shown
+        (the tab shown with the 红黑榜 view, or the view picked)."""
+        self.when_shown("board", self._refresh_board, shown=self._board_on_screen)
+
+    def _board_on_screen(self) -> bool:
+        return self.isVisible() and self.board_shown
 
     def _view_picked(self) -> None:
-        if self._board_stale and self.view_bar.currentIndex() == 1:
-            self._refresh_board()
+        if self._board_on_screen():
+            self.catch_up("board")  # the 红黑榜 picked: refreshed if it fell behind
         if self.board_shown:
             self.export_xlsx_action.setToolTip(self.tr("导出所选排名组的红黑榜（Excel）"))
             self.export_pdf_action.setToolTip(self.tr("把所选排名组的红黑榜保存为 PDF"))
@@ -415,7 +416,7 @@ class RankingTab(TabPage):
         self._update_state()
 
     def _refresh_board(self) -> None:
-        self._board_stale = False
+        self.drop_deferred("board")
         scheme = self.scheme
         if scheme is None:
             self.board_model.set_rows([])
