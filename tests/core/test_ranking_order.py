@@ -21,7 +21,8 @@ def sorted_codes(names, rows):
     """Codes of ``rows`` ((code, status, rank), codes in code order) sorted by order_numbers."""
     rows = sorted(rows)
     places = Places(names, np.array([names.index(r[1]) for r in rows]), np.array([r[2] or 0 for r in rows], np.int64),
-                    np.zeros(len(rows), bool), ["g"] * len(rows), [r[0] for r in rows])
+                    np.zeros(len(rows), bool), ["g"] * len(rows), [r[0] for r in rows],
+                    np.zeros(len(rows), np.int64), np.zeros(len(rows), bool))  # (totals: not read by the order)
     return [rows[i][0] for i in np.argsort(order_numbers(places), kind="stable")]
 
 

@@ -186,6 +186,20 @@ def run_edits(scheme, months, edits, seed_values):
         differing = {c for c in after.units if before.units.get(c) != after.units[c]}
         assert set(changed) == differing | edited_units(values_before, entered(engine))
         check_ranks(after)
+        check_shown_cents(after)
+
+
+def check_shown_cents(result):
+    """The places' total (a month's score) in cents is what every unit shows, rounded (the 排名 sorts by it)."""
+    def shown(value):
+        return None if value is None else int(round2(value).scaleb(2))
+
+    for month in (None, *(result.months if result.scheme.has_monthly_scores else ())):
+        p = result.places(month)
+        for i, (code, cents, has) in enumerate(zip(p.codes, p.cents.tolist(), p.has_cents.tolist(), strict=True)):
+            u = result.units[code]
+            want = shown(u.total if month is None else u.months[month].score)
+            assert (cents if has else None) == want, (month, code, i)
 
 
 HOTLINE_SEED = {"volume": 20, **{k: "99" for k in GOOD_RATES}, **{k: "1" for k in BAD_RATES}}

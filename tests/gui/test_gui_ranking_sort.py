@@ -129,15 +129,49 @@ def test_sorted_by_name_a_renamed_unit_moves_to_its_place():
 
 
 def test_a_sort_key_formats_one_cell_of_the_row():
-    """Sorting by 总分 reads one cell of each row: the other cells are formatted only when painted."""
+    """Sorting by a figure reads one cell of each row, by 得分 none (the result's column): the
+    other cells are formatted only when painted."""
     _units, engine = _towns(30, lambda i: f"{70 + i / 3:.2f}")
-    model = RankingTableModel()
-    model.load(engine.result(), RankingLayout(engine.result(), year=2026, month="2026-01",
-                                              monthly_values=engine.monthly_values))
-    model.sort(model.column_of("score"), DESC)
-    rows = [model.row_at(r) for r in range(model.rowCount())]
-    assert all(isinstance(r.cells, LazyCells) and r.cells._cells is None for r in rows)
-    scores = [r.score for r in rows]
-    assert scores == sorted(scores, reverse=True)
+    for pick in ("score", "figure"):
+        model = RankingTableModel()
+        model.load(engine.result(), RankingLayout(engine.result(), year=2026, month="2026-01",
+                                                  monthly_values=engine.monthly_values))
+        col = model.col_total if pick == "score" else next(
+            i for i, c in enumerate(model.columns) if c.kind == "score" and i != model.col_total)
+        model.sort(col, DESC)
+        rows = [model.row_at(r) for r in range(model.rowCount())]
+        assert all(isinstance(r.cells, LazyCells) and r.cells._cells is None for r in rows)
+        values = [model.cell(r, col).value for r in range(model.rowCount())]
+        assert values == sorted(values, reverse=True)
     cells = rows[0].cells
     assert [cells.one(i) for i in range(len(cells))] == list(cells.get())  # one() is the row's cell
+
+
+def test_sorted_by_a_months_score_the_averaged_and_the_incomplete_take_their_places():
+    """A month's 得分, descending: a unit without work orders shows (and sorts by) the month's
+    average, one lacking a rate shows none and goes last; ties in code order; after edits too."""
+    _units, engine = _towns(40, lambda i: f"{80 + (i % 7) * 2.5:.2f}")
+    engine.set_monthly_value("T003", "2026-01", "volume", 0)  # averaged
+    engine.set_monthly_value("T004", "2026-01", "on_time_completion_rate", None)  # incomplete
+    layout = RankingLayout(engine.result(), year=2026, month="2026-01", monthly_values=engine.monthly_values)
+    model = RankingTableModel()
+    model.load(engine.result(), layout)
+    col = model.column_of("score")
+
+    def check():
+        shown = model.shown()[0]
+        keys = [(model.unit(c).cells[col - 2].value, c) for c in shown]
+        figured = [k for k in keys if k[0] is not None]
+        assert [k[0] for k in figured] == sorted((k[0] for k in figured), reverse=True)
+        for a, b in zip(figured, figured[1:], strict=False):
+            assert a[0] > b[0] or a[1] < b[1]  # ties in code order
+        assert keys[len(figured):] == [(None, "T004")]
+        mean = engine.result().month_averages["2026-01"]
+        assert model.unit("T003").cells[col - 2].value == round(mean, 2)
+
+    model.sort(col, DESC)
+    check()
+    for code, rate in (("T010", "100"), ("T011", "60"), ("T000", "87.5")):
+        codes = engine.set_monthly_value(code, "2026-01", "satisfaction_rate", Decimal(rate))
+        model.update(engine.result(), codes, rank_only=engine.rank_moves())
+        check()

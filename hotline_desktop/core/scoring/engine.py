@@ -210,16 +210,18 @@ def _checked(f: _Frac) -> _Frac:
 #: entered mask per input (``given``), and which units hold a record (``present``).
 _Table = namedtuple("_Table", "values given present")
 #: One month scored: status per unit, figures (``rules.LevelScores``, scale ``e``), ranks, missing keys, average;
-#: per unit its own score (0 unless scored), whether averaged, whether lacking (no record, or incomplete).
-_Month = namedtuple("_Month", "month status level rank tied missing mean own averaged lacks")
+#: per unit its own score (0 unless scored), whether averaged, whether lacking (no record, or incomplete), the
+#: score it shows in cents (its own or the average; 0 without one).
+_Month = namedtuple("_Month", "month status level rank tied missing mean own averaged lacks cents")
 #: The annual level of every unit: indicators and score, which are shown, what is missing (``incomplete``:
 #: a manual score; ``lacking``: a rate the year figures need), vetoes, the year figures.
 _Annual = namedtuple("_Annual", "level shown missing incomplete veto agg agg_missing lacking volume")
 #: Everything scored: the units, the period's months by name, the period and the dropped months, the
 #: annual level; per unit its status (index into ``_STATUS``), whether it lacks a month (or a year
-#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: not ranked), 并列.
+#: figure), Σ of its scored period months (scale ``e``), which of them are averaged, rank (0: not ranked), 并列,
+#: total in cents (0 without one: incomplete).
 _Snapshot = namedtuple("_Snapshot", "refs codes groups index months period dropped annual status lacking sums "
-                                    "averaged rank tied")
+                                    "averaged rank tied cents")
 
 
 # ---------------------------------------------------------------------------- the engine
@@ -728,11 +730,13 @@ class ScoringEngine:
         count = int(scored.sum())
         mean = CONTEXT.divide(_decimal(int(level.score[scored].sum()), s.scale.e), count) if count else None
         rank = tied = None
+        cents = round_cents(level.score, s.scale.e)
         if s.monthly_ranks:
-            rank, tied = competition_ranks(round_cents(level.score, s.scale.e), scored)
-        _frozen(status, *(() if rank is None else (rank, tied)))  # handed out as they are (places)
+            rank, tied = competition_ranks(cents, scored)
+        cents = np.where(scored, cents, np.where(status == _AVERAGED, _cents(mean) if count else 0, 0))
+        _frozen(status, cents, *(() if rank is None else (rank, tied)))  # handed out as they are (places)
         return _Month(month, status, level, rank, tied, missing, mean, np.where(scored, level.score, 0),
-                      status == _AVERAGED, (status == _NONE) | incomplete)
+                      status == _AVERAGED, (status == _NONE) | incomplete, cents)
 
     def _aggregates(self) -> tuple[dict[str, tuple], dict[int, list[str]]]:
         """Licheng: each unit's year figures (sums; volume-weighted rates, exact) and the
@@ -799,13 +803,13 @@ class ScoringEngine:
         if a.volume is not None:
             status[(status == 0) & (a.volume == 0)] = 1
         snap = _Snapshot(self._refs, self._codes, self._groups, self._index, months, period, dropped, a, status,
-                         lacking, sums, averaged, np.zeros(n, np.int64), np.zeros(n, bool))
-        cents = self._rank_cents(snap, status == 0)
+                         lacking, sums, averaged, np.zeros(n, np.int64), np.zeros(n, bool), None)
+        snap = snap._replace(cents=self._rank_cents(snap, status != 2))  # every total, the ranked ones compared
         for g in range(len(self._group_keys)):
             mine = self._group == g
-            r, t = competition_ranks(cents, (status == 0) & mine)
+            r, t = competition_ranks(snap.cents, (status == 0) & mine)
             snap.rank[mine], snap.tied[mine] = r[mine], t[mine]
-        _frozen(snap.status, snap.rank, snap.tied)  # handed out as they are (places)
+        _frozen(snap.status, snap.rank, snap.tied, snap.cents)  # handed out as they are (places)
         return snap
 
     def _rank_cents(self, snap: _Snapshot, todo: np.ndarray) -> np.ndarray:
@@ -850,15 +854,18 @@ class ScoringEngine:
     @staticmethod
     def _places(snap: _Snapshot, month: str | None) -> Places:
         """The place rule, as columns: (status, rank, 并列) of every unit in the year or in ``month``
-        ("missing" without a record); ranks are 0 unless ranked (the year) or scored (a month)."""
-        m = snap.months.get(month)
+        ("missing" without a record), and the total (the month's score) it shows, in cents; ranks
+        are 0 unless ranked (the year) or scored (a month)."""
+        m, n = snap.months.get(month), len(snap.codes)
         if month is None:
-            return Places(_STATUS, snap.status, snap.rank, snap.tied, snap.groups, snap.codes)
-        if m is None or m.rank is None:
-            n = len(snap.codes)
-            status = np.zeros(n, np.int8) if m is None else m.status
-            return Places(_MONTH_STATUS, status, np.zeros(n, np.int64), np.zeros(n, bool), snap.groups, snap.codes)
-        return Places(_MONTH_STATUS, m.status, m.rank, m.tied, snap.groups, snap.codes)
+            return Places(_STATUS, snap.status, snap.rank, snap.tied, snap.groups, snap.codes, snap.cents,
+                          snap.status != 2)
+        if m is None:
+            m = _Month(month, np.zeros(n, np.int8), None, None, None, None, None, None, None, None, np.zeros(n, np.int64))
+        unranked = m.rank is None
+        return Places(_MONTH_STATUS, m.status, np.zeros(n, np.int64) if unranked else m.rank,
+                      np.zeros(n, bool) if unranked else m.tied, snap.groups, snap.codes, m.cents,
+                      (m.status == _SCORED) | (m.status == _AVERAGED))
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]

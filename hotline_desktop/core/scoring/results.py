@@ -125,7 +125,8 @@ class UnitResult:
 
 
 class Places(NamedTuple):
-    """(status, rank, 并列) of every unit of a result, in code order (:meth:`ScoringResult.places`)."""
+    """(status, rank, 并列) of every unit of a result, in code order (:meth:`ScoringResult.places`),
+    and the total it shows (in a month: its score) in cents, where it shows one."""
 
     names: tuple[str, ...]  # status names; ``status`` holds indexes into them
     status: np.ndarray  # int, per unit
@@ -133,6 +134,8 @@ class Places(NamedTuple):
     tied: np.ndarray  # bool
     groups: Sequence[str]  # ranking group of each unit
     codes: Sequence[str]  # code of each unit
+    cents: np.ndarray  # int64: the total (a month: the score) rounded half-up to cents, 0 where none
+    has_cents: np.ndarray  # bool: whether the unit shows one (round2(total) * 100 == cents)
 
 
 class LazyUnits(Mapping):

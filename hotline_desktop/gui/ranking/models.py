@@ -67,6 +67,7 @@ _RED_BG = QColor("#fdeeee")
 _BLACK_BG = QColor("#eceff3")
 
 _NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending)
+_NO_CENTS = -(2**63)  # the same, for totals in cents (the least int64)
 
 
 _new_row = tuple.__new__
@@ -595,6 +596,13 @@ class RankingTableModel(QAbstractTableModel):
         col = self._sort[0]
         if col < 0:
             return np.arange(n)
+        p = self._places
+        if col == self.col_total and p is not None:
+            # the total (a month's score) as every row shows it, from the result's column: no row
+            # built for its key; the empty last (descending) / first, ties in code order
+            codes = np.arange(n)
+            perm = np.lexsort((-codes if desc else codes, np.where(p.has_cents, p.cents, _NO_CENTS)))
+            return perm[::-1] if desc else perm
         keys = self._sort_keys
         if keys is None or len(keys) != n:
             # every row's key, once per sort (a click); an edit then makes its changed rows' keys
