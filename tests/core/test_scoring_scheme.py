@@ -233,3 +233,20 @@ def test_a_missing_or_blank_input_reference_says_which():
     with pytest.raises(SchemeError) as info:
         load_scheme_text(_licheng_text().replace('unranked_when_zero = "volume"', "unranked_when_zero = 3"))
     assert info.value.errors == ("ranking.unranked_when_zero: 必须为数据项的键",)
+
+
+def test_a_schemes_texts_hold_no_control_characters_and_are_not_endless():
+    """Titles, labels and rule texts are shown and printed: an office's file with an escape
+    sequence or a 200,000-character title is refused, naming the field, not printed."""
+    text = _licheng_text()
+    title = next(line for line in text.splitlines() if line.startswith("title = "))
+    bad = text.replace(title, 'title = "历城区\\u0007\\u001b[31m考核"', 1)
+    bad = bad.replace('label = "普通工单超期未回复"', 'label = "' + "长" * 200_000 + '"', 1)
+    bad = bad.replace('rule_text = "', 'rule_text = "\\u0085', 1)
+    with pytest.raises(SchemeError) as info:
+        load_scheme_text(bad, source="bad.toml")
+    errors = info.value.errors
+    assert "title: 含有不可见的控制字符（U+0007）" in errors
+    assert any(e.endswith(".label: 过长（200,000 个字符，最多 500 个）") for e in errors)
+    assert any(e.endswith(".rule_text: 含有不可见的控制字符（U+0085）") for e in errors)
+    assert len(str(info.value)) < 2_000

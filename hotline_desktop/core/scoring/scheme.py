@@ -25,6 +25,7 @@ MAX_COUNT = COUNT_LIMIT  # a count (办件量 …) stays below this: what is sto
 COUNT_DIGITS = len(str(MAX_COUNT - 1))  # = 9 (issue 7.2)
 MAX_RATE_DECIMALS = RATE_DECIMALS  # rates and scores: digits after the point
 FORMAT_VERSION = 1  # the scheme file format this code reads (``format_version`` in every file)
+MAX_TEXT = 500  # characters of a title, label or rule text (the longest shipped: 67)
 
 UNIT_KINDS = ("community", "department", "town")
 UNIT_KIND_LABELS = MappingProxyType({"community": "社区", "department": "科室·职能部门", "town": "乡镇·街道"})
@@ -434,7 +435,8 @@ class _Reader:
             return str(value)
         if not isinstance(value, str) or (required and not value.strip()):
             return self.err(f"{path}{key}", "必须为非空字符串", default)
-        return value or default
+        problem = _text_problem(value)
+        return self.err(f"{path}{key}", problem, default) if problem else value or default
 
     def key_of(self, table: dict, key: str, path: str) -> str:
         value = self.given(table, key, path, True)
@@ -540,6 +542,14 @@ class _Reader:
         if key and key in seen:
             self.err(f"{path}key", f"重复的{what} {key!r}")
         seen.add(key)
+
+
+def _text_problem(text: str) -> str | None:
+    """Why a scheme's text (a title, label or rule, shown on screen and printed) is refused, or None."""
+    if len(text) > MAX_TEXT:
+        return f"过长（{len(text):,} 个字符，最多 {MAX_TEXT} 个）"
+    bad = _CONTROL.search(text)
+    return f"含有不可见的控制字符（U+{ord(bad.group()):04X}）" if bad else None
 
 
 _TEXT = _Reader.string
@@ -817,7 +827,8 @@ class _Builder(_Reader):
                 self.kind_table(t, "fixed_by_kind", path, "必须为表（单位类型 = 分值）", check=over))
             f["sheet_text_by_group"] = MappingProxyType(self.keyed(
                 t, "sheet_text_by_group", path, "必须为表（排名组 = 文字）", self.group_keys, "不是本方案的排名组",
-                lambda table, g, p: table[g] if isinstance(table[g], str) else self.err(f"{p}{g}", "必须为字符串")))
+                lambda table, g, p: self.err(f"{p}{g}", "必须为字符串") if not isinstance(table[g], str)
+                else self.err(f"{p}{g}", problem) if (problem := _text_problem(table[g])) else table[g]))
             scored = tuple(term.input for term in terms if term.type == "manual")
             for m in scored:
                 if m in self.manual:
