@@ -22,7 +22,7 @@ def sorted_codes(names, rows):
     rows = sorted(rows)
     places = Places(names, np.array([names.index(r[1]) for r in rows]), np.array([r[2] or 0 for r in rows], np.int64),
                     np.zeros(len(rows), bool), ["g"] * len(rows), [r[0] for r in rows],
-                    np.zeros(len(rows), np.int64), np.zeros(len(rows), bool))  # (totals: not read by the order)
+                    np.zeros(len(rows), np.int64), np.zeros(len(rows), bool), [])  # (totals, refs: not read)
     return [rows[i][0] for i in np.argsort(order_numbers(places), kind="stable")]
 
 

@@ -859,13 +859,13 @@ class ScoringEngine:
         m, n = snap.months.get(month), len(snap.codes)
         if month is None:
             return Places(_STATUS, snap.status, snap.rank, snap.tied, snap.groups, snap.codes, snap.cents,
-                          snap.status != 2)
+                          snap.status != 2, snap.refs)
         if m is None:
             m = _Month(month, np.zeros(n, np.int8), None, None, None, None, None, None, None, None, np.zeros(n, np.int64))
         unranked = m.rank is None
         return Places(_MONTH_STATUS, m.status, np.zeros(n, np.int64) if unranked else m.rank,
                       np.zeros(n, bool) if unranked else m.tied, snap.groups, snap.codes, m.cents,
-                      (m.status == _SCORED) | (m.status == _AVERAGED))
+                      (m.status == _SCORED) | (m.status == _AVERAGED), snap.refs)
 
     def _unit_result(self, snap: _Snapshot, i: int) -> UnitResult:
         status = _STATUS[snap.status.item(i)]

@@ -136,6 +136,7 @@ class Places(NamedTuple):
     codes: Sequence[str]  # code of each unit
     cents: np.ndarray  # int64: the total (a month: the score) rounded half-up to cents, 0 where none
     has_cents: np.ndarray  # bool: whether the unit shows one (round2(total) * 100 == cents)
+    refs: Sequence[UnitRef]  # each unit's code, name and kind
 
 
 class LazyUnits(Mapping):

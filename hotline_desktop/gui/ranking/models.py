@@ -562,6 +562,9 @@ class RankingTableModel(QAbstractTableModel):
 
     # -- order -----------------------------------------------------------------------------
     def _sort_value(self, i: int, col: int):
+        if col in (COL_CODE, COL_NAME) and self._places is not None:  # from the result: no row built
+            ref = self._places.refs[i]
+            return ref.code if col == COL_CODE else ref.name
         r = self._row(i)
         if 2 <= col < len(self._columns) - 1 and isinstance(r.cells, LazyCells):
             v = r.cells.one(col - 2).value  # the row's other cells are not formatted for a key
