@@ -66,7 +66,7 @@ _BLACK = QColor("#202124")
 _RED_BG = QColor("#fdeeee")
 _BLACK_BG = QColor("#eceff3")
 
-_NO_NUMBER = -1.0e12  # sorts empty figures last (descending) / first (ascending)
+_NO_NUMBER = -(10**30)  # sorts empty figures last (descending) / first (ascending); figures stay exact
 _NO_CENTS = -(2**63)  # the same, for totals in cents (the least int64)
 
 
@@ -571,7 +571,7 @@ class RankingTableModel(QAbstractTableModel):
         else:
             v = self._cell(r, col).value
         if self._columns[col].kind in ("score", "count"):
-            return float(v) if isinstance(v, (Decimal, int)) else _NO_NUMBER
+            return v if isinstance(v, (Decimal, int)) else _NO_NUMBER
         return "" if v is None else str(v)
 
     def _sort_key(self, i: int, col: int, desc: bool) -> tuple:
