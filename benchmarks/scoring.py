@@ -126,17 +126,6 @@ def main() -> None:
         fulls.append(time.perf_counter() - t0)
     full = statistics.median(fulls)
     print(f"full recompute() incl. change detection, median of {args.repeat}: {ms(full)} (min {ms(min(fulls)).strip()})")
-    structural = []
-    for i in range(args.repeat):
-        ref = units[i % len(units)]
-        t0 = time.perf_counter()
-        engine.set_unit(UnitRef(ref.code, f"{ref.name}·{i}", ref.kind))  # a rename: full recompute
-        engine.result()
-        structural.append(time.perf_counter() - t0)
-        engine.set_unit(ref)
-    print(f"full recompute after a unit / period change (unit-month calculations reused), median of "
-          f"{args.repeat}: {ms(statistics.median(structural))}")
-
     rng = random.Random(7)
     codes = [u["code"] for u in case["units"]]
     times = []

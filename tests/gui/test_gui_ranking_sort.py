@@ -102,21 +102,31 @@ def test_sorted_by_name_an_edit_of_a_total_keeps_the_order(qtbot, district):
     tab.shutdown()
 
 
+def _renamed(engine: ScoringEngine, code: str, name: str) -> ScoringEngine:
+    """The engine the live ranking builds after a rename (LiveRanking.reload: anew from the store)."""
+    units = [UnitRef(u.code, name if u.code == code else u.name, u.kind) for u in engine.units]
+    monthly = {(u.code, m): v for u in units for m in engine.months if (v := engine.monthly_values(u.code, m))}
+    return ScoringEngine(engine.scheme, units, engine.months, monthly, {}, year=2026)
+
+
 def test_sorted_by_name_a_renamed_unit_moves_to_its_place():
     """Sorted by 单位名称 (descending, and a month's 得分 ascending): a renamed unit and a re-scored
     one take their places as a fresh sort puts them, edit after edit."""
-    _units, engine = _towns(60, lambda i: f"{60 + i / 2:.2f}")
+    _units, first = _towns(60, lambda i: f"{60 + i / 2:.2f}")
     for month, col_key, order in ((None, "name", DESC), ("2026-01", "score", ASC)):
-        layout = RankingLayout(engine.result(), year=2026, month=month, monthly_values=engine.monthly_values)
+        live = [first]
+        layout = RankingLayout(first.result(), year=2026, month=month,
+                               monthly_values=lambda c, m, live=live: live[0].monthly_values(c, m))
         model = RankingTableModel()
-        model.load(engine.result(), layout)
+        model.load(first.result(), layout)
         col = model.column_of(col_key)
         model.sort(col, order)
         for step, (code, name, rate) in enumerate((("T010", "第999镇", "70"), ("T050", "第000镇", "99.5"),
                                                    ("T020", "第020镇", "60.5"))):
             before = model.shown()[0]
-            codes = engine.set_unit(UnitRef(code, name, "town"))
-            codes |= engine.set_monthly_value(code, "2026-01", "satisfaction_rate", Decimal(rate))
+            engine = live[0] = _renamed(live[0], code, name)
+            model.update(engine.result(), frozenset(u.code for u in engine.units))  # as the reload emits
+            codes = engine.set_monthly_value(code, "2026-01", "satisfaction_rate", Decimal(rate))
             model.update(engine.result(), codes, rank_only=engine.rank_moves())
             fresh = RankingTableModel()
             fresh.load(engine.result(), layout)

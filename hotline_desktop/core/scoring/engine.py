@@ -99,11 +99,6 @@ def _differ(n: int, old: list, new: list, maps=()) -> np.ndarray:
     return out
 
 
-def _moved(m: Mapping[int, object], inv: Mapping[int, int] | None) -> Mapping[int, object]:
-    """A {unit position: items} map at other positions (``inv``: old -> new; ``None``: the same)."""
-    return m if inv is None else {inv[k]: v for k, v in m.items() if k in inv}
-
-
 def _frozen(*columns: np.ndarray) -> None:
     for c in columns:
         c.setflags(write=False)
@@ -580,52 +575,10 @@ class ScoringEngine:
         self._rank_moves -= touched
         return changed | touched
 
-    def set_unit(self, ref: UnitRef) -> frozenset[str]:
-        """Add a unit or change its name / kind."""
-        old = self._index.get(getattr(ref, "code", None))
-        if old is not None and self._refs[old] == ref:
-            return frozenset()
-        return self._rebuild({**{r.code: r for r in self._refs}, getattr(ref, "code", None): ref}, self._fixed_months)
-
-    def remove_unit(self, code: str) -> frozenset[str]:
-        """Drop a unit and its data from the scoring."""
-        if code not in self._index:
-            raise ScoringInputError([InputProblem(code, None, None, code, f"未知的单位：{code}")])
-        refs = {r.code: r for r in self._refs if r.code != code}
-        return self._rebuild(refs, self._fixed_months) | {code}
-
-    def set_months(self, months: Iterable[str] | None) -> frozenset[str]:
-        """Change the assessment period (``None``: the months present). Data outside it must not exist."""
-        problems: list[InputProblem] = []
-        ms = None if months is None else list(months)
-        new = None if ms is None else self._period([m for j, m in enumerate(ms) if m not in ms[:j]], problems)
-        for m, table in self._tables.items() if new is not None else ():
-            for i in np.flatnonzero(table.present if m not in new else []).tolist():
-                problems.append(InputProblem(self._codes[i], m, None, m, f"该月已有数据，不能移出考核期：{m}"))
-        if problems:
-            raise ScoringInputError(problems)
-        return self._rebuild({r.code: r for r in self._refs}, new)
-
     def recompute(self) -> frozenset[str]:
         """Full recompute from the loaded columns: every month and the year rescored, every result
         built afresh when read; returns the codes whose result differs from before."""
         return self._rescore(None, True)
-
-    def _rebuild(self, refs: Mapping[str, UnitRef], months) -> frozenset[str]:
-        """Score anew over other units or another period (checked as the constructor checks them);
-        the units kept (same code, name and kind) are compared column against column."""
-        monthly = {(c, m): v for c in self._codes if c in refs for m in self._tables
-                   if (v := self.monthly_values(c, m)) is not None}
-        annual = {c: self.annual_values(c) for c in self._codes if c in refs}
-        old, old_refs = self._snap, dict(zip(self._codes, self._refs, strict=True))
-        self._setup(self.scheme, refs.values(), months, self.year)
-        self._load(monthly, annual)
-        if old.period != self._snap.period and self._monthly_mode:  # every unit's months differ
-            return frozenset(self._codes)
-        kept = [c for c, r in zip(self._codes, self._refs, strict=True) if old_refs.get(c) == r]
-        figures, ranks = self._diff(old, self._snap, [old.index[c] for c in kept], [self._index[c] for c in kept])
-        return frozenset(self._codes).difference(c for c, moved in zip(kept, (figures | ranks).tolist(), strict=True)
-                                                 if not moved)
 
     # ------------------------------------------------------------------ scoring
 
@@ -650,19 +603,12 @@ class ScoringEngine:
         self._rank_moves = frozenset(self._code_array[ranks & ~figures].tolist())
         return frozenset(self._code_array[figures | ranks].tolist())
 
-    def _diff(self, old: _Snapshot, new: _Snapshot, src=None, dst=None) -> tuple[np.ndarray, np.ndarray]:
-        """Column against column: (units whose figures or status differ, units whose ranks or 并列
-        differ), of every unit or (after a change of the units) of those at ``src`` (old positions)
-        and ``dst`` (new)."""
-        n = len(new.status) if dst is None else len(dst)
-        inv_src, inv_dst = ((None if p is None else {i: j for j, i in enumerate(p)}) for p in (src, dst))
+    def _diff(self, old: _Snapshot, new: _Snapshot) -> tuple[np.ndarray, np.ndarray]:
+        """Column against column: (units whose figures or status differ, units whose ranks or 并列 differ)."""
+        n = len(new.status)
 
         def differ(a, b, cols, maps=()):
-            olds, news = cols(a), cols(b)
-            if src is not None:
-                olds, news = ([None if x is None else x[..., p] for x in xs] for xs, p in ((olds, src), (news, dst)))
-            return _differ(n, olds, news, [(_moved(getattr(a, f), inv_src), _moved(getattr(b, f), inv_dst))
-                                           for f in maps])
+            return _differ(n, cols(a), cols(b), [(getattr(a, f), getattr(b, f)) for f in maps])
 
         figures = differ(old, new, lambda t: [t.status])
         ranks = differ(old, new, lambda t: [t.rank, t.tied])
@@ -670,7 +616,7 @@ class ScoringEngine:
             if a is not b:  # an averaged unit's month score is the month's average
                 figures |= differ(a, b, lambda t: [t.status, *_figures(t.level)], ["missing"])
                 if a.mean != b.mean:
-                    figures |= (b.status if dst is None else b.status[dst]) == _AVERAGED
+                    figures |= b.status == _AVERAGED
                 ranks |= differ(a, b, lambda t: [t.rank, t.tied])
         a, b = old.annual, new.annual
         if a is not b:
