@@ -18,6 +18,7 @@ _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _BIDI_RE = re.compile("[" + "".join(sorted(_BIDI)) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab, LF, CR
 
 
 class TextProblem(ValueError):
@@ -35,6 +36,14 @@ def clip(value: object, limit: int = CLIP) -> str:
     head = (value if isinstance(value, str) else str(value))[: limit + 1]
     head = "".join("?" if (ch < " " and ch != "\t") or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in head)
     return head if len(head) <= limit else head[:limit] + "…"
+
+
+def control_problem(text: str) -> str | None:
+    """Why a figure's text is refused when it holds a control character (tab and line breaks
+    aside): removed, as `clean_text` removes them from names and notes, it would read as another
+    value (``9\x0b8`` as 98) or as an empty cell. None when it holds none."""
+    bad = _CONTROLS.search(text)
+    return None if bad is None else f"含有不可见的控制字符（U+{ord(bad.group()):04X}）"
 
 
 def _unescape_x(text: str) -> str:

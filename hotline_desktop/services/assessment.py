@@ -18,7 +18,7 @@ from hotline_desktop.core.dates import month_text
 from hotline_desktop.core.domain import UnitRow
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme, load_scheme_text
 from hotline_desktop.core.stored_values import scaled
-from hotline_desktop.core.text import TextProblem, clean_text, clip
+from hotline_desktop.core.text import TextProblem, clean_text, clip, control_problem
 from hotline_desktop.db.concurrency import conflict, stale_write
 from hotline_desktop.db.errors import ConflictError
 from hotline_desktop.db.repositories import (
@@ -96,12 +96,15 @@ MAX_BAD_TEXT = 200  # a rejected value is kept as typed, but never more than thi
 def check(inp: InputDef, text: str | None) -> Cell | None:
     """Parse one typed value: None for an empty cell, else a Cell (valid or with its reason).
 
-    The text passes the one sanitizer first (control characters removed); a rejected text is
-    kept for the operator to fix, cut to MAX_BAD_TEXT characters.
+    A text holding a control character is refused (a figure is not cleaned into another one);
+    else it passes the one sanitizer first; a rejected text is kept for the operator to fix, cut
+    to MAX_BAD_TEXT characters.
     """
     if text is None:
         return None
     raw = str(text)
+    if problem := control_problem(raw[: MAX_BAD_TEXT * 4]):  # not removed: 9\x0b8 is not 98, \x1f no empty cell
+        return Cell(clip(raw, MAX_BAD_TEXT), None, f"{inp.label}{problem}")
     try:
         raw = clean_text(raw[: MAX_BAD_TEXT * 4])
     except TextProblem as e:

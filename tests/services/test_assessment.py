@@ -189,3 +189,21 @@ def test_a_pasted_block_looks_up_its_cells_by_the_unique_key(services, units):
     reads = [q for q in seen if q.lstrip().upper().startswith("SELECT") and "monthly_values" in q]
     assert len(reads) == len(cells)
     assert all("unit_id = " in q and "month = " in q and "key = " in q for q in reads)
+
+
+def test_a_figure_with_a_control_character_is_refused_not_cleaned_into_another(services, units):
+    """Removed as from a name, \\x0b would make 9\\x0b8 the figure 98, and a pasted \\x1f alone would
+    clear the cell: both are kept as bad cells saying which character, for the operator to fix."""
+    t, _ = units
+    ys = services.assessment.assign(2023, "ganxian-2023-hotline")
+    services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "21"),
+                                           CellEdit(t, "2023-01", "satisfaction_rate", "97")])
+    ch = services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "9\x0b8"),
+                                                CellEdit(t, "2023-01", "satisfaction_rate", "\x1f")])
+    assert [c.new.error for c in ch] == ["当月办件量含有不可见的控制字符（U+000B）",
+                                         "诉求满意率含有不可见的控制字符（U+001F）"]
+    cells = services.assessment.monthly_cells(ys.id, "2023-01")  # stored as shown (controls as ?), still bad
+    assert [(cells[(t, "2023-01", k)].text, cells[(t, "2023-01", k)].valid) for k in ("volume", "satisfaction_rate")] \
+        == [("9?8", False), ("?", False)]
+    ok = services.assessment.set_values(ys.id, [CellEdit(t, "2023-01", "volume", "21\r\n")])  # a pasted line end
+    assert ok[0].new.valid and ok[0].new.text == "21"

@@ -130,7 +130,8 @@ def test_a_stored_bad_text_and_notes_are_bounded_and_sanitized(services, ys):
     cell = services.assessment.monthly_cells(ys.id, MONTH)[(t.id, MONTH, "praise")]
     assert not cell.valid and len(cell.text) <= 201 and "过长" in cell.error
     services.assessment.set_values(ys.id, [CellEdit(t.id, MONTH, "praise", "3\x00\x1b")])
-    assert services.assessment.monthly_cells(ys.id, MONTH)[(t.id, MONTH, "praise")].text == "3"
+    cell = services.assessment.monthly_cells(ys.id, MONTH)[(t.id, MONTH, "praise")]
+    assert cell.text == "3??" and not cell.valid  # a figure is not cleaned into another: kept bad, stored clean
     services.assessment.set_note(ys.id, t.id, "publicity_articles", "第一行\x01\n第二行")
     assert services.assessment.annual_notes(ys.id, t.id) == {"publicity_articles": "第一行\n第二行"}
     with pytest.raises(ServiceError, match="备注"):

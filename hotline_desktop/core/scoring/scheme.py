@@ -20,6 +20,7 @@ from types import MappingProxyType
 from hotline_desktop.core.scoring.errors import InputValueError, SchemeError, SchemeProblem, shown
 from hotline_desktop.core.scoring.numbers import HUNDRED, ZERO, NumberOutOfBounds, fmt2, plain, to_decimal
 from hotline_desktop.core.scoring.scale import COUNT_LIMIT, RATE_DECIMALS, TERM_TYPES, scale_for
+from hotline_desktop.core.text import control_problem
 
 MAX_COUNT = COUNT_LIMIT  # a count (办件量 …) stays below this: what is stored valid can be scored
 COUNT_DIGITS = len(str(MAX_COUNT - 1))  # = 9 (issue 7.2)
@@ -32,7 +33,6 @@ UNIT_KIND_LABELS = MappingProxyType({"community": "社区", "department": "科�
 _KIND_LABELS = {"rate": "比率", "count": "数量", "boolean": "是/否", "manual": "评分", "choice": "选项"}
 _PERIODS = ("monthly", "annual")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 / C1 controls but tab, CR, LF
 #: Per term type: the input kinds it reads, and its fields beside type / input / cap (``deduct`` /
 #: ``add``: points per unit).
 _TERMS = {
@@ -108,8 +108,8 @@ class InputDef:
         return value
 
     def _parse(self, raw: object) -> object:
-        if type(raw) is str and (bad := _CONTROL.search(raw)):  # never read as empty (clearing) nor as a value
-            raise self._refused(raw, f"含有不可见的控制字符（U+{ord(bad.group()):04X}）")
+        if type(raw) is str and (problem := control_problem(raw)):  # never read as empty (clearing) nor as a value
+            raise self._refused(raw, problem)
         if type(raw) is str and not raw.strip():
             return None
         return {"boolean": self._parse_bool, "choice": self._parse_choice}.get(self.kind, self._parse_number)(raw)
@@ -548,8 +548,7 @@ def _text_problem(text: str) -> str | None:
     """Why a scheme's text (a title, label or rule, shown on screen and printed) is refused, or None."""
     if len(text) > MAX_TEXT:
         return f"过长（{len(text):,} 个字符，最多 {MAX_TEXT} 个）"
-    bad = _CONTROL.search(text)
-    return f"含有不可见的控制字符（U+{ord(bad.group()):04X}）" if bad else None
+    return control_problem(text)
 
 
 _TEXT = _Reader.string
