@@ -46,8 +46,8 @@ class TabPage(QWidget):
         self.year: int | None = None
         self.year_scheme = None  # YearSchemeRow chosen in the toolbar, or None
         self.role_refusal = ""  # why this seat's role may not edit here ('' when it may)
-        self._deferred: dict[str, tuple[Callable[..., None], tuple]] = {}  # key -> (work, args)
-        self._parts: dict[str, Callable[[], bool]] = {}  # kept key -> whether its part is shown
+        # key -> (work, args, whether its part is on screen: None for the tab itself)
+        self._deferred: dict[str, tuple[Callable[..., None], tuple, Callable[[], bool] | None]] = {}
 
     @property
     def title(self) -> str:
@@ -100,14 +100,9 @@ class TabPage(QWidget):
         (replacing what `key` held) and run it once when it is next shown."""
         if (shown or self.isVisible)():
             self._deferred.pop(key, None)
-            self._parts.pop(key, None)
             work(*args)
         else:
-            self._deferred[key] = (work, args)
-            if shown is None:
-                self._parts.pop(key, None)
-            else:
-                self._parts[key] = shown
+            self._deferred[key] = (work, args, shown)
 
     def gather_when_shown(self, key: str, items: Iterable[Hashable], work: Callable[[frozenset], None]) -> bool:
         """For a tab that follows changes item by item: False when visible (the caller does the work
@@ -117,7 +112,7 @@ class TabPage(QWidget):
             return False
         kept = self._deferred.get(key)
         held = kept[1][0] if kept is not None else frozenset()
-        self._deferred[key] = (work, (held | frozenset(items),))
+        self._deferred[key] = (work, (held | frozenset(items),), None)
         return True
 
     def deferred(self, key: str) -> tuple | None:
@@ -128,7 +123,6 @@ class TabPage(QWidget):
     def drop_deferred(self, key: str) -> None:
         """Forget what `key` owed (the work it stood for was just done another way)."""
         self._deferred.pop(key, None)
-        self._parts.pop(key, None)
 
     def catch_up(self, key: str | None = None) -> None:
         """Do now what was kept while hidden: one key's work (whether its part shows or not), or
@@ -136,7 +130,6 @@ class TabPage(QWidget):
         made unnecessary (a full reload drops item-by-item updates)."""
         if key is not None:
             kept = self._deferred.pop(key, None)
-            self._parts.pop(key, None)
             if kept is not None:
                 kept[0](*kept[1])
             return
@@ -148,10 +141,8 @@ class TabPage(QWidget):
 
     def _due(self, key: str) -> bool:
         """Whether `key` keeps work for now: for the tab, or for a part that is on screen."""
-        if key not in self._deferred:
-            return False
-        part = self._parts.get(key)
-        return part is None or part()
+        kept = self._deferred.get(key)
+        return kept is not None and (kept[2] is None or kept[2]())
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
