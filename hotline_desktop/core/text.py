@@ -42,7 +42,7 @@ def control_problem(text: str) -> str | None:
     """Why a figure's text is refused when it holds a control character (tab and line breaks
     aside): removed, as `clean_text` removes them from names and notes, it would read as another
     value (``9\x0b8`` as 98) or as an empty cell. None when it holds none."""
-    bad = _CONTROLS.search(text)
+    bad = None if text.isprintable() else _CONTROLS.search(text)  # (the common case without a scan)
     return None if bad is None else f"含有不可见的控制字符（U+{ord(bad.group()):04X}）"
 
 

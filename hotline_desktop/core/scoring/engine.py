@@ -679,7 +679,8 @@ class ScoringEngine:
         cents = round_cents(level.score, s.scale.e)
         if s.monthly_ranks:
             rank, tied = competition_ranks(cents, scored)
-        cents = np.where(scored, cents, np.where(status == _AVERAGED, _cents(mean) if count else 0, 0))
+        cents = np.where(scored, cents, 0)  # the score each unit shows: its own, or the month's average
+        cents[status == _AVERAGED] = _cents(mean) if count else 0
         _frozen(status, cents, *(() if rank is None else (rank, tied)))  # handed out as they are (places)
         return _Month(month, status, level, rank, tied, missing, mean, np.where(scored, level.score, 0),
                       status == _AVERAGED, (status == _NONE) | incomplete, cents)

@@ -126,7 +126,8 @@ class UnitResult:
 
 class Places(NamedTuple):
     """(status, rank, 并列) of every unit of a result, in code order (:meth:`ScoringResult.places`),
-    and the total it shows (in a month: its score) in cents, where it shows one."""
+    the total it shows (in a month: its score) in cents where it shows one, and its ref: the
+    columns the ranking orders and sorts by."""
 
     names: tuple[str, ...]  # status names; ``status`` holds indexes into them
     status: np.ndarray  # int, per unit
