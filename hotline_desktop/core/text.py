@@ -11,14 +11,15 @@ import re
 CLIP = 50
 
 # C0 controls and DEL; tab/newline/CR are handled per field.
-_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_C0_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_C0 = re.compile(f"[{_C0_CHARS}]")
 _LINEBREAKS = re.compile(r"[\t\r\n]")
 # Excel's escape of control characters in shared strings (_x0001_ …), as openpyxl leaves it.
 _XESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _BIDI_RE = re.compile("[" + "".join(sorted(_BIDI)) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab, LF, CR
+_CONTROLS = re.compile(f"[{_C0_CHARS}\\x80-\\x9f]")  # C0 and C1 controls but tab, LF, CR
 
 
 class TextProblem(ValueError):
