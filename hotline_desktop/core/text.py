@@ -31,12 +31,23 @@ class TextProblem(ValueError):
 
 
 def clip(value: object, limit: int = CLIP) -> str:
-    """`value` as text for a message: at most `limit` characters, controls shown as '?'."""
+    """`value` as text for a message: at most `limit` characters, controls (C0 but tab, DEL, C1) shown as '?'."""
     if isinstance(value, int) and value.bit_length() > 200:
         return "（超长数字）"
     head = (value if isinstance(value, str) else str(value))[: limit + 1]
-    head = "".join("?" if (ch < " " and ch != "\t") or 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in head)
+    head = "".join("?" if (ch < " " and ch != "\t") or "\x7f" <= ch <= "\x9f" or 0xD800 <= ord(ch) <= 0xDFFF else ch
+                   for ch in head)
     return head if len(head) <= limit else head[:limit] + "…"
+
+
+#: White space to trim from a typed or pasted value: str.strip()'s, but the control characters
+#: among them (\x0b, \x0c, \x1c–\x1f, \x85), which `control_problem` refuses instead.
+BLANKS = "\t\n\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def strip_blanks(text: str) -> str:
+    """`text` without surrounding white space; a control character stays, to be refused."""
+    return text.strip(BLANKS)
 
 
 def control_problem(text: str) -> str | None:

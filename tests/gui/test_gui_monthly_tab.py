@@ -487,3 +487,19 @@ def test_a_rank_shift_of_many_units_repaints_the_live_pane_only(qtbot, services)
     col = t.model.first_live_column + [c.key for c in t.model.live_columns].index("month_rank")
     assert t.model.index(0, col).data().startswith(str(live.rank))
     t.shutdown()
+
+
+def test_a_typed_or_pasted_control_character_is_flagged_not_a_cleared_cell(tab, ys):
+    """str.strip() takes \\x1f and \\x85 for blanks: typed or pasted alone they used to clear the
+    cell. Now the cell is kept bad, listed with the character, and nothing is scored from it."""
+    s = tab.services
+    sat, vol = ix(tab, "JD02", "satisfaction_rate"), ix(tab, "JD01", "volume")
+    assert stored(s, ys, "JD02", "satisfaction_rate") and stored(s, ys, "JD01", "volume")
+    assert tab.proxy.setData(sat, "\x1f")
+    select(tab, vol)
+    tab.paste_text(" \x85 ")
+    assert stored(s, ys, "JD02", "satisfaction_rate") == "?" and stored(s, ys, "JD01", "volume") == "?"
+    items = [tab.errors_list.item(i).text() for i in range(tab.errors_list.count())]
+    assert any(t.endswith("诉求满意率含有不可见的控制字符（U+001F）") for t in items)
+    assert any(t.endswith("当月办件量含有不可见的控制字符（U+0085）") for t in items)
+    assert tab.proxy.setData(sat, " 96 ") and stored(s, ys, "JD02", "satisfaction_rate") == "96"

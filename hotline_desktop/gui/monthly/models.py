@@ -24,6 +24,7 @@ from hotline_desktop.core.domain import UnitKind, UnitRow
 from hotline_desktop.core.monthly_checks import blank_volume_warning
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.results import describe_missing
+from hotline_desktop.core.text import strip_blanks
 from hotline_desktop.gui.notices.fed_cells import FED_ROLE, FedCells
 from hotline_desktop.gui.search_proxy import SearchProxy
 from hotline_desktop.gui.units.models import natural_key
@@ -714,7 +715,7 @@ class MonthlyGridModel(QAbstractTableModel):
             return False
         u = self._units[index.row()]
         inp = self._inputs[index.column() - FIXED_COLUMNS]
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else strip_blanks(str(value))  # a lone \x1f is refused, not a clear
         cur = self._cells.get((u.id, inp.key))
         if (cur.text if cur else "") == text and not (text and self.fed.counted(u.id, inp.key)):
             # (typing a register's count over itself still makes it an explicit override)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.dates import month_text
+from hotline_desktop.core.text import strip_blanks
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.import_dialogs import ImportProblemsDialog
 from hotline_desktop.gui.monthly.commands import SetCellsCommand
@@ -72,9 +73,9 @@ def parse_tsv(text: str) -> list[list[str]]:
 
 def clean_pasted(value: str) -> str:
     """Spreadsheet formatting the service would not read: quotes and thousands separators."""
-    v = value.strip()
+    v = strip_blanks(value)
     if len(v) >= 2 and v[0] == v[-1] == '"':
-        v = v[1:-1].strip()
+        v = strip_blanks(v[1:-1])
     if _THOUSANDS.fullmatch(v):
         v = v.replace(",", "")
     return v
