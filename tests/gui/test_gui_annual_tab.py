@@ -285,3 +285,16 @@ def test_opening_builds_the_live_engine_off_the_gui_thread_showing_computing(qtb
     qtbot.waitUntil(lambda: not tab.building and tab.selected_unit_id() is not None, timeout=10000)
     assert tab.stack.currentIndex() != 2 and seeded.rankings.cached(ys.id) is not None
     tab.shutdown()
+
+
+def test_a_control_character_typed_as_a_manual_score_is_flagged_not_a_cleared_cell(licheng):
+    """str.strip() takes \x1f for a blank: typed alone it used to clear the score."""
+    tab, services, ys = licheng
+    jd01 = services.ids["JD01"]
+    tab.select_unit(jd01)
+    services.assessment.set_values(ys.id, [CellEdit(jd01, None, "leadership", "2")])
+    card = tab.cards["leadership"]
+    card.editor.setText("\x1f")
+    card.editor.editingFinished.emit()
+    assert "领导重视含有不可见的控制字符（U+001F）" in card.error_label.text()
+    assert services.assessment.annual_cells(ys.id, jd01)[(jd01, "leadership")].text == "?"

@@ -43,6 +43,7 @@ from hotline_desktop.core.annual_status import ItemFeed, annual_status, item_fee
 from hotline_desktop.core.domain import UnitKind
 from hotline_desktop.core.scoring.numbers import fmt2
 from hotline_desktop.core.scoring.scheme import InputDef, Scheme
+from hotline_desktop.core.text import strip_blanks
 from hotline_desktop.gui.annual.commands import (
     AddEvidenceCommand,
     RemoveEvidenceCommand,
@@ -245,7 +246,7 @@ class ItemCard(QFrame):
             self.value_edited.emit(self.unit_id, self.key, text)
 
     def _line_finished(self) -> None:
-        text = self.editor.text().strip()
+        text = strip_blanks(self.editor.text())  # a lone \x1f is refused, not a clear
         if text != (self.cell.text if self.cell else ""):
             self._emit_value(text or None)
 
