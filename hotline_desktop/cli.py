@@ -497,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
     if not hasattr(args, "database_url"):
@@ -512,6 +512,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _expected(e):
             return _err(_printable(f"错误：{_os_message(e) if isinstance(e, OSError) else e}"))
         return _unexpected(args, e)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """``parse_args``, but an optional FILE given after options (``export monthly --month 2026-10
+    m.xlsx``) is taken: argparse settles ``what [FILE]`` at the first word and would refuse it."""
+    args, extra = parser.parse_known_args(argv)
+    if extra and not extra[0].startswith("-") and getattr(args, "file", "") is None:
+        args.file, extra = extra[0], extra[1:]
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _printable(msg: str, line_limit: int = 500) -> str:

@@ -86,3 +86,16 @@ def test_a_bad_entry_id_is_refused_before_the_data_folder_is_opened(tmp_path, ca
     code = main(["--data-dir", str(d), "kb", verb[0], "abc", *verb[1:]])
     assert code == 2 and capsys.readouterr().err.startswith("错误：条目 ID 应为整数：abc")
     assert not d.exists()
+
+
+def test_an_export_file_may_follow_the_options(tmp_path, capsys):
+    """`export monthly --month 2026-10 m.xlsx`, as the help's usage line allows, used to be refused
+    (无法识别的参数：m.xlsx): argparse settles `what [FILE]` at the first word."""
+    d, out = tmp_path / "data", tmp_path / "m.xlsx"
+    assert main(["--data-dir", str(d), "demo", "--if-empty"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(d), "export", "monthly", "--scheme", "ganxian-2023-hotline", "--year", "2026",
+                 "--month", "2026-10", str(out)]) == 0
+    assert out.stat().st_size > 0 and "已导出 2026-10 月度数据" in capsys.readouterr().out
+    line = usage_error(capsys, "--data-dir", str(d), "export", "units", "--year", "2026", "a.xlsx", "b.xlsx")
+    assert line.startswith("错误：无法识别的参数：b.xlsx")
