@@ -79,7 +79,7 @@ def cell_text(v: Any) -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, float):
-        if v.is_integer():
+        if v.is_integer() and abs(v) < 1e16:  # (1e308 as its 309 digits would be named 数字过长)
             return str(int(v))
         return str(Decimal(repr(v)))
     return str(v).strip()

@@ -115,6 +115,13 @@ def test_hostile_numbers_are_bad_cells_with_a_short_chinese_reason(services, ys,
     assert all(len(p.message) < 120 for p in plan.problems)
 
 
+def test_a_huge_number_cell_is_named_too_large_as_excel_shows_it(services, ys, tmp_path):
+    """A numeric cell of 1E+308 used to be read as its 309 digits and refused as 数字过长 with
+    those digits; it is 数值过大：1E+308 now (a count or a rate alike)."""
+    plan = services.monthly_io.plan(ys.id, MONTH, write_xlsx(tmp_path / "m.xlsx", headed([["T01", "梅林镇", 1e308, 1e308]])))
+    assert [p.message for p in plan.problems] == ["当月办件量数值过大：1E+308", "诉求满意率数值过大：1E+308"]
+
+
 def test_export_writes_formula_like_stored_text_as_text(services, ys, tmp_path):
     t = services.units.list()[1]
     services.assessment.set_values(ys.id, [CellEdit(t.id, MONTH, "praise", "=1+1")])  # invalid, kept as typed
