@@ -7,6 +7,7 @@ name with path tricks cannot escape the store. Removing moves the file to the tr
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ from hotline_desktop.db.store import Store
 from hotline_desktop.services.errors import ServiceError
 from hotline_desktop.services.events import Event
 
+_log = logging.getLogger(__name__)
 MAX_BYTES = 50 * 1024 * 1024
+DISK_NAME_BYTES = 120  # a trash or viewing copy's name (40 Chinese characters): see disk_name
 ALLOWED_SUFFIXES = {
     ".pdf", ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".heic", ".webp",
     ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".txt", ".zip", ".rar",
@@ -52,10 +55,28 @@ class EvidenceRow:
 
 
 def display_name(name: str) -> str:
-    """Only the last path component, without control characters; for display and the trash."""
+    """Only the last path component, without control characters, at most 200 characters with the
+    extension kept; for display and the database."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*\ud800-\udfff]", "_", base).strip(" .")
-    return base[:200] or "未命名文件"
+    return _cut(base, 200, "utf-32-le", 4) or "未命名文件"
+
+
+def disk_name(name: str, limit: int = DISK_NAME_BYTES) -> str:
+    """:func:`display_name` cut to ``limit`` UTF-8 bytes, its extension kept: a file name for the trash
+    and the viewing copies that fits a file system's 255 bytes and Windows' 260-character paths."""
+    return _cut(display_name(name), limit, "utf-8") or "未命名文件"
+
+
+def _cut(base: str, limit: int, encoding: str, width: int = 1) -> str:
+    """``base`` at most ``limit`` characters (``width`` bytes each in ``encoding``), cut at the end of its
+    stem; an extension of more than 10 characters counts as stem."""
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or not stem or len(suffix) > 10:
+        stem, dot, suffix = base, "", ""
+    room = limit * width - len(f"{dot}{suffix}".encode(encoding))
+    stem = stem.encode(encoding)[: max(0, room)].decode(encoding, "ignore").rstrip(" .")
+    return f"{stem}{dot}{suffix}" if stem else ""
 
 
 def evidence_store_for(store: Store) -> EvidenceStore:
@@ -111,7 +132,7 @@ class EvidenceService:
             sha, name, size = r.sha256, r.original_name, r.size
         view_dir = self.root / "_view" / check_sha(sha)[:12]
         view_dir.mkdir(parents=True, exist_ok=True)
-        target = view_dir / display_name(name)
+        target = view_dir / disk_name(name)
         if not target.exists() or target.stat().st_size != size or file_sha256(target) != sha:
             self.blobs.read_to(sha, target, name)
         return target
@@ -127,8 +148,12 @@ class EvidenceService:
             AuditRepository(s).record("evidence_files", r.id, "delete", {"original_name": (r.original_name, None)})
             still_used = repo.others_using(r)
             sha, name = r.sha256, r.original_name
-        dest = self.trash / f"{datetime.now():%Y%m%d-%H%M%S}-{evidence_id}-{display_name(name)}"
-        return self.blobs.discard(sha, dest, bool(still_used))
+        dest = self.trash / f"{datetime.now():%Y%m%d-%H%M%S}-{evidence_id}-{disk_name(name)}"
+        try:
+            return self.blobs.discard(sha, dest, bool(still_used))
+        except OSError as e:  # removed all the same: the file stays in the store, so undo still works
+            _log.warning("evidence %s: no copy in the trash (%s)", evidence_id, e)
+            return None
 
     def restore(self, evidence_id: int, trashed: Path | None) -> None:
         """Undo a removal: the file is kept again (from the trash for the folder store)."""

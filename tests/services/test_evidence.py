@@ -4,7 +4,7 @@ from sqlalchemy import insert
 from hotline_desktop.core.domain import UnitDraft
 from hotline_desktop.db.models import YearScheme
 from hotline_desktop.services.errors import ServiceError
-from hotline_desktop.services.evidence import EvidenceService, display_name
+from hotline_desktop.services.evidence import EvidenceService, disk_name, display_name
 
 
 @pytest.fixture
@@ -97,3 +97,45 @@ def test_evidence_copy_on_a_full_disk_is_a_chinese_store_write_error(ctx, tmp_pa
     assert "台账.pdf" in str(exc.value)
     assert ev.list(ys, uid) == []
     assert not [p for p in ev.root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.sqlite_only  # the folder store's trash and viewing copies
+def test_a_long_chinese_file_name_can_be_viewed_removed_and_restored(ctx, tmp_path):
+    """An 80-character Chinese name (244 bytes, as Windows and Linux allow) used to fail on 移除: the
+    trash name with its date prefix passed the file system's 255 bytes (OSError after the removal was
+    committed: gone from the list with nothing to undo). Trash and viewing copies now have short names."""
+    ev, ys, uid = ctx
+    src = tmp_path / (("关于" + "热线工作考核材料" * 10)[:80] + ".pdf")
+    src.write_bytes(b"%PDF-1.4 long")
+    row = ev.add(ys, uid, "rules_established", src)
+    assert row.name == src.name
+    view = ev.path_for_viewing(row.id)
+    assert view.suffix == ".pdf" and len(view.name.encode()) <= 120 and view.read_bytes() == b"%PDF-1.4 long"
+    trashed = ev.remove(row.id)
+    assert trashed is not None and trashed.read_bytes() == b"%PDF-1.4 long" and trashed.name.endswith(".pdf")
+    assert ev.list(ys, uid) == []
+    ev.restore(row.id, trashed)
+    assert [r.name for r in ev.list(ys, uid)] == [src.name]
+    assert ev.path_for_viewing(row.id).read_bytes() == b"%PDF-1.4 long"
+
+
+def test_a_trash_that_cannot_be_written_still_leaves_the_removal_undoable(ctx, tmp_path, monkeypatch):
+    ev, ys, uid = ctx
+    src = tmp_path / "会议纪要.pdf"
+    src.write_bytes(b"%PDF-1.4 minutes")
+    row = ev.add(ys, uid, "rules_established", src)
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ev.blobs, "discard", full_disk)
+    assert ev.remove(row.id) is None and ev.list(ys, uid) == []
+    ev.restore(row.id, None)
+    assert ev.path_for_viewing(row.id).read_bytes() == b"%PDF-1.4 minutes"
+
+
+def test_a_shortened_name_keeps_its_extension():
+    name = "材料" * 150 + ".docx"
+    assert display_name(name) == "材料" * 97 + "材.docx" and len(display_name(name)) == 200
+    assert disk_name(name) == "材料" * 19 + ".docx"  # 114 + 5 bytes
+    assert disk_name("a.b" + "c" * 30) == "a.b" + "c" * 30  # a long "extension" is part of the name
