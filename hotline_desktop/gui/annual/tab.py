@@ -1158,5 +1158,6 @@ class AnnualTab(TabPage):
             self.services, row, trashed, self.tr("移除材料 {0}：{1}").format(self._label(row.unit_id, row.key), row.name),
             self.refresh_files, self._report))
         self.refresh_files(row.unit_id, row.key)
-        self.show_status(self.tr("已移除“{0}”（已移到回收站，可撤销）").format(row.name))
+        self.show_status((self.tr("已移除“{0}”（已移到回收站，可撤销）") if trashed is not None
+                          else self.tr("已移除“{0}”（可撤销）")).format(row.name))
 
