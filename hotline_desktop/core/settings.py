@@ -36,6 +36,7 @@ LABELS = {
 }
 PREFIX_MAX = 8
 OFFICE_NAME_MAX = 40
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 DAYS_RANGE = (1, 60)
 
 _SPAN_RE = re.compile(r"^(\d{1,2})[:：](\d{2})\s*[-–—~至到]\s*(\d{1,2})[:：](\d{2})$")
@@ -89,8 +90,8 @@ def _parse_one(name: str, text: str) -> object:
             raise ValueError("不能含空格、括号或数字（编号写作 督（2026）3号）")
         return v
     if name in ("escalation_workdays", "kb_feedback_workdays"):
-        t = text.strip()
-        if not re.fullmatch(r"[+-]?\d{1,3}", t):
+        t = text.strip().translate(_FULL_WIDTH_DIGITS)
+        if not re.fullmatch(r"[+-]?\d{1,9}", t, re.ASCII):  # (999999 is out of range, not "not a number")
             raise ValueError(f"“{clip(t)}”应为整数（工作日数）")
         n = int(t)
         lo, hi = DAYS_RANGE

@@ -33,3 +33,12 @@ def test_overlapping_hours_and_prefix_with_digits():
     _, errs = parse_settings({"office_hours": "8:30-12:00、11:00-17:00", "notice_prefix": "督1"})
     assert "重叠" in errs.errors["office_hours"]
     assert "不能含空格、括号或数字" in errs.errors["notice_prefix"]
+
+
+def test_a_day_count_out_of_range_is_named_so_and_full_width_digits_are_read():
+    """999999 used to be called 应为整数 (it is one); full-width ７ (an IME's) is 7; Arabic-Indic digits are refused."""
+    s, errs = parse_settings({"escalation_workdays": "999999", "kb_feedback_workdays": "１０"})
+    assert errs.errors == {"escalation_workdays": "通报期限应在 1–60 个工作日之间"}
+    assert s.kb_feedback_workdays == 10
+    _, errs = parse_settings({"escalation_workdays": "\u0667"})
+    assert errs.errors == {"escalation_workdays": "通报期限“\u0667”应为整数（工作日数）"}
