@@ -29,7 +29,7 @@ YEAR_RANGE = (1900, 2100)
 
 def _year(text: str) -> int:
     t = str(text).strip()
-    if not t.isdigit() or not YEAR_RANGE[0] <= int(t) <= YEAR_RANGE[1]:
+    if not (t.isascii() and t.isdigit()) or not YEAR_RANGE[0] <= int(t) <= YEAR_RANGE[1]:
         raise CliError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{clip(t)}")
     return int(t)
 
@@ -110,7 +110,7 @@ def _check_clear(args) -> date:
 def _check_due(args) -> tuple[date, int]:
     start = _date(args.date, "下达日期")
     t = str(args.days).strip()
-    if not t.isdigit() or not 0 < int(t) <= 365:
+    if not (t.isascii() and t.isdigit()) or not 0 < int(t) <= 365:
         raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
     return start, int(t)
 

@@ -18,7 +18,7 @@ def datetime_text(d: datetime) -> str:
 def month_text(month: str, *, with_year: bool = True) -> str:
     """'2026-01' → 2026年1月 (or 1月); text that is not YYYY-MM is returned as is."""
     y, sep, m = (month or "").partition("-")
-    if not sep or not (y.isdigit() and m.isdigit()):
+    if not sep or not (y.isascii() and m.isascii() and y.isdigit() and m.isdigit()):
         return month
     return f"{int(y)}年{int(m)}月" if with_year else f"{int(m)}月"
 

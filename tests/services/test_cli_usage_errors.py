@@ -99,3 +99,14 @@ def test_an_export_file_may_follow_the_options(tmp_path, capsys):
     assert out.stat().st_size > 0 and "已导出 2026-10 月度数据" in capsys.readouterr().out
     line = usage_error(capsys, "--data-dir", str(d), "export", "units", "--year", "2026", "a.xlsx", "b.xlsx")
     assert line.startswith("错误：无法识别的参数：b.xlsx")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["notice", "list", "--year", "²⁰²⁶"], "错误：年度应为"),  # was: invalid literal for int() with base 10
+    (["calendar", "show", "٢٠٢٦"], "错误：年度应为 "),  # Arabic-Indic digits were read as 2026
+    (["calendar", "due", "2026-12-01", "٣"], "错误：时限应为 1–365 之间的整数"),
+])
+def test_digits_that_are_not_ascii_are_refused_in_chinese(tmp_path, capsys, argv, message):
+    assert main(["--data-dir", str(tmp_path / "data"), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and "invalid literal" not in err
