@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hotline_desktop.core import notices as rules
+from hotline_desktop.core.dates import LAST_DATE
 from hotline_desktop.core.notices import (
     Channel,
     Escalation,
@@ -372,7 +373,7 @@ class NoticeService:
                           until: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """The unit asks for more time; the operator decides later (decide_extension)."""
         old = self.get(notice_id)
-        self._check_extension(old, days, until)
+        self._check_extension(old, days, until, asked)
         if any(e.state is ExtensionState.ASKED for e in old.extensions):
             raise ServiceError(f"{old.number} 已有待审批的延期申请")
         with self.store.session() as s:
@@ -415,14 +416,14 @@ class NoticeService:
                asked: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """Record a request and its approval at once (the CLI's `notice extend`)."""
         old = self.get(notice_id)
-        self._check_extension(old, days, until)
+        today = asked or max(self.today(), old.issued)
+        self._check_extension(old, days, until, today)
         if any(e.state is ExtensionState.ASKED for e in old.extensions):
             raise ServiceError(f"{old.number} 已有待审批的延期申请，请先审批")
         try:
             new_due = rules.extended_due(self.calendar(), old.due, days, until, old.calendar_days)
         except ValueError as err:
             raise ServiceError(f"{old.number}：{err}") from None
-        today = asked or self.today()
         with self.store.session() as s:
             repo = NoticeRepository(s)
             _check_version(s, repo, notice_id, expected_version)
@@ -435,7 +436,7 @@ class NoticeService:
         return row
 
     @staticmethod
-    def _check_extension(old: NoticeRow, days: int | None, until: date | None) -> None:
+    def _check_extension(old: NoticeRow, days: int | None, until: date | None, asked: date) -> None:
         if old.voided:
             raise ServiceError(f"{old.number} 已作废，不能延期")
         if old.completed is not None:
@@ -446,6 +447,10 @@ class NoticeService:
             raise ServiceError(f"延期天数应为 1–{MAX_DAYS} 的整数，而不是“{days}”")
         if until is not None and until <= old.due:
             raise ServiceError(f"延期后的办结时限 {until.isoformat()} 应晚于当前时限 {old.due.isoformat()}（{old.number}）")
+        if until is not None and until > LAST_DATE:
+            raise ServiceError(f"延期后的办结时限 {until.isoformat()} 无效：最晚为 {LAST_DATE.isoformat()}（{old.number}）")
+        if asked < old.issued:
+            raise ServiceError(f"延期申请日期 {asked.isoformat()} 早于下达日期 {old.issued.isoformat()}（{old.number}）")
 
     # -- undo ----------------------------------------------------------------------------------
     def restore(self, snapshot: NoticeRow, expected: NoticeRow | None = None) -> NoticeRow:

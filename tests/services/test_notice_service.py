@@ -117,6 +117,35 @@ def test_extension_keeps_original_due_and_restore_undoes_it(services, unit_ids):
     assert ns.restore(n).extensions == ()
 
 
+def test_extension_past_the_app_years_or_asked_before_issue_is_refused(services, unit_ids):
+    """An extension until 9999-12-31 (a slip on the command line) used to be stored, and from then
+    on every register view failed ("year 10000 is out of range": the 通报 step counts working days
+    after the due date). A request dated before the notice was issued was stored too."""
+    ns = services.notices
+    ns.set_today(date(2026, 11, 3))
+    n = ns.issue(draft(unit_ids["C01"]))
+    for call in (lambda: ns.extend(n.id, until=date(9999, 12, 31)),
+                 lambda: ns.request_extension(n.id, date(2026, 11, 5), until=date(2101, 1, 1))):
+        with pytest.raises(ServiceError, match="最晚为 2100-12-31"):
+            call()
+    with pytest.raises(ServiceError, match="申请日期 2026-11-01 早于下达日期 2026-11-02"):
+        ns.request_extension(n.id, date(2026, 11, 1), days=2)
+    with pytest.raises(ServiceError, match="早于下达日期"):
+        ns.extend(n.id, days=2, asked=date(2026, 10, 30))
+    assert ns.get(n.id) == n and ns.get(n.id).extensions == ()
+    assert [v.status for v in ns.views()] == [NoticeStatus.ISSUED]
+    assert ns.extend(n.id, until=date(2100, 12, 31)).due == date(2100, 12, 31)
+    ns.views()  # still counts
+
+
+def test_extend_of_a_notice_dated_ahead_is_asked_on_its_issue_date(services, unit_ids):
+    ns = services.notices
+    ns.set_today(date(2026, 10, 30))
+    n = ns.issue(draft(unit_ids["C01"]))  # issued 2026-11-02, entered ahead of time
+    ext = ns.extend(n.id, days=2).extensions[0]
+    assert ext.asked == date(2026, 11, 2)
+
+
 def test_bad_input_is_refused_with_chinese_messages_and_nothing_written(services, unit_ids):
     ns = services.notices
     with pytest.raises(ServiceError, match="承办单位"):
