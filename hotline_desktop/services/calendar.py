@@ -21,7 +21,7 @@ from hotline_desktop.core.calendar_file import (
     special_days,
     write_calendar_file,
 )
-from hotline_desktop.core.dates import date_text
+from hotline_desktop.core.dates import FIRST_YEAR, LAST_YEAR, date_text, in_app_years
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -278,6 +278,8 @@ class CalendarService:
         if unknown:
             raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
         for d, od in changes.items():
+            if not in_app_years(d):
+                raise ServiceError(f"日期 {d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，不能录入工作日历")
             if od is not None:
                 if od.day != d:
                     raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")

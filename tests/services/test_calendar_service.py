@@ -80,6 +80,16 @@ def test_bad_kind_and_long_name_are_refused(services):
     assert services.calendar.office_days() == []
 
 
+def test_a_day_outside_the_app_years_is_refused(services):
+    for day in (date(9999, 12, 31), date(1, 1, 1), date(2101, 1, 1)):
+        with pytest.raises(ServiceError, match="不在 2000–2100 年之间"):
+            services.calendar.set_day(day, DayKind.HOLIDAY, "x")
+    with pytest.raises(ServiceError, match="9999-12-31 不在"):
+        services.calendar.change({date(2027, 1, 1): OfficeDay(date(2027, 1, 1), DayKind.HOLIDAY),
+                                  date(9999, 12, 31): None})
+    assert services.calendar.office_days() == []
+
+
 def test_preview_lists_moved_due_dates_and_nothing_moves_unless_chosen(services):
     notices = FakeNotices(services, {"3": date(2026, 9, 30), "5": date(2026, 11, 2)})
     assert notices.due("3") == date(2026, 10, 13)  # 10-8, 10-9, 10-10 (调休上班), 10-12, 10-13
