@@ -113,7 +113,7 @@ def _check_set(args) -> OfficeDay:
 
 
 def _check_clear(args) -> date:
-    return _day(args.date)
+    return _date(args.date)  # any date: a day stored before the year check can still be cleared
 
 
 def _check_due(args) -> tuple[date, int]:

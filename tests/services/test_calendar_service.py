@@ -86,8 +86,9 @@ def test_a_day_outside_the_app_years_is_refused(services):
             services.calendar.set_day(day, DayKind.HOLIDAY, "x")
     with pytest.raises(ServiceError, match="9999-12-31 不在"):
         services.calendar.change({date(2027, 1, 1): OfficeDay(date(2027, 1, 1), DayKind.HOLIDAY),
-                                  date(9999, 12, 31): None})
+                                  date(9999, 12, 31): OfficeDay(date(9999, 12, 31), DayKind.HOLIDAY)})
     assert services.calendar.office_days() == []
+    assert services.calendar.clear_day(date(9999, 12, 31)).after == {}  # clearing one is never refused
 
 
 def test_preview_lists_moved_due_dates_and_nothing_moves_unless_chosen(services):
