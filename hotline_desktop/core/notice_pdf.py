@@ -352,12 +352,20 @@ def write_notices_pdf(notices: Sequence[NoticeRow], path: str | Path, ctx: FormC
     return _build(notices_story(notices, ctx), Path(path), title, progress=progress, cancelled=cancelled)
 
 
+def _late_text(n: NoticeRow, today: date, cal: WorkCalendar | None) -> str:
+    """How late, as the 催办通知 says it: in working days for a working-day deadline, in days for a
+    calendar-day one — and in days on the rest days right after the due date, when no working day
+    has passed yet (never "已逾期0个工作日")."""
+    if cal is not None and not n.calendar_days:
+        late = cal.workdays_between(n.due, today)
+        if late > 0:
+            return f"{late}个工作日"
+    return f"{(today - n.due).days}天"
+
+
 def reminder_story(n: NoticeRow, ctx: FormContext, today: date, st) -> list:
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
-    cal = ctx.calendar
-    late = cal.workdays_between(n.due, today) if cal is not None else (today - n.due).days
-    unit_word = "个工作日" if cal is not None else "天"
     story = [
         Paragraph(escape(f"（{ctx.office_name}）催办通知"), st["title"]),
         Spacer(1, 6),
@@ -368,8 +376,8 @@ def reminder_story(n: NoticeRow, ctx: FormContext, today: date, st) -> list:
             f"我办于{cn_date(n.issued)}向你单位下达《部门督办通知》（{n.number}），督办时限{n.deadline_text}，"
             f"应于{cn_date(n.due)}前办结"
             + (f"（原时限{cn_date(n.original_due)}，已批准延期）" if n.extended else "")
-            + f"。截至{cn_date(today)}，该事项仍未办结，已逾期{late}{unit_word}。"
-            "请你单位高度重视，立即组织办理，并将办理结果书面报送区政府热线办。"
+            + f"。截至{cn_date(today)}，该事项仍未办结，已逾期{_late_text(n, today, ctx.calendar)}。"
+            f"请你单位高度重视，立即组织办理，并将办理结果书面报送{ctx.office_name}。"
         ), st["body"]),
         Paragraph(escape("原督办内容："), st["plain"]),
     ]
