@@ -13,6 +13,7 @@ from hotline_desktop.core.notices import cn_date
 from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
 
 FONT_NAME = "宋体"
+MAX_ROW_HEIGHT = 409  # Excel's largest row height in points (the kb register caps the same)
 # (heading, width in characters)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("编号", 15), ("承办单位", 22), ("渠道", 10), ("督办方式", 9), ("下达时间", 14), ("督办时限", 10),
@@ -89,7 +90,7 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
                 c.fill = fill
         # Wrapped text does not grow a row when the file is printed: give each row its height.
         lines = max(_lines(text, width) for text, (_h, width) in zip(register_cells(v), COLUMNS, strict=True))
-        ws.row_dimensions[4 + i].height = max(15, 11.5 * lines + 3)
+        ws.row_dimensions[4 + i].height = min(MAX_ROW_HEIGHT, max(15, 11.5 * lines + 3))
         if v.note:
             notes.add(v.note)
     foot = 4 + len(views) + 1
