@@ -113,7 +113,7 @@ class NoticeFilter:
             return False
         if self.month and f"{r.issued.year:04d}-{r.issued.month:02d}" != self.month:
             return False
-        needle = self.search.strip().lower()
+        needle = rules.search_fold(self.search.strip())
         return not needle or needle in (r.search_text() if text is None else text)
 
 

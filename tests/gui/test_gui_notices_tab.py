@@ -256,6 +256,10 @@ def test_filters_and_search(tab, register):
     assert shown_numbers(tab) == [register.done.number]
     tab.search_edit.setText("（2026）3号")
     assert shown_numbers(tab) == [register.open_.number]
+    # typed with ASCII brackets or full-width digits (English input mode / IME): found all the same
+    for typed in ("督(2026)3", "(2026)3号", "（２０２６）３", "ＧＤ20261102"):
+        tab.search_edit.setText(typed)
+        assert shown_numbers(tab) == [register.overdue.number if "Ｄ" in typed else register.open_.number], typed
     tab.clear_filters()
     assert len(shown_numbers(tab)) == 4
     tab.set_year(2025)  # the toolbar's year picks the register's year

@@ -180,6 +180,8 @@ def test_status_list_filters_and_overdue_count(services, unit_ids):
     from hotline_desktop.services.notices import NoticeFilter
 
     assert [v.row.unit_code for v in ns.list(NoticeFilter(search="a123"), as_of=date(2026, 11, 30))] == ["C02"]
+    number = ns.list(NoticeFilter(search="a123"))[0].row.number
+    assert [v.row.number for v in ns.list(NoticeFilter(search=number.replace("（", "(").replace("）", ")")))] == [number]
     assert ns.list(NoticeFilter(status=NoticeStatus.DONE_LATE), as_of=date(2026, 11, 30))[0].row.id == a.id
 
 
