@@ -291,6 +291,21 @@ def test_several_notices_as_one_pdf(qtbot, tab, register, tmp_path):
     assert "部门督办通知" in text
 
 
+def test_suggested_pdf_name_never_holds_a_folder_or_a_character_windows_refuses(tab, register):
+    """A unit named 区委宣传部/网信办 used to suggest “督（2026）1号-区委宣传部/网信办.pdf”: a file
+    网信办.pdf in a folder that does not exist (and ':' or '?' is refused by Windows)."""
+    from dataclasses import replace
+
+    from hotline_desktop.services.units import draft_of
+
+    unit = register.units.get(register.ids["SQ001"])
+    register.units.update(unit.id, replace(draft_of(unit), name="区委宣传部/网信办:督查?"))
+    tab.reload(keep_undo=True)
+    name = tab.default_pdf_name([tab.model.view(register.overdue.id)])
+    assert name == f"{register.overdue.number}-区委宣传部_网信办_督查_.pdf"
+    assert not any(ch in name for ch in '\\/:*?"<>|')
+
+
 def test_cancelled_pdf_writes_nothing(qtbot, tab, register, tmp_path):
     out = tmp_path / "取消.pdf"
     failed = []

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.notices import Channel, ExtensionState, Level, NoticeRow, NoticeStatus
+from hotline_desktop.core.text import file_name_part
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.notices.commands import IssueNoticeCommand, NoticeSnapshotCommand
 from hotline_desktop.gui.notices.dialogs import CompleteDialog, ExtensionDialog, NoticeDialog, VoidDialog
@@ -733,7 +734,7 @@ class NoticesTab(TabPage):
 
     def default_pdf_name(self, views) -> str:
         if len(views) == 1:
-            return f"{views[0].row.number}-{views[0].row.unit_name}.pdf"
+            return f"{file_name_part(views[0].row.number)}-{file_name_part(views[0].row.unit_name)}.pdf"
         return f"督办通知-{len(views)}份-{datetime.now():%Y%m%d}.pdf"
 
     def save_pdf_dialog(self) -> None:
