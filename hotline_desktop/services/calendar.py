@@ -60,6 +60,7 @@ class AffectedItem:
 PreviewFn = Callable[[WorkCalendar, WorkCalendar], list[AffectedItem]]  # (current, proposed)
 ApplyFn = Callable[[Session, list[AffectedItem]], None]  # in the calendar edit's transaction
 AfterFn = Callable[[list[AffectedItem]], None]  # after that transaction committed (emit events)
+ChooseFn = Callable[[list[AffectedItem]], "list[AffectedItem] | None"]  # the operator picks those to move
 
 
 @dataclass(frozen=True)
@@ -286,13 +287,23 @@ class CalendarService:
                 if len(od.name) > DAY_NAME_MAX:
                     raise ServiceError(f"{d.isoformat()} 的名称不能超过 {DAY_NAME_MAX} 个字")
 
-    def undo(self, edit: CalendarEdit) -> CalendarEdit:
-        """Put the days and the moved items back exactly as they were before `edit`."""
+    def undo(self, edit: CalendarEdit, choose: ChooseFn | None = None) -> CalendarEdit:
+        """Put the days and the moved items back exactly as they were before `edit`. Other stored
+        dates the undo would move (a notice issued since, counted with the edited days) are listed
+        to `choose`, which returns those to move too; the rest keep their date (audited)."""
         changes, items = edit.inverse()
-        return self.change(changes, apply_to=items, expected=edit.after)
+        return self._step(changes, items, edit.after, choose)
 
-    def redo(self, edit: CalendarEdit) -> CalendarEdit:
-        return self.change(edit.after, apply_to=edit.applied, expected=edit.before)
+    def redo(self, edit: CalendarEdit, choose: ChooseFn | None = None) -> CalendarEdit:
+        return self._step(dict(edit.after), list(edit.applied), edit.before, choose)
+
+    def _step(self, changes: Changes, items: list[AffectedItem], expected: Changes,
+              choose: ChooseFn | None) -> CalendarEdit:
+        moved = {(i.dependent, i.key) for i in items}
+        extra = [i for i in self.preview_change(changes) if (i.dependent, i.key) not in moved]
+        picked = list(choose(extra) or ()) if extra and choose is not None else []
+        return self.change(changes, apply_to=items + picked, left=[i for i in extra if i not in picked],
+                           expected=expected)
 
     # -- import --------------------------------------------------------------------------------
     def plan_import(self, path: str | Path) -> CalendarImportPlan:

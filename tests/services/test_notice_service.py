@@ -10,6 +10,7 @@ from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.core.notices import Channel, Level, NoticeStatus
 from hotline_desktop.core.workdays import DayKind
 from hotline_desktop.db.models import AuditEntry, Notice
+from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.assessment import CellEdit
 from hotline_desktop.services.errors import ServiceError
@@ -200,6 +201,32 @@ def test_calendar_edit_lists_notices_it_would_move_and_moves_only_when_applied(s
     assert ns.get(n.id).due == date(2027, 1, 7)  # applied: the date the calendar now gives (both holidays)
     cal.undo(edit)
     assert ns.get(n.id).due == date(2027, 1, 5)
+
+
+def test_undo_of_a_calendar_edit_lists_notices_issued_since_and_moves_only_the_chosen(services, unit_ids):
+    """A notice issued after a calendar edit was counted with the edited days; undoing the edit
+    used to leave its due date as it was without listing it (nor logging that it was kept)."""
+    ns, cal = services.notices, services.calendar
+    edit = cal.set_day(date(2027, 1, 4), DayKind.HOLIDAY, "元旦")  # no notice yet: nothing to list
+    a = ns.issue(draft(unit_ids["C01"], issued=date(2026, 12, 29), days=5))
+    b = ns.issue(draft(unit_ids["C02"], issued=date(2026, 12, 30), days=5))
+    assert (a.due, b.due) == (date(2027, 1, 6), date(2027, 1, 7))  # 01-04 skipped
+    seen = []
+
+    def choose(items):
+        seen.append([(i.key, i.old_due, i.new_due) for i in items])
+        return [i for i in items if i.key == a.id]
+
+    undone = cal.undo(edit, choose)
+    assert seen == [[(a.id, date(2027, 1, 6), date(2027, 1, 5)), (b.id, date(2027, 1, 7), date(2027, 1, 6))]]
+    assert ns.get(a.id).due == date(2027, 1, 5) and ns.get(b.id).due == date(2027, 1, 7)  # b kept, as chosen
+    assert [i.key for i in undone.applied] == [a.id]
+    with services.store.session() as s:
+        kept = [e.new_value for e in AuditRepository(s).recent(table="calendar_days") if e.field == "affected"]
+    assert kept == ["保持 2027-01-07（按新日历为 2027-01-06）"]
+    cal.redo(edit)  # no choice offered: what the redo would move is kept, and logged
+    assert cal.calendar().office_day(date(2027, 1, 4)) is not None
+    assert ns.get(a.id).due == date(2027, 1, 5) and ns.get(b.id).due == date(2027, 1, 7)
 
 
 def _holiday(d):
