@@ -268,6 +268,8 @@ class NoticeService:
         """Give the next number of the issue year and store the notice with its computed due date."""
         draft = replace(draft, content=_clean(draft.content, "督办内容"), notes=_clean(draft.notes, "备注"),
                         orders=_orders(draft.orders))
+        if not draft.content:  # also one of nothing but control characters, removed by the cleaning
+            raise ServiceError("请填写督办内容")
         self._check_deadline(draft.issued, draft.days)
         channel, level = _enum(Channel, draft.channel), _enum(Level, draft.level)
         due, _note = self.preview_due(draft.issued, draft.days, draft.calendar_days)
@@ -308,6 +310,8 @@ class NoticeService:
         for k, v in fields.items():
             if k in ("content", "result", "notes"):
                 v = _clean(v or "")
+                if k == "content" and not v:
+                    raise ServiceError(f"请填写督办内容（{old.number}）")
             elif k == "orders":
                 v = orders_text(_orders(v))
             elif k == "channel":
@@ -350,6 +354,8 @@ class NoticeService:
             rules.check_completion(old, completed)
         except ValueError as e:
             raise ServiceError(str(e)) from None
+        if not _clean(result or ""):
+            raise ServiceError(f"请填写办理结果（{old.number}）")
         return self.update(notice_id, expected_version, completed=completed, result=result)
 
     def void(self, notice_id: int, reason: str, expected_version: int | None = None) -> NoticeRow:

@@ -139,6 +139,25 @@ def test_extension_past_the_app_years_or_asked_before_issue_is_refused(services,
     ns.views()  # still counts
 
 
+def test_content_and_result_of_only_control_characters_are_refused_not_stored_empty(services, unit_ids):
+    """The dialog and the CLI ask for 督办内容 and 办理结果, but `notice add --content $'\\x01'` passed
+    the CLI's check, the cleaning removed the control and an empty notice took the next number for
+    good; `notice complete --result $'\\x7f'` stored a completion without a result."""
+    ns = services.notices
+    for content in ("", "\x01", " \x7f\x1b "):
+        with pytest.raises(ServiceError, match="请填写督办内容"):
+            ns.issue(draft(unit_ids["C01"], content=content))
+    assert ns.rows() == []
+    n = ns.issue(draft(unit_ids["C01"]))
+    assert n.number == "督（2026）1号"  # no number was taken by the refused ones
+    with pytest.raises(ServiceError, match="请填写督办内容（督（2026）1号）"):
+        ns.update(n.id, content="\x01")
+    for result in ("", "\x7f", "\x00 "):
+        with pytest.raises(ServiceError, match="请填写办理结果（督（2026）1号）"):
+            ns.complete(n.id, date(2026, 11, 3), result)
+    assert ns.get(n.id) == n
+
+
 def test_extend_of_a_notice_dated_ahead_is_asked_on_its_issue_date(services, unit_ids):
     ns = services.notices
     ns.set_today(date(2026, 10, 30))
@@ -426,7 +445,7 @@ from hotline_desktop.services.notices import NoticeDraft, NoticeService
 store = Store.open(DataPaths(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 else None), lock=False, auto_backup=False)
 ns = NoticeService(store)
 for _ in range(12):
-    print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5)).number)
+    print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5, content="x")).number)
 store.close()
 """
 
