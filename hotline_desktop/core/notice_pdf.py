@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.notices import NoticeRow, cn_date
+from hotline_desktop.core.notices import VOID_REASON_MAX, NoticeRow, cn_date
 from hotline_desktop.core.pdf_fonts import register_cjk_font
 from hotline_desktop.core.pdf_pages import counted_canvas
 
@@ -147,8 +147,9 @@ def _notes(n: NoticeRow, ctx: FormContext) -> list[str]:
         note = cal.span_note(n.issued, n.due)
         if note:
             out.append(f"注：{note}。")
-    if n.voided:
-        out.append(f"本通知已作废：{n.void_reason}")
+    if n.voided:  # a longer reason (stored before the limit) would leave no room for the form
+        reason = n.void_reason if len(n.void_reason) <= VOID_REASON_MAX else n.void_reason[:VOID_REASON_MAX] + "…"
+        out.append(f"本通知已作废：{reason}")
     return out
 
 
@@ -222,6 +223,8 @@ def _notice_story(n: NoticeRow, ctx: FormContext, st) -> list:
                         pending.pop(0)
                     avail = 0
             break
+        if not box_rows:  # nothing fits beside the header and notes: never loop for ever
+            raise ValueError(f"{n.number} 的表头和注释占满了整页，无法排版")
         style = [
             ("GRID", (0, 0), (-1, -1), 0.8, colors.black),
             ("BOX", (0, 0), (-1, -1), 1.4, colors.black),

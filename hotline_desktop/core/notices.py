@@ -341,6 +341,9 @@ def orders_problem(orders: tuple[str, ...]) -> str | None:
     return None
 
 
+VOID_REASON_MAX = 200  # 作废原因 is one line under the printed form (如：重复下达、下达对象有误)
+
+
 def cn_date(d: date | None) -> str:
     """2026年12月1日."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""

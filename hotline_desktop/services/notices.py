@@ -363,6 +363,8 @@ class NoticeService:
         reason = _clean(reason or "")
         if not reason:
             raise ServiceError("作废督办通知须填写原因")
+        if len(reason) > rules.VOID_REASON_MAX:
+            raise ServiceError(f"作废原因不能超过 {rules.VOID_REASON_MAX} 个字（现有 {len(reason)} 个）")
         old = self.get(notice_id)
         if old.voided:
             raise ServiceError(f"{old.number} 已作废")

@@ -126,6 +126,30 @@ def test_reminder_names_the_office_of_the_settings_and_says_how_late_in_the_dead
     assert "督办时限7天" in text and "已逾期9天" in text
 
 
+@needs_poppler
+def test_a_long_void_reason_stored_before_the_limit_prints_on_one_page(tmp_path, monkeypatch):
+    """A 10,000-character 作废原因 (accepted before the service limited it) filled the room under the
+    grid on every page, so no box ever fitted and the layout added empty pages for ever (the
+    preview hung, memory grew). The printed note is clipped; the form is one page."""
+    from dataclasses import replace
+
+    pages = []
+    real = notice_pdf._PageMark
+
+    def mark(number, page):
+        pages.append(page)
+        if len(pages) > 50:
+            raise RuntimeError("runaway layout")
+        return real(number, page)
+
+    monkeypatch.setattr(notice_pdf, "_PageMark", mark)
+    n = replace(row(unit="燕山社区", content="请核实。"), voided=True, void_reason="重复下达" * 2500)
+    pdf = write_notices_pdf([n], tmp_path / "v.pdf", CTX)
+    assert _pages(pdf) == 1 and pages == [1]
+    text = _text(pdf)
+    assert "本通知已作废：" + "重复下达" * 50 + "…" in text and "重复下达" * 51 not in text
+
+
 def test_one_notice_pdf_is_quick_when_warm(tmp_path):
     short = row(content="请核实处理。" * 20)
     write_notices_pdf([short], tmp_path / "w.pdf", CTX)

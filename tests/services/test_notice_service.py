@@ -158,6 +158,15 @@ def test_content_and_result_of_only_control_characters_are_refused_not_stored_em
     assert ns.get(n.id) == n
 
 
+def test_a_void_reason_is_at_most_200_characters(services, unit_ids):
+    ns = services.notices
+    n = ns.issue(draft(unit_ids["C01"]))
+    with pytest.raises(ServiceError, match="作废原因不能超过 200 个字（现有 201 个）"):
+        ns.void(n.id, "重" * 201)
+    assert not ns.get(n.id).voided
+    assert ns.void(n.id, "重" * 200).voided
+
+
 def test_extend_of_a_notice_dated_ahead_is_asked_on_its_issue_date(services, unit_ids):
     ns = services.notices
     ns.set_today(date(2026, 10, 30))
