@@ -10,6 +10,7 @@ from typing import Any
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.notices import cn_date
+from hotline_desktop.core.workdays import merged_note
 from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
 
 FONT_NAME = "宋体"
@@ -77,7 +78,7 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
         ws.column_dimensions[column_letter(j)].width = width
     body_font = Font(name=FONT_NAME, size=9)
     wrap = Alignment(vertical="top", wrap_text=True)
-    notes: set[str] = set()
+    notes: list[str] = []
     for i, v in enumerate(views):
         fill = overdue_fill if v.status.value == "overdue" else soon_fill if v.status.value == "due_soon" else None
         for j, text in enumerate(register_cells(v)):
@@ -92,11 +93,12 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
         lines = max(_lines(text, width) for text, (_h, width) in zip(register_cells(v), COLUMNS, strict=True))
         ws.row_dimensions[4 + i].height = min(MAX_ROW_HEIGHT, max(15, 11.5 * lines + 3))
         if v.note:
-            notes.add(v.note)
-    foot = 4 + len(views) + 1
-    for k, note in enumerate(sorted(notes)):
-        set_text(ws.cell(foot + k, 1), f"注：{note}（相关通知的办结时限按此计算）")
-        ws.cell(foot + k, 1).font = Font(name=FONT_NAME, size=9)
+            notes.append(v.note)
+    note = merged_note(notes)
+    if note:
+        foot = 4 + len(views) + 1
+        set_text(ws.cell(foot, 1), f"注：{note}（相关通知的办结时限按此计算）")
+        ws.cell(foot, 1).font = Font(name=FONT_NAME, size=9)
     ws.freeze_panes = "B4"
     print_setup(ws, "3:3", paged=True)
     out = Path(path)

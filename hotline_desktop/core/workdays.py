@@ -8,6 +8,7 @@ has not entered are computed Monday–Friday and flagged by ``assumption_note``.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -281,6 +282,26 @@ class WorkCalendar:
 def assumption_text(years: Iterable[int]) -> str:
     ys = "、".join(str(y) for y in sorted(set(years)))
     return f"{ys} 年节假日尚未录入，按周一至周五计算"
+
+
+_ASSUMPTION_RE = re.compile(r"^(\d{4}(?:、\d{4})*) 年节假日尚未录入，按周一至周五计算$")
+
+
+def merged_note(notes: Iterable[str | None]) -> str | None:
+    """One note for a list (the register's footer): the assumed years of every row's note together
+    ("2027、2028 年…"), not "2027 年…；2027、2028 年…". A note of another form is kept beside it."""
+    years: set[int] = set()
+    other: list[str] = []
+    for note in notes:
+        if not note:
+            continue
+        m = _ASSUMPTION_RE.match(note)
+        if m:
+            years.update(int(y) for y in m.group(1).split("、"))
+        elif note not in other:
+            other.append(note)
+    out = ([assumption_text(years)] if years else []) + sorted(other)
+    return "；".join(out) or None
 
 
 def year_source_label(cal: WorkCalendar, year: int) -> str:

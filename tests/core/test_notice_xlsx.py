@@ -49,3 +49,15 @@ def test_a_very_long_content_keeps_the_row_within_excels_409_points(tmp_path):
     assert ws.row_dimensions[4].height == 409
     assert 15 < ws.row_dimensions[5].height < 409
     assert len(ws["L4"].value) == 10_000  # the text itself is kept whole
+
+
+def test_the_footer_names_the_assumed_years_once(tmp_path):
+    """Notices due in 2027 and others spanning 2027–2028 used to give two footer lines that both
+    named 2027 ("2027 年…" and "2027、2028 年…"); the tab's legend and `notice list` did the same."""
+    views = [View(row(1, "a"), NoticeStatus.ISSUED, "2027 年节假日尚未录入，按周一至周五计算"),
+             View(row(2, "b"), NoticeStatus.ISSUED, "2027、2028 年节假日尚未录入，按周一至周五计算"),
+             View(row(3, "c"), NoticeStatus.ISSUED)]
+    ws = load_workbook(write_register_xlsx(views, tmp_path / "r.xlsx", year=2026, office="区政府热线办",
+                                           as_of=date(2026, 12, 1))).active
+    assert ws["A8"].value == "注：2027、2028 年节假日尚未录入，按周一至周五计算（相关通知的办结时限按此计算）"
+    assert ws["A9"].value is None

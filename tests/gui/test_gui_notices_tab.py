@@ -161,6 +161,8 @@ def test_register_marks_assumed_due_dates(tab, register):
     assert tab.model.index(r, COL_DUE).data().endswith("＊")
     assert "2027 年节假日尚未录入" in tab.model.index(r, COL_DUE).data(Qt.ItemDataRole.ToolTipRole)
     assert "2027 年节假日尚未录入" in tab.legend_label.text()
+    register.notices.issue(draft(register.ids["JD02"], date(2026, 12, 28), days=300))  # into 2028
+    assert tab.legend_label.text() == "＊2027、2028 年节假日尚未录入，按周一至周五计算"  # each year once
 
 
 def test_edit_then_undo(qtbot, tab, register):
