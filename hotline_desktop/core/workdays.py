@@ -60,6 +60,7 @@ def parse_day_kind(text: str) -> DayKind | None:
 
 
 DAY_NAME_MAX = 50
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def clean_day_name(name: str | None) -> str:
@@ -70,6 +71,8 @@ def clean_day_name(name: str | None) -> str:
         raise ValueError(f"名称{e.reason}") from None
     if len(text) > DAY_NAME_MAX:
         raise ValueError(f"名称不能超过 {DAY_NAME_MAX} 个字")
+    if text[:1] in FORMULA_STARTS:  # the exported .csv opens in Excel, which would run it as a formula
+        raise ValueError(f"名称不能以 {' '.join(FORMULA_STARTS)} 开头（Excel 打开导出的 CSV 时会当作公式）")
     return text
 
 

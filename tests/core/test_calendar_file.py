@@ -61,6 +61,18 @@ def test_a_day_outside_the_app_years_is_a_row_problem(tmp_path):
     ]
 
 
+def test_a_name_excel_would_run_as_a_formula_is_a_row_problem(tmp_path):
+    """The year's days are exported to a .csv that opens in Excel: a name such as
+    =HYPERLINK("http://x","元旦") used to be kept, and Excel ran it as a formula."""
+    p = _csv(tmp_path, '日期,类型,名称\n2027-01-01,节假日,"=HYPERLINK(""http://x"",""元旦"")"\n'
+                       "2027-01-02,节假日,@SUM(A1)\n2027-01-03,节假日,元旦-调休\n")
+    parsed = parse_calendar_file(p)
+    assert [str(x) for x in parsed.problems] == [
+        "第 2 行 C（名称）列：名称不能以 = + - @ 开头（Excel 打开导出的 CSV 时会当作公式）",
+        "第 3 行 C（名称）列：名称不能以 = + - @ 开头（Excel 打开导出的 CSV 时会当作公式）",
+    ]
+
+
 def test_missing_type_column_and_empty_file(tmp_path):
     assert "缺少必需的列“类型”" in str(parse_calendar_file(_csv(tmp_path, "日期,名称\n2027-01-01,元旦\n")).problems[0])
     assert "没有任何日期" in str(parse_calendar_file(_csv(tmp_path, "")).problems[0])

@@ -77,6 +77,8 @@ def test_bad_kind_and_long_name_are_refused(services):
         services.calendar.set_day(date(2027, 1, 1), "weekend")
     with pytest.raises(ServiceError, match="名称不能超过 50 个字"):
         services.calendar.set_day(date(2027, 1, 1), DayKind.HOLIDAY, "节" * 51)
+    with pytest.raises(ServiceError, match="名称不能以 = \\+ - @ 开头"):
+        services.calendar.set_day(date(2027, 1, 1), DayKind.HOLIDAY, "=1+1")
     assert services.calendar.office_days() == []
 
 
