@@ -59,7 +59,8 @@ def bench_dialog(runs: int, notices: int) -> dict[str, list[float]]:
             unit = s.units.create(UnitDraft(code="D01", name="区城管局", kind=UnitKind.DEPARTMENT))
             for i in range(notices):
                 s.notices.issue(NoticeDraft(unit_id=unit.id, channel=Channel.HOTLINE, level=Level.PHONE,
-                                            issued=date(2026, 9, 1) + timedelta(days=i % 120), days=5))
+                                            issued=date(2026, 9, 1) + timedelta(days=i % 120), days=5,
+                                            content="市民反映的问题请核实处理"))
             for r in range(runs):
                 s.calendar.invalidate()
                 t = time.perf_counter()

@@ -12,6 +12,7 @@ from datetime import date
 
 from hotline_desktop.cli_args import CliError, checked_run, parsed
 from hotline_desktop.cli_args import date_arg as _date
+from hotline_desktop.core.dates import FIRST_YEAR, LAST_YEAR, in_app_years
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -98,17 +99,25 @@ def _check_export(args):
     return year, out
 
 
+def _day(text: str, what: str = "日期") -> date:
+    """A date on the command line, in the years the calendar keeps (FIRST_YEAR–LAST_YEAR)."""
+    d = _date(text, what)
+    if not in_app_years(d):
+        raise CliError(f"{what} {d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间")
+    return d
+
+
 def _check_set(args) -> OfficeDay:
-    day = _date(args.date)
+    day = _day(args.date)
     return OfficeDay(day, _kind(args.kind), parsed(clean_day_name, args.name))
 
 
 def _check_clear(args) -> date:
-    return _date(args.date)
+    return _date(args.date)  # any date: a day stored before the year check can still be cleared
 
 
 def _check_due(args) -> tuple[date, int]:
-    start = _date(args.date, "下达日期")
+    start = _day(args.date, "下达日期")
     t = str(args.days).strip()
     if not (t.isascii() and t.isdigit()) or not 0 < int(t) <= 365:
         raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")

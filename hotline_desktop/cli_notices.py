@@ -22,8 +22,10 @@ def _int(text: str | None, what: str, lo: int = 1, hi: int = 365) -> int:
 
 
 def _note_lines(cal, rows) -> list[str]:
-    notes = {cal.span_note(r.issued, r.due) for r in rows if not r.calendar_days}
-    return sorted(n for n in notes if n)
+    from hotline_desktop.core.workdays import merged_note
+
+    note = merged_note(cal.span_note(r.issued, r.due) for r in rows if not r.calendar_days)
+    return [note] if note else []
 
 
 def _check_add(args) -> dict:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from hotline_desktop.core.dates import FIRST_YEAR, LAST_DATE, LAST_YEAR, in_app_years
 from hotline_desktop.core.excel_units import ImportProblem, missing_columns
 from hotline_desktop.core.text import clip
 from hotline_desktop.core.workdays import (
@@ -26,7 +27,7 @@ from hotline_desktop.core.xlsx import cell_text, read_rows
 MAX_ROWS = 1000  # a year has 366 days; anything larger is not a calendar file
 MAX_CSV_BYTES = 1_000_000
 EXCEL_EPOCH = date(1899, 12, 30)
-EXCEL_SERIALS = (36526, 73050)  # 2000-01-01 … 2099-12-31
+EXCEL_SERIALS = ((date(FIRST_YEAR, 1, 1) - EXCEL_EPOCH).days, (LAST_DATE - EXCEL_EPOCH).days)  # 36526 … 73415
 
 _HEADERS = {
     "date": ("日期", "date", "day"),
@@ -139,6 +140,9 @@ def _calendar_row(row: int, vals: dict, seen: dict[date, int]) -> tuple[OfficeDa
     if d is None:
         shown = clip(cell_text(vals["date"])) or "（空）"
         problems.append(ImportProblem(row, _COL_LABEL["date"], f"“{shown}”不是日期（应如 2027-01-01）"))
+    elif not in_app_years(d):
+        problems.append(ImportProblem(row, _COL_LABEL["date"],
+                                      f"{d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间"))
     elif d in seen:
         problems.append(ImportProblem(row, _COL_LABEL["date"], f"{d.isoformat()} 与第 {seen[d]} 行重复"))
     kind_text = cell_text(vals["type"])

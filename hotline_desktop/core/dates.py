@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a stored date may fall in (the GUI's date pickers)
+LAST_DATE = date(LAST_YEAR, 12, 31)
+
+
+def in_app_years(d: date) -> bool:
+    """Whether `d` lies in FIRST_YEAR–LAST_YEAR (a later date is a typing slip, and the calendar
+    cannot count past 9999)."""
+    return FIRST_YEAR <= d.year <= LAST_YEAR
+
 
 def date_text(d: date | datetime) -> str:
     """2026年12月1日"""

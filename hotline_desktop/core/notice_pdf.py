@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from hotline_desktop.core.atomic import atomic_write
-from hotline_desktop.core.notices import NoticeRow, cn_date
+from hotline_desktop.core.notices import VOID_REASON_MAX, NoticeRow, cn_date
 from hotline_desktop.core.pdf_fonts import register_cjk_font
 from hotline_desktop.core.pdf_pages import counted_canvas
 
@@ -147,8 +147,9 @@ def _notes(n: NoticeRow, ctx: FormContext) -> list[str]:
         note = cal.span_note(n.issued, n.due)
         if note:
             out.append(f"注：{note}。")
-    if n.voided:
-        out.append(f"本通知已作废：{n.void_reason}")
+    if n.voided:  # a longer reason (stored before the limit) would leave no room for the form
+        reason = n.void_reason if len(n.void_reason) <= VOID_REASON_MAX else n.void_reason[:VOID_REASON_MAX] + "…"
+        out.append(f"本通知已作废：{reason}")
     return out
 
 
@@ -222,6 +223,8 @@ def _notice_story(n: NoticeRow, ctx: FormContext, st) -> list:
                         pending.pop(0)
                     avail = 0
             break
+        if not box_rows:  # nothing fits beside the header and notes: never loop for ever
+            raise ValueError(f"{n.number} 的表头和注释占满了整页，无法排版")
         style = [
             ("GRID", (0, 0), (-1, -1), 0.8, colors.black),
             ("BOX", (0, 0), (-1, -1), 1.4, colors.black),
@@ -352,12 +355,20 @@ def write_notices_pdf(notices: Sequence[NoticeRow], path: str | Path, ctx: FormC
     return _build(notices_story(notices, ctx), Path(path), title, progress=progress, cancelled=cancelled)
 
 
+def _late_text(n: NoticeRow, today: date, cal: WorkCalendar | None) -> str:
+    """How late, as the 催办通知 says it: in working days for a working-day deadline, in days for a
+    calendar-day one — and in days on the rest days right after the due date, when no working day
+    has passed yet (never "已逾期0个工作日")."""
+    if cal is not None and not n.calendar_days:
+        late = cal.workdays_between(n.due, today)
+        if late > 0:
+            return f"{late}个工作日"
+    return f"{(today - n.due).days}天"
+
+
 def reminder_story(n: NoticeRow, ctx: FormContext, today: date, st) -> list:
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
-    cal = ctx.calendar
-    late = cal.workdays_between(n.due, today) if cal is not None else (today - n.due).days
-    unit_word = "个工作日" if cal is not None else "天"
     story = [
         Paragraph(escape(f"（{ctx.office_name}）催办通知"), st["title"]),
         Spacer(1, 6),
@@ -368,8 +379,8 @@ def reminder_story(n: NoticeRow, ctx: FormContext, today: date, st) -> list:
             f"我办于{cn_date(n.issued)}向你单位下达《部门督办通知》（{n.number}），督办时限{n.deadline_text}，"
             f"应于{cn_date(n.due)}前办结"
             + (f"（原时限{cn_date(n.original_due)}，已批准延期）" if n.extended else "")
-            + f"。截至{cn_date(today)}，该事项仍未办结，已逾期{late}{unit_word}。"
-            "请你单位高度重视，立即组织办理，并将办理结果书面报送区政府热线办。"
+            + f"。截至{cn_date(today)}，该事项仍未办结，已逾期{_late_text(n, today, ctx.calendar)}。"
+            f"请你单位高度重视，立即组织办理，并将办理结果书面报送{ctx.office_name}。"
         ), st["body"]),
         Paragraph(escape("原督办内容："), st["plain"]),
     ]

@@ -6,6 +6,7 @@ Every layer (GUI, CLI, exports, the feeds into scores) uses these definitions; n
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -191,7 +192,16 @@ class NoticeRow:
         return deadline_text(self.days, self.calendar_days)
 
     def search_text(self) -> str:
-        return " ".join((self.number, self.unit_code, self.unit_name, self.content, " ".join(self.orders))).lower()
+        return search_fold(" ".join((self.number, self.unit_code, self.unit_name, self.content, " ".join(self.orders))))
+
+
+def search_fold(text: str) -> str:
+    """Text as the register's search compares it: full-width forms folded to their plain ones (a
+    number typed 督(2026)3 with ASCII brackets finds 督（2026）3号; ２０２６ finds 2026), lower case."""
+    text = text or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def deadline_text(days: int, calendar_days: bool) -> str:
@@ -329,6 +339,9 @@ def orders_problem(orders: tuple[str, ...]) -> str | None:
     if long:
         return f"工单编号过长（最多 {MAX_ORDER_LEN} 个字符）：{long[0][:MAX_ORDER_LEN]}…"
     return None
+
+
+VOID_REASON_MAX = 200  # 作废原因 is one line under the printed form (如：重复下达、下达对象有误)
 
 
 def cn_date(d: date | None) -> str:

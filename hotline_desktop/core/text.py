@@ -22,6 +22,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile(f"[{_C0_CHARS}\\x80-\\x9f]")  # C0 and C1 controls but tab, LF, CR
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def file_name_part(text: str, limit: int = 80) -> str:
+    """`text` as part of a suggested file name: a character Windows refuses in a name (\\ / : * ? " < > |)
+    or a control becomes '_' (a unit named 区委宣传部/网信办 must not name a folder); at most `limit` characters."""
+    return _NOT_IN_FILE_NAMES.sub("_", text or "")[:limit].strip(" .")
+
+
 class TextProblem(ValueError):
     """A text that cannot be stored; `reason` is Chinese and names no library."""
 

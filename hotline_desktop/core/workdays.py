@@ -8,6 +8,7 @@ has not entered are computed Monday–Friday and flagged by ``assumption_note``.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -59,6 +60,7 @@ def parse_day_kind(text: str) -> DayKind | None:
 
 
 DAY_NAME_MAX = 50
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def clean_day_name(name: str | None) -> str:
@@ -69,6 +71,8 @@ def clean_day_name(name: str | None) -> str:
         raise ValueError(f"名称{e.reason}") from None
     if len(text) > DAY_NAME_MAX:
         raise ValueError(f"名称不能超过 {DAY_NAME_MAX} 个字")
+    if text[:1] in FORMULA_STARTS:  # the exported .csv opens in Excel, which would run it as a formula
+        raise ValueError(f"名称不能以 {' '.join(FORMULA_STARTS)} 开头（Excel 打开导出的 CSV 时会当作公式）")
     return text
 
 
@@ -281,6 +285,26 @@ class WorkCalendar:
 def assumption_text(years: Iterable[int]) -> str:
     ys = "、".join(str(y) for y in sorted(set(years)))
     return f"{ys} 年节假日尚未录入，按周一至周五计算"
+
+
+_ASSUMPTION_RE = re.compile(r"^(\d{4}(?:、\d{4})*) 年节假日尚未录入，按周一至周五计算$")
+
+
+def merged_note(notes: Iterable[str | None]) -> str | None:
+    """One note for a list (the register's footer): the assumed years of every row's note together
+    ("2027、2028 年…"), not "2027 年…；2027、2028 年…". A note of another form is kept beside it."""
+    years: set[int] = set()
+    other: list[str] = []
+    for note in notes:
+        if not note:
+            continue
+        m = _ASSUMPTION_RE.match(note)
+        if m:
+            years.update(int(y) for y in m.group(1).split("、"))
+        elif note not in other:
+            other.append(note)
+    out = ([assumption_text(years)] if years else []) + sorted(other)
+    return "；".join(out) or None
 
 
 def year_source_label(cal: WorkCalendar, year: int) -> str:

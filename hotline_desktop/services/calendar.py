@@ -21,7 +21,7 @@ from hotline_desktop.core.calendar_file import (
     special_days,
     write_calendar_file,
 )
-from hotline_desktop.core.dates import date_text
+from hotline_desktop.core.dates import FIRST_YEAR, LAST_YEAR, date_text, in_app_years
 from hotline_desktop.core.excel_units import ImportProblem
 from hotline_desktop.core.workdays import (
     DAY_KIND_LABELS,
@@ -60,6 +60,7 @@ class AffectedItem:
 PreviewFn = Callable[[WorkCalendar, WorkCalendar], list[AffectedItem]]  # (current, proposed)
 ApplyFn = Callable[[Session, list[AffectedItem]], None]  # in the calendar edit's transaction
 AfterFn = Callable[[list[AffectedItem]], None]  # after that transaction committed (emit events)
+ChooseFn = Callable[[list[AffectedItem]], "list[AffectedItem] | None"]  # the operator picks those to move
 
 
 @dataclass(frozen=True)
@@ -278,19 +279,31 @@ class CalendarService:
         if unknown:
             raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
         for d, od in changes.items():
+            if od is not None and not in_app_years(d):  # clearing one (stored before this check) is fine
+                raise ServiceError(f"日期 {d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，不能录入工作日历")
             if od is not None:
                 if od.day != d:
                     raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")
                 if len(od.name) > DAY_NAME_MAX:
                     raise ServiceError(f"{d.isoformat()} 的名称不能超过 {DAY_NAME_MAX} 个字")
 
-    def undo(self, edit: CalendarEdit) -> CalendarEdit:
-        """Put the days and the moved items back exactly as they were before `edit`."""
+    def undo(self, edit: CalendarEdit, choose: ChooseFn | None = None) -> CalendarEdit:
+        """Put the days and the moved items back exactly as they were before `edit`. Other stored
+        dates the undo would move (a notice issued since, counted with the edited days) are listed
+        to `choose`, which returns those to move too; the rest keep their date (audited)."""
         changes, items = edit.inverse()
-        return self.change(changes, apply_to=items, expected=edit.after)
+        return self._step(changes, items, edit.after, choose)
 
-    def redo(self, edit: CalendarEdit) -> CalendarEdit:
-        return self.change(edit.after, apply_to=edit.applied, expected=edit.before)
+    def redo(self, edit: CalendarEdit, choose: ChooseFn | None = None) -> CalendarEdit:
+        return self._step(dict(edit.after), list(edit.applied), edit.before, choose)
+
+    def _step(self, changes: Changes, items: list[AffectedItem], expected: Changes,
+              choose: ChooseFn | None) -> CalendarEdit:
+        moved = {(i.dependent, i.key) for i in items}
+        extra = [i for i in self.preview_change(changes) if (i.dependent, i.key) not in moved]
+        picked = list(choose(extra) or ()) if extra and choose is not None else []
+        return self.change(changes, apply_to=items + picked, left=[i for i in extra if i not in picked],
+                           expected=expected)
 
     # -- import --------------------------------------------------------------------------------
     def plan_import(self, path: str | Path) -> CalendarImportPlan:

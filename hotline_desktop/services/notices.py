@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hotline_desktop.core import notices as rules
+from hotline_desktop.core.dates import LAST_DATE
 from hotline_desktop.core.notices import (
     Channel,
     Escalation,
@@ -112,7 +113,7 @@ class NoticeFilter:
             return False
         if self.month and f"{r.issued.year:04d}-{r.issued.month:02d}" != self.month:
             return False
-        needle = self.search.strip().lower()
+        needle = rules.search_fold(self.search.strip())
         return not needle or needle in (r.search_text() if text is None else text)
 
 
@@ -267,6 +268,8 @@ class NoticeService:
         """Give the next number of the issue year and store the notice with its computed due date."""
         draft = replace(draft, content=_clean(draft.content, "督办内容"), notes=_clean(draft.notes, "备注"),
                         orders=_orders(draft.orders))
+        if not draft.content:  # also one of nothing but control characters, removed by the cleaning
+            raise ServiceError("请填写督办内容")
         self._check_deadline(draft.issued, draft.days)
         channel, level = _enum(Channel, draft.channel), _enum(Level, draft.level)
         due, _note = self.preview_due(draft.issued, draft.days, draft.calendar_days)
@@ -307,6 +310,8 @@ class NoticeService:
         for k, v in fields.items():
             if k in ("content", "result", "notes"):
                 v = _clean(v or "")
+                if k == "content" and not v:
+                    raise ServiceError(f"请填写督办内容（{old.number}）")
             elif k == "orders":
                 v = orders_text(_orders(v))
             elif k == "channel":
@@ -349,6 +354,8 @@ class NoticeService:
             rules.check_completion(old, completed)
         except ValueError as e:
             raise ServiceError(str(e)) from None
+        if not _clean(result or ""):
+            raise ServiceError(f"请填写办理结果（{old.number}）")
         return self.update(notice_id, expected_version, completed=completed, result=result)
 
     def void(self, notice_id: int, reason: str, expected_version: int | None = None) -> NoticeRow:
@@ -356,6 +363,8 @@ class NoticeService:
         reason = _clean(reason or "")
         if not reason:
             raise ServiceError("作废督办通知须填写原因")
+        if len(reason) > rules.VOID_REASON_MAX:
+            raise ServiceError(f"作废原因不能超过 {rules.VOID_REASON_MAX} 个字（现有 {len(reason)} 个）")
         old = self.get(notice_id)
         if old.voided:
             raise ServiceError(f"{old.number} 已作废")
@@ -372,7 +381,7 @@ class NoticeService:
                           until: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """The unit asks for more time; the operator decides later (decide_extension)."""
         old = self.get(notice_id)
-        self._check_extension(old, days, until)
+        self._check_extension(old, days, until, asked)
         if any(e.state is ExtensionState.ASKED for e in old.extensions):
             raise ServiceError(f"{old.number} 已有待审批的延期申请")
         with self.store.session() as s:
@@ -415,14 +424,14 @@ class NoticeService:
                asked: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """Record a request and its approval at once (the CLI's `notice extend`)."""
         old = self.get(notice_id)
-        self._check_extension(old, days, until)
+        today = asked or max(self.today(), old.issued)
+        self._check_extension(old, days, until, today)
         if any(e.state is ExtensionState.ASKED for e in old.extensions):
             raise ServiceError(f"{old.number} 已有待审批的延期申请，请先审批")
         try:
             new_due = rules.extended_due(self.calendar(), old.due, days, until, old.calendar_days)
         except ValueError as err:
             raise ServiceError(f"{old.number}：{err}") from None
-        today = asked or self.today()
         with self.store.session() as s:
             repo = NoticeRepository(s)
             _check_version(s, repo, notice_id, expected_version)
@@ -435,7 +444,7 @@ class NoticeService:
         return row
 
     @staticmethod
-    def _check_extension(old: NoticeRow, days: int | None, until: date | None) -> None:
+    def _check_extension(old: NoticeRow, days: int | None, until: date | None, asked: date) -> None:
         if old.voided:
             raise ServiceError(f"{old.number} 已作废，不能延期")
         if old.completed is not None:
@@ -446,6 +455,10 @@ class NoticeService:
             raise ServiceError(f"延期天数应为 1–{MAX_DAYS} 的整数，而不是“{days}”")
         if until is not None and until <= old.due:
             raise ServiceError(f"延期后的办结时限 {until.isoformat()} 应晚于当前时限 {old.due.isoformat()}（{old.number}）")
+        if until is not None and until > LAST_DATE:
+            raise ServiceError(f"延期后的办结时限 {until.isoformat()} 无效：最晚为 {LAST_DATE.isoformat()}（{old.number}）")
+        if asked < old.issued:
+            raise ServiceError(f"延期申请日期 {asked.isoformat()} 早于下达日期 {old.issued.isoformat()}（{old.number}）")
 
     # -- undo ----------------------------------------------------------------------------------
     def restore(self, snapshot: NoticeRow, expected: NoticeRow | None = None) -> NoticeRow:

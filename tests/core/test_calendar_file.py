@@ -50,6 +50,29 @@ def test_every_bad_row_is_reported_with_row_and_column(tmp_path):
     ]
 
 
+def test_a_day_outside_the_app_years_is_a_row_problem(tmp_path):
+    """"2207-10-01" (a slip for 2027) used to be imported into a year the calendar dialog cannot
+    show (its year runs 2000–2100), so the office could neither see nor clear it."""
+    p = _csv(tmp_path, "日期,类型,名称\n2027-10-01,节假日,国庆节\n2207-10-02,节假日,国庆节\n1999-12-31,节假日,\n")
+    msgs = [str(x) for x in parse_calendar_file(p).problems]
+    assert msgs == [
+        "第 3 行 A（日期）列：2207-10-02 不在 2000–2100 年之间",
+        "第 4 行 A（日期）列：1999-12-31 不在 2000–2100 年之间",
+    ]
+
+
+def test_a_name_excel_would_run_as_a_formula_is_a_row_problem(tmp_path):
+    """The year's days are exported to a .csv that opens in Excel: a name such as
+    =HYPERLINK("http://x","元旦") used to be kept, and Excel ran it as a formula."""
+    p = _csv(tmp_path, '日期,类型,名称\n2027-01-01,节假日,"=HYPERLINK(""http://x"",""元旦"")"\n'
+                       "2027-01-02,节假日,@SUM(A1)\n2027-01-03,节假日,元旦-调休\n")
+    parsed = parse_calendar_file(p)
+    assert [str(x) for x in parsed.problems] == [
+        "第 2 行 C（名称）列：名称不能以 = + - @ 开头（Excel 打开导出的 CSV 时会当作公式）",
+        "第 3 行 C（名称）列：名称不能以 = + - @ 开头（Excel 打开导出的 CSV 时会当作公式）",
+    ]
+
+
 def test_missing_type_column_and_empty_file(tmp_path):
     assert "缺少必需的列“类型”" in str(parse_calendar_file(_csv(tmp_path, "日期,名称\n2027-01-01,元旦\n")).problems[0])
     assert "没有任何日期" in str(parse_calendar_file(_csv(tmp_path, "")).problems[0])

@@ -109,6 +109,47 @@ def test_reminder_cites_the_original_number_and_due_date(tmp_path):
     assert "已逾期3个工作日" in text
 
 
+@needs_poppler
+def test_reminder_names_the_office_of_the_settings_and_says_how_late_in_the_deadlines_unit(tmp_path):
+    """The body used to ask for the result to be sent to 区政府热线办 whatever the office's name
+    (while signing with it), said "已逾期0个工作日" on the weekend after a Friday due date, and counted
+    a 7天 (calendar-day) notice's lateness in working days."""
+    ctx = FormContext("历城区12345热线办", WorkCalendar())
+    friday = row(unit="燕山社区", content="请核实。", due=date(2026, 12, 4))
+    text = _text(write_reminders_pdf([friday], tmp_path / "r.pdf", ctx, date(2026, 12, 6)))  # Sunday
+    assert "书面报送历城区12345热线办" in text and "区政府热线办" not in text
+    assert "已逾期2天" in text and "0个工作日" not in text
+    assert "已逾期1个工作日" in _text(write_reminders_pdf([friday], tmp_path / "m.pdf", ctx, date(2026, 12, 7)))
+    seven = NoticeRow(2, "督（2026）4号", 2026, 4, 1, "C01", "燕山社区", Channel.HOTLINE, Level.SMS, date(2026, 11, 28),
+                      7, True, date(2026, 12, 5), date(2026, 12, 5), "请核实。")
+    text = _text(write_reminders_pdf([seven], tmp_path / "s.pdf", ctx, date(2026, 12, 14)))
+    assert "督办时限7天" in text and "已逾期9天" in text
+
+
+@needs_poppler
+def test_a_long_void_reason_stored_before_the_limit_prints_on_one_page(tmp_path, monkeypatch):
+    """A 10,000-character 作废原因 (accepted before the service limited it) filled the room under the
+    grid on every page, so no box ever fitted and the layout added empty pages for ever (the
+    preview hung, memory grew). The printed note is clipped; the form is one page."""
+    from dataclasses import replace
+
+    pages = []
+    real = notice_pdf._PageMark
+
+    def mark(number, page):
+        pages.append(page)
+        if len(pages) > 50:
+            raise RuntimeError("runaway layout")
+        return real(number, page)
+
+    monkeypatch.setattr(notice_pdf, "_PageMark", mark)
+    n = replace(row(unit="燕山社区", content="请核实。"), voided=True, void_reason="重复下达" * 2500)
+    pdf = write_notices_pdf([n], tmp_path / "v.pdf", CTX)
+    assert _pages(pdf) == 1 and pages == [1]
+    text = _text(pdf)
+    assert "本通知已作废：" + "重复下达" * 50 + "…" in text and "重复下达" * 51 not in text
+
+
 def test_one_notice_pdf_is_quick_when_warm(tmp_path):
     short = row(content="请核实处理。" * 20)
     write_notices_pdf([short], tmp_path / "w.pdf", CTX)

@@ -38,3 +38,26 @@ def test_register_is_formula_safe_landscape_and_rows_fit_their_text(tmp_path):
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3"  # the heading row repeats on every printed page
+
+
+def test_a_very_long_content_keeps_the_row_within_excels_409_points(tmp_path):
+    """10,000 characters of 督办内容 used to give the row a height of ~4,800 points; Excel's largest
+    row is 409 points, so the file held a height no spreadsheet application can show."""
+    views = [View(row(1, "长" * 10_000), NoticeStatus.ISSUED), View(row(2, "长" * 400), NoticeStatus.ISSUED)]
+    ws = load_workbook(write_register_xlsx(views, tmp_path / "r.xlsx", year=2026, office="区政府热线办",
+                                           as_of=date(2026, 12, 1))).active
+    assert ws.row_dimensions[4].height == 409
+    assert 15 < ws.row_dimensions[5].height < 409
+    assert len(ws["L4"].value) == 10_000  # the text itself is kept whole
+
+
+def test_the_footer_names_the_assumed_years_once(tmp_path):
+    """Notices due in 2027 and others spanning 2027–2028 used to give two footer lines that both
+    named 2027 ("2027 年…" and "2027、2028 年…"); the tab's legend and `notice list` did the same."""
+    views = [View(row(1, "a"), NoticeStatus.ISSUED, "2027 年节假日尚未录入，按周一至周五计算"),
+             View(row(2, "b"), NoticeStatus.ISSUED, "2027、2028 年节假日尚未录入，按周一至周五计算"),
+             View(row(3, "c"), NoticeStatus.ISSUED)]
+    ws = load_workbook(write_register_xlsx(views, tmp_path / "r.xlsx", year=2026, office="区政府热线办",
+                                           as_of=date(2026, 12, 1))).active
+    assert ws["A8"].value == "注：2027、2028 年节假日尚未录入，按周一至周五计算（相关通知的办结时限按此计算）"
+    assert ws["A9"].value is None

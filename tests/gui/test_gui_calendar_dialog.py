@@ -124,6 +124,32 @@ def test_affected_notices_are_listed_and_only_the_ticked_ones_move(dialog, servi
     assert services.calendar.office_days() != []
 
 
+def test_undo_lists_the_notices_issued_since_the_edit(dialog, services, monkeypatch):
+    """Ctrl+Z of a calendar edit made before a notice was issued used to leave the notice's due
+    date (counted with the edited day) as it was without listing it."""
+    from hotline_desktop.gui.calendar import commands
+
+    assert dialog.mark_day(date(2027, 1, 4), DayKind.HOLIDAY, "元旦")  # nothing issued yet
+    unit = services.units.create(UnitDraft(code="D01", name="区城管局", kind=UnitKind.DEPARTMENT))
+    n = services.notices.issue(NoticeDraft(unit_id=unit.id, channel=Channel.HOTLINE, level=Level.WRITTEN,
+                                           issued=date(2026, 12, 29), days=5, content="占道经营"))
+    assert n.due == date(2027, 1, 6)
+    seen = []
+
+    def choose(items, text):
+        seen.append(([(i.label, i.old_due, i.new_due) for i in items], text))
+        return list(items)
+
+    monkeypatch.setattr(commands, "choose_items", choose, raising=False)
+    dialog.undo_action.trigger()
+    assert seen == [([(f"{n.number} 区城管局", date(2027, 1, 6), date(2027, 1, 5))],
+                     "撤销“将 2027年1月4日 设为节假日（元旦）”")]
+    assert services.notices.get(n.id).due == date(2027, 1, 5) and services.calendar.office_days() == []
+    dialog.redo_action.trigger()  # the redo lists it again (it was moved by the undo, not by the edit)
+    assert len(seen) == 2 and seen[1][0] == [(f"{n.number} 区城管局", date(2027, 1, 5), date(2027, 1, 6))]
+    assert services.notices.get(n.id).due == date(2027, 1, 6)
+
+
 def test_the_affected_items_dialog_ticks_and_unticks(qtbot, services, notice):
     from hotline_desktop.gui.calendar.affected import AffectedItemsDialog
 

@@ -161,6 +161,8 @@ def test_register_marks_assumed_due_dates(tab, register):
     assert tab.model.index(r, COL_DUE).data().endswith("＊")
     assert "2027 年节假日尚未录入" in tab.model.index(r, COL_DUE).data(Qt.ItemDataRole.ToolTipRole)
     assert "2027 年节假日尚未录入" in tab.legend_label.text()
+    register.notices.issue(draft(register.ids["JD02"], date(2026, 12, 28), days=300))  # into 2028
+    assert tab.legend_label.text() == "＊2027、2028 年节假日尚未录入，按周一至周五计算"  # each year once
 
 
 def test_edit_then_undo(qtbot, tab, register):
@@ -256,6 +258,10 @@ def test_filters_and_search(tab, register):
     assert shown_numbers(tab) == [register.done.number]
     tab.search_edit.setText("（2026）3号")
     assert shown_numbers(tab) == [register.open_.number]
+    # typed with ASCII brackets or full-width digits (English input mode / IME): found all the same
+    for typed in ("督(2026)3", "(2026)3号", "（２０２６）３", "ＧＤ20261102"):
+        tab.search_edit.setText(typed)
+        assert shown_numbers(tab) == [register.overdue.number if "Ｄ" in typed else register.open_.number], typed
     tab.clear_filters()
     assert len(shown_numbers(tab)) == 4
     tab.set_year(2025)  # the toolbar's year picks the register's year
@@ -285,6 +291,21 @@ def test_several_notices_as_one_pdf(qtbot, tab, register, tmp_path):
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert register.overdue.number in text and register.open_.number in text
     assert "部门督办通知" in text
+
+
+def test_suggested_pdf_name_never_holds_a_folder_or_a_character_windows_refuses(tab, register):
+    """A unit named 区委宣传部/网信办 used to suggest “督（2026）1号-区委宣传部/网信办.pdf”: a file
+    网信办.pdf in a folder that does not exist (and ':' or '?' is refused by Windows)."""
+    from dataclasses import replace
+
+    from hotline_desktop.services.units import draft_of
+
+    unit = register.units.get(register.ids["SQ001"])
+    register.units.update(unit.id, replace(draft_of(unit), name="区委宣传部/网信办:督查?"))
+    tab.reload(keep_undo=True)
+    name = tab.default_pdf_name([tab.model.view(register.overdue.id)])
+    assert name == f"{register.overdue.number}-区委宣传部_网信办_督查_.pdf"
+    assert not any(ch in name for ch in '\\/:*?"<>|')
 
 
 def test_cancelled_pdf_writes_nothing(qtbot, tab, register, tmp_path):

@@ -77,7 +77,20 @@ def test_bad_kind_and_long_name_are_refused(services):
         services.calendar.set_day(date(2027, 1, 1), "weekend")
     with pytest.raises(ServiceError, match="名称不能超过 50 个字"):
         services.calendar.set_day(date(2027, 1, 1), DayKind.HOLIDAY, "节" * 51)
+    with pytest.raises(ServiceError, match="名称不能以 = \\+ - @ 开头"):
+        services.calendar.set_day(date(2027, 1, 1), DayKind.HOLIDAY, "=1+1")
     assert services.calendar.office_days() == []
+
+
+def test_a_day_outside_the_app_years_is_refused(services):
+    for day in (date(9999, 12, 31), date(1, 1, 1), date(2101, 1, 1)):
+        with pytest.raises(ServiceError, match="不在 2000–2100 年之间"):
+            services.calendar.set_day(day, DayKind.HOLIDAY, "x")
+    with pytest.raises(ServiceError, match="9999-12-31 不在"):
+        services.calendar.change({date(2027, 1, 1): OfficeDay(date(2027, 1, 1), DayKind.HOLIDAY),
+                                  date(9999, 12, 31): OfficeDay(date(9999, 12, 31), DayKind.HOLIDAY)})
+    assert services.calendar.office_days() == []
+    assert services.calendar.clear_day(date(9999, 12, 31)).after == {}  # clearing one is never refused
 
 
 def test_preview_lists_moved_due_dates_and_nothing_moves_unless_chosen(services):

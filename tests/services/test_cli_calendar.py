@@ -57,6 +57,8 @@ def test_bad_input_exits_2_in_chinese_and_writes_nothing(tmp_path, capsys):
         (("set", "2027-01-01", "节假日", "--name", "长" * 51), "名称不能超过 50 个字"),
         (("show", "二〇二七"), "年度应为"),
         (("due", "2027-01-01", "0"), "时限应为 1–365 之间的整数"),
+        (("due", "9999-12-30", "5"), "下达日期 9999-12-30 不在 2000–2100 年之间"),  # was "year 10000 is out of range"
+        (("set", "9999-12-31", "节假日"), "日期 9999-12-31 不在 2000–2100 年之间"),
     ]:
         rc = run("--data-dir", d, "calendar", *args)
         if msg is None:  # 休息 is accepted as a synonym of 节假日

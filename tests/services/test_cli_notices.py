@@ -73,6 +73,9 @@ def test_list_text_names_the_assumed_year(empty_dir, capsys):
     (["complete", "督（2026）9号", "--date", "2026-10-01", "--result", "x"], "找不到督办通知"),
     (["complete", "九号", "--date", "2026-10-01", "--result", "x"], "通知编号无效"),
     (["extend", "督（2026）1号"], "二者选一"),
+    (["extend", "督（2026）1号", "--until", "9999-12-31"], "最晚为 2100-12-31"),
+    (["add", *ADD[:11], "\x01"], "请填写督办内容"),  # nothing but a control character: nothing left
+    (["complete", "督（2026）1号", "--date", "2026-10-01", "--result", "\x7f"], "请填写办理结果"),
 ])
 def test_bad_input_exits_2_in_chinese_and_writes_nothing(empty_dir, capsys, args, message):
     assert run("--data-dir", empty_dir, "notice", "add", *ADD) == 0

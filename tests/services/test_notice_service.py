@@ -10,6 +10,7 @@ from hotline_desktop.core.domain import UnitDraft, UnitKind
 from hotline_desktop.core.notices import Channel, Level, NoticeStatus
 from hotline_desktop.core.workdays import DayKind
 from hotline_desktop.db.models import AuditEntry, Notice
+from hotline_desktop.db.repositories import AuditRepository
 from hotline_desktop.db.store import Store
 from hotline_desktop.services.assessment import CellEdit
 from hotline_desktop.services.errors import ServiceError
@@ -117,6 +118,63 @@ def test_extension_keeps_original_due_and_restore_undoes_it(services, unit_ids):
     assert ns.restore(n).extensions == ()
 
 
+def test_extension_past_the_app_years_or_asked_before_issue_is_refused(services, unit_ids):
+    """An extension until 9999-12-31 (a slip on the command line) used to be stored, and from then
+    on every register view failed ("year 10000 is out of range": the 通报 step counts working days
+    after the due date). A request dated before the notice was issued was stored too."""
+    ns = services.notices
+    ns.set_today(date(2026, 11, 3))
+    n = ns.issue(draft(unit_ids["C01"]))
+    for call in (lambda: ns.extend(n.id, until=date(9999, 12, 31)),
+                 lambda: ns.request_extension(n.id, date(2026, 11, 5), until=date(2101, 1, 1))):
+        with pytest.raises(ServiceError, match="最晚为 2100-12-31"):
+            call()
+    with pytest.raises(ServiceError, match="申请日期 2026-11-01 早于下达日期 2026-11-02"):
+        ns.request_extension(n.id, date(2026, 11, 1), days=2)
+    with pytest.raises(ServiceError, match="早于下达日期"):
+        ns.extend(n.id, days=2, asked=date(2026, 10, 30))
+    assert ns.get(n.id) == n and ns.get(n.id).extensions == ()
+    assert [v.status for v in ns.views()] == [NoticeStatus.ISSUED]
+    assert ns.extend(n.id, until=date(2100, 12, 31)).due == date(2100, 12, 31)
+    ns.views()  # still counts
+
+
+def test_content_and_result_of_only_control_characters_are_refused_not_stored_empty(services, unit_ids):
+    """The dialog and the CLI ask for 督办内容 and 办理结果, but `notice add --content $'\\x01'` passed
+    the CLI's check, the cleaning removed the control and an empty notice took the next number for
+    good; `notice complete --result $'\\x7f'` stored a completion without a result."""
+    ns = services.notices
+    for content in ("", "\x01", " \x7f\x1b "):
+        with pytest.raises(ServiceError, match="请填写督办内容"):
+            ns.issue(draft(unit_ids["C01"], content=content))
+    assert ns.rows() == []
+    n = ns.issue(draft(unit_ids["C01"]))
+    assert n.number == "督（2026）1号"  # no number was taken by the refused ones
+    with pytest.raises(ServiceError, match="请填写督办内容（督（2026）1号）"):
+        ns.update(n.id, content="\x01")
+    for result in ("", "\x7f", "\x00 "):
+        with pytest.raises(ServiceError, match="请填写办理结果（督（2026）1号）"):
+            ns.complete(n.id, date(2026, 11, 3), result)
+    assert ns.get(n.id) == n
+
+
+def test_a_void_reason_is_at_most_200_characters(services, unit_ids):
+    ns = services.notices
+    n = ns.issue(draft(unit_ids["C01"]))
+    with pytest.raises(ServiceError, match="作废原因不能超过 200 个字（现有 201 个）"):
+        ns.void(n.id, "重" * 201)
+    assert not ns.get(n.id).voided
+    assert ns.void(n.id, "重" * 200).voided
+
+
+def test_extend_of_a_notice_dated_ahead_is_asked_on_its_issue_date(services, unit_ids):
+    ns = services.notices
+    ns.set_today(date(2026, 10, 30))
+    n = ns.issue(draft(unit_ids["C01"]))  # issued 2026-11-02, entered ahead of time
+    ext = ns.extend(n.id, days=2).extensions[0]
+    assert ext.asked == date(2026, 11, 2)
+
+
 def test_bad_input_is_refused_with_chinese_messages_and_nothing_written(services, unit_ids):
     ns = services.notices
     with pytest.raises(ServiceError, match="承办单位"):
@@ -151,6 +209,8 @@ def test_status_list_filters_and_overdue_count(services, unit_ids):
     from hotline_desktop.services.notices import NoticeFilter
 
     assert [v.row.unit_code for v in ns.list(NoticeFilter(search="a123"), as_of=date(2026, 11, 30))] == ["C02"]
+    number = ns.list(NoticeFilter(search="a123"))[0].row.number
+    assert [v.row.number for v in ns.list(NoticeFilter(search=number.replace("（", "(").replace("）", ")")))] == [number]
     assert ns.list(NoticeFilter(status=NoticeStatus.DONE_LATE), as_of=date(2026, 11, 30))[0].row.id == a.id
 
 
@@ -169,6 +229,32 @@ def test_calendar_edit_lists_notices_it_would_move_and_moves_only_when_applied(s
     assert ns.get(n.id).due == date(2027, 1, 7)  # applied: the date the calendar now gives (both holidays)
     cal.undo(edit)
     assert ns.get(n.id).due == date(2027, 1, 5)
+
+
+def test_undo_of_a_calendar_edit_lists_notices_issued_since_and_moves_only_the_chosen(services, unit_ids):
+    """A notice issued after a calendar edit was counted with the edited days; undoing the edit
+    used to leave its due date as it was without listing it (nor logging that it was kept)."""
+    ns, cal = services.notices, services.calendar
+    edit = cal.set_day(date(2027, 1, 4), DayKind.HOLIDAY, "元旦")  # no notice yet: nothing to list
+    a = ns.issue(draft(unit_ids["C01"], issued=date(2026, 12, 29), days=5))
+    b = ns.issue(draft(unit_ids["C02"], issued=date(2026, 12, 30), days=5))
+    assert (a.due, b.due) == (date(2027, 1, 6), date(2027, 1, 7))  # 01-04 skipped
+    seen = []
+
+    def choose(items):
+        seen.append([(i.key, i.old_due, i.new_due) for i in items])
+        return [i for i in items if i.key == a.id]
+
+    undone = cal.undo(edit, choose)
+    assert seen == [[(a.id, date(2027, 1, 6), date(2027, 1, 5)), (b.id, date(2027, 1, 7), date(2027, 1, 6))]]
+    assert ns.get(a.id).due == date(2027, 1, 5) and ns.get(b.id).due == date(2027, 1, 7)  # b kept, as chosen
+    assert [i.key for i in undone.applied] == [a.id]
+    with services.store.session() as s:
+        kept = [e.new_value for e in AuditRepository(s).recent(table="calendar_days") if e.field == "affected"]
+    assert kept == ["保持 2027-01-07（按新日历为 2027-01-06）"]
+    cal.redo(edit)  # no choice offered: what the redo would move is kept, and logged
+    assert cal.calendar().office_day(date(2027, 1, 4)) is not None
+    assert ns.get(a.id).due == date(2027, 1, 5) and ns.get(b.id).due == date(2027, 1, 7)
 
 
 def _holiday(d):
@@ -368,7 +454,7 @@ from hotline_desktop.services.notices import NoticeDraft, NoticeService
 store = Store.open(DataPaths(sys.argv[1], sys.argv[3] if len(sys.argv) > 3 else None), lock=False, auto_backup=False)
 ns = NoticeService(store)
 for _ in range(12):
-    print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5)).number)
+    print(ns.issue(NoticeDraft(int(sys.argv[2]), Channel.HOTLINE, Level.SMS, date(2026, 11, 2), 5, content="x")).number)
 store.close()
 """
 

@@ -26,6 +26,7 @@ from hotline_desktop.core.notices import (
     NoticeStatus,
     cn_date,
     deadline_text,
+    search_fold,
 )
 from hotline_desktop.gui.row_model import RowTableModel
 from hotline_desktop.gui.units.models import natural_key
@@ -72,7 +73,7 @@ def search_text(v) -> str:
 
 def needle_of(text: str) -> str:
     """The search box's text as NoticeFilter.search compares it."""
-    return (text or "").strip().lower()
+    return search_fold((text or "").strip())
 
 
 def filter_active(f: NoticeFilter) -> bool:

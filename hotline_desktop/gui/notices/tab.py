@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from hotline_desktop.core.notices import Channel, ExtensionState, Level, NoticeRow, NoticeStatus
+from hotline_desktop.core.text import file_name_part
+from hotline_desktop.core.workdays import merged_note
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.notices.commands import IssueNoticeCommand, NoticeSnapshotCommand
 from hotline_desktop.gui.notices.dialogs import CompleteDialog, ExtensionDialog, NoticeDialog, VoidDialog
@@ -427,8 +429,8 @@ class NoticesTab(TabPage):
 
     def _update_counts(self, *_args) -> None:
         self.counts_label.setText(self.counts_text())
-        notes = {v.note for v in self.model.views if v.note}
-        self.legend_label.setText(ASSUMED_MARK + "；".join(sorted(notes)) if notes else "")
+        note = merged_note(v.note for v in self.model.views)
+        self.legend_label.setText(ASSUMED_MARK + note if note else "")
         title = self.title
         if title != self._title:
             self._title = title
@@ -733,7 +735,7 @@ class NoticesTab(TabPage):
 
     def default_pdf_name(self, views) -> str:
         if len(views) == 1:
-            return f"{views[0].row.number}-{views[0].row.unit_name}.pdf"
+            return f"{file_name_part(views[0].row.number)}-{file_name_part(views[0].row.unit_name)}.pdf"
         return f"督办通知-{len(views)}份-{datetime.now():%Y%m%d}.pdf"
 
     def save_pdf_dialog(self) -> None:
