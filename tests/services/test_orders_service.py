@@ -509,3 +509,17 @@ def test_the_figures_kept_after_a_write_are_the_stored_ones(setup, tmp_path):
     settled(orders.undo_import(oct_))
     settled(orders.undo_import(nov))
     assert orders.figures(G) == {} and orders.months() == []
+
+
+def test_a_csv_with_trailing_empty_lines_imports_whole_and_a_year_0001_is_a_listed_row(setup, tmp_path):
+    services, ys, ids = setup
+    p = tmp_path / "o.csv"
+    write_csv(p, [order("A1"), order("A2"), [], [""] * 9])
+    plan = services.orders.plan(p)
+    assert plan.problems == [] and len(plan.table) == 2  # the empty lines were 2 bad rows: nothing imported
+    # a 受理时间 in year 1 was month '1-01', and apply() crashed on it with a ValueError
+    write_csv(p, [order("A1"), order("A9", acc="0001-11-02 09:00")])
+    plan = services.orders.plan(p)
+    assert plan.problems == ["第 3 行：受理时间“0001-11-02 09:00”的年份应在 1970–2099 之间"]
+    assert services.orders.apply(plan, only_good=True).months == ("2026-11",)
+    assert count_orders(services) == 1
