@@ -44,10 +44,18 @@ Progress = Callable[[int, int], bool]  # (done, total) → keep going
 CHUNK_ROWS = 100_000  # rows parsed at a time
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENCODINGS_TEXT = "UTF-8、UTF-16（Excel 的“Unicode 文本”）或 GB18030/GBK"
+
+
 def _csv_encoding(p: Path) -> str:
-    """UTF-8 when the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"), UTF-8 when
+    the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
     import codecs
 
+    with open(p, "rb") as f:
+        if f.read(2) in _UTF16_BOMS:
+            return "utf-16"
     dec = codecs.getincrementaldecoder("utf-8-sig")()
     try:
         with open(p, "rb") as f:
@@ -59,19 +67,42 @@ def _csv_encoding(p: Path) -> str:
     return "utf-8-sig"
 
 
+def _csv_delimiter(first_line: str) -> str:
+    """The separator of a text export: a comma, or the tab (Excel's 文本文件/Unicode 文本) or
+    semicolon the header line holds more of."""
+    return max((",", "\t", ";"), key=first_line.count) if first_line else ","
+
+
+def _csv_rows(p: Path) -> Iterator[list]:
+    """The rows of a csv/txt; ServiceError (Chinese, naming the file and line) for a file that is
+    neither UTF-8, UTF-16 nor GB18030, or whose quotes do not pair up."""
+    enc = _csv_encoding(p)
+    line = 0
+    try:
+        with open(p, encoding=enc, newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            reader = csv.reader(f, delimiter=_csv_delimiter(first.lstrip("\ufeff")))
+            for row in reader:
+                line = reader.line_num
+                yield row
+    except UnicodeDecodeError:
+        raise ServiceError(f"“{clip(p.name, 60)}”第 {line + 1} 行附近的文字无法识别：文件应为 {_ENCODINGS_TEXT} 编码"
+                           ) from None
+    except csv.Error:
+        raise ServiceError(f"“{clip(p.name, 60)}”第 {line + 1} 行起的内容无法按 csv 读取"
+                           "（多半是某个单元格的引号没有成对，或单元格过长）") from None
+
+
 def iter_table_file(path: str | Path) -> Iterator[list]:
-    """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8 or GB18030
-    (detected), one at a time: a city year of orders is never held as text cells all at once."""
+    """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8, UTF-16 or
+    GB18030 (detected; comma, tab or semicolon separated), one at a time: a city year of orders is
+    never held as text cells all at once."""
     p = Path(path)
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        enc = _csv_encoding(p)
-
-        def gen():
-            with open(p, encoding=enc, newline="") as f:
-                yield from csv.reader(f)
-        return gen()
+        return _csv_rows(p)
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:

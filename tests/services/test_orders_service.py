@@ -523,3 +523,29 @@ def test_a_csv_with_trailing_empty_lines_imports_whole_and_a_year_0001_is_a_list
     assert plan.problems == ["第 3 行：受理时间“0001-11-02 09:00”的年份应在 1970–2099 之间"]
     assert services.orders.apply(plan, only_good=True).months == ("2026-11",)
     assert count_orders(services) == 1
+
+
+def test_excel_unicode_text_tab_and_semicolon_separated_files_import(setup, tmp_path):
+    # Excel's 另存为“Unicode 文本” is UTF-16 with tabs: it was a raw UnicodeDecodeError ('gb18030'
+    # codec can't decode …); a tab or semicolon separated file was one column, 缺少列
+    services, ys, ids = setup
+    lines = [HEADER, order("A1"), order("A2", unit="储潭乡")]
+    for name, sep, enc in [("u.txt", "\t", "utf-16"), ("t.txt", "\t", "utf-8"), ("s.csv", ";", "gb18030")]:
+        p = tmp_path / name
+        p.write_text("\r\n".join(sep.join(r) for r in lines) + "\r\n", encoding=enc)
+        plan = services.orders.plan(p)
+        assert not plan.problems and plan.table.number == ["A1", "A2"], name
+
+
+def test_a_csv_whose_quotes_do_not_pair_or_that_no_encoding_reads_is_refused_in_chinese(setup, tmp_path):
+    # these were csv.Error (field larger than field limit) and UnicodeDecodeError, English and
+    # shown by the CLI as 内部错误
+    services, _ys, _ids = setup
+    p = tmp_path / "q.csv"
+    p.write_text("\n".join([",".join(HEADER), ",".join(order("A1")), '"A2,梅林镇' + ",x" * 70000]), encoding="utf-8")
+    with pytest.raises(ServiceError, match=r"“q.csv”第 3 行起的内容无法按 csv 读取（多半是某个单元格的引号没有成对"):
+        services.orders.plan(p)
+    p = tmp_path / "b.csv"
+    p.write_bytes(",".join(HEADER).encode("gb18030") + b"\n\xff\xff\xff\n")
+    with pytest.raises(ServiceError, match=r"“b.csv”.*文字无法识别：文件应为 UTF-8、UTF-16"):
+        services.orders.plan(p)

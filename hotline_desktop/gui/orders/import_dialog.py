@@ -141,7 +141,7 @@ class OrdersImportDialog(QDialog):
     # -- file and mapping ---------------------------------------------------------------------
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择工单明细"), "",
-                                              self.tr("工单明细 (*.xlsx *.xls *.csv);;所有文件 (*)"))
+                                              self.tr("工单明细 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
         if path:
             self.set_file(path)
 
