@@ -38,6 +38,7 @@ class OrdersImportDialog(QDialog):
     planned = Signal(object)  # OrderPlan after the background check
     imported = Signal(object)  # ImportResult
     failed = Signal(str)
+    file_read = Signal(list)  # the chosen file's header texts (empty when it cannot be read)
 
     def __init__(self, services, month: str | None = None, parent: QWidget | None = None, undo_stack=None):
         super().__init__(parent)
@@ -146,17 +147,28 @@ class OrdersImportDialog(QDialog):
             self.set_file(path)
 
     def set_file(self, path: str | Path) -> None:
+        """Read the file's first rows in a worker (a big xlsx takes seconds to open: the window
+        stays live), then fill the column boxes; `file_read` reports the headers."""
+        from hotline_desktop.gui.workers import run_in_background
         from hotline_desktop.services.orders import iter_table_file
 
-        self.path = Path(path)
-        self.file_edit.setText(str(self.path))
+        self.path = p = Path(path)
+        self.file_edit.setText(str(p))
         self.plan = None
-        try:
-            head = list(itertools.islice(iter_table_file(self.path), 10))
-        except ServiceError as e:
-            self.summary.setText(str(e))
-            self.headers = []
-            self._update_buttons()
+        self.headers = []
+        self._gen += 1  # a read or check of an earlier file finishing late is ignored
+        gen = self._gen
+        self.summary.setText(self.tr("正在读取“{0}”…").format(p.name))
+        self.problems.clear()
+        self.unmatched_group.setVisible(False)
+        self._update_buttons()
+        self.task = run_in_background(self, self.tr("正在读取工单明细…"),
+                                      lambda: list(itertools.islice(iter_table_file(p), 10)),
+                                      lambda head: gen == self._gen and self._file_read(head),
+                                      lambda e: gen == self._gen and self._file_failed(e))
+
+    def _file_read(self, head: list) -> None:
+        if not isValid(self.summary):
             return
         h = find_header_row(head) if head else 0
         self.headers = [str(c).strip() for c in head[h] if c not in (None, "")] if head else []
@@ -166,6 +178,16 @@ class OrdersImportDialog(QDialog):
         self.summary.setText(self.tr("文件中的列：{0}").format("、".join(self.headers)) + (
             self.tr("\n请为 {0} 选择对应的列。").format("、".join(missing)) if missing else ""))
         self._update_buttons()
+        self.file_read.emit(list(self.headers))
+
+    def _file_failed(self, e: BaseException) -> None:
+        if not isValid(self.summary):
+            return
+        self.summary.setText(str(e) if isinstance(e, ServiceError) else
+                             self.tr("无法读取“{0}”：{1}").format(self.path.name if self.path else "", e))
+        self.headers = []
+        self._update_buttons()
+        self.file_read.emit([])
 
     def _fill_boxes(self) -> None:
         match = match_columns(self.headers)
