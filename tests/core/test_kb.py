@@ -117,6 +117,51 @@ def test_char_diff_marks_single_chinese_characters():
     assert "".join(s.text for s in spans if s.kind != "delete") == "请到街道便民服务站办理"
 
 
+def _rebuilds(spans, old, new):
+    return ("".join(s.text for s in spans if s.kind != "insert") == old
+            and "".join(s.text for s in spans if s.kind != "delete") == new)
+
+
+@pytest.mark.parametrize("case", ["one char of a repetitive text", "both ends changed", "repeated sentences"])
+def test_char_diff_of_long_repetitive_texts_does_bounded_work(monkeypatch, case):
+    # SequenceMatcher(autojunk=False) over 20,000 × 的 took ~50 s, on the GUI thread (版本历史)
+    import difflib
+    from collections import Counter
+
+    real = difflib.SequenceMatcher
+
+    class Bounded(real):
+        def __init__(self, isjunk, a, b, **kw):
+            ca, cb = Counter(a), Counter(b)
+            assert sum(n * cb[c] for c, n in ca.items()) <= 2_000_000, "quadratic diff of long repetitive texts"
+            super().__init__(isjunk, a, b, **kw)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", Bounded)
+    old, new = {
+        "one char of a repetitive text": ("的" * 20000, "的" * 9000 + "了" + "的" * 10999),
+        "both ends changed": ("了" + "的" * 19998 + "了", "的" * 20000),
+        "repeated sentences": ("的的的的。" * 4000, "的的的的。" * 1000 + "了的的的。" + "的的的的。" * 2999),
+    }[case]
+    spans = char_diff(old, new)
+    assert _rebuilds(spans, old, new)
+    if case != "both ends changed":
+        assert [(s.kind, s.text) for s in spans if s.kind != "equal"] == [("delete", "的"), ("insert", "了")]
+
+
+def test_char_diff_finds_single_characters_in_a_long_real_answer():
+    import random
+
+    rnd = random.Random(5)
+    words = ["城市", "低保", "标准", "每人", "每月", "元", "请到", "区政务服务中心", "办理", "街道", "社区", "申请",
+             "材料", "身份证", "户口簿", "审核", "公示", "发放", "的", "和", "，", "。", "；", "\n"]
+    old = "".join(rnd.choice(words) for _ in range(9000))[:20000]
+    new = old[:100] + "改" + old[101:19900] + "增" + old[19900:]  # the middle goes sentence by sentence
+    spans = char_diff(old, new)
+    assert _rebuilds(spans, old, new)
+    assert "".join(s.text for s in spans if s.kind == "insert") == "改增"
+    assert "".join(s.text for s in spans if s.kind == "delete") == old[100]
+
+
 def test_content_validation_names_the_field():
     clean, errs = kb.validate_content(Content("  问题？ ", "", basis_attachments=-1))
     assert clean.question == "问题？"
