@@ -251,3 +251,25 @@ def test_highlight_spans_are_case_insensitive_and_all_found():
     assert kb.highlight_spans("APP下载app", "app") == [(0, 3), (5, 8)]
     assert kb.highlight_spans("低保低保", "低保") == [(0, 2), (2, 4)]
     assert kb.highlight_spans("abc", "") == []
+
+
+def test_kb_import_names_formula_and_error_cells_instead_of_reading_them_as_empty(tmp_path):
+    # a question formula without a computed value was 问题不能为空; an error value (#VALUE!) in
+    # 生效日期 or a formula in 附件数量 was read as empty and the entry imported without them
+    from xlsx_builder import cell, rows_xml, write_xlsx
+
+    from hotline_desktop.core.kb_excel import parse_kb_workbook
+
+    data = rows_xml([["单位编码", "类别", "问题", "答案", "生效日期", "附件数量"],
+                     ["T01", "政策法规", "低保标准是多少？", "每人每月1000元", "2026-01-01", 1]])
+    data += ('<row r="3">' + cell("A3", "T01") + cell("B3", "政策法规") + cell("C3", formula="CONCAT(B3)")
+             + cell("D3", "答案二") + "</row>")
+    data += ('<row r="4">' + cell("A4", "T01") + cell("B4", "政策法规") + cell("C4", "问题四") + cell("D4", "答案四")
+             + cell("E4", error="#VALUE!") + cell("F4", formula="1+1") + "</row>")
+    parsed = parse_kb_workbook(write_xlsx(tmp_path / "kb.xlsx", data))
+    assert [str(p) for p in parsed.problems] == [
+        "第 3 行 C（问题）列：公式没有计算结果（请在 Excel 中重新计算后保存，或改填数值）",
+        "第 4 行 E（生效日期）列：单元格是错误值 #VALUE!",
+        "第 4 行 F（附件数量）列：公式没有计算结果（请在 Excel 中重新计算后保存，或改填数值）",
+    ]
+    assert list(parsed.drafts) == [2]
