@@ -606,14 +606,31 @@ def _kept_rows(bad: dict[int, list[str]], number: list[str], blank: set[int]) ->
     return good, dups
 
 
+def _flag_special(special: dict[tuple[int, int], str], match: ColumnMatch, first_row: int, n: int,
+                  fields: Sequence[FieldDef], flag) -> set[int]:
+    """A mapped cell the workbook holds a formula without a value or an error value in (#N/A):
+    read as empty it would be an order not completed, a count of 0 … so its row is bad. Returns
+    the rows flagged."""
+    names = {i: field_by_key(k, fields).name for k, i in match.columns.items()}
+    rows = set()
+    for (r0, c0), reason in special.items():
+        i = r0 + 1 - first_row
+        if 0 <= i < n and c0 in names:
+            flag(i, f"{names[c0]}：{reason}")
+            rows.add(i)
+    return rows
+
+
 def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
-                 fields: Sequence[FieldDef] | None = None) -> ParsedOrders:
+                 fields: Sequence[FieldDef] | None = None,
+                 special: dict[tuple[int, int], str] | None = None) -> ParsedOrders:
     """Data rows (after the header) → an OrderTable of the good rows and the bad rows listed.
 
     `first_row` is the file's row number of rows[0]. A bad row: no 工单编号 or 承办单位, a time that
     is not a time, 受理时间 missing, 办结 before 受理, a count that is not a whole number ≥ 0, a value
     outside a choice field's values. A repeated 工单编号 keeps the later row (dedup). A row with
-    every cell empty is skipped."""
+    every cell empty is skipped. `special`: (row0, col0) of the file → why a cell read as empty is
+    not (core.xlsx.Sheet.special)."""
     fields = fields or builtin_fields()
     n = len(rows)
     cols = match.columns
@@ -644,6 +661,8 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     unit_code = _shared(_cleaned(text_column("unit_code"), "unit_code", flag))
     route = _shared(_cleaned(text_column("route"), "route", flag))
     blank |= _blank_rows(rows, number)
+    if special:
+        blank -= _flag_special(special, match, first_row, n, fields, lambda i, r: bad.setdefault(i, []).append(r))
     _flag_numbers(number, flag)
     _flag_missing_ids(number, unit, unit_code, flag)
     typed: dict[str, dict[str, np.ndarray]] = {t: {} for t in _COLUMN_PARSERS}

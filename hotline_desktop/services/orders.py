@@ -27,6 +27,7 @@ from hotline_desktop.core.orders import (
     dedup_last,
     distinct_months,
     distinct_small,
+    field_by_key,
     find_header_row,
     match_columns,
     month_of,
@@ -34,7 +35,7 @@ from hotline_desktop.core.orders import (
     parse_orders,
 )
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import read_rows
+from hotline_desktop.core.xlsx import read_sheet
 from hotline_desktop.db.orders_repository import OrdersRepository
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository, ValueRepository
 from hotline_desktop.services.errors import ServiceError
@@ -98,21 +99,51 @@ def iter_table_file(path: str | Path) -> Iterator[list]:
     """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8, UTF-16 or
     GB18030 (detected; comma, tab or semicolon separated), one at a time: a city year of orders is
     never held as text cells all at once."""
+    return table_file(path)[0]
+
+
+def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], str]]:
+    """(the rows as iter_table_file gives them, the cells a workbook shows as empty although they
+    are not: (row0, col0) → reason, for formulas without a value and error values)."""
     p = Path(path)
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        return _csv_rows(p)
+        return _csv_rows(p), {}
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:
-        return iter(read_rows(p))
+        sheet = read_sheet(p)
     except ValueError as e:
         raise ServiceError(str(e)) from None
+    return iter(sheet.rows), sheet.special
 
 
 def read_table_file(path: str | Path) -> list[list]:
     return list(iter_table_file(path))
+
+
+def _read_chunks(it: Iterator, chunk: list, first: int, match: ColumnMatch,
+                 special: dict[tuple[int, int], str]) -> tuple[list[OrderTable], list[BadRow], int]:
+    """The data rows parsed CHUNK_ROWS at a time (`first`: the file's row number of the first):
+    the tables of good rows, the bad rows, the repeats dropped within chunks."""
+    parts, bad, dups = [], [], 0
+    while True:
+        chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
+        if not chunk:
+            break
+        parsed = parse_orders(chunk, match, first_row=first, special=special)
+        parts.append(parsed.table)
+        bad += parsed.bad
+        dups += parsed.duplicates
+        first += len(chunk)
+        chunk = []
+    # such cells past the last row the reader gave (it ends at the last value): rows of their own
+    mapped = {i: field_by_key(k).name for k, i in match.columns.items()}
+    for (r0, c0), reason in sorted(special.items()):
+        if r0 + 1 >= first and c0 in mapped:
+            bad.append(BadRow(r0 + 1, f"{mapped[c0]}：{reason}"))
+    return parts, bad, dups
 
 
 @dataclass
@@ -351,7 +382,7 @@ class OrderService:
 
             if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
                 raise ServiceError(f"月份应写作 YYYY-MM：{month}")
-        it = iter(rows) if rows is not None else iter_table_file(p)
+        it, special = (iter(rows), {}) if rows is not None else table_file(p)
         head = list(itertools.islice(it, 10))
         if not head:
             raise ServiceError(f"“{p.name}”是空的")
@@ -364,18 +395,7 @@ class OrderService:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
                 f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parts, bad, first, chunk_dups = [], [], h + 2, 0
-        chunk = head[h + 1:]
-        while True:
-            chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
-            if not chunk:
-                break
-            parsed = parse_orders(chunk, match, first_row=first)
-            parts.append(parsed.table)
-            bad += parsed.bad
-            chunk_dups += parsed.duplicates
-            first += len(chunk)
-            chunk = []
+        parts, bad, chunk_dups = _read_chunks(it, head[h + 1:], h + 2, match, special)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
         look = self._unit_lookup()

@@ -549,3 +549,26 @@ def test_a_csv_whose_quotes_do_not_pair_or_that_no_encoding_reads_is_refused_in_
     p.write_bytes(",".join(HEADER).encode("gb18030") + b"\n\xff\xff\xff\n")
     with pytest.raises(ServiceError, match=r"“b.csv”.*文字无法识别：文件应为 UTF-8、UTF-16"):
         services.orders.plan(p)
+
+
+def test_formula_and_error_cells_of_an_xlsx_are_bad_rows_not_empty_values(setup, tmp_path):
+    # read as empty, a #N/A in 办结时间 was an order not completed and a formula in 重办次数 a 0:
+    # imported silently into the month's figures
+    from xlsx_builder import cell, rows_xml, write_xlsx
+
+    def row(r, values, skip=(), extra=""):
+        return (f'<row r="{r}">' + "".join(cell(f"{chr(65 + i)}{r}", v) for i, v in enumerate(values) if i not in skip)
+                + extra + "</row>")
+
+    services, _ys, _ids = setup
+    data = rows_xml([HEADER, order("A1")])
+    data += row(3, order("A2"), (6,), cell("G3", error="#N/A"))
+    data += row(4, order("A3"), (2, 8), cell("C4", formula="NOW()") + cell("I4", formula="1+1"))
+    data += '<row r="5">' + cell("J5", formula="1+1") + "</row>"  # a column the import does not read
+    data += '<row r="6">' + cell("A6", formula="X()") + "</row>"  # past the last value calamine gives
+    plan = services.orders.plan(write_xlsx(tmp_path / "o.xlsx", data))
+    no_value = "公式没有计算结果（请在 Excel 中重新计算后保存，或改填数值）"
+    assert plan.problems == ["第 3 行：办结时间：单元格是错误值 #N/A",
+                             f"第 4 行：受理时间：{no_value}；重办次数：{no_value}",
+                             f"第 6 行：工单编号：{no_value}"]
+    assert plan.table.number == ["A1"]
