@@ -116,11 +116,23 @@ REFUSALS = {
 }
 
 
+# where the action's general reason would be wrong for the state (a published entry has passed
+# its review; a withdrawn one is not waiting for one)
+STATE_REFUSALS = {
+    (Status.PUBLISHED, Action.PUBLISH): "该版本已经发布，无需再次发布（要改内容请先修订）",
+    (Status.WITHDRAWN, Action.PUBLISH): "已撤销的条目不能再发布",
+    (Status.WITHDRAWN, Action.REVIEW_PASS): "已撤销的条目不能再审核",
+    (Status.WITHDRAWN, Action.REVIEW_FAIL): "已撤销的条目不能再审核",
+    (Status.WITHDRAWN, Action.WITHDRAW): "该条目已经撤销",
+}
+
+
 def next_status(status: Status, has_published: bool, action: Action) -> Status:
     """The working version's state after `action`, or KbError naming why it is refused."""
     allowed = TRANSITIONS.get((status, has_published), {})
     if action not in allowed:
-        raise KbError(f"当前状态为“{status.label}”，不能{ACTION_LABELS[action]}：{REFUSALS[action]}")
+        why = STATE_REFUSALS.get((status, action), REFUSALS[action])
+        raise KbError(f"当前状态为“{status.label}”，不能{ACTION_LABELS[action]}：{why}")
     return allowed[action]
 
 

@@ -47,7 +47,10 @@ def test_allowed_transitions(status, published, action, expected):
         (Status.DRAFT, False, Action.PUBLISH, "尚未通过审核"),
         (Status.RETURNED, False, Action.PUBLISH, "尚未通过审核"),
         (Status.PUBLISHED, True, Action.EDIT, "请先修订"),
-        (Status.PUBLISHED, True, Action.PUBLISH, "不能发布"),
+        (Status.PUBLISHED, True, Action.PUBLISH, "不能发布：该版本已经发布，无需再次发布"),  # was 尚未通过审核
+        (Status.WITHDRAWN, True, Action.PUBLISH, "不能发布：已撤销的条目不能再发布"),  # was 尚未通过审核
+        (Status.WITHDRAWN, True, Action.REVIEW_PASS, "已撤销的条目不能再审核"),
+        (Status.WITHDRAWN, True, Action.WITHDRAW, "该条目已经撤销"),  # was 只有已发布的条目才能撤销
         (Status.DRAFT, False, Action.WITHDRAW, "只有已发布"),
         (Status.DRAFT, False, Action.VERIFY, "只有已发布"),
         (Status.DRAFT, False, Action.FEEDBACK, "只有已发布"),

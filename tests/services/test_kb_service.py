@@ -331,3 +331,17 @@ def test_an_attachment_count_python_would_read_is_refused(k, services, tmp_path,
     plan = services.kb_io.plan(_workbook(tmp_path / "odd.xlsx", [row]))
     (msg,) = [str(p) for p in plan.problems]
     assert msg.startswith(f"第 2 行 H（附件数量）列：附件数量应为整数：“{text[:20]}") and len(msg) < 100
+
+
+def test_publishing_twice_or_a_withdrawn_entry_says_why_not_that_it_lacks_a_review(k):
+    # both said 不能发布：尚未通过审核（四项审核须全部通过后才能发布）, wrong for an entry that passed it
+    eid = new_entry(k)
+    publish(k, eid)
+    with pytest.raises(ServiceError, match="当前状态为“已发布”，不能发布：该版本已经发布，无需再次发布") as e:
+        k.publish(eid, date(2026, 3, 5))
+    assert "尚未通过审核" not in str(e.value)
+    k.withdraw(eid, "政策废止", date(2026, 3, 6))
+    with pytest.raises(ServiceError, match="不能发布：已撤销的条目不能再发布"):
+        k.publish(eid, date(2026, 3, 7))
+    with pytest.raises(ServiceError, match="不能撤销：该条目已经撤销"):
+        k.withdraw(eid, "再撤一次", date(2026, 3, 7))
