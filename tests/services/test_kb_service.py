@@ -345,3 +345,18 @@ def test_publishing_twice_or_a_withdrawn_entry_says_why_not_that_it_lacks_a_revi
         k.publish(eid, date(2026, 3, 7))
     with pytest.raises(ServiceError, match="不能撤销：该条目已经撤销"):
         k.withdraw(eid, "再撤一次", date(2026, 3, 7))
+
+
+def test_a_withdrawn_entrys_question_can_be_imported_again(k, services, tmp_path):
+    # refused with 该单位的知识库中已有相同的问题, yet nothing can bring a withdrawn entry back:
+    # the unit's new answer to the same question could not come in by import
+    row = ("D01", "社会民生", "问一？", "新政策下的答案。", "", "", "", "", "")
+    services.kb_io.apply(services.kb_io.plan(_workbook(tmp_path / "a.xlsx", [row])))
+    eid = k.list()[0].id
+    publish(k, eid)
+    assert [p.message for p in services.kb_io.plan(tmp_path / "a.xlsx").problems] == ["该单位的知识库中已有相同的问题"]
+    k.withdraw(eid, "政策废止", date(2026, 3, 6))
+    plan = services.kb_io.plan(tmp_path / "a.xlsx")
+    assert plan.problems == [] and len(plan.drafts) == 1
+    services.kb_io.apply(plan)
+    assert sorted(r.status for r in k.list()) == ["draft", "withdrawn"]
