@@ -159,13 +159,21 @@ class OrderPlan:
     duplicates: int = 0
     replaced: dict[str, int] = field(default_factory=dict)  # month → stored orders it replaces
     mapping: dict[str, str] = field(default_factory=dict)  # field name → header (for a profile)
+    # an unmatched name that several units of the register bear → "code name" of each
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
         out = [str(b) for b in self.bad]
         for name, rows in sorted(self.unmatched.items()):
             shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-            out.append(f"承办单位“{name}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
+            many = self.ambiguous.get(name)
+            if many:
+                out.append(f"承办单位“{name}”在单位名册中有 {len(many)} 个同名单位（{'、'.join(many)}），"
+                           f"无法确定是哪一个：请对应到单位（保存为别名）或在文件中写单位编码"
+                           f"（第 {shown} 行，共 {len(rows)} 行）")
+            else:
+                out.append(f"承办单位“{name}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
         return out
 
     @property
@@ -353,16 +361,33 @@ class OrderService:
 
     # -- import -----------------------------------------------------------------------------------
     def _unit_lookup(self) -> dict[str, int]:
+        return self._unit_names()[0]
+
+    def _unit_names(self) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """(normalized code, alias or name → unit id; a name several units bear → their "code name").
+
+        A name borne by several units (社区 of the same name under two 街道) matches none of them,
+        unless only one of them is active (a unit replaced by a new one of the same name): the
+        orders are never put on a namesake silently. A saved alias and a code always match."""
         with self.store.session() as s:
             rows = UnitRepository(s).rows()
             aliases = OrdersRepository(s).aliases()
-        look: dict[str, int] = {}
+        by_name: dict[str, list] = {}
         for u in rows:
-            look.setdefault(normalize_header(u.name), u.id)
+            by_name.setdefault(normalize_header(u.name), []).append(u)
+        look: dict[str, int] = {}
+        ambiguous: dict[str, list[str]] = {}
+        for key, us in by_name.items():
+            active = [u for u in us if u.active]
+            if len(us) == 1 or len(active) == 1:
+                look[key] = (us if len(us) == 1 else active)[0].id
+            else:
+                ambiguous[key] = [f"{u.code} {u.parent_name + u.name if u.parent_name else u.name}"
+                                  for u in (active or us)]
         look.update(aliases)
         for u in rows:
             look[normalize_header(u.code)] = u.id  # a code always wins
-        return look
+        return look, {k: v for k, v in ambiguous.items() if k not in look}
 
     def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
              month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
@@ -398,7 +423,7 @@ class OrderService:
         parts, bad, chunk_dups = _read_chunks(it, head[h + 1:], h + 2, match, special)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
-        look = self._unit_lookup()
+        look, same_named = self._unit_names()
         unmatched: dict[str, list[int]] = {}
         memo = {(code, name): (look.get(normalize_header(code)) if code else None) or look.get(normalize_header(name)) or 0
                 for code, name in set(zip(t.unit_code, t.unit, strict=True))}  # a few hundred pairs → unit id (0: none)
@@ -422,8 +447,10 @@ class OrderService:
             months = [month]
         with self.store.session() as s:
             counts = OrdersRepository(s).month_counts()
+        ambiguous = {name: same_named[normalize_header(name)] for name in unmatched
+                     if normalize_header(name) in same_named}
         return OrderPlan(p.name, match, t, bad, unmatched, months, dups,
-                         {m: counts[m] for m in months if m in counts}, match.mapping_names())
+                         {m: counts[m] for m in months if m in counts}, match.mapping_names(), ambiguous)
 
     def apply(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> ImportResult:
         """Import the plan's good rows, replacing its months, atomically; then feed the figures.

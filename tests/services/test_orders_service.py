@@ -572,3 +572,29 @@ def test_formula_and_error_cells_of_an_xlsx_are_bad_rows_not_empty_values(setup,
                              f"第 4 行：受理时间：{no_value}；重办次数：{no_value}",
                              f"第 6 行：工单编号：{no_value}"]
     assert plan.table.number == ["A1"]
+
+
+def test_a_unit_name_two_units_bear_matches_neither_until_an_alias_says_which(setup, tmp_path):
+    # orders of 和平社区 went silently to the first 和平社区 of the register (C01), also those of
+    # the one under 储潭乡
+    services, _ys, ids = setup
+    services.units.create_many([UnitDraft(code="C01", name="和平社区", kind=UnitKind.COMMUNITY, parent_code="T01"),
+                                UnitDraft(code="C02", name="和平社区", kind=UnitKind.COMMUNITY, parent_code="T02")])
+    f = write_csv(tmp_path / "o.csv", [order("A1", unit="和平社区"), order("A2", unit="C02")])
+    plan = services.orders.plan(f)
+    assert plan.problems == ["承办单位“和平社区”在单位名册中有 2 个同名单位（C01 梅林镇和平社区、C02 储潭乡和平社区），"
+                             "无法确定是哪一个：请对应到单位（保存为别名）或在文件中写单位编码（第 2 行，共 1 行）"]
+    c02 = next(u.id for u in services.units.list() if u.code == "C02")
+    assert plan.table.number == ["A2"] and plan.table.unit_id.tolist() == [c02]  # a code still matches
+    services.orders.set_alias("和平社区", "C02")
+    plan = services.orders.plan(f)
+    assert plan.problems == [] and plan.table.unit_id.tolist() == [c02, c02]
+
+
+def test_a_name_shared_with_a_deactivated_unit_matches_the_active_one(setup, tmp_path):
+    services, _ys, ids = setup
+    services.units.create_many([UnitDraft(code="T09", name="梅林镇", kind=UnitKind.TOWN)])
+    services.units.set_active(ids["T01"], False)  # the old 梅林镇 (T01 sorts first): it took the orders
+    plan = services.orders.plan(write_csv(tmp_path / "o.csv", [order("A1")]))
+    t09 = next(u.id for u in services.units.list() if u.code == "T09")
+    assert plan.problems == [] and plan.table.unit_id.tolist() == [t09]

@@ -291,7 +291,8 @@ class OrdersImportDialog(QDialog):
         grid = QGridLayout(box)
         units = self.services.units.list() if plan.unmatched else []
         for r, (name, rows) in enumerate(sorted(plan.unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
-            label = QLabel(self.tr("{0}（{1} 件）").format(name, len(rows)))
+            label = QLabel(self.tr("{0}（{1} 件）").format(name, len(rows)) + (
+                self.tr("：同名单位 {0}").format("、".join(plan.ambiguous[name])) if name in plan.ambiguous else ""))
             label.setWordWrap(True)
             picker = UnitPicker(units)
             button = QPushButton(self.tr("对应到单位"))
