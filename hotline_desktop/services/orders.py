@@ -169,11 +169,11 @@ class OrderPlan:
             shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
             many = self.ambiguous.get(name)
             if many:
-                out.append(f"承办单位“{name}”在单位名册中有 {len(many)} 个同名单位（{'、'.join(many)}），"
+                out.append(f"承办单位“{clip(name)}”在单位名册中有 {len(many)} 个同名单位（{'、'.join(many)}），"
                            f"无法确定是哪一个：请对应到单位（保存为别名）或在文件中写单位编码"
                            f"（第 {shown} 行，共 {len(rows)} 行）")
             else:
-                out.append(f"承办单位“{name}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
+                out.append(f"承办单位“{clip(name)}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
         return out
 
     @property
@@ -419,7 +419,7 @@ class OrderService:
         if match.missing:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
-                f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
+                f"（文件中的列：{'、'.join(clip(h, 30) for h in match.headers[:30])}；可用 --map 字段=列名 指定）")
         parts, bad, chunk_dups = _read_chunks(it, head[h + 1:], h + 2, match, special)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups

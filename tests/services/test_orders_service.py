@@ -598,3 +598,12 @@ def test_a_name_shared_with_a_deactivated_unit_matches_the_active_one(setup, tmp
     plan = services.orders.plan(write_csv(tmp_path / "o.csv", [order("A1")]))
     t09 = next(u.id for u in services.units.list() if u.code == "T09")
     assert plan.problems == [] and plan.table.unit_id.tolist() == [t09]
+
+
+def test_an_unknown_unit_of_40000_characters_is_named_clipped(setup):
+    services, _ys, _ids = setup
+    plan = services.orders.plan("o.csv", rows=[HEADER, order("A1", unit="某" * 40000)])
+    assert plan.problems == [f"承办单位“{'某' * 50}…”在单位名册中找不到（第 2 行，共 1 行）"]
+    with pytest.raises(ServiceError) as e:
+        services.orders.plan("o.csv", rows=[["列" * 40000, "受理时间"], ["A1", "2026-11-02"]])
+    assert len(str(e.value)) < 200 and f"{'列' * 30}…" in str(e.value)

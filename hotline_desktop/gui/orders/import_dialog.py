@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from hotline_desktop.core.orders import builtin_fields, find_header_row, match_columns
+from hotline_desktop.core.text import clip
 from hotline_desktop.services.errors import ServiceError
 
 
@@ -175,7 +176,7 @@ class OrdersImportDialog(QDialog):
         self._fill_boxes()
         self._apply_profile()
         missing = [f.name for f in builtin_fields() if f.required and not self.map_boxes[f.key].currentData()]
-        self.summary.setText(self.tr("文件中的列：{0}").format("、".join(self.headers)) + (
+        self.summary.setText(self.tr("文件中的列：{0}").format("、".join(clip(h, 30) for h in self.headers)) + (
             self.tr("\n请为 {0} 选择对应的列。").format("、".join(missing)) if missing else ""))
         self._update_buttons()
         self.file_read.emit(list(self.headers))
@@ -291,7 +292,7 @@ class OrdersImportDialog(QDialog):
         grid = QGridLayout(box)
         units = self.services.units.list() if plan.unmatched else []
         for r, (name, rows) in enumerate(sorted(plan.unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
-            label = QLabel(self.tr("{0}（{1} 件）").format(name, len(rows)) + (
+            label = QLabel(self.tr("{0}（{1} 件）").format(clip(name), len(rows)) + (
                 self.tr("：同名单位 {0}").format("、".join(plan.ambiguous[name])) if name in plan.ambiguous else ""))
             label.setWordWrap(True)
             picker = UnitPicker(units)
