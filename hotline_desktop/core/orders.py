@@ -185,6 +185,31 @@ def find_header_row(rows: Sequence[Sequence[object]], fields: Sequence[FieldDef]
     return best
 
 
+def header_of(rows: Sequence[Sequence[object]], fields: Sequence[FieldDef] | None = None,
+              limit: int = 10) -> tuple[list[object], int]:
+    """(the header cells, the index of the first data row) among the first rows. A header of two
+    rows (时间 merged over 受理时间 | 办结时间: the merged cell's text stands in its first column
+    only) is read as one: a cell of the second row naming a field wins over the one above it."""
+    if not rows:
+        return [], 0
+    fields = fields or builtin_fields()
+    h = find_header_row(rows, fields, limit)
+    head = list(rows[h])
+    if h + 1 >= len(rows):
+        return head, h + 1
+    names = {normalize_header(n) for f in fields for n in f.names}
+    below = list(rows[h + 1])
+    known_below = [i for i, c in enumerate(below) if normalize_header(c) in names]
+    # a data row holds no field names; a second header row does (and the first had no name there)
+    if not known_below or any(i < len(head) and normalize_header(head[i]) in names for i in known_below):
+        return head, h + 1
+    width = max(len(head), len(below))
+    head += [None] * (width - len(head))
+    for i in known_below:
+        head[i] = below[i]
+    return head, h + 2
+
+
 def match_columns(headers: Sequence[object], mapping: dict[str, str] | None = None,
                   fields: Sequence[FieldDef] | None = None) -> ColumnMatch:
     """Map headers to fields: `mapping` (field name or key → header text) first, then the aliases.

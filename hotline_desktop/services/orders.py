@@ -28,7 +28,7 @@ from hotline_desktop.core.orders import (
     distinct_months,
     distinct_small,
     field_by_key,
-    find_header_row,
+    header_of,
     match_columns,
     month_of,
     normalize_header,
@@ -411,16 +411,16 @@ class OrderService:
         head = list(itertools.islice(it, 10))
         if not head:
             raise ServiceError(f"“{p.name}”是空的")
-        h = find_header_row(head)
+        header, start = header_of(head)
         try:
-            match = match_columns(head[h], mapping)
+            match = match_columns(header, mapping)
         except ValueError as e:
             raise ServiceError(str(e)) from None
         if match.missing:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
                 f"（文件中的列：{'、'.join(clip(h, 30) for h in match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parts, bad, chunk_dups = _read_chunks(it, head[h + 1:], h + 2, match, special)
+        parts, bad, chunk_dups = _read_chunks(it, head[start:], start + 1, match, special)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
         look, same_named = self._unit_names()

@@ -607,3 +607,31 @@ def test_an_unknown_unit_of_40000_characters_is_named_clipped(setup):
     with pytest.raises(ServiceError) as e:
         services.orders.plan("o.csv", rows=[["列" * 40000, "受理时间"], ["A1", "2026-11-02"]])
     assert len(str(e.value)) < 200 and f"{'列' * 30}…" in str(e.value)
+
+
+def test_a_two_row_header_with_merged_group_cells_is_read_as_one(setup, tmp_path):
+    # 时间 merged over 受理时间 | 应办结时间 | 办结时间: the header was the first row alone, so the
+    # file was refused for 缺少列：受理时间 (and the dialog offered only 时间 to map)
+    from openpyxl import Workbook
+
+    services, _ys, ids = setup
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["工单号", "处理部门", "时间", None, None, "满意度"])
+    ws.append([None, None, "受理时间", "应办结时间", "办结时间", None])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:B2")
+    ws.merge_cells("C1:E1")
+    ws.merge_cells("F1:F2")
+    ws.append(["A1", "梅林镇", "2026-11-02 09:00", "2026-11-10 17:30", "2026-11-09 10:00", "满意"])
+    ws.append(["A2", "储潭乡", "2026-11-03 09:00", "2026-11-10 17:30", "", "不满意"])
+    wb.save(tmp_path / "o.xlsx")
+    plan = services.orders.plan(tmp_path / "o.xlsx")
+    assert plan.problems == [] and plan.table.number == ["A1", "A2"]
+    assert plan.table.rows.tolist() == [3, 4]
+    assert plan.mapping["受理时间"] == "受理时间" and plan.mapping["工单编号"] == "工单号"
+    # a data row under a one-row header is data, even with a value that is also a header name (匿名)
+    f = tmp_path / "a.csv"
+    f.write_text("工单编号,承办单位,受理时间,匿名\nA1,梅林镇,2026-11-02 09:00,匿名\n", encoding="utf-8")
+    plan = services.orders.plan(f)
+    assert plan.problems == [] and plan.table.number == ["A1"] and plan.table.flags["anonymous"].tolist() == [True]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from hotline_desktop.core.orders import builtin_fields, find_header_row, match_columns
+from hotline_desktop.core.orders import builtin_fields, header_of, match_columns
 from hotline_desktop.core.text import clip
 from hotline_desktop.services.errors import ServiceError
 
@@ -171,8 +171,8 @@ class OrdersImportDialog(QDialog):
     def _file_read(self, head: list) -> None:
         if not isValid(self.summary):
             return
-        h = find_header_row(head) if head else 0
-        self.headers = [str(c).strip() for c in head[h] if c not in (None, "")] if head else []
+        header, _start = header_of(head)
+        self.headers = [str(c).strip() for c in header if c not in (None, "")]
         self._fill_boxes()
         self._apply_profile()
         missing = [f.name for f in builtin_fields() if f.required and not self.map_boxes[f.key].currentData()]
