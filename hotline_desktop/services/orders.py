@@ -102,21 +102,31 @@ def iter_table_file(path: str | Path) -> Iterator[list]:
     return table_file(path)[0]
 
 
-def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], str]]:
+def _line_count(p: Path) -> int:
+    """About how many rows a text file has (its line breaks; for progress only)."""
+    n = 0
+    with open(p, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n + 1
+
+
+def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], str], int]:
     """(the rows as iter_table_file gives them, the cells a workbook shows as empty although they
-    are not: (row0, col0) → reason, for formulas without a value and error values)."""
+    are not: (row0, col0) → reason, for formulas without a value and error values, about how many
+    rows there are)."""
     p = Path(path)
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        return _csv_rows(p), {}
+        return _csv_rows(p), {}, _line_count(p)
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:
         sheet = read_sheet(p)
     except ValueError as e:
         raise ServiceError(str(e)) from None
-    return iter(sheet.rows), sheet.special
+    return iter(sheet.rows), sheet.special, len(sheet.rows)
 
 
 def read_table_file(path: str | Path) -> list[list]:
@@ -124,14 +134,17 @@ def read_table_file(path: str | Path) -> list[list]:
 
 
 def _read_chunks(it: Iterator, chunk: list, first: int, match: ColumnMatch,
-                 special: dict[tuple[int, int], str]) -> tuple[list[OrderTable], list[BadRow], int]:
+                 special: dict[tuple[int, int], str], step: Callable[[int], None]
+                 ) -> tuple[list[OrderTable], list[BadRow], int]:
     """The data rows parsed CHUNK_ROWS at a time (`first`: the file's row number of the first):
-    the tables of good rows, the bad rows, the repeats dropped within chunks."""
+    the tables of good rows, the bad rows, the repeats dropped within chunks. step(rows read)
+    after each chunk (it raises to cancel)."""
     parts, bad, dups = [], [], 0
     while True:
         chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
         if not chunk:
             break
+        step(first + len(chunk) - 1)
         parsed = parse_orders(chunk, match, first_row=first, special=special)
         parts.append(parsed.table)
         bad += parsed.bad
@@ -390,13 +403,16 @@ class OrderService:
         return look, {k: v for k, v in ambiguous.items() if k not in look}
 
     def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
-             month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
-        """Read and check a file; ServiceError (Chinese) when it cannot be imported at all."""
+             month: str | None = None, rows: Sequence[Sequence] | None = None,
+             progress: Progress | None = None) -> OrderPlan:
+        """Read and check a file; ServiceError (Chinese) when it cannot be imported at all.
+        progress(rows done, rows in all) after the file is read and after each chunk of rows;
+        returning False cancels (InterruptedError; nothing is written by a check anyway)."""
         with gc_paused():
-            return self._plan(path, mapping, profile, month, rows)
+            return self._plan(path, mapping, profile, month, rows, progress)
 
-    def _plan(self, path, mapping, profile, month, rows) -> OrderPlan:
-        p = Path(path)
+    def _plan_mapping(self, mapping, profile, month) -> dict[str, str] | None:
+        """The column map a plan uses (a saved profile under the given one); the month checked."""
         if profile:
             profiles = self.profiles()
             if profile not in profiles:
@@ -407,7 +423,22 @@ class OrderService:
 
             if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
                 raise ServiceError(f"月份应写作 YYYY-MM：{month}")
-        it, special = (iter(rows), {}) if rows is not None else table_file(p)
+        return mapping
+
+    def _plan(self, path, mapping, profile, month, rows, progress=None) -> OrderPlan:
+        p = Path(path)
+        total = [len(rows) if rows is not None else 0]
+
+        def step(done: int) -> None:
+            if progress is not None and not progress(min(done, total[0]), max(total[0], 1)):
+                raise InterruptedError
+
+        mapping = self._plan_mapping(mapping, profile, month)
+        if rows is not None:
+            it, special = iter(rows), {}
+        else:
+            it, special, total[0] = table_file(p)
+        step(0)
         head = list(itertools.islice(it, 10))
         if not head:
             raise ServiceError(f"“{p.name}”是空的")
@@ -420,7 +451,7 @@ class OrderService:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
                 f"（文件中的列：{'、'.join(clip(h, 30) for h in match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parts, bad, chunk_dups = _read_chunks(it, head[start:], start + 1, match, special)
+        parts, bad, chunk_dups = _read_chunks(it, head[start:], start + 1, match, special, step)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
         look, same_named = self._unit_names()

@@ -386,3 +386,44 @@ def test_choosing_a_file_reads_it_off_the_gui_thread_and_a_later_choice_wins(qtb
         dlg.set_file(bad)
     assert "q.csv" in dlg.summary.text() and not dlg.check_button.isEnabled()
     dlg.close()
+
+
+def test_the_check_shows_progress_and_can_be_cancelled(qtbot, tab, tmp_path, monkeypatch):
+    # the check ran under a busy dialog without 取消: a big file held the window until it was read
+    import threading
+
+    import hotline_desktop.services.orders as orders_mod
+
+    monkeypatch.setattr(orders_mod, "CHUNK_ROWS", 500)
+    f = gen_orders.write(tmp_path / "o.csv", 3000, NAMES, MONTH)
+    dlg = tab.import_orders()
+    with qtbot.waitSignal(dlg.file_read, timeout=20000):
+        dlg.set_file(f)
+    orders = tab.services.orders
+    real_plan, seen = orders.plan, []
+    started, go_on = threading.Event(), threading.Event()
+
+    def plan(path, **kw):
+        progress = kw.pop("progress")
+
+        def step(done, total):
+            seen.append((done, total))
+            if done and not started.is_set():
+                started.set()
+                go_on.wait(10)
+            return progress(done, total)
+        return real_plan(path, progress=step, **kw)
+
+    monkeypatch.setattr(orders, "plan", plan)
+    with qtbot.waitSignal(dlg.failed, timeout=30000):
+        dlg.check_button.click()
+        qtbot.waitUntil(started.is_set, timeout=20000)
+        assert dlg.task.dialog.maximum() == 100  # a percentage, not a busy bar
+        dlg.task.cancel()
+        go_on.set()
+    assert dlg.summary.text() == "已取消检查。" and dlg.plan is None and not dlg.import_button.isEnabled()
+    assert 0 < seen[-1][0] < seen[-1][1]  # stopped part way
+    with qtbot.waitSignal(dlg.planned, timeout=30000):
+        dlg.check_button.click()
+    assert len(dlg.plan.table) == 3000
+    dlg.close()

@@ -255,7 +255,8 @@ class OrdersImportDialog(QDialog):
         self.import_button.setEnabled(ok)
 
     def check(self) -> None:
-        from hotline_desktop.gui.workers import run_in_background
+        """Check the file in a worker, with progress and 取消 (a big file takes a while)."""
+        from hotline_desktop.gui.workers import run_with_progress
 
         orders, path, mapping = self.services.orders, self.path, self.mapping()
         month = self.month if self.month_check.isChecked() else None
@@ -263,8 +264,14 @@ class OrdersImportDialog(QDialog):
         self._gen += 1
         gen = self._gen
         self._aliases_checked = orders.aliases()
-        self.task = run_in_background(self, self.tr("正在检查工单明细…"),
-                                      lambda: orders.plan(path, mapping=mapping, month=month),
+
+        def work(progress, cancelled):
+            def step(done, total):
+                progress(100 * done // max(1, total))
+                return not cancelled()
+            return orders.plan(path, mapping=mapping, month=month, progress=step)
+
+        self.task = run_with_progress(self, self.tr("正在检查工单明细…"), work,
                                       lambda p: gen == self._gen and self._planned(p),
                                       lambda e: gen == self._gen and self._failed(e))
 
@@ -278,7 +285,9 @@ class OrdersImportDialog(QDialog):
         self.planned.emit(plan)
 
     def _failed(self, e: BaseException) -> None:
-        self.summary.setText(str(e))
+        if not isValid(self.summary):
+            return
+        self.summary.setText(self.tr("已取消检查。") if isinstance(e, InterruptedError) else str(e))
         self.plan = None
         self._update_buttons()
         self.failed.emit(str(e))
