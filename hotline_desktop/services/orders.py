@@ -133,6 +133,20 @@ def read_table_file(path: str | Path) -> list[list]:
     return list(iter_table_file(path))
 
 
+def _refuse_repeated_headers(name: str, match: ColumnMatch) -> None:
+    """A field's header that the file has twice (two 受理时间 columns): which one is meant cannot
+    be told (the first was used silently), nor picked by its name in a column map."""
+    from hotline_desktop.core.xlsx import column_letter
+
+    norm = [normalize_header(h) for h in match.headers]
+    for key, i in sorted(match.columns.items(), key=lambda kv: kv[1]):
+        same = [j for j, h in enumerate(norm) if h == norm[i]]
+        if len(same) > 1:
+            cols = "、".join(column_letter(j) for j in same)
+            raise ServiceError(f"“{clip(name, 60)}”中“{clip(match.headers[i], 30)}”列出现了 {len(same)} 次（第 {cols} 列），"
+                               f"无法确定{field_by_key(key).name}用哪一列：请在文件中把不用的一列改名后再导入")
+
+
 def _read_chunks(it: Iterator, chunk: list, first: int, match: ColumnMatch,
                  special: dict[tuple[int, int], str], step: Callable[[int], None]
                  ) -> tuple[list[OrderTable], list[BadRow], int]:
@@ -447,6 +461,7 @@ class OrderService:
             match = match_columns(header, mapping)
         except ValueError as e:
             raise ServiceError(str(e)) from None
+        _refuse_repeated_headers(p.name, match)
         if match.missing:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"

@@ -635,3 +635,14 @@ def test_a_two_row_header_with_merged_group_cells_is_read_as_one(setup, tmp_path
     f.write_text("工单编号,承办单位,受理时间,匿名\nA1,梅林镇,2026-11-02 09:00,匿名\n", encoding="utf-8")
     plan = services.orders.plan(f)
     assert plan.problems == [] and plan.table.number == ["A1"] and plan.table.flags["anonymous"].tolist() == [True]
+
+
+def test_a_field_header_the_file_has_twice_is_refused_naming_both_columns(setup):
+    # two 受理时间 columns (one the platform's 首次受理, one a re-accept): the first was used silently
+    services, _ys, _ids = setup
+    rows = [HEADER + ["受理时间"], order("A1") + ["2026-12-01 09:00"]]
+    with pytest.raises(ServiceError, match=r"“o.csv”中“受理时间”列出现了 2 次（第 C、J 列），无法确定受理时间用哪一列"):
+        services.orders.plan("o.csv", rows=rows)
+    # a repeated header no field reads is fine
+    plan = services.orders.plan("o.csv", rows=[HEADER + ["备注", "备注"], order("A1") + ["x", "y"]])
+    assert plan.problems == [] and len(plan.table) == 1
