@@ -62,7 +62,7 @@ class OrdersImportDialog(QDialog):
         row = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText(self.tr("平台导出的工单明细（xlsx / xls / csv）"))
+        self.file_edit.setPlaceholderText(self.tr("平台导出的工单明细（xlsx / csv / txt）"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self.browse)
         row.addWidget(self.file_edit, 1)
