@@ -56,6 +56,7 @@ class ParsedKb:
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # field → "C（问题）"
+    number_codes: set[int] = field(default_factory=set)  # Excel rows whose 单位编码 cell is a number
 
 
 def parse_date_cell(v) -> date | None:
@@ -154,6 +155,8 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
         if not any(vals.values()) and not special:
             continue
         out.total_rows += 1
+        if isinstance(cells["unit_code"], int | float) and not isinstance(cells["unit_code"], bool):
+            out.number_codes.add(excel_row)
         draft, problems = _read_kb_row(cells, vals, excel_row, out.columns, seen)
         if special:
             hidden = {out.columns[f] for f in special}

@@ -360,3 +360,13 @@ def test_a_withdrawn_entrys_question_can_be_imported_again(k, services, tmp_path
     assert plan.problems == [] and len(plan.drafts) == 1
     services.kb_io.apply(plan)
     assert sorted(r.status for r in k.list()) == ["draft", "withdrawn"]
+
+
+def test_a_unit_code_typed_as_a_number_that_lost_its_leading_zero_is_explained(k, services, tmp_path):
+    # 单位编码 007 typed into a number cell is 7: the import said only 单位编码“7”不存在
+    services.units.create(UnitDraft(code="007", name="区城管局", kind="department"))
+    plan = services.kb_io.plan(_workbook(tmp_path / "n.xlsx", [(7, "社会民生", "问？", "答。", "", "", "", "", ""),
+                                                              ("007", "社会民生", "问二？", "答。", "", "", "", "", "")]))
+    assert [str(p) for p in plan.problems] == [
+        "第 2 行 A（单位编码）列：单位编码“7”不存在（这个单元格是数字，编码开头的 0 会丢失：请把该列设为文本格式后重新填写）"]
+    assert list(plan.drafts) == [3]
