@@ -116,6 +116,8 @@ def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], 
     are not: (row0, col0) → reason, for formulas without a value and error values, about how many
     rows there are)."""
     p = Path(path)
+    if p.is_dir():
+        raise ServiceError(f"“{clip(p.name, 60)}”是文件夹，请选择平台导出的工单明细文件")
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):

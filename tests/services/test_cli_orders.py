@@ -202,3 +202,10 @@ def test_a_csv_with_an_unpaired_quote_is_a_chinese_message_not_an_internal_error
     err = capsys.readouterr().err
     assert "“q.csv”第 3 行起的内容无法按 csv 读取" in err and "内部错误" not in err
     assert _orders(data_dir)[0] == []
+
+
+def test_a_folder_given_as_the_file_is_named_a_folder(data_dir, tmp_path, capsys):
+    d = tmp_path / "导出.csv"
+    d.mkdir()
+    assert run("--data-dir", data_dir, "orders", "import", d) == 2
+    assert "“导出.csv”是文件夹，请选择平台导出的工单明细文件" in capsys.readouterr().err  # was 找不到文件
