@@ -52,7 +52,7 @@ def _check_import(args) -> tuple[dict, str | None]:
 
 def _existing_file(path: str) -> None:
     if Path(path).is_dir():
-        raise CliError(f"“{clip(Path(path).name, 60)}”是文件夹，请选择平台导出的工单明细文件")
+        raise CliError(f"“{clip(Path(path).name, 60)}”是文件夹，请指定一个文件")
     if not Path(path).is_file():
         raise CliError(f"找不到文件：{clip(path, 80)}")
 

@@ -208,4 +208,6 @@ def test_a_folder_given_as_the_file_is_named_a_folder(data_dir, tmp_path, capsys
     d = tmp_path / "导出.csv"
     d.mkdir()
     assert run("--data-dir", data_dir, "orders", "import", d) == 2
-    assert "“导出.csv”是文件夹，请选择平台导出的工单明细文件" in capsys.readouterr().err  # was 找不到文件
+    assert "“导出.csv”是文件夹，请指定一个文件" in capsys.readouterr().err  # was 找不到文件
+    assert run("--data-dir", data_dir, "orders", "reconcile", d, "--month", "2026-11") == 2
+    assert "“导出.csv”是文件夹" in capsys.readouterr().err
