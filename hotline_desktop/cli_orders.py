@@ -46,9 +46,15 @@ def _check_import(args) -> tuple[dict, str | None]:
     except ValueError as e:
         raise CliError(str(e)) from None
     month = _month(args.month) if args.month else None
-    if not Path(args.file).is_file():
-        raise CliError(f"找不到文件：{clip(args.file, 80)}")
+    _existing_file(args.file)
     return mapping, month
+
+
+def _existing_file(path: str) -> None:
+    if Path(path).is_dir():
+        raise CliError(f"“{clip(Path(path).name, 60)}”是文件夹，请指定一个文件")
+    if not Path(path).is_file():
+        raise CliError(f"找不到文件：{clip(path, 80)}")
 
 
 def _check_explain(args) -> tuple[str, Path | None]:
@@ -57,8 +63,7 @@ def _check_explain(args) -> tuple[str, Path | None]:
 
 def _check_reconcile(args) -> tuple[str, Path | None]:
     month, out = _month(args.month), _out(args.out)
-    if not Path(args.report).is_file():
-        raise CliError(f"找不到文件：{clip(args.report, 80)}")
+    _existing_file(args.report)
     return month, out
 
 

@@ -20,7 +20,7 @@ from hotline_desktop.core.excel_units import (
 )
 from hotline_desktop.core.kb import Content, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_rows, set_text
+from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_sheet, set_text
 
 # (field, header, width, help); the first four are required
 IMPORT_COLUMNS: list[tuple[str, str, int, str]] = [
@@ -56,6 +56,7 @@ class ParsedKb:
     problems: list[ImportProblem] = field(default_factory=list)
     total_rows: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # field → "C（问题）"
+    number_codes: set[int] = field(default_factory=set)  # Excel rows whose 单位编码 cell is a number
 
 
 def parse_date_cell(v) -> date | None:
@@ -129,7 +130,8 @@ def _read_kb_row(cells: dict, vals: dict[str, str], excel_row: int, columns: dic
 
 def parse_kb_workbook(path: str | Path) -> ParsedKb:
     """Read every row and check it on its own; nothing is written."""
-    rows = read_rows(path)
+    sheet = read_sheet(path)
+    rows = sheet.rows
     out = ParsedKb()
     known = {h: f for f, h, _, _ in IMPORT_COLUMNS} | ALIASES
     head_idx = find_header(rows, known, None)  # a title row above the header is fine
@@ -147,10 +149,20 @@ def parse_kb_workbook(path: str | Path) -> ParsedKb:
         raw, excel_row = rows[i], i + 1
         cells = {f: (raw[c] if c < len(raw) else None) for f, c in colmap.items()}
         vals = {f: cell_text(v) for f, v in cells.items()}
-        if not any(vals.values()):
+        # a formula without a computed value or an error value (#N/A) reads as empty: it is that
+        # cell's problem, not an empty question, nor an effective date silently left out
+        special = {f: sheet.problem(i, c) for f, c in colmap.items() if sheet.problem(i, c)} if sheet.special else {}
+        if not any(vals.values()) and not special:
             continue
         out.total_rows += 1
+        if isinstance(cells["unit_code"], int | float) and not isinstance(cells["unit_code"], bool):
+            out.number_codes.add(excel_row)
         draft, problems = _read_kb_row(cells, vals, excel_row, out.columns, seen)
+        if special:
+            hidden = {out.columns[f] for f in special}
+            problems = [ImportProblem(excel_row, out.columns[f], reason) for f, reason in special.items()] + [
+                p for p in problems if p.column not in hidden]
+            draft = None
         if draft is None:
             out.problems.extend(problems)
         else:

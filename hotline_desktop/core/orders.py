@@ -21,12 +21,19 @@ from pathlib import Path
 
 import numpy as np
 
+from hotline_desktop.core.text import TextProblem, clean_text, clip
 from hotline_desktop.core.xlsx import cell_text
 
 NAT = np.iinfo(np.int64).min
+MAX_NUMBER = 64  # characters of a 工单编号 (work_orders.number is VARCHAR(64))
 FIELD_TYPES = ("text", "datetime", "int", "bool", "choice")
 _EPOCH = datetime(1970, 1, 1)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# the years a work-order time may fall in: 0001-01-01 or 2926-11-03 is a typo, and a month outside
+# four-digit years cannot even be named (YYYY-MM)
+FIRST_YEAR, LAST_YEAR = 1970, 2099
+_TIME_MIN = int((datetime(FIRST_YEAR, 1, 1) - _EPOCH).total_seconds())
+_TIME_END = int((datetime(LAST_YEAR + 1, 1, 1) - _EPOCH).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,31 @@ def find_header_row(rows: Sequence[Sequence[object]], fields: Sequence[FieldDef]
         if hits > best_hits:
             best, best_hits = i, hits
     return best
+
+
+def header_of(rows: Sequence[Sequence[object]], fields: Sequence[FieldDef] | None = None,
+              limit: int = 10) -> tuple[list[object], int]:
+    """(the header cells, the index of the first data row) among the first rows. A header of two
+    rows (时间 merged over 受理时间 | 办结时间: the merged cell's text stands in its first column
+    only) is read as one: a cell of the second row naming a field wins over the one above it."""
+    if not rows:
+        return [], 0
+    fields = fields or builtin_fields()
+    h = find_header_row(rows, fields, limit)
+    head = list(rows[h])
+    if h + 1 >= len(rows):
+        return head, h + 1
+    names = {normalize_header(n) for f in fields for n in f.names}
+    below = list(rows[h + 1])
+    known_below = [i for i, c in enumerate(below) if normalize_header(c) in names]
+    # a data row holds no field names; a second header row does (and the first had no name there)
+    if not known_below or any(i < len(head) and normalize_header(head[i]) in names for i in known_below):
+        return head, h + 1
+    width = max(len(head), len(below))
+    head += [None] * (width - len(head))
+    for i in known_below:
+        head[i] = below[i]
+    return head, h + 2
 
 
 def match_columns(headers: Sequence[object], mapping: dict[str, str] | None = None,
@@ -471,6 +503,11 @@ def _time_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
                 flag(i, f"{f.name}“{cell_text(v)[:30]}”不是有效的日期时间")
             else:
                 arr[i] = s
+    far = (arr != NAT) & ((arr < _TIME_MIN) | (arr >= _TIME_END))
+    if far.any():
+        for i in np.nonzero(far)[0].tolist():
+            flag(i, f"{f.name}“{cell_text(col[i])[:30]}”的年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间")
+        arr[far] = NAT
     return arr
 
 
@@ -516,6 +553,35 @@ _COLUMN_PARSERS = {"datetime": _time_column, "int": _count_column, "choice": _ch
                    "bool": _bool_column}
 
 
+def _flag_numbers(number: list[str], flag) -> None:
+    """A 工单编号 longer than the store holds, or with an invisible character (a control, a
+    direction override, a zero-width space: it would look like another order's number)."""
+    if not number or (max(map(len, number)) <= MAX_NUMBER and "".join(number).isprintable()):
+        return
+    for i, t in enumerate(number):
+        if len(t) > MAX_NUMBER:
+            flag(i, f"工单编号过长（{len(t)} 个字符，最多 {MAX_NUMBER} 个）")
+        elif not t.isprintable():
+            ch = next(c for c in t if not c.isprintable())
+            shown = clip("".join(c if c.isprintable() else "?" for c in t), 30)
+            flag(i, f"工单编号“{shown}”含有不可见的字符（U+{ord(ch):04X}）")
+
+
+def _cleaned(texts: list[str], key: str, flag) -> list[str]:
+    """A unit name, code or route as stored: controls and direction overrides removed (core.text)."""
+    if not texts or "".join(texts).isprintable():
+        return texts
+    out = list(texts)
+    for i, t in enumerate(texts):
+        if not t.isprintable():
+            try:
+                out[i] = clean_text(t)
+            except TextProblem as e:
+                flag(i, f"{field_by_key(key).name}{e.reason}")
+                out[i] = ""
+    return out
+
+
 def _flag_missing_ids(number: list[str], unit: list[str], unit_code: list[str], flag) -> None:
     if "" in number:
         for i in [i for i, v in enumerate(number) if not v]:
@@ -539,16 +605,25 @@ def _flag_times(times: dict[str, np.ndarray], bad: dict[int, list[str]], flag,
             flag(int(i), "办结时间早于受理时间")
 
 
-def _kept_rows(bad: dict[int, list[str]], number: list[str]) -> tuple[np.ndarray, int]:
+def _blank_rows(rows: Sequence[Sequence[object]], number: list[str]) -> set[int]:
+    """Rows with nothing in any cell (a csv's trailing empty lines, a sheet's formatted but empty
+    rows): skipped, not bad. Only rows without a 工单编号 are looked at."""
+    if "" not in number:
+        return set()
+    return {i for i, v in enumerate(number) if not v and all(c is None or not cell_text(c) for c in rows[i])}
+
+
+def _kept_rows(bad: dict[int, list[str]], number: list[str], blank: set[int]) -> tuple[np.ndarray, int]:
     """(indexes of the rows kept: good, the last of a repeated 工单编号; how many repeats were dropped)."""
     n = len(number)
-    if bad:
+    if bad or blank:
         keep = np.ones(n, bool)
         keep[list(bad)] = False
+        keep[list(blank)] = False
         good = np.nonzero(keep)[0]
     else:
         good = np.arange(n, dtype=np.int64)
-    good_numbers = _gather(number, good.tolist()) if bad else number
+    good_numbers = _gather(number, good.tolist()) if bad or blank else number
     dups = len(good_numbers) - len(set(good_numbers))
     if dups:
         last = dict(zip(good_numbers, good.tolist(), strict=True))
@@ -556,13 +631,31 @@ def _kept_rows(bad: dict[int, list[str]], number: list[str]) -> tuple[np.ndarray
     return good, dups
 
 
+def _flag_special(special: dict[tuple[int, int], str], match: ColumnMatch, first_row: int, n: int,
+                  fields: Sequence[FieldDef], flag) -> set[int]:
+    """A mapped cell the workbook holds a formula without a value or an error value in (#N/A):
+    read as empty it would be an order not completed, a count of 0 … so its row is bad. Returns
+    the rows flagged."""
+    names = {i: field_by_key(k, fields).name for k, i in match.columns.items()}
+    rows = set()
+    for (r0, c0), reason in special.items():
+        i = r0 + 1 - first_row
+        if 0 <= i < n and c0 in names:
+            flag(i, f"{names[c0]}：{reason}")
+            rows.add(i)
+    return rows
+
+
 def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row: int = 2,
-                 fields: Sequence[FieldDef] | None = None) -> ParsedOrders:
+                 fields: Sequence[FieldDef] | None = None,
+                 special: dict[tuple[int, int], str] | None = None) -> ParsedOrders:
     """Data rows (after the header) → an OrderTable of the good rows and the bad rows listed.
 
     `first_row` is the file's row number of rows[0]. A bad row: no 工单编号 or 承办单位, a time that
     is not a time, 受理时间 missing, 办结 before 受理, a count that is not a whole number ≥ 0, a value
-    outside a choice field's values. A repeated 工单编号 keeps the later row (dedup)."""
+    outside a choice field's values. A repeated 工单编号 keeps the later row (dedup). A row with
+    every cell empty is skipped. `special`: (row0, col0) of the file → why a cell read as empty is
+    not (core.xlsx.Sheet.special)."""
     fields = fields or builtin_fields()
     n = len(rows)
     cols = match.columns
@@ -579,16 +672,23 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
             return None
         return transposed[i] if n else []
 
+    blank: set[int] = set()
+
     def flag(i: int, reason: str) -> None:
-        bad.setdefault(i, []).append(reason)
+        if i not in blank:
+            bad.setdefault(i, []).append(reason)
 
     def text_column(key: str) -> list[str]:
         return _texts(column(key)) if key in cols else [""] * n
 
     number = text_column("number")
-    unit = _shared(text_column("unit"))
-    unit_code = _shared(text_column("unit_code"))
-    route = _shared(text_column("route"))
+    unit = _shared(_cleaned(text_column("unit"), "unit", flag))
+    unit_code = _shared(_cleaned(text_column("unit_code"), "unit_code", flag))
+    route = _shared(_cleaned(text_column("route"), "route", flag))
+    blank |= _blank_rows(rows, number)
+    if special:
+        blank -= _flag_special(special, match, first_row, n, fields, lambda i, r: bad.setdefault(i, []).append(r))
+    _flag_numbers(number, flag)
     _flag_missing_ids(number, unit, unit_code, flag)
     typed: dict[str, dict[str, np.ndarray]] = {t: {} for t in _COLUMN_PARSERS}
     for f in fields:
@@ -599,7 +699,7 @@ def parse_orders(rows: Sequence[Sequence[object]], match: ColumnMatch, first_row
     _flag_times(times, bad, flag, fields)
     rownums = np.arange(first_row, first_row + n, dtype=np.int32)
     bad_rows = [BadRow(int(rownums[i]), "；".join(bad[i])) for i in sorted(bad)]
-    good, dups = _kept_rows(bad, number)
+    good, dups = _kept_rows(bad, number, blank)
     table = OrderTable(number, unit, unit_code, times, typed["int"], typed["choice"], typed["bool"], route,
                        rownums, np.zeros(n, np.int64))
     return ParsedOrders(table.take(good) if len(good) != n else table, bad_rows, dups)

@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from hotline_desktop.core.gc_pause import gc_paused
-from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form
+from hotline_desktop.core.kb import SUPERSEDED, EntryFacts, FeedbackFacts, Form, Status
 from hotline_desktop.db.dialect import driver_sql, is_sqlite, like_escape, sync_ids
 from hotline_desktop.db.models import KbCheck, KbEntry, KbEvent, KbFeedback, KbVersion
 from hotline_desktop.db.repositories import operator_of
@@ -405,9 +405,11 @@ class KbRepository:
         ).scalar_one()
 
     def unit_questions(self) -> set[tuple[int, str]]:
+        """(unit id, question) of every entry in use: a withdrawn entry's question may come again
+        (nothing can bring a withdrawn entry back, so its unit submits it anew)."""
         q = text("SELECT e.unit_id, v.question FROM kb_entries e JOIN kb_versions v ON v.entry_id = e.id "
-                 "WHERE v.status != :sup")
-        return {(u, qq) for u, qq in self.s.execute(q, {"sup": SUPERSEDED})}
+                 "WHERE v.status != :sup AND e.status != :wd")
+        return {(u, qq) for u, qq in self.s.execute(q, {"sup": SUPERSEDED, "wd": Status.WITHDRAWN.value})}
 
     # -- search ---------------------------------------------------------------------------------
     def search_ids(self, query: str, limit: int | None = None) -> list[int]:

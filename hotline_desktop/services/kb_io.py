@@ -60,8 +60,10 @@ class KbImportExport:
         for row, d in sorted(parsed.drafts.items()):
             unit_id = codes.get(d.unit_code)
             if unit_id is None:
+                hint = ("（这个单元格是数字，编码开头的 0 会丢失：请把该列设为文本格式后重新填写）"
+                        if row in parsed.number_codes else "")
                 plan.problems.append(ImportProblem(row, parsed.columns["unit_code"],
-                                                   f"单位编码“{kb.clip(d.unit_code)}”不存在"))
+                                                   f"单位编码“{kb.clip(d.unit_code)}”不存在{hint}"))
                 continue
             if (unit_id, d.content.question) in existing:
                 plan.problems.append(ImportProblem(row, parsed.columns["question"],

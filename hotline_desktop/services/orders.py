@@ -27,14 +27,15 @@ from hotline_desktop.core.orders import (
     dedup_last,
     distinct_months,
     distinct_small,
-    find_header_row,
+    field_by_key,
+    header_of,
     match_columns,
     month_of,
     normalize_header,
     parse_orders,
 )
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import read_rows
+from hotline_desktop.core.xlsx import read_sheet
 from hotline_desktop.db.orders_repository import OrdersRepository
 from hotline_desktop.db.repositories import AuditRepository, UnitRepository, ValueRepository
 from hotline_desktop.services.errors import ServiceError
@@ -44,10 +45,18 @@ Progress = Callable[[int, int], bool]  # (done, total) → keep going
 CHUNK_ROWS = 100_000  # rows parsed at a time
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ENCODINGS_TEXT = "UTF-8、UTF-16（Excel 的“Unicode 文本”）或 GB18030/GBK"
+
+
 def _csv_encoding(p: Path) -> str:
-    """UTF-8 when the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
+    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"), UTF-8 when
+    the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
     import codecs
 
+    with open(p, "rb") as f:
+        if f.read(2) in _UTF16_BOMS:
+            return "utf-16"
     dec = codecs.getincrementaldecoder("utf-8-sig")()
     try:
         with open(p, "rb") as f:
@@ -59,29 +68,111 @@ def _csv_encoding(p: Path) -> str:
     return "utf-8-sig"
 
 
+def _csv_delimiter(first_line: str) -> str:
+    """The separator of a text export: a comma, or the tab (Excel's 文本文件/Unicode 文本) or
+    semicolon the header line holds more of."""
+    return max((",", "\t", ";"), key=first_line.count) if first_line else ","
+
+
+def _csv_rows(p: Path) -> Iterator[list]:
+    """The rows of a csv/txt; ServiceError (Chinese, naming the file and line) for a file that is
+    neither UTF-8, UTF-16 nor GB18030, or whose quotes do not pair up."""
+    enc = _csv_encoding(p)
+    line = 0
+    try:
+        with open(p, encoding=enc, newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            reader = csv.reader(f, delimiter=_csv_delimiter(first.lstrip("\ufeff")))
+            for row in reader:
+                line = reader.line_num
+                yield row
+    except UnicodeDecodeError:
+        raise ServiceError(f"“{clip(p.name, 60)}”第 {line + 1} 行附近的文字无法识别：文件应为 {_ENCODINGS_TEXT} 编码"
+                           ) from None
+    except csv.Error:
+        raise ServiceError(f"“{clip(p.name, 60)}”第 {line + 1} 行起的内容无法按 csv 读取"
+                           "（多半是某个单元格的引号没有成对，或单元格过长）") from None
+
+
 def iter_table_file(path: str | Path) -> Iterator[list]:
-    """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8 or GB18030
-    (detected), one at a time: a city year of orders is never held as text cells all at once."""
+    """Rows of an xlsx/xls (python-calamine, as core.xlsx reads) or a csv in UTF-8, UTF-16 or
+    GB18030 (detected; comma, tab or semicolon separated), one at a time: a city year of orders is
+    never held as text cells all at once."""
+    return table_file(path)[0]
+
+
+def _line_count(p: Path) -> int:
+    """About how many rows a text file has (its line breaks; for progress only)."""
+    n = 0
+    with open(p, "rb") as f:
+        while block := f.read(1 << 20):
+            n += block.count(b"\n")
+    return n + 1
+
+
+def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], str], int]:
+    """(the rows as iter_table_file gives them, the cells a workbook shows as empty although they
+    are not: (row0, col0) → reason, for formulas without a value and error values, about how many
+    rows there are)."""
     p = Path(path)
+    if p.is_dir():
+        raise ServiceError(f"“{clip(p.name, 60)}”是文件夹，请选择平台导出的工单明细文件")
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        enc = _csv_encoding(p)
-
-        def gen():
-            with open(p, encoding=enc, newline="") as f:
-                yield from csv.reader(f)
-        return gen()
+        return _csv_rows(p), {}, _line_count(p)
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:
-        return iter(read_rows(p))
+        sheet = read_sheet(p)
     except ValueError as e:
         raise ServiceError(str(e)) from None
+    return iter(sheet.rows), sheet.special, len(sheet.rows)
 
 
 def read_table_file(path: str | Path) -> list[list]:
     return list(iter_table_file(path))
+
+
+def _refuse_repeated_headers(name: str, match: ColumnMatch) -> None:
+    """A field's header that the file has twice (two 受理时间 columns): which one is meant cannot
+    be told (the first was used silently), nor picked by its name in a column map."""
+    from hotline_desktop.core.xlsx import column_letter
+
+    norm = [normalize_header(h) for h in match.headers]
+    for key, i in sorted(match.columns.items(), key=lambda kv: kv[1]):
+        same = [j for j, h in enumerate(norm) if h == norm[i]]
+        if len(same) > 1:
+            cols = "、".join(column_letter(j) for j in same)
+            raise ServiceError(f"“{clip(name, 60)}”中“{clip(match.headers[i], 30)}”列出现了 {len(same)} 次（第 {cols} 列），"
+                               f"无法确定{field_by_key(key).name}用哪一列：请在文件中把不用的一列改名后再导入")
+
+
+def _read_chunks(it: Iterator, chunk: list, first: int, match: ColumnMatch,
+                 special: dict[tuple[int, int], str], step: Callable[[int], None]
+                 ) -> tuple[list[OrderTable], list[BadRow], int]:
+    """The data rows parsed CHUNK_ROWS at a time (`first`: the file's row number of the first):
+    the tables of good rows, the bad rows, the repeats dropped within chunks. step(rows read)
+    after each chunk (it raises to cancel)."""
+    parts, bad, dups = [], [], 0
+    while True:
+        chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
+        if not chunk:
+            break
+        step(first + len(chunk) - 1)
+        parsed = parse_orders(chunk, match, first_row=first, special=special)
+        parts.append(parsed.table)
+        bad += parsed.bad
+        dups += parsed.duplicates
+        first += len(chunk)
+        chunk = []
+    # such cells past the last row the reader gave (it ends at the last value): rows of their own
+    mapped = {i: field_by_key(k).name for k, i in match.columns.items()}
+    for (r0, c0), reason in sorted(special.items()):
+        if r0 + 1 >= first and c0 in mapped:
+            bad.append(BadRow(r0 + 1, f"{mapped[c0]}：{reason}"))
+    return parts, bad, dups
 
 
 @dataclass
@@ -97,13 +188,21 @@ class OrderPlan:
     duplicates: int = 0
     replaced: dict[str, int] = field(default_factory=dict)  # month → stored orders it replaces
     mapping: dict[str, str] = field(default_factory=dict)  # field name → header (for a profile)
+    # an unmatched name that several units of the register bear → "code name" of each
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
         out = [str(b) for b in self.bad]
         for name, rows in sorted(self.unmatched.items()):
             shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-            out.append(f"承办单位“{name}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
+            many = self.ambiguous.get(name)
+            if many:
+                out.append(f"承办单位“{clip(name)}”在单位名册中有 {len(many)} 个同名单位（{'、'.join(many)}），"
+                           f"无法确定是哪一个：请对应到单位（保存为别名）或在文件中写单位编码"
+                           f"（第 {shown} 行，共 {len(rows)} 行）")
+            else:
+                out.append(f"承办单位“{clip(name)}”在单位名册中找不到（第 {shown} 行，共 {len(rows)} 行）")
         return out
 
     @property
@@ -291,25 +390,45 @@ class OrderService:
 
     # -- import -----------------------------------------------------------------------------------
     def _unit_lookup(self) -> dict[str, int]:
+        return self._unit_names()[0]
+
+    def _unit_names(self) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """(normalized code, alias or name → unit id; a name several units bear → their "code name").
+
+        A name borne by several units (社区 of the same name under two 街道) matches none of them,
+        unless only one of them is active (a unit replaced by a new one of the same name): the
+        orders are never put on a namesake silently. A saved alias and a code always match."""
         with self.store.session() as s:
             rows = UnitRepository(s).rows()
             aliases = OrdersRepository(s).aliases()
-        look: dict[str, int] = {}
+        by_name: dict[str, list] = {}
         for u in rows:
-            look.setdefault(normalize_header(u.name), u.id)
+            by_name.setdefault(normalize_header(u.name), []).append(u)
+        look: dict[str, int] = {}
+        ambiguous: dict[str, list[str]] = {}
+        for key, us in by_name.items():
+            active = [u for u in us if u.active]
+            if len(us) == 1 or len(active) == 1:
+                look[key] = (us if len(us) == 1 else active)[0].id
+            else:
+                ambiguous[key] = [f"{u.code} {u.parent_name + u.name if u.parent_name else u.name}"
+                                  for u in (active or us)]
         look.update(aliases)
         for u in rows:
             look[normalize_header(u.code)] = u.id  # a code always wins
-        return look
+        return look, {k: v for k, v in ambiguous.items() if k not in look}
 
     def plan(self, path: str | Path, *, mapping: dict[str, str] | None = None, profile: str | None = None,
-             month: str | None = None, rows: Sequence[Sequence] | None = None) -> OrderPlan:
-        """Read and check a file; ServiceError (Chinese) when it cannot be imported at all."""
+             month: str | None = None, rows: Sequence[Sequence] | None = None,
+             progress: Progress | None = None) -> OrderPlan:
+        """Read and check a file; ServiceError (Chinese) when it cannot be imported at all.
+        progress(rows done, rows in all) after the file is read and after each chunk of rows;
+        returning False cancels (InterruptedError; nothing is written by a check anyway)."""
         with gc_paused():
-            return self._plan(path, mapping, profile, month, rows)
+            return self._plan(path, mapping, profile, month, rows, progress)
 
-    def _plan(self, path, mapping, profile, month, rows) -> OrderPlan:
-        p = Path(path)
+    def _plan_mapping(self, mapping, profile, month) -> dict[str, str] | None:
+        """The column map a plan uses (a saved profile under the given one); the month checked."""
         if profile:
             profiles = self.profiles()
             if profile not in profiles:
@@ -320,34 +439,39 @@ class OrderService:
 
             if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
                 raise ServiceError(f"月份应写作 YYYY-MM：{month}")
-        it = iter(rows) if rows is not None else iter_table_file(p)
+        return mapping
+
+    def _plan(self, path, mapping, profile, month, rows, progress=None) -> OrderPlan:
+        p = Path(path)
+        total = [len(rows) if rows is not None else 0]
+
+        def step(done: int) -> None:
+            if progress is not None and not progress(min(done, total[0]), max(total[0], 1)):
+                raise InterruptedError
+
+        mapping = self._plan_mapping(mapping, profile, month)
+        if rows is not None:
+            it, special = iter(rows), {}
+        else:
+            it, special, total[0] = table_file(p)
+        step(0)
         head = list(itertools.islice(it, 10))
         if not head:
             raise ServiceError(f"“{p.name}”是空的")
-        h = find_header_row(head)
+        header, start = header_of(head)
         try:
-            match = match_columns(head[h], mapping)
+            match = match_columns(header, mapping)
         except ValueError as e:
             raise ServiceError(str(e)) from None
+        _refuse_repeated_headers(p.name, match)
         if match.missing:
             raise ServiceError(
                 f"“{p.name}”缺少列：{'、'.join(f.name for f in match.missing)}"
-                f"（文件中的列：{'、'.join(match.headers[:30])}；可用 --map 字段=列名 指定）")
-        parts, bad, first, chunk_dups = [], [], h + 2, 0
-        chunk = head[h + 1:]
-        while True:
-            chunk += list(itertools.islice(it, CHUNK_ROWS - len(chunk)))
-            if not chunk:
-                break
-            parsed = parse_orders(chunk, match, first_row=first)
-            parts.append(parsed.table)
-            bad += parsed.bad
-            chunk_dups += parsed.duplicates
-            first += len(chunk)
-            chunk = []
+                f"（文件中的列：{'、'.join(clip(h, 30) for h in match.headers[:30])}；可用 --map 字段=列名 指定）")
+        parts, bad, chunk_dups = _read_chunks(it, head[start:], start + 1, match, special, step)
         t, dups = dedup_last(OrderTable.concat(parts))  # numbers repeated across chunks
         dups += chunk_dups
-        look = self._unit_lookup()
+        look, same_named = self._unit_names()
         unmatched: dict[str, list[int]] = {}
         memo = {(code, name): (look.get(normalize_header(code)) if code else None) or look.get(normalize_header(name)) or 0
                 for code, name in set(zip(t.unit_code, t.unit, strict=True))}  # a few hundred pairs → unit id (0: none)
@@ -371,8 +495,10 @@ class OrderService:
             months = [month]
         with self.store.session() as s:
             counts = OrdersRepository(s).month_counts()
+        ambiguous = {name: same_named[normalize_header(name)] for name in unmatched
+                     if normalize_header(name) in same_named}
         return OrderPlan(p.name, match, t, bad, unmatched, months, dups,
-                         {m: counts[m] for m in months if m in counts}, match.mapping_names())
+                         {m: counts[m] for m in months if m in counts}, match.mapping_names(), ambiguous)
 
     def apply(self, plan: OrderPlan, *, only_good: bool = False, progress: Progress | None = None) -> ImportResult:
         """Import the plan's good rows, replacing its months, atomically; then feed the figures.

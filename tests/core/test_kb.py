@@ -47,7 +47,10 @@ def test_allowed_transitions(status, published, action, expected):
         (Status.DRAFT, False, Action.PUBLISH, "尚未通过审核"),
         (Status.RETURNED, False, Action.PUBLISH, "尚未通过审核"),
         (Status.PUBLISHED, True, Action.EDIT, "请先修订"),
-        (Status.PUBLISHED, True, Action.PUBLISH, "不能发布"),
+        (Status.PUBLISHED, True, Action.PUBLISH, "不能发布：该版本已经发布，无需再次发布"),  # was 尚未通过审核
+        (Status.WITHDRAWN, True, Action.PUBLISH, "不能发布：已撤销的条目不能再发布"),  # was 尚未通过审核
+        (Status.WITHDRAWN, True, Action.REVIEW_PASS, "已撤销的条目不能再审核"),
+        (Status.WITHDRAWN, True, Action.WITHDRAW, "该条目已经撤销"),  # was 只有已发布的条目才能撤销
         (Status.DRAFT, False, Action.WITHDRAW, "只有已发布"),
         (Status.DRAFT, False, Action.VERIFY, "只有已发布"),
         (Status.DRAFT, False, Action.FEEDBACK, "只有已发布"),
@@ -115,6 +118,51 @@ def test_char_diff_marks_single_chinese_characters():
     # equal + deleted rebuilds the old text, equal + inserted the new one
     assert "".join(s.text for s in spans if s.kind != "insert") == "请到区政务服务中心办理"
     assert "".join(s.text for s in spans if s.kind != "delete") == "请到街道便民服务站办理"
+
+
+def _rebuilds(spans, old, new):
+    return ("".join(s.text for s in spans if s.kind != "insert") == old
+            and "".join(s.text for s in spans if s.kind != "delete") == new)
+
+
+@pytest.mark.parametrize("case", ["one char of a repetitive text", "both ends changed", "repeated sentences"])
+def test_char_diff_of_long_repetitive_texts_does_bounded_work(monkeypatch, case):
+    # SequenceMatcher(autojunk=False) over 20,000 × 的 took ~50 s, on the GUI thread (版本历史)
+    import difflib
+    from collections import Counter
+
+    real = difflib.SequenceMatcher
+
+    class Bounded(real):
+        def __init__(self, isjunk, a, b, **kw):
+            ca, cb = Counter(a), Counter(b)
+            assert sum(n * cb[c] for c, n in ca.items()) <= 2_000_000, "quadratic diff of long repetitive texts"
+            super().__init__(isjunk, a, b, **kw)
+
+    monkeypatch.setattr(difflib, "SequenceMatcher", Bounded)
+    old, new = {
+        "one char of a repetitive text": ("的" * 20000, "的" * 9000 + "了" + "的" * 10999),
+        "both ends changed": ("了" + "的" * 19998 + "了", "的" * 20000),
+        "repeated sentences": ("的的的的。" * 4000, "的的的的。" * 1000 + "了的的的。" + "的的的的。" * 2999),
+    }[case]
+    spans = char_diff(old, new)
+    assert _rebuilds(spans, old, new)
+    if case != "both ends changed":
+        assert [(s.kind, s.text) for s in spans if s.kind != "equal"] == [("delete", "的"), ("insert", "了")]
+
+
+def test_char_diff_finds_single_characters_in_a_long_real_answer():
+    import random
+
+    rnd = random.Random(5)
+    words = ["城市", "低保", "标准", "每人", "每月", "元", "请到", "区政务服务中心", "办理", "街道", "社区", "申请",
+             "材料", "身份证", "户口簿", "审核", "公示", "发放", "的", "和", "，", "。", "；", "\n"]
+    old = "".join(rnd.choice(words) for _ in range(9000))[:20000]
+    new = old[:100] + "改" + old[101:19900] + "增" + old[19900:]  # the middle goes sentence by sentence
+    spans = char_diff(old, new)
+    assert _rebuilds(spans, old, new)
+    assert "".join(s.text for s in spans if s.kind == "insert") == "改增"
+    assert "".join(s.text for s in spans if s.kind == "delete") == old[100]
 
 
 def test_content_validation_names_the_field():
@@ -206,3 +254,25 @@ def test_highlight_spans_are_case_insensitive_and_all_found():
     assert kb.highlight_spans("APP下载app", "app") == [(0, 3), (5, 8)]
     assert kb.highlight_spans("低保低保", "低保") == [(0, 2), (2, 4)]
     assert kb.highlight_spans("abc", "") == []
+
+
+def test_kb_import_names_formula_and_error_cells_instead_of_reading_them_as_empty(tmp_path):
+    # a question formula without a computed value was 问题不能为空; an error value (#VALUE!) in
+    # 生效日期 or a formula in 附件数量 was read as empty and the entry imported without them
+    from xlsx_builder import cell, rows_xml, write_xlsx
+
+    from hotline_desktop.core.kb_excel import parse_kb_workbook
+
+    data = rows_xml([["单位编码", "类别", "问题", "答案", "生效日期", "附件数量"],
+                     ["T01", "政策法规", "低保标准是多少？", "每人每月1000元", "2026-01-01", 1]])
+    data += ('<row r="3">' + cell("A3", "T01") + cell("B3", "政策法规") + cell("C3", formula="CONCAT(B3)")
+             + cell("D3", "答案二") + "</row>")
+    data += ('<row r="4">' + cell("A4", "T01") + cell("B4", "政策法规") + cell("C4", "问题四") + cell("D4", "答案四")
+             + cell("E4", error="#VALUE!") + cell("F4", formula="1+1") + "</row>")
+    parsed = parse_kb_workbook(write_xlsx(tmp_path / "kb.xlsx", data))
+    assert [str(p) for p in parsed.problems] == [
+        "第 3 行 C（问题）列：公式没有计算结果（请在 Excel 中重新计算后保存，或改填数值）",
+        "第 4 行 E（生效日期）列：单元格是错误值 #VALUE!",
+        "第 4 行 F（附件数量）列：公式没有计算结果（请在 Excel 中重新计算后保存，或改填数值）",
+    ]
+    assert list(parsed.drafts) == [2]

@@ -150,3 +150,46 @@ def test_field_file_is_validated_on_load(tmp_path):
     bad.write_text('[[field]]\nkey = "number"\nnames = ["编号"]\ntype = "text"\n', "utf-8")
     with pytest.raises(ValueError, match="缺少必需字段 unit"):
         load_fields(bad)
+
+
+def test_a_row_with_every_cell_empty_is_skipped_not_a_bad_row():
+    # a csv's trailing empty lines and a sheet's formatted-but-empty rows used to be listed as
+    # 缺少工单编号；缺少承办单位；缺少受理时间, which refused the whole import
+    p = parse([
+        ["A1", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+        [],
+        [None] * 9,
+        ["", " ", "\u3000", None, "", "", "", "", ""],
+        ["A2", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+        ["", "", "", "", "", "", "", "1", ""],
+    ])
+    assert p.table.number == ["A1", "A2"]
+    assert [b.row for b in p.bad] == [7]  # a row with something in it is still checked
+    assert list(p.table.rows) == [2, 6]
+
+
+@pytest.mark.parametrize("acc", ["0001-01-01 09:00", "1969-12-31 23:59", "2100-01-01", "9999-12-31 23:59",
+                                 "20000"])
+def test_a_time_outside_1970_2099_is_a_bad_row(acc):
+    # 0001-01-01 was accepted as month '1-01', which the import then crashed on (ValueError)
+    p = parse([["A1", "梅林镇", acc, "", "", "", "", "", ""],
+               ["A2", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""]])
+    assert p.table.number == ["A2"]
+    assert [str(b) for b in p.bad] == [f"第 2 行：受理时间“{acc}”的年份应在 1970–2099 之间"]
+
+
+def test_order_number_too_long_or_with_invisible_characters_is_a_bad_row():
+    # these were stored as they came: a NUL or a direction override in a number (which PostgreSQL
+    # refuses, and which looks like another order's number), 65+ characters over VARCHAR(64)
+    p = parse([["A\x00B", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+               ["\u202eA3", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+               ["A4\u200b", "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+               ["X" * 65, "梅林镇", "2026-11-02 09:00", "", "", "", "", "", ""],
+               ["X" * 64, "梅林\x07镇\u202e", "2026-11-02 09:00", "", "", "", "", "", ""]])
+    assert [str(b) for b in p.bad] == [
+        "第 2 行：工单编号“A?B”含有不可见的字符（U+0000）",
+        "第 3 行：工单编号“?A3”含有不可见的字符（U+202E）",
+        "第 4 行：工单编号“A4?”含有不可见的字符（U+200B）",
+        "第 5 行：工单编号过长（65 个字符，最多 64 个）",
+    ]
+    assert p.table.number == ["X" * 64] and p.table.unit == ["梅林镇"]  # a unit name is cleaned

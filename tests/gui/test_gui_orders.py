@@ -42,7 +42,8 @@ def cell(tab, code, key):  # a proxy index, as the views show it
 
 def run_import(qtbot, tab, path, mapping=None):
     dlg = tab.import_orders()
-    dlg.set_file(path)
+    with qtbot.waitSignal(dlg.file_read, timeout=20000):
+        dlg.set_file(path)
     for fname, header in (mapping or {}).items():
         from hotline_desktop.core.orders import field_by_name
 
@@ -56,7 +57,8 @@ def run_import(qtbot, tab, path, mapping=None):
 def test_unknown_headers_are_mapped_once_saved_and_the_import_fills_the_grid(qtbot, tab, tmp_path):
     f = gen_orders.write(tmp_path / "o.csv", 150, NAMES, MONTH, "custom", "gb18030")
     dlg = tab.import_orders()
-    dlg.set_file(f)
+    with qtbot.waitSignal(dlg.file_read, timeout=20000):
+        dlg.set_file(f)
     assert "请为 工单编号、承办单位、受理时间 选择对应的列" in dlg.summary.text()
     assert not dlg.check_button.isEnabled() or not dlg.import_button.isEnabled()
     dlg.close()
@@ -355,3 +357,73 @@ def test_cancelling_an_import_leaves_nothing_half_imported(qtbot, tab, tmp_path,
         assert s.connection().exec_driver_sql("SELECT COUNT(*) FROM order_figures").scalar() == 0
     assert orders.months() == [] and tab.undo_stack.count() == 0
     assert idx.data() == "5" and dlg.isVisible() and dlg.import_button.isEnabled()
+
+
+def test_choosing_a_file_reads_it_off_the_gui_thread_and_a_later_choice_wins(qtbot, tab, tmp_path, monkeypatch):
+    # a 100,000-row xlsx took ~7 s (guard + calamine) to open in set_file, on the GUI thread
+    import threading
+
+    import hotline_desktop.services.orders as orders_mod
+
+    threads, real = [], orders_mod.iter_table_file
+
+    def spy(path):
+        threads.append(threading.current_thread())
+        return real(path)
+
+    monkeypatch.setattr(orders_mod, "iter_table_file", spy)
+    a = gen_orders.write(tmp_path / "a.csv", 5, NAMES, MONTH, "custom")
+    b = gen_orders.write(tmp_path / "b.csv", 5, NAMES, MONTH)
+    dlg = tab.import_orders()
+    dlg.set_file(a)
+    with qtbot.waitSignal(dlg.file_read, timeout=20000, check_params_cb=lambda h: "工单编号" in h):
+        dlg.set_file(b)
+    assert threads and threading.main_thread() not in threads
+    assert "工单编号" in dlg.headers and "流水号" not in dlg.headers and dlg.check_button.isEnabled()
+    bad = tmp_path / "q.csv"
+    bad.write_bytes(b"\xff\xfe\x00\xd8")  # UTF-16 with a lone surrogate
+    with qtbot.waitSignal(dlg.file_read, timeout=20000):
+        dlg.set_file(bad)
+    assert "q.csv" in dlg.summary.text() and not dlg.check_button.isEnabled()
+    dlg.close()
+
+
+def test_the_check_shows_progress_and_can_be_cancelled(qtbot, tab, tmp_path, monkeypatch):
+    # the check ran under a busy dialog without 取消: a big file held the window until it was read
+    import threading
+
+    import hotline_desktop.services.orders as orders_mod
+
+    monkeypatch.setattr(orders_mod, "CHUNK_ROWS", 500)
+    f = gen_orders.write(tmp_path / "o.csv", 3000, NAMES, MONTH)
+    dlg = tab.import_orders()
+    with qtbot.waitSignal(dlg.file_read, timeout=20000):
+        dlg.set_file(f)
+    orders = tab.services.orders
+    real_plan, seen = orders.plan, []
+    started, go_on = threading.Event(), threading.Event()
+
+    def plan(path, **kw):
+        progress = kw.pop("progress")
+
+        def step(done, total):
+            seen.append((done, total))
+            if done and not started.is_set():
+                started.set()
+                go_on.wait(10)
+            return progress(done, total)
+        return real_plan(path, progress=step, **kw)
+
+    monkeypatch.setattr(orders, "plan", plan)
+    with qtbot.waitSignal(dlg.failed, timeout=30000):
+        dlg.check_button.click()
+        qtbot.waitUntil(started.is_set, timeout=20000)
+        assert dlg.task.dialog.maximum() == 100  # a percentage, not a busy bar
+        dlg.task.cancel()
+        go_on.set()
+    assert dlg.summary.text() == "已取消检查。" and dlg.plan is None and not dlg.import_button.isEnabled()
+    assert 0 < seen[-1][0] < seen[-1][1]  # stopped part way
+    with qtbot.waitSignal(dlg.planned, timeout=30000):
+        dlg.check_button.click()
+    assert len(dlg.plan.table) == 3000
+    dlg.close()

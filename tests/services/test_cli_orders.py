@@ -192,3 +192,22 @@ def test_profile_list_rename_delete(data_dir, tmp_path, capsys):
     assert "没有名为“市平台”" in capsys.readouterr().err
     assert run("--data-dir", data_dir, "orders", "profile", "list") == 0
     assert "共 0 个列对应方案" in capsys.readouterr().out
+
+
+def test_a_csv_with_an_unpaired_quote_is_a_chinese_message_not_an_internal_error(data_dir, tmp_path, capsys):
+    f = tmp_path / "q.csv"
+    f.write_text("工单编号,承办单位,受理时间\nA1,梅林镇,2026-11-02 09:00\n\"A2,梅林镇" + ",x" * 70000 + "\n",
+                 encoding="utf-8")
+    assert run("--data-dir", data_dir, "orders", "import", f) == 2
+    err = capsys.readouterr().err
+    assert "“q.csv”第 3 行起的内容无法按 csv 读取" in err and "内部错误" not in err
+    assert _orders(data_dir)[0] == []
+
+
+def test_a_folder_given_as_the_file_is_named_a_folder(data_dir, tmp_path, capsys):
+    d = tmp_path / "导出.csv"
+    d.mkdir()
+    assert run("--data-dir", data_dir, "orders", "import", d) == 2
+    assert "“导出.csv”是文件夹，请指定一个文件" in capsys.readouterr().err  # was 找不到文件
+    assert run("--data-dir", data_dir, "orders", "reconcile", d, "--month", "2026-11") == 2
+    assert "“导出.csv”是文件夹" in capsys.readouterr().err

@@ -331,3 +331,42 @@ def test_an_attachment_count_python_would_read_is_refused(k, services, tmp_path,
     plan = services.kb_io.plan(_workbook(tmp_path / "odd.xlsx", [row]))
     (msg,) = [str(p) for p in plan.problems]
     assert msg.startswith(f"第 2 行 H（附件数量）列：附件数量应为整数：“{text[:20]}") and len(msg) < 100
+
+
+def test_publishing_twice_or_a_withdrawn_entry_says_why_not_that_it_lacks_a_review(k):
+    # both said 不能发布：尚未通过审核（四项审核须全部通过后才能发布）, wrong for an entry that passed it
+    eid = new_entry(k)
+    publish(k, eid)
+    with pytest.raises(ServiceError, match="当前状态为“已发布”，不能发布：该版本已经发布，无需再次发布") as e:
+        k.publish(eid, date(2026, 3, 5))
+    assert "尚未通过审核" not in str(e.value)
+    k.withdraw(eid, "政策废止", date(2026, 3, 6))
+    with pytest.raises(ServiceError, match="不能发布：已撤销的条目不能再发布"):
+        k.publish(eid, date(2026, 3, 7))
+    with pytest.raises(ServiceError, match="不能撤销：该条目已经撤销"):
+        k.withdraw(eid, "再撤一次", date(2026, 3, 7))
+
+
+def test_a_withdrawn_entrys_question_can_be_imported_again(k, services, tmp_path):
+    # refused with 该单位的知识库中已有相同的问题, yet nothing can bring a withdrawn entry back:
+    # the unit's new answer to the same question could not come in by import
+    row = ("D01", "社会民生", "问一？", "新政策下的答案。", "", "", "", "", "")
+    services.kb_io.apply(services.kb_io.plan(_workbook(tmp_path / "a.xlsx", [row])))
+    eid = k.list()[0].id
+    publish(k, eid)
+    assert [p.message for p in services.kb_io.plan(tmp_path / "a.xlsx").problems] == ["该单位的知识库中已有相同的问题"]
+    k.withdraw(eid, "政策废止", date(2026, 3, 6))
+    plan = services.kb_io.plan(tmp_path / "a.xlsx")
+    assert plan.problems == [] and len(plan.drafts) == 1
+    services.kb_io.apply(plan)
+    assert sorted(r.status for r in k.list()) == ["draft", "withdrawn"]
+
+
+def test_a_unit_code_typed_as_a_number_that_lost_its_leading_zero_is_explained(k, services, tmp_path):
+    # 单位编码 007 typed into a number cell is 7: the import said only 单位编码“7”不存在
+    services.units.create(UnitDraft(code="007", name="区城管局", kind="department"))
+    plan = services.kb_io.plan(_workbook(tmp_path / "n.xlsx", [(7, "社会民生", "问？", "答。", "", "", "", "", ""),
+                                                              ("007", "社会民生", "问二？", "答。", "", "", "", "", "")]))
+    assert [str(p) for p in plan.problems] == [
+        "第 2 行 A（单位编码）列：单位编码“7”不存在（这个单元格是数字，编码开头的 0 会丢失：请把该列设为文本格式后重新填写）"]
+    assert list(plan.drafts) == [3]

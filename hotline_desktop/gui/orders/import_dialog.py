@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from hotline_desktop.core.orders import builtin_fields, find_header_row, match_columns
+from hotline_desktop.core.orders import builtin_fields, header_of, match_columns
+from hotline_desktop.core.text import clip
 from hotline_desktop.services.errors import ServiceError
 
 
@@ -38,6 +39,7 @@ class OrdersImportDialog(QDialog):
     planned = Signal(object)  # OrderPlan after the background check
     imported = Signal(object)  # ImportResult
     failed = Signal(str)
+    file_read = Signal(list)  # the chosen file's header texts (empty when it cannot be read)
 
     def __init__(self, services, month: str | None = None, parent: QWidget | None = None, undo_stack=None):
         super().__init__(parent)
@@ -60,7 +62,7 @@ class OrdersImportDialog(QDialog):
         row = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText(self.tr("平台导出的工单明细（xlsx / xls / csv）"))
+        self.file_edit.setPlaceholderText(self.tr("平台导出的工单明细（xlsx / csv / txt）"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self.browse)
         row.addWidget(self.file_edit, 1)
@@ -141,31 +143,52 @@ class OrdersImportDialog(QDialog):
     # -- file and mapping ---------------------------------------------------------------------
     def browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择工单明细"), "",
-                                              self.tr("工单明细 (*.xlsx *.xls *.csv);;所有文件 (*)"))
+                                              self.tr("工单明细 (*.xlsx *.xls *.csv *.txt);;所有文件 (*)"))
         if path:
             self.set_file(path)
 
     def set_file(self, path: str | Path) -> None:
+        """Read the file's first rows in a worker (a big xlsx takes seconds to open: the window
+        stays live), then fill the column boxes; `file_read` reports the headers."""
+        from hotline_desktop.gui.workers import run_in_background
         from hotline_desktop.services.orders import iter_table_file
 
-        self.path = Path(path)
-        self.file_edit.setText(str(self.path))
+        self.path = p = Path(path)
+        self.file_edit.setText(str(p))
         self.plan = None
-        try:
-            head = list(itertools.islice(iter_table_file(self.path), 10))
-        except ServiceError as e:
-            self.summary.setText(str(e))
-            self.headers = []
-            self._update_buttons()
+        self.headers = []
+        self._gen += 1  # a read or check of an earlier file finishing late is ignored
+        gen = self._gen
+        self.summary.setText(self.tr("正在读取“{0}”…").format(p.name))
+        self.problems.clear()
+        self.unmatched_group.setVisible(False)
+        self._update_buttons()
+        self.task = run_in_background(self, self.tr("正在读取工单明细…"),
+                                      lambda: list(itertools.islice(iter_table_file(p), 10)),
+                                      lambda head: gen == self._gen and self._file_read(head),
+                                      lambda e: gen == self._gen and self._file_failed(e))
+
+    def _file_read(self, head: list) -> None:
+        if not isValid(self.summary):
             return
-        h = find_header_row(head) if head else 0
-        self.headers = [str(c).strip() for c in head[h] if c not in (None, "")] if head else []
+        header, _start = header_of(head)
+        self.headers = [str(c).strip() for c in header if c not in (None, "")]
         self._fill_boxes()
         self._apply_profile()
         missing = [f.name for f in builtin_fields() if f.required and not self.map_boxes[f.key].currentData()]
-        self.summary.setText(self.tr("文件中的列：{0}").format("、".join(self.headers)) + (
+        self.summary.setText(self.tr("文件中的列：{0}").format("、".join(clip(h, 30) for h in self.headers)) + (
             self.tr("\n请为 {0} 选择对应的列。").format("、".join(missing)) if missing else ""))
         self._update_buttons()
+        self.file_read.emit(list(self.headers))
+
+    def _file_failed(self, e: BaseException) -> None:
+        if not isValid(self.summary):
+            return
+        self.summary.setText(str(e) if isinstance(e, ServiceError) else
+                             self.tr("无法读取“{0}”：{1}").format(self.path.name if self.path else "", e))
+        self.headers = []
+        self._update_buttons()
+        self.file_read.emit([])
 
     def _fill_boxes(self) -> None:
         match = match_columns(self.headers)
@@ -232,7 +255,8 @@ class OrdersImportDialog(QDialog):
         self.import_button.setEnabled(ok)
 
     def check(self) -> None:
-        from hotline_desktop.gui.workers import run_in_background
+        """Check the file in a worker, with progress and 取消 (a big file takes a while)."""
+        from hotline_desktop.gui.workers import run_with_progress
 
         orders, path, mapping = self.services.orders, self.path, self.mapping()
         month = self.month if self.month_check.isChecked() else None
@@ -240,8 +264,14 @@ class OrdersImportDialog(QDialog):
         self._gen += 1
         gen = self._gen
         self._aliases_checked = orders.aliases()
-        self.task = run_in_background(self, self.tr("正在检查工单明细…"),
-                                      lambda: orders.plan(path, mapping=mapping, month=month),
+
+        def work(progress, cancelled):
+            def step(done, total):
+                progress(100 * done // max(1, total))
+                return not cancelled()
+            return orders.plan(path, mapping=mapping, month=month, progress=step)
+
+        self.task = run_with_progress(self, self.tr("正在检查工单明细…"), work,
                                       lambda p: gen == self._gen and self._planned(p),
                                       lambda e: gen == self._gen and self._failed(e))
 
@@ -255,7 +285,9 @@ class OrdersImportDialog(QDialog):
         self.planned.emit(plan)
 
     def _failed(self, e: BaseException) -> None:
-        self.summary.setText(str(e))
+        if not isValid(self.summary):
+            return
+        self.summary.setText(self.tr("已取消检查。") if isinstance(e, InterruptedError) else str(e))
         self.plan = None
         self._update_buttons()
         self.failed.emit(str(e))
@@ -269,7 +301,8 @@ class OrdersImportDialog(QDialog):
         grid = QGridLayout(box)
         units = self.services.units.list() if plan.unmatched else []
         for r, (name, rows) in enumerate(sorted(plan.unmatched.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
-            label = QLabel(self.tr("{0}（{1} 件）").format(name, len(rows)))
+            label = QLabel(self.tr("{0}（{1} 件）").format(clip(name), len(rows)) + (
+                self.tr("：同名单位 {0}").format("、".join(plan.ambiguous[name])) if name in plan.ambiguous else ""))
             label.setWordWrap(True)
             picker = UnitPicker(units)
             button = QPushButton(self.tr("对应到单位"))
