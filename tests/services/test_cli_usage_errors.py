@@ -88,17 +88,19 @@ def test_a_bad_entry_id_is_refused_before_the_data_folder_is_opened(tmp_path, ca
     assert not d.exists()
 
 
-def test_an_export_file_may_follow_the_options(tmp_path, capsys):
-    """`export monthly --month 2026-10 m.xlsx`, as the help's usage line allows, used to be refused
-    (无法识别的参数：m.xlsx): argparse settles `what [FILE]` at the first word."""
-    d, out = tmp_path / "data", tmp_path / "m.xlsx"
-    assert main(["--data-dir", str(d), "demo", "--if-empty"]) == 0
-    capsys.readouterr()
-    assert main(["--data-dir", str(d), "export", "monthly", "--scheme", "ganxian-2023-hotline", "--year", "2026",
-                 "--month", "2026-10", str(out)]) == 0
-    assert out.stat().st_size > 0 and "已导出 2026-10 月度数据" in capsys.readouterr().out
-    line = usage_error(capsys, "--data-dir", str(d), "export", "units", "--year", "2026", "a.xlsx", "b.xlsx")
-    assert line.startswith("错误：无法识别的参数：b.xlsx")
+def test_a_file_may_follow_the_options(tmp_path, capsys):
+    """`scheme import --replace F.toml` (and `export monthly --month M FILE`: FILE after an option, as
+    the usage lines allow) used to be refused as 无法识别的参数：F.toml — argparse settles
+    `action [FILE]` at the first word."""
+    from hotline_desktop.core.scoring.scheme import builtin_schemes_dir
+
+    d, src = tmp_path / "data", tmp_path / "office.toml"
+    text = (builtin_schemes_dir() / "licheng-2020.toml").read_text(encoding="utf-8")
+    src.write_text(text.replace('id = "licheng-2020"', 'id = "office-test"'), encoding="utf-8")
+    assert main(["--data-dir", str(d), "scheme", "import", "--replace", str(src)]) == 0
+    assert "（office-test）" in capsys.readouterr().out and (d / "schemes" / "office-test.toml").exists()
+    line = usage_error(capsys, "--data-dir", str(d), "scheme", "import", "--replace", str(src), "b.toml")
+    assert line.startswith("错误：无法识别的参数：b.toml")
 
 
 @pytest.mark.parametrize(("argv", "message"), [
