@@ -41,7 +41,7 @@ def date_arg(text: str | None, what: str = "日期") -> date:
 def int_arg(text: str | None, what: str, lo: int, hi: int) -> int:
     t = str(text or "").strip()
     if not (t.isascii() and t.isdigit()) or not lo <= int(t) <= hi:  # ("²" passes isdigit(), not int())
-        raise CliError(f"{what}应为 {lo}–{hi} 的整数：{clip(t)}")
+        raise CliError(f"{what}应为 {lo}–{hi} 之间的整数：{clip(t)}")
     return int(t)
 
 

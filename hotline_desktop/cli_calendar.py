@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import date
 
-from hotline_desktop.cli_args import CliError, checked_run, parsed
+from hotline_desktop.cli_args import CliError, checked_run, int_arg, parsed
 from hotline_desktop.cli_args import date_arg as _date
 from hotline_desktop.core.dates import FIRST_YEAR, LAST_YEAR, in_app_years
 from hotline_desktop.core.text import clip
@@ -29,10 +29,7 @@ YEAR_RANGE = (1900, 2100)
 
 
 def _year(text: str) -> int:
-    t = str(text).strip()
-    if not (t.isascii() and t.isdigit()) or not YEAR_RANGE[0] <= int(t) <= YEAR_RANGE[1]:
-        raise CliError(f"年度应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的整数：{clip(t)}")
-    return int(t)
+    return int_arg(text, "年度", *YEAR_RANGE)
 
 
 def _kind(text: str) -> DayKind:
@@ -118,10 +115,7 @@ def _check_clear(args) -> date:
 
 def _check_due(args) -> tuple[date, int]:
     start = _day(args.date, "下达日期")
-    t = str(args.days).strip()
-    if not (t.isascii() and t.isdigit()) or not 0 < int(t) <= 365:
-        raise CliError(f"时限应为 1–365 之间的整数：{clip(t)}")
-    return start, int(t)
+    return start, int_arg(args.days, "时限", 1, 365)
 
 
 def _show(cal_svc, args, year: int) -> int:

@@ -22,9 +22,9 @@ def _int(text: str | None, what: str, lo: int = 1, hi: int = 365) -> int:
 
 
 def _note_lines(cal, rows) -> list[str]:
-    from hotline_desktop.core.workdays import merged_note
+    from hotline_desktop.core.workdays import years_note
 
-    note = merged_note(cal.span_note(r.issued, r.due) for r in rows if not r.calendar_days)
+    note = years_note(y for r in rows if not r.calendar_days for y in cal.span_years(r.issued, r.due))
     return [note] if note else []
 
 

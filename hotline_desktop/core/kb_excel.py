@@ -20,7 +20,14 @@ from hotline_desktop.core.excel_units import (
 )
 from hotline_desktop.core.kb import Content, parse_category, parse_form, validate_content
 from hotline_desktop.core.text import clip
-from hotline_desktop.core.xlsx import cell_text, column_letter, print_setup, read_sheet, set_text
+from hotline_desktop.core.xlsx import (
+    MAX_ROW_HEIGHT,
+    cell_text,
+    column_letter,
+    print_setup,
+    read_sheet,
+    set_text,
+)
 
 # (field, header, width, help); the first four are required
 IMPORT_COLUMNS: list[tuple[str, str, int, str]] = [
@@ -219,7 +226,7 @@ def _sheet(ws, headers: Sequence[tuple[str, int]], rows: Sequence[Sequence], *, 
             else:
                 cell.alignment = top
         if lines > 1:  # Excel does not grow a row for wrapped text written by openpyxl
-            ws.row_dimensions[r].height = min(409, 15 * lines)
+            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, 15 * lines)
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
     print_setup(ws, f"{r0}:{r0}")
 

@@ -10,11 +10,10 @@ from typing import Any
 
 from hotline_desktop.core.atomic import atomic_write
 from hotline_desktop.core.notices import cn_date
-from hotline_desktop.core.workdays import merged_note
-from hotline_desktop.core.xlsx import column_letter, print_setup, set_text
+from hotline_desktop.core.workdays import years_note
+from hotline_desktop.core.xlsx import MAX_ROW_HEIGHT, column_letter, print_setup, set_text
 
 FONT_NAME = "宋体"
-MAX_ROW_HEIGHT = 409  # Excel's largest row height in points (the kb register caps the same)
 # (heading, width in characters)
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("编号", 15), ("承办单位", 22), ("渠道", 10), ("督办方式", 9), ("下达时间", 14), ("督办时限", 10),
@@ -78,7 +77,7 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
         ws.column_dimensions[column_letter(j)].width = width
     body_font = Font(name=FONT_NAME, size=9)
     wrap = Alignment(vertical="top", wrap_text=True)
-    notes: list[str] = []
+    assumed: list[int] = []
     for i, v in enumerate(views):
         fill = overdue_fill if v.status.value == "overdue" else soon_fill if v.status.value == "due_soon" else None
         for j, text in enumerate(register_cells(v)):
@@ -92,9 +91,8 @@ def write_register_xlsx(views: Sequence[Any], path: str | Path, *, year: int | N
         # Wrapped text does not grow a row when the file is printed: give each row its height.
         lines = max(_lines(text, width) for text, (_h, width) in zip(register_cells(v), COLUMNS, strict=True))
         ws.row_dimensions[4 + i].height = min(MAX_ROW_HEIGHT, max(15, 11.5 * lines + 3))
-        if v.note:
-            notes.append(v.note)
-    note = merged_note(notes)
+        assumed.extend(v.assumed)
+    note = years_note(assumed)
     if note:
         foot = 4 + len(views) + 1
         set_text(ws.cell(foot, 1), f"注：{note}（相关通知的办结时限按此计算）")

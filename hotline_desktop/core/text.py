@@ -22,6 +22,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROLS = re.compile(f"[{_C0_CHARS}\\x80-\\x9f]")  # C0 and C1 controls but tab, LF, CR
 
 
+#: What makes Excel read a cell (or a .csv field) as a formula.
+FORMULA_LEADS = ("=", "+", "-", "@")
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 

@@ -8,7 +8,6 @@ has not entered are computed Monday–Friday and flagged by ``assumption_note``.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from hotline_desktop.core.text import TextProblem, clean_text
+from hotline_desktop.core.text import FORMULA_LEADS, TextProblem, clean_text
 
 SOURCE_OFFICE = "office"
 SOURCE_LIBRARY = "library"
@@ -60,7 +59,6 @@ def parse_day_kind(text: str) -> DayKind | None:
 
 
 DAY_NAME_MAX = 50
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def clean_day_name(name: str | None) -> str:
@@ -71,8 +69,8 @@ def clean_day_name(name: str | None) -> str:
         raise ValueError(f"名称{e.reason}") from None
     if len(text) > DAY_NAME_MAX:
         raise ValueError(f"名称不能超过 {DAY_NAME_MAX} 个字")
-    if text[:1] in FORMULA_STARTS:  # the exported .csv opens in Excel, which would run it as a formula
-        raise ValueError(f"名称不能以 {' '.join(FORMULA_STARTS)} 开头（Excel 打开导出的 CSV 时会当作公式）")
+    if text[:1] in FORMULA_LEADS:  # the exported .csv opens in Excel, which would run it as a formula
+        raise ValueError(f"名称不能以 {' '.join(FORMULA_LEADS)} 开头（Excel 打开导出的 CSV 时会当作公式）")
     return text
 
 
@@ -252,10 +250,14 @@ class WorkCalendar:
             return None
         return assumption_text(years)
 
-    def span_note(self, start: date, end: date) -> str | None:
-        """The note for a count from start to end: any year touched in between counts."""
+    def span_years(self, start: date, end: date) -> list[int]:
+        """The assumed years of a count from start to end: any year touched in between counts."""
         lo, hi = min(start, end), max(start, end)
-        return self.assumption_note(*(date(y, 1, 1) for y in range(lo.year, hi.year + 1)))
+        return self.assumed_years(*(date(y, 1, 1) for y in range(lo.year, hi.year + 1)))
+
+    def span_note(self, start: date, end: date) -> str | None:
+        """The note for a count from start to end (see span_years)."""
+        return years_note(self.span_years(start, end))
 
     def due_note(self, issued: date, days: int, calendar_days: bool = False) -> str | None:
         """The note to show beside a computed due date (None when every year is known)."""
@@ -287,24 +289,11 @@ def assumption_text(years: Iterable[int]) -> str:
     return f"{ys} 年节假日尚未录入，按周一至周五计算"
 
 
-_ASSUMPTION_RE = re.compile(r"^(\d{4}(?:、\d{4})*) 年节假日尚未录入，按周一至周五计算$")
-
-
-def merged_note(notes: Iterable[str | None]) -> str | None:
-    """One note for a list (the register's footer): the assumed years of every row's note together
-    ("2027、2028 年…"), not "2027 年…；2027、2028 年…". A note of another form is kept beside it."""
-    years: set[int] = set()
-    other: list[str] = []
-    for note in notes:
-        if not note:
-            continue
-        m = _ASSUMPTION_RE.match(note)
-        if m:
-            years.update(int(y) for y in m.group(1).split("、"))
-        elif note not in other:
-            other.append(note)
-    out = ([assumption_text(years)] if years else []) + sorted(other)
-    return "；".join(out) or None
+def years_note(years: Iterable[int]) -> str | None:
+    """One note for many rows (the register's footer): every assumed year named once
+    ("2027、2028 年…", not "2027 年…；2027、2028 年…"); None when there is none."""
+    ys = set(years)
+    return assumption_text(ys) if ys else None
 
 
 def year_source_label(cal: WorkCalendar, year: int) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from hotline_desktop.core.sheet_guard import SheetRefused, check_workbook
 from hotline_desktop.core.text import clip
 
-FORMULA_LEADS = ("=", "+", "-", "@")
+MAX_ROW_HEIGHT = 409  # Excel's largest row height, in points
 
 
 def column_letter(index0: int) -> str:

@@ -25,7 +25,7 @@ from hotline_desktop.core.notices import (
     NoticeStatus,
 )
 from hotline_desktop.core.text import TextProblem, clean_text
-from hotline_desktop.core.workdays import WorkCalendar
+from hotline_desktop.core.workdays import WorkCalendar, years_note
 from hotline_desktop.db.concurrency import conflict, last_field
 from hotline_desktop.db.notices import NoticeRepository, orders_text
 from hotline_desktop.db.repositories import UnitRepository
@@ -77,7 +77,12 @@ class NoticeView:
     row: NoticeRow
     status: NoticeStatus
     step: EscalationStep
-    note: str | None = None  # assumed-year note for its computed dates
+    assumed: tuple[int, ...] = ()  # the assumed years its computed dates were counted in
+
+    @property
+    def note(self) -> str | None:
+        """The assumed-year note for its computed dates."""
+        return years_note(self.assumed)
 
     @property
     def escalation(self) -> Escalation:
@@ -230,9 +235,9 @@ class NoticeService:
     def view(self, row: NoticeRow, as_of: date | None = None, cal: WorkCalendar | None = None) -> NoticeView:
         cal = cal or self.calendar()
         today = as_of or self.today()
-        note = None if row.calendar_days else cal.span_note(row.issued, row.due)
+        assumed = () if row.calendar_days else tuple(cal.span_years(row.issued, row.due))
         return NoticeView(row, rules.status(row, today, cal),
-                          rules.escalation(row, today, cal, self.escalation_workdays()), note)
+                          rules.escalation(row, today, cal, self.escalation_workdays()), assumed)
 
     def views(self, rows: Iterable[NoticeRow] | None = None, as_of: date | None = None) -> list[NoticeView]:
         cal = self.calendar()

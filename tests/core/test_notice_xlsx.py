@@ -6,12 +6,17 @@ from openpyxl import load_workbook
 
 from hotline_desktop.core.notice_xlsx import write_register_xlsx
 from hotline_desktop.core.notices import Channel, Escalation, EscalationStep, Level, NoticeRow, NoticeStatus
+from hotline_desktop.core.workdays import years_note
 
 
 class View:  # the fields of services.notices.NoticeView the workbook reads
-    def __init__(self, row, status, note=None):
-        self.row, self.status, self.note = row, status, note
+    def __init__(self, row, status, assumed=()):
+        self.row, self.status, self.assumed = row, status, assumed
         self.step = EscalationStep(Escalation.URGE if status is NoticeStatus.OVERDUE else Escalation.NONE, None)
+
+    @property
+    def note(self):
+        return years_note(self.assumed)
 
     @property
     def escalation(self):
@@ -24,7 +29,7 @@ def row(seq, content, unit="=HYPERLINK(\"x\")", due=date(2026, 11, 9)):
 
 
 def test_register_is_formula_safe_landscape_and_rows_fit_their_text(tmp_path):
-    views = [View(row(1, "=SUM(A1:A9)"), NoticeStatus.OVERDUE, "2027 年节假日尚未录入，按周一至周五计算"),
+    views = [View(row(1, "=SUM(A1:A9)"), NoticeStatus.OVERDUE, (2027,)),
              View(row(2, "长" * 400), NoticeStatus.ISSUED)]
     out = write_register_xlsx(views, tmp_path / "r.xlsx", year=2026, office="区政府热线办", as_of=date(2026, 12, 1))
     ws = load_workbook(out).active
@@ -54,8 +59,8 @@ def test_a_very_long_content_keeps_the_row_within_excels_409_points(tmp_path):
 def test_the_footer_names_the_assumed_years_once(tmp_path):
     """Notices due in 2027 and others spanning 2027–2028 used to give two footer lines that both
     named 2027 ("2027 年…" and "2027、2028 年…"); the tab's legend and `notice list` did the same."""
-    views = [View(row(1, "a"), NoticeStatus.ISSUED, "2027 年节假日尚未录入，按周一至周五计算"),
-             View(row(2, "b"), NoticeStatus.ISSUED, "2027、2028 年节假日尚未录入，按周一至周五计算"),
+    views = [View(row(1, "a"), NoticeStatus.ISSUED, (2027,)),
+             View(row(2, "b"), NoticeStatus.ISSUED, (2027, 2028)),
              View(row(3, "c"), NoticeStatus.ISSUED)]
     ws = load_workbook(write_register_xlsx(views, tmp_path / "r.xlsx", year=2026, office="区政府热线办",
                                            as_of=date(2026, 12, 1))).active

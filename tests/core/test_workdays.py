@@ -132,11 +132,9 @@ def test_counts_across_years_match_a_day_by_day_count():
     assert cal.is_workday(date(2028, 2, 29)) and cal.workdays_between(date(2028, 2, 28), date(2028, 3, 1)) == 2
 
 
-def test_merged_note_names_each_assumed_year_once():
-    from hotline_desktop.core.workdays import merged_note
+def test_years_note_names_each_assumed_year_once():
+    from hotline_desktop.core.workdays import years_note
 
-    assert merged_note([None, "2028 年节假日尚未录入，按周一至周五计算",
-                        "2027、2028 年节假日尚未录入，按周一至周五计算", ""]) == "2027、2028 年节假日尚未录入，按周一至周五计算"
-    assert merged_note([None, ""]) is None
-    assert merged_note(["其他说明", "2027 年节假日尚未录入，按周一至周五计算", "其他说明"]) == (
-        "2027 年节假日尚未录入，按周一至周五计算；其他说明")
+    assert years_note([2028, 2027, 2028]) == "2027、2028 年节假日尚未录入，按周一至周五计算"
+    assert years_note([]) is None
+

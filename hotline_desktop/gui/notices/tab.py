@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from hotline_desktop.core.notices import Channel, ExtensionState, Level, NoticeRow, NoticeStatus
 from hotline_desktop.core.text import file_name_part
-from hotline_desktop.core.workdays import merged_note
+from hotline_desktop.core.workdays import years_note
 from hotline_desktop.gui.bridge import EventBridge
 from hotline_desktop.gui.notices.commands import IssueNoticeCommand, NoticeSnapshotCommand
 from hotline_desktop.gui.notices.dialogs import CompleteDialog, ExtensionDialog, NoticeDialog, VoidDialog
@@ -429,7 +429,7 @@ class NoticesTab(TabPage):
 
     def _update_counts(self, *_args) -> None:
         self.counts_label.setText(self.counts_text())
-        note = merged_note(v.note for v in self.model.views)
+        note = years_note(y for v in self.model.views for y in v.assumed)
         self.legend_label.setText(ASSUMED_MARK + note if note else "")
         title = self.title
         if title != self._title:
