@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -330,8 +331,6 @@ def char_diff(old: str, new: str) -> list[DiffSpan]:
 
 
 def _diff_cost(old: Sequence[str], new: Sequence[str]) -> int:
-    from collections import Counter
-
     if len(old) * len(new) <= DIFF_BUDGET:
         return len(old) * len(new)
     a, b = Counter(old), Counter(new)

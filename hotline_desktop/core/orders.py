@@ -31,9 +31,9 @@ _EPOCH = datetime(1970, 1, 1)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # the years a work-order time may fall in: 0001-01-01 or 2926-11-03 is a typo, and a month outside
 # four-digit years cannot even be named (YYYY-MM)
-FIRST_YEAR, LAST_YEAR = 1970, 2099
-_TIME_MIN = int((datetime(FIRST_YEAR, 1, 1) - _EPOCH).total_seconds())
-_TIME_END = int((datetime(LAST_YEAR + 1, 1, 1) - _EPOCH).total_seconds())
+ORDER_YEARS = (1970, 2099)  # (not core.dates' 2000–2100 of the date pickers: a platform's export may be older)
+_TIME_MIN = int((datetime(ORDER_YEARS[0], 1, 1) - _EPOCH).total_seconds())
+_TIME_END = int((datetime(ORDER_YEARS[1] + 1, 1, 1) - _EPOCH).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -506,7 +506,7 @@ def _time_column(f: FieldDef, col: Sequence | None, n: int, flag) -> np.ndarray:
     far = (arr != NAT) & ((arr < _TIME_MIN) | (arr >= _TIME_END))
     if far.any():
         for i in np.nonzero(far)[0].tolist():
-            flag(i, f"{f.name}“{cell_text(col[i])[:30]}”的年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间")
+            flag(i, f"{f.name}“{cell_text(col[i])[:30]}”的年份应在 {ORDER_YEARS[0]}–{ORDER_YEARS[1]} 之间")
         arr[far] = NAT
     return arr
 

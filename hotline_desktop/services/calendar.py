@@ -279,9 +279,9 @@ class CalendarService:
         if unknown:
             raise ServiceError("无法改动受影响的事项：未知的登记簿 " + "、".join(unknown))
         for d, od in changes.items():
-            if od is not None and not in_app_years(d):  # clearing one (stored before this check) is fine
-                raise ServiceError(f"日期 {d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，不能录入工作日历")
-            if od is not None:
+            if od is not None:  # (clearing a day outside the years, stored before this check, is fine)
+                if not in_app_years(d):
+                    raise ServiceError(f"日期 {d.isoformat()} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，不能录入工作日历")
                 if od.day != d:
                     raise ServiceError(f"日期不一致：{d.isoformat()} / {od.day.isoformat()}")
                 if len(od.name) > DAY_NAME_MAX:

@@ -429,7 +429,7 @@ class NoticeService:
                asked: date | None = None, reason: str = "", expected_version: int | None = None) -> NoticeRow:
         """Record a request and its approval at once (the CLI's `notice extend`)."""
         old = self.get(notice_id)
-        today = asked or max(self.today(), old.issued)
+        today = asked or max(self.today(), old.issued)  # the day of the request and its approval
         self._check_extension(old, days, until, today)
         if any(e.state is ExtensionState.ASKED for e in old.extensions):
             raise ServiceError(f"{old.number} 已有待审批的延期申请，请先审批")

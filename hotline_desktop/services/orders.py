@@ -49,23 +49,30 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ENCODINGS_TEXT = "UTF-8、UTF-16（Excel 的“Unicode 文本”）或 GB18030/GBK"
 
 
-def _csv_encoding(p: Path) -> str:
-    """UTF-16 when the file starts with its byte-order mark (Excel's "Unicode text"), UTF-8 when
-    the whole file decodes as UTF-8 (read in blocks, not kept), else GB18030."""
+def _csv_facts(p: Path) -> tuple[str, int]:
+    """(encoding, about how many rows: its line breaks, for progress) of a text file, in one pass
+    over its blocks (none kept): UTF-16 when it starts with its byte-order mark (Excel's "Unicode
+    text"), UTF-8 when the whole file decodes as UTF-8, else GB18030."""
     import codecs
 
+    dec, lines = codecs.getincrementaldecoder("utf-8-sig")(), 1
     with open(p, "rb") as f:
-        if f.read(2) in _UTF16_BOMS:
-            return "utf-16"
-    dec = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        with open(p, "rb") as f:
-            while block := f.read(1 << 20):
-                dec.decode(block)
+        block = f.read(1 << 20)
+        enc = "utf-16" if block[:2] in _UTF16_BOMS else "utf-8-sig"
+        while block:
+            lines += block.count(b"\n")
+            if enc == "utf-8-sig":
+                try:
+                    dec.decode(block)
+                except UnicodeDecodeError:
+                    enc = "gb18030"
+            block = f.read(1 << 20)
+    if enc == "utf-8-sig":
+        try:
             dec.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
+        except UnicodeDecodeError:
+            enc = "gb18030"
+    return enc, lines
 
 
 def _csv_delimiter(first_line: str) -> str:
@@ -74,10 +81,9 @@ def _csv_delimiter(first_line: str) -> str:
     return max((",", "\t", ";"), key=first_line.count) if first_line else ","
 
 
-def _csv_rows(p: Path) -> Iterator[list]:
+def _csv_rows(p: Path, enc: str) -> Iterator[list]:
     """The rows of a csv/txt; ServiceError (Chinese, naming the file and line) for a file that is
     neither UTF-8, UTF-16 nor GB18030, or whose quotes do not pair up."""
-    enc = _csv_encoding(p)
     line = 0
     try:
         with open(p, encoding=enc, newline="") as f:
@@ -102,15 +108,6 @@ def iter_table_file(path: str | Path) -> Iterator[list]:
     return table_file(path)[0]
 
 
-def _line_count(p: Path) -> int:
-    """About how many rows a text file has (its line breaks; for progress only)."""
-    n = 0
-    with open(p, "rb") as f:
-        while block := f.read(1 << 20):
-            n += block.count(b"\n")
-    return n + 1
-
-
 def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], str], int]:
     """(the rows as iter_table_file gives them, the cells a workbook shows as empty although they
     are not: (row0, col0) → reason, for formulas without a value and error values, about how many
@@ -121,7 +118,8 @@ def table_file(path: str | Path) -> tuple[Iterator[list], dict[tuple[int, int], 
     if not p.is_file():
         raise ServiceError(f"找不到文件：{p}")
     if p.suffix.lower() in (".csv", ".txt"):
-        return _csv_rows(p), {}, _line_count(p)
+        enc, lines = _csv_facts(p)
+        return _csv_rows(p, enc), {}, lines
     if p.suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         raise ServiceError(f"“{p.name}”不是 Excel 或 csv 文件")
     try:
